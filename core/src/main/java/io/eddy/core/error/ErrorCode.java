@@ -1,0 +1,55 @@
+package io.eddy.core.error;
+
+/**
+ * Every failure Eddy reports, with its stable wire code, HTTP status and whether a client may retry.
+ * The codes are part of the API: never rename one.
+ */
+public enum ErrorCode {
+    INVALID_REQUEST("invalid_request", 400, false),
+    MALFORMED_JSON("malformed_json", 400, false),
+    INVALID_PARAMETER("invalid_parameter", 400, false),
+    INVALID_TOPIC_NAME("invalid_topic_name", 400, false),
+    INVALID_PARTITIONS("invalid_partitions", 400, false),
+    INVALID_CONFIG("invalid_config", 400, false),
+    NO_RECORDS("no_records", 400, false),
+    INVALID_BASE64("invalid_base64", 400, false),
+    TOO_MANY_PARTITIONS("too_many_partitions", 400, false),
+    UNKNOWN_TOPIC("unknown_topic", 404, false),
+    UNKNOWN_PARTITION("unknown_partition", 404, false),
+    NOT_FOUND("not_found", 404, false),
+    METHOD_NOT_ALLOWED("method_not_allowed", 405, false),
+    NOT_ACCEPTABLE("not_acceptable", 406, false),
+    TOPIC_ALREADY_EXISTS("topic_already_exists", 409, false),
+    REQUEST_TOO_LARGE("request_too_large", 413, false),
+    RECORD_TOO_LARGE("record_too_large", 413, false),
+    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, false),
+    OFFSET_OUT_OF_RANGE("offset_out_of_range", 416, false),
+    /** Another writer moved a partition head first; the commit is retried by the produce path. */
+    OFFSET_CONFLICT("offset_conflict", 503, true),
+    STORAGE_UNAVAILABLE("storage_unavailable", 503, true),
+    METADATA_UNAVAILABLE("metadata_unavailable", 503, true),
+    CORRUPT_SEGMENT("corrupt_segment", 500, false),
+    INTERNAL_ERROR("internal_error", 500, false);
+
+    private final String code;
+    private final int status;
+    private final boolean retryable;
+
+    ErrorCode(String code, int status, boolean retryable) {
+        this.code = code;
+        this.status = status;
+        this.retryable = retryable;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public boolean retryable() {
+        return retryable;
+    }
+}

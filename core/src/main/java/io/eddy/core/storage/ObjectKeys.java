@@ -1,0 +1,55 @@
+package io.eddy.core.storage;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+
+/**
+ * Builds every S3 object key Eddy writes, in one place. Segment keys spread over 256 prefixes (S3 throughput
+ * is per prefix) and end in a ULID, so keys sort by creation time within a prefix. Thread-safe.
+ */
+public final class ObjectKeys {
+    private static final char[] CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    public ObjectKeys(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** A new, unique key for a multi-partition segment object: {@code segments/<2 hex>/<ulid>.seg}. */
+    public String newSegmentKey() {
+        String ulid = ulid();
+        int hash = ulid.hashCode() & 0xff;
+        return String.format("segments/%02x/%s.seg", hash, ulid);
+    }
+
+    /** A ULID: 48 bits of milliseconds then 80 random bits, in Crockford base32 (26 characters). */
+    String ulid() {
+        long time = clock.millis();
+        byte[] rnd = new byte[10];
+        random.nextBytes(rnd);
+        char[] out = new char[26];
+        for (int i = 9; i >= 0; i--) {
+            out[i] = CROCKFORD[(int) (time & 31)];
+            time >>>= 5;
+        }
+        // 80 random bits -> 16 characters of 5 bits
+        long hi = 0;
+        for (int i = 0; i < 5; i++) {
+            hi = (hi << 8) | (rnd[i] & 0xff);
+        }
+        long lo = 0;
+        for (int i = 5; i < 10; i++) {
+            lo = (lo << 8) | (rnd[i] & 0xff);
+        }
+        for (int i = 17; i >= 10; i--) {
+            out[i] = CROCKFORD[(int) (hi & 31)];
+            hi >>>= 5;
+        }
+        for (int i = 25; i >= 18; i--) {
+            out[i] = CROCKFORD[(int) (lo & 31)];
+            lo >>>= 5;
+        }
+        return new String(out);
+    }
+}

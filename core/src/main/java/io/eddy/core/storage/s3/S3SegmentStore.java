@@ -1,0 +1,79 @@
+package io.eddy.core.storage.s3;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.storage.SdkCalls;
+import io.eddy.core.storage.SegmentStore;
+import io.eddy.core.support.Retry;
+import io.smallrye.mutiny.Uni;
+import java.util.Base64;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * {@link SegmentStore} on S3 (or any S3-compatible store). Every PUT carries the object's CRC32C, computed
+ * here, which the store verifies. Thread-safe.
+ */
+public final class S3SegmentStore implements SegmentStore {
+    private final S3AsyncClient s3;
+    private final Retry retry;
+
+    public S3SegmentStore(S3AsyncClient s3, Retry retry) {
+        this.s3 = s3;
+        this.retry = retry;
+    }
+
+    @Override
+    public Uni<Void> put(String bucket, String key, byte[] bytes) {
+        String checksum = crc32c(bytes);
+        return retry.apply(SdkCalls.call(() -> s3.putObject(b -> b.bucket(bucket).key(key).checksumCRC32C(checksum)
+                        .contentLength((long) bytes.length).contentType("application/vnd.eddy.segment"),
+                AsyncRequestBody.fromBytes(bytes)), t -> translate(t, bucket, key))).replaceWithVoid();
+    }
+
+    @Override
+    public Uni<byte[]> read(String bucket, String key, long position, int length) {
+        String range = "bytes=" + position + "-" + (position + length - 1);
+        return retry.apply(SdkCalls.call(() -> s3.getObject(b -> b.bucket(bucket).key(key).range(range),
+                        AsyncResponseTransformer.toBytes()), t -> translate(t, bucket, key)))
+                .map(r -> {
+                    byte[] out = r.asByteArrayUnsafe();
+                    if (out.length != length) {
+                        throw new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "short read of " + key + ": "
+                                + out.length + " of " + length + " bytes");
+                    }
+                    return out;
+                });
+    }
+
+    static String crc32c(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes);
+        int v = (int) crc.getValue();
+        return Base64.getEncoder().encodeToString(new byte[]{(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
+    }
+
+    private static Throwable translate(Throwable t, String bucket, String key) {
+        if (t instanceof EddyException) {
+            return t;
+        }
+        if (t instanceof NoSuchKeyException || t instanceof NoSuchBucketException) {
+            return new EddyException(ErrorCode.INTERNAL_ERROR, "object s3://" + bucket + "/" + key + " is missing", t);
+        }
+        if (t instanceof S3Exception e && (e.statusCode() >= 500 || e.isThrottlingException())) {
+            return new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "S3 is unavailable: " + e.getMessage(),
+                    Map.of(), t);
+        }
+        if (t instanceof SdkClientException) {
+            return new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "S3 could not be reached: " + t.getMessage(), t);
+        }
+        return new EddyException(ErrorCode.INTERNAL_ERROR, "S3 call failed: " + t.getMessage(), t);
+    }
+}

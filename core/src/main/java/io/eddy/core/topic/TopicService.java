@@ -1,0 +1,68 @@
+package io.eddy.core.topic;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.model.Topic;
+import io.eddy.core.model.TopicConfig;
+import io.eddy.core.model.TopicName;
+import io.eddy.core.storage.MetadataStore;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Topic administration: create, describe, list, delete. Thread-safe. */
+public final class TopicService {
+    private final MetadataStore metadata;
+    private final String defaultBucket;
+    private final Clock clock;
+
+    /**
+     * @param defaultBucket the bucket a topic's {@code replicas} defaults to
+     */
+    public TopicService(MetadataStore metadata, String defaultBucket, Clock clock) {
+        this.metadata = metadata;
+        this.defaultBucket = defaultBucket;
+        this.clock = clock;
+    }
+
+    public Uni<Topic> create(String name, int partitions, Map<String, ?> config) {
+        TopicName topicName = new TopicName(name);
+        if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
+            return Uni.createFrom().failure(new EddyException(ErrorCode.INVALID_PARTITIONS,
+                    "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
+                    Map.of("partitions", partitions)));
+        }
+        TopicConfig topicConfig = TopicConfig.defaults(defaultBucket).with(config);
+        // the store keeps milliseconds: the topic returned is the topic read back later
+        Topic topic = new Topic(topicName, UUID.randomUUID(), partitions, topicConfig,
+                clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        return metadata.createTopic(topic).replaceWith(topic);
+    }
+
+    /** The topic, or {@code unknown_topic}. */
+    public Uni<Topic> require(String name) {
+        TopicName topicName = new TopicName(name);
+        return metadata.topic(topicName.value()).map(t -> t.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
+                "topic '" + name + "' does not exist", Map.of("topic", name))));
+    }
+
+    public Uni<List<Topic>> list() {
+        return metadata.topics();
+    }
+
+    public Uni<Topic> delete(String name) {
+        return require(name).flatMap(t -> metadata.deleteTopic(t).replaceWith(t));
+    }
+
+    /** Fails with {@code unknown_partition} unless {@code partition} is one of the topic's partitions. */
+    public static void checkPartition(Topic topic, int partition) {
+        if (partition < 0 || partition >= topic.partitions()) {
+            throw new EddyException(ErrorCode.UNKNOWN_PARTITION, "topic '" + topic.name() + "' has "
+                    + topic.partitions() + " partitions; there is no partition " + partition,
+                    Map.of("topic", topic.name().value(), "partition", partition, "partitions", topic.partitions()));
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package io.eddy.edge;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Eddy's configuration, read at the function edge and handed to core as values. Every name and endpoint
+ * comes from here (properties, or environment variables such as {@code EDDY_TABLE}), never from a literal.
+ */
+@ConfigMapping(prefix = "eddy")
+public interface EddyConfig {
+
+    /** The DynamoDB table holding topics, heads, the offset index and groups. */
+    @WithDefault("eddy")
+    String table();
+
+    /** The bucket segment objects go to when a topic names no {@code replicas}. */
+    @WithDefault("eddy-segments")
+    String bucket();
+
+    Aws aws();
+
+    Bootstrap bootstrap();
+
+    Http http();
+
+    Cache cache();
+
+    Fetch fetch();
+
+    interface Aws {
+        @WithDefault("us-east-1")
+        String region();
+
+        /** DynamoDB endpoint override (DynamoDB Local, LocalStack); absent on AWS. */
+        Optional<URI> dynamodbEndpoint();
+
+        /** S3 endpoint override (the local S3 stand-in, LocalStack); absent on AWS. */
+        Optional<URI> s3Endpoint();
+
+        /** Static credentials for stand-ins; absent = the SDK's default credentials chain. */
+        Optional<String> accessKey();
+
+        Optional<String> secretKey();
+    }
+
+    interface Bootstrap {
+        /** Create the table and bucket at start-up when missing: local stack and tests only. */
+        @WithDefault("false")
+        boolean createResources();
+    }
+
+    interface Http {
+        /** Largest request body accepted, in bytes (413 {@code request_too_large} above it). */
+        @WithDefault("8388608")
+        int maxRequestBytes();
+    }
+
+    interface Cache {
+        /** Bytes of object ranges kept in memory. */
+        @WithDefault("268435456")
+        long maxBytes();
+
+        /** Put the chunks a produce just wrote into the cache (server mode: tail reads then make no GET). */
+        @WithDefault("true")
+        boolean populateOnWrite();
+    }
+
+    interface Fetch {
+        /** How often a long-polling fetch re-reads the partition head for commits made by other processes. */
+        @WithDefault("250ms")
+        Duration headPollInterval();
+    }
+}

@@ -1,0 +1,144 @@
+package io.eddy.edge;
+
+import io.eddy.core.cache.RangeCache;
+import io.eddy.core.fetch.FetchService;
+import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.produce.CommitPolicy;
+import io.eddy.core.produce.ProduceService;
+import io.eddy.core.storage.MetadataStore;
+import io.eddy.core.storage.ObjectKeys;
+import io.eddy.core.storage.ResourceBootstrap;
+import io.eddy.core.storage.SegmentStore;
+import io.eddy.core.storage.dynamo.DynamoMetadataStore;
+import io.eddy.core.storage.s3.S3RequestCounter;
+import io.eddy.core.storage.s3.S3SegmentStore;
+import io.eddy.core.support.Retry;
+import io.eddy.core.topic.TopicService;
+import io.eddy.edge.json.JsonRecords;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.List;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+
+/** Builds the AWS clients and core services from {@link EddyConfig}; one instance of each per process. */
+@ApplicationScoped
+public class EddyWiring {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Produces
+    @Singleton
+    S3RequestCounter s3RequestCounter() {
+        return new S3RequestCounter();
+    }
+
+    @Produces
+    @Singleton
+    DynamoDbAsyncClient dynamo(EddyConfig config) {
+        var builder = DynamoDbAsyncClient.builder().region(Region.of(config.aws().region()))
+                .credentialsProvider(credentials(config)).httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        config.aws().dynamodbEndpoint().ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    void closeDynamo(@Disposes DynamoDbAsyncClient client) {
+        client.close();
+    }
+
+    @Produces
+    @Singleton
+    S3AsyncClient s3(EddyConfig config, S3RequestCounter counter) {
+        var builder = S3AsyncClient.builder().region(Region.of(config.aws().region()))
+                .credentialsProvider(credentials(config)).httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(o -> o.addExecutionInterceptor(counter));
+        config.aws().s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+        return builder.build();
+    }
+
+    void closeS3(@Disposes S3AsyncClient client) {
+        client.close();
+    }
+
+    private static AwsCredentialsProvider credentials(EddyConfig config) {
+        if (config.aws().accessKey().isPresent() && config.aws().secretKey().isPresent()) {
+            return StaticCredentialsProvider.create(
+                    AwsBasicCredentials.create(config.aws().accessKey().get(), config.aws().secretKey().get()));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    @Produces
+    @Singleton
+    MetadataStore metadataStore(DynamoDbAsyncClient dynamo, EddyConfig config) {
+        return new DynamoMetadataStore(dynamo, config.table(), Retry.defaults());
+    }
+
+    @Produces
+    @Singleton
+    SegmentStore segmentStore(S3AsyncClient s3) {
+        return new S3SegmentStore(s3, Retry.defaults());
+    }
+
+    @Produces
+    @Singleton
+    RangeCache rangeCache(EddyConfig config) {
+        return new RangeCache(config.cache().maxBytes());
+    }
+
+    @Produces
+    @Singleton
+    TailSignals tailSignals() {
+        return new TailSignals();
+    }
+
+    @Produces
+    @Singleton
+    TopicService topicService(MetadataStore metadata, EddyConfig config, Clock clock) {
+        return new TopicService(metadata, config.bucket(), clock);
+    }
+
+    @Produces
+    @Singleton
+    ProduceService produceService(TopicService topics, MetadataStore metadata, SegmentStore segments, RangeCache cache,
+                                  TailSignals signals, EddyConfig config, Clock clock) {
+        return new ProduceService(topics, metadata, segments, new ObjectKeys(clock),
+                config.cache().populateOnWrite() ? cache : null, signals, CommitPolicy.defaults(), clock);
+    }
+
+    @Produces
+    @Singleton
+    FetchService fetchService(TopicService topics, MetadataStore metadata, SegmentStore segments, RangeCache cache,
+                              TailSignals signals, EddyConfig config, Clock clock) {
+        return new FetchService(topics, metadata, segments, cache, signals, config.fetch().headPollInterval(), clock);
+    }
+
+    @Produces
+    @Singleton
+    JsonRecords jsonRecords(ObjectMapper mapper) {
+        return new JsonRecords(mapper);
+    }
+
+    void bootstrap(@Observes StartupEvent event, EddyConfig config, DynamoDbAsyncClient dynamo, S3AsyncClient s3) {
+        if (config.bootstrap().createResources()) {
+            ResourceBootstrap.ensureTable(dynamo, config.table());
+            ResourceBootstrap.ensureBuckets(s3, List.of(config.bucket()));
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.eddy.edge.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.fetch.FetchResult;
+import io.eddy.core.model.Header;
+import io.eddy.core.model.Record;
+import io.eddy.core.produce.ProduceRequest;
+import io.eddy.core.produce.RecordOffset;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON shapes of records, both ways. Bytes, not JSON types, are what the log stores: on produce a JSON
+ * string becomes its UTF-8 bytes, any other value its compact JSON text, {@code null} a null, and
+ * {@code *_b64} exact bytes; on read, bytes holding a JSON object or array come back as JSON, other valid
+ * UTF-8 as a string, anything else as {@code *_b64}. Thread-safe.
+ */
+public final class JsonRecords {
+    private static final Set<String> RECORD_FIELDS = Set.of("key", "key_b64", "value", "value_b64", "headers",
+            "partition", "timestamp");
+    private static final Set<String> HEADER_FIELDS = Set.of("name", "value", "value_b64");
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private final ObjectMapper mapper;
+    private final ObjectReader strict;
+
+    public JsonRecords(ObjectMapper mapper) {
+        this.mapper = mapper;
+        this.strict = mapper.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
+
+    /** Parses a produce body; {@code pathPartition} is the partition named in the URL, or -1. */
+    public ProduceRequest parseProduce(byte[] body, int pathPartition, boolean atomic) {
+        JsonNode root = parse(body);
+        if (!root.isObject()) {
+            throw invalid("the body must be a JSON object with a 'records' array");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("records")) {
+                throw invalid("unknown field '" + f + "'; the body holds 'records'");
+            }
+        }
+        JsonNode records = root.get("records");
+        if (records == null || !records.isArray()) {
+            throw invalid("'records' must be an array of records");
+        }
+        if (records.isEmpty()) {
+            throw new EddyException(ErrorCode.NO_RECORDS, "'records' is empty: send at least one record");
+        }
+        List<ProduceRequest.Entry> entries = new ArrayList<>(records.size());
+        for (int i = 0; i < records.size(); i++) {
+            entries.add(parseRecord(records.get(i), "records[" + i + "]", pathPartition));
+        }
+        return new ProduceRequest(entries, atomic);
+    }
+
+    /** Parses any JSON body, mapping syntax errors to {@code malformed_json}. */
+    public JsonNode parse(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw new EddyException(ErrorCode.MALFORMED_JSON, "the request has no body; send a JSON object");
+        }
+        try {
+            JsonNode node = strict.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw new EddyException(ErrorCode.MALFORMED_JSON, "the request has no JSON body");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            throw new EddyException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new EddyException(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON");
+        }
+    }
+
+    private ProduceRequest.Entry parseRecord(JsonNode r, String where, int pathPartition) {
+        if (!r.isObject()) {
+            throw invalid(where + " must be an object");
+        }
+        for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!RECORD_FIELDS.contains(f)) {
+                throw invalid(where + " has unknown field '" + f + "'; known fields: " + RECORD_FIELDS.stream().sorted().toList());
+            }
+        }
+        byte[] key = bytes(r, "key", where);
+        byte[] value = bytes(r, "value", where);
+        List<Header> headers = new ArrayList<>();
+        JsonNode hs = r.get("headers");
+        if (hs != null && !hs.isNull()) {
+            if (!hs.isArray()) {
+                throw invalid(where + ".headers must be an array of {\"name\", \"value\"}");
+            }
+            for (int i = 0; i < hs.size(); i++) {
+                JsonNode h = hs.get(i);
+                String hw = where + ".headers[" + i + "]";
+                if (!h.isObject() || !h.path("name").isTextual()) {
+                    throw invalid(hw + " must be an object with a string 'name'");
+                }
+                for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
+                    String f = it.next();
+                    if (!HEADER_FIELDS.contains(f)) {
+                        throw invalid(hw + " has unknown field '" + f + "'");
+                    }
+                }
+                headers.add(new Header(h.get("name").asText(), bytes(h, "value", hw)));
+            }
+        }
+        int partition = -1;
+        JsonNode p = r.get("partition");
+        if (p != null && !p.isNull()) {
+            if (!p.isIntegralNumber() || !p.canConvertToInt() || p.asInt() < 0) {
+                throw invalid(where + ".partition must be a non-negative integer");
+            }
+            partition = p.asInt();
+            if (pathPartition >= 0 && partition != pathPartition) {
+                throw invalid(where + ".partition is " + partition + " but the URL names partition " + pathPartition);
+            }
+        }
+        if (pathPartition >= 0) {
+            partition = pathPartition;
+        }
+        long timestamp = -1;
+        JsonNode ts = r.get("timestamp");
+        if (ts != null && !ts.isNull()) {
+            if (!ts.isIntegralNumber() || !ts.canConvertToLong() || ts.asLong() < 0) {
+                throw invalid(where + ".timestamp must be a non-negative integer (epoch milliseconds)");
+            }
+            timestamp = ts.asLong();
+        }
+        return new ProduceRequest.Entry(partition, new Record(-1, timestamp, key, value, headers));
+    }
+
+    /** The bytes of field {@code name} or {@code name_b64}; null when absent or JSON null. */
+    private byte[] bytes(JsonNode parent, String name, String where) {
+        JsonNode plain = parent.get(name);
+        JsonNode b64 = parent.get(name + "_b64");
+        if (plain != null && b64 != null) {
+            throw invalid(where + " has both '" + name + "' and '" + name + "_b64'; send one");
+        }
+        if (b64 != null) {
+            if (b64.isNull()) {
+                return null;
+            }
+            if (!b64.isTextual()) {
+                throw new EddyException(ErrorCode.INVALID_BASE64, where + "." + name + "_b64 must be a base64 string");
+            }
+            try {
+                return Base64.getDecoder().decode(b64.asText());
+            } catch (IllegalArgumentException e) {
+                throw new EddyException(ErrorCode.INVALID_BASE64, where + "." + name + "_b64 is not valid base64");
+            }
+        }
+        if (plain == null || plain.isNull()) {
+            return null;
+        }
+        if (plain.isTextual()) {
+            return plain.asText().getBytes(StandardCharsets.UTF_8);
+        }
+        try {
+            return mapper.writeValueAsBytes(plain);
+        } catch (JsonProcessingException e) {
+            throw invalid(where + "." + name + " cannot be written as JSON");
+        }
+    }
+
+    public ObjectNode offsets(List<RecordOffset> offsets) {
+        ObjectNode out = NODES.objectNode();
+        ArrayNode list = out.putArray("offsets");
+        for (RecordOffset o : offsets) {
+            list.addObject().put("partition", o.partition()).put("offset", o.offset()).put("timestamp", o.timestamp());
+        }
+        return out;
+    }
+
+    public ObjectNode fetched(FetchResult result, boolean base64) {
+        ObjectNode out = NODES.objectNode();
+        ArrayNode list = out.putArray("records");
+        for (Record r : result.records()) {
+            ObjectNode o = list.addObject();
+            o.put("offset", r.offset());
+            o.put("timestamp", r.timestamp());
+            render(o, "key", r.key(), base64);
+            render(o, "value", r.value(), base64);
+            ArrayNode hs = o.putArray("headers");
+            for (Header h : r.headers()) {
+                ObjectNode ho = hs.addObject().put("name", h.name());
+                render(ho, "value", h.value(), base64);
+            }
+        }
+        out.put("next_offset", result.nextOffset());
+        out.put("high_watermark", result.highWatermark());
+        out.put("log_start_offset", result.logStartOffset());
+        return out;
+    }
+
+    private void render(ObjectNode o, String name, byte[] bytes, boolean base64) {
+        if (bytes == null) {
+            o.putNull(base64 ? name + "_b64" : name);
+            return;
+        }
+        if (!base64) {
+            JsonNode json = asJsonContainer(bytes);
+            if (json != null) {
+                o.set(name, json);
+                return;
+            }
+            String text = utf8(bytes);
+            if (text != null) {
+                o.put(name, text);
+                return;
+            }
+        }
+        o.put(name + "_b64", Base64.getEncoder().encodeToString(bytes));
+    }
+
+    private JsonNode asJsonContainer(byte[] bytes) {
+        int i = 0;
+        while (i < bytes.length && (bytes[i] == ' ' || bytes[i] == '\n' || bytes[i] == '\r' || bytes[i] == '\t')) {
+            i++;
+        }
+        if (i == bytes.length || (bytes[i] != '{' && bytes[i] != '[')) {
+            return null;
+        }
+        try {
+            JsonNode node = strict.readTree(bytes);
+            return node != null && node.isContainerNode() ? node : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static String utf8(byte[] bytes) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static EddyException invalid(String message) {
+        return new EddyException(ErrorCode.INVALID_REQUEST, message);
+    }
+
+    /** Topic config values as plain Java values for {@link io.eddy.core.model.TopicConfig#with(Map)}. */
+    public Map<String, Object> configValues(JsonNode config) {
+        if (config == null || config.isNull()) {
+            return Map.of();
+        }
+        if (!config.isObject()) {
+            throw new EddyException(ErrorCode.INVALID_CONFIG, "'config' must be an object of settings");
+        }
+        return mapper.convertValue(config, Map.class);
+    }
+}

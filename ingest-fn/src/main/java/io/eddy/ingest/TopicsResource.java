@@ -1,0 +1,109 @@
+package io.eddy.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.model.PartitionHead;
+import io.eddy.core.model.Topic;
+import io.eddy.core.storage.MetadataStore;
+import io.eddy.core.topic.TopicService;
+import io.eddy.edge.RequestLimits;
+import io.eddy.edge.json.JsonRecords;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/** Topic administration: {@code /v1/topics}. */
+@Path("/v1/topics")
+@Produces(MediaType.APPLICATION_JSON)
+public class TopicsResource {
+    private final TopicService topics;
+    private final MetadataStore metadata;
+    private final JsonRecords json;
+    private final RequestLimits limits;
+
+    public TopicsResource(TopicService topics, MetadataStore metadata, JsonRecords json, RequestLimits limits) {
+        this.topics = topics;
+        this.metadata = metadata;
+        this.json = json;
+        this.limits = limits;
+    }
+
+    @PUT
+    @Path("/{topic}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<Response> create(@PathParam("topic") String name, byte[] body) {
+        limits.check(body);
+        JsonNode root = json.parse(body);
+        if (!root.isObject()) {
+            throw new EddyException(ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
+        }
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!f.equals("partitions") && !f.equals("config")) {
+                throw new EddyException(ErrorCode.INVALID_REQUEST, "unknown field '" + f + "'; the body holds 'partitions' and 'config'");
+            }
+        }
+        JsonNode partitions = root.get("partitions");
+        if (partitions == null || !partitions.isIntegralNumber() || !partitions.canConvertToInt()) {
+            throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
+        }
+        Map<String, Object> config = json.configValues(root.get("config"));
+        return topics.create(name, partitions.asInt(), config)
+                .map(t -> Response.status(Response.Status.CREATED).entity(describe(t, null)).build());
+    }
+
+    @GET
+    public Uni<ObjectNode> list() {
+        return topics.list().map(all -> {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            var list = out.putArray("topics");
+            all.forEach(t -> list.add(describe(t, null)));
+            return out;
+        });
+    }
+
+    @GET
+    @Path("/{topic}")
+    public Uni<ObjectNode> describe(@PathParam("topic") String name) {
+        return topics.require(name).flatMap(t -> metadata.heads(t.id(), IntStream.range(0, t.partitions()).boxed().toList())
+                .map(heads -> describe(t, heads)));
+    }
+
+    @DELETE
+    @Path("/{topic}")
+    public Uni<Response> delete(@PathParam("topic") String name) {
+        return topics.delete(name).map(t -> Response.noContent().build());
+    }
+
+    private static ObjectNode describe(Topic t, Map<Integer, PartitionHead> heads) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode();
+        o.put("name", t.name().value());
+        o.put("topic_id", t.id().toString());
+        o.put("partitions", t.partitions());
+        ObjectNode config = o.putObject("config");
+        t.config().toMap().forEach((k, v) -> config.putPOJO(k, v));
+        o.put("created_at", t.createdAt().toString());
+        if (heads != null) {
+            var offsets = o.putArray("partition_offsets");
+            for (int p = 0; p < t.partitions(); p++) {
+                PartitionHead h = heads.get(p);
+                offsets.addObject().put("partition", p).put("log_start_offset", h.logStartOffset())
+                        .put("high_watermark", h.nextOffset());
+            }
+        }
+        return o;
+    }
+}
