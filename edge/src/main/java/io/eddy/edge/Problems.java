@@ -83,7 +83,7 @@ public class Problems {
         if (uri != null) {
             body.put("instance", uri.getPath());
         }
-        details.forEach(body::putIfAbsent);
+        new java.util.TreeMap<>(details).forEach(body::putIfAbsent);
         Response.ResponseBuilder r = Response.status(code.status()).type(PROBLEM_JSON).entity(body);
         if (code.retryable()) {
             r.header("Retry-After", "1");

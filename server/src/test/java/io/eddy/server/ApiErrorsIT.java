@@ -153,7 +153,7 @@ class ApiErrorsIT {
     @Test
     void unknownRoutesAndMethodsAreProblems() {
         assertProblem(http.get("/v1/nothing-here"), 404, "not_found");
-        assertProblem(http.delete("/v1/topics/" + topic + "/records"), 405, "method_not_allowed");
+        assertProblem(http.post("/v1/topics/" + topic, "{}"), 405, "method_not_allowed");
         assertProblem(http.post("/v1/topics/" + topic + "/records", "text/plain", "hi".getBytes(StandardCharsets.UTF_8)),
                 415, "unsupported_media_type");
     }
