@@ -21,8 +21,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.IntStream;
 
 /** Topic administration: {@code /v1/topics}. */
@@ -50,12 +50,7 @@ public class TopicsResource {
         if (!root.isObject()) {
             throw new EddyException(ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
         }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("partitions") && !f.equals("config")) {
-                throw new EddyException(ErrorCode.INVALID_REQUEST, "unknown field '" + f + "'; the body holds 'partitions' and 'config'");
-            }
-        }
+        JsonRecords.rejectUnknownFields(root, Set.of("partitions", "config"), "the body");
         JsonNode partitions = root.get("partitions");
         if (partitions == null || !partitions.isIntegralNumber() || !partitions.canConvertToInt()) {
             throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);

@@ -53,12 +53,7 @@ public final class JsonRecords {
         if (!root.isObject()) {
             throw invalid("the body must be a JSON object with a 'records' array");
         }
-        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!f.equals("records")) {
-                throw invalid("unknown field '" + f + "'; the body holds 'records'");
-            }
-        }
+        rejectUnknownFields(root, Set.of("records"), "the body");
         JsonNode records = root.get("records");
         if (records == null || !records.isArray()) {
             throw invalid("'records' must be an array of records");
@@ -71,6 +66,16 @@ public final class JsonRecords {
             entries.add(parseRecord(records.get(i), "records[" + i + "]", pathPartition));
         }
         return new ProduceRequest(entries, atomic);
+    }
+
+    /** Strict shapes: a misspelt field ({@code vlaue}) is an error, never a silently missing value. */
+    public static void rejectUnknownFields(JsonNode object, Set<String> known, String where) {
+        for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
+            String f = it.next();
+            if (!known.contains(f)) {
+                throw invalid(where + " has unknown field '" + f + "'; known fields: " + known.stream().sorted().toList());
+            }
+        }
     }
 
     /** Parses any JSON body, mapping syntax errors to {@code malformed_json}. */
@@ -95,12 +100,7 @@ public final class JsonRecords {
         if (!r.isObject()) {
             throw invalid(where + " must be an object");
         }
-        for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
-            String f = it.next();
-            if (!RECORD_FIELDS.contains(f)) {
-                throw invalid(where + " has unknown field '" + f + "'; known fields: " + RECORD_FIELDS.stream().sorted().toList());
-            }
-        }
+        rejectUnknownFields(r, RECORD_FIELDS, where);
         byte[] key = bytes(r, "key", where);
         byte[] value = bytes(r, "value", where);
         List<Header> headers = new ArrayList<>();
@@ -115,12 +115,7 @@ public final class JsonRecords {
                 if (!h.isObject() || !h.path("name").isTextual()) {
                     throw invalid(hw + " must be an object with a string 'name'");
                 }
-                for (Iterator<String> it = h.fieldNames(); it.hasNext(); ) {
-                    String f = it.next();
-                    if (!HEADER_FIELDS.contains(f)) {
-                        throw invalid(hw + " has unknown field '" + f + "'");
-                    }
-                }
+                rejectUnknownFields(h, HEADER_FIELDS, hw);
                 headers.add(new Header(h.get("name").asText(), bytes(h, "value", hw)));
             }
         }
