@@ -3,7 +3,6 @@ package io.eddy.standins;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -47,7 +46,6 @@ public final class StandinsMain {
                 cause = cause.getCause();
             }
             System.err.println("eddy stand-ins: cannot start: " + cause);
-            if (System.getenv("EDDY_STANDINS_DEBUG") != null) { cause.printStackTrace(); }
             System.exit(1);
         }
     }
@@ -99,7 +97,7 @@ public final class StandinsMain {
     }
 
     private static void startDynamo(Path dataDir, int port, Path logging) throws Exception {
-        List<String> args = new ArrayList<>(List.of("-sharedDb", "-port", Integer.toString(port)));
+        List<String> args = new ArrayList<>(List.of("-sharedDb", "-disableTelemetry", "-port", Integer.toString(port)));
         if (dataDir == null) {
             args.add("-inMemory");
         } else {
@@ -133,15 +131,21 @@ public final class StandinsMain {
         }
         p.setProperty("jclouds.identity", "local");
         p.setProperty("jclouds.credential", "local");
-        File file = File.createTempFile("eddy-s3proxy", ".properties");
-        file.deleteOnExit();
-        try (OutputStream out = Files.newOutputStream(file.toPath())) {
-            p.store(out, "eddy stand-ins");
-        }
         ClassLoader loader = loader(logging, "s3proxy.classpath", "s3proxy-extra.classpath");
+        // Not through s3proxy's Main: without a console it replaces System.err with a stream into its logger (so
+        // this JVM's stderr, our own failure line included, is lost) and calls System.exit on a failed start.
         withContextLoader(loader, () -> {
-            loader.loadClass("org.gaul.s3proxy.Main").getMethod("main", String[].class)
-                    .invoke(null, (Object) new String[]{"--properties", file.getAbsolutePath()});
+            Method createBlobStore = loader.loadClass("org.gaul.s3proxy.Main")
+                    .getDeclaredMethod("createBlobStore", Properties.class);
+            createBlobStore.setAccessible(true);
+            Object blobStore = createBlobStore.invoke(null, p);
+            Class<?> builderType = loader.loadClass("org.gaul.s3proxy.S3Proxy$Builder");
+            Object builder = builderType.getMethod("fromProperties", Properties.class).invoke(null, p);
+            builderType.getMethod("blobStore", loader.loadClass("org.gaul.s3proxy.blobstore.BlobStore"))
+                    .invoke(builder, blobStore);
+            Object proxy = builderType.getMethod("build").invoke(builder);
+            proxy.getClass().getMethod("start").invoke(proxy);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> invokeQuietly(proxy, "stop")));
             return null;
         });
     }

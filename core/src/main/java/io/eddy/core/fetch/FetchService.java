@@ -70,10 +70,10 @@ public final class FetchService {
                 return Uni.createFrom().item(new FetchResult(List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
             }
             Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
-            // a copy: when the wait times out Mutiny cancels the stage, which must not cancel other waiters' signal
-            return Uni.createFrom().completionStage(wake.copy()).ifNoItem().after(wait).recoverWithItem((Void) null)
+            // the waiter is this fetch's own: when the wait times out Mutiny cancels it, which detaches it
+            return Uni.createFrom().completionStage(wake).ifNoItem().after(wait).recoverWithItem((Void) null)
                     .flatMap(ignored -> attempt(topic, request, deadline));
-        });
+        }).onTermination().invoke(() -> wake.cancel(false));   // detach this attempt's waiter, however it ended
     }
 
     private Uni<PartitionHead> head(Topic topic, int partition) {

@@ -1,6 +1,7 @@
 package io.eddy.core.fetch;
 
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,17 +15,37 @@ public final class TailSignals {
     private record Key(UUID topicId, int partition) {
     }
 
-    private final Map<Key, CompletableFuture<Void>> waiting = new ConcurrentHashMap<>();
+    private final Map<Key, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
-    /** A future completed at the next commit to the partition. Take it before reading the head. */
+    /**
+     * A future of one waiter, completed at the next commit to the partition. Take it before reading the head;
+     * cancel it (or let it complete) when the wait ends, which detaches it.
+     */
     public CompletableFuture<Void> nextCommit(UUID topicId, int partition) {
-        return waiting.computeIfAbsent(new Key(topicId, partition), k -> new CompletableFuture<>());
+        Key key = new Key(topicId, partition);
+        CompletableFuture<Void> waiter = new CompletableFuture<>();
+        waiting.compute(key, (k, set) -> {   // atomic with committed()'s remove: no waiter joins a set already signalled
+            Set<CompletableFuture<Void>> waiters = set == null ? ConcurrentHashMap.newKeySet() : set;
+            waiters.add(waiter);
+            return waiters;
+        });
+        waiter.whenComplete((v, t) -> waiting.computeIfPresent(key, (k, set) -> {
+            set.remove(waiter);
+            return set.isEmpty() ? null : set;
+        }));
+        return waiter;
     }
 
     public void committed(UUID topicId, int partition) {
-        CompletableFuture<Void> f = waiting.remove(new Key(topicId, partition));
-        if (f != null) {
-            f.complete(null);
+        Set<CompletableFuture<Void>> waiters = waiting.remove(new Key(topicId, partition));
+        if (waiters != null) {
+            waiters.forEach(w -> w.complete(null));
         }
+    }
+
+    /** Waiters attached now, for tests and metrics. */
+    public int waiters(UUID topicId, int partition) {
+        Set<CompletableFuture<Void>> set = waiting.get(new Key(topicId, partition));
+        return set == null ? 0 : set.size();
     }
 }

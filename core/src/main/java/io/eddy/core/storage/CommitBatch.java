@@ -10,7 +10,7 @@ import java.util.UUID;
  * transaction.
  */
 public record CommitBatch(String topicName, UUID topicId, List<PartitionAppend> appends) {
-    /** DynamoDB transactions hold 100 items: one topic check plus two items per partition. */
+    /** DynamoDB transactions hold 100 items; each partition takes two (head update, index entry). */
     public static final int MAX_PARTITIONS = 32;
 
     public CommitBatch {
@@ -27,6 +27,9 @@ public record CommitBatch(String topicName, UUID topicId, List<PartitionAppend> 
         public PartitionAppend {
             if (entry.baseOffset() != expectedNextOffset) {
                 throw new IllegalArgumentException("entry must start at the expected next offset");
+            }
+            if (!headExists && expectedNextOffset != 0) {
+                throw new IllegalArgumentException("a partition without a head starts at offset 0");
             }
         }
     }

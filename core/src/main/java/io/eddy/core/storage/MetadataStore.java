@@ -31,9 +31,9 @@ public interface MetadataStore {
     Uni<Map<Integer, PartitionHead>> heads(UUID topicId, Collection<Integer> partitions);
 
     /**
-     * Commits all appends atomically, on condition that every head is where the batch expects and the topic
-     * still exists with this id. Fails with {@link io.eddy.core.error.OffsetConflictException} when a head
-     * moved, {@code unknown_topic} when the topic is gone.
+     * Commits all appends atomically, on condition that every head is where the batch expects (absent, for a
+     * partition never written to). Fails with {@link io.eddy.core.error.OffsetConflictException} when a head
+     * moved. The topic item is deliberately not part of the condition (see docs/architecture.md).
      */
     Uni<Void> commit(CommitBatch batch);
 

@@ -1,0 +1,104 @@
+package io.eddy.core.topic;
+
+import static io.eddy.core.fixtures.CoreInstance.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.fixtures.CoreInstance;
+import io.eddy.core.model.CleanupPolicy;
+import io.eddy.core.model.Topic;
+import io.eddy.core.model.TopicConfig;
+import io.eddy.testkit.EddyStack;
+import io.eddy.testkit.EddyStackExtension;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(EddyStackExtension.class)
+class TopicServiceTest {
+    private static CoreInstance eddy;
+
+    @BeforeAll
+    static void start(EddyStack stack) {
+        eddy = CoreInstance.on(stack).start().ensureResources();
+    }
+
+    @AfterAll
+    static void stop() {
+        eddy.close();
+    }
+
+    @Test
+    void createdTopicHasItsPartitionsAndDefaultsOnTheConfiguredBucket() {
+        String name = "orders-" + UUID.randomUUID();
+
+        Topic topic = await(eddy.topics().create(name, 6, Map.of("retention.ms", 3_600_000)));
+
+        assertThat(topic.partitions()).isEqualTo(6);
+        assertThat(topic.config()).isEqualTo(new TopicConfig(3_600_000, -1, CleanupPolicy.DELETE,
+                TopicConfig.DEFAULT_MAX_MESSAGE_BYTES, List.of(eddy.bucket())));
+        assertThat(await(eddy.topics().require(name))).isEqualTo(topic);
+        assertThat(await(eddy.topics().list())).contains(topic);
+    }
+
+    @Test
+    void topicsGetDistinctIdsEvenUnderOneName() {
+        String name = "reused-" + UUID.randomUUID();
+        Topic first = await(eddy.topics().create(name, 1, Map.of()));
+        await(eddy.topics().delete(name));
+
+        Topic second = await(eddy.topics().create(name, 1, Map.of()));
+
+        assertThat(second.id()).isNotEqualTo(first.id());
+    }
+
+    @Test
+    void partitionsOutOfRangeAreInvalidPartitions() {
+        assertCode(() -> await(eddy.topics().create("p0-" + UUID.randomUUID(), 0, Map.of())), ErrorCode.INVALID_PARTITIONS);
+        assertCode(() -> await(eddy.topics().create("p-" + UUID.randomUUID(), 10_001, Map.of())), ErrorCode.INVALID_PARTITIONS);
+        assertThat(await(eddy.topics().create("p10k-" + UUID.randomUUID(), 10_000, Map.of())).partitions()).isEqualTo(10_000);
+    }
+
+    @Test
+    void badNameOrConfigCreatesNothing() {
+        String name = "bad-config-" + UUID.randomUUID();
+
+        assertCode(() -> await(eddy.topics().create("a/b", 1, Map.of())), ErrorCode.INVALID_TOPIC_NAME);
+        assertCode(() -> await(eddy.topics().create(name, 1, Map.of("retention.ms", "soon"))), ErrorCode.INVALID_CONFIG);
+        assertCode(() -> await(eddy.topics().require(name)), ErrorCode.UNKNOWN_TOPIC);
+    }
+
+    @Test
+    void duplicateCreateIsTopicAlreadyExists() {
+        String name = "twice-" + UUID.randomUUID();
+        await(eddy.topics().create(name, 1, Map.of()));
+
+        assertCode(() -> await(eddy.topics().create(name, 2, Map.of())), ErrorCode.TOPIC_ALREADY_EXISTS);
+    }
+
+    @Test
+    void deleteOfAnUnknownTopicIsUnknownTopic() {
+        assertCode(() -> await(eddy.topics().delete("never-" + UUID.randomUUID())), ErrorCode.UNKNOWN_TOPIC);
+    }
+
+    @Test
+    void checkPartitionAcceptsExactlyTheTopicsPartitions() {
+        Topic topic = await(eddy.topics().create("check-" + UUID.randomUUID(), 3, Map.of()));
+
+        TopicService.checkPartition(topic, 0);
+        TopicService.checkPartition(topic, 2);
+        assertCode(() -> TopicService.checkPartition(topic, 3), ErrorCode.UNKNOWN_PARTITION);
+        assertCode(() -> TopicService.checkPartition(topic, -1), ErrorCode.UNKNOWN_PARTITION);
+    }
+
+    private static void assertCode(ThrowingCallable call, ErrorCode code) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(code));
+    }
+}
