@@ -28,25 +28,28 @@ public final class TopicService {
         this.clock = clock;
     }
 
+    /** Creates a topic; invalid input fails the returned Uni (nothing is thrown). */
     public Uni<Topic> create(String name, int partitions, Map<String, ?> config) {
-        TopicName topicName = new TopicName(name);
-        if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
-            return Uni.createFrom().failure(new EddyException(ErrorCode.INVALID_PARTITIONS,
-                    "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
-                    Map.of("partitions", partitions)));
-        }
-        TopicConfig topicConfig = TopicConfig.defaults(defaultBucket).with(config);
-        // the store keeps milliseconds: the topic returned is the topic read back later
-        Topic topic = new Topic(topicName, UUID.randomUUID(), partitions, topicConfig,
-                clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        return metadata.createTopic(topic).replaceWith(topic);
+        return Uni.createFrom().item(() -> {
+            TopicName topicName = new TopicName(name);
+            if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
+                throw new EddyException(ErrorCode.INVALID_PARTITIONS,
+                        "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
+                        Map.of("partitions", partitions));
+            }
+            TopicConfig topicConfig = TopicConfig.defaults(defaultBucket).with(config);
+            // the store keeps milliseconds: the topic returned is the topic read back later
+            return new Topic(topicName, UUID.randomUUID(), partitions, topicConfig,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        }).flatMap(topic -> metadata.createTopic(topic).replaceWith(topic));
     }
 
-    /** The topic, or {@code unknown_topic}. */
+    /** The topic, or a failed Uni: {@code unknown_topic}, or {@code invalid_topic_name}. */
     public Uni<Topic> require(String name) {
-        TopicName topicName = new TopicName(name);
-        return metadata.topic(topicName.value()).map(t -> t.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
-                "topic '" + name + "' does not exist", Map.of("topic", name))));
+        return Uni.createFrom().item(() -> new TopicName(name))
+                .flatMap(topicName -> metadata.topic(topicName.value()))
+                .map(t -> t.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
+                        "topic '" + name + "' does not exist", Map.of("topic", name))));
     }
 
     public Uni<List<Topic>> list() {

@@ -1,5 +1,6 @@
 package io.eddy.core.storage.s3;
 
+import io.eddy.core.error.CorruptSegmentException;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.storage.SdkCalls;
@@ -46,8 +47,9 @@ public final class S3SegmentStore implements SegmentStore {
                 .map(r -> {
                     byte[] out = r.asByteArrayUnsafe();
                     if (out.length != length) {
-                        throw new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "short read of " + key + ": "
-                                + out.length + " of " + length + " bytes");
+                        // the index points past the object's end: retrying cannot help
+                        throw new CorruptSegmentException("short read of " + key + ": " + out.length + " of "
+                                + length + " bytes");
                     }
                     return out;
                 });
