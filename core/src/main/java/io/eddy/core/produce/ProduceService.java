@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -215,12 +216,15 @@ public final class ProduceService {
                 appends.add(new CommitBatch.PartitionAppend(p, head.nextOffset(), head.exists(), entry));
                 bases.put(p, head.nextOffset());
             }
-            return metadata.commit(new CommitBatch(topic.name().value(), topic.id(), appends)).map(ignored -> {
-                for (int p : group) {
-                    signals.committed(topic.id(), p);
-                }
-                return bases;
-            });
+            CommitBatch batch = new CommitBatch(topic.name().value(), topic.id(), appends);
+            return metadata.commit(batch)
+                    .onFailure(ProduceService::outcomeUnknown).recoverWithUni(failure -> committedAnyway(batch, failure))
+                    .map(ignored -> {
+                        for (int p : group) {
+                            signals.committed(topic.id(), p);
+                        }
+                        return bases;
+                    });
         }).onFailure(OffsetConflictException.class).recoverWithUni(conflict -> {
             if (attempt >= commitPolicy.maxAttempts()) {
                 return Uni.createFrom().failure(new EddyException(ErrorCode.OFFSET_CONFLICT,
@@ -229,6 +233,28 @@ public final class ProduceService {
             return Uni.createFrom().nullItem().onItem().delayIt().by(backoff(attempt))
                     .flatMap(ignored -> commitGroup(topic, group, written, attempt + 1));
         });
+    }
+
+    /** A failure after which the commit may or may not have happened (a timeout, a lost response, a 5xx). */
+    private static boolean outcomeUnknown(Throwable t) {
+        return t instanceof EddyException e && e.retryable() && !(t instanceof OffsetConflictException);
+    }
+
+    /**
+     * Whether a commit whose outcome is unknown happened after all: the transaction is all-or-nothing, so the
+     * index entry of its first partition, at the expected offset and pointing at our object, decides. If it
+     * did, the produce succeeds (a client retry would otherwise store the records twice); if it did not, or
+     * the check fails too, the original failure stands and the client may retry.
+     */
+    private Uni<Void> committedAnyway(CommitBatch batch, Throwable failure) {
+        CommitBatch.PartitionAppend first = batch.appends().get(0);
+        return metadata.entryAtOrBefore(batch.topicId(), first.partition(), first.expectedNextOffset())
+                .onFailure().recoverWithItem(Optional.empty())
+                .flatMap(found -> found.filter(e -> e.baseOffset() == first.expectedNextOffset()
+                                && e.objectKey().equals(first.entry().objectKey())
+                                && e.position() == first.entry().position()).isPresent()
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(failure));
     }
 
     private Duration backoff(int attempt) {
