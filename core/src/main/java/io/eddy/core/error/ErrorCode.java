@@ -14,19 +14,33 @@ public enum ErrorCode {
     NO_RECORDS("no_records", 400, false),
     INVALID_BASE64("invalid_base64", 400, false),
     TOO_MANY_PARTITIONS("too_many_partitions", 400, false),
+    INVALID_PRODUCER("invalid_producer", 400, false),
     UNKNOWN_TOPIC("unknown_topic", 404, false),
     UNKNOWN_PARTITION("unknown_partition", 404, false),
     NOT_FOUND("not_found", 404, false),
+    UNKNOWN_PRODUCER("unknown_producer", 404, false),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, false),
     NOT_ACCEPTABLE("not_acceptable", 406, false),
     TOPIC_ALREADY_EXISTS("topic_already_exists", 409, false),
+    /** A newer epoch of the producer has been registered or has written: this instance is a zombie. */
+    PRODUCER_FENCED("producer_fenced", 409, false),
+    /** A sequence gap: a batch before this one was never written. */
+    OUT_OF_ORDER_SEQUENCE("out_of_order_sequence", 409, false),
+    /** The first request with this Idempotency-Key is still being processed; retry later. */
+    IDEMPOTENCY_KEY_IN_FLIGHT("idempotency_key_in_flight", 409, true),
     REQUEST_TOO_LARGE("request_too_large", 413, false),
     RECORD_TOO_LARGE("record_too_large", 413, false),
     UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, false),
     OFFSET_OUT_OF_RANGE("offset_out_of_range", 416, false),
+    /** The same Idempotency-Key came with a different request. */
+    IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 422, false),
     /** Another writer moved a partition head first; the commit is retried by the produce path. */
     OFFSET_CONFLICT("offset_conflict", 503, true),
     STORAGE_UNAVAILABLE("storage_unavailable", 503, true),
+    /** acks=all and a replica bucket could not be written: nothing was committed. */
+    NOT_ENOUGH_REPLICAS("not_enough_replicas", 503, true),
+    /** This instance lost its lease on a partition while committing: nothing was written. */
+    NOT_LEADER("not_leader", 503, true),
     METADATA_UNAVAILABLE("metadata_unavailable", 503, true),
     CORRUPT_SEGMENT("corrupt_segment", 500, false),
     INTERNAL_ERROR("internal_error", 500, false);

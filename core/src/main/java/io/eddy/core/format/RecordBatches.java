@@ -26,6 +26,16 @@ public final class RecordBatches {
 
     /** One uncompressed v2 batch holding {@code records} in order, at offsets {@code baseOffset} and up. */
     public static ByteBuffer encode(List<Record> records, long baseOffset) {
+        return encode(records, baseOffset, Compression.NONE, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE);
+    }
+
+    /**
+     * One v2 batch holding {@code records} in order, at offsets {@code baseOffset} and up, compressed as asked and
+     * stamped with an idempotent producer's fields ({@code producerId} -1 for none).
+     */
+    public static ByteBuffer encode(List<Record> records, long baseOffset, Compression compression, long producerId,
+                                    short producerEpoch, int baseSequence) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one record");
         }
@@ -34,7 +44,8 @@ public final class RecordBatches {
             estimate += r.sizeInBytes() + 16;
         }
         MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.CURRENT_MAGIC_VALUE,
-                Compression.NONE, TimestampType.CREATE_TIME, baseOffset);
+                compression, TimestampType.CREATE_TIME, baseOffset, RecordBatch.NO_TIMESTAMP, producerId, producerEpoch,
+                baseSequence);
         long offset = baseOffset;
         for (Record r : records) {
             builder.appendWithOffset(offset++, r.timestamp(), r.key(), r.value(), kafkaHeaders(r.headers()));

@@ -2,16 +2,25 @@ package io.eddy.core.produce;
 
 import io.eddy.core.model.Record;
 import java.util.List;
+import org.apache.kafka.common.compress.Compression;
 
 /**
- * A validated produce request.
+ * A validated JSON produce request.
  *
- * @param records records in request order
- * @param atomic  all-or-nothing across partitions (at most {@link io.eddy.core.storage.CommitBatch#MAX_PARTITIONS})
+ * @param records     records in request order
+ * @param atomic      all-or-nothing across partitions (at most {@link io.eddy.core.storage.CommitBatch#MAX_PARTITIONS})
+ * @param acks        when to acknowledge
+ * @param compression how the server compresses the batches it builds
+ * @param producer    idempotence fields, or null
  */
-public record ProduceRequest(List<Entry> records, boolean atomic) {
+public record ProduceRequest(List<Entry> records, boolean atomic, Acks acks, Compression compression,
+                             ProducerFields producer) {
     public ProduceRequest {
         records = List.copyOf(records);
+    }
+
+    public ProduceRequest(List<Entry> records, boolean atomic) {
+        this(records, atomic, Acks.LEADER, Compression.NONE, null);
     }
 
     /**

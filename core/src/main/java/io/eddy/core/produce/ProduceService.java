@@ -1,67 +1,40 @@
 package io.eddy.core.produce;
 
-import io.eddy.core.cache.RangeCache;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
-import io.eddy.core.error.OffsetConflictException;
-import io.eddy.core.fetch.TailSignals;
-import io.eddy.core.format.ChunkLocation;
 import io.eddy.core.format.RecordBatches;
-import io.eddy.core.format.SegmentChunk;
-import io.eddy.core.format.SegmentFormat;
-import io.eddy.core.model.IndexEntry;
-import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.CommitBatch;
-import io.eddy.core.storage.MetadataStore;
-import io.eddy.core.storage.ObjectKeys;
-import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
- * The write path: one request becomes one segment object, PUT once, then committed to the metadata plane
- * in one transaction per at most 32 partitions. A lost race for a partition head re-reads the heads and
- * retries the commit only: the object carries no absolute offsets. Thread-safe.
+ * The produce API of the write path: turns a JSON request's records, or a binary request's validated batches,
+ * into partition runs and hands them to the {@link Appender} (one flush per request in a function; group
+ * commit in the server). Thread-safe.
  */
 public final class ProduceService {
     /** Bytes a v2 record batch adds to its records. */
     private static final int BATCH_OVERHEAD = 61;
 
     private final TopicService topics;
-    private final MetadataStore metadata;
-    private final SegmentStore segments;
-    private final ObjectKeys keys;
-    private final RangeCache cache;
-    private final TailSignals signals;
-    private final CommitPolicy commitPolicy;
+    private final Appender appender;
     private final Clock clock;
     private final Partitioner partitioner = new Partitioner();
 
-    /**
-     * @param cache where the chunks just written go, so a tail read right after needs no GET; null for none
-     */
-    public ProduceService(TopicService topics, MetadataStore metadata, SegmentStore segments, ObjectKeys keys,
-                          RangeCache cache, TailSignals signals, CommitPolicy commitPolicy, Clock clock) {
+    public ProduceService(TopicService topics, Appender appender, Clock clock) {
         this.topics = topics;
-        this.metadata = metadata;
-        this.segments = segments;
-        this.keys = keys;
-        this.cache = cache;
-        this.signals = signals;
-        this.commitPolicy = commitPolicy;
+        this.appender = appender;
         this.clock = clock;
     }
 
@@ -72,18 +45,74 @@ public final class ProduceService {
         }
         return topics.require(topicName).flatMap(topic -> {
             Plan plan = plan(topic, request);
-            SegmentFormat.Encoded segment = SegmentFormat.encode(plan.chunks);
-            Written written = new Written(keys.newSegmentKey(), segment.chunks());
-            return segments.put(topic.config().primaryBucket(), written.objectKey(), segment.bytes())
-                    .invoke(() -> remember(written.objectKey(), segment))
-                    .flatMap(ignored -> commitAll(topic, plan, written))
+            return appender.append(new AppendRequest(plan.runs, request.acks(), request.atomic()))
                     .map(bases -> offsets(plan, bases));
         });
     }
 
-    /** Records grouped by partition, in request order within each, and their chunks. */
-    private record Plan(int[] partitionOf, long[] timestamps, Map<Integer, List<Integer>> byPartition,
-                        List<SegmentChunk> chunks) {
+    /**
+     * Produces validated binary batches, stored as sent; the offsets come back per batch, in request order.
+     * A partition's batches in one request form one run: all or nothing, contiguous offsets.
+     */
+    public Uni<List<BatchOffsets>> produceBatches(String topicName, List<IncomingBatch> batches, Acks acks, boolean atomic) {
+        if (batches.isEmpty()) {
+            return Uni.createFrom().failure(new EddyException(ErrorCode.NO_RECORDS, "the request holds no batches"));
+        }
+        return topics.require(topicName).flatMap(topic -> {
+            Map<Integer, List<IncomingBatch>> byPartition = new LinkedHashMap<>();
+            for (IncomingBatch b : batches) {
+                TopicService.checkPartition(topic, b.partition());
+                byPartition.computeIfAbsent(b.partition(), k -> new ArrayList<>()).add(b);
+            }
+            List<PartitionRun> runs = new ArrayList<>(byPartition.size());
+            for (Map.Entry<Integer, List<IncomingBatch>> e : byPartition.entrySet()) {
+                runs.add(run(topic, e.getKey(), e.getValue()));
+            }
+            List<Integer> order = new ArrayList<>(byPartition.keySet());
+            return appender.append(new AppendRequest(runs, acks, atomic)).map(bases -> {
+                Map<Integer, Long> next = new HashMap<>();
+                for (int i = 0; i < order.size(); i++) {
+                    next.put(order.get(i), bases.get(i));
+                }
+                List<BatchOffsets> out = new ArrayList<>(batches.size());
+                for (IncomingBatch b : batches) {
+                    long base = next.get(b.partition());
+                    out.add(new BatchOffsets(b.partition(), base, base + b.records() - 1));
+                    next.put(b.partition(), base + b.records());
+                }
+                return out;
+            });
+        });
+    }
+
+    /** One partition's batches as a run; an idempotent producer's batches must follow on one another. */
+    private static PartitionRun run(Topic topic, int partition, List<IncomingBatch> batches) {
+        IncomingBatch first = batches.get(0);
+        int records = 0;
+        long maxTs = Long.MIN_VALUE;
+        int expectedSequence = first.baseSequence();
+        for (IncomingBatch b : batches) {
+            if (b.producerId() != first.producerId() || b.producerEpoch() != first.producerEpoch()) {
+                throw new EddyException(ErrorCode.INVALID_PRODUCER, "the batches of one request for partition "
+                        + partition + " must come from one producer and epoch", Map.of("partition", partition));
+            }
+            if (b.idempotent() && b.baseSequence() != expectedSequence) {
+                throw new EddyException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "partition " + partition + ": a batch starts at "
+                        + "sequence " + b.baseSequence() + " where " + expectedSequence + " follows the previous batch",
+                        Map.of("partition", partition, "sequence", b.baseSequence(), "expected", expectedSequence));
+            }
+            expectedSequence = Sequencing.advance(expectedSequence, b.records());
+            records += b.records();
+            maxTs = Math.max(maxTs, b.maxTimestamp());
+        }
+        ProducerBatch producer = first.idempotent()
+                ? ProducerBatch.of(first.producerId(), first.producerEpoch(), first.baseSequence(), records) : null;
+        return new PartitionRun(topic, partition, batches.stream().map(IncomingBatch::batch).toList(), records, maxTs,
+                producer);
+    }
+
+    /** Records grouped by partition, in request order within each, and their runs. */
+    private record Plan(int[] partitionOf, long[] timestamps, List<PartitionRun> runs) {
     }
 
     private Plan plan(Topic topic, ProduceRequest request) {
@@ -111,12 +140,21 @@ public final class ProduceService {
             timestamps[i] = e.record().timestamp() >= 0 ? e.record().timestamp() : now;
             byPartition.computeIfAbsent(p, k -> new ArrayList<>()).add(i);
         }
+        ProducerFields producer = request.producer();
+        if (producer != null) {
+            List<Integer> missing = byPartition.keySet().stream()
+                    .filter(p -> !producer.baseSequences().containsKey(p)).sorted().toList();
+            if (!missing.isEmpty()) {
+                throw new EddyException(ErrorCode.INVALID_PRODUCER, "base_sequences names no sequence for partitions "
+                        + missing + " that this request's records go to", Map.of("partitions", missing));
+            }
+        }
         if (request.atomic() && byPartition.size() > CommitBatch.MAX_PARTITIONS) {
             throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "an atomic produce spans at most "
                     + CommitBatch.MAX_PARTITIONS + " partitions; this one spans " + byPartition.size(),
                     Map.of("partitions", byPartition.size(), "max", CommitBatch.MAX_PARTITIONS));
         }
-        List<SegmentChunk> chunks = new ArrayList<>(byPartition.size());
+        List<PartitionRun> runs = new ArrayList<>(byPartition.size());
         int maxBatch = topic.config().maxMessageBytes();
         for (Map.Entry<Integer, List<Integer>> e : byPartition.entrySet()) {
             List<Record> records = new ArrayList<>(e.getValue().size());
@@ -126,13 +164,20 @@ public final class ProduceService {
                 records.add(new Record(-1, timestamps[i], r.key(), r.value(), r.headers()));
                 maxTs = Math.max(maxTs, timestamps[i]);
             }
-            chunks.add(new SegmentChunk(topic.id(), e.getKey(), batches(records, maxBatch), records.size(), maxTs));
+            ProducerBatch pb = producer == null ? null : ProducerBatch.of(producer.producerId(), producer.epoch(),
+                    producer.baseSequences().get(e.getKey()), records.size());
+            runs.add(new PartitionRun(topic, e.getKey(), batches(records, maxBatch, request.compression(), pb),
+                    records.size(), maxTs, pb));
         }
-        return new Plan(partitionOf, timestamps, byPartition, chunks);
+        return new Plan(partitionOf, timestamps, runs);
     }
 
-    /** The partition's records as v2 batches of at most {@code maxBatch} bytes each, offsets relative to 0. */
-    private static ByteBuffer batches(List<Record> records, int maxBatch) {
+    /**
+     * The partition's records as v2 batches of at most {@code maxBatch} bytes each (before compression),
+     * offsets relative to 0, each stamped with its producer sequence when idempotent.
+     */
+    private static List<ByteBuffer> batches(List<Record> records, int maxBatch, Compression compression,
+                                            ProducerBatch producer) {
         List<ByteBuffer> out = new ArrayList<>();
         int start = 0;
         while (start < records.size()) {
@@ -142,10 +187,10 @@ public final class ProduceService {
                 size += records.get(end).sizeInBytes() + 16;
                 end++;
             }
-            ByteBuffer batch = RecordBatches.encode(records.subList(start, end), start);
+            ByteBuffer batch = encode(records, start, end, compression, producer);
             while (batch.remaining() > maxBatch && end - start > 1) {
                 end = start + (end - start) / 2;   // the size estimate was low: fewer records in this batch
-                batch = RecordBatches.encode(records.subList(start, end), start);
+                batch = encode(records, start, end, compression, producer);
             }
             if (batch.remaining() > maxBatch) {
                 throw new EddyException(ErrorCode.RECORD_TOO_LARGE, "a record of " + batch.remaining()
@@ -155,122 +200,30 @@ public final class ProduceService {
             out.add(batch);
             start = end;
         }
-        if (out.size() == 1) {
-            return out.get(0);
+        return out;
+    }
+
+    private static ByteBuffer encode(List<Record> records, int start, int end, Compression compression,
+                                     ProducerBatch producer) {
+        if (producer == null) {
+            return RecordBatches.encode(records.subList(start, end), start, compression, RecordBatch.NO_PRODUCER_ID,
+                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE);
         }
-        ByteBuffer all = ByteBuffer.allocate(out.stream().mapToInt(ByteBuffer::remaining).sum());
-        out.forEach(all::put);
-        return all.flip();
+        return RecordBatches.encode(records.subList(start, end), start, compression, producer.producerId(),
+                producer.epoch(), Sequencing.advance(producer.firstSequence(), start));
     }
 
-    private void remember(String objectKey, SegmentFormat.Encoded segment) {
-        if (cache == null) {
-            return;
+    private static List<RecordOffset> offsets(Plan plan, List<Long> bases) {
+        Map<Integer, Long> base = new HashMap<>();
+        for (int i = 0; i < plan.runs.size(); i++) {
+            base.put(plan.runs.get(i).partition(), bases.get(i));
         }
-        for (ChunkLocation c : segment.chunks()) {
-            byte[] bytes = Arrays.copyOfRange(segment.bytes(), (int) c.position(), (int) c.position() + c.length());
-            cache.put(new RangeCache.Key(objectKey, c.position(), c.length()), bytes);
-        }
-    }
-
-    /** A segment object in storage, not yet committed, and its chunks by partition. */
-    private record Written(String objectKey, Map<Integer, ChunkLocation> chunks) {
-        Written(String objectKey, List<ChunkLocation> chunks) {
-            this(objectKey, byPartition(chunks));
-        }
-
-        private static Map<Integer, ChunkLocation> byPartition(List<ChunkLocation> chunks) {
-            Map<Integer, ChunkLocation> out = new LinkedHashMap<>();
-            for (ChunkLocation c : chunks) {
-                out.put(c.partition(), c);
-            }
-            return out;
-        }
-    }
-
-    private Uni<Map<Integer, Long>> commitAll(Topic topic, Plan plan, Written written) {
-        List<Integer> partitions = new ArrayList<>(plan.byPartition.keySet());
-        List<List<Integer>> groups = new ArrayList<>();
-        for (int i = 0; i < partitions.size(); i += CommitBatch.MAX_PARTITIONS) {
-            groups.add(partitions.subList(i, Math.min(partitions.size(), i + CommitBatch.MAX_PARTITIONS)));
-        }
-        Uni<Map<Integer, Long>> chain = Uni.createFrom().item(new HashMap<>());
-        for (List<Integer> group : groups) {
-            chain = chain.flatMap(acc -> commitGroup(topic, group, written, 1).map(bases -> {
-                acc.putAll(bases);
-                return acc;
-            }));
-        }
-        return chain;
-    }
-
-    private Uni<Map<Integer, Long>> commitGroup(Topic topic, List<Integer> group, Written written, int attempt) {
-        return metadata.heads(topic.id(), group).flatMap(heads -> {
-            List<CommitBatch.PartitionAppend> appends = new ArrayList<>(group.size());
-            Map<Integer, Long> bases = new HashMap<>();
-            for (int p : group) {
-                PartitionHead head = heads.get(p);
-                ChunkLocation c = written.chunks().get(p);
-                IndexEntry entry = new IndexEntry(head.nextOffset(), head.nextOffset() + c.records() - 1, written.objectKey(),
-                        c.position(), c.length(), c.maxTimestamp(), c.crc32c(), List.of(topic.config().primaryBucket()));
-                appends.add(new CommitBatch.PartitionAppend(p, head.nextOffset(), head.exists(), entry));
-                bases.put(p, head.nextOffset());
-            }
-            CommitBatch batch = new CommitBatch(topic.name().value(), topic.id(), appends);
-            return metadata.commit(batch)
-                    .onFailure(ProduceService::outcomeUnknown).recoverWithUni(failure -> committedAnyway(batch, failure))
-                    .map(ignored -> {
-                        for (int p : group) {
-                            signals.committed(topic.id(), p);
-                        }
-                        return bases;
-                    });
-        }).onFailure(OffsetConflictException.class).recoverWithUni(conflict -> {
-            if (attempt >= commitPolicy.maxAttempts()) {
-                return Uni.createFrom().failure(new EddyException(ErrorCode.OFFSET_CONFLICT,
-                        "gave up committing after " + attempt + " conflicts with other writers", conflict));
-            }
-            return Uni.createFrom().nullItem().onItem().delayIt().by(backoff(attempt))
-                    .flatMap(ignored -> commitGroup(topic, group, written, attempt + 1));
-        });
-    }
-
-    /** A failure after which the commit may or may not have happened (a timeout, a lost response, a 5xx). */
-    private static boolean outcomeUnknown(Throwable t) {
-        return t instanceof EddyException e && e.retryable() && !(t instanceof OffsetConflictException);
-    }
-
-    /**
-     * Whether a commit whose outcome is unknown happened after all: the transaction is all-or-nothing, so the
-     * index entry of its first partition, at the expected offset and pointing at our object, decides. If it
-     * did, the produce succeeds (a client retry would otherwise store the records twice); if it did not, or
-     * the check fails too, the original failure stands and the client may retry.
-     */
-    private Uni<Void> committedAnyway(CommitBatch batch, Throwable failure) {
-        CommitBatch.PartitionAppend first = batch.appends().get(0);
-        return metadata.entryAtOrBefore(batch.topicId(), first.partition(), first.expectedNextOffset())
-                .onFailure().recoverWithItem(Optional.empty())
-                .flatMap(found -> found.filter(e -> e.baseOffset() == first.expectedNextOffset()
-                                && e.objectKey().equals(first.entry().objectKey())
-                                && e.position() == first.entry().position()).isPresent()
-                        ? Uni.createFrom().voidItem()
-                        : Uni.createFrom().failure(failure));
-    }
-
-    private Duration backoff(int attempt) {
-        long cap = Math.min(commitPolicy.maxBackoff().toMillis(),
-                commitPolicy.initialBackoff().toMillis() << Math.min(attempt - 1, 16));
-        // full jitter in [1, cap] ms: Mutiny refuses a zero delay
-        return Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(Math.max(1, cap)));
-    }
-
-    private static List<RecordOffset> offsets(Plan plan, Map<Integer, Long> bases) {
         List<RecordOffset> out = new ArrayList<>(plan.partitionOf.length);
         Map<Integer, Integer> seen = new HashMap<>();
         for (int i = 0; i < plan.partitionOf.length; i++) {
             int p = plan.partitionOf[i];
             int n = seen.merge(p, 1, Integer::sum) - 1;
-            out.add(new RecordOffset(p, bases.get(p) + n, plan.timestamps[i]));
+            out.add(new RecordOffset(p, base.get(p) + n, plan.timestamps[i]));
         }
         return out;
     }

@@ -1,36 +1,79 @@
 package io.eddy.core.storage;
 
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.ProducerState;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * One all-or-nothing commit: for each partition, move the head from {@code expectedNextOffset} past the new
- * index entry, and add that entry. At most {@link #MAX_PARTITIONS} partitions, so that it fits one DynamoDB
- * transaction.
+ * One all-or-nothing commit, one DynamoDB transaction: for each partition, move the head from
+ * {@code expectedNextOffset} past the new index entry, add that entry and store the producer states it
+ * advances; and check that every producer named still has the epoch given (a newer registered epoch fences
+ * the batch). At most {@link #MAX_ITEMS} items.
+ *
+ * @param partitions     the partitions, at most one commit each
+ * @param producerEpochs producer id → the epoch its batches carry, checked against the producer registry
  */
-public record CommitBatch(String topicName, UUID topicId, List<PartitionAppend> appends) {
-    /** DynamoDB transactions hold 100 items; each partition takes two (head update, index entry). */
+public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> producerEpochs) {
+    /** DynamoDB transactions hold 100 items. */
+    public static final int MAX_ITEMS = 100;
+    /**
+     * A request's partitions that are promised one transaction ({@code atomic=true}): each takes a head update,
+     * an index entry and, for an idempotent producer, a producer state (3 × 32 + 1 registry check ≤ 100).
+     */
     public static final int MAX_PARTITIONS = 32;
 
     public CommitBatch {
-        if (appends.isEmpty() || appends.size() > MAX_PARTITIONS) {
-            throw new IllegalArgumentException("a commit holds 1 to " + MAX_PARTITIONS + " partitions: " + appends.size());
+        partitions = List.copyOf(partitions);
+        producerEpochs = Map.copyOf(producerEpochs);
+        if (partitions.isEmpty()) {
+            throw new IllegalArgumentException("a commit holds at least one partition");
         }
-        appends = List.copyOf(appends);
+        Set<String> seen = new HashSet<>();
+        for (PartitionCommit p : partitions) {
+            if (!seen.add(p.topicId() + "#" + p.partition())) {
+                throw new IllegalArgumentException("partition " + p.partition() + " twice in one commit");
+            }
+        }
+        int items = itemCount(partitions, producerEpochs.size());
+        if (items > MAX_ITEMS) {
+            throw new IllegalArgumentException("a commit holds at most " + MAX_ITEMS + " items: " + items);
+        }
+    }
+
+    public static int itemCount(List<PartitionCommit> partitions, int producers) {
+        return partitions.stream().mapToInt(PartitionCommit::itemCount).sum() + producers;
     }
 
     /**
      * @param headExists whether the partition's head item exists (a never-written partition has none yet)
+     * @param lease      the lease the committer holds on the partition, or null for the optimistic path
+     * @param producers  the new producer states to store, each conditioned on its previous version
      */
-    public record PartitionAppend(int partition, long expectedNextOffset, boolean headExists, IndexEntry entry) {
-        public PartitionAppend {
+    public record PartitionCommit(UUID topicId, int partition, long expectedNextOffset, boolean headExists,
+                                  LeaseCondition lease, IndexEntry entry, List<ProducerState> producers) {
+        public PartitionCommit {
             if (entry.baseOffset() != expectedNextOffset) {
                 throw new IllegalArgumentException("entry must start at the expected next offset");
             }
-            if (!headExists && expectedNextOffset != 0) {
-                throw new IllegalArgumentException("a partition without a head starts at offset 0");
+            if (!headExists && (expectedNextOffset != 0 || lease != null)) {
+                throw new IllegalArgumentException("a partition without a head starts at offset 0, unleased");
             }
+            producers = List.copyOf(producers);
         }
+
+        public int itemCount() {
+            return 2 + producers.size();
+        }
+    }
+
+    /**
+     * The committer's lease: the head must still carry {@code epoch}, and the commit extends the lease to
+     * {@code renewUntilMs}.
+     */
+    public record LeaseCondition(long epoch, long renewUntilMs) {
     }
 }

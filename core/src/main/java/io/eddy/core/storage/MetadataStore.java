@@ -2,6 +2,7 @@ package io.eddy.core.storage;
 
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
+import io.eddy.core.model.ProducerState;
 import io.eddy.core.model.Topic;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
@@ -32,10 +33,42 @@ public interface MetadataStore {
 
     /**
      * Commits all appends atomically, on condition that every head is where the batch expects (absent, for a
-     * partition never written to). Fails with {@link io.eddy.core.error.OffsetConflictException} when a head
-     * moved. The topic item is deliberately not part of the condition (see docs/architecture.md).
+     * partition never written to; carrying the lease epoch, for a leased partition), every producer state is
+     * at its stored version and every producer still has the epoch given. Fails with
+     * {@link io.eddy.core.error.OffsetConflictException} when any condition failed: the caller re-reads and
+     * decides again. The topic item is deliberately not part of the condition (see docs/architecture.md).
      */
     Uni<Void> commit(CommitBatch batch);
+
+    /** The stored producer states; a producer never seen on a partition gets {@link ProducerState#fresh} (version 0). */
+    Uni<Map<ProducerKey, ProducerState>> producerStates(Collection<ProducerKey> keys);
+
+    /** The registered current epoch of each producer; unknown producers are absent from the map. */
+    Uni<Map<Long, Short>> producerEpochs(Collection<Long> producerIds);
+
+    /** Registers a new idempotent producer at epoch 0 and returns its id. */
+    Uni<Long> registerProducer(long nowMs);
+
+    /** Bumps a producer's epoch (fencing its older instances) and returns the new one; {@code unknown_producer} if none. */
+    Uni<Short> bumpProducerEpoch(long producerId);
+
+    /**
+     * Takes the partition's leader lease for {@code owner} until {@code expiresAtMs}, when it is free, expired
+     * at {@code nowMs} or already {@code owner}'s; the epoch goes up by one on every grant. Creates the head
+     * of a partition never written to. Empty when another owner holds a live lease.
+     */
+    Uni<Optional<PartitionHead>> acquireLease(UUID topicId, int partition, String owner, long nowMs, long expiresAtMs);
+
+    /**
+     * Replaces the buckets of a committed index entry, on condition they are still {@code expected} (the rest of
+     * an entry never changes). False when they were not.
+     */
+    Uni<Boolean> replaceEntryBuckets(UUID topicId, int partition, long baseOffset, List<String> expected,
+                                     List<String> buckets);
+
+    /** A producer on one partition of a topic. */
+    record ProducerKey(UUID topicId, int partition, long producerId) {
+    }
 
     /** The entry with the greatest base offset at or below {@code offset}, if any. */
     Uni<Optional<IndexEntry>> entryAtOrBefore(UUID topicId, int partition, long offset);

@@ -163,8 +163,8 @@ public abstract class MetadataStoreContractTest {
     @Test
     void commitOfTheMostPartitionsATransactionHoldsSucceeds() {
         UUID topicId = UUID.randomUUID();
-        CommitBatch.PartitionAppend[] appends = IntStream.range(0, CommitBatch.MAX_PARTITIONS)
-                .mapToObj(p -> first(p, p + 1)).toArray(CommitBatch.PartitionAppend[]::new);
+        CommitBatch.PartitionCommit[] appends = IntStream.range(0, CommitBatch.MAX_PARTITIONS)
+                .mapToObj(p -> first(p, p + 1)).toArray(CommitBatch.PartitionCommit[]::new);
 
         await(store().commit(batch(topicId, appends)));
 
@@ -192,7 +192,7 @@ public abstract class MetadataStoreContractTest {
     void staleHeadCommitWritesNothing() {
         UUID topicId = UUID.randomUUID();
         IndexEntry committed = entry(0, 9);
-        await(store().commit(batch(topicId, new CommitBatch.PartitionAppend(0, 0, false, committed))));
+        await(store().commit(batch(topicId, append(0, 0, false, committed))));
 
         // partition 0 expects 5 but is at 10; partition 1 would be fine on its own
         OffsetConflictException e = catchThrowableOfType(OffsetConflictException.class,
@@ -226,7 +226,7 @@ public abstract class MetadataStoreContractTest {
         UUID topicId = UUID.randomUUID();
 
         OffsetConflictException e = catchThrowableOfType(OffsetConflictException.class,
-                () -> await(store().commit(batch(topicId, new CommitBatch.PartitionAppend(4, 0, true, entry(0, 0))))));
+                () -> await(store().commit(batch(topicId, append(4, 0, true, entry(0, 0))))));
 
         assertThat(e.partitions()).containsExactly(4);
         assertThat(await(store().heads(topicId, List.of(4)))).containsEntry(4, PartitionHead.empty(4));
@@ -312,7 +312,7 @@ public abstract class MetadataStoreContractTest {
         IndexEntry entry = new IndexEntry(0, 41, "segments/3f/01JABCDEFGHJKMNPQRSTVWXYZ01.seg", 123_456_789_012L,
                 987_654, 1_764_000_000_123L, -123_456_789, List.of("primary-bucket", "replica-bucket"));
 
-        await(store().commit(batch(topicId, new CommitBatch.PartitionAppend(0, 0, false, entry))));
+        await(store().commit(batch(topicId, append(0, 0, false, entry))));
 
         assertThat(await(store().entryAtOrBefore(topicId, 0, 20))).contains(entry);
     }
@@ -323,22 +323,28 @@ public abstract class MetadataStoreContractTest {
     private void commitRun(UUID topicId, int partition, IndexEntry... entries) {
         boolean exists = false;
         for (IndexEntry e : entries) {
-            await(store().commit(batch(topicId, new CommitBatch.PartitionAppend(partition, e.baseOffset(), exists, e))));
+            await(store().commit(batch(topicId, append(partition, e.baseOffset(), exists, e))));
             exists = true;
         }
     }
 
-    private static CommitBatch batch(UUID topicId, CommitBatch.PartitionAppend... appends) {
-        return new CommitBatch("contract-topic", topicId, List.of(appends));
+    private static CommitBatch batch(UUID topicId, CommitBatch.PartitionCommit... appends) {
+        return new CommitBatch(java.util.Arrays.stream(appends).map(a -> new CommitBatch.PartitionCommit(topicId,
+                a.partition(), a.expectedNextOffset(), a.headExists(), null, a.entry(), List.of())).toList(), Map.of());
+    }
+
+    /** A partition's commit; {@link #batch} puts in the topic id. */
+    private static CommitBatch.PartitionCommit append(int partition, long expected, boolean exists, IndexEntry entry) {
+        return new CommitBatch.PartitionCommit(null, partition, expected, exists, null, entry, List.of());
     }
 
     /** The first append to a never-written partition: {@code records} records from offset 0. */
-    private static CommitBatch.PartitionAppend first(int partition, int records) {
-        return new CommitBatch.PartitionAppend(partition, 0, false, entry(0, records - 1));
+    private static CommitBatch.PartitionCommit first(int partition, int records) {
+        return append(partition, 0, false, entry(0, records - 1));
     }
 
-    private static CommitBatch.PartitionAppend next(int partition, long expected, int records) {
-        return new CommitBatch.PartitionAppend(partition, expected, true, entry(expected, expected + records - 1));
+    private static CommitBatch.PartitionCommit next(int partition, long expected, int records) {
+        return append(partition, expected, true, entry(expected, expected + records - 1));
     }
 
     private static IndexEntry entry(long base, long last) {

@@ -10,6 +10,10 @@ import java.util.UUID;
  * TOPICS                  &lt;topic name&gt;         topic directory row (for listing with one consistent Query)
  * P#&lt;topic id&gt;#&lt;p&gt;      HEAD                 partition head
  * P#&lt;topic id&gt;#&lt;p&gt;      O#&lt;base, 20 digits&gt;  index entry
+ * P#&lt;topic id&gt;#&lt;p&gt;      PID#&lt;producer id&gt;    producer state on the partition
+ * PRODUCER#&lt;id&gt;          META                 producer registry (current epoch)
+ * PRODUCERS               SEQ                  producer id counter
+ * I#&lt;idempotency key&gt;    REQUEST              a produce request's Idempotency-Key and its response
  * </pre>
  */
 final class DynamoKeys {
@@ -20,6 +24,9 @@ final class DynamoKeys {
     static final String TOPIC_DIRECTORY = "TOPICS";
     static final String ENTRY_PREFIX = "O#";
     static final String LAST_ENTRY = ENTRY_PREFIX + "99999999999999999999";
+    static final String PRODUCER_COUNTER_PK = "PRODUCERS";
+    static final String PRODUCER_COUNTER_SK = "SEQ";
+    static final String REQUEST = "REQUEST";
 
     private DynamoKeys() {
     }
@@ -34,5 +41,17 @@ final class DynamoKeys {
 
     static String entry(long baseOffset) {
         return String.format("%s%020d", ENTRY_PREFIX, baseOffset);
+    }
+
+    static String producerState(long producerId) {
+        return "PID#" + producerId;
+    }
+
+    static String producer(long producerId) {
+        return "PRODUCER#" + producerId;
+    }
+
+    static String idempotencyKey(String key) {
+        return "I#" + key;
     }
 }

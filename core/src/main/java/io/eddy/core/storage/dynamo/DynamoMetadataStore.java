@@ -9,6 +9,7 @@ import io.eddy.core.error.OffsetConflictException;
 import io.eddy.core.model.CleanupPolicy;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
+import io.eddy.core.model.ProducerState;
 import io.eddy.core.model.Topic;
 import io.eddy.core.model.TopicConfig;
 import io.eddy.core.model.TopicName;
@@ -36,12 +37,15 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
@@ -70,6 +74,14 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String CLEANUP_POLICY = "cleanupPolicy";
     private static final String MAX_MESSAGE_BYTES = "maxMessageBytes";
     private static final String REPLICAS = "replicas";
+    private static final String LEASE_OWNER = "leaseOwner";
+    private static final String LEASE_EPOCH = "leaseEpoch";
+    private static final String LEASE_EXPIRY = "leaseExpiresAt";
+    private static final String EPOCH = "epoch";
+    private static final String VERSION = "version";
+    private static final String BATCHES = "batches";
+    private static final String LAST_WRITE = "lastWriteMs";
+    private static final String COUNTER = "value";
     private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbAsyncClient dynamo;
@@ -168,7 +180,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 for (Map<String, AttributeValue> item : items.values()) {
                     String pk = item.get(PK).s();
                     int p = Integer.parseInt(pk.substring(pk.lastIndexOf('#') + 1));
-                    heads.put(p, new PartitionHead(p, n(item, NEXT_OFFSET), n(item, LOG_START), true));
+                    heads.put(p, toHead(p, item));
                 }
                 return heads;
             }));
@@ -189,7 +201,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 .requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())).build();
         return call(() -> dynamo.batchGetItem(request), t -> null).flatMap((BatchGetItemResponse r) -> {
             for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-                acc.put(item.get(PK).s(), item);
+                acc.put(item.get(PK).s() + "|" + item.get(SK).s(), item);
             }
             KeysAndAttributes unprocessed = r.unprocessedKeys().get(table);
             if (unprocessed != null && unprocessed.hasKeys() && !unprocessed.keys().isEmpty()) {
@@ -202,12 +214,17 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public Uni<Void> commit(CommitBatch batch) {
         List<TransactWriteItem> items = new ArrayList<>();
-        List<Integer> itemPartitions = new ArrayList<>();
-        for (CommitBatch.PartitionAppend append : batch.appends()) {
-            String pk = DynamoKeys.partition(batch.topicId(), append.partition());
+        List<Integer> itemPartitions = new ArrayList<>();   // the partition of each item, -1 for producer checks
+        for (CommitBatch.PartitionCommit append : batch.partitions()) {
+            String pk = DynamoKeys.partition(append.topicId(), append.partition());
             long next = append.entry().lastOffset() + 1;
             Update.Builder head = Update.builder().tableName(table).key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)));
-            if (append.headExists()) {
+            if (append.lease() != null) {
+                head.updateExpression("SET nextOffset = :next, leaseExpiresAt = :until")
+                        .conditionExpression("nextOffset = :expected AND leaseEpoch = :epoch")
+                        .expressionAttributeValues(Map.of(":next", n(next), ":expected", n(append.expectedNextOffset()),
+                                ":epoch", n(append.lease().epoch()), ":until", n(append.lease().renewUntilMs())));
+            } else if (append.headExists()) {
                 head.updateExpression("SET nextOffset = :next").conditionExpression("nextOffset = :expected")
                         .expressionAttributeValues(Map.of(":next", n(next), ":expected", n(append.expectedNextOffset())));
             } else {
@@ -216,33 +233,204 @@ public final class DynamoMetadataStore implements MetadataStore {
                         .expressionAttributeValues(Map.of(":next", n(next), ":zero", n(0)));
             }
             items.add(TransactWriteItem.builder().update(head.build()).build());
-            itemPartitions.add(append.partition());
             Map<String, AttributeValue> entry = entryItem(append.entry());
             entry.put(PK, s(pk));
             entry.put(SK, s(DynamoKeys.entry(append.entry().baseOffset())));
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
                     .conditionExpression("attribute_not_exists(pk)").build()).build());
-            itemPartitions.add(append.partition());
+            for (ProducerState state : append.producers()) {
+                items.add(TransactWriteItem.builder().put(producerStatePut(pk, state)).build());
+            }
+            while (itemPartitions.size() < items.size()) {
+                itemPartitions.add(append.partition());
+            }
         }
+        batch.producerEpochs().forEach((id, epoch) -> items.add(TransactWriteItem.builder().conditionCheck(
+                ConditionCheck.builder().tableName(table)
+                        .key(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META)))
+                        .conditionExpression("epoch = :epoch").expressionAttributeValues(Map.of(":epoch", n(epoch)))
+                        .build()).build()));
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .clientRequestToken(UUID.randomUUID().toString()).transactItems(items).build();
-        // Not retried here: a conflict needs fresh heads, which is the produce path's decision.
+        // Not retried here: a failed condition needs fresh reads and a new decision, which is the produce path's.
         return SdkCalls.call(() -> dynamo.transactWriteItems(request), t -> {
             if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()) {
-                Set<Integer> conflicted = new LinkedHashSet<>();
+                Set<Integer> partitions = new LinkedHashSet<>();
+                boolean producerFenced = false;
                 List<CancellationReason> reasons = tce.cancellationReasons();
-                for (int i = 0; i < reasons.size() && i < itemPartitions.size(); i++) {
+                for (int i = 0; i < reasons.size() && i < items.size(); i++) {
                     String code = reasons.get(i).code();
                     if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
-                        conflicted.add(itemPartitions.get(i));
+                        if (i < itemPartitions.size()) {
+                            partitions.add(itemPartitions.get(i));
+                        } else {
+                            producerFenced = true;
+                        }
                     }
                 }
-                if (!conflicted.isEmpty()) {
-                    return new OffsetConflictException(conflicted, tce);
+                if (producerFenced) {
+                    batch.partitions().forEach(p -> partitions.add(p.partition()));
+                }
+                if (!partitions.isEmpty()) {
+                    return new OffsetConflictException(partitions, tce);
                 }
             }
             return translate(t);
         }).replaceWithVoid();
+    }
+
+    private Put producerStatePut(String partitionPk, ProducerState state) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(PK, s(partitionPk));
+        item.put(SK, s(DynamoKeys.producerState(state.producerId())));
+        item.put(EPOCH, n(state.epoch()));
+        item.put(VERSION, n(state.version()));
+        item.put(LAST_WRITE, n(state.lastWriteMs()));
+        item.put(BATCHES, AttributeValue.fromL(state.batches().stream().map(b -> AttributeValue.fromL(List.of(
+                n(b.firstSequence()), n(b.lastSequence()), n(b.baseOffset())))).toList()));
+        Put.Builder put = Put.builder().tableName(table).item(item);
+        long previous = state.version() - 1;
+        if (previous == 0) {
+            put.conditionExpression("attribute_not_exists(pk)");
+        } else {
+            put.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(previous)));
+        }
+        return put.build();
+    }
+
+    @Override
+    public Uni<Map<ProducerKey, ProducerState>> producerStates(Collection<ProducerKey> keys) {
+        List<ProducerKey> all = List.copyOf(new LinkedHashSet<>(keys));
+        List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
+            for (ProducerKey k : all.subList(i, Math.min(all.size(), i + BATCH_GET_LIMIT))) {
+                itemKeys.add(Map.of(PK, s(DynamoKeys.partition(k.topicId(), k.partition())),
+                        SK, s(DynamoKeys.producerState(k.producerId()))));
+            }
+            parts.add(batchGet(itemKeys, new HashMap<>()));
+        }
+        if (parts.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Uni.join().all(parts).andFailFast().map(list -> {
+            Map<String, Map<String, AttributeValue>> found = new HashMap<>();
+            list.forEach(found::putAll);
+            Map<ProducerKey, ProducerState> out = new HashMap<>();
+            for (ProducerKey k : all) {
+                Map<String, AttributeValue> item = found.get(DynamoKeys.partition(k.topicId(), k.partition())
+                        + "|" + DynamoKeys.producerState(k.producerId()));
+                out.put(k, item == null ? ProducerState.fresh(k.producerId(), (short) 0, 0) : toProducerState(k, item));
+            }
+            return out;
+        });
+    }
+
+    private static ProducerState toProducerState(ProducerKey k, Map<String, AttributeValue> item) {
+        List<ProducerState.BatchMetadata> batches = item.get(BATCHES).l().stream().map(AttributeValue::l)
+                .map(l -> new ProducerState.BatchMetadata(Integer.parseInt(l.get(0).n()), Integer.parseInt(l.get(1).n()),
+                        Long.parseLong(l.get(2).n()))).toList();
+        return new ProducerState(k.producerId(), (short) n(item, EPOCH), batches, n(item, LAST_WRITE), n(item, VERSION));
+    }
+
+    @Override
+    public Uni<Map<Long, Short>> producerEpochs(Collection<Long> producerIds) {
+        List<Long> all = List.copyOf(new LinkedHashSet<>(producerIds));
+        if (all.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
+        for (int i = 0; i < all.size(); i += BATCH_GET_LIMIT) {
+            List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
+            for (long id : all.subList(i, Math.min(all.size(), i + BATCH_GET_LIMIT))) {
+                itemKeys.add(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META)));
+            }
+            parts.add(batchGet(itemKeys, new HashMap<>()));
+        }
+        return Uni.join().all(parts).andFailFast().map(list -> {
+            Map<Long, Short> out = new HashMap<>();
+            for (Map<String, Map<String, AttributeValue>> found : list) {
+                for (Map<String, AttributeValue> item : found.values()) {
+                    String pk = item.get(PK).s();
+                    out.put(Long.parseLong(pk.substring(pk.indexOf('#') + 1)), (short) n(item, EPOCH));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public Uni<Long> registerProducer(long nowMs) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of(PK, s(DynamoKeys.PRODUCER_COUNTER_PK), SK, s(DynamoKeys.PRODUCER_COUNTER_SK)))
+                .updateExpression("ADD #v :one").expressionAttributeNames(Map.of("#v", COUNTER))
+                .expressionAttributeValues(Map.of(":one", n(1))).returnValues(ReturnValue.UPDATED_NEW)), t -> null)
+                .map(r -> n(r.attributes(), COUNTER))
+                .flatMap(id -> call(() -> dynamo.putItem(b -> b.tableName(table)
+                        .item(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META), EPOCH, n(0),
+                                CREATED_AT, n(nowMs)))), t -> null).replaceWith(id));
+    }
+
+    @Override
+    public Uni<Short> bumpProducerEpoch(long producerId) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))
+                .updateExpression("SET epoch = epoch + :one")
+                .conditionExpression("attribute_exists(pk) AND epoch < :max")
+                .expressionAttributeValues(Map.of(":one", n(1), ":max", n(Short.MAX_VALUE)))
+                .returnValues(ReturnValue.UPDATED_NEW)), t -> t instanceof ConditionalCheckFailedException
+                ? new EddyException(ErrorCode.UNKNOWN_PRODUCER, "producer " + producerId
+                        + " is not registered (or its epochs are exhausted: register a new one)",
+                        Map.of("producer_id", producerId))
+                : null)
+                .map(r -> (short) n(r.attributes(), EPOCH));
+    }
+
+    @Override
+    public Uni<Optional<PartitionHead>> acquireLease(UUID topicId, int partition, String owner, long nowMs,
+                                                     long expiresAtMs) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of(PK, s(DynamoKeys.partition(topicId, partition)), SK, s(DynamoKeys.HEAD)))
+                .updateExpression("SET nextOffset = if_not_exists(nextOffset, :zero), "
+                        + "logStartOffset = if_not_exists(logStartOffset, :zero), leaseOwner = :owner, "
+                        + "leaseEpoch = if_not_exists(leaseEpoch, :zero) + :one, leaseExpiresAt = :until")
+                .conditionExpression("attribute_not_exists(leaseOwner) OR leaseExpiresAt < :now OR leaseOwner = :owner")
+                .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":owner", s(owner), ":until",
+                        n(expiresAtMs), ":now", n(nowMs)))
+                .returnValues(ReturnValue.ALL_NEW)), t -> t instanceof ConditionalCheckFailedException
+                ? new ConditionFailed() : null)
+                .map(r -> Optional.of(toHead(partition, r.attributes())))
+                .onFailure(ConditionFailed.class).recoverWithItem(Optional.empty());
+    }
+
+    /** Internal signal: a conditional write's condition did not hold (another lease owner, changed buckets). */
+    private static final class ConditionFailed extends RuntimeException {
+        ConditionFailed() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
+    public Uni<Boolean> replaceEntryBuckets(UUID topicId, int partition, long baseOffset, List<String> expected,
+                                            List<String> buckets) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                .key(Map.of(PK, s(DynamoKeys.partition(topicId, partition)), SK, s(DynamoKeys.entry(baseOffset))))
+                .updateExpression("SET buckets = :new").conditionExpression("attribute_exists(pk) AND buckets = :old")
+                .expressionAttributeValues(Map.of(":new", strings(buckets), ":old", strings(expected)))),
+                t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
+                .replaceWith(true)
+                .onFailure(ConditionFailed.class).recoverWithItem(false);
+    }
+
+    private static AttributeValue strings(List<String> values) {
+        return AttributeValue.fromL(values.stream().map(DynamoMetadataStore::s).toList());
+    }
+
+    private static PartitionHead toHead(int partition, Map<String, AttributeValue> item) {
+        PartitionHead.Lease lease = item.containsKey(LEASE_EPOCH)
+                ? new PartitionHead.Lease(item.get(LEASE_OWNER).s(), n(item, LEASE_EPOCH), n(item, LEASE_EXPIRY))
+                : null;
+        return new PartitionHead(partition, n(item, NEXT_OFFSET), n(item, LOG_START), true, lease);
     }
 
     @Override

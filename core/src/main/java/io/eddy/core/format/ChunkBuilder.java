@@ -1,0 +1,39 @@
+package io.eddy.core.format;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Lays Kafka v2 batches end to end into one chunk, rewriting each batch's base offset (the first 8 bytes,
+ * which the batch CRC does not cover) so the chunk's offsets run from 0. Nothing else in a batch changes:
+ * compressed batches stay exactly as the producer sent them. Stateless and thread-safe.
+ */
+public final class ChunkBuilder {
+    /** Offset of the base offset (int64) in a v2 batch header. */
+    public static final int BASE_OFFSET_OFFSET = 0;
+    /** Offset of the last offset delta (int32) in a v2 batch header. */
+    public static final int LAST_OFFSET_DELTA_OFFSET = 23;
+
+    private ChunkBuilder() {
+    }
+
+    /** Records in a v2 batch, from its header (last offset delta + 1). */
+    public static int recordCount(ByteBuffer batch) {
+        return batch.getInt(batch.position() + LAST_OFFSET_DELTA_OFFSET) + 1;
+    }
+
+    /**
+     * Copies {@code batches} into {@code out} at its position, the first getting base offset {@code firstOffset}
+     * and each next one following the records of the previous; returns the offset after the last record.
+     */
+    public static long append(ByteBuffer out, List<ByteBuffer> batches, long firstOffset) {
+        long offset = firstOffset;
+        for (ByteBuffer batch : batches) {
+            int at = out.position();
+            out.put(batch.duplicate());
+            out.putLong(at + BASE_OFFSET_OFFSET, offset);
+            offset += recordCount(batch);
+        }
+        return offset;
+    }
+}

@@ -1,0 +1,76 @@
+package io.eddy.core.produce;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+
+/** Counters of the write path, for {@code /v1/stats} and the benchmark. Thread-safe. */
+public final class ProduceMetrics {
+    private final LongAdder flushes = new LongAdder();
+    private final LongAdder segmentPuts = new LongAdder();
+    private final LongAdder transactions = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private final LongAdder records = new LongAdder();
+    private final LongAdder requests = new LongAdder();
+    private final LongAdder replicaFallbacks = new LongAdder();
+    private final LongAdder duplicates = new LongAdder();
+    private final LongAdder fenced = new LongAdder();
+
+    void flushed(int requestCount, long byteCount, long recordCount) {
+        flushes.increment();
+        requests.add(requestCount);
+        bytes.add(byteCount);
+        records.add(recordCount);
+    }
+
+    void put() {
+        segmentPuts.increment();
+    }
+
+    void transaction() {
+        transactions.increment();
+    }
+
+    void replicaFallback() {
+        replicaFallbacks.increment();
+    }
+
+    void duplicate() {
+        duplicates.increment();
+    }
+
+    void fenced() {
+        fenced.increment();
+    }
+
+    public long segmentPuts() {
+        return segmentPuts.sum();
+    }
+
+    public long transactions() {
+        return transactions.sum();
+    }
+
+    public long replicaFallbacks() {
+        return replicaFallbacks.sum();
+    }
+
+    public long flushes() {
+        return flushes.sum();
+    }
+
+    /** Every counter by its wire name. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        out.put("flushes", flushes.sum());
+        out.put("requests", requests.sum());
+        out.put("segment_puts", segmentPuts.sum());
+        out.put("transactions", transactions.sum());
+        out.put("bytes", bytes.sum());
+        out.put("records", records.sum());
+        out.put("replica_fallbacks", replicaFallbacks.sum());
+        out.put("duplicates", duplicates.sum());
+        out.put("leases_lost", fenced.sum());
+        return out;
+    }
+}

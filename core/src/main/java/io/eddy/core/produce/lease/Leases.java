@@ -1,0 +1,98 @@
+package io.eddy.core.produce.lease;
+
+import io.eddy.core.model.PartitionHead;
+import io.eddy.core.storage.MetadataStore;
+import io.smallrye.mutiny.Uni;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One instance's leader leases, per partition: taken on first write, renewed by every commit, retaken after
+ * expiry with the epoch one higher. Thread-safe.
+ */
+public final class Leases {
+    private final MetadataStore metadata;
+    private final String owner;
+    private final Duration duration;
+    private final Duration margin;
+    private final Clock clock;
+    private final Map<Key, LeaseState> states = new ConcurrentHashMap<>();
+
+    /** A partition of a topic. */
+    public record Key(UUID topicId, int partition) {
+    }
+
+    /**
+     * @param owner    this instance's unique name
+     * @param duration how long a grant or a commit keeps the lease
+     * @param margin   a lease closer than this to its expiry is not relied on (clock skew, slow commits)
+     */
+    public Leases(MetadataStore metadata, String owner, Duration duration, Duration margin, Clock clock) {
+        if (margin.compareTo(duration) >= 0) {
+            throw new IllegalArgumentException("the lease margin must be shorter than the lease");
+        }
+        this.metadata = metadata;
+        this.owner = owner;
+        this.duration = duration;
+        this.margin = margin;
+        this.clock = clock;
+    }
+
+    public String owner() {
+        return owner;
+    }
+
+    public LeaseState state(Key key) {
+        return states.getOrDefault(key, new LeaseState.Unheld());
+    }
+
+    /**
+     * The lease to commit under, taking it if it is free or expired; empty when another instance holds it (the
+     * caller then commits optimistically, reading the head).
+     */
+    public Uni<Optional<LeaseState.Held>> ensure(Key key) {
+        long now = clock.millis();
+        LeaseState state = state(key);
+        if (state instanceof LeaseState.Held held && held.usable(now, margin.toMillis())) {
+            return Uni.createFrom().item(Optional.of(held));
+        }
+        if (state instanceof LeaseState.Lost lost && now < lost.retryAfterMs()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return metadata.acquireLease(key.topicId(), key.partition(), owner, now, now + duration.toMillis())
+                .map(granted -> {
+                    if (granted.isEmpty()) {
+                        // another owner's live lease: its expiry is unknown without a read; retry after one term
+                        states.put(key, new LeaseState.Lost(now + duration.toMillis()));
+                        return Optional.<LeaseState.Held>empty();
+                    }
+                    LeaseState.Held held = (LeaseState.Held) LeaseState.granted(granted.get());
+                    states.put(key, held);
+                    return Optional.of(held);
+                });
+    }
+
+    /** The expiry a commit made now extends the lease to. */
+    public long renewedUntil() {
+        return clock.millis() + duration.toMillis();
+    }
+
+    public void committed(Key key, LeaseState.Held held, long next, long renewedUntilMs) {
+        states.replace(key, held, held.committed(next, renewedUntilMs));
+    }
+
+    public void conflicted(Key key, LeaseState.Held held) {
+        states.replace(key, held, held.conflicted());
+    }
+
+    /** Applies a head read after a conflict; true if the lease is still ours. */
+    public boolean headRead(Key key, LeaseState.Held held, PartitionHead head) {
+        LeaseState next = held.headRead(head, owner);
+        states.replace(key, held, next);
+        return next instanceof LeaseState.Held;
+    }
+}
