@@ -189,6 +189,13 @@ public final class FlushExecutor implements Appender {
             return write(flush, decided.appended())
                     .flatMap(written -> commit(flush, view, decided, written))
                     .flatMap(conflicted -> {
+                        decided.repeats().forEach((repeat, original) -> {
+                            Long base = flush.bases.get(original);
+                            if (base != null) {
+                                metrics.duplicate();
+                                flush.bases.put(repeat, base);
+                            }
+                        });
                         flush.completeDone();
                         if (!conflicted || flush.live.isEmpty()) {
                             return Uni.createFrom().voidItem();
@@ -307,8 +314,12 @@ public final class FlushExecutor implements Appender {
      * refused run fails whole and is taken out, and the others are decided again without it. Returns the
      * appended runs with their base offsets.
      */
-    /** The runs to append with their base offsets, and the producer states after them. */
-    private record Decided(Map<RunRef, Long> appended, Map<ProducerKey, ProducerState> states) {
+    /**
+     * The runs to append with their base offsets, the producer states after them, and the runs that repeat a
+     * run appended in this same round (they get its offsets once, and only if, it commits).
+     */
+    private record Decided(Map<RunRef, Long> appended, Map<ProducerKey, ProducerState> states,
+                           Map<RunRef, RunRef> repeats) {
     }
 
     private Decided decide(Flush flush, View view) {
@@ -317,6 +328,8 @@ public final class FlushExecutor implements Appender {
             Map<ProducerKey, ProducerState> states = new HashMap<>();
             Map<RunRef, Long> appended = new LinkedHashMap<>();
             Map<RunRef, Long> duplicates = new HashMap<>();
+            Map<RunRef, RunRef> repeats = new HashMap<>();
+            Map<String, RunRef> appendedBatches = new HashMap<>();
             Pending refused = null;
             EddyException reason = null;
             long now = clock.millis();
@@ -346,9 +359,15 @@ public final class FlushExecutor implements Appender {
                             break outer;
                         }
                         if (d instanceof Sequencing.Duplicate dup) {
-                            duplicates.put(ref, dup.baseOffset());
+                            RunRef original = appendedBatches.get(pk + "/" + pb.firstSequence() + "/" + pb.lastSequence());
+                            if (original != null) {
+                                repeats.put(ref, original);   // not committed yet: it follows the original
+                            } else {
+                                duplicates.put(ref, dup.baseOffset());
+                            }
                             continue;
                         }
+                        appendedBatches.put(pk + "/" + pb.firstSequence() + "/" + pb.lastSequence(), ref);
                         states.put(pk, ((Sequencing.Append) d).state().append(pb.epoch(),
                                 new ProducerState.BatchMetadata(pb.firstSequence(), pb.lastSequence(), base), now));
                     }
@@ -367,7 +386,7 @@ public final class FlushExecutor implements Appender {
                 metrics.duplicate();
                 flush.bases.put(ref, base);
             });
-            return new Decided(appended, states);
+            return new Decided(appended, states, repeats);
         }
     }
 

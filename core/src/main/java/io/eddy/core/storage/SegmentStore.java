@@ -11,6 +11,9 @@ public interface SegmentStore {
     /** Writes a whole object, verified end to end by a CRC32C checksum. */
     Uni<Void> put(String bucket, String key, byte[] bytes);
 
+    /** Reads a whole object (replica repair copies objects whole). */
+    Uni<byte[]> get(String bucket, String key);
+
     /** Reads {@code length} bytes at {@code position} of an object. */
     Uni<byte[]> read(String bucket, String key, long position, int length);
 }

@@ -40,6 +40,12 @@ public final class S3SegmentStore implements SegmentStore {
     }
 
     @Override
+    public Uni<byte[]> get(String bucket, String key) {
+        return retry.apply(SdkCalls.call(() -> s3.getObject(b -> b.bucket(bucket).key(key),
+                AsyncResponseTransformer.toBytes()), t -> translate(t, bucket, key))).map(r -> r.asByteArrayUnsafe());
+    }
+
+    @Override
     public Uni<byte[]> read(String bucket, String key, long position, int length) {
         String range = "bytes=" + position + "-" + (position + length - 1);
         return retry.apply(SdkCalls.call(() -> s3.getObject(b -> b.bucket(bucket).key(key).range(range),
