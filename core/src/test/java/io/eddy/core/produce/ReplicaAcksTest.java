@@ -1,0 +1,116 @@
+package io.eddy.core.produce;
+
+import static io.eddy.core.fixtures.CoreInstance.await;
+import static io.eddy.core.fixtures.Produce.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.fetch.FetchRequest;
+import io.eddy.core.fixtures.CoreInstance;
+import io.eddy.core.fixtures.FailingBucket;
+import io.eddy.core.fixtures.Produce;
+import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.Record;
+import io.eddy.core.model.Topic;
+import io.eddy.core.replica.ReplicaRepair;
+import io.eddy.core.storage.ResourceBootstrap;
+import io.eddy.testkit.EddyStack;
+import io.eddy.testkit.EddyStackExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.compress.Compression;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** acks across replica buckets, with the primary bucket failing every call, and the repair that heals it. */
+@ExtendWith(EddyStackExtension.class)
+class ReplicaAcksTest {
+    private static final long T0 = 1_764_000_000_000L;
+
+    private static ProduceRequest request(Acks acks, int n, String prefix) {
+        return new ProduceRequest(IntStream.range(0, n).mapToObj(i -> entry(i % 2, null, prefix + i, T0)).toList(),
+                false, acks, Compression.NONE, null);
+    }
+
+    private static Topic replicatedTopic(CoreInstance eddy, String primary, String replica) {
+        ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(primary, replica));
+        return await(eddy.topics().create("replicas-" + UUID.randomUUID(), 2,
+                Map.of("replicas", List.of(primary, replica))));
+    }
+
+    @Test
+    void acksAllWritesEveryReplicaAndRecordsThemInTheIndex(EddyStack stack) {
+        String primary = stack.bucket();
+        String replica = stack.newBucketName();
+        try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
+            Topic topic = replicatedTopic(eddy, primary, replica);
+
+            await(eddy.produce().produce(topic.name().value(), request(Acks.ALL, 4, "v")));
+
+            IndexEntry entry = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            assertThat(entry.buckets()).containsExactly(primary, replica);
+            assertThat(await(eddy.segments().get(replica, entry.objectKey())))
+                    .isEqualTo(await(eddy.segments().get(primary, entry.objectKey())));
+            assertThat(eddy.produceMetrics().segmentPuts()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void withThePrimaryFailingAcksOneWritesAReplicaNothingIsLostAndRepairHealsThePrimary(EddyStack stack) {
+        String primary = stack.bucket();
+        String replica = stack.newBucketName();
+        FailingBucket failing = new FailingBucket(primary);
+        try (CoreInstance healthy = CoreInstance.on(stack).start().ensureResources();
+             CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(failing).start()) {
+            Topic topic = replicatedTopic(healthy, primary, replica);
+            String name = topic.name().value();
+
+            // acks=1 with a dead primary: acknowledged from the replica
+            List<RecordOffset> acked = await(eddy.produce().produce(name, request(Acks.LEADER, 10, "v")));
+            assertThat(acked).hasSize(10);
+            assertThat(failing.failedCalls()).isPositive();
+            assertThat(eddy.produceMetrics().replicaFallbacks()).isEqualTo(1);
+            IndexEntry entry = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            assertThat(entry.buckets()).as("the index says where the object is").containsExactly(replica);
+
+            // acks=all cannot be met: nothing is committed
+            EddyException notEnough = catchThrowableOfType(EddyException.class,
+                    () -> await(eddy.produce().produce(name, request(Acks.ALL, 2, "w"))));
+            assertThat(notEnough.code()).isEqualTo(ErrorCode.NOT_ENOUGH_REPLICAS);
+            assertThat(notEnough.retryable()).isTrue();
+            assertThat(await(eddy.metadata().heads(topic.id(), List.of(0))).get(0).nextOffset()).isEqualTo(5);
+
+            // every acknowledged record reads back, through the failing instance too
+            assertThat(values(eddy, name, 0)).containsExactly("v0", "v2", "v4", "v6", "v8");
+            assertThat(values(healthy, name, 1)).containsExactly("v1", "v3", "v5", "v7", "v9");
+
+            // the repair copies the object to the primary and lists it first again
+            ReplicaRepair repair = new ReplicaRepair(healthy.metadata(), healthy.segments());
+            ReplicaRepair.Report report = await(repair.repair(topic, 0, 0));
+            ReplicaRepair.Report other = await(repair.repair(topic, 1, 0));
+            assertThat(report.entriesRepaired()).isEqualTo(1);
+            assertThat(report.objectsCopied()).isEqualTo(1);
+            assertThat(await(healthy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0).buckets())
+                    .containsExactly(primary, replica);
+            assertThat(await(healthy.segments().get(primary, entry.objectKey())))
+                    .isEqualTo(await(healthy.segments().get(replica, entry.objectKey())));
+            assertThat(other.entriesRepaired()).isEqualTo(1);
+            assertThat(await(repair.repair(topic, 0, 0)).entriesRepaired()).as("idempotent").isZero();
+            assertThat(values(healthy.coldFetch(), name, 0)).containsExactly("v0", "v2", "v4", "v6", "v8");
+        }
+    }
+
+    private static List<String> values(CoreInstance eddy, String topic, int partition) {
+        return values(eddy.coldFetch(), topic, partition);
+    }
+
+    private static List<String> values(io.eddy.core.fetch.FetchService fetch, String topic, int partition) {
+        return await(fetch.fetch(new FetchRequest(topic, partition, 0, 100, 1 << 20, Duration.ZERO)))
+                .records().stream().map(Record::value).map(Produce::text).toList();
+    }
+}
