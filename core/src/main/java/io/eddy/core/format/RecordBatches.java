@@ -36,7 +36,7 @@ import org.apache.kafka.common.record.TimestampType;
  *     35       8  MAX_TIMESTAMP
  *     43       8  PRODUCER_ID          -1 when the producer is not idempotent
  *     51       2  PRODUCER_EPOCH
- *     55       4  BASE_SEQUENCE
+ *     53       4  BASE_SEQUENCE
  *     57       4  RECORDS_COUNT
  *     61          records (compressed as one block when the batch is compressed)
  * </pre>
@@ -55,7 +55,7 @@ public final class RecordBatches {
     public static final int MAX_TIMESTAMP_OFFSET = 35;
     public static final int PRODUCER_ID_OFFSET = 43;
     public static final int PRODUCER_EPOCH_OFFSET = 51;
-    public static final int BASE_SEQUENCE_OFFSET = 55;
+    public static final int BASE_SEQUENCE_OFFSET = 53;
     public static final int RECORDS_COUNT_OFFSET = 57;
     /** The header's length: where the records start, and the size of a batch without records. */
     public static final int RECORDS_OFFSET = 61;

@@ -20,6 +20,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -212,6 +214,30 @@ class RecordBatchesTest {
     void negativeBaseOffsetIsRefused() {
         assertThatThrownBy(() -> RecordBatches.setBaseOffset(RecordBatches.encode(numbered(1), 0), -1))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The header offsets Eddy reads and writes are Kafka's, field by field. */
+    @Example
+    void headerOffsetsAreKafkas() {
+        ByteBuffer batch = RecordBatches.encode(numbered(3), 11, Compression.NONE, 4_711L, (short) 3, 96);
+        RecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).firstBatch();
+
+        assertThat(batch.getLong(RecordBatches.BASE_OFFSET_OFFSET)).isEqualTo(kafka.baseOffset()).isEqualTo(11);
+        assertThat(batch.getInt(RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD).isEqualTo(kafka.sizeInBytes());
+        assertThat(batch.getInt(RecordBatches.PARTITION_LEADER_EPOCH_OFFSET)).isEqualTo(kafka.partitionLeaderEpoch());
+        assertThat(batch.get(RecordBatches.MAGIC_OFFSET)).isEqualTo(kafka.magic());
+        assertThat(Integer.toUnsignedLong(batch.getInt(RecordBatches.CRC_OFFSET))).isEqualTo(kafka.checksum());
+        assertThat(batch.getInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET)).isEqualTo(2);
+        assertThat(batch.getLong(RecordBatches.BASE_TIMESTAMP_OFFSET)).isEqualTo(T0);
+        assertThat(batch.getLong(RecordBatches.MAX_TIMESTAMP_OFFSET)).isEqualTo(kafka.maxTimestamp()).isEqualTo(T0 + 2);
+        assertThat(batch.getLong(RecordBatches.PRODUCER_ID_OFFSET)).isEqualTo(kafka.producerId());
+        assertThat(batch.getShort(RecordBatches.PRODUCER_EPOCH_OFFSET)).isEqualTo(kafka.producerEpoch());
+        assertThat(batch.getInt(RecordBatches.BASE_SEQUENCE_OFFSET)).isEqualTo(kafka.baseSequence());
+        assertThat(batch.getInt(RecordBatches.RECORDS_COUNT_OFFSET)).isEqualTo(kafka.countOrNull());
+        assertThat(RecordBatches.CRC_OFFSET).isEqualTo(DefaultRecordBatch.CRC_OFFSET);
+        assertThat(RecordBatches.LAST_OFFSET_DELTA_OFFSET).isEqualTo(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET);
+        assertThat(RecordBatches.RECORDS_COUNT_OFFSET).isEqualTo(DefaultRecordBatch.RECORDS_COUNT_OFFSET);
+        assertThat(RecordBatches.RECORDS_OFFSET).isEqualTo(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
     }
 
     @Example
