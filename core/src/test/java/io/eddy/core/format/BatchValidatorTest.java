@@ -190,6 +190,15 @@ class BatchValidatorTest {
         assertRejected(body(0, builder.build().buffer()), ErrorCode.UNSUPPORTED_BATCH, 0, "timestamp type");
     }
 
+    @Example
+    void deleteHorizonIsUnsupported() {
+        byte[] batch = bytes(RecordBatches.encode(numbered(2), 0));
+        batch[RecordBatches.ATTRIBUTES_OFFSET + 1] |= 0x40;
+        recomputeCrc(batch);
+
+        assertRejected(body(0, batch), ErrorCode.UNSUPPORTED_BATCH, 0, "delete horizon");
+    }
+
     /**
      * The records count says 4 but the batch holds 3; last offset delta agrees with the count and the CRC is
      * recomputed, so the header and CRC checks pass: only reading the records catches it.
