@@ -31,6 +31,8 @@ public interface EddyConfig {
 
     Fetch fetch();
 
+    Produce produce();
+
     interface Aws {
         @WithDefault("us-east-1")
         String region();
@@ -73,5 +75,34 @@ public interface EddyConfig {
         /** How often a long-polling fetch re-reads the partition head for commits made by other processes. */
         @WithDefault("250ms")
         Duration headPollInterval();
+    }
+
+    interface Produce {
+        /**
+         * Server mode: concurrent requests share one open segment (group commit) and partitions are written
+         * under leader leases. Off in a function, where each request is its own flush and commits optimistically.
+         */
+        @WithDefault("false")
+        boolean serverMode();
+
+        /** Group commit: how long an open segment waits for more requests (0 allowed). */
+        @WithDefault("5ms")
+        Duration linger();
+
+        /** Group commit: an open segment is flushed once it holds this many bytes. */
+        @WithDefault("8388608")
+        long segmentMaxBytes();
+
+        /** Server mode: how long a leader lease lasts without a commit renewing it. */
+        @WithDefault("10s")
+        Duration leaseDuration();
+
+        /** An idempotent producer's state on a partition is forgotten after this idle time. */
+        @WithDefault("7d")
+        Duration producerExpiry();
+
+        /** How long an Idempotency-Key's response is replayed. */
+        @WithDefault("24h")
+        Duration idempotencyKeyTtl();
     }
 }

@@ -3,7 +3,13 @@ package io.eddy.edge;
 import io.eddy.core.cache.RangeCache;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.produce.Appender;
 import io.eddy.core.produce.CommitPolicy;
+import io.eddy.core.produce.FlushExecutor;
+import io.eddy.core.produce.GroupCommitAppender;
+import io.eddy.core.produce.ProduceMetrics;
+import io.eddy.core.produce.ProducerRegistry;
+import io.eddy.core.produce.lease.Leases;
 import io.eddy.core.produce.ProduceService;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
@@ -24,6 +30,9 @@ import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
@@ -116,10 +125,43 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    ProduceService produceService(TopicService topics, MetadataStore metadata, SegmentStore segments, RangeCache cache,
-                                  TailSignals signals, EddyConfig config, Clock clock) {
-        return new ProduceService(topics, metadata, segments, new ObjectKeys(clock),
-                config.cache().populateOnWrite() ? cache : null, signals, CommitPolicy.defaults(), clock);
+    ProduceMetrics produceMetrics() {
+        return new ProduceMetrics();
+    }
+
+    @Produces
+    @Singleton
+    Appender appender(MetadataStore metadata, SegmentStore segments, RangeCache cache, TailSignals signals,
+                      EddyConfig config, ProduceMetrics metrics, Clock clock) {
+        EddyConfig.Produce produce = config.produce();
+        Leases leases = produce.serverMode()
+                ? new Leases(metadata, "eddy-" + UUID.randomUUID(), produce.leaseDuration(),
+                produce.leaseDuration().dividedBy(5), clock)
+                : null;
+        FlushExecutor executor = new FlushExecutor(metadata, segments, new ObjectKeys(clock),
+                config.cache().populateOnWrite() ? cache : null, signals, CommitPolicy.defaults(), leases, metrics, clock,
+                produce.producerExpiry());
+        if (!produce.serverMode()) {
+            return executor;
+        }
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "eddy-group-commit");
+            t.setDaemon(true);
+            return t;
+        });
+        return new GroupCommitAppender(executor, produce.linger(), produce.segmentMaxBytes(), timer);
+    }
+
+    @Produces
+    @Singleton
+    ProduceService produceService(TopicService topics, Appender appender, Clock clock) {
+        return new ProduceService(topics, appender, clock);
+    }
+
+    @Produces
+    @Singleton
+    ProducerRegistry producerRegistry(MetadataStore metadata, Clock clock) {
+        return new ProducerRegistry(metadata, clock);
     }
 
     @Produces

@@ -73,6 +73,16 @@ public class Problems {
     }
 
     public static Response problem(ErrorCode code, String detail, Map<String, Object> details, UriInfo uri) {
+        Response.ResponseBuilder r = Response.status(code.status()).type(PROBLEM_JSON)
+                .entity(body(code, detail, details, uri == null ? null : uri.getPath()));
+        if (code.retryable()) {
+            r.header("Retry-After", "1");
+        }
+        return r.build();
+    }
+
+    /** The problem document's members, in their wire order. */
+    public static Map<String, Object> body(ErrorCode code, String detail, Map<String, Object> details, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:eddy:problem:" + code.code());
         body.put("title", title(code));
@@ -80,15 +90,11 @@ public class Problems {
         body.put("detail", detail);
         body.put("code", code.code());
         body.put("retryable", code.retryable());
-        if (uri != null) {
-            body.put("instance", uri.getPath());
+        if (instance != null) {
+            body.put("instance", instance);
         }
         new java.util.TreeMap<>(details).forEach(body::putIfAbsent);
-        Response.ResponseBuilder r = Response.status(code.status()).type(PROBLEM_JSON).entity(body);
-        if (code.retryable()) {
-            r.header("Retry-After", "1");
-        }
-        return r.build();
+        return body;
     }
 
     private static String title(ErrorCode code) {

@@ -3,22 +3,25 @@ package io.eddy.edge;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eddy.core.cache.RangeCache;
+import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-/** {@code GET /v1/stats}: S3 requests sent by kind and the cache's counters, for operators and tests. */
+/** {@code GET /v1/stats}: S3 requests sent by kind, the cache's and the write path's counters, for operators and tests. */
 @Path("/v1/stats")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
     private final S3RequestCounter s3;
     private final RangeCache cache;
+    private final ProduceMetrics produce;
 
-    public StatsResource(S3RequestCounter s3, RangeCache cache) {
+    public StatsResource(S3RequestCounter s3, RangeCache cache, ProduceMetrics produce) {
         this.s3 = s3;
         this.cache = cache;
+        this.produce = produce;
     }
 
     @GET
@@ -27,6 +30,8 @@ public class StatsResource {
         ObjectNode requests = out.putObject("s3").putObject("requests");
         s3.snapshot().forEach(requests::put);
         out.putObject("cache").put("hits", cache.hits()).put("misses", cache.misses()).put("bytes", cache.weightedBytes());
+        ObjectNode writes = out.putObject("produce");
+        produce.snapshot().forEach(writes::put);
         return out;
     }
 }

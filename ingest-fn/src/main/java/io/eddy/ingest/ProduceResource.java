@@ -1,50 +1,131 @@
 package io.eddy.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.format.BatchCompression;
+import io.eddy.core.format.BatchFrames;
+import io.eddy.core.format.BatchValidator;
+import io.eddy.core.produce.Acks;
 import io.eddy.core.produce.ProduceService;
+import io.eddy.core.topic.TopicService;
+import io.eddy.edge.EddyConfig;
 import io.eddy.edge.Params;
 import io.eddy.edge.RequestLimits;
 import io.eddy.edge.json.JsonRecords;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.apache.kafka.common.compress.Compression;
+import org.jboss.logging.Logger;
 
-/** Produce: {@code POST /v1/topics/{topic}/records} and {@code …/partitions/{p}/records}. */
+/**
+ * Produce: {@code POST /v1/topics/{topic}/records} and {@code …/partitions/{p}/records}, as JSON records or as
+ * binary Kafka batches ({@code application/vnd.eddy.batches}, see docs/protocol.md), with {@code acks},
+ * {@code atomic}, {@code compression} (JSON) and an optional {@code Idempotency-Key}.
+ */
 @Path("/v1/topics/{topic}")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class ProduceResource {
+    private static final Logger LOG = Logger.getLogger(ProduceResource.class);
+    private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
     private final ProduceService produce;
+    private final TopicService topics;
     private final JsonRecords json;
     private final RequestLimits limits;
+    private final IdempotentRequests idempotent;
+    private final boolean serverMode;
 
-    public ProduceResource(ProduceService produce, JsonRecords json, RequestLimits limits) {
+    public ProduceResource(ProduceService produce, TopicService topics, JsonRecords json, RequestLimits limits,
+                           IdempotentRequests idempotent, EddyConfig config) {
         this.produce = produce;
+        this.topics = topics;
         this.json = json;
         this.limits = limits;
+        this.idempotent = idempotent;
+        this.serverMode = config.produce().serverMode();
     }
 
     @POST
     @Path("/records")
-    public Uni<ObjectNode> produce(@PathParam("topic") String topic, @QueryParam("atomic") String atomic, byte[] body) {
-        return produce(topic, -1, atomic, body);
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> produce(@PathParam("topic") String topic, @QueryParam("atomic") String atomic,
+                                 @QueryParam("acks") String acks, @QueryParam("compression") String compression,
+                                 @HeaderParam(IDEMPOTENCY_KEY) String key, @Context UriInfo uri, byte[] body) {
+        return produceJson(topic, -1, atomic, acks, compression, key, uri, body);
     }
 
     @POST
     @Path("/partitions/{partition}/records")
-    public Uni<ObjectNode> produceToPartition(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                                              @QueryParam("atomic") String atomic, byte[] body) {
-        return produce(topic, Params.partition(partition), atomic, body);
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> produceToPartition(@PathParam("topic") String topic, @PathParam("partition") String partition,
+                                            @QueryParam("atomic") String atomic, @QueryParam("acks") String acks,
+                                            @QueryParam("compression") String compression,
+                                            @HeaderParam(IDEMPOTENCY_KEY) String key, @Context UriInfo uri, byte[] body) {
+        return produceJson(topic, Params.partition(partition), atomic, acks, compression, key, uri, body);
     }
 
-    private Uni<ObjectNode> produce(String topic, int partition, String atomic, byte[] body) {
+    @POST
+    @Path("/records")
+    @Consumes(BatchFrames.MEDIA_TYPE)
+    public Uni<Response> produceBatches(@PathParam("topic") String topic, @QueryParam("atomic") String atomic,
+                                        @QueryParam("acks") String acks, @HeaderParam(IDEMPOTENCY_KEY) String key,
+                                        @Context UriInfo uri, byte[] body) {
         limits.check(body);
-        var request = json.parseProduce(body, partition, Params.flag("atomic", atomic));
-        return produce.produce(topic, request).map(json::offsets);
+        Acks ack = acks(acks);
+        boolean all = Params.flag("atomic", atomic);
+        return idempotent.run(key, target(uri, BatchFrames.MEDIA_TYPE), body, () -> topics.require(topic)
+                .map(t -> BatchValidator.validate(ByteBuffer.wrap(body), t.config().maxMessageBytes()))
+                .flatMap(batches -> respond(ack, () -> produce.produceBatches(topic, batches, ack, all)
+                        .map(json::batchOffsets))));
+    }
+
+    private Uni<Response> produceJson(String topic, int partition, String atomic, String acks, String compression,
+                                      String key, UriInfo uri, byte[] body) {
+        limits.check(body);
+        Acks ack = acks(acks);
+        Compression codec = compression == null ? Compression.NONE : BatchCompression.fromWire(compression).compression();
+        var request = json.parseProduce(body, partition, Params.flag("atomic", atomic), ack, codec);
+        return idempotent.run(key, target(uri, MediaType.APPLICATION_JSON), body,
+                () -> respond(ack, () -> produce.produce(topic, request).map(json::offsets)));
+    }
+
+    private Acks acks(String raw) {
+        Acks ack = Acks.fromWire(raw);
+        if (ack == Acks.NONE && !serverMode) {
+            throw new EddyException(ErrorCode.INVALID_PARAMETER, "acks=0 needs server mode (an instance that keeps an "
+                    + "open segment); a function acknowledges only what it stored: use acks=1 or all",
+                    Map.of("parameter", "acks", "value", raw));
+        }
+        return ack;
+    }
+
+    /** 200 with the offsets; for acks=0, 202 as soon as the request is in the open segment. */
+    private static Uni<Response> respond(Acks acks, Supplier<Uni<ObjectNode>> produce) {
+        if (acks == Acks.NONE) {
+            produce.get().subscribe().with(ignored -> { },
+                    failure -> LOG.warnf("an acks=0 produce failed after it was accepted: %s", failure.getMessage()));
+            return Uni.createFrom().item(Response.accepted().build());
+        }
+        return produce.get().map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build());
+    }
+
+    /** What a request does, for its Idempotency-Key fingerprint: method, path, sorted query, content type. */
+    private static String target(UriInfo uri, String contentType) {
+        return "POST " + uri.getPath() + "?" + new TreeMap<>(uri.getQueryParameters()) + " " + contentType;
     }
 }

@@ -15,6 +15,13 @@ public enum ErrorCode {
     INVALID_BASE64("invalid_base64", 400, false),
     TOO_MANY_PARTITIONS("too_many_partitions", 400, false),
     INVALID_PRODUCER("invalid_producer", 400, false),
+    /** A binary produce body or one of its Kafka record batches is malformed; details name the frame and why. */
+    CORRUPT_BATCH("corrupt_batch", 400, false),
+    /**
+     * A well-formed Kafka v2 record batch that uses what Eddy does not offer: transactions, control records,
+     * log-append time, a delete horizon, or a compression codec this server cannot decode.
+     */
+    UNSUPPORTED_BATCH("unsupported_batch", 400, false),
     UNKNOWN_TOPIC("unknown_topic", 404, false),
     UNKNOWN_PARTITION("unknown_partition", 404, false),
     NOT_FOUND("not_found", 404, false),

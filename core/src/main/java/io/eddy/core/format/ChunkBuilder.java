@@ -9,17 +9,12 @@ import java.util.List;
  * compressed batches stay exactly as the producer sent them. Stateless and thread-safe.
  */
 public final class ChunkBuilder {
-    /** Offset of the base offset (int64) in a v2 batch header. */
-    public static final int BASE_OFFSET_OFFSET = 0;
-    /** Offset of the last offset delta (int32) in a v2 batch header. */
-    public static final int LAST_OFFSET_DELTA_OFFSET = 23;
-
     private ChunkBuilder() {
     }
 
     /** Records in a v2 batch, from its header (last offset delta + 1). */
     public static int recordCount(ByteBuffer batch) {
-        return batch.getInt(batch.position() + LAST_OFFSET_DELTA_OFFSET) + 1;
+        return batch.getInt(batch.position() + RecordBatches.LAST_OFFSET_DELTA_OFFSET) + 1;
     }
 
     /**
@@ -29,9 +24,9 @@ public final class ChunkBuilder {
     public static long append(ByteBuffer out, List<ByteBuffer> batches, long firstOffset) {
         long offset = firstOffset;
         for (ByteBuffer batch : batches) {
-            int at = out.position();
+            ByteBuffer copy = out.slice();
             out.put(batch.duplicate());
-            out.putLong(at + BASE_OFFSET_OFFSET, offset);
+            RecordBatches.setBaseOffset(copy, offset);
             offset += recordCount(batch);
         }
         return offset;

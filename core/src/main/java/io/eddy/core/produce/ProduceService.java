@@ -3,6 +3,7 @@ package io.eddy.core.produce;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.RecordBatches;
+import io.eddy.core.format.ValidatedBatch;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.CommitBatch;
@@ -54,18 +55,18 @@ public final class ProduceService {
      * Produces validated binary batches, stored as sent; the offsets come back per batch, in request order.
      * A partition's batches in one request form one run: all or nothing, contiguous offsets.
      */
-    public Uni<List<BatchOffsets>> produceBatches(String topicName, List<IncomingBatch> batches, Acks acks, boolean atomic) {
+    public Uni<List<BatchOffsets>> produceBatches(String topicName, List<ValidatedBatch> batches, Acks acks, boolean atomic) {
         if (batches.isEmpty()) {
             return Uni.createFrom().failure(new EddyException(ErrorCode.NO_RECORDS, "the request holds no batches"));
         }
         return topics.require(topicName).flatMap(topic -> {
-            Map<Integer, List<IncomingBatch>> byPartition = new LinkedHashMap<>();
-            for (IncomingBatch b : batches) {
+            Map<Integer, List<ValidatedBatch>> byPartition = new LinkedHashMap<>();
+            for (ValidatedBatch b : batches) {
                 TopicService.checkPartition(topic, b.partition());
                 byPartition.computeIfAbsent(b.partition(), k -> new ArrayList<>()).add(b);
             }
             List<PartitionRun> runs = new ArrayList<>(byPartition.size());
-            for (Map.Entry<Integer, List<IncomingBatch>> e : byPartition.entrySet()) {
+            for (Map.Entry<Integer, List<ValidatedBatch>> e : byPartition.entrySet()) {
                 runs.add(run(topic, e.getKey(), e.getValue()));
             }
             List<Integer> order = new ArrayList<>(byPartition.keySet());
@@ -75,7 +76,7 @@ public final class ProduceService {
                     next.put(order.get(i), bases.get(i));
                 }
                 List<BatchOffsets> out = new ArrayList<>(batches.size());
-                for (IncomingBatch b : batches) {
+                for (ValidatedBatch b : batches) {
                     long base = next.get(b.partition());
                     out.add(new BatchOffsets(b.partition(), base, base + b.records() - 1));
                     next.put(b.partition(), base + b.records());
@@ -86,12 +87,12 @@ public final class ProduceService {
     }
 
     /** One partition's batches as a run; an idempotent producer's batches must follow on one another. */
-    private static PartitionRun run(Topic topic, int partition, List<IncomingBatch> batches) {
-        IncomingBatch first = batches.get(0);
+    private static PartitionRun run(Topic topic, int partition, List<ValidatedBatch> batches) {
+        ValidatedBatch first = batches.get(0);
         int records = 0;
         long maxTs = Long.MIN_VALUE;
         int expectedSequence = first.baseSequence();
-        for (IncomingBatch b : batches) {
+        for (ValidatedBatch b : batches) {
             if (b.producerId() != first.producerId() || b.producerEpoch() != first.producerEpoch()) {
                 throw new EddyException(ErrorCode.INVALID_PRODUCER, "the batches of one request for partition "
                         + partition + " must come from one producer and epoch", Map.of("partition", partition));
@@ -107,7 +108,7 @@ public final class ProduceService {
         }
         ProducerBatch producer = first.idempotent()
                 ? ProducerBatch.of(first.producerId(), first.producerEpoch(), first.baseSequence(), records) : null;
-        return new PartitionRun(topic, partition, batches.stream().map(IncomingBatch::batch).toList(), records, maxTs,
+        return new PartitionRun(topic, partition, batches.stream().map(ValidatedBatch::batch).toList(), records, maxTs,
                 producer);
     }
 

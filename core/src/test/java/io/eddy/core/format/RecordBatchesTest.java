@@ -17,8 +17,11 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.constraints.IntRange;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.DefaultRecordBatch;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
@@ -125,6 +128,118 @@ class RecordBatchesTest {
         assertThat(kafka.sizeInBytes()).isEqualTo(batch.remaining());
     }
 
+    @Property(tries = 200)
+    void compressedBatchesDecodeInvertsEncode(@ForAll("records") List<Record> records,
+                                              @ForAll("codecs") BatchCompression codec,
+                                              @ForAll @IntRange(min = 0, max = 1_000_000) int baseOffset) {
+        ByteBuffer batch = RecordBatches.encode(records, 0, codec.compression());
+
+        assertThat(MemoryRecords.readableRecords(batch.duplicate()).firstBatch().compressionType()).isEqualTo(codec.type());
+        assertThat(RecordView.of(RecordBatches.decode(batch, baseOffset, 0, Long.MAX_VALUE)))
+                .containsExactlyElementsOf(RecordView.at(baseOffset, records));
+    }
+
+    @Example
+    void idempotentBatchCarriesProducerIdEpochAndBaseSequence() {
+        ByteBuffer batch = RecordBatches.encode(numbered(3), 0, BatchCompression.ZSTD.compression(), 4_711L,
+                (short) 3, 96);
+
+        RecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).firstBatch();
+        kafka.ensureValid();
+        assertThat(kafka.producerId()).isEqualTo(4_711L);
+        assertThat(kafka.producerEpoch()).isEqualTo((short) 3);
+        assertThat(kafka.baseSequence()).isEqualTo(96);
+        assertThat(kafka.lastSequence()).isEqualTo(98);
+        assertThat(kafka.isTransactional()).isFalse();
+    }
+
+    @Example
+    void batchWithoutProducerHasNoProducerFields() {
+        RecordBatch kafka = MemoryRecords.readableRecords(RecordBatches.encode(numbered(2), 0)).firstBatch();
+
+        assertThat(kafka.producerId()).isEqualTo(RecordBatch.NO_PRODUCER_ID);
+        assertThat(kafka.producerEpoch()).isEqualTo(RecordBatch.NO_PRODUCER_EPOCH);
+        assertThat(kafka.baseSequence()).isEqualTo(RecordBatch.NO_SEQUENCE);
+    }
+
+    @Example
+    void halfSetProducerFieldsAreRefused() {
+        assertThatThrownBy(() -> RecordBatches.encode(numbered(1), 0, BatchCompression.NONE.compression(), 7, (short) 0, -1))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> RecordBatches.encode(numbered(1), 0, BatchCompression.NONE.compression(), -1, (short) 0, 0))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The server rewrites only the base offset of a batch it stores as sent: the CRC does not cover it. */
+    @Property(tries = 100)
+    void settingTheBaseOffsetKeepsTheCrcAndMovesEveryRecord(@ForAll("records") List<Record> records,
+                                                            @ForAll("codecs") BatchCompression codec,
+                                                            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int clientBase,
+                                                            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int newBase) {
+        ByteBuffer batch = RecordBatches.encode(records, clientBase, codec.compression(), 9L, (short) 1, 0);
+        byte[] before = bytes(batch);
+
+        RecordBatches.setBaseOffset(batch, newBase);
+
+        RecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).firstBatch();
+        kafka.ensureValid();
+        assertThat(kafka.baseOffset()).isEqualTo(newBase);
+        assertThat(kafka.lastOffset()).isEqualTo((long) newBase + records.size() - 1);
+        byte[] after = bytes(batch);
+        assertThat(Arrays.copyOfRange(after, 8, after.length)).isEqualTo(Arrays.copyOfRange(before, 8, before.length));
+        assertThat(batch.position()).isZero();
+        assertThat(RecordView.of(RecordBatches.decode(batch, 0, 0, Long.MAX_VALUE)))
+                .containsExactlyElementsOf(RecordView.at(newBase, records));
+    }
+
+    @Example
+    void clientBatchesPatchedToChunkRelativeOffsetsReadAtTheIndexBase() {
+        // two client batches, both sent with base offset 0 as producers do, appended to one chunk
+        List<Record> first = numbered(4);
+        List<Record> second = numbered(3);
+        ByteBuffer chunk = concat(RecordBatches.encode(first, 0, BatchCompression.GZIP.compression()),
+                RecordBatches.encode(second, 0, BatchCompression.SNAPPY.compression()));
+        int secondAt = MemoryRecords.readableRecords(chunk.duplicate()).firstBatchSize();
+
+        RecordBatches.setBaseOffset(chunk.duplicate().position(secondAt), first.size());
+
+        List<Record> both = new ArrayList<>(first);
+        both.addAll(second);
+        assertThat(RecordView.of(RecordBatches.decode(chunk, 9_030, 0, Long.MAX_VALUE)))
+                .containsExactlyElementsOf(RecordView.at(9_030, both));
+        assertThat(chunk.getLong(0)).isZero();
+    }
+
+    @Example
+    void negativeBaseOffsetIsRefused() {
+        assertThatThrownBy(() -> RecordBatches.setBaseOffset(RecordBatches.encode(numbered(1), 0), -1))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** The header offsets Eddy reads and writes are Kafka's, field by field. */
+    @Example
+    void headerOffsetsAreKafkas() {
+        ByteBuffer batch = RecordBatches.encode(numbered(3), 11, Compression.NONE, 4_711L, (short) 3, 96);
+        RecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).firstBatch();
+
+        assertThat(batch.getLong(RecordBatches.BASE_OFFSET_OFFSET)).isEqualTo(kafka.baseOffset()).isEqualTo(11);
+        assertThat(batch.getInt(RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD).isEqualTo(kafka.sizeInBytes());
+        assertThat(batch.getInt(RecordBatches.PARTITION_LEADER_EPOCH_OFFSET)).isEqualTo(kafka.partitionLeaderEpoch());
+        assertThat(batch.get(RecordBatches.MAGIC_OFFSET)).isEqualTo(kafka.magic());
+        assertThat(Integer.toUnsignedLong(batch.getInt(RecordBatches.CRC_OFFSET))).isEqualTo(kafka.checksum());
+        assertThat(batch.getInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET)).isEqualTo(2);
+        assertThat(batch.getLong(RecordBatches.BASE_TIMESTAMP_OFFSET)).isEqualTo(T0);
+        assertThat(batch.getLong(RecordBatches.MAX_TIMESTAMP_OFFSET)).isEqualTo(kafka.maxTimestamp()).isEqualTo(T0 + 2);
+        assertThat(batch.getLong(RecordBatches.PRODUCER_ID_OFFSET)).isEqualTo(kafka.producerId());
+        assertThat(batch.getShort(RecordBatches.PRODUCER_EPOCH_OFFSET)).isEqualTo(kafka.producerEpoch());
+        assertThat(batch.getInt(RecordBatches.BASE_SEQUENCE_OFFSET)).isEqualTo(kafka.baseSequence());
+        assertThat(batch.getInt(RecordBatches.RECORDS_COUNT_OFFSET)).isEqualTo(kafka.countOrNull());
+        assertThat(RecordBatches.CRC_OFFSET).isEqualTo(DefaultRecordBatch.CRC_OFFSET);
+        assertThat(RecordBatches.LAST_OFFSET_DELTA_OFFSET).isEqualTo(DefaultRecordBatch.LAST_OFFSET_DELTA_OFFSET);
+        assertThat(RecordBatches.RECORDS_COUNT_OFFSET).isEqualTo(DefaultRecordBatch.RECORDS_COUNT_OFFSET);
+        assertThat(RecordBatches.RECORDS_OFFSET).isEqualTo(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
+    }
+
     @Example
     void emptyBatchIsRefused() {
         assertThatThrownBy(() -> RecordBatches.encode(List.of(), 0)).isInstanceOf(IllegalArgumentException.class);
@@ -201,6 +316,11 @@ class RecordBatchesTest {
 
         assertThatThrownBy(() -> RecordBatches.decode(ByteBuffer.wrap(batch), 0, 0, Long.MAX_VALUE))
                 .isExactlyInstanceOf(CorruptSegmentException.class);
+    }
+
+    @Provide
+    Arbitrary<BatchCompression> codecs() {
+        return Arbitraries.of(BatchCompression.availableCodecs());
     }
 
     @Provide

@@ -13,7 +13,10 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.FetchResult;
 import io.eddy.core.model.Header;
 import io.eddy.core.model.Record;
+import io.eddy.core.produce.Acks;
+import io.eddy.core.produce.BatchOffsets;
 import io.eddy.core.produce.ProduceRequest;
+import io.eddy.core.produce.ProducerFields;
 import io.eddy.core.produce.RecordOffset;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,6 +29,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.common.compress.Compression;
 
 /**
  * The JSON shapes of records, both ways. Bytes, not JSON types, are what the log stores: on produce a JSON
@@ -49,11 +53,20 @@ public final class JsonRecords {
 
     /** Parses a produce body; {@code pathPartition} is the partition named in the URL, or -1. */
     public ProduceRequest parseProduce(byte[] body, int pathPartition, boolean atomic) {
+        return parseProduce(body, pathPartition, atomic, Acks.LEADER, Compression.NONE);
+    }
+
+    /**
+     * Parses a produce body; {@code pathPartition} is the partition named in the URL, or -1. An idempotent
+     * producer adds {@code producer_id}, {@code producer_epoch} and {@code base_sequences} (partition → the
+     * sequence of the request's first record there).
+     */
+    public ProduceRequest parseProduce(byte[] body, int pathPartition, boolean atomic, Acks acks, Compression compression) {
         JsonNode root = parse(body);
         if (!root.isObject()) {
             throw invalid("the body must be a JSON object with a 'records' array");
         }
-        rejectUnknownFields(root, Set.of("records"), "the body");
+        rejectUnknownFields(root, Set.of("records", "producer_id", "producer_epoch", "base_sequences"), "the body");
         JsonNode records = root.get("records");
         if (records == null || !records.isArray()) {
             throw invalid("'records' must be an array of records");
@@ -65,7 +78,48 @@ public final class JsonRecords {
         for (int i = 0; i < records.size(); i++) {
             entries.add(parseRecord(records.get(i), "records[" + i + "]", pathPartition));
         }
-        return new ProduceRequest(entries, atomic);
+        return new ProduceRequest(entries, atomic, acks, compression, producer(root));
+    }
+
+    private static ProducerFields producer(JsonNode root) {
+        JsonNode id = root.get("producer_id");
+        JsonNode epoch = root.get("producer_epoch");
+        JsonNode sequences = root.get("base_sequences");
+        if (id == null && epoch == null && sequences == null) {
+            return null;
+        }
+        if (id == null || epoch == null || sequences == null) {
+            throw new EddyException(ErrorCode.INVALID_PRODUCER,
+                    "an idempotent produce sends producer_id, producer_epoch and base_sequences together");
+        }
+        if (!id.canConvertToLong() || !id.isIntegralNumber() || id.asLong() < 0) {
+            throw new EddyException(ErrorCode.INVALID_PRODUCER, "producer_id must be a producer id from POST /v1/producers");
+        }
+        if (!epoch.isIntegralNumber() || epoch.asLong() < 0 || epoch.asLong() > Short.MAX_VALUE) {
+            throw new EddyException(ErrorCode.INVALID_PRODUCER, "producer_epoch must be 0 to " + Short.MAX_VALUE);
+        }
+        if (!sequences.isObject() || sequences.isEmpty()) {
+            throw new EddyException(ErrorCode.INVALID_PRODUCER,
+                    "base_sequences must be an object of partition → first sequence, e.g. {\"3\": 0}");
+        }
+        Map<Integer, Integer> bases = new java.util.HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = sequences.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int partition;
+            try {
+                partition = Integer.parseInt(e.getKey());
+            } catch (NumberFormatException nfe) {
+                partition = -1;
+            }
+            JsonNode seq = e.getValue();
+            if (partition < 0 || !seq.isIntegralNumber() || seq.asLong() < 0 || seq.asLong() > Integer.MAX_VALUE) {
+                throw new EddyException(ErrorCode.INVALID_PRODUCER, "base_sequences maps partition numbers to "
+                        + "sequences 0 to " + Integer.MAX_VALUE + "; '" + e.getKey() + "' is not one",
+                        Map.of("partition", e.getKey()));
+            }
+            bases.put(partition, seq.asInt());
+        }
+        return new ProducerFields(id.asLong(), (short) epoch.asInt(), bases);
     }
 
     /** Strict shapes: a misspelt field ({@code vlaue}) is an error, never a silently missing value. */
@@ -175,6 +229,17 @@ public final class JsonRecords {
         } catch (JsonProcessingException e) {
             throw invalid(where + "." + name + " cannot be written as JSON");
         }
+    }
+
+    /** The binary produce response: the offsets each batch got, in request order. */
+    public ObjectNode batchOffsets(List<BatchOffsets> offsets) {
+        ObjectNode out = NODES.objectNode();
+        ArrayNode list = out.putArray("batches");
+        for (BatchOffsets o : offsets) {
+            list.addObject().put("partition", o.partition()).put("base_offset", o.baseOffset())
+                    .put("last_offset", o.lastOffset());
+        }
+        return out;
     }
 
     public ObjectNode offsets(List<RecordOffset> offsets) {

@@ -1,0 +1,29 @@
+package io.eddy.ingest;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eddy.core.idempotency.IdempotencyKeys;
+import io.eddy.core.storage.dynamo.DynamoIdempotencyKeys;
+import io.eddy.core.support.Retry;
+import io.eddy.edge.EddyConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** The ingest function's own wiring: Idempotency-Key handling. */
+@ApplicationScoped
+public class IngestWiring {
+
+    @Produces
+    @Singleton
+    IdempotencyKeys idempotencyKeys(DynamoDbAsyncClient dynamo, EddyConfig config) {
+        return new DynamoIdempotencyKeys(dynamo, config.table(), Retry.defaults());
+    }
+
+    @Produces
+    @Singleton
+    IdempotentRequests idempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, EddyConfig config, Clock clock) {
+        return new IdempotentRequests(keys, mapper, clock, config.produce().idempotencyKeyTtl());
+    }
+}
