@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The read path: find the index entry covering an offset, read its chunk through the cache, decode, trim to
@@ -36,6 +37,7 @@ public final class FetchService {
     private final TailSignals signals;
     private final Duration headPollInterval;
     private final Clock clock;
+    private final LongAdder replicaFallbacks = new LongAdder();
 
     /**
      * @param headPollInterval how often a long-poll re-reads the head, to see commits by other processes
@@ -227,8 +229,16 @@ public final class FetchService {
         Uni<byte[]> read = segments.read(bucket, entry.objectKey(), entry.position(), entry.length())
                 .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), entry.crc32c()));
         if (bucketIndex + 1 < entry.buckets().size()) {
-            return read.onFailure().recoverWithUni(t -> readFrom(entry, bucketIndex + 1));
+            return read.onFailure().recoverWithUni(t -> {
+                replicaFallbacks.increment();
+                return readFrom(entry, bucketIndex + 1);
+            });
         }
         return read;
+    }
+
+    /** Chunk reads that failed on a bucket (missing, erroring, or corrupt) and went on to the entry's next one. */
+    public long replicaFallbacks() {
+        return replicaFallbacks.sum();
     }
 }

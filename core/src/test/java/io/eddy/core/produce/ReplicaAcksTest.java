@@ -105,6 +105,24 @@ class ReplicaAcksTest {
         }
     }
 
+    @Test
+    void readsFallBackToTheReplicaWhenThePrimaryFailsAndCountIt(EddyStack stack) {
+        String primary = stack.bucket();
+        String replica = stack.newBucketName();
+        FailingBucket failing = new FailingBucket(primary);
+        try (CoreInstance healthy = CoreInstance.on(stack).start().ensureResources();
+             CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(failing).start()) {
+            Topic topic = replicatedTopic(healthy, primary, replica);
+            await(healthy.produce().produce(topic.name().value(), request(Acks.ALL, 6, "v")));
+
+            var fetch = eddy.coldFetch();
+            assertThat(values(fetch, topic.name().value(), 0)).containsExactly("v0", "v2", "v4");
+            assertThat(failing.failedCalls()).as("the primary was tried first").isPositive();
+            assertThat(fetch.replicaFallbacks()).isEqualTo(1);
+            assertThat(values(healthy.coldFetch(), topic.name().value(), 1)).containsExactly("v1", "v3", "v5");
+        }
+    }
+
     private static List<String> values(CoreInstance eddy, String topic, int partition) {
         return values(eddy.coldFetch(), topic, partition);
     }
