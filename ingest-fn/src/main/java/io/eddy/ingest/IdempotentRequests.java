@@ -17,6 +17,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * The {@code Idempotency-Key} header on produce: the first request with a key runs and its response (success or
@@ -26,6 +27,7 @@ import java.util.regex.Pattern;
  * runs. Thread-safe.
  */
 public final class IdempotentRequests {
+    private static final Logger LOG = Logger.getLogger(IdempotentRequests.class);
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
     /** An unfinished claim older than this is taken over (its instance died mid-request). */
     private static final Duration IN_FLIGHT_LIMIT = Duration.ofMinutes(2);
@@ -77,15 +79,27 @@ public final class IdempotentRequests {
                     "this Idempotency-Key was used for a different request", Map.of("idempotency_key", key)));
         }
         return Uni.createFrom().deferred(request::get)
-                .flatMap(response -> store(key, fingerprint, response))
-                .onFailure(EddyException.class).recoverWithUni(failure -> failed(key, fingerprint, (EddyException) failure));
+                .onFailure(EddyException.class).recoverWithUni(failure -> failed(key, fingerprint, (EddyException) failure))
+                .flatMap(response -> store(key, fingerprint, response));
     }
 
+    /**
+     * Stores the answer for replay, and sends it. The request has taken effect by now, so a store that fails
+     * must not turn it into an error (the client would retry and write twice): the answer goes out, the failure
+     * is logged, and the key stays in flight until {@link #IN_FLIGHT_LIMIT} (a retry meanwhile gets 409).
+     */
     private Uni<Response> store(String key, String fingerprint, Response response) {
         byte[] bytes = serialize(response.getEntity());
         String type = response.getMediaType() == null ? "application/json" : response.getMediaType().toString();
-        return keys.complete(key, fingerprint, new IdempotencyKeys.StoredResponse(response.getStatus(), type, bytes))
-                .replaceWith(Response.status(response.getStatus()).type(type).entity(bytes).build());
+        Response answer = Response.status(response.getStatus()).type(type).entity(bytes).build();
+        return keys.complete(key, fingerprint, new IdempotencyKeys.StoredResponse(response.getStatus(), type, bytes),
+                        clock.millis() + ttl.toMillis())
+                .replaceWith(answer)
+                .onFailure().recoverWithItem(failure -> {
+                    LOG.warnf("could not store the response of Idempotency-Key '%s' for replay: %s", key,
+                            failure.getMessage());
+                    return answer;
+                });
     }
 
     /** A client error is the request's answer and is replayed; a retryable failure gives the key back. */
@@ -95,7 +109,7 @@ public final class IdempotentRequests {
                     .flatMap(ignored -> Uni.createFrom().failure(failure));
         }
         Map<String, Object> problem = Problems.body(failure.code(), failure.getMessage(), failure.details(), null);
-        return store(key, fingerprint, Response.status(failure.code().status()).type(Problems.PROBLEM_JSON)
+        return Uni.createFrom().item(Response.status(failure.code().status()).type(Problems.PROBLEM_JSON)
                 .entity(problem).build());
     }
 

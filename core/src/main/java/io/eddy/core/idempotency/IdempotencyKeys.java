@@ -17,8 +17,11 @@ public interface IdempotencyKeys {
      */
     Uni<Claim> claim(String key, String fingerprint, long nowMs, long inFlightUntilMs, long expiresAtMs);
 
-    /** Stores the response of a claimed key, for replay. */
-    Uni<Void> complete(String key, String fingerprint, StoredResponse response);
+    /**
+     * Stores the response of a claimed key, for replay until {@code expiresAtMs}, whatever its size (up to the
+     * largest response a produce can have).
+     */
+    Uni<Void> complete(String key, String fingerprint, StoredResponse response, long expiresAtMs);
 
     /** Gives a claimed key up (the request failed in a way a retry may fix): the next request with it runs. */
     Uni<Void> release(String key, String fingerprint);

@@ -9,7 +9,11 @@ import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.storage.SdkCalls;
 import io.eddy.core.support.Retry;
 import io.smallrye.mutiny.Uni;
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -21,7 +25,10 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 /**
  * {@link IdempotencyKeys} as items {@code I#<key>} / {@code REQUEST} of the Eddy table: a fingerprint, a state
  * ({@code in_flight} or {@code done}), the stored response, and {@code expiresAt} (epoch seconds, usable as the
- * table's TTL attribute; expiry is also checked on read). Thread-safe.
+ * table's TTL attribute; expiry is also checked on read). The response body is stored gzipped; one that is
+ * still too large for an item (DynamoDB's limit is 400 KB; a produce of many records answers with megabytes of
+ * offsets) goes into items {@code PART#0000…} beside it, written before the request item says {@code done} and
+ * how many parts there are, so a replay never sees half a response. Thread-safe.
  */
 public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     private static final String FINGERPRINT = "fingerprint";
@@ -31,6 +38,9 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     private static final String STATUS = "status";
     private static final String CONTENT_TYPE = "contentType";
     private static final String BODY = "body";
+    private static final String PARTS = "parts";
+    /** Bytes of gzipped body kept in one item, well under DynamoDB's 400 KB item limit. */
+    static final int PART_BYTES = 350 * 1024;
     private static final String IN_FLIGHT = "in_flight";
     private static final String DONE = "done";
 
@@ -64,33 +74,87 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
                         ":fp", AttributeValue.fromS(fingerprint)))))
                 .replaceWith((Claim) new Claimed());
         return put.onFailure(ConditionalCheckFailedException.class).recoverWithUni(taken -> call(() -> dynamo.getItem(b -> b
-                .tableName(table).consistentRead(true).key(key(key)))).map(r -> {
-                    Map<String, AttributeValue> found = r.item();
-                    if (found == null || found.isEmpty()) {
-                        return new InFlight();   // released between the two calls: the client retries
-                    }
-                    if (!fingerprint.equals(found.get(FINGERPRINT).s())) {
-                        return new Reused();
-                    }
-                    if (DONE.equals(found.get(STATE).s())) {
-                        return new Replay(new StoredResponse(Integer.parseInt(found.get(STATUS).n()),
-                                found.get(CONTENT_TYPE).s(), found.get(BODY).b().asByteArray()));
-                    }
-                    return new InFlight();
-                }));
+                .tableName(table).consistentRead(true).key(key(key)))).flatMap(r -> taken(key, fingerprint, r.item())));
+    }
+
+    /** What a key that could not be claimed holds. */
+    private Uni<Claim> taken(String key, String fingerprint, Map<String, AttributeValue> found) {
+        if (found == null || found.isEmpty()) {
+            return Uni.createFrom().item(new InFlight());   // released between the two calls: the client retries
+        }
+        if (!fingerprint.equals(found.get(FINGERPRINT).s())) {
+            return Uni.createFrom().item(new Reused());
+        }
+        if (!DONE.equals(found.get(STATE).s())) {
+            return Uni.createFrom().item(new InFlight());
+        }
+        return body(key, found).map(body -> new Replay(new StoredResponse(Integer.parseInt(found.get(STATUS).n()),
+                found.get(CONTENT_TYPE).s(), body)));
+    }
+
+    /** A done item's response body: inline, or reassembled from its parts; gunzipped. */
+    private Uni<byte[]> body(String key, Map<String, AttributeValue> done) {
+        int parts = done.containsKey(PARTS) ? Integer.parseInt(done.get(PARTS).n()) : 0;
+        if (parts == 0) {
+            return Uni.createFrom().item(() -> Gzip.decompress(done.get(BODY).b().asByteArray()));
+        }
+        List<Uni<byte[]>> reads = new ArrayList<>(parts);
+        for (int i = 0; i < parts; i++) {
+            Map<String, AttributeValue> partKey = partKey(key, i);
+            reads.add(call(() -> dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)))
+                    .map(r -> {
+                        if (r.item() == null || !r.item().containsKey(BODY)) {
+                            throw new EddyException(ErrorCode.INTERNAL_ERROR, "a part of the stored response of "
+                                    + "Idempotency-Key '" + key + "' is missing");
+                        }
+                        return r.item().get(BODY).b().asByteArray();
+                    }));
+        }
+        return Uni.join().all(reads).andFailFast().map(chunks -> {
+            ByteArrayOutputStream whole = new ByteArrayOutputStream(chunks.size() * PART_BYTES);
+            chunks.forEach(whole::writeBytes);
+            return Gzip.decompress(whole.toByteArray());
+        });
+    }
+
+    private static Map<String, AttributeValue> partKey(String key, int part) {
+        return Map.of(PK, AttributeValue.fromS(DynamoKeys.idempotencyKey(key)),
+                SK, AttributeValue.fromS(DynamoKeys.responsePart(part)));
     }
 
     @Override
-    public Uni<Void> complete(String key, String fingerprint, StoredResponse response) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table).key(key(key))
-                .updateExpression("SET #s = :done, #st = :status, contentType = :ct, body = :body")
+    public Uni<Void> complete(String key, String fingerprint, StoredResponse response, long expiresAtMs) {
+        byte[] zipped = Gzip.compress(response.body());
+        int parts = zipped.length <= PART_BYTES ? 0 : (zipped.length + PART_BYTES - 1) / PART_BYTES;
+        AttributeValue expiresAt = AttributeValue.fromN(Long.toString(expiresAtMs / 1000));
+        List<Uni<Void>> writes = new ArrayList<>();
+        for (int i = 0; i < parts; i++) {
+            Map<String, AttributeValue> item = new HashMap<>(partKey(key, i));
+            int from = i * PART_BYTES;
+            item.put(BODY, AttributeValue.fromB(SdkBytes.fromByteArray(
+                    Arrays.copyOfRange(zipped, from, Math.min(zipped.length, from + PART_BYTES)))));
+            item.put(EXPIRES_AT, expiresAt);
+            writes.add(call(() -> dynamo.putItem(b -> b.tableName(table).item(item))).replaceWithVoid());
+        }
+        Map<String, AttributeValue> values = new HashMap<>(Map.of(":done", AttributeValue.fromS(DONE),
+                ":status", AttributeValue.fromN(Integer.toString(response.status())),
+                ":ct", AttributeValue.fromS(response.contentType()),
+                ":parts", AttributeValue.fromN(Integer.toString(parts)),
+                ":exp", expiresAt,
+                ":fp", AttributeValue.fromS(fingerprint)));
+        String update = "SET #s = :done, #st = :status, contentType = :ct, parts = :parts, expiresAt = :exp";
+        if (parts == 0) {
+            values.put(":body", AttributeValue.fromB(SdkBytes.fromByteArray(zipped)));
+            update += ", body = :body";
+        }
+        String expression = update;
+        Uni<Void> partsWritten = writes.isEmpty() ? Uni.createFrom().voidItem()
+                : Uni.join().all(writes).andFailFast().replaceWithVoid();
+        return partsWritten.flatMap(ignored -> call(() -> dynamo.updateItem(b -> b.tableName(table).key(key(key))
+                .updateExpression(expression)
                 .conditionExpression("fingerprint = :fp")
                 .expressionAttributeNames(Map.of("#s", STATE, "#st", STATUS))
-                .expressionAttributeValues(Map.of(":done", AttributeValue.fromS(DONE),
-                        ":status", AttributeValue.fromN(Integer.toString(response.status())),
-                        ":ct", AttributeValue.fromS(response.contentType()),
-                        ":body", AttributeValue.fromB(SdkBytes.fromByteArray(response.body())),
-                        ":fp", AttributeValue.fromS(fingerprint))))).replaceWithVoid();
+                .expressionAttributeValues(values)))).replaceWithVoid();
     }
 
     @Override

@@ -14,6 +14,7 @@ import java.util.UUID;
  * PRODUCER#&lt;id&gt;          META                 producer registry (current epoch)
  * PRODUCERS               SEQ                  producer id counter
  * I#&lt;idempotency key&gt;    REQUEST              a produce request's Idempotency-Key and its response
+ * I#&lt;idempotency key&gt;    PART#&lt;n, 4 digits&gt;   a part of a stored response too large for one item
  * </pre>
  */
 final class DynamoKeys {
@@ -27,6 +28,7 @@ final class DynamoKeys {
     static final String PRODUCER_COUNTER_PK = "PRODUCERS";
     static final String PRODUCER_COUNTER_SK = "SEQ";
     static final String REQUEST = "REQUEST";
+    static final String RESPONSE_PART_PREFIX = "PART#";
 
     private DynamoKeys() {
     }
@@ -53,5 +55,9 @@ final class DynamoKeys {
 
     static String idempotencyKey(String key) {
         return "I#" + key;
+    }
+
+    static String responsePart(int n) {
+        return String.format("%s%04d", RESPONSE_PART_PREFIX, n);
     }
 }
