@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -20,9 +21,13 @@ final class Http {
         this.base = base;
     }
 
-    record Reply(int status, String contentType, JsonNode body, String raw) {
+    record Reply(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
         String code() {
             return body == null ? null : body.path("code").asText(null);
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse(null);
         }
     }
 
@@ -43,9 +48,10 @@ final class Http {
         return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    Reply post(String path, String contentType, byte[] body) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+    Reply post(String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        return send(headers.length == 0 ? request : request.headers(headers));
     }
 
     private Reply send(HttpRequest.Builder request) {
@@ -60,7 +66,7 @@ final class Http {
                     body = null;
                 }
             }
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, r.body());
+            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
