@@ -310,11 +310,6 @@ public final class FlushExecutor implements Appender {
     // ---- decisions ---------------------------------------------------------------------------------------
 
     /**
-     * Decides every open run in request order: duplicates get their original offsets at once; a request with a
-     * refused run fails whole and is taken out, and the others are decided again without it. Returns the
-     * appended runs with their base offsets.
-     */
-    /**
      * The runs to append with their base offsets, the producer states after them, and the runs that repeat a
      * run appended in this same round (they get its offsets once, and only if, it commits).
      */
@@ -322,6 +317,11 @@ public final class FlushExecutor implements Appender {
                            Map<RunRef, RunRef> repeats) {
     }
 
+    /**
+     * Decides every open run in request order: duplicates get their original offsets at once; a request with a
+     * refused run fails whole and is taken out, and the others are decided again without it. Returns the
+     * appended runs with their base offsets.
+     */
     private Decided decide(Flush flush, View view) {
         while (true) {
             Map<Leases.Key, Long> next = new HashMap<>();
