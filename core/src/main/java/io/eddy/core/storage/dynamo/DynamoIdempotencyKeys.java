@@ -16,11 +16,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.core.SdkBytes;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 
 /**
  * {@link IdempotencyKeys} as items {@code I#<key>} / {@code REQUEST} of the Eddy table: a fingerprint, a state
@@ -169,17 +167,6 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     }
 
     private <T> Uni<T> call(java.util.function.Supplier<java.util.concurrent.CompletionStage<T>> call) {
-        return retry.apply(SdkCalls.call(call, DynamoIdempotencyKeys::translate));
-    }
-
-    private static Throwable translate(Throwable t) {
-        if (t instanceof ConditionalCheckFailedException || t instanceof EddyException) {
-            return t;
-        }
-        if (t instanceof DynamoDbException e && (e.isThrottlingException() || e.statusCode() >= 500)
-                || t instanceof SdkClientException) {
-            return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB is unavailable: " + t.getMessage(), t);
-        }
-        return new EddyException(ErrorCode.INTERNAL_ERROR, "DynamoDB call failed: " + t.getMessage(), t);
+        return retry.apply(SdkCalls.call(call, DynamoErrors::translate));
     }
 }

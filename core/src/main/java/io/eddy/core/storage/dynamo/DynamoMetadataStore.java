@@ -31,7 +31,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
@@ -40,7 +39,6 @@ import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
@@ -111,7 +109,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                                 .conditionExpression("attribute_not_exists(pk)").build()).build())
                 .build();
         return call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && anyConditionFailed(tce)) {
+            if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
                 return new EddyException(ErrorCode.TOPIC_ALREADY_EXISTS,
                         "topic '" + topic.name() + "' already exists", Map.of("topic", topic.name().value()));
             }
@@ -159,7 +157,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                                 .conditionExpression("topicId = :id").expressionAttributeValues(idIs).build()).build())
                 .build();
         return call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && anyConditionFailed(tce)) {
+            if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
                 return unknownTopic(topic.name().value());
             }
             return null;
@@ -275,7 +273,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                     return new OffsetConflictException(partitions, tce);
                 }
             }
-            return translate(t);
+            return DynamoErrors.translate(t);
         }).replaceWithVoid();
     }
 
@@ -462,31 +460,8 @@ public final class DynamoMetadataStore implements MetadataStore {
     private <T> Uni<T> call(Supplier<CompletionStage<T>> call, java.util.function.Function<Throwable, Throwable> special) {
         return retry.apply(SdkCalls.call(call, t -> {
             Throwable mapped = special.apply(t);
-            return mapped != null ? mapped : translate(t);
+            return mapped != null ? mapped : DynamoErrors.translate(t);
         }));
-    }
-
-    private static Throwable translate(Throwable t) {
-        if (t instanceof EddyException) {
-            return t;
-        }
-        if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()
-                && tce.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code())
-                || "ThrottlingError".equals(r.code()))) {
-            return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB transaction conflict", t);
-        }
-        if (t instanceof DynamoDbException e && (e.isThrottlingException() || e.statusCode() >= 500)) {
-            return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB is unavailable: " + e.getMessage(), t);
-        }
-        if (t instanceof SdkClientException) {
-            return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB could not be reached: " + t.getMessage(), t);
-        }
-        return new EddyException(ErrorCode.INTERNAL_ERROR, "DynamoDB call failed: " + t.getMessage(), t);
-    }
-
-    private static boolean anyConditionFailed(TransactionCanceledException tce) {
-        return tce.hasCancellationReasons()
-                && tce.cancellationReasons().stream().anyMatch(r -> "ConditionalCheckFailed".equals(r.code()));
     }
 
     static EddyException unknownTopic(String name) {
