@@ -33,13 +33,10 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
-import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.CancellationReason;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
-import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
@@ -80,16 +77,17 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String BATCHES = "batches";
     private static final String LAST_WRITE = "lastWriteMs";
     private static final String COUNTER = "value";
-    private static final int BATCH_GET_LIMIT = 100;
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Retry retry;
+    private final DynamoReads reads;
 
     public DynamoMetadataStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
+        this.reads = new DynamoReads(dynamo, table, retry);
     }
 
     @Override
@@ -126,21 +124,11 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Uni<List<Topic>> topics() {
-        return queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.TOPIC_DIRECTORY))).build(), new ArrayList<>())
+                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.TOPIC_DIRECTORY))).build())
                 .map(items -> items.stream().map(i -> toTopic(i.get(SK).s(), i))
                         .sorted(Comparator.comparing(t -> t.name().value())).toList());
-    }
-
-    private Uni<List<Map<String, AttributeValue>>> queryAll(QueryRequest request, List<Map<String, AttributeValue>> acc) {
-        return call(() -> dynamo.query(request), t -> null).flatMap(r -> {
-            acc.addAll(r.items());
-            if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
-                return queryAll(request.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build(), acc);
-            }
-            return Uni.createFrom().item(acc);
-        });
     }
 
     @Override
@@ -168,12 +156,12 @@ public final class DynamoMetadataStore implements MetadataStore {
     public Uni<Map<Integer, PartitionHead>> heads(UUID topicId, Collection<Integer> partitions) {
         List<Integer> all = List.copyOf(new LinkedHashSet<>(partitions));
         List<Uni<Map<Integer, PartitionHead>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (int p : all.subList(i, Math.min(all.size(), i + BATCH_GET_LIMIT))) {
+            for (int p : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
                 keys.add(Map.of(PK, s(DynamoKeys.partition(topicId, p)), SK, s(DynamoKeys.HEAD)));
             }
-            parts.add(batchGet(keys, new HashMap<>()).map(items -> {
+            parts.add(reads.batchGet(keys).map(items -> {
                 Map<Integer, PartitionHead> heads = new HashMap<>();
                 for (Map<String, AttributeValue> item : items.values()) {
                     String pk = item.get(PK).s();
@@ -190,22 +178,6 @@ public final class DynamoMetadataStore implements MetadataStore {
                 heads.putIfAbsent(p, PartitionHead.empty(p));
             }
             return heads;
-        });
-    }
-
-    private Uni<Map<String, Map<String, AttributeValue>>> batchGet(List<Map<String, AttributeValue>> keys,
-                                                                  Map<String, Map<String, AttributeValue>> acc) {
-        BatchGetItemRequest request = BatchGetItemRequest.builder()
-                .requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())).build();
-        return call(() -> dynamo.batchGetItem(request), t -> null).flatMap((BatchGetItemResponse r) -> {
-            for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
-                acc.put(item.get(PK).s() + "|" + item.get(SK).s(), item);
-            }
-            KeysAndAttributes unprocessed = r.unprocessedKeys().get(table);
-            if (unprocessed != null && unprocessed.hasKeys() && !unprocessed.keys().isEmpty()) {
-                return batchGet(unprocessed.keys(), acc);
-            }
-            return Uni.createFrom().item(acc);
         });
     }
 
@@ -300,13 +272,13 @@ public final class DynamoMetadataStore implements MetadataStore {
     public Uni<Map<ProducerKey, ProducerState>> producerStates(Collection<ProducerKey> keys) {
         List<ProducerKey> all = List.copyOf(new LinkedHashSet<>(keys));
         List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
-            for (ProducerKey k : all.subList(i, Math.min(all.size(), i + BATCH_GET_LIMIT))) {
+            for (ProducerKey k : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
                 itemKeys.add(Map.of(PK, s(DynamoKeys.partition(k.topicId(), k.partition())),
                         SK, s(DynamoKeys.producerState(k.producerId()))));
             }
-            parts.add(batchGet(itemKeys, new HashMap<>()));
+            parts.add(reads.batchGet(itemKeys));
         }
         if (parts.isEmpty()) {
             return Uni.createFrom().item(Map.of());
@@ -338,12 +310,12 @@ public final class DynamoMetadataStore implements MetadataStore {
             return Uni.createFrom().item(Map.of());
         }
         List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
-            for (long id : all.subList(i, Math.min(all.size(), i + BATCH_GET_LIMIT))) {
+            for (long id : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
                 itemKeys.add(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META)));
             }
-            parts.add(batchGet(itemKeys, new HashMap<>()));
+            parts.add(reads.batchGet(itemKeys));
         }
         return Uni.join().all(parts).andFailFast().map(list -> {
             Map<Long, Short> out = new HashMap<>();
