@@ -15,6 +15,7 @@ public enum ErrorCode {
     INVALID_BASE64("invalid_base64", 400, false),
     TOO_MANY_PARTITIONS("too_many_partitions", 400, false),
     INVALID_PRODUCER("invalid_producer", 400, false),
+    INVALID_GROUP_ID("invalid_group_id", 400, false),
     /** A binary produce body or one of its Kafka record batches is malformed; details name the frame and why. */
     CORRUPT_BATCH("corrupt_batch", 400, false),
     /**
@@ -26,6 +27,9 @@ public enum ErrorCode {
     UNKNOWN_PARTITION("unknown_partition", 404, false),
     NOT_FOUND("not_found", 404, false),
     UNKNOWN_PRODUCER("unknown_producer", 404, false),
+    UNKNOWN_GROUP("unknown_group", 404, false),
+    /** The member is not in the group (it left, or its session expired and it was removed): join again. */
+    UNKNOWN_MEMBER("unknown_member", 404, false),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, false),
     NOT_ACCEPTABLE("not_acceptable", 406, false),
     TOPIC_ALREADY_EXISTS("topic_already_exists", 409, false),
@@ -33,6 +37,16 @@ public enum ErrorCode {
     PRODUCER_FENCED("producer_fenced", 409, false),
     /** A sequence gap: a batch before this one was never written. */
     OUT_OF_ORDER_SEQUENCE("out_of_order_sequence", 409, false),
+    /** The member's epoch is not the group's record of it: a zombie, or a client that must rejoin. */
+    STALE_MEMBER_EPOCH("stale_member_epoch", 409, false),
+    /** Another member took over this static member's instance id: this one is a zombie. */
+    FENCED_INSTANCE_ID("fenced_instance_id", 409, false),
+    /** An offset commit for a partition the member does not own. */
+    PARTITION_NOT_ASSIGNED("partition_not_assigned", 409, false),
+    /** The operation needs a group without live members (offset reset, delete). */
+    GROUP_NOT_EMPTY("group_not_empty", 409, false),
+    /** A member asked for an assignor other than the one the group uses. */
+    INCONSISTENT_ASSIGNOR("inconsistent_assignor", 409, false),
     /** The first request with this Idempotency-Key is still being processed; retry later. */
     IDEMPOTENCY_KEY_IN_FLIGHT("idempotency_key_in_flight", 409, true),
     REQUEST_TOO_LARGE("request_too_large", 413, false),
@@ -49,6 +63,8 @@ public enum ErrorCode {
     /** This instance lost its lease on a partition while committing: nothing was written. */
     NOT_LEADER("not_leader", 503, true),
     METADATA_UNAVAILABLE("metadata_unavailable", 503, true),
+    /** Too many concurrent changes to one group; retry. */
+    GROUP_CONFLICT("group_conflict", 503, true),
     CORRUPT_SEGMENT("corrupt_segment", 500, false),
     INTERNAL_ERROR("internal_error", 500, false);
 
