@@ -15,6 +15,10 @@ import java.util.UUID;
  * PRODUCERS               SEQ                  producer id counter
  * I#&lt;idempotency key&gt;    REQUEST              a produce request's Idempotency-Key and its response
  * I#&lt;idempotency key&gt;    PART#&lt;n, 4 digits&gt;   a part of a stored response too large for one item
+ * G#&lt;group&gt;              META                 consumer group: version, epoch, assignor, target assignment
+ * G#&lt;group&gt;              M#&lt;member id&gt;       group member
+ * G#&lt;group&gt;              C#&lt;topic&gt;#&lt;p&gt;      committed offset
+ * GROUPS                  &lt;group&gt;              group directory row (for listing)
  * </pre>
  */
 final class DynamoKeys {
@@ -29,6 +33,9 @@ final class DynamoKeys {
     static final String PRODUCER_COUNTER_SK = "SEQ";
     static final String REQUEST = "REQUEST";
     static final String RESPONSE_PART_PREFIX = "PART#";
+    static final String GROUP_DIRECTORY = "GROUPS";
+    static final String MEMBER_PREFIX = "M#";
+    static final String COMMITTED_PREFIX = "C#";
 
     private DynamoKeys() {
     }
@@ -55,6 +62,18 @@ final class DynamoKeys {
 
     static String idempotencyKey(String key) {
         return "I#" + key;
+    }
+
+    static String group(String name) {
+        return "G#" + name;
+    }
+
+    static String member(String memberId) {
+        return MEMBER_PREFIX + memberId;
+    }
+
+    static String committed(String topic, int partition) {
+        return COMMITTED_PREFIX + topic + "#" + partition;
     }
 
     static String responsePart(int n) {

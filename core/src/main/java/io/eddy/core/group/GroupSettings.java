@@ -1,0 +1,36 @@
+package io.eddy.core.group;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Group timing, from configuration.
+ *
+ * @param heartbeatInterval       how often members are told to heartbeat
+ * @param minSessionTimeout       the shortest session a member may ask for
+ * @param maxSessionTimeout       the longest
+ */
+public record GroupSettings(Duration heartbeatInterval, Duration minSessionTimeout, Duration maxSessionTimeout) {
+    public GroupSettings {
+        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || minSessionTimeout.isNegative()
+                || maxSessionTimeout.compareTo(minSessionTimeout) < 0) {
+            throw new IllegalArgumentException("bad group settings");
+        }
+    }
+
+    /** Kafka's defaults: heartbeat every 5 s; sessions of 45 s by default, allowed from 6 s to 30 min. */
+    public static GroupSettings defaults() {
+        return new GroupSettings(Duration.ofSeconds(5), Duration.ofSeconds(6), Duration.ofMinutes(30));
+    }
+
+    void checkSessionTimeout(long ms) {
+        if (ms < minSessionTimeout.toMillis() || ms > maxSessionTimeout.toMillis()) {
+            throw new EddyException(ErrorCode.INVALID_REQUEST, "session_timeout_ms must be from "
+                    + minSessionTimeout.toMillis() + " to " + maxSessionTimeout.toMillis(),
+                    Map.of("field", "session_timeout_ms", "min", minSessionTimeout.toMillis(),
+                            "max", maxSessionTimeout.toMillis()));
+        }
+    }
+}

@@ -1,0 +1,11 @@
+package io.eddy.core.storage;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+
+/** A conditional write to a group lost its race, or found the group not as read: reload and decide again. */
+public final class GroupConflictException extends EddyException {
+    public GroupConflictException(String message, Throwable cause) {
+        super(ErrorCode.GROUP_CONFLICT, message, cause);
+    }
+}

@@ -1,0 +1,59 @@
+package io.eddy.core.storage;
+
+import io.eddy.core.group.CommittedOffset;
+import io.eddy.core.group.GroupId;
+import io.eddy.core.group.GroupState;
+import io.eddy.core.group.MemberState;
+import io.eddy.core.group.TopicPartition;
+import io.smallrye.mutiny.Uni;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Port to where consumer groups live: the group's state, its members and its committed offsets. Every write
+ * that decides something is conditional on what the caller read, so concurrent callers never both win; a lost
+ * race fails with {@link GroupConflictException} and the caller reloads and decides again. Reads are strongly
+ * consistent. Implementations are thread-safe.
+ */
+public interface GroupStore {
+
+    /** The group as stored, or {@link GroupState#empty} (version 0) when it does not exist. */
+    Uni<GroupState> load(GroupId group);
+
+    /**
+     * Writes {@code after} (its version must be {@code before}'s + 1) on condition that the stored group is still
+     * at {@code before}'s version and that every member {@code after} removes is still as {@code before} read it.
+     */
+    Uni<Void> save(GroupState before, GroupState after);
+
+    /**
+     * Extends one member's session to {@code member}'s expiry without touching the group, on condition that the
+     * member is stored with the same epoch and is still live at {@code nowMs}. False when it was not (reload).
+     */
+    Uni<Boolean> refresh(GroupId group, MemberState member, long nowMs);
+
+    /**
+     * Writes offsets on condition that the member is stored with {@code memberEpoch}, live at {@code nowMs}, and
+     * assigned every partition committed. Fails with {@link GroupConflictException} when a condition failed.
+     * Up to {@link #MAX_OFFSETS_PER_WRITE} offsets are written atomically; more are written in several steps.
+     */
+    Uni<Void> commit(GroupId group, String memberId, long memberEpoch, long nowMs, List<CommittedOffset> offsets);
+
+    /** Writes offsets for a group with no live members, on condition that the group is still at {@code expected}. */
+    Uni<Void> reset(GroupState expected, List<CommittedOffset> offsets);
+
+    /** The committed offsets of the given partitions (those with none are absent). */
+    Uni<Map<TopicPartition, CommittedOffset>> offsets(GroupId group, Collection<TopicPartition> partitions);
+
+    /** Every committed offset of the group. */
+    Uni<Map<TopicPartition, CommittedOffset>> offsets(GroupId group);
+
+    /** Every group's name, sorted. */
+    Uni<List<GroupId>> groups();
+
+    /** Deletes the group, its members and its offsets, on condition that it is still at {@code expected}. */
+    Uni<Void> delete(GroupState expected);
+
+    int MAX_OFFSETS_PER_WRITE = 98;
+}
