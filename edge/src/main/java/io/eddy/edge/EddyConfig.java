@@ -33,6 +33,8 @@ public interface EddyConfig {
 
     Produce produce();
 
+    Groups groups();
+
     interface Aws {
         @WithDefault("us-east-1")
         String region();
@@ -104,5 +106,27 @@ public interface EddyConfig {
         /** How long an Idempotency-Key's response is replayed. */
         @WithDefault("24h")
         Duration idempotencyKeyTtl();
+    }
+
+    interface Groups {
+        /** How often members are told to heartbeat. */
+        @WithDefault("5s")
+        Duration heartbeatInterval();
+
+        /** A member's session when it asks for none (Kafka's session.timeout.ms default). */
+        @WithDefault("45s")
+        Duration defaultSessionTimeout();
+
+        /** How long a member may take to revoke partitions when it asks for no limit (Kafka's max.poll.interval.ms). */
+        @WithDefault("5m")
+        Duration defaultRebalanceTimeout();
+
+        /** The shortest session a member may ask for. */
+        @WithDefault("6s")
+        Duration minSessionTimeout();
+
+        /** The longest session a member may ask for. */
+        @WithDefault("30m")
+        Duration maxSessionTimeout();
     }
 }

@@ -1,0 +1,29 @@
+package io.eddy.fetch;
+
+import io.eddy.core.fetch.FetchService;
+import io.eddy.core.group.GroupService;
+import io.eddy.core.group.GroupSettings;
+import io.eddy.core.storage.MetadataStore;
+import io.eddy.core.storage.dynamo.DynamoGroupStore;
+import io.eddy.core.support.Retry;
+import io.eddy.core.topic.TopicService;
+import io.eddy.edge.EddyConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+
+/** The fetch function's own wiring: consumer groups. */
+@ApplicationScoped
+public class FetchWiring {
+
+    @Produces
+    @Singleton
+    GroupService groupService(DynamoDbAsyncClient dynamo, EddyConfig config, TopicService topics,
+                              MetadataStore metadata, FetchService fetch, Clock clock) {
+        EddyConfig.Groups g = config.groups();
+        return new GroupService(new DynamoGroupStore(dynamo, config.table(), Retry.defaults()), topics, metadata, fetch,
+                new GroupSettings(g.heartbeatInterval(), g.minSessionTimeout(), g.maxSessionTimeout()), clock);
+    }
+}
