@@ -57,13 +57,6 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String CREATED_AT = "createdAt";
     private static final String NEXT_OFFSET = "nextOffset";
     private static final String LOG_START = "logStartOffset";
-    private static final String LAST_OFFSET = "lastOffset";
-    private static final String OBJECT_KEY = "objectKey";
-    private static final String POSITION = "position";
-    private static final String LENGTH = "length";
-    private static final String MAX_TIMESTAMP = "maxTimestamp";
-    private static final String CRC32C = "crc32c";
-    private static final String BUCKETS = "buckets";
     private static final String RETENTION_MS = "retentionMs";
     private static final String RETENTION_BYTES = "retentionBytes";
     private static final String CLEANUP_POLICY = "cleanupPolicy";
@@ -203,7 +196,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                         .expressionAttributeValues(Map.of(":next", n(next), ":zero", n(0)));
             }
             items.add(TransactWriteItem.builder().update(head.build()).build());
-            Map<String, AttributeValue> entry = entryItem(append.entry());
+            Map<String, AttributeValue> entry = DynamoEntries.item(append.entry());
             entry.put(PK, s(pk));
             entry.put(SK, s(DynamoKeys.entry(append.entry().baseOffset())));
             items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
@@ -411,7 +404,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                         ":lo", s(DynamoKeys.ENTRY_PREFIX), ":hi", s(DynamoKeys.entry(offset))))
                 .scanIndexForward(false).limit(1).build();
         return call(() -> dynamo.query(request), t -> null)
-                .map((QueryResponse r) -> r.items().stream().findFirst().map(DynamoMetadataStore::toEntry));
+                .map((QueryResponse r) -> r.items().stream().findFirst().map(DynamoEntries::entry));
     }
 
     @Override
@@ -422,7 +415,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                         ":lo", s(DynamoKeys.entry(fromBaseOffset)), ":hi", s(DynamoKeys.LAST_ENTRY)))
                 .scanIndexForward(true).limit(limit).build();
         return call(() -> dynamo.query(request), t -> null)
-                .map((QueryResponse r) -> r.items().stream().map(DynamoMetadataStore::toEntry).toList());
+                .map((QueryResponse r) -> r.items().stream().map(DynamoEntries::entry).toList());
     }
 
     /**
@@ -463,25 +456,6 @@ public final class DynamoMetadataStore implements MetadataStore {
                 c.get(REPLICAS).l().stream().map(AttributeValue::s).toList());
         return new Topic(new TopicName(name), UUID.fromString(item.get(TOPIC_ID).s()), (int) n(item, PARTITIONS), config,
                 Instant.ofEpochMilli(n(item, CREATED_AT)));
-    }
-
-    private static Map<String, AttributeValue> entryItem(IndexEntry e) {
-        Map<String, AttributeValue> item = new HashMap<>();
-        item.put(LAST_OFFSET, n(e.lastOffset()));
-        item.put(OBJECT_KEY, s(e.objectKey()));
-        item.put(POSITION, n(e.position()));
-        item.put(LENGTH, n(e.length()));
-        item.put(MAX_TIMESTAMP, n(e.maxTimestamp()));
-        item.put(CRC32C, n(e.crc32c()));
-        item.put(BUCKETS, AttributeValue.fromL(e.buckets().stream().map(DynamoMetadataStore::s).toList()));
-        return item;
-    }
-
-    private static IndexEntry toEntry(Map<String, AttributeValue> item) {
-        long base = Long.parseLong(item.get(SK).s().substring(DynamoKeys.ENTRY_PREFIX.length()));
-        return new IndexEntry(base, n(item, LAST_OFFSET), item.get(OBJECT_KEY).s(), n(item, POSITION),
-                (int) n(item, LENGTH), n(item, MAX_TIMESTAMP), (int) n(item, CRC32C),
-                item.get(BUCKETS).l().stream().map(AttributeValue::s).toList());
     }
 
     private static AttributeValue s(String v) {
