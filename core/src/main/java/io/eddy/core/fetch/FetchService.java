@@ -118,27 +118,32 @@ public final class FetchService {
             throw new IllegalArgumentException("bad multi-partition fetch");
         }
         long deadline = clock.millis() + maxWait.toMillis();
-        Map<String, Uni<Object>> byName = new LinkedHashMap<>();
+        Map<String, Uni<Resolved>> byName = new LinkedHashMap<>();
         for (PartitionFetch f : fetches) {
-            byName.computeIfAbsent(f.topic(), name -> topics.require(name).map(t -> (Object) t)
-                    .onFailure(EddyException.class).recoverWithItem(t -> t).memoize().indefinitely());
+            byName.computeIfAbsent(f.topic(), name -> topics.require(name).map(t -> new Resolved(t, null))
+                    .onFailure(EddyException.class).recoverWithItem(t -> new Resolved(null, (EddyException) t))
+                    .memoize().indefinitely());
         }
-        List<Uni<Object>> resolving = fetches.stream().map(f -> byName.get(f.topic())).toList();
+        List<Uni<Resolved>> resolving = fetches.stream().map(f -> byName.get(f.topic())).toList();
         return Uni.join().all(resolving).andFailFast()
                 .flatMap(resolved -> round(fetches, resolved, minBytes, deadline));
     }
 
-    private Uni<List<PartitionOutcome>> round(List<PartitionFetch> fetches, List<Object> resolved, long minBytes,
+    /** A topic named by a multi-partition fetch, or why it cannot be read. */
+    private record Resolved(Topic topic, EddyException error) {
+    }
+
+    private Uni<List<PartitionOutcome>> round(List<PartitionFetch> fetches, List<Resolved> resolved, long minBytes,
                                               long deadline) {
         List<CompletableFuture<Void>> wakes = new ArrayList<>();
         List<Uni<PartitionOutcome>> reads = new ArrayList<>();
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
-            if (resolved.get(i) instanceof EddyException e) {
-                reads.add(Uni.createFrom().item(PartitionOutcome.failed(f, e)));
+            if (resolved.get(i).error() != null) {
+                reads.add(Uni.createFrom().item(PartitionOutcome.failed(f, resolved.get(i).error())));
                 continue;
             }
-            Topic topic = (Topic) resolved.get(i);
+            Topic topic = resolved.get(i).topic();
             if (f.partition() < topic.partitions()) {
                 wakes.add(signals.nextCommit(topic.id(), f.partition()));
             }
