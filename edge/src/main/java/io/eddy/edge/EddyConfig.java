@@ -3,6 +3,7 @@ package io.eddy.edge;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -64,9 +65,47 @@ public interface EddyConfig {
     }
 
     interface Cache {
-        /** Bytes of object ranges kept in memory. */
+        /** Bytes of segment blocks kept in memory. */
         @WithDefault("268435456")
         long maxBytes();
+
+        /** The block size: reads are cached and fetched from S3 in blocks of this many bytes, aligned in their object. */
+        @WithDefault("4194304")
+        int blockBytes();
+
+        /**
+         * The disk tier's directory ({@code /tmp/eddy-cache} in a Lambda, {@code <data dir>/cache} for
+         * {@code ./eddy dev}); absent = no disk tier.
+         */
+        Optional<Path> diskDir();
+
+        /** Bytes of blocks the disk tier keeps. */
+        @WithDefault("1073741824")
+        long diskMaxBytes();
+
+        /** Blocks past the last one a read needs that its GET loads too (read-ahead for sequential readers). */
+        @WithDefault("1")
+        int readAheadBlocks();
+
+        /** Concurrent S3 GETs for tail reads. */
+        @WithDefault("16")
+        int tailGets();
+
+        /** Concurrent S3 GETs for catch-up reads (their own pool: a consumer catching up cannot starve the tail). */
+        @WithDefault("4")
+        int catchUpGets();
+
+        /** A read is a tail read when the bytes between it and the high watermark are estimated at most this. */
+        @WithDefault("16777216")
+        long tailBytes();
+
+        /** Partitions whose committed index entries are cached. */
+        @WithDefault("10000")
+        long indexPartitions();
+
+        /** Index entries cached per partition (the highest offsets are kept). */
+        @WithDefault("64")
+        int indexEntriesPerPartition();
 
         /** Put the chunks a produce just wrote into the cache (server mode: tail reads then make no GET). */
         @WithDefault("true")
@@ -77,6 +116,10 @@ public interface EddyConfig {
         /** How often a long-polling fetch re-reads the partition head for commits made by other processes. */
         @WithDefault("250ms")
         Duration headPollInterval();
+
+        /** A streaming read ({@code text/event-stream}) sends a heartbeat comment after this long without records. */
+        @WithDefault("15s")
+        Duration sseHeartbeat();
     }
 
     interface Produce {

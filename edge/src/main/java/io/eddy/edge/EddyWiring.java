@@ -1,6 +1,10 @@
 package io.eddy.edge;
 
-import io.eddy.core.cache.RangeCache;
+import io.eddy.core.cache.BlockCache;
+import io.eddy.core.cache.DiskBlockStore;
+import io.eddy.core.cache.IndexCache;
+import io.eddy.core.fetch.ReadCaches;
+import io.eddy.core.support.AsyncLimiter;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.fetch.TailSignals;
 import io.eddy.core.produce.Appender;
@@ -107,8 +111,23 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    RangeCache rangeCache(EddyConfig config) {
-        return new RangeCache(config.cache().maxBytes());
+    BlockCache blockCache(EddyConfig config) {
+        EddyConfig.Cache c = config.cache();
+        DiskBlockStore disk = c.diskDir().map(dir -> new DiskBlockStore(dir, c.diskMaxBytes())).orElse(null);
+        return new BlockCache(c.maxBytes(), c.blockBytes(), disk);
+    }
+
+    void closeBlockCache(@Disposes BlockCache cache) {
+        cache.close();
+    }
+
+    @Produces
+    @Singleton
+    ReadCaches readCaches(BlockCache blocks, EddyConfig config) {
+        EddyConfig.Cache c = config.cache();
+        return new ReadCaches(blocks, new IndexCache(c.indexPartitions(), c.indexEntriesPerPartition()),
+                new AsyncLimiter("tail-gets", c.tailGets()), new AsyncLimiter("catch-up-gets", c.catchUpGets()),
+                c.readAheadBlocks(), c.tailBytes());
     }
 
     @Produces
@@ -131,7 +150,7 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    Appender appender(MetadataStore metadata, SegmentStore segments, RangeCache cache, TailSignals signals,
+    Appender appender(MetadataStore metadata, SegmentStore segments, BlockCache cache, TailSignals signals,
                       EddyConfig config, ProduceMetrics metrics, Clock clock) {
         EddyConfig.Produce produce = config.produce();
         Leases leases = produce.serverMode()
@@ -166,9 +185,9 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    FetchService fetchService(TopicService topics, MetadataStore metadata, SegmentStore segments, RangeCache cache,
+    FetchService fetchService(TopicService topics, MetadataStore metadata, SegmentStore segments, ReadCaches caches,
                               TailSignals signals, EddyConfig config, Clock clock) {
-        return new FetchService(topics, metadata, segments, cache, signals, config.fetch().headPollInterval(), clock);
+        return new FetchService(topics, metadata, segments, caches, signals, config.fetch().headPollInterval(), clock);
     }
 
     @Produces

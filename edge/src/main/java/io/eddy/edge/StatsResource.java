@@ -2,7 +2,8 @@ package io.eddy.edge;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.eddy.core.cache.RangeCache;
+import io.eddy.core.cache.BlockCache;
+import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.storage.s3.S3RequestCounter;
@@ -16,13 +17,12 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
     private final S3RequestCounter s3;
-    private final RangeCache cache;
+    
     private final ProduceMetrics produce;
     private final FetchService fetch;
 
-    public StatsResource(S3RequestCounter s3, RangeCache cache, ProduceMetrics produce, FetchService fetch) {
+    public StatsResource(S3RequestCounter s3, ProduceMetrics produce, FetchService fetch) {
         this.s3 = s3;
-        this.cache = cache;
         this.produce = produce;
         this.fetch = fetch;
     }
@@ -32,7 +32,20 @@ public class StatsResource {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ObjectNode requests = out.putObject("s3").putObject("requests");
         s3.snapshot().forEach(requests::put);
-        out.putObject("cache").put("hits", cache.hits()).put("misses", cache.misses()).put("bytes", cache.weightedBytes());
+        ReadCaches caches = fetch.caches();
+        BlockCache blocks = caches.blocks();
+        ObjectNode cache = out.putObject("cache");
+        cache.put("block_bytes", blocks.blockBytes());
+        cache.putObject("memory").put("hits", blocks.hits()).put("misses", blocks.misses())
+                .put("joined", blocks.joined()).put("bytes", blocks.bytes()).put("evictions", blocks.evictions());
+        ObjectNode disk = cache.putObject("disk");
+        blocks.disk().ifPresentOrElse(d -> disk.put("enabled", true).put("hits", d.hits()).put("misses", d.misses())
+                .put("bytes", d.bytes()).put("evictions", d.evictions()).put("corrupt", d.corrupt())
+                .put("write_failures", d.writeFailures()), () -> disk.put("enabled", false));
+        cache.putObject("s3").put("gets", blocks.storageGets()).put("bytes", blocks.storageBytes());
+        cache.putObject("index").put("hits", caches.index().hits()).put("misses", caches.index().misses());
+        cache.putObject("pools").put("tail_queued", caches.tailGets().queued())
+                .put("catch_up_queued", caches.catchUpGets().queued());
         ObjectNode writes = out.putObject("produce");
         produce.snapshot().forEach(writes::put);
         out.putObject("fetch").put("replica_fallbacks", fetch.replicaFallbacks());

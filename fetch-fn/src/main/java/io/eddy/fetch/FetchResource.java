@@ -6,9 +6,23 @@ import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fetch.FetchService;
+import io.eddy.core.format.BatchFrames;
+import io.eddy.core.model.Record;
+import io.eddy.edge.EddyConfig;
 import io.eddy.edge.Params;
 import io.eddy.edge.json.JsonRecords;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -18,31 +32,108 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.util.Map;
 
-/** Reads: {@code GET /v1/topics/{topic}/partitions/{p}/records} and {@code …/offsets}. */
+/**
+ * Reads: {@code GET /v1/topics/{topic}/partitions/{p}/records} as JSON, as stored Kafka batches
+ * ({@code Accept: application/vnd.eddy.batches}) or as a stream of server-sent events
+ * ({@code Accept: text/event-stream}, server only; the stream is opened on a worker thread, which checks the topic first), and {@code …/offsets}.
+ */
 @Path("/v1/topics/{topic}/partitions/{partition}")
 @Produces(MediaType.APPLICATION_JSON)
 public class FetchResource {
+    public static final String NEXT_OFFSET = "Eddy-Next-Offset";
+    public static final String HIGH_WATERMARK = "Eddy-High-Watermark";
+    public static final String LOG_START_OFFSET = "Eddy-Log-Start-Offset";
+
     private final FetchService fetch;
     private final JsonRecords json;
+    private final EddyConfig config;
 
-    public FetchResource(FetchService fetch, JsonRecords json) {
+    public FetchResource(FetchService fetch, JsonRecords json, EddyConfig config) {
         this.fetch = fetch;
         this.json = json;
+        this.config = config;
     }
 
     @GET
     @Path("/records")
+    @Produces(MediaType.APPLICATION_JSON)
     public Uni<ObjectNode> records(@PathParam("topic") String topic, @PathParam("partition") String partition,
                                    @QueryParam("offset") String offset, @QueryParam("max_records") String maxRecords,
                                    @QueryParam("max_bytes") String maxBytes, @QueryParam("wait_ms") String waitMs,
                                    @QueryParam("encoding") String encoding) {
         boolean base64 = encoding("encoding", encoding);
-        FetchRequest request = new FetchRequest(topic, Params.partition(partition),
+        return fetch.fetch(request(topic, partition, offset, maxRecords, maxBytes, waitMs)).map(r -> json.fetched(r, base64));
+    }
+
+    /** The stored batches, base offsets patched, framed as binary produce frames (docs/protocol.md). */
+    @GET
+    @Path("/records")
+    @Produces(BatchFrames.MEDIA_TYPE)
+    public Uni<Response> batches(@PathParam("topic") String topic, @PathParam("partition") String partition,
+                                 @QueryParam("offset") String offset, @QueryParam("max_records") String maxRecords,
+                                 @QueryParam("max_bytes") String maxBytes, @QueryParam("wait_ms") String waitMs) {
+        FetchRequest request = request(topic, partition, offset, maxRecords, maxBytes, waitMs);
+        return fetch.fetchBatches(request).map(r -> {
+            ByteBuffer body = BatchFrames.encode(r.batches().stream()
+                    .map(b -> new BatchFrames.Frame(request.partition(), b)).toList());
+            byte[] bytes = new byte[body.remaining()];
+            body.get(bytes);
+            return Response.ok(bytes, BatchFrames.MEDIA_TYPE).header(NEXT_OFFSET, r.nextOffset())
+                    .header(HIGH_WATERMARK, r.highWatermark()).header(LOG_START_OFFSET, r.logStartOffset()).build();
+        });
+    }
+
+    /**
+     * Records as they are committed, one event each: {@code id} the next offset to read, {@code event: record},
+     * {@code data} the record as JSON. {@code Last-Event-ID} (a reconnecting browser sends it) resumes from that
+     * offset and wins over {@code offset}. After {@code eddy.fetch.sse-heartbeat} without records a comment line
+     * keeps proxies from closing the stream. Server mode only: a function cannot hold a stream open.
+     */
+    @GET
+    @Path("/records")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking   // checks the topic before the stream starts: an error once streaming cannot be a problem+json
+    public Multi<OutboundSseEvent> stream(@PathParam("topic") String topic, @PathParam("partition") String partition,
+                                          @QueryParam("offset") String offset, @QueryParam("encoding") String encoding,
+                                          @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+        if (!config.produce().serverMode()) {
+            throw new EddyException(ErrorCode.STREAMING_UNAVAILABLE, "streaming reads (text/event-stream) are served by "
+                    + "the Eddy server only; poll with wait_ms instead");
+        }
+        boolean base64 = encoding("encoding", encoding);
+        int p = Params.partition(partition);
+        long start = lastEventId != null && !lastEventId.isBlank()
+                ? Params.longValue("Last-Event-ID", lastEventId, 0, Long.MAX_VALUE)
+                : Params.longValue("offset", offset, 0, Long.MAX_VALUE, 0);
+        fetch.offsetAt(topic, p, new FetchService.Latest()).await().atMost(Duration.ofSeconds(30));
+        Duration heartbeat = config.fetch().sseHeartbeat().compareTo(FetchRequest.MAX_WAIT) > 0
+                ? FetchRequest.MAX_WAIT : config.fetch().sseHeartbeat();
+        return Multi.createBy().repeating()
+                .uni(() -> new AtomicLong(start), next -> fetch.fetch(new FetchRequest(topic, p, next.get(),
+                        FetchRequest.DEFAULT_MAX_RECORDS, FetchRequest.DEFAULT_MAX_BYTES, heartbeat))
+                        .invoke(r -> next.set(r.nextOffset())))
+                .indefinitely()
+                .onItem().transformToMultiAndConcatenate(r -> {
+                    if (r.records().isEmpty()) {
+                        return Multi.createFrom().item(sse.newEventBuilder().comment("heartbeat").build());
+                    }
+                    List<OutboundSseEvent> events = new ArrayList<>(r.records().size());
+                    for (Record record : r.records()) {
+                        events.add(sse.newEventBuilder().name("record").id(Long.toString(record.offset() + 1))
+                                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                                .data(json.record(record, base64).toString()).build());
+                    }
+                    return Multi.createFrom().iterable(events);
+                });
+    }
+
+    private static FetchRequest request(String topic, String partition, String offset, String maxRecords,
+                                        String maxBytes, String waitMs) {
+        return new FetchRequest(topic, Params.partition(partition),
                 Params.longValue("offset", offset, 0, Long.MAX_VALUE, 0),
                 (int) Params.longValue("max_records", maxRecords, 1, FetchRequest.MAX_MAX_RECORDS, FetchRequest.DEFAULT_MAX_RECORDS),
                 (int) Params.longValue("max_bytes", maxBytes, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES),
                 Duration.ofMillis(Params.longValue("wait_ms", waitMs, 0, FetchRequest.MAX_WAIT.toMillis(), 0)));
-        return fetch.fetch(request).map(r -> json.fetched(r, base64));
     }
 
     @GET

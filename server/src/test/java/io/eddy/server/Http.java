@@ -35,6 +35,11 @@ final class Http {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
+    /** A GET with headers given as name, value, name, value… */
+    Reply get(String path, String... headers) {
+        return send(HttpRequest.newBuilder(base.resolve(path)).headers(headers).GET());
+    }
+
     Reply delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }

@@ -23,7 +23,9 @@ public class StandinsTestResource implements QuarkusTestResourceLifecycleManager
                 "eddy.aws.secret-key", stack.secretKey(),
                 "eddy.table", stack.table(),
                 "eddy.bucket", stack.bucket(),
-                "eddy.bootstrap.create-resources", "true");
+                "eddy.bootstrap.create-resources", "true",
+                // so a test of the stream's heartbeat does not wait the default 15 s
+                "eddy.fetch.sse-heartbeat", "300ms");
     }
 
     @Override

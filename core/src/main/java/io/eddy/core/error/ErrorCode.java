@@ -32,6 +32,8 @@ public enum ErrorCode {
     UNKNOWN_MEMBER("unknown_member", 404, false),
     METHOD_NOT_ALLOWED("method_not_allowed", 405, false),
     NOT_ACCEPTABLE("not_acceptable", 406, false),
+    /** A streaming read ({@code text/event-stream}) asked of a function: only the server streams. */
+    STREAMING_UNAVAILABLE("streaming_unavailable", 406, false),
     TOPIC_ALREADY_EXISTS("topic_already_exists", 409, false),
     /** A newer epoch of the producer has been registered or has written: this instance is a zombie. */
     PRODUCER_FENCED("producer_fenced", 409, false),

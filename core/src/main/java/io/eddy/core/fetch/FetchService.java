@@ -1,6 +1,7 @@
 package io.eddy.core.fetch;
 
-import io.eddy.core.cache.RangeCache;
+import io.eddy.core.cache.BlockCache;
+import io.eddy.core.error.CorruptSegmentException;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.RecordBatches;
@@ -11,21 +12,27 @@ import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
+import io.eddy.core.support.AsyncLimiter;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
- * The read path: find the index entry covering an offset, read its chunk through the cache, decode, trim to
- * the request. Offsets come back exact: in order, no gaps, from the requested offset even mid-batch.
- * Thread-safe.
+ * The read path: find the index entry covering an offset (index entry cache, else DynamoDB), read its chunk
+ * through the block cache tiers (memory, disk, S3, replica buckets), check it, then decode and trim to the
+ * request, or hand the stored batches out with their base offsets patched. Offsets come back exact: in order,
+ * no gaps, from the requested offset even mid-batch. The high watermark and log start offset always come from
+ * the partition head. Thread-safe.
  */
 public final class FetchService {
     private static final int ENTRY_PAGE = 16;
@@ -33,7 +40,8 @@ public final class FetchService {
     private final TopicService topics;
     private final MetadataStore metadata;
     private final SegmentStore segments;
-    private final RangeCache cache;
+    private final ReadCaches caches;
+    private final BlockCache blocks;
     private final TailSignals signals;
     private final Duration headPollInterval;
     private final Clock clock;
@@ -42,40 +50,131 @@ public final class FetchService {
     /**
      * @param headPollInterval how often a long-poll re-reads the head, to see commits by other processes
      */
-    public FetchService(TopicService topics, MetadataStore metadata, SegmentStore segments, RangeCache cache,
+    public FetchService(TopicService topics, MetadataStore metadata, SegmentStore segments, ReadCaches caches,
                         TailSignals signals, Duration headPollInterval, Clock clock) {
         this.topics = topics;
         this.metadata = metadata;
         this.segments = segments;
-        this.cache = cache;
+        this.caches = caches;
+        this.blocks = caches.blocks();
         this.signals = signals;
         this.headPollInterval = headPollInterval;
         this.clock = clock;
     }
 
+    /** Records from the request's offset, decoded. */
     public Uni<FetchResult> fetch(FetchRequest request) {
         return topics.require(request.topic()).flatMap(topic -> {
             TopicService.checkPartition(topic, request.partition());
-            return attempt(topic, request, clock.millis() + request.maxWait().toMillis());
+            return attempt(topic, request, clock.millis() + request.maxWait().toMillis(), this::read,
+                    head -> new FetchResult(List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
         });
     }
 
-    private Uni<FetchResult> attempt(Topic topic, FetchRequest request, long deadline) {
+    /**
+     * The stored batches holding the request's offset and those after it, up to {@code maxBytes} (at least one
+     * batch) and {@code maxRecords} (counted in whole batches), with real base offsets patched in.
+     */
+    public Uni<BatchFetchResult> fetchBatches(FetchRequest request) {
+        return topics.require(request.topic()).flatMap(topic -> {
+            TopicService.checkPartition(topic, request.partition());
+            return attempt(topic, request, clock.millis() + request.maxWait().toMillis(), this::readBatches,
+                    head -> new BatchFetchResult(List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
+        });
+    }
+
+    private <T> Uni<T> attempt(Topic topic, FetchRequest request, long deadline,
+                               TriFunction<Topic, FetchRequest, PartitionHead, Uni<T>> read, Function<PartitionHead, T> empty) {
         CompletableFuture<Void> wake = signals.nextCommit(topic.id(), request.partition());
         return head(topic, request.partition()).flatMap(head -> {
             checkRange(topic, request.partition(), request.offset(), head);
             if (request.offset() < head.nextOffset()) {
-                return read(topic, request, head);
+                return read.apply(topic, request, head);
             }
             long remaining = deadline - clock.millis();
             if (remaining <= 0) {
-                return Uni.createFrom().item(new FetchResult(List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
+                return Uni.createFrom().item(empty.apply(head));
             }
             Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
             // the waiter is this fetch's own: when the wait times out Mutiny cancels it, which detaches it
             return Uni.createFrom().completionStage(wake).ifNoItem().after(wait).recoverWithItem((Void) null)
-                    .flatMap(ignored -> attempt(topic, request, deadline));
+                    .flatMap(ignored -> attempt(topic, request, deadline, read, empty));
         }).onTermination().invoke(() -> wake.cancel(false));   // detach this attempt's waiter, however it ended
+    }
+
+    @FunctionalInterface
+    private interface TriFunction<A, B, C, R> {
+        R apply(A a, B b, C c);
+    }
+
+    /**
+     * Reads many partitions in one call: each as {@link #fetch} would with no wait, then, while fewer than
+     * {@code minBytes} have been read in all, no partition failed and {@code maxWait} has not passed, waits for a
+     * commit to any of them and reads again. A partition's failure (unknown topic, offset out of range) is its
+     * outcome alone. Outcomes come in request order.
+     */
+    public Uni<List<PartitionOutcome>> fetchMany(List<PartitionFetch> fetches, Duration maxWait, long minBytes) {
+        if (fetches.isEmpty() || maxWait.isNegative() || maxWait.compareTo(FetchRequest.MAX_WAIT) > 0) {
+            throw new IllegalArgumentException("bad multi-partition fetch");
+        }
+        long deadline = clock.millis() + maxWait.toMillis();
+        Map<String, Uni<Resolved>> byName = new LinkedHashMap<>();
+        for (PartitionFetch f : fetches) {
+            byName.computeIfAbsent(f.topic(), name -> topics.require(name).map(t -> new Resolved(t, null))
+                    .onFailure(EddyException.class).recoverWithItem(t -> new Resolved(null, (EddyException) t))
+                    .memoize().indefinitely());
+        }
+        List<Uni<Resolved>> resolving = fetches.stream().map(f -> byName.get(f.topic())).toList();
+        return Uni.join().all(resolving).andFailFast()
+                .flatMap(resolved -> round(fetches, resolved, minBytes, deadline));
+    }
+
+    /** A topic named by a multi-partition fetch, or why it cannot be read. */
+    private record Resolved(Topic topic, EddyException error) {
+    }
+
+    private Uni<List<PartitionOutcome>> round(List<PartitionFetch> fetches, List<Resolved> resolved, long minBytes,
+                                              long deadline) {
+        List<CompletableFuture<Void>> wakes = new ArrayList<>();
+        List<Uni<PartitionOutcome>> reads = new ArrayList<>();
+        for (int i = 0; i < fetches.size(); i++) {
+            PartitionFetch f = fetches.get(i);
+            if (resolved.get(i).error() != null) {
+                reads.add(Uni.createFrom().item(PartitionOutcome.failed(f, resolved.get(i).error())));
+                continue;
+            }
+            Topic topic = resolved.get(i).topic();
+            if (f.partition() < topic.partitions()) {
+                wakes.add(signals.nextCommit(topic.id(), f.partition()));
+            }
+            reads.add(Uni.createFrom().deferred(() -> once(topic, f)).map(r -> PartitionOutcome.of(f, r))
+                    .onFailure(EddyException.class).recoverWithItem(t -> PartitionOutcome.failed(f, (EddyException) t)));
+        }
+        return Uni.join().all(reads).andFailFast().flatMap(outcomes -> {
+            long bytes = outcomes.stream().mapToLong(PartitionOutcome::bytes).sum();
+            boolean failed = outcomes.stream().anyMatch(o -> o.error() != null);
+            long remaining = deadline - clock.millis();
+            if (bytes >= minBytes || failed || remaining <= 0) {
+                return Uni.createFrom().item(outcomes);
+            }
+            Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
+            return Uni.createFrom().completionStage(CompletableFuture.anyOf(wakes.toArray(CompletableFuture[]::new)))
+                    .ifNoItem().after(wait).recoverWithItem((Object) null)
+                    .flatMap(ignored -> round(fetches, resolved, minBytes, deadline));
+        }).onTermination().invoke(() -> wakes.forEach(w -> w.cancel(false)));
+    }
+
+    private Uni<FetchResult> once(Topic topic, PartitionFetch f) {
+        TopicService.checkPartition(topic, f.partition());
+        FetchRequest request = new FetchRequest(f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS,
+                f.maxBytes(), Duration.ZERO);
+        return head(topic, f.partition()).flatMap(head -> {
+            checkRange(topic, f.partition(), f.offset(), head);
+            if (f.offset() < head.nextOffset()) {
+                return read(topic, request, head);
+            }
+            return Uni.createFrom().item(new FetchResult(List.of(), f.offset(), head.nextOffset(), head.logStartOffset()));
+        });
     }
 
     private Uni<PartitionHead> head(Topic topic, int partition) {
@@ -92,20 +191,50 @@ public final class FetchService {
     }
 
     private Uni<FetchResult> read(Topic topic, FetchRequest request, PartitionHead head) {
-        return metadata.entryAtOrBefore(topic.id(), request.partition(), request.offset()).flatMap(first -> {
-            if (first.isEmpty() || !first.get().covers(request.offset())) {
+        Collector collector = new Collector(request, head.nextOffset());
+        return readInto(topic, request, head, collector).map(ignored -> new FetchResult(collector.records,
+                collector.nextOffset, head.nextOffset(), head.logStartOffset()));
+    }
+
+    private Uni<BatchFetchResult> readBatches(Topic topic, FetchRequest request, PartitionHead head) {
+        BatchCollector collector = new BatchCollector(request, head.nextOffset());
+        return readInto(topic, request, head, collector).map(ignored -> new BatchFetchResult(collector.batches,
+                collector.nextOffset, head.nextOffset(), head.logStartOffset()));
+    }
+
+    private Uni<Void> readInto(Topic topic, FetchRequest request, PartitionHead head, Sink sink) {
+        return entryCovering(topic, request.partition(), request.offset()).flatMap(first -> {
+            if (first.isEmpty()) {
                 return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR, "no index entry covers offset "
                         + request.offset() + " of " + topic.name() + "/" + request.partition() + " below the high watermark"));
             }
-            Collector collector = new Collector(request, head.nextOffset());
-            return collect(topic, request, List.of(first.get()), collector)
-                    .map(ignored -> new FetchResult(collector.records, collector.nextOffset, head.nextOffset(),
-                            head.logStartOffset()));
+            return collect(topic, request.partition(), head, List.of(first.get()), sink);
         });
     }
 
-    /** Accumulates records up to the request's limits. Used by one fetch at a time. */
-    private static final class Collector {
+    private Uni<Optional<IndexEntry>> entryCovering(Topic topic, int partition, long offset) {
+        Optional<IndexEntry> cached = caches.index().covering(topic.id(), partition, offset);
+        if (cached.isPresent()) {
+            return Uni.createFrom().item(cached);
+        }
+        return metadata.entryAtOrBefore(topic.id(), partition, offset).map(found -> {
+            Optional<IndexEntry> covering = found.filter(e -> e.covers(offset));
+            covering.ifPresent(e -> caches.index().addAll(topic.id(), partition, List.of(e)));
+            return covering;
+        });
+    }
+
+    /** Where a read's chunks go; used by one fetch at a time. */
+    private interface Sink {
+        long nextOffset();
+
+        boolean full();
+
+        void accept(IndexEntry entry, byte[] chunk);
+    }
+
+    /** Accumulates records up to the request's limits. */
+    private static final class Collector implements Sink {
         final List<Record> records = new ArrayList<>();
         final FetchRequest request;
         final long highWatermark;
@@ -118,12 +247,19 @@ public final class FetchService {
             this.nextOffset = request.offset();
         }
 
-        boolean full() {
+        @Override
+        public long nextOffset() {
+            return nextOffset;
+        }
+
+        @Override
+        public boolean full() {
             return records.size() >= request.maxRecords() || bytes >= request.maxBytes() || nextOffset >= highWatermark;
         }
 
-        void add(List<Record> decoded) {
-            for (Record r : decoded) {
+        @Override
+        public void accept(IndexEntry entry, byte[] chunk) {
+            for (Record r : RecordBatches.decode(ByteBuffer.wrap(chunk), entry.baseOffset(), nextOffset, highWatermark - 1)) {
                 if (full() || (!records.isEmpty() && bytes + r.sizeInBytes() > request.maxBytes())) {
                     bytes = Math.max(bytes, request.maxBytes());
                     return;
@@ -135,34 +271,108 @@ public final class FetchService {
         }
     }
 
-    private Uni<Void> collect(Topic topic, FetchRequest request, List<IndexEntry> entries, Collector collector) {
+    /**
+     * Accumulates whole stored batches, each copied out of its chunk and given its real base offset, up to the
+     * request's byte limit (at least one batch) and record limit (in whole batches).
+     */
+    private static final class BatchCollector implements Sink {
+        final List<ByteBuffer> batches = new ArrayList<>();
+        final FetchRequest request;
+        final long highWatermark;
+        long nextOffset;
+        long bytes;
+        long records;
+        boolean limited;
+
+        BatchCollector(FetchRequest request, long highWatermark) {
+            this.request = request;
+            this.highWatermark = highWatermark;
+            this.nextOffset = request.offset();
+        }
+
+        @Override
+        public long nextOffset() {
+            return nextOffset;
+        }
+
+        @Override
+        public boolean full() {
+            return limited || nextOffset >= highWatermark;
+        }
+
+        @Override
+        public void accept(IndexEntry entry, byte[] chunk) {
+            ByteBuffer in = ByteBuffer.wrap(chunk);
+            int at = 0;
+            while (at < chunk.length && !full()) {
+                if (chunk.length - at < RecordBatches.RECORDS_OFFSET) {
+                    throw new CorruptSegmentException("a batch header is cut short at byte " + at + " of a chunk");
+                }
+                int size = in.getInt(at + RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD;
+                if (size < RecordBatches.RECORDS_OFFSET || size > chunk.length - at) {
+                    throw new CorruptSegmentException("a batch of " + size + " bytes does not fit its chunk at byte " + at);
+                }
+                long base = entry.baseOffset() + in.getLong(at + RecordBatches.BASE_OFFSET_OFFSET);
+                long last = base + in.getInt(at + RecordBatches.LAST_OFFSET_DELTA_OFFSET);
+                if (last >= nextOffset && base < highWatermark) {
+                    if (!batches.isEmpty() && (bytes + size > request.maxBytes() || records >= request.maxRecords())) {
+                        limited = true;
+                        return;
+                    }
+                    ByteBuffer batch = ByteBuffer.wrap(chunk, at, size).slice();
+                    RecordBatches.setBaseOffset(batch, base);   // the chunk is this read's own copy
+                    batches.add(batch);
+                    bytes += size;
+                    records += last - base + 1;
+                    nextOffset = last + 1;
+                    limited = bytes >= request.maxBytes() || records >= request.maxRecords();
+                }
+                at += size;
+            }
+        }
+    }
+
+    private Uni<Void> collect(Topic topic, int partition, PartitionHead head, List<IndexEntry> entries, Sink sink) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IndexEntry entry : entries) {
             chain = chain.flatMap(ignored -> {
-                if (collector.full() || entry.lastOffset() < collector.nextOffset) {
+                if (sink.full() || entry.lastOffset() < sink.nextOffset()) {
                     return Uni.createFrom().voidItem();
                 }
-                return chunk(entry).invoke(bytes -> collector.add(RecordBatches.decode(ByteBuffer.wrap(bytes),
-                        entry.baseOffset(), collector.nextOffset, collector.highWatermark - 1))).replaceWithVoid();
+                return chunk(entry, isTail(entry, head)).invoke(bytes -> sink.accept(entry, bytes)).replaceWithVoid();
             });
         }
         return chain.flatMap(ignored -> {
-            if (collector.full()) {
+            if (sink.full()) {
                 return Uni.createFrom().voidItem();
             }
-            return metadata.entriesFrom(topic.id(), request.partition(), collector.nextOffset, ENTRY_PAGE)
-                    .flatMap(next -> {
-                        if (next.isEmpty() || next.get(0).baseOffset() != collector.nextOffset) {
-                            return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR,
-                                    "index gap at offset " + collector.nextOffset + " of " + topic.name() + "/"
-                                            + request.partition()));
-                        }
-                        return collect(topic, request, next, collector);
-                    });
+            long next = sink.nextOffset();
+            Optional<IndexEntry> cached = caches.index().covering(topic.id(), partition, next);
+            if (cached.isPresent()) {
+                return collect(topic, partition, head, List.of(cached.get()), sink);
+            }
+            return metadata.entriesFrom(topic.id(), partition, next, ENTRY_PAGE).flatMap(found -> {
+                if (found.isEmpty() || found.get(0).baseOffset() != next) {
+                    return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR,
+                            "index gap at offset " + next + " of " + topic.name() + "/" + partition));
+                }
+                caches.index().addAll(topic.id(), partition, found);
+                return collect(topic, partition, head, found, sink);
+            });
         });
     }
 
-    /** {@code earliest}, {@code latest}, or the first offset whose timestamp is at or after a time. */
+    /**
+     * Whether reading {@code entry} is a tail read: the bytes from it to the high watermark, estimated from its
+     * bytes per record, are within {@link ReadCaches#tailBytes()}.
+     */
+    private boolean isTail(IndexEntry entry, PartitionHead head) {
+        long behind = Math.max(0, head.nextOffset() - entry.lastOffset() - 1);
+        long bytesPerRecord = Math.max(1, entry.length() / entry.recordCount());
+        return behind <= caches.tailBytes() / bytesPerRecord;
+    }
+
+/** {@code earliest}, {@code latest}, or the first offset whose timestamp is at or after a time. */
     public sealed interface OffsetSpec permits Earliest, Latest, AtTimestamp {
     }
 
@@ -200,7 +410,7 @@ public final class FetchService {
         return metadata.entriesFrom(topic.id(), partition, fromBase, ENTRY_PAGE).flatMap(entries -> {
             for (IndexEntry entry : entries) {
                 if (entry.maxTimestamp() >= timestamp && entry.lastOffset() >= head.logStartOffset()) {
-                    return chunk(entry).map(bytes -> {
+                    return chunk(entry, isTail(entry, head)).map(bytes -> {
                         for (Record r : RecordBatches.decode(ByteBuffer.wrap(bytes), entry.baseOffset(),
                                 head.logStartOffset(), head.nextOffset() - 1)) {
                             if (r.timestamp() >= timestamp) {
@@ -218,10 +428,37 @@ public final class FetchService {
         });
     }
 
-    /** A chunk's bytes, from the cache or from the first bucket that serves them, checked against its CRC32C. */
+    /** A chunk's bytes, through the cache tiers, checked against its CRC32C; read as a tail read. */
     public Uni<byte[]> chunk(IndexEntry entry) {
-        return cache.get(new RangeCache.Key(entry.objectKey(), entry.position(), entry.length()),
-                () -> readFrom(entry, 0));
+        return chunk(entry, true);
+    }
+
+    /**
+     * A chunk's bytes through the block cache, the blocks it misses read from the first bucket that serves them
+     * (in the tail or the catch-up pool of GETs). A chunk failing its CRC32C drops its blocks from the cache and
+     * is read again straight from the buckets, each checked, in order.
+     */
+    private Uni<byte[]> chunk(IndexEntry entry, boolean tail) {
+        AsyncLimiter pool = tail ? caches.tailGets() : caches.catchUpGets();
+        BlockCache.BlockSource source = (position, maxLength) ->
+                pool.submit(() -> readUpTo(entry, 0, position, maxLength));
+        return blocks.read(entry.objectKey(), entry.position(), entry.length(), caches.readAheadBlocks(), source)
+                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), entry.crc32c()))
+                .onFailure(CorruptSegmentException.class).recoverWithUni(t -> {
+                    blocks.invalidate(entry.objectKey(), entry.position(), entry.length());
+                    return pool.submit(() -> readFrom(entry, 0));
+                });
+    }
+
+    private Uni<byte[]> readUpTo(IndexEntry entry, int bucketIndex, long position, int maxLength) {
+        Uni<byte[]> read = segments.readUpTo(entry.buckets().get(bucketIndex), entry.objectKey(), position, maxLength);
+        if (bucketIndex + 1 < entry.buckets().size()) {
+            return read.onFailure().recoverWithUni(t -> {
+                replicaFallbacks.increment();
+                return readUpTo(entry, bucketIndex + 1, position, maxLength);
+            });
+        }
+        return read;
     }
 
     private Uni<byte[]> readFrom(IndexEntry entry, int bucketIndex) {
@@ -235,6 +472,11 @@ public final class FetchService {
             });
         }
         return read;
+    }
+
+    /** The caches and GET pools this service reads through. */
+    public ReadCaches caches() {
+        return caches;
     }
 
     /** Chunk reads that failed on a bucket (missing, erroring, or corrupt) and went on to the entry's next one. */

@@ -1,6 +1,6 @@
 package io.eddy.core.produce;
 
-import io.eddy.core.cache.RangeCache;
+import io.eddy.core.cache.BlockCache;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.error.OffsetConflictException;
@@ -24,7 +24,6 @@ import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -50,7 +49,7 @@ public final class FlushExecutor implements Appender {
     private final MetadataStore metadata;
     private final SegmentStore segments;
     private final ObjectKeys keys;
-    private final RangeCache cache;
+    private final BlockCache cache;
     private final TailSignals signals;
     private final CommitPolicy policy;
     private final Leases leases;
@@ -59,10 +58,10 @@ public final class FlushExecutor implements Appender {
     private final Duration producerExpiry;
 
     /**
-     * @param cache  where the chunks just written go, so a tail read right after needs no GET; null for none
+     * @param cache  where the objects just written go, block by block, so a tail read right after needs no GET; null for none
      * @param leases this instance's leader leases (server mode), or null to always commit optimistically
      */
-    public FlushExecutor(MetadataStore metadata, SegmentStore segments, ObjectKeys keys, RangeCache cache,
+    public FlushExecutor(MetadataStore metadata, SegmentStore segments, ObjectKeys keys, BlockCache cache,
                          TailSignals signals, CommitPolicy policy, Leases leases, ProduceMetrics metrics, Clock clock,
                          Duration producerExpiry) {
         this.metadata = metadata;
@@ -487,10 +486,7 @@ public final class FlushExecutor implements Appender {
         if (cache == null) {
             return;
         }
-        for (ChunkLocation c : segment.chunks()) {
-            byte[] bytes = Arrays.copyOfRange(segment.bytes(), (int) c.position(), (int) c.position() + c.length());
-            cache.put(new RangeCache.Key(objectKey, c.position(), c.length()), bytes);
-        }
+        cache.putObject(objectKey, segment.bytes());   // every block, the footer's too: the whole object is in hand
     }
 
     // ---- the commit --------------------------------------------------------------------------------------

@@ -57,6 +57,17 @@ public abstract class SegmentStoreContractTest {
     }
 
     @Test
+    void readUpToPastTheEndReturnsWhatTheObjectHas() {
+        byte[] object = randomBytes(100);
+        String key = key();
+        await(store().put(bucket(), key, object));
+
+        assertThat(await(store().readUpTo(bucket(), key, 90, 20))).isEqualTo(Arrays.copyOfRange(object, 90, 100));
+        assertThat(await(store().readUpTo(bucket(), key, 0, 4 << 20))).isEqualTo(object);
+        assertThat(await(store().readUpTo(bucket(), key, 10, 5))).isEqualTo(Arrays.copyOfRange(object, 10, 15));
+    }
+
+    @Test
     void writeToAMissingBucketIsAnEddyError() {
         assertThatThrownBy(() -> await(store().put("no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8),
                 key(), new byte[]{1}))).isInstanceOf(EddyException.class);

@@ -255,21 +255,27 @@ public final class JsonRecords {
         ObjectNode out = NODES.objectNode();
         ArrayNode list = out.putArray("records");
         for (Record r : result.records()) {
-            ObjectNode o = list.addObject();
-            o.put("offset", r.offset());
-            o.put("timestamp", r.timestamp());
-            render(o, "key", r.key(), base64);
-            render(o, "value", r.value(), base64);
-            ArrayNode hs = o.putArray("headers");
-            for (Header h : r.headers()) {
-                ObjectNode ho = hs.addObject().put("name", h.name());
-                render(ho, "value", h.value(), base64);
-            }
+            list.add(record(r, base64));
         }
         out.put("next_offset", result.nextOffset());
         out.put("high_watermark", result.highWatermark());
         out.put("log_start_offset", result.logStartOffset());
         return out;
+    }
+
+    /** One record as fetches show it: offset, timestamp, key, value, headers. */
+    public ObjectNode record(Record r, boolean base64) {
+        ObjectNode o = NODES.objectNode();
+        o.put("offset", r.offset());
+        o.put("timestamp", r.timestamp());
+        render(o, "key", r.key(), base64);
+        render(o, "value", r.value(), base64);
+        ArrayNode hs = o.putArray("headers");
+        for (Header h : r.headers()) {
+            ObjectNode ho = hs.addObject().put("name", h.name());
+            render(ho, "value", h.value(), base64);
+        }
+        return o;
     }
 
     private void render(ObjectNode o, String name, byte[] bytes, boolean base64) {

@@ -61,6 +61,17 @@ public final class S3SegmentStore implements SegmentStore {
                 });
     }
 
+    @Override
+    public Uni<byte[]> readUpTo(String bucket, String key, long position, int maxLength) {
+        if (position < 0 || maxLength < 1) {
+            throw new IllegalArgumentException("bad range " + position + "+" + maxLength);
+        }
+        String range = "bytes=" + position + "-" + (position + maxLength - 1);
+        return retry.apply(SdkCalls.call(() -> s3.getObject(b -> b.bucket(bucket).key(key).range(range),
+                        AsyncResponseTransformer.toBytes()), t -> translate(t, bucket, key)))
+                .map(r -> r.asByteArrayUnsafe());
+    }
+
     static String crc32c(byte[] bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);

@@ -1,0 +1,231 @@
+package io.eddy.core.cache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eddy.core.error.CorruptSegmentException;
+import io.smallrye.mutiny.Uni;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlockCacheTest {
+    private static final Duration AWAIT = Duration.ofSeconds(10);
+    private static final String KEY = "segments/ab/01J0000000000000000000000.seg";
+    private static final int BLOCK = 100;
+
+    /** An object in a store that records each ranged read it serves; truncated past the end, as S3 does. */
+    private static final class Store implements BlockCache.BlockSource {
+        final byte[] object;
+        final List<long[]> reads = new CopyOnWriteArrayList<>();
+
+        Store(int size) {
+            object = new byte[size];
+            new Random(size).nextBytes(object);
+        }
+
+        @Override
+        public Uni<byte[]> read(long position, int maxLength) {
+            reads.add(new long[]{position, maxLength});
+            return Uni.createFrom().item(Arrays.copyOfRange(object, (int) position,
+                    (int) Math.min(object.length, position + maxLength)));
+        }
+
+        byte[] range(long position, int length) {
+            return Arrays.copyOfRange(object, (int) position, (int) position + length);
+        }
+    }
+
+    private static byte[] read(BlockCache cache, long position, int length, int readAhead, BlockCache.BlockSource s) {
+        return cache.read(KEY, position, length, readAhead, s).await().atMost(AWAIT);
+    }
+
+    @Test
+    void aRangeIsSlicedOutOfTheBlocksCoveringItWithOneGetForTheRun() {
+        Store store = new Store(1_000);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+
+        assertThat(read(cache, 150, 300, 0, store)).isEqualTo(store.range(150, 300));
+
+        assertThat(store.reads).hasSize(1);
+        assertThat(store.reads.get(0)).containsExactly(100, 400);   // blocks 1..4, aligned
+        assertThat(read(cache, 120, 60, 0, store)).isEqualTo(store.range(120, 60));
+        assertThat(store.reads).as("block 1 is cached").hasSize(1);
+    }
+
+    @Test
+    void aSequentialReaderFindsItsNextBlockReadAhead() {
+        Store store = new Store(1_000);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+
+        read(cache, 0, 100, 1, store);
+        read(cache, 100, 100, 1, store);
+
+        assertThat(store.reads).hasSize(1);
+        assertThat(store.reads.get(0)).containsExactly(0, 200);
+        read(cache, 200, 100, 1, store);
+        assertThat(store.reads).hasSize(2);
+    }
+
+    @Test
+    void theLastBlockOfAnObjectIsShortAndReadAheadPastTheEndCachesNothing() {
+        Store store = new Store(250);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+
+        assertThat(read(cache, 200, 50, 3, store)).isEqualTo(store.range(200, 50));
+        assertThat(read(cache, 210, 40, 3, store)).isEqualTo(store.range(210, 40));
+
+        assertThat(store.reads).hasSize(1);
+        assertThat(cache.bytes()).isEqualTo(50);
+    }
+
+    @Test
+    void aRangePastTheEndOfTheObjectIsCorrupt() {
+        Store store = new Store(250);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+
+        assertThatThrownBy(() -> read(cache, 200, 80, 0, store)).isInstanceOf(CorruptSegmentException.class);
+    }
+
+    @Test
+    void concurrentReadersOfOneColdBlockCauseOneGet() {
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        CompletableFuture<byte[]> get = new CompletableFuture<>();
+        List<long[]> reads = new CopyOnWriteArrayList<>();
+        BlockCache.BlockSource slow = (position, maxLength) -> {
+            reads.add(new long[]{position, maxLength});
+            return Uni.createFrom().completionStage(get);
+        };
+        List<CompletableFuture<byte[]>> readers = new ArrayList<>();
+
+        for (int i = 0; i < 8; i++) {   // all subscribe before the GET answers
+            readers.add(cache.read(KEY, 10 + i, 20, 0, slow).subscribeAsCompletionStage());
+        }
+        byte[] block = new byte[BLOCK];
+        Arrays.fill(block, (byte) 7);
+        get.complete(block);
+
+        for (CompletableFuture<byte[]> r : readers) {
+            assertThat(r.join()).hasSize(20).containsOnly(7);
+        }
+        assertThat(reads).hasSize(1);
+        assertThat(cache.joined()).isEqualTo(7);
+        assertThat(cache.storageGets()).isEqualTo(1);
+    }
+
+    @Test
+    void aReaderGivingUpDoesNotCancelTheSharedLoad() {
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        CompletableFuture<byte[]> get = new CompletableFuture<>();
+        BlockCache.BlockSource slow = (position, maxLength) -> Uni.createFrom().completionStage(get);
+
+        CompletableFuture<byte[]> quitter = cache.read(KEY, 0, 10, 0, slow).subscribeAsCompletionStage();
+        CompletableFuture<byte[]> patient = cache.read(KEY, 0, 10, 0, slow).subscribeAsCompletionStage();
+        quitter.cancel(false);
+        get.complete(new byte[BLOCK]);
+
+        assertThat(patient.join()).hasSize(10);
+    }
+
+    @Test
+    void aFailedLoadIsNotCachedAndTheNextReadTriesAgain() {
+        Store store = new Store(300);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache.BlockSource failing = (p, m) -> Uni.createFrom().failure(new IllegalStateException("boom"));
+
+        assertThatThrownBy(() -> read(cache, 0, 10, 0, failing)).hasMessageContaining("boom");
+
+        assertThat(read(cache, 0, 10, 0, store)).isEqualTo(store.range(0, 10));
+    }
+
+    @Test
+    void writtenObjectsAreServedWithoutAnyGet() {
+        Store store = new Store(350);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        cache.putObject(KEY, store.object);
+        BlockCache.BlockSource none = (p, m) -> Uni.createFrom().failure(new AssertionError("must not read"));
+
+        assertThat(read(cache, 0, 350, 1, none)).isEqualTo(store.object);
+        assertThat(read(cache, 290, 60, 1, none)).isEqualTo(store.range(290, 60));
+    }
+
+    @Test
+    void memoryIsBoundedInBytesAndCountsEvictions() {
+        Store store = new Store(1_000);
+        BlockCache cache = new BlockCache(300, BLOCK, null);
+
+        read(cache, 0, 1_000, 0, store);
+
+        assertThat(cache.bytes()).isLessThanOrEqualTo(300);
+        assertThat(cache.evictions()).isGreaterThanOrEqualTo(7);
+    }
+
+    @Test
+    void afterARestartTheDiskTierServesWithoutGets(@TempDir Path dir) {
+        Store store = new Store(1_000);
+        try (BlockCache first = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+            read(first, 0, 1_000, 0, store);
+        }
+        store.reads.clear();
+
+        try (BlockCache restarted = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+            assertThat(read(restarted, 0, 1_000, 0, store)).isEqualTo(store.object);
+            assertThat(store.reads).isEmpty();
+            assertThat(restarted.disk().orElseThrow().hits()).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void aCorruptOrPartialDiskFileIsDroppedAndTheBlockReadAgain(@TempDir Path dir) throws Exception {
+        Store store = new Store(300);
+        try (BlockCache first = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+            read(first, 0, 300, 0, store);
+        }
+        DiskBlockStore probe = new DiskBlockStore(dir, 1 << 20);
+        Path flipped = probe.fileOf(new BlockCache.BlockKey(KEY, 1));
+        byte[] bytes = Files.readAllBytes(flipped);
+        bytes[bytes.length - 5] ^= 1;
+        Files.write(flipped, bytes);
+        Path cut = probe.fileOf(new BlockCache.BlockKey(KEY, 2));
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(cut), 40));
+        store.reads.clear();
+
+        try (BlockCache restarted = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+            assertThat(read(restarted, 0, 300, 0, store)).isEqualTo(store.object);
+            DiskBlockStore disk = restarted.disk().orElseThrow();
+            assertThat(disk.corrupt()).isEqualTo(2);
+            assertThat(disk.hits()).isEqualTo(1);
+            assertThat(store.reads).hasSize(1);
+            assertThat(store.reads.get(0)).containsExactly(100, 200);
+        }
+    }
+
+    @Test
+    void theDiskTierIsBoundedInBytesEvictingTheLeastRecentlyUsed(@TempDir Path dir) {
+        DiskBlockStore disk = new DiskBlockStore(dir, 1_000);
+        byte[] content = new byte[400];
+        BlockCache.BlockKey a = new BlockCache.BlockKey(KEY, 0);
+        BlockCache.BlockKey b = new BlockCache.BlockKey(KEY, 1);
+        BlockCache.BlockKey c = new BlockCache.BlockKey(KEY, 2);
+
+        disk.write(a, content);
+        disk.write(b, content);
+        assertThat(disk.read(a)).isPresent();   // a is now more recent than b
+        disk.write(c, content);
+
+        assertThat(disk.contains(a)).isTrue();
+        assertThat(disk.contains(b)).isFalse();
+        assertThat(disk.contains(c)).isTrue();
+        assertThat(disk.evictions()).isEqualTo(1);
+        assertThat(disk.bytes()).isLessThanOrEqualTo(1_000);
+        assertThat(new DiskBlockStore(dir, 1_000).bytes()).as("rebuilt by scanning").isEqualTo(disk.bytes());
+    }
+}

@@ -1,0 +1,138 @@
+package io.eddy.fetch;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.fetch.FetchRequest;
+import io.eddy.core.fetch.FetchService;
+import io.eddy.core.fetch.PartitionFetch;
+import io.eddy.core.fetch.PartitionOutcome;
+import io.eddy.edge.Problems;
+import io.eddy.edge.RequestLimits;
+import io.eddy.edge.json.JsonRecords;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /v1/fetch}: many partitions in one round trip, with one shared {@code wait_ms} and
+ * {@code min_bytes}, answered as soon as {@code min_bytes} are available (or a partition failed, or the wait
+ * ended). A partition's own failure is a problem object in its place; a malformed request is a 400.
+ */
+@Path("/v1/fetch")
+public class MultiFetchResource {
+    /** Most partitions one request may name. */
+    public static final int MAX_PARTITIONS = 1_000;
+    private static final Set<String> BODY_FIELDS = Set.of("wait_ms", "min_bytes", "partitions");
+    private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition", "offset", "max_bytes");
+
+    private final FetchService fetch;
+    private final JsonRecords json;
+    private final RequestLimits limits;
+    private final ObjectMapper mapper;
+
+    public MultiFetchResource(FetchService fetch, JsonRecords json, RequestLimits limits, ObjectMapper mapper) {
+        this.fetch = fetch;
+        this.json = json;
+        this.limits = limits;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<ObjectNode> fetch(@QueryParam("encoding") String encoding, byte[] body) {
+        limits.check(body);
+        boolean base64 = "base64".equals(encoding);
+        if (encoding != null && !encoding.isEmpty() && !base64 && !encoding.equals("json")) {
+            throw new EddyException(ErrorCode.INVALID_PARAMETER, "'encoding' must be json or base64, not '" + encoding + "'",
+                    Map.of("parameter", "encoding"));
+        }
+        JsonNode root = json.parse(body);
+        if (!root.isObject()) {
+            throw invalid("the body must be a JSON object with a 'partitions' array");
+        }
+        JsonRecords.rejectUnknownFields(root, BODY_FIELDS, "the body");
+        long waitMs = integer(root, "wait_ms", "the body", 0, FetchRequest.MAX_WAIT.toMillis(), 0);
+        long minBytes = integer(root, "min_bytes", "the body", 0, Integer.MAX_VALUE, 1);
+        JsonNode partitions = root.get("partitions");
+        if (partitions == null || !partitions.isArray() || partitions.isEmpty()) {
+            throw invalid("'partitions' must be a non-empty array of {\"topic\", \"partition\", \"offset\", \"max_bytes\"}");
+        }
+        if (partitions.size() > MAX_PARTITIONS) {
+            throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "a fetch names at most " + MAX_PARTITIONS
+                    + " partitions, not " + partitions.size(), Map.of("max_partitions", MAX_PARTITIONS));
+        }
+        List<PartitionFetch> fetches = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < partitions.size(); i++) {
+            JsonNode p = partitions.get(i);
+            String where = "partitions[" + i + "]";
+            if (!p.isObject()) {
+                throw invalid(where + " must be an object");
+            }
+            JsonRecords.rejectUnknownFields(p, PARTITION_FIELDS, where);
+            JsonNode topic = p.get("topic");
+            if (topic == null || !topic.isTextual() || topic.asText().isEmpty()) {
+                throw invalid(where + ".topic must be a topic name");
+            }
+            int partition = (int) integer(p, "partition", where, 0, Integer.MAX_VALUE, -1);
+            if (partition < 0) {
+                throw invalid(where + ".partition is required");
+            }
+            if (!seen.add(topic.asText() + "/" + partition)) {
+                throw invalid(where + " names " + topic.asText() + "/" + partition + " a second time");
+            }
+            fetches.add(new PartitionFetch(topic.asText(), partition,
+                    integer(p, "offset", where, 0, Long.MAX_VALUE, 0),
+                    (int) integer(p, "max_bytes", where, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES)));
+        }
+        return fetch.fetchMany(fetches, Duration.ofMillis(waitMs), minBytes).map(outcomes -> render(outcomes, base64));
+    }
+
+    private ObjectNode render(List<PartitionOutcome> outcomes, boolean base64) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        ArrayNode responses = out.putArray("responses");
+        for (PartitionOutcome o : outcomes) {
+            ObjectNode r = JsonNodeFactory.instance.objectNode();
+            r.put("topic", o.fetch().topic()).put("partition", o.fetch().partition());
+            if (o.error() != null) {
+                EddyException e = o.error();
+                r.set("error", mapper.valueToTree(Problems.body(e.code(), e.getMessage(), e.details(), null)));
+            } else {
+                r.setAll(json.fetched(o.result(), base64));
+            }
+            responses.add(r);
+        }
+        return out;
+    }
+
+    private static long integer(JsonNode parent, String name, String where, long min, long max, long fallback) {
+        JsonNode n = parent.get(name);
+        if (n == null || n.isNull()) {
+            return fallback;
+        }
+        if (!n.isIntegralNumber() || !n.canConvertToLong() || n.asLong() < min || n.asLong() > max) {
+            throw invalid(where + "." + name + " must be an integer from " + min + " to " + max);
+        }
+        return n.asLong();
+    }
+
+    private static EddyException invalid(String message) {
+        return new EddyException(ErrorCode.INVALID_REQUEST, message);
+    }
+}
