@@ -3,6 +3,7 @@ package io.eddy.core.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.eddy.core.model.IndexEntry;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -29,15 +30,28 @@ public final class IndexCache {
     }
 
     private final Cache<PartitionKey, ConcurrentSkipListMap<Long, IndexEntry>> partitions;
+    /** Well under the compactor's default 10 minutes of grace for replaced objects. */
+    public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
+
     private final int entriesPerPartition;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
 
     public IndexCache(long maxPartitions, int entriesPerPartition) {
-        if (maxPartitions < 0 || entriesPerPartition < 1) {
+        this(maxPartitions, entriesPerPartition, DEFAULT_TTL);
+    }
+
+    /**
+     * @param ttl how long a partition's entries are trusted: shorter than the compactor's grace for replaced
+     *            objects, so an entry a compaction replaced in another process is forgotten before its object
+     *            can be deleted
+     */
+    public IndexCache(long maxPartitions, int entriesPerPartition, Duration ttl) {
+        if (maxPartitions < 0 || entriesPerPartition < 1 || ttl.isNegative()) {
             throw new IllegalArgumentException("bad index cache bounds " + maxPartitions + " x " + entriesPerPartition);
         }
-        this.partitions = Caffeine.newBuilder().maximumSize(maxPartitions).executor(Runnable::run).build();
+        this.partitions = Caffeine.newBuilder().maximumSize(maxPartitions).expireAfterWrite(ttl)
+                .executor(Runnable::run).build();
         this.entriesPerPartition = entriesPerPartition;
     }
 

@@ -231,6 +231,9 @@ public final class FetchService {
         boolean full();
 
         void accept(IndexEntry entry, byte[] chunk);
+
+        /** Moves past offsets that hold no record (the gaps key compaction leaves inside an entry). */
+        void skipTo(long offset);
     }
 
     /** Accumulates records up to the request's limits. */
@@ -250,6 +253,11 @@ public final class FetchService {
         @Override
         public long nextOffset() {
             return nextOffset;
+        }
+
+        @Override
+        public void skipTo(long offset) {
+            nextOffset = Math.max(nextOffset, offset);
         }
 
         @Override
@@ -296,6 +304,11 @@ public final class FetchService {
         }
 
         @Override
+        public void skipTo(long offset) {
+            nextOffset = Math.max(nextOffset, offset);
+        }
+
+        @Override
         public boolean full() {
             return limited || nextOffset >= highWatermark;
         }
@@ -339,7 +352,12 @@ public final class FetchService {
                 if (sink.full() || entry.lastOffset() < sink.nextOffset()) {
                     return Uni.createFrom().voidItem();
                 }
-                return chunk(entry, isTail(entry, head)).invoke(bytes -> sink.accept(entry, bytes)).replaceWithVoid();
+                return chunk(entry, isTail(entry, head)).invoke(bytes -> {
+                    sink.accept(entry, bytes);
+                    if (!sink.full()) {
+                        sink.skipTo(entry.lastOffset() + 1);   // read it all: what is left of it is a gap
+                    }
+                }).replaceWithVoid();
             });
         }
         return chain.flatMap(ignored -> {
@@ -352,12 +370,19 @@ public final class FetchService {
                 return collect(topic, partition, head, List.of(cached.get()), sink);
             }
             return metadata.entriesFrom(topic.id(), partition, next, ENTRY_PAGE).flatMap(found -> {
-                if (found.isEmpty() || found.get(0).baseOffset() != next) {
-                    return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR,
-                            "index gap at offset " + next + " of " + topic.name() + "/" + partition));
+                if (!found.isEmpty() && found.get(0).baseOffset() == next) {
+                    caches.index().addAll(topic.id(), partition, found);
+                    return collect(topic, partition, head, found, sink);
                 }
-                caches.index().addAll(topic.id(), partition, found);
-                return collect(topic, partition, head, found, sink);
+                // a compaction merged the entry starting here into one starting before: read that one
+                return metadata.entryAtOrBefore(topic.id(), partition, next).flatMap(covering -> {
+                    if (covering.isEmpty() || !covering.get().covers(next)) {
+                        return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR,
+                                "index gap at offset " + next + " of " + topic.name() + "/" + partition));
+                    }
+                    caches.index().invalidate(topic.id(), partition);
+                    return collect(topic, partition, head, List.of(covering.get()), sink);
+                });
             });
         });
     }

@@ -1,5 +1,6 @@
 package io.eddy.core.format;
 
+import io.eddy.core.error.CorruptSegmentException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -30,5 +31,25 @@ public final class ChunkBuilder {
             offset += recordCount(batch);
         }
         return offset;
+    }
+
+    /**
+     * Copies the batches of a whole {@code chunk} into {@code out} at its position, moving each batch's base
+     * offset by {@code delta}: a chunk read at entry base {@code b} and written under entry base {@code b - delta}
+     * keeps every record's absolute offset, gaps (of a compacted chunk) included.
+     */
+    public static void appendShifted(ByteBuffer out, ByteBuffer chunk, long delta) {
+        ByteBuffer in = chunk.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+        while (in.hasRemaining()) {
+            int size = in.getInt(in.position() + RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD;
+            if (size < RecordBatches.RECORDS_OFFSET || size > in.remaining()) {
+                throw new CorruptSegmentException("a batch of " + size + " bytes does not fit its chunk");
+            }
+            ByteBuffer batch = in.slice(in.position(), size);
+            ByteBuffer copy = out.slice();
+            out.put(batch);
+            RecordBatches.setBaseOffset(copy, in.getLong(in.position() + RecordBatches.BASE_OFFSET_OFFSET) + delta);
+            in.position(in.position() + size);
+        }
     }
 }

@@ -104,6 +104,23 @@ public final class RecordBatches {
     }
 
     /**
+     * Encodes records that keep their own offsets, gaps allowed (a compacted run), as one batch whose offsets are
+     * relative to {@code entryBase}: record {@code r} gets offset {@code r.offset() - entryBase}.
+     */
+    public static ByteBuffer encodeAt(List<Record> records, long entryBase, Compression compression) {
+        if (records.isEmpty()) {
+            throw new IllegalArgumentException("a batch holds at least one record");
+        }
+        int estimate = 64 + records.stream().mapToInt(r -> r.sizeInBytes() + 32).sum();
+        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.MAGIC_VALUE_V2,
+                compression, TimestampType.CREATE_TIME, records.get(0).offset() - entryBase);
+        for (Record r : records) {
+            builder.appendWithOffset(r.offset() - entryBase, r.timestamp(), r.key(), r.value(), kafkaHeaders(r.headers()));
+        }
+        return builder.build().buffer();
+    }
+
+    /**
      * Writes {@code baseOffset} into the header of the v2 batch starting at {@code batch}'s position, in place,
      * leaving the buffer's position and limit alone. The batch CRC does not cover the base offset, so the batch
      * stays valid; its records' offsets move with it. Pass a duplicate or slice to leave another view untouched.

@@ -17,16 +17,21 @@ import java.util.regex.Pattern;
  * @param cleanupPolicy   {@code cleanup.policy}
  * @param maxMessageBytes {@code max.message.bytes}: largest record batch accepted
  * @param replicas        {@code replicas}: bucket names, primary first
+ * @param deleteRetentionMs {@code delete.retention.ms}: how long key compaction keeps tombstones
  */
 public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy cleanupPolicy, int maxMessageBytes,
-                          List<String> replicas) {
+                          List<String> replicas, long deleteRetentionMs) {
 
     public static final String RETENTION_MS = "retention.ms";
     public static final String RETENTION_BYTES = "retention.bytes";
     public static final String CLEANUP_POLICY = "cleanup.policy";
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String REPLICAS = "replicas";
-    public static final Set<String> KEYS = Set.of(RETENTION_MS, RETENTION_BYTES, CLEANUP_POLICY, MAX_MESSAGE_BYTES, REPLICAS);
+    public static final String DELETE_RETENTION_MS = "delete.retention.ms";
+    public static final Set<String> KEYS = Set.of(RETENTION_MS, RETENTION_BYTES, CLEANUP_POLICY, MAX_MESSAGE_BYTES, REPLICAS,
+            DELETE_RETENTION_MS);
+    /** Kafka's default {@code delete.retention.ms}: one day. */
+    public static final long DEFAULT_DELETE_RETENTION_MS = 86_400_000L;
 
     /** Kafka's defaults: 7 days, unbounded, delete, 1 MiB + record batch overhead. */
     public static final long DEFAULT_RETENTION_MS = 604_800_000L;
@@ -60,6 +65,15 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
             throw invalid(REPLICAS, "names a bucket twice");
         }
         replicas = List.copyOf(replicas);
+        if (deleteRetentionMs < 0) {
+            throw invalid(DELETE_RETENTION_MS, "must be a non-negative number of milliseconds");
+        }
+    }
+
+    /** A config with Kafka's default {@code delete.retention.ms}. */
+    public TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy cleanupPolicy, int maxMessageBytes,
+                       List<String> replicas) {
+        this(retentionMs, retentionBytes, cleanupPolicy, maxMessageBytes, replicas, DEFAULT_DELETE_RETENTION_MS);
     }
 
     public static TopicConfig defaults(String primaryBucket) {
@@ -81,6 +95,7 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
         CleanupPolicy policy = cleanupPolicy;
         int maxBytes = maxMessageBytes;
         List<String> reps = replicas;
+        long deleteRetention = deleteRetentionMs;
         for (Map.Entry<String, ?> e : settings.entrySet()) {
             Object v = e.getValue();
             switch (e.getKey()) {
@@ -105,12 +120,13 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
                     }
                     reps = list.stream().map(String.class::cast).toList();
                 }
+                case DELETE_RETENTION_MS -> deleteRetention = asLong(DELETE_RETENTION_MS, v);
                 default -> throw new EddyException(ErrorCode.INVALID_CONFIG,
                         "unknown config key '" + e.getKey() + "'; known keys: " + KEYS.stream().sorted().toList(),
                         Map.of("key", e.getKey()));
             }
         }
-        return new TopicConfig(rMs, rBytes, policy, maxBytes, reps);
+        return new TopicConfig(rMs, rBytes, policy, maxBytes, reps, deleteRetention);
     }
 
     /** The config as wire values, keyed by Kafka's names. */
@@ -121,6 +137,7 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
         m.put(CLEANUP_POLICY, cleanupPolicy.wire());
         m.put(MAX_MESSAGE_BYTES, maxMessageBytes);
         m.put(REPLICAS, replicas);
+        m.put(DELETE_RETENTION_MS, deleteRetentionMs);
         return m;
     }
 

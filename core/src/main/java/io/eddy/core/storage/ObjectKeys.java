@@ -23,6 +23,14 @@ public final class ObjectKeys {
         return String.format("segments/%02x/%s.seg", hash, ulid);
     }
 
+    /**
+     * A new key for a per-partition object written by compaction:
+     * {@code partitions/<topic id>/<partition>/<base offset, 20 digits>-<ulid>.seg}.
+     */
+    public String newPartitionKey(java.util.UUID topicId, int partition, long baseOffset) {
+        return String.format("partitions/%s/%d/%020d-%s.seg", topicId, partition, baseOffset, ulid());
+    }
+
     /** A ULID: 48 bits of milliseconds then 80 random bits, in Crockford base32 (26 characters). */
     String ulid() {
         long time = clock.millis();

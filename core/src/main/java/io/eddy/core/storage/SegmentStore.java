@@ -1,6 +1,7 @@
 package io.eddy.core.storage;
 
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 
 /**
  * Port to the object store holding segment objects. Objects are write-once. Implementations are thread-safe;
@@ -23,4 +24,14 @@ public interface SegmentStore {
      * reads use it: the object's size is not recorded anywhere, and its last block is shorter than the others.
      */
     Uni<byte[]> readUpTo(String bucket, String key, long position, int maxLength);
+
+    /** An object as listed: its key, size and when it was written. */
+    record StoredObject(String key, long size, long lastModifiedMs) {
+    }
+
+    /** Every object whose key starts with {@code prefix}, following the listing's pages. */
+    Uni<List<StoredObject>> list(String bucket, String prefix);
+
+    /** Deletes objects (missing ones are not an error). */
+    Uni<Void> delete(String bucket, List<String> keys);
 }

@@ -19,6 +19,8 @@ import java.util.UUID;
  * G#&lt;group&gt;              M#&lt;member id&gt;       group member
  * G#&lt;group&gt;              C#&lt;topic&gt;#&lt;p&gt;      committed offset
  * GROUPS                  &lt;group&gt;              group directory row (for listing)
+ * L#&lt;name&gt;               LEASE                job lease (compactor jobs): owner, epoch, expiry
+ * REPLACED                &lt;object key&gt;         an object a compaction stopped referencing, and when
  * </pre>
  */
 final class DynamoKeys {
@@ -36,6 +38,8 @@ final class DynamoKeys {
     static final String GROUP_DIRECTORY = "GROUPS";
     static final String MEMBER_PREFIX = "M#";
     static final String COMMITTED_PREFIX = "C#";
+    static final String LEASE = "LEASE";
+    static final String REPLACED = "REPLACED";
 
     private DynamoKeys() {
     }
@@ -74,6 +78,10 @@ final class DynamoKeys {
 
     static String committed(String topic, int partition) {
         return COMMITTED_PREFIX + topic + "#" + partition;
+    }
+
+    static String lease(String name) {
+        return "L#" + name;
     }
 
     static String responsePart(int n) {

@@ -62,6 +62,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String CLEANUP_POLICY = "cleanupPolicy";
     private static final String MAX_MESSAGE_BYTES = "maxMessageBytes";
     private static final String REPLICAS = "replicas";
+    private static final String DELETE_RETENTION_MS = "deleteRetentionMs";
     private static final String LEASE_OWNER = "leaseOwner";
     private static final String LEASE_EPOCH = "leaseEpoch";
     private static final String LEASE_EXPIRY = "leaseExpiresAt";
@@ -441,6 +442,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         config.put(CLEANUP_POLICY, s(c.cleanupPolicy().wire()));
         config.put(MAX_MESSAGE_BYTES, n(c.maxMessageBytes()));
         config.put(REPLICAS, AttributeValue.fromL(c.replicas().stream().map(DynamoMetadataStore::s).toList()));
+        config.put(DELETE_RETENTION_MS, n(c.deleteRetentionMs()));
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TOPIC_ID, s(topic.id().toString()));
         item.put(PARTITIONS, n(topic.partitions()));
@@ -453,7 +455,8 @@ public final class DynamoMetadataStore implements MetadataStore {
         Map<String, AttributeValue> c = item.get(CONFIG).m();
         TopicConfig config = new TopicConfig(n(c, RETENTION_MS), n(c, RETENTION_BYTES),
                 CleanupPolicy.fromWire(c.get(CLEANUP_POLICY).s()), (int) n(c, MAX_MESSAGE_BYTES),
-                c.get(REPLICAS).l().stream().map(AttributeValue::s).toList());
+                c.get(REPLICAS).l().stream().map(AttributeValue::s).toList(),
+                c.containsKey(DELETE_RETENTION_MS) ? n(c, DELETE_RETENTION_MS) : TopicConfig.DEFAULT_DELETE_RETENTION_MS);
         return new Topic(new TopicName(name), UUID.fromString(item.get(TOPIC_ID).s()), (int) n(item, PARTITIONS), config,
                 Instant.ofEpochMilli(n(item, CREATED_AT)));
     }

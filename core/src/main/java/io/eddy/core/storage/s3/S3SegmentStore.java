@@ -7,7 +7,9 @@ import io.eddy.core.storage.SdkCalls;
 import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.support.Retry;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -15,6 +17,7 @@ import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -23,6 +26,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * here, which the store verifies. Thread-safe.
  */
 public final class S3SegmentStore implements SegmentStore {
+    /** DeleteObjects takes at most 1,000 keys. */
+    private static final int DELETE_LIMIT = 1000;
     private final S3AsyncClient s3;
     private final Retry retry;
 
@@ -70,6 +75,40 @@ public final class S3SegmentStore implements SegmentStore {
         return retry.apply(SdkCalls.call(() -> s3.getObject(b -> b.bucket(bucket).key(key).range(range),
                         AsyncResponseTransformer.toBytes()), t -> translate(t, bucket, key)))
                 .map(r -> r.asByteArrayUnsafe());
+    }
+
+    @Override
+    public Uni<List<StoredObject>> list(String bucket, String prefix) {
+        return listFrom(bucket, prefix, null, new ArrayList<>());
+    }
+
+    private Uni<List<StoredObject>> listFrom(String bucket, String prefix, String token, List<StoredObject> acc) {
+        return retry.apply(SdkCalls.call(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
+                .continuationToken(token)), t -> translate(t, bucket, prefix))).flatMap(r -> {
+                    r.contents().forEach(o -> acc.add(new StoredObject(o.key(), o.size(), o.lastModified().toEpochMilli())));
+                    if (Boolean.TRUE.equals(r.isTruncated()) && r.nextContinuationToken() != null) {
+                        return listFrom(bucket, prefix, r.nextContinuationToken(), acc);
+                    }
+                    return Uni.createFrom().item(acc);
+                });
+    }
+
+    @Override
+    public Uni<Void> delete(String bucket, List<String> keys) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < keys.size(); i += DELETE_LIMIT) {
+            List<ObjectIdentifier> ids = keys.subList(i, Math.min(keys.size(), i + DELETE_LIMIT)).stream()
+                    .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+            chain = chain.flatMap(ignored -> retry.apply(SdkCalls.call(() -> s3.deleteObjects(b -> b.bucket(bucket)
+                    .delete(d -> d.objects(ids).quiet(true))), t -> translate(t, bucket, ids.get(0).key())))
+                    .invoke(r -> {
+                        if (r.hasErrors() && !r.errors().isEmpty()) {
+                            throw new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "S3 did not delete "
+                                    + r.errors().size() + " objects of s3://" + bucket + ": " + r.errors().get(0).message());
+                        }
+                    }).replaceWithVoid());
+        }
+        return chain;
     }
 
     static String crc32c(byte[] bytes) {

@@ -1,0 +1,302 @@
+package io.eddy.core.compact;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.format.BatchCompression;
+import io.eddy.core.format.ChunkBuilder;
+import io.eddy.core.format.ChunkLocation;
+import io.eddy.core.format.RecordBatches;
+import io.eddy.core.format.SegmentChunk;
+import io.eddy.core.format.SegmentFormat;
+import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.Record;
+import io.eddy.core.model.Topic;
+import io.eddy.core.storage.CompactionStore;
+import io.eddy.core.storage.CompactionStore.JobLease;
+import io.eddy.core.storage.ObjectKeys;
+import io.eddy.core.storage.SegmentStore;
+import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.record.MemoryRecords;
+
+/**
+ * Carries out a {@link CompactionPlan} for one partition under its job lease: retention first, then merges or
+ * the key compaction. New objects are written whole (to every replica bucket) before any index swap; each swap
+ * replaces at most {@link CompactionStore#MAX_ENTRIES_PER_SWAP} entries with one, covering the same offsets, in
+ * one conditional transaction, so a reader sees either the old entries or the new one, never a gap or a
+ * duplicate; the replaced objects are marked so garbage collection keeps them for the grace period, for readers
+ * holding old entries. A swap whose condition fails (lease lost, entries changed) stops the job: what was
+ * written and not swapped is an orphan for garbage collection. Thread-safe: one job per call.
+ */
+public final class CompactionExecutor {
+    /** Key compaction closes a new entry once it holds this many bytes of records. */
+    private static final long COMPACTED_ENTRY_BYTES = 8L << 20;
+
+    /** Told after every index swap of a partition, so an in-process index cache forgets it. */
+    public interface SwapListener {
+        void swapped(UUID topicId, int partition);
+    }
+
+    private final CompactionStore store;
+    private final SegmentStore segments;
+    private final ObjectKeys keys;
+    private final Clock clock;
+    private final SwapListener listener;
+
+    public CompactionExecutor(CompactionStore store, SegmentStore segments, ObjectKeys keys, Clock clock,
+                              SwapListener listener) {
+        this.store = store;
+        this.segments = segments;
+        this.keys = keys;
+        this.clock = clock;
+        this.listener = listener;
+    }
+
+    /** Runs the plan; the item says whether it ran to the end (false: a condition failed and it stopped). */
+    public Uni<Boolean> execute(CompactionPlan plan, Topic topic, JobLease lease, CompactionReport report) {
+        Uni<Boolean> chain = Uni.createFrom().item(true);
+        if (plan.retention().isPresent()) {
+            CompactionPlan.Retention r = plan.retention().get();
+            chain = chain.flatMap(ok -> !ok ? Uni.createFrom().item(false) : retention(plan, r, lease, report));
+        }
+        for (CompactionPlan.Merge m : plan.merges()) {
+            chain = chain.flatMap(ok -> !ok ? Uni.createFrom().item(false) : merge(plan, topic, m, lease, report));
+        }
+        if (plan.compaction().isPresent()) {
+            CompactionPlan.KeyCompaction k = plan.compaction().get();
+            chain = chain.flatMap(ok -> !ok ? Uni.createFrom().item(false) : compact(plan, topic, k, lease, report));
+        }
+        return chain;
+    }
+
+    // ---- retention -----------------------------------------------------------------------------------------
+
+    private Uni<Boolean> retention(CompactionPlan plan, CompactionPlan.Retention r, JobLease lease,
+                                   CompactionReport report) {
+        List<String> objects = r.dropped().stream().map(IndexEntry::objectKey).distinct().toList();
+        return store.markReplaced(objects, clock.millis())
+                .flatMap(ignored -> store.truncate(plan.topicId(), plan.partition(), r.logStartOffset(), r.dropped(), lease))
+                .invoke(ok -> {
+                    if (ok) {
+                        report.entriesDropped.add(r.dropped().size());
+                        listener.swapped(plan.topicId(), plan.partition());
+                    } else {
+                        report.leasesLost.increment();
+                    }
+                });
+    }
+
+    // ---- merge ---------------------------------------------------------------------------------------------
+
+    private Uni<Boolean> merge(CompactionPlan plan, Topic topic, CompactionPlan.Merge m, JobLease lease,
+                               CompactionReport report) {
+        return readAll(m.sources(), report).flatMap(chunks -> {
+            List<List<IndexEntry>> groups = groups(m.sources());
+            List<SegmentChunk> out = new ArrayList<>();
+            for (List<IndexEntry> group : groups) {
+                long base = group.get(0).baseOffset();
+                ByteBuffer chunk = ByteBuffer.allocate(group.stream().mapToInt(IndexEntry::length).sum());
+                long records = 0;
+                long maxTs = Long.MIN_VALUE;
+                for (IndexEntry e : group) {
+                    ChunkBuilder.appendShifted(chunk, ByteBuffer.wrap(chunks.get(e)), e.baseOffset() - base);
+                    records += e.recordCount();
+                    maxTs = Math.max(maxTs, e.maxTimestamp());
+                }
+                out.add(new SegmentChunk(plan.topicId(), plan.partition(), chunk.flip(),
+                        (int) Math.min(Integer.MAX_VALUE, records), maxTs));
+            }
+            return writeAndSwap(plan, topic, groups, out, lease, report);
+        });
+    }
+
+    private static List<List<IndexEntry>> groups(List<IndexEntry> sources) {
+        List<List<IndexEntry>> groups = new ArrayList<>();
+        for (int i = 0; i < sources.size(); i += CompactionStore.MAX_ENTRIES_PER_SWAP) {
+            groups.add(sources.subList(i, Math.min(sources.size(), i + CompactionStore.MAX_ENTRIES_PER_SWAP)));
+        }
+        return groups;
+    }
+
+    /**
+     * Writes one object holding a chunk per group to every replica bucket, marks the groups' objects replaced,
+     * then swaps each group for one entry pointing at its chunk.
+     */
+    private Uni<Boolean> writeAndSwap(CompactionPlan plan, Topic topic, List<List<IndexEntry>> groups,
+                                      List<SegmentChunk> chunks, JobLease lease, CompactionReport report) {
+        SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks);
+        String key = keys.newPartitionKey(plan.topicId(), plan.partition(), groups.get(0).get(0).baseOffset());
+        List<String> buckets = topic.config().replicas();
+        List<Uni<Void>> puts = buckets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
+        List<String> replaced = groups.stream().flatMap(List::stream).map(IndexEntry::objectKey).distinct().toList();
+        return Uni.join().all(puts).andFailFast()
+                .invoke(ignored -> {
+                    report.objectsWritten.increment();
+                    report.bytesWritten.add((long) encoded.bytes().length * buckets.size());
+                })
+                .flatMap(ignored -> store.markReplaced(replaced, clock.millis()))
+                .flatMap(ignored -> swapEach(plan, groups, encoded.chunks(), key, buckets, lease, report, 0));
+    }
+
+    private Uni<Boolean> swapEach(CompactionPlan plan, List<List<IndexEntry>> groups, List<ChunkLocation> locations,
+                                  String key, List<String> buckets, JobLease lease, CompactionReport report, int i) {
+        if (i == groups.size()) {
+            return Uni.createFrom().item(true);
+        }
+        if (clock.millis() >= lease.expiresAtMs()) {
+            report.leasesLost.increment();   // past its term the lease may be someone else's: stop before writing
+            return Uni.createFrom().item(false);
+        }
+        List<IndexEntry> group = groups.get(i);
+        ChunkLocation c = locations.get(i);
+        IndexEntry replacement = new IndexEntry(group.get(0).baseOffset(), group.get(group.size() - 1).lastOffset(),
+                key, c.position(), c.length(), c.maxTimestamp(), c.crc32c(), buckets);
+        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacement), lease).flatMap(ok -> {
+            if (!ok) {
+                report.leasesLost.increment();
+                return Uni.createFrom().item(false);
+            }
+            listener.swapped(plan.topicId(), plan.partition());
+            report.entriesReplaced.add(group.size());
+            report.entriesWritten.increment();
+            return swapEach(plan, groups, locations, key, buckets, lease, report, i + 1);
+        });
+    }
+
+    // ---- key compaction ------------------------------------------------------------------------------------
+
+    private Uni<Boolean> compact(CompactionPlan plan, Topic topic, CompactionPlan.KeyCompaction k, JobLease lease,
+                                 CompactionReport report) {
+        List<IndexEntry> all = new ArrayList<>(k.cleanable());
+        all.addAll(k.active());
+        return readAll(all, report).flatMap(chunks -> {
+            Map<ByteBuffer, Long> latest = new HashMap<>();
+            Map<IndexEntry, List<Record>> decoded = new LinkedHashMap<>();
+            for (IndexEntry e : all) {
+                List<Record> records = RecordBatches.decode(ByteBuffer.wrap(chunks.get(e)), e.baseOffset(), 0, Long.MAX_VALUE);
+                decoded.put(e, records);
+                for (Record r : records) {
+                    if (r.key() != null) {
+                        latest.merge(ByteBuffer.wrap(r.key()), r.offset(), Math::max);
+                    }
+                }
+            }
+            Compression codec = codecOf(chunks.get(k.cleanable().get(0)));
+            List<List<IndexEntry>> groups = new ArrayList<>();
+            List<List<Record>> kept = new ArrayList<>();
+            List<IndexEntry> group = new ArrayList<>();
+            List<Record> groupRecords = new ArrayList<>();
+            long groupBytes = 0;
+            long removed = 0;
+            for (IndexEntry e : k.cleanable()) {
+                if (group.size() == CompactionStore.MAX_ENTRIES_PER_SWAP) {
+                    if (groupRecords.isEmpty()) {
+                        break;   // that many entries with nothing left: leave them for a later run
+                    }
+                    groups.add(group);
+                    kept.add(groupRecords);
+                    group = new ArrayList<>();
+                    groupRecords = new ArrayList<>();
+                    groupBytes = 0;
+                }
+                group.add(e);
+                for (Record r : decoded.get(e)) {
+                    boolean newest = r.key() == null || latest.get(ByteBuffer.wrap(r.key())) == r.offset();
+                    boolean expiredTombstone = r.value() == null && r.timestamp() < k.tombstoneHorizonMs();
+                    if (newest && !expiredTombstone) {
+                        groupRecords.add(r);
+                        groupBytes += r.sizeInBytes();
+                    } else {
+                        removed++;
+                    }
+                }
+                if (groupBytes >= COMPACTED_ENTRY_BYTES) {
+                    groups.add(group);
+                    kept.add(groupRecords);
+                    group = new ArrayList<>();
+                    groupRecords = new ArrayList<>();
+                    groupBytes = 0;
+                }
+            }
+            if (!group.isEmpty() && !groupRecords.isEmpty()) {
+                groups.add(group);
+                kept.add(groupRecords);
+            }
+            // a trailing run with nothing left is not rewritten this time: an entry needs at least one record
+            if (groups.isEmpty()) {
+                return Uni.createFrom().item(true);
+            }
+            report.recordsRemoved.add(removed);
+            List<SegmentChunk> out = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                long base = groups.get(i).get(0).baseOffset();
+                List<Record> records = kept.get(i);
+                out.add(new SegmentChunk(plan.topicId(), plan.partition(), batches(records, base, codec,
+                        topic.config().maxMessageBytes()), records.size(),
+                        records.stream().mapToLong(Record::timestamp).max().orElseThrow()));
+            }
+            return writeAndSwap(plan, topic, groups, out, lease, report);
+        });
+    }
+
+    /** Records as batches of at most {@code maxBatchBytes} (uncompressed estimate), offsets relative to {@code base}. */
+    private static ByteBuffer batches(List<Record> records, long base, Compression codec, int maxBatchBytes) {
+        List<ByteBuffer> batches = new ArrayList<>();
+        int start = 0;
+        while (start < records.size()) {
+            int end = start;
+            long size = 0;
+            while (end < records.size() && (end == start || size + records.get(end).sizeInBytes() + 32 <= maxBatchBytes)) {
+                size += records.get(end).sizeInBytes() + 32;
+                end++;
+            }
+            batches.add(RecordBatches.encodeAt(records.subList(start, end), base, codec));
+            start = end;
+        }
+        ByteBuffer out = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
+        batches.forEach(out::put);
+        return out.flip();
+    }
+
+    private static Compression codecOf(byte[] chunk) {
+        try {
+            return BatchCompression.of(MemoryRecords.readableRecords(ByteBuffer.wrap(chunk)).firstBatch()
+                    .compressionType()).compression();
+        } catch (RuntimeException e) {
+            return Compression.NONE;
+        }
+    }
+
+    // ---- reads ---------------------------------------------------------------------------------------------
+
+    /** Every entry's chunk, one after the other (a job reads its partition sequentially). */
+    private Uni<Map<IndexEntry, byte[]>> readAll(List<IndexEntry> entries, CompactionReport report) {
+        Map<IndexEntry, byte[]> out = new LinkedHashMap<>();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (IndexEntry e : entries) {
+            chain = chain.flatMap(ignored -> readChunk(e, 0).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
+        }
+        return chain.invoke(ignored -> {
+            report.objectsRead.add(entries.stream().map(IndexEntry::objectKey).distinct().count());
+            report.bytesRead.add(entries.stream().mapToLong(IndexEntry::length).sum());
+        }).replaceWith(out);
+    }
+
+    /** A chunk from the first of its buckets that serves it intact. */
+    private Uni<byte[]> readChunk(IndexEntry e, int bucket) {
+        Uni<byte[]> read = segments.read(e.buckets().get(bucket), e.objectKey(), e.position(), e.length())
+                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), e.crc32c()));
+        if (bucket + 1 < e.buckets().size()) {
+            return read.onFailure(t -> t instanceof EddyException || t instanceof RuntimeException)
+                    .recoverWithUni(t -> readChunk(e, bucket + 1));
+        }
+        return read;
+    }
+}

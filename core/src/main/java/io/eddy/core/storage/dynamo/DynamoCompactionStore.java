@@ -1,0 +1,266 @@
+package io.eddy.core.storage.dynamo;
+
+import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
+import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
+
+import io.eddy.core.model.IndexEntry;
+import io.eddy.core.storage.CompactionStore;
+import io.eddy.core.storage.SdkCalls;
+import io.eddy.core.support.Retry;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.Delete;
+import software.amazon.awssdk.services.dynamodb.model.DeleteRequest;
+import software.amazon.awssdk.services.dynamodb.model.Put;
+import software.amazon.awssdk.services.dynamodb.model.PutRequest;
+import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.ScanRequest;
+import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.Update;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
+
+/**
+ * {@link CompactionStore} on the Eddy table: job leases are {@code L#<name>/LEASE} items (owner, epoch, expiry);
+ * replaced-object markers are {@code REPLACED/<object key>} items; index entries and heads are the ones commits
+ * write ({@link DynamoEntries}). Thread-safe.
+ */
+public final class DynamoCompactionStore implements CompactionStore {
+    private static final String OWNER = "owner";
+    private static final String EPOCH = "epoch";
+    private static final String EXPIRES_AT = "expiresAt";
+    private static final String REPLACED_AT = "replacedAt";
+    private static final int BATCH_WRITE_LIMIT = 25;
+
+    private final DynamoDbAsyncClient dynamo;
+    private final String table;
+    private final Retry retry;
+    private final DynamoReads reads;
+
+    public DynamoCompactionStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+        this.dynamo = dynamo;
+        this.table = table;
+        this.retry = retry;
+        this.reads = new DynamoReads(dynamo, table, retry);
+    }
+
+    @Override
+    public Uni<Optional<JobLease>> acquire(String name, String owner, long nowMs, long expiresAtMs) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table).key(leaseKey(name))
+                .updateExpression("SET #o = :owner, #x = :until, #e = if_not_exists(#e, :zero) + :one")
+                .conditionExpression("attribute_not_exists(pk) OR #x < :now OR #o = :owner")
+                .expressionAttributeNames(Map.of("#o", OWNER, "#x", EXPIRES_AT, "#e", EPOCH))
+                .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(expiresAtMs), ":zero", n(0),
+                        ":one", n(1), ":now", n(nowMs)))
+                .returnValues(ReturnValue.ALL_NEW)))
+                .map(r -> Optional.of(new JobLease(name, owner, Long.parseLong(r.attributes().get(EPOCH).n()), expiresAtMs)))
+                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty());
+    }
+
+    @Override
+    public Uni<Void> release(JobLease lease) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table).key(leaseKey(lease.name()))
+                .updateExpression("SET #x = :zero").conditionExpression("#o = :owner AND #e = :epoch")
+                .expressionAttributeNames(Map.of("#o", OWNER, "#x", EXPIRES_AT, "#e", EPOCH))
+                .expressionAttributeValues(Map.of(":zero", n(0), ":owner", s(lease.owner()), ":epoch", n(lease.epoch())))))
+                .replaceWithVoid()
+                .onFailure(ConditionalCheckFailedException.class).recoverWithNull();
+    }
+
+    @Override
+    public Uni<Boolean> swap(UUID topicId, int partition, List<IndexEntry> removed, List<IndexEntry> added,
+                             JobLease lease) {
+        if (removed.isEmpty() || added.isEmpty() || removed.size() > MAX_ENTRIES_PER_SWAP
+                || added.size() > MAX_ENTRIES_PER_SWAP) {
+            throw new IllegalArgumentException("a swap replaces 1 to " + MAX_ENTRIES_PER_SWAP + " entries");
+        }
+        String pk = DynamoKeys.partition(topicId, partition);
+        Map<Long, IndexEntry> old = new HashMap<>();
+        removed.forEach(e -> old.put(e.baseOffset(), e));
+        List<TransactWriteItem> items = new ArrayList<>();
+        items.add(leaseCheck(lease));
+        Set<Long> overwritten = new HashSet<>();
+        for (IndexEntry e : added) {
+            Map<String, AttributeValue> item = new HashMap<>(DynamoEntries.item(e));
+            item.put(PK, s(pk));
+            item.put(SK, s(DynamoKeys.entry(e.baseOffset())));
+            IndexEntry replaced = old.get(e.baseOffset());
+            Put.Builder put = Put.builder().tableName(table).item(item);
+            if (replaced != null) {
+                overwritten.add(e.baseOffset());
+                put.conditionExpression("objectKey = :k AND #p = :pos")
+                        .expressionAttributeNames(Map.of("#p", DynamoEntries.POSITION))
+                        .expressionAttributeValues(Map.of(":k", s(replaced.objectKey()), ":pos", n(replaced.position())));
+            } else {
+                put.conditionExpression("attribute_not_exists(pk)");
+            }
+            items.add(TransactWriteItem.builder().put(put.build()).build());
+        }
+        for (IndexEntry e : removed) {
+            if (!overwritten.contains(e.baseOffset())) {
+                items.add(TransactWriteItem.builder().delete(entryDelete(pk, e)).build());
+            }
+        }
+        return transact(items);
+    }
+
+    @Override
+    public Uni<Boolean> truncate(UUID topicId, int partition, long logStartOffset, List<IndexEntry> dropped,
+                                 JobLease lease) {
+        String pk = DynamoKeys.partition(topicId, partition);
+        List<TransactWriteItem> first = new ArrayList<>();
+        first.add(leaseCheck(lease));
+        first.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
+                .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                .updateExpression("SET logStartOffset = :start")
+                .conditionExpression("attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start")
+                .expressionAttributeValues(Map.of(":start", n(logStartOffset))).build()).build());
+        // the head moves first: readers then get 416 below it, whatever entries are still there
+        Uni<Boolean> chain = transact(first);
+        for (int i = 0; i < dropped.size(); i += MAX_ENTRIES_PER_SWAP) {
+            List<IndexEntry> chunk = dropped.subList(i, Math.min(dropped.size(), i + MAX_ENTRIES_PER_SWAP));
+            chain = chain.flatMap(ok -> {
+                if (!ok) {
+                    return Uni.createFrom().item(false);
+                }
+                List<TransactWriteItem> items = new ArrayList<>();
+                items.add(leaseCheck(lease));
+                chunk.forEach(e -> items.add(TransactWriteItem.builder().delete(entryDelete(pk, e)).build()));
+                return transact(items);
+            });
+        }
+        return chain;
+    }
+
+    @Override
+    public Uni<Void> markReplaced(List<String> objectKeys, long atMs) {
+        List<WriteRequest> puts = objectKeys.stream().distinct().map(k -> WriteRequest.builder().putRequest(
+                PutRequest.builder().item(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k), REPLACED_AT, n(atMs))).build())
+                .build()).toList();
+        return batchWrite(puts);
+    }
+
+    @Override
+    public Uni<Map<String, Long>> replaced() {
+        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(DynamoKeys.REPLACED)))
+                .build()).map(items -> {
+                    Map<String, Long> out = new HashMap<>();
+                    items.forEach(i -> out.put(i.get(SK).s(), Long.parseLong(i.get(REPLACED_AT).n())));
+                    return out;
+                });
+    }
+
+    @Override
+    public Uni<Void> forgetReplaced(List<String> objectKeys) {
+        return batchWrite(objectKeys.stream().distinct().map(k -> WriteRequest.builder().deleteRequest(
+                DeleteRequest.builder().key(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k))).build()).build()).toList());
+    }
+
+    @Override
+    public Uni<List<ScannedEntry>> scanEntries() {
+        return scan(ScanRequest.builder().tableName(table).consistentRead(true)
+                .filterExpression("begins_with(pk, :p) AND begins_with(sk, :o)")
+                .expressionAttributeValues(Map.of(":p", s("P#"), ":o", s(DynamoKeys.ENTRY_PREFIX))).build(),
+                new ArrayList<>());
+    }
+
+    private Uni<List<ScannedEntry>> scan(ScanRequest request, List<ScannedEntry> acc) {
+        return call(() -> dynamo.scan(request)).flatMap(r -> {
+            for (Map<String, AttributeValue> item : r.items()) {
+                String pk = item.get(PK).s();
+                int hash = pk.lastIndexOf('#');
+                acc.add(new ScannedEntry(UUID.fromString(pk.substring(2, hash)), Integer.parseInt(pk.substring(hash + 1)),
+                        DynamoEntries.entry(item)));
+            }
+            if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
+                return scan(request.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build(), acc);
+            }
+            return Uni.createFrom().item(acc);
+        });
+    }
+
+    @Override
+    public Uni<Integer> purgePartition(UUID topicId, int partition) {
+        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk").projectionExpression("pk, sk")
+                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.partition(topicId, partition)))).build())
+                .flatMap(items -> batchWrite(items.stream().map(i -> WriteRequest.builder().deleteRequest(
+                        DeleteRequest.builder().key(Map.of(PK, i.get(PK), SK, i.get(SK))).build()).build()).toList())
+                        .replaceWith(items.size()));
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------
+
+    private TransactWriteItem leaseCheck(JobLease lease) {
+        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
+                .key(leaseKey(lease.name())).conditionExpression("#o = :owner AND #e = :epoch")
+                .expressionAttributeNames(Map.of("#o", OWNER, "#e", EPOCH))
+                .expressionAttributeValues(Map.of(":owner", s(lease.owner()), ":epoch", n(lease.epoch()))).build()).build();
+    }
+
+    private Delete entryDelete(String pk, IndexEntry e) {
+        return Delete.builder().tableName(table).key(Map.of(PK, s(pk), SK, s(DynamoKeys.entry(e.baseOffset()))))
+                .conditionExpression("objectKey = :k AND #p = :pos")
+                .expressionAttributeNames(Map.of("#p", DynamoEntries.POSITION))
+                .expressionAttributeValues(Map.of(":k", s(e.objectKey()), ":pos", n(e.position()))).build();
+    }
+
+    /** True when committed; false when a condition failed (entries changed, lease lost). */
+    private Uni<Boolean> transact(List<TransactWriteItem> items) {
+        return call(() -> dynamo.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString())
+                .transactItems(items)))
+                .replaceWith(true)
+                .onFailure(t -> t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)
+                        || t.getCause() instanceof TransactionCanceledException c && DynamoErrors.anyConditionFailed(c))
+                .recoverWithItem(false);
+    }
+
+    private Uni<Void> batchWrite(List<WriteRequest> writes) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < writes.size(); i += BATCH_WRITE_LIMIT) {
+            List<WriteRequest> chunk = writes.subList(i, Math.min(writes.size(), i + BATCH_WRITE_LIMIT));
+            chain = chain.flatMap(ignored -> batchWriteAll(chunk));
+        }
+        return chain;
+    }
+
+    private Uni<Void> batchWriteAll(List<WriteRequest> writes) {
+        return call(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))))
+                .flatMap((BatchWriteItemResponse r) -> {
+                    List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
+                    return left.isEmpty() ? Uni.createFrom().voidItem() : batchWriteAll(left);
+                });
+    }
+
+    private Map<String, AttributeValue> leaseKey(String name) {
+        return Map.of(PK, s(DynamoKeys.lease(name)), SK, s(DynamoKeys.LEASE));
+    }
+
+    private <T> Uni<T> call(Supplier<CompletionStage<T>> call) {
+        return retry.apply(SdkCalls.call(call, DynamoErrors::translate));
+    }
+
+    private static AttributeValue s(String v) {
+        return AttributeValue.fromS(v);
+    }
+
+    private static AttributeValue n(long v) {
+        return AttributeValue.fromN(Long.toString(v));
+    }
+}
