@@ -36,6 +36,8 @@ public interface EddyConfig {
 
     Groups groups();
 
+    Compactor compactor();
+
     interface Aws {
         @WithDefault("us-east-1")
         String region();
@@ -171,5 +173,43 @@ public interface EddyConfig {
         /** The longest session a member may ask for. */
         @WithDefault("30m")
         Duration maxSessionTimeout();
+    }
+
+    interface Compactor {
+        /** Run compaction passes on a schedule in this process (the server; on AWS a scheduled function does). */
+        @WithDefault("false")
+        boolean scheduled();
+
+        /** How often a scheduled pass starts (a pass still running is not started again). */
+        @WithDefault("5m")
+        Duration interval();
+
+        /** Size-tiered merging: objects below this are tier 0. */
+        @WithDefault("65536")
+        long tierBaseBytes();
+
+        /** Units of one tier that merge into one of the next. */
+        @WithDefault("8")
+        int fanout();
+
+        /** Merged objects stay below this size. */
+        @WithDefault("536870912")
+        long maxObjectBytes();
+
+        /** Key compaction starts once this share of a compacted partition's cleanable bytes is new. */
+        @WithDefault("0.5")
+        double minCleanableDirtyRatio();
+
+        /** How long an object a compaction replaced stays readable (longer than the index cache's 2 minutes). */
+        @WithDefault("10m")
+        Duration replacedGrace();
+
+        /** How old an unreferenced object must be to be deleted as an orphan of a crashed writer. */
+        @WithDefault("1h")
+        Duration orphanGrace();
+
+        /** Job lease length: a job running longer stops and commits nothing more. */
+        @WithDefault("5m")
+        Duration leaseDuration();
     }
 }
