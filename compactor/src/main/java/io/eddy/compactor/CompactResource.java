@@ -25,7 +25,7 @@ import org.jboss.resteasy.reactive.common.util.RestMediaType;
  * The answer is a stream of JSON lines ({@code application/x-ndjson}): one {@code partition} line per partition
  * with its plan, one {@code garbage} line, and a final {@code summary} line with the counters. Parameters:
  * {@code dry_run} (plan only, change nothing), {@code topic} (one topic; no garbage collection then),
- * {@code gc} and {@code repair} (default true).
+ * {@code gc} and {@code repair} (default true), {@code scrub} (default false: reads every replica copy).
  */
 @Path("/v1/admin/compact")
 public class CompactResource {
@@ -46,9 +46,11 @@ public class CompactResource {
     @RestStreamElementType("application/json")
     @Blocking   // checks the topic before streaming: an error once streaming cannot be a problem+json
     public Multi<ObjectNode> compact(@QueryParam("dry_run") String dryRun, @QueryParam("topic") String topic,
-                                     @QueryParam("gc") String gc, @QueryParam("repair") String repair) {
+                                     @QueryParam("gc") String gc, @QueryParam("repair") String repair,
+                                     @QueryParam("scrub") String scrub) {
         Compactor.Options options = new Compactor.Options(Params.flag("dry_run", dryRun), gc == null || Params.flag("gc", gc),
-                repair == null || Params.flag("repair", repair), topic == null || topic.isEmpty() ? null : topic);
+                repair == null || Params.flag("repair", repair), topic == null || topic.isEmpty() ? null : topic,
+                Params.flag("scrub", scrub));
         if (options.onlyTopic() != null) {
             topics.require(options.onlyTopic()).await().atMost(Duration.ofSeconds(30));
         }

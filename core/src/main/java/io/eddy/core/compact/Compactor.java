@@ -56,8 +56,18 @@ public final class Compactor {
         this.clock = clock;
     }
 
-    /** What to run. */
-    public record Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic) {
+    /**
+     * What to run.
+     *
+     * @param onlyTopic one topic's partitions (no garbage collection then), or null for all
+     * @param scrub     also read every replica copy and replace corrupt ones (reads everything: run rarely)
+     */
+    public record Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic,
+                          boolean scrub) {
+        public Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic) {
+            this(dryRun, collectGarbage, repairReplicas, onlyTopic, false);
+        }
+
         public static Options all() {
             return new Options(false, true, true, null);
         }
@@ -118,9 +128,12 @@ public final class Compactor {
                 }
                 Uni<Boolean> executed = plan.isEmpty() ? Uni.createFrom().item(true)
                         : executor.execute(plan, topic, lease.get(), report);
-                return executed.flatMap(ok -> ok && options.repairReplicas() && topic.config().replicas().size() > 1
-                                ? repair.repair(topic, partition, log.head().logStartOffset()).replaceWith(ok)
-                                : Uni.createFrom().item(ok))
+                boolean replicated = topic.config().replicas().size() > 1;
+                long from = log.head().logStartOffset();
+                return executed.flatMap(ok -> ok && options.repairReplicas() && replicated
+                                ? repair.repair(topic, partition, from).replaceWith(ok) : Uni.createFrom().item(ok))
+                        .flatMap(ok -> ok && options.scrub() && replicated
+                                ? repair.scrub(topic, partition, from).replaceWith(ok) : Uni.createFrom().item(ok))
                         .replaceWith(plan);
             }).eventually(() -> store.release(lease.get()));
         });

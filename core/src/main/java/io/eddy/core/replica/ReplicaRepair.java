@@ -1,11 +1,14 @@
 package io.eddy.core.replica;
 
+import io.eddy.core.format.ChunkLocation;
+import io.eddy.core.format.SegmentFormat;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -91,6 +94,76 @@ public final class ReplicaRepair {
                     }
                 })
                 .replaceWithVoid());
+    }
+
+    /**
+     * Checks every copy of every entry of the partition from {@code fromOffset}: a copy whose chunk is missing or
+     * fails its CRC32C is replaced by a whole copy of the object from a bucket whose every chunk verifies (the
+     * object's footer holds each chunk's CRC32C). Reads each copy's chunk: run it rarely.
+     */
+    public Uni<Report> scrub(Topic topic, int partition, long fromOffset) {
+        Progress progress = new Progress();
+        return scrubPage(topic, partition, fromOffset, progress).map(ignored -> progress.report());
+    }
+
+    private Uni<Void> scrubPage(Topic topic, int partition, long from, Progress progress) {
+        return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
+            if (entries.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            long next = entries.get(entries.size() - 1).lastOffset() + 1;
+            return Multi.createFrom().iterable(entries)
+                    .onItem().transformToUniAndConcatenate(e -> scrubEntry(e, progress))
+                    .collect().last()
+                    .flatMap(ignored -> entries.size() < PAGE ? Uni.createFrom().voidItem()
+                            : scrubPage(topic, partition, next, progress));
+        });
+    }
+
+    private Uni<Void> scrubEntry(IndexEntry entry, Progress progress) {
+        if (entry.buckets().size() < 2) {
+            return Uni.createFrom().voidItem();   // nothing to compare with or copy from
+        }
+        return Multi.createFrom().iterable(entry.buckets())
+                .onItem().transformToUniAndConcatenate(bucket -> segments.read(bucket, entry.objectKey(),
+                                entry.position(), entry.length())
+                        .map(bytes -> intact(bytes, entry.crc32c()))
+                        .onFailure().recoverWithItem(false)
+                        .map(ok -> ok ? "" : bucket))
+                .collect().asList()
+                .flatMap(results -> {
+                    List<String> bad = results.stream().filter(b -> !b.isEmpty()).toList();
+                    List<String> good = entry.buckets().stream().filter(b -> !bad.contains(b)).toList();
+                    if (bad.isEmpty() || good.isEmpty()) {
+                        return Uni.createFrom().voidItem();   // all fine, or nothing good to copy from
+                    }
+                    return wholeIntact(entry, good, 0).flatMap(object -> Multi.createFrom().iterable(bad)
+                            .onItem().transformToUniAndConcatenate(b -> copy(b, entry.objectKey(), object, progress))
+                            .collect().asList().invoke(ignored -> {
+                                synchronized (progress) {
+                                    progress.entries++;
+                                }
+                            }).replaceWithVoid());
+                });
+    }
+
+    /** The whole object from the first of {@code buckets} whose copy has every chunk intact. */
+    private Uni<byte[]> wholeIntact(IndexEntry entry, List<String> buckets, int i) {
+        Uni<byte[]> get = segments.get(buckets.get(i), entry.objectKey()).invoke(bytes -> {
+            for (ChunkLocation c : SegmentFormat.footer(bytes)) {
+                SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes, (int) c.position(), c.length()).slice(), c.crc32c());
+            }
+        });
+        return i + 1 < buckets.size() ? get.onFailure().recoverWithUni(t -> wholeIntact(entry, buckets, i + 1)) : get;
+    }
+
+    private static boolean intact(byte[] chunk, int crc32c) {
+        try {
+            SegmentFormat.verifyChunk(ByteBuffer.wrap(chunk), crc32c);
+            return true;
+        } catch (RuntimeException corrupt) {
+            return false;
+        }
     }
 
     private Uni<byte[]> read(IndexEntry entry, int i) {

@@ -123,6 +123,30 @@ class ReplicaAcksTest {
         }
     }
 
+    @Test
+    void aScrubFindsACorruptCopyAndReplacesItFromAnIntactOne(EddyStack stack) {
+        String primary = stack.bucket();
+        String replica = stack.newBucketName();
+        try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
+            Topic topic = replicatedTopic(eddy, primary, replica);
+            await(eddy.produce().produce(topic.name().value(), request(Acks.ALL, 6, "v")));
+            IndexEntry entry = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            byte[] good = await(eddy.segments().get(primary, entry.objectKey()));
+            byte[] rotten = good.clone();
+            rotten[(int) entry.position() + 3] ^= 0x10;   // one flipped bit inside partition 0's chunk
+            await(eddy.segments().put(replica, entry.objectKey(), rotten));
+            ReplicaRepair repair = new ReplicaRepair(eddy.metadata(), eddy.segments());
+
+            ReplicaRepair.Report report = await(repair.scrub(topic, 0, 0));
+
+            assertThat(report.entriesRepaired()).isEqualTo(1);
+            assertThat(report.objectsCopied()).isEqualTo(1);
+            assertThat(await(eddy.segments().get(replica, entry.objectKey()))).isEqualTo(good);
+            assertThat(await(repair.scrub(topic, 0, 0)).entriesRepaired()).as("nothing left to mend").isZero();
+            assertThat(await(repair.scrub(topic, 1, 0)).entriesRepaired()).as("the other chunk was fine").isZero();
+        }
+    }
+
     private static List<String> values(CoreInstance eddy, String topic, int partition) {
         return values(eddy.coldFetch(), topic, partition);
     }
