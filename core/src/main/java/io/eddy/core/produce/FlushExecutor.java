@@ -76,10 +76,24 @@ public final class FlushExecutor implements Appender {
         this.producerExpiry = producerExpiry;
     }
 
-    /** A request waiting in a flush, and where its outcome goes. */
-    public record Pending(AppendRequest request, CompletableFuture<List<Long>> result) {
+    /**
+     * A request waiting in a flush, and where its outcome goes. Equal only to itself: it is a map key on the hot
+     * path, and a record's hash would read every byte of the request's batches.
+     */
+    public static final class Pending {
+        private final AppendRequest request;
+        private final CompletableFuture<List<Long>> result = new CompletableFuture<>();
+
         public Pending(AppendRequest request) {
-            this(request, new CompletableFuture<>());
+            this.request = request;
+        }
+
+        public AppendRequest request() {
+            return request;
+        }
+
+        public CompletableFuture<List<Long>> result() {
+            return result;
         }
     }
 
