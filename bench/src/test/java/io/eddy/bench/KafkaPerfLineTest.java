@@ -16,7 +16,24 @@ class KafkaPerfLineTest {
 
         KafkaPerfLine line = KafkaPerfLine.parse(out).orElseThrow();
 
-        assertThat(line).isEqualTo(new KafkaPerfLine(3000000, 292654.0, 27.91, 10.52, 250.0, 5, 30));
+        assertThat(line).isEqualTo(new KafkaPerfLine(3000000, false, 292654.0, 27.91, 10.52, 250.0, 5, 30));
+    }
+
+    @Test
+    void afterAWarmUpTheSteadyStateSummaryIsTheOneThatCounts() {
+        List<String> out = List.of(
+                "Warmup first 600000 records. Steady state results will print after the complete test summary.",
+                "2100000 records sent, 304524.361949 records/sec (29.04 MB/sec), 723.14 ms avg latency, 994.00 ms max"
+                        + " latency, 771 ms 50th, 953 ms 95th, 976 ms 99th, 985 ms 99.9th.",
+                "1500000 steady state records sent, 321543.408360 records/sec (30.66 MB/sec), 769.22 ms avg latency,"
+                        + " 994.00 ms max latency, 796 ms 50th, 961 ms 95th, 977 ms 99th, 991 ms 99.9th.");
+
+        KafkaPerfLine line = KafkaPerfLine.parse(out).orElseThrow();
+
+        assertThat(line.steadyState()).isTrue();
+        assertThat(line.recordsPerSec()).isEqualTo(321543.408360);
+        assertThat(line.p50Ms()).isEqualTo(796);
+        assertThat(line.p99Ms()).isEqualTo(977);
     }
 
     @Test
