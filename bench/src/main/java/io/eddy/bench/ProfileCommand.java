@@ -17,7 +17,8 @@ import jdk.jfr.consumer.RecordingFile;
 /**
  * {@code perf profile FILE.jfr}: the hottest code of a JFR recording's CPU samples ({@code jdk.ExecutionSample}),
  * for JDKs whose {@code jfr} tool has no {@code view hot-methods} (17 has not): top-of-stack methods (self time),
- * methods by samples anywhere on the stack (total time, each method counted once per sample), the first Eddy frame
+ * methods by samples anywhere on the stack (total time, each method counted once per sample), the same for Eddy's
+ * methods only, the first Eddy frame
  * of each sample, packages of the top frame, and sampled threads.
  */
 final class ProfileCommand implements Perf.Command {
@@ -32,6 +33,7 @@ final class ProfileCommand implements Perf.Command {
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> total = new HashMap<>();
         Map<String, Long> eddy = new HashMap<>();
+        Map<String, Long> eddyTotal = new HashMap<>();
         Map<String, Long> packages = new HashMap<>();
         Map<String, Long> threads = new HashMap<>();
         long samples = 0;
@@ -54,6 +56,9 @@ final class ProfileCommand implements Perf.Command {
                 String n = name(f);
                 if (seen.add(n)) {
                     total.merge(n, 1L, Long::sum);
+                    if (n.startsWith("io.eddy.")) {
+                        eddyTotal.merge(n, 1L, Long::sum);
+                    }
                 }
                 if (firstEddy == null && n.startsWith("io.eddy.")) {
                     firstEddy = n;
@@ -70,6 +75,7 @@ final class ProfileCommand implements Perf.Command {
         System.out.printf(Locale.ROOT, "%,d CPU samples (jdk.ExecutionSample)%n", samples);
         print("top of stack (self)", self, samples, top);
         print("on the stack (total)", total, samples, top);
+        print("Eddy methods on the stack (total)", eddyTotal, samples, top);
         print("first Eddy frame from the top", eddy, samples, top);
         print("package of the top frame", packages, samples, top);
         print("threads", threads, samples, top);
