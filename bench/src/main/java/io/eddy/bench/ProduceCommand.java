@@ -148,7 +148,7 @@ final class ProduceCommand implements Perf.Command {
                 "%-5s linger %3d ms  acks=%-3s %5d B  %,10.0f records/s  %7.2f MB/s  p50 %7.1f ms  p99 %7.1f ms  "
                         + "PUTs/GiB %,8.0f  txns/GiB %,8.0f  errors %d  [cores: %s]",
                 r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
-                r.p99Ms(), r.putsPerGiB(), r.transactionsPerGiB(), r.errors(), cpu);
+                r.p99Ms(), r.putsPerGib(), r.transactionsPerGib(), r.errors(), cpu);
     }
 
     private static void createTopic(HttpClient http, URI url, String topic, int partitions, List<String> replicas)

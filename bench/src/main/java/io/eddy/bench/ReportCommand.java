@@ -118,7 +118,7 @@ final class ReportCommand implements Perf.Command {
     private static String row(ProduceResult r, String ratio) {
         return String.format(Locale.ROOT, "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s",
                 r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
-                r.p99Ms(), count(r.putsPerGiB()), count(r.transactionsPerGiB()), r.errors(), ratio);
+                r.p99Ms(), count(r.putsPerGib()), count(r.transactionsPerGib()), r.errors(), ratio);
     }
 
     private static String count(double v) {
