@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 record KafkaPerfLine(long records, boolean steadyState, double recordsPerSec, double mbPerSec, double avgMs, double maxMs, double p50Ms,
                      double p99Ms) {
     private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?)";
+    private static final Pattern CPU = Pattern.compile("^# cpu cores: machine " + NUMBER + ", broker " + NUMBER);
     private static final Pattern SUMMARY = Pattern.compile("([0-9]+) (steady state )?records sent, " + NUMBER + " records/sec \\("
             + NUMBER + " MB/sec\\), " + NUMBER + " ms avg latency, " + NUMBER + " ms max latency, " + NUMBER
             + " ms 50th, " + NUMBER + " ms 95th, " + NUMBER + " ms 99th");
@@ -39,5 +40,21 @@ record KafkaPerfLine(long records, boolean steadyState, double recordsPerSec, do
             }
         }
         return Optional.ofNullable(last);
+    }
+
+    /**
+     * The cores the machine and the broker kept busy during the run, from the {@code # cpu cores: ...} line
+     * {@code ./eddy perf produce} appends to ProducerPerformance's output; empty when there is none.
+     */
+    static java.util.Map<String, Double> cpuCores(List<String> lines) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (String line : lines) {
+            Matcher m = CPU.matcher(line);
+            if (m.find()) {
+                out.put("broker", Double.parseDouble(m.group(2)));
+                out.put("machine", Double.parseDouble(m.group(1)));
+            }
+        }
+        return out;
     }
 }

@@ -52,21 +52,23 @@ final class ReportCommand implements Perf.Command {
                 throw new IllegalArgumentException("--kafka takes SIZE=FILE, not '" + spec + "'");
             }
             int size = Integer.parseInt(kv[0]);
-            Optional<KafkaPerfLine> line = KafkaPerfLine.parse(Files.readAllLines(Path.of(kv[1])));
+            List<String> output = Files.readAllLines(Path.of(kv[1]));
+            Optional<KafkaPerfLine> line = KafkaPerfLine.parse(output);
             if (line.isEmpty()) {
                 System.err.println("perf report: no ProducerPerformance summary line in " + kv[1] + " (Kafka at " + size
                         + " B left out)");
                 status = 1;
                 continue;
             }
-            kafka.put(size, kafkaResult(size, line.get()));
+            kafka.put(size, kafkaResult(size, line.get(), KafkaPerfLine.cpuCores(output)));
         }
         List<Map<String, Object>> ratios = ratios(eddy, kafka);
 
         System.out.println();
         System.out.println("Produce: Eddy (binary API) vs Kafka 4.4.0 ProducerPerformance (acks=all, linger 5 ms), same run");
-        System.out.printf(Locale.ROOT, "%-6s %6s %4s %6s %12s %8s %8s %8s %9s %9s %6s %10s%n", "system", "linger",
-                "acks", "size", "records/s", "MB/s", "p50 ms", "p99 ms", "PUTs/GiB", "txns/GiB", "errors", "Eddy/Kafka");
+        System.out.printf(Locale.ROOT, "%-6s %6s %4s %6s %12s %8s %8s %8s %9s %9s %6s %10s  %s%n", "system", "linger",
+                "acks", "size", "records/s", "MB/s", "p50 ms", "p99 ms", "PUTs/GiB", "txns/GiB", "errors", "Eddy/Kafka",
+                "cores busy");
         for (ProduceResult r : eddy) {
             ProduceResult k = kafka.get(r.recordSize());
             System.out.println(row(r, k == null ? "" : String.format(Locale.ROOT, "%.2f", r.recordsPerSec() / k.recordsPerSec())));
@@ -92,10 +94,10 @@ final class ReportCommand implements Perf.Command {
         return status;
     }
 
-    static ProduceResult kafkaResult(int size, KafkaPerfLine k) {
+    static ProduceResult kafkaResult(int size, KafkaPerfLine k, Map<String, Double> cpuCores) {
         return new ProduceResult("kafka", 5, "all", size, 6, 1, 0, Double.NaN, k.records(), 0, k.recordsPerSec(),
                 k.mbPerSec(), k.p50Ms(), k.p99Ms(), Double.NaN, k.maxMs(), 0, Map.of(), 0, 0, 0, Double.NaN,
-                Double.NaN, Map.of());
+                Double.NaN, cpuCores);
     }
 
     /** Eddy/Kafka records/s per record size, for the configuration Kafka ran (acks=all, linger 5 ms). */
@@ -116,9 +118,12 @@ final class ReportCommand implements Perf.Command {
     }
 
     private static String row(ProduceResult r, String ratio) {
-        return String.format(Locale.ROOT, "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s",
+        StringBuilder cores = new StringBuilder();
+        r.cpuCores().forEach((k, v) -> cores.append(cores.length() == 0 ? "" : " ").append(k)
+                .append(String.format(Locale.ROOT, " %.2f", v)));
+        return String.format(Locale.ROOT, "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s  %s",
                 r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
-                r.p99Ms(), count(r.putsPerGib()), count(r.transactionsPerGib()), r.errors(), ratio);
+                r.p99Ms(), count(r.putsPerGib()), count(r.transactionsPerGib()), r.errors(), ratio, cores);
     }
 
     private static String count(double v) {

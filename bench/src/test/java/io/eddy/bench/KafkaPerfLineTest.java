@@ -37,6 +37,13 @@ class KafkaPerfLineTest {
     }
 
     @Test
+    void readsTheCpuLineTheScriptAppends() {
+        assertThat(KafkaPerfLine.cpuCores(List.of("1 records sent, ...", "# cpu cores: machine 1.95, broker 0.88")))
+                .containsExactly(java.util.Map.entry("broker", 0.88), java.util.Map.entry("machine", 1.95));
+        assertThat(KafkaPerfLine.cpuCores(List.of("no such line"))).isEmpty();
+    }
+
+    @Test
     void noSummaryWhenTheRunDidNotFinish() {
         assertThat(KafkaPerfLine.parse(List.of("ERROR something", "1 records sent, 1.0 records/sec (0.00 MB/sec), "
                 + "1.0 ms avg latency, 1.0 ms max latency."))).isEmpty();
