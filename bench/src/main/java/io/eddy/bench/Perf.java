@@ -17,6 +17,9 @@ public final class Perf {
 
     static Map<String, Command> commands() {
         Map<String, Command> commands = new TreeMap<>();
+        commands.put("produce", new ProduceCommand());
+        commands.put("report", new ReportCommand());
+        commands.put("profile", new ProfileCommand());
         return commands;
     }
 
@@ -26,6 +29,16 @@ public final class Perf {
             System.err.println("usage: eddy perf <" + String.join("|", commands.keySet()) + "> [options]");
             System.exit(2);
         }
-        System.exit(commands.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length)));
+        int code;
+        try {
+            code = commands.get(args[0]).run(Arrays.copyOfRange(args, 1, args.length));
+        } catch (IllegalArgumentException e) {
+            System.err.println("perf " + args[0] + ": " + e.getMessage());
+            code = 2;
+        } catch (Exception e) {
+            System.err.println("perf " + args[0] + ": " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+            code = 1;
+        }
+        System.exit(code);
     }
 }

@@ -1,0 +1,79 @@
+package io.eddy.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * CPU time used so far by named processes and by the whole machine, from Linux's {@code /proc}: the difference of
+ * two samples says how many cores each process kept busy, and how busy the machine was with everything else.
+ * Where {@code /proc} is missing (not Linux) the sample is empty and the figures are left out.
+ *
+ * @param ticks        per process name, user + system clock ticks ({@code /proc/<pid>/stat} fields 14 and 15)
+ * @param machineBusy  clock ticks all CPUs spent not idle ({@code /proc/stat})
+ * @param machineTotal all clock ticks of all CPUs
+ */
+record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long machineTotal) {
+
+    static CpuSample take(Map<String, Long> pids) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        pids.forEach((name, pid) -> {
+            long t = processTicks(pid);
+            if (t >= 0) {
+                ticks.put(name, t);
+            }
+        });
+        long busy = -1;
+        long total = -1;
+        try {
+            String cpu = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String[] f = cpu.trim().split("\\s+");
+            total = 0;
+            for (int i = 1; i < f.length && i <= 8; i++) { // user nice system idle iowait irq softirq steal
+                total += Long.parseLong(f[i]);
+            }
+            busy = total - Long.parseLong(f[4]) - Long.parseLong(f[5]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: no machine figures
+        }
+        return new CpuSample(System.nanoTime(), ticks, busy, total);
+    }
+
+    private static long processTicks(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            // the command name (field 2) is in parentheses and may hold spaces: count fields after its ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the whole line
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Cores each process kept busy on average from {@code earlier} to this sample, plus "machine" and "others". */
+    Map<String, Double> coresSince(CpuSample earlier, int clockTicksPerSecond) {
+        Map<String, Double> out = new LinkedHashMap<>();
+        double seconds = (nanoTime - earlier.nanoTime) / 1e9;
+        if (seconds <= 0) {
+            return out;
+        }
+        double ours = 0;
+        for (Map.Entry<String, Long> e : ticks.entrySet()) {
+            Long before = earlier.ticks.get(e.getKey());
+            if (before != null) {
+                double cores = (e.getValue() - before) / (double) clockTicksPerSecond / seconds;
+                out.put(e.getKey(), cores);
+                ours += cores;
+            }
+        }
+        if (machineTotal > 0 && earlier.machineTotal > 0 && machineTotal > earlier.machineTotal) {
+            int cpus = Runtime.getRuntime().availableProcessors();
+            double busyShare = (machineBusy - earlier.machineBusy) / (double) (machineTotal - earlier.machineTotal);
+            out.put("machine", busyShare * cpus);
+            out.put("others", Math.max(0, busyShare * cpus - ours));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,132 @@
+package io.eddy.bench;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code perf report}: puts the results of one {@code ./eddy perf produce} run together — Eddy's per-linger JSON
+ * files and Kafka's ProducerPerformance output per record size — prints one table with the ratio Eddy/Kafka per
+ * record size, and writes it all as one JSON document.
+ */
+final class ReportCommand implements Perf.Command {
+    static final String USAGE = """
+            usage: perf report --eddy FILE.json [--eddy ...] [--kafka SIZE=OUTPUT.txt ...] [--note TEXT] --out FILE.json
+            """;
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    @Override
+    public int run(String[] argv) throws Exception {
+        Args args = new Args(argv, Set.of("help"));
+        if (args.flag("help")) {
+            System.out.print(USAGE);
+            return 0;
+        }
+        List<ProduceResult> eddy = new ArrayList<>();
+        for (String file : args.all("eddy")) {
+            JsonNode doc = JSON.readTree(Path.of(file).toFile());
+            for (JsonNode r : doc.path("results")) {
+                eddy.add(JSON.treeToValue(r, ProduceResult.class));
+            }
+        }
+        Map<Integer, ProduceResult> kafka = new TreeMap<>();
+        int status = 0;
+        for (String spec : args.all("kafka")) {
+            String[] kv = spec.split("=", 2);
+            if (kv.length != 2) {
+                throw new IllegalArgumentException("--kafka takes SIZE=FILE, not '" + spec + "'");
+            }
+            int size = Integer.parseInt(kv[0]);
+            List<String> output = Files.readAllLines(Path.of(kv[1]));
+            Optional<KafkaPerfLine> line = KafkaPerfLine.parse(output);
+            if (line.isEmpty()) {
+                System.err.println("perf report: no ProducerPerformance summary line in " + kv[1] + " (Kafka at " + size
+                        + " B left out)");
+                status = 1;
+                continue;
+            }
+            kafka.put(size, kafkaResult(size, line.get(), KafkaPerfLine.cpuCores(output)));
+        }
+        List<Map<String, Object>> ratios = ratios(eddy, kafka);
+
+        System.out.println();
+        System.out.println("Produce: Eddy (binary API) vs Kafka 4.4.0 ProducerPerformance (acks=all, linger 5 ms), same run");
+        System.out.printf(Locale.ROOT, "%-6s %6s %4s %6s %12s %8s %8s %8s %9s %9s %6s %10s  %s%n", "system", "linger",
+                "acks", "size", "records/s", "MB/s", "p50 ms", "p99 ms", "PUTs/GiB", "txns/GiB", "errors", "Eddy/Kafka",
+                "cores busy");
+        for (ProduceResult r : eddy) {
+            ProduceResult k = kafka.get(r.recordSize());
+            System.out.println(row(r, k == null ? "" : String.format(Locale.ROOT, "%.2f", r.recordsPerSec() / k.recordsPerSec())));
+        }
+        for (ProduceResult k : kafka.values()) {
+            System.out.println(row(k, ""));
+        }
+        for (Map<String, Object> ratio : ratios) {
+            System.out.printf(Locale.ROOT, "%d B, acks=all, linger 5 ms: Eddy %,.0f records/s, Kafka %,.0f records/s: Eddy/Kafka = %.2f%n",
+                    ratio.get("record_size"), ratio.get("eddy_records_per_sec"), ratio.get("kafka_records_per_sec"),
+                    ratio.get("ratio"));
+        }
+
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("note", args.string("note", ""));
+        doc.put("eddy", eddy);
+        doc.put("kafka", new ArrayList<>(kafka.values()));
+        doc.put("ratios", ratios);
+        Path out = Path.of(args.required("out"));
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        JSON.writeValue(out.toFile(), doc);
+        System.out.println("results: " + out);
+        return status;
+    }
+
+    static ProduceResult kafkaResult(int size, KafkaPerfLine k, Map<String, Double> cpuCores) {
+        return new ProduceResult("kafka", 5, "all", size, 6, 1, 0, Double.NaN, k.records(), 0, k.recordsPerSec(),
+                k.mbPerSec(), k.p50Ms(), k.p99Ms(), Double.NaN, k.maxMs(), 0, Map.of(), 0, 0, 0, Double.NaN,
+                Double.NaN, cpuCores);
+    }
+
+    /** Eddy/Kafka records/s per record size, for the configuration Kafka ran (acks=all, linger 5 ms). */
+    static List<Map<String, Object>> ratios(List<ProduceResult> eddy, Map<Integer, ProduceResult> kafka) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ProduceResult e : eddy) {
+            ProduceResult k = kafka.get(e.recordSize());
+            if (k != null && e.acks().equals("all") && e.lingerMs() == 5) {
+                Map<String, Object> ratio = new LinkedHashMap<>();
+                ratio.put("record_size", e.recordSize());
+                ratio.put("eddy_records_per_sec", e.recordsPerSec());
+                ratio.put("kafka_records_per_sec", k.recordsPerSec());
+                ratio.put("ratio", e.recordsPerSec() / k.recordsPerSec());
+                out.add(ratio);
+            }
+        }
+        return out;
+    }
+
+    private static String row(ProduceResult r, String ratio) {
+        StringBuilder cores = new StringBuilder();
+        r.cpuCores().forEach((k, v) -> cores.append(cores.length() == 0 ? "" : " ").append(k)
+                .append(String.format(Locale.ROOT, " %.2f", v)));
+        return String.format(Locale.ROOT, "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s  %s",
+                r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
+                r.p99Ms(), count(r.putsPerGib()), count(r.transactionsPerGib()), r.errors(), ratio, cores);
+    }
+
+    private static String count(double v) {
+        return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%,.0f", v);
+    }
+}
