@@ -22,6 +22,13 @@ public interface EddyConfig {
     @WithDefault("eddy-segments")
     String bucket();
 
+    /**
+     * How long a process reuses a topic it looked up (every produce and fetch looks its topic up). Another
+     * process's delete is seen after at most this long.
+     */
+    @WithDefault("1s")
+    Duration topicCacheTtl();
+
     Aws aws();
 
     Bootstrap bootstrap();

@@ -139,7 +139,7 @@ public class EddyWiring {
     @Produces
     @Singleton
     TopicService topicService(MetadataStore metadata, EddyConfig config, Clock clock) {
-        return new TopicService(metadata, config.bucket(), clock);
+        return new TopicService(metadata, config.bucket(), clock, config.topicCacheTtl());
     }
 
     @Produces

@@ -7,25 +7,42 @@ import io.eddy.core.model.TopicConfig;
 import io.eddy.core.model.TopicName;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** Topic administration: create, describe, list, delete. Thread-safe. */
+/**
+ * Topic administration: create, describe, list, delete; and the topic lookup every produce and fetch makes,
+ * from a short-lived cache of topics seen (never of topics missing, so a topic is usable the moment it is
+ * created). A delete in this process forgets the topic at once; another process may go on seeing it for up to
+ * the cache's time to live, as Kafka clients see deleted topics until their metadata refreshes. Thread-safe.
+ */
 public final class TopicService {
     private final MetadataStore metadata;
     private final String defaultBucket;
     private final Clock clock;
+    private final Cache<String, Topic> known;
+
+    /** Without a cache: every lookup reads the metadata store. */
+    public TopicService(MetadataStore metadata, String defaultBucket, Clock clock) {
+        this(metadata, defaultBucket, clock, Duration.ZERO);
+    }
 
     /**
      * @param defaultBucket the bucket a topic's {@code replicas} defaults to
+     * @param cacheTtl      how long a looked-up topic is reused (zero: not at all)
      */
-    public TopicService(MetadataStore metadata, String defaultBucket, Clock clock) {
+    public TopicService(MetadataStore metadata, String defaultBucket, Clock clock, Duration cacheTtl) {
         this.metadata = metadata;
         this.defaultBucket = defaultBucket;
         this.clock = clock;
+        this.known = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheTtl.isZero() ? 0 : 10_000)
+                .executor(Runnable::run).build();
     }
 
     /** Creates a topic; invalid input fails the returned Uni (nothing is thrown). */
@@ -46,10 +63,15 @@ public final class TopicService {
 
     /** The topic, or a failed Uni: {@code unknown_topic}, or {@code invalid_topic_name}. */
     public Uni<Topic> require(String name) {
+        Topic cached = name == null ? null : known.getIfPresent(name);
+        if (cached != null) {
+            return Uni.createFrom().item(cached);
+        }
         return Uni.createFrom().item(() -> new TopicName(name))
                 .flatMap(topicName -> metadata.topic(topicName.value()))
                 .map(t -> t.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
-                        "topic '" + name + "' does not exist", Map.of("topic", name))));
+                        "topic '" + name + "' does not exist", Map.of("topic", name))))
+                .invoke(topic -> known.put(name, topic));
     }
 
     public Uni<List<Topic>> list() {
@@ -57,7 +79,7 @@ public final class TopicService {
     }
 
     public Uni<Topic> delete(String name) {
-        return require(name).flatMap(t -> metadata.deleteTopic(t).replaceWith(t));
+        return require(name).flatMap(t -> metadata.deleteTopic(t).replaceWith(t)).invoke(() -> known.invalidate(name));
     }
 
     /** Fails with {@code unknown_partition} unless {@code partition} is one of the topic's partitions. */

@@ -35,6 +35,41 @@ class TopicServiceTest {
         eddy.close();
     }
 
+    /** Counts topic reads that reach the store. */
+    static final class CountingStore extends io.eddy.core.fixtures.ForwardingMetadataStore {
+        final java.util.concurrent.atomic.AtomicInteger topicReads = new java.util.concurrent.atomic.AtomicInteger();
+
+        CountingStore(io.eddy.core.storage.MetadataStore delegate) {
+            super(delegate);
+        }
+
+        @Override
+        public io.smallrye.mutiny.Uni<java.util.Optional<Topic>> topic(String name) {
+            topicReads.incrementAndGet();
+            return delegate.topic(name);
+        }
+    }
+
+    @Test
+    void lookupsReuseAFoundTopicButNeverAMissingOneAndADeleteForgetsIt() {
+        CountingStore store = new CountingStore(eddy.metadata());
+        TopicService cached = new TopicService(store, "eddy-data", java.time.Clock.systemUTC(),
+                java.time.Duration.ofMinutes(1));
+        String name = "cached-" + UUID.randomUUID();
+
+        assertThatThrownBy(() -> await(cached.require(name))).isInstanceOfSatisfying(EddyException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
+        await(cached.create(name, 2, Map.of()));
+        Topic first = await(cached.require(name));
+        Topic again = await(cached.require(name));
+        assertThat(again).isEqualTo(first);
+        assertThat(store.topicReads).as("missing once, found once, then reused").hasValue(2);
+
+        await(cached.delete(name));
+        assertThatThrownBy(() -> await(cached.require(name))).isInstanceOfSatisfying(EddyException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
+    }
+
     @Test
     void createdTopicHasItsPartitionsAndDefaultsOnTheConfiguredBucket() {
         String name = "orders-" + UUID.randomUUID();
