@@ -1,5 +1,7 @@
 package io.eddy.core.storage.dynamo;
 
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
+import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
@@ -254,13 +256,5 @@ public final class DynamoCompactionStore implements CompactionStore {
 
     private <T> Uni<T> call(Supplier<CompletionStage<T>> call) {
         return retry.apply(SdkCalls.call(call, DynamoErrors::translate));
-    }
-
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
     }
 }

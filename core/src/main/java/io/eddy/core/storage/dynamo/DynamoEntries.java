@@ -1,5 +1,6 @@
 package io.eddy.core.storage.dynamo;
 
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
 import io.eddy.core.model.IndexEntry;
@@ -38,13 +39,5 @@ final class DynamoEntries {
         return new IndexEntry(base, n(item, LAST_OFFSET), item.get(OBJECT_KEY).s(), n(item, POSITION),
                 (int) n(item, LENGTH), n(item, MAX_TIMESTAMP), (int) n(item, CRC32C),
                 item.get(BUCKETS).l().stream().map(AttributeValue::s).toList());
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
-
-    private static long n(Map<String, AttributeValue> item, String name) {
-        return Long.parseLong(item.get(name).n());
     }
 }

@@ -1,5 +1,7 @@
 package io.eddy.core.storage.dynamo;
 
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
+import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
@@ -409,17 +411,5 @@ public final class DynamoGroupStore implements GroupStore {
 
     private static Map<String, AttributeValue> key(String pk, String sk) {
         return Map.of(PK, s(pk), SK, s(sk));
-    }
-
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
-
-    private static long n(Map<String, AttributeValue> item, String name) {
-        return Long.parseLong(item.get(name).n());
     }
 }

@@ -1,5 +1,7 @@
 package io.eddy.core.storage.dynamo;
 
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
+import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
@@ -387,7 +389,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     private static AttributeValue strings(List<String> values) {
-        return AttributeValue.fromL(values.stream().map(DynamoMetadataStore::s).toList());
+        return AttributeValue.fromL(values.stream().map(DynamoValues::s).toList());
     }
 
     private static PartitionHead toHead(int partition, Map<String, AttributeValue> item) {
@@ -441,7 +443,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         config.put(RETENTION_BYTES, n(c.retentionBytes()));
         config.put(CLEANUP_POLICY, s(c.cleanupPolicy().wire()));
         config.put(MAX_MESSAGE_BYTES, n(c.maxMessageBytes()));
-        config.put(REPLICAS, AttributeValue.fromL(c.replicas().stream().map(DynamoMetadataStore::s).toList()));
+        config.put(REPLICAS, AttributeValue.fromL(c.replicas().stream().map(DynamoValues::s).toList()));
         config.put(DELETE_RETENTION_MS, n(c.deleteRetentionMs()));
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TOPIC_ID, s(topic.id().toString()));
@@ -459,17 +461,5 @@ public final class DynamoMetadataStore implements MetadataStore {
                 c.containsKey(DELETE_RETENTION_MS) ? n(c, DELETE_RETENTION_MS) : TopicConfig.DEFAULT_DELETE_RETENTION_MS);
         return new Topic(new TopicName(name), UUID.fromString(item.get(TOPIC_ID).s()), (int) n(item, PARTITIONS), config,
                 Instant.ofEpochMilli(n(item, CREATED_AT)));
-    }
-
-    private static AttributeValue s(String v) {
-        return AttributeValue.fromS(v);
-    }
-
-    private static AttributeValue n(long v) {
-        return AttributeValue.fromN(Long.toString(v));
-    }
-
-    private static long n(Map<String, AttributeValue> item, String name) {
-        return Long.parseLong(item.get(name).n());
     }
 }
