@@ -47,18 +47,17 @@ public final class DynamoCompactionStore implements CompactionStore {
     private static final String EPOCH = "epoch";
     private static final String EXPIRES_AT = "expiresAt";
     private static final String REPLACED_AT = "replacedAt";
-    private static final int BATCH_WRITE_LIMIT = 25;
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Retry retry;
-    private final DynamoReads reads;
+    private final DynamoBatches reads;
 
     public DynamoCompactionStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
-        this.reads = new DynamoReads(dynamo, table, retry);
+        this.reads = new DynamoBatches(dynamo, table, retry);
     }
 
     @Override
@@ -154,7 +153,7 @@ public final class DynamoCompactionStore implements CompactionStore {
         List<WriteRequest> puts = objectKeys.stream().distinct().map(k -> WriteRequest.builder().putRequest(
                 PutRequest.builder().item(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k), REPLACED_AT, n(atMs))).build())
                 .build()).toList();
-        return batchWrite(puts);
+        return reads.batchWrite(puts);
     }
 
     @Override
@@ -170,7 +169,7 @@ public final class DynamoCompactionStore implements CompactionStore {
 
     @Override
     public Uni<Void> forgetReplaced(List<String> objectKeys) {
-        return batchWrite(objectKeys.stream().distinct().map(k -> WriteRequest.builder().deleteRequest(
+        return reads.batchWrite(objectKeys.stream().distinct().map(k -> WriteRequest.builder().deleteRequest(
                 DeleteRequest.builder().key(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k))).build()).build()).toList());
     }
 
@@ -202,7 +201,7 @@ public final class DynamoCompactionStore implements CompactionStore {
         return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
                 .keyConditionExpression("pk = :pk").projectionExpression("pk, sk")
                 .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.partition(topicId, partition)))).build())
-                .flatMap(items -> batchWrite(items.stream().map(i -> WriteRequest.builder().deleteRequest(
+                .flatMap(items -> reads.batchWrite(items.stream().map(i -> WriteRequest.builder().deleteRequest(
                         DeleteRequest.builder().key(Map.of(PK, i.get(PK), SK, i.get(SK))).build()).build()).toList())
                         .replaceWith(items.size()));
     }
@@ -231,23 +230,6 @@ public final class DynamoCompactionStore implements CompactionStore {
                 .onFailure(t -> t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)
                         || t.getCause() instanceof TransactionCanceledException c && DynamoErrors.anyConditionFailed(c))
                 .recoverWithItem(false);
-    }
-
-    private Uni<Void> batchWrite(List<WriteRequest> writes) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int i = 0; i < writes.size(); i += BATCH_WRITE_LIMIT) {
-            List<WriteRequest> chunk = writes.subList(i, Math.min(writes.size(), i + BATCH_WRITE_LIMIT));
-            chain = chain.flatMap(ignored -> batchWriteAll(chunk));
-        }
-        return chain;
-    }
-
-    private Uni<Void> batchWriteAll(List<WriteRequest> writes) {
-        return call(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))))
-                .flatMap((BatchWriteItemResponse r) -> {
-                    List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
-                    return left.isEmpty() ? Uni.createFrom().voidItem() : batchWriteAll(left);
-                });
     }
 
     private Map<String, AttributeValue> leaseKey(String name) {

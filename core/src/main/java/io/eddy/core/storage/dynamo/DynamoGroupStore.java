@@ -73,18 +73,17 @@ public final class DynamoGroupStore implements GroupStore {
     private static final String METADATA = "metadata";
     private static final String COMMITTED_AT = "committedAt";
     private static final int MAX_TRANSACTION_ITEMS = 100;
-    private static final int BATCH_WRITE_LIMIT = 25;
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Retry retry;
-    private final DynamoReads reads;
+    private final DynamoBatches reads;
 
     public DynamoGroupStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
-        this.reads = new DynamoReads(dynamo, table, retry);
+        this.reads = new DynamoBatches(dynamo, table, retry);
     }
 
     @Override
@@ -202,9 +201,9 @@ public final class DynamoGroupStore implements GroupStore {
     public Uni<Map<TopicPartition, CommittedOffset>> offsets(GroupId group, Collection<TopicPartition> partitions) {
         List<TopicPartition> all = List.copyOf(new TreeSet<>(partitions));
         List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoBatches.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (TopicPartition tp : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
+            for (TopicPartition tp : all.subList(i, Math.min(all.size(), i + DynamoBatches.BATCH_GET_LIMIT))) {
                 keys.add(key(DynamoKeys.group(group.value()), DynamoKeys.committed(tp.topic(), tp.partition())));
             }
             parts.add(reads.batchGet(keys));
@@ -261,24 +260,8 @@ public final class DynamoGroupStore implements GroupStore {
                 .flatMap(ignored -> reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
                         .keyConditionExpression("pk = :pk").projectionExpression("pk, sk")
                         .expressionAttributeValues(Map.of(":pk", s(pk))).build()))
-                .flatMap(rest -> {
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (int i = 0; i < rest.size(); i += BATCH_WRITE_LIMIT) {
-                        List<WriteRequest> deletes = rest.subList(i, Math.min(rest.size(), i + BATCH_WRITE_LIMIT))
-                                .stream().map(item -> WriteRequest.builder().deleteRequest(DeleteRequest.builder()
-                                        .key(key(item.get(PK).s(), item.get(SK).s())).build()).build()).toList();
-                        chain = chain.flatMap(ignored -> batchDelete(deletes));
-                    }
-                    return chain;
-                });
-    }
-
-    private Uni<Void> batchDelete(List<WriteRequest> deletes) {
-        return call(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, deletes))))
-                .flatMap((BatchWriteItemResponse r) -> {
-                    List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
-                    return left.isEmpty() ? Uni.createFrom().voidItem() : batchDelete(left);
-                });
+                .flatMap(rest -> reads.batchWrite(rest.stream().map(item -> WriteRequest.builder().deleteRequest(
+                        DeleteRequest.builder().key(key(item.get(PK).s(), item.get(SK).s())).build()).build()).toList()));
     }
 
     // ---- writes and their failures -----------------------------------------------------------------------

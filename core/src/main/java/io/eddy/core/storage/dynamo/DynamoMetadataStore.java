@@ -77,13 +77,13 @@ public final class DynamoMetadataStore implements MetadataStore {
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Retry retry;
-    private final DynamoReads reads;
+    private final DynamoBatches reads;
 
     public DynamoMetadataStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
-        this.reads = new DynamoReads(dynamo, table, retry);
+        this.reads = new DynamoBatches(dynamo, table, retry);
     }
 
     @Override
@@ -152,9 +152,9 @@ public final class DynamoMetadataStore implements MetadataStore {
     public Uni<Map<Integer, PartitionHead>> heads(UUID topicId, Collection<Integer> partitions) {
         List<Integer> all = List.copyOf(new LinkedHashSet<>(partitions));
         List<Uni<Map<Integer, PartitionHead>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoBatches.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> keys = new ArrayList<>();
-            for (int p : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
+            for (int p : all.subList(i, Math.min(all.size(), i + DynamoBatches.BATCH_GET_LIMIT))) {
                 keys.add(Map.of(PK, s(DynamoKeys.partition(topicId, p)), SK, s(DynamoKeys.HEAD)));
             }
             parts.add(reads.batchGet(keys).map(items -> {
@@ -268,9 +268,9 @@ public final class DynamoMetadataStore implements MetadataStore {
     public Uni<Map<ProducerKey, ProducerState>> producerStates(Collection<ProducerKey> keys) {
         List<ProducerKey> all = List.copyOf(new LinkedHashSet<>(keys));
         List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoBatches.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
-            for (ProducerKey k : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
+            for (ProducerKey k : all.subList(i, Math.min(all.size(), i + DynamoBatches.BATCH_GET_LIMIT))) {
                 itemKeys.add(Map.of(PK, s(DynamoKeys.partition(k.topicId(), k.partition())),
                         SK, s(DynamoKeys.producerState(k.producerId()))));
             }
@@ -306,9 +306,9 @@ public final class DynamoMetadataStore implements MetadataStore {
             return Uni.createFrom().item(Map.of());
         }
         List<Uni<Map<String, Map<String, AttributeValue>>>> parts = new ArrayList<>();
-        for (int i = 0; i < all.size(); i += DynamoReads.BATCH_GET_LIMIT) {
+        for (int i = 0; i < all.size(); i += DynamoBatches.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
-            for (long id : all.subList(i, Math.min(all.size(), i + DynamoReads.BATCH_GET_LIMIT))) {
+            for (long id : all.subList(i, Math.min(all.size(), i + DynamoBatches.BATCH_GET_LIMIT))) {
                 itemKeys.add(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META)));
             }
             parts.add(reads.batchGet(itemKeys));

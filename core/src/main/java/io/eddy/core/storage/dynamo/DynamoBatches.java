@@ -14,18 +14,24 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
+import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
-/** Paged Query and BatchGetItem (strongly consistent), shared by this package's adapters. Thread-safe. */
-final class DynamoReads {
+/**
+ * Paged Query, BatchGetItem (strongly consistent) and BatchWriteItem, each following its pages or retrying what
+ * DynamoDB leaves unprocessed, shared by this package's adapters. Thread-safe.
+ */
+final class DynamoBatches {
     static final int BATCH_GET_LIMIT = 100;
+    static final int BATCH_WRITE_LIMIT = 25;
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
     private final Retry retry;
 
-    DynamoReads(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    DynamoBatches(DynamoDbAsyncClient dynamo, String table, Retry retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
@@ -68,6 +74,24 @@ final class DynamoReads {
                         return batchGet(unprocessed.keys(), acc);
                     }
                     return Uni.createFrom().item(acc);
+                });
+    }
+
+    /** Puts and deletes, {@link #BATCH_WRITE_LIMIT} per call, one call after another. */
+    Uni<Void> batchWrite(List<WriteRequest> writes) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < writes.size(); i += BATCH_WRITE_LIMIT) {
+            List<WriteRequest> chunk = writes.subList(i, Math.min(writes.size(), i + BATCH_WRITE_LIMIT));
+            chain = chain.flatMap(ignored -> batchWriteAll(chunk));
+        }
+        return chain;
+    }
+
+    private Uni<Void> batchWriteAll(List<WriteRequest> writes) {
+        return retry.apply(SdkCalls.call(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))),
+                DynamoErrors::translate)).flatMap((BatchWriteItemResponse r) -> {
+                    List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
+                    return left.isEmpty() ? Uni.createFrom().voidItem() : batchWriteAll(left);
                 });
     }
 }
