@@ -64,7 +64,8 @@ public final class DynamoGroupStore implements GroupStore {
     private static final String TOPICS = "topics";
     private static final String PATTERN = "pattern";
     private static final String ASSIGNED = "assigned";
-    private static final String EXPIRES_AT = "expiresAt";
+    /** Milliseconds, and not the table's TTL attribute ({@code expiresAt}, seconds): TTL must never remove a live member. */
+    private static final String SESSION_EXPIRES_AT = "sessionExpiresAt";
     private static final String REVOKE_DEADLINE = "revokeDeadline";
     private static final String SESSION_TIMEOUT = "sessionTimeoutMs";
     private static final String REBALANCE_TIMEOUT = "rebalanceTimeoutMs";
@@ -122,7 +123,7 @@ public final class DynamoGroupStore implements GroupStore {
                 // only as read: a member that extended its session meanwhile is not removed
                 items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                         .key(key(DynamoKeys.group(before.groupId().value()), DynamoKeys.member(id)))
-                        .conditionExpression("expiresAt = :e").expressionAttributeValues(Map.of(":e", n(m.expiresAtMs())))
+                        .conditionExpression("sessionExpiresAt = :e").expressionAttributeValues(Map.of(":e", n(m.expiresAtMs())))
                         .build()).build());
             }
         });
@@ -136,8 +137,8 @@ public final class DynamoGroupStore implements GroupStore {
     public Uni<Boolean> refresh(GroupId group, MemberState member, long nowMs) {
         return call(() -> dynamo.updateItem(b -> b.tableName(table)
                 .key(key(DynamoKeys.group(group.value()), DynamoKeys.member(member.memberId())))
-                .updateExpression("SET expiresAt = :exp")
-                .conditionExpression("memberEpoch = :e AND expiresAt >= :now AND (revokeDeadline = :zero OR "
+                .updateExpression("SET sessionExpiresAt = :exp")
+                .conditionExpression("memberEpoch = :e AND sessionExpiresAt >= :now AND (revokeDeadline = :zero OR "
                         + "revokeDeadline >= :now)")
                 .expressionAttributeValues(Map.of(":exp", n(member.expiresAtMs()), ":e", n(member.memberEpoch()),
                         ":now", n(nowMs), ":zero", n(0)))))
@@ -165,7 +166,7 @@ public final class DynamoGroupStore implements GroupStore {
         values.put(":now", n(nowMs));
         values.put(":zero", n(0));
         StringBuilder condition = new StringBuilder(
-                "memberEpoch = :e AND expiresAt >= :now AND (revokeDeadline = :zero OR revokeDeadline >= :now)");
+                "memberEpoch = :e AND sessionExpiresAt >= :now AND (revokeDeadline = :zero OR revokeDeadline >= :now)");
         for (int i = 0; i < chunk.size(); i++) {
             condition.append(" AND contains(assigned, :p").append(i).append(')');
             values.put(":p" + i, s(partitionString(chunk.get(i).partition())));
@@ -324,7 +325,7 @@ public final class DynamoGroupStore implements GroupStore {
         if (!m.assigned().isEmpty()) {
             item.put(ASSIGNED, partitionSet(m.assigned()));
         }
-        item.put(EXPIRES_AT, n(m.expiresAtMs()));
+        item.put(SESSION_EXPIRES_AT, n(m.expiresAtMs()));
         item.put(REVOKE_DEADLINE, n(m.revokeDeadlineMs()));
         item.put(SESSION_TIMEOUT, n(m.sessionTimeoutMs()));
         item.put(REBALANCE_TIMEOUT, n(m.rebalanceTimeoutMs()));
@@ -360,7 +361,7 @@ public final class DynamoGroupStore implements GroupStore {
         Subscription subscription = item.containsKey(PATTERN) ? Subscription.ofPattern(item.get(PATTERN).s())
                 : Subscription.ofTopics(item.get(TOPICS).ss());
         return new MemberState(memberId, Optional.ofNullable(item.get(INSTANCE_ID)).map(AttributeValue::s),
-                n(item, MEMBER_EPOCH), subscription, partitions(item.get(ASSIGNED)), n(item, EXPIRES_AT),
+                n(item, MEMBER_EPOCH), subscription, partitions(item.get(ASSIGNED)), n(item, SESSION_EXPIRES_AT),
                 n(item, REVOKE_DEADLINE), n(item, SESSION_TIMEOUT), n(item, REBALANCE_TIMEOUT),
                 OffsetReset.fromWire(item.get(OFFSET_RESET).s()));
     }
