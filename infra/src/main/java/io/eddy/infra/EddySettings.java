@@ -23,11 +23,12 @@ import software.constructs.Node;
  * @param compactor         the compactor function's size
  * @param alarmTopicArn     SNS topic the alarms notify; empty = alarms without actions
  * @param retainData        keep buckets and table when the stack is deleted (default) or delete them
+ * @param serviceEndpoint   S3 and DynamoDB endpoint the functions use instead of AWS's (LocalStack only); empty on AWS
  */
 public record EddySettings(String stage, Optional<String> primaryBucket, Optional<String> replicaBucket, String table,
                            String ingestAsset, String fetchAsset, Optional<String> compactorAsset,
                            String compactorHandler, String compactorSchedule, Size ingest, Size fetch, Size compactor,
-                           Optional<String> alarmTopicArn, boolean retainData) {
+                           Optional<String> alarmTopicArn, boolean retainData, Optional<String> serviceEndpoint) {
 
     /** The handler Quarkus' Lambda extensions generate. */
     public static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
@@ -70,7 +71,8 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
                 new Size(c.integer("fetchMemoryMb", 1024), c.integer("fetchTimeoutSeconds", 30)),
                 new Size(c.integer("compactorMemoryMb", 2048), c.integer("compactorTimeoutSeconds", 900)),
                 c.string("alarmTopicArn"),
-                !"false".equals(c.string("retainData").orElse("true")));
+                !"false".equals(c.string("retainData").orElse("true")),
+                c.string("serviceEndpoint"));
     }
 
     /** Context values arrive as strings from {@code -c key=value} and as JSON values from {@code cdk.json}. */

@@ -82,6 +82,10 @@ public final class EddyStack extends Stack {
         environment.put("EDDY_TABLE", table.getTableName());
         environment.put("EDDY_BUCKET", primary.getBucketName());
         environment.put("EDDY_AWS_REGION", Aws.REGION);
+        settings.serviceEndpoint().ifPresent(endpoint -> {
+            environment.put("EDDY_AWS_S3_ENDPOINT", endpoint);
+            environment.put("EDDY_AWS_DYNAMODB_ENDPOINT", endpoint);
+        });
 
         ingest = new EddyFunction(this, "Ingest", settings.stage(), "ingest", settings.ingestAsset(),
                 EddySettings.QUARKUS_HANDLER, settings.ingest(), environment, ingestStatements(), alarms);

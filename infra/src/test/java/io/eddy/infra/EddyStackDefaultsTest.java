@@ -52,13 +52,20 @@ class EddyStackDefaultsTest {
     }
 
     @Test
+    void onAwsTheFunctionsUseTheServicesDefaultEndpoints() {
+        synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
+                Map.of("Variables", Match.objectLike(Map.of("EDDY_AWS_S3_ENDPOINT", Match.absent(),
+                        "EDDY_AWS_DYNAMODB_ENDPOINT", Match.absent()))))));
+    }
+
+    @Test
     void settingsRefuseWhatCannotDeploy() {
         EddySettings.Size size = new EddySettings.Size(1024, 30);
         assertThatThrownBy(() -> new EddySettings("Prod!", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.empty(), "h", "rate(1 hour)", size, size, size, Optional.empty(), true))
+                Optional.empty(), "h", "rate(1 hour)", size, size, size, Optional.empty(), true, Optional.empty()))
                 .hasMessageContaining("stage");
         assertThatThrownBy(() -> new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.empty(), "h", "rate(1 hour)", size, new EddySettings.Size(1024, 20), size, Optional.empty(), true))
+                Optional.empty(), "h", "rate(1 hour)", size, new EddySettings.Size(1024, 20), size, Optional.empty(), true, Optional.empty()))
                 .hasMessageContaining("long-poll");
         assertThatThrownBy(() -> new EddySettings.Size(64, 30)).hasMessageContaining("memory");
     }
