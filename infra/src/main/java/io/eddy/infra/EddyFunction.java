@@ -2,6 +2,7 @@ package io.eddy.infra;
 
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -87,6 +88,9 @@ public final class EddyFunction extends Construct {
                 .aliasName(ALIAS)
                 .version(function.getCurrentVersion())
                 .build();
+        // CDK warns that SnapStart needs published versions; the alias above publishes and invokes one.
+        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "every deployment publishes a version and the live alias, which all callers invoke, points at it");
 
         alarm("Errors", function.metricErrors(), functionName, "errors", alarmAction);
         alarm("Throttles", function.metricThrottles(), functionName, "throttles", alarmAction);

@@ -210,6 +210,14 @@ class EddyStackTest {
         }
     }
 
+    @Test
+    void synthesisesWithoutWarningsOrErrors() {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack(synth.stack);
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
     private static JsonNode function(String name) {
         return synth.resources("AWS::Lambda::Function").values().stream()
                 .filter(f -> f.path("Properties").path("FunctionName").asText().equals(name))
