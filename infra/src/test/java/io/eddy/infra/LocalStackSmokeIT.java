@@ -2,8 +2,6 @@ package io.eddy.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +23,6 @@ import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.localstack.LocalStackContainer;
 import org.testcontainers.utility.DockerImageName;
 import org.testcontainers.utility.MountableFile;
-import software.amazon.awscdk.App;
-import software.amazon.awscdk.DefaultStackSynthesizer;
-import software.amazon.awscdk.Environment;
-import software.amazon.awscdk.StackProps;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -54,9 +48,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 class LocalStackSmokeIT {
     private static final Path REPO = Path.of("..").toAbsolutePath().normalize();
     private static final Path COMPOSE = REPO.resolve("localstack/docker-compose.yml");
-    private static final String ACCOUNT = "000000000000";
+    private static final String ACCOUNT = LocalStackAssembly.ACCOUNT;
     private static final String STAGE = "smoke";
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     static Path dir;
@@ -121,21 +114,8 @@ class LocalStackSmokeIT {
 
     /** Synthesises the stack, publishes its assets where the default synthesizer expects them, creates it. */
     private static Map<String, String> deploy() throws IOException {
-        Path out = dir.resolve("cdk.out");
-        Map<String, Object> context = new HashMap<>();
-        context.put("stage", STAGE);
-        context.put("retainData", "false");
-        context.put("serviceEndpoint", "http://localhost.localstack.cloud:4566");
-        context.put("ingestAsset", REPO.resolve("lambda/ingest/target/function.zip").toString());
-        context.put("fetchAsset", REPO.resolve("lambda/fetch/target/function.zip").toString());
-        App app = App.Builder.create().outdir(out.toString()).context(context).build();
-        EddySettings settings = EddySettings.fromContext(app.getNode());
-        new EddyStack(app, "Eddy-" + STAGE, StackProps.builder()
-                .env(Environment.builder().account(ACCOUNT).region(localstack.getRegion()).build())
-                .synthesizer(DefaultStackSynthesizer.Builder.create().generateBootstrapVersionRule(false).build())
-                .build(), settings);
-        app.synth();
-
+        Path out = LocalStackAssembly.synthesise(dir.resolve("cdk.out"), STAGE, localstack.getRegion(),
+                REPO.resolve("lambda/ingest/target/function.zip"), REPO.resolve("lambda/fetch/target/function.zip"));
         var credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey()));
         Region region = Region.of(localstack.getRegion());
@@ -143,17 +123,12 @@ class LocalStackSmokeIT {
                 .region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
              CloudFormationClient cfn = CloudFormationClient.builder().endpointOverride(localstack.getEndpoint())
                      .region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build()) {
-            JsonNode assets = JSON.readTree(out.resolve("Eddy-" + STAGE + ".assets.json").toFile());
-            for (JsonNode file : (Iterable<JsonNode>) () -> assets.path("files").elements()) {
-                Path source = out.resolve(file.path("source").path("path").asText());
-                for (JsonNode dest : (Iterable<JsonNode>) () -> file.path("destinations").elements()) {
-                    String bucket = dest.path("bucketName").asText()
-                            .replace("${AWS::AccountId}", ACCOUNT).replace("${AWS::Region}", localstack.getRegion());
-                    if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
-                        s3.createBucket(b -> b.bucket(bucket));
-                    }
-                    s3.putObject(b -> b.bucket(bucket).key(dest.path("objectKey").asText()), RequestBody.fromFile(source));
+            for (AssetUploads.Upload upload : AssetUploads.read(out, "Eddy-" + STAGE, ACCOUNT, localstack.getRegion())
+                    .uploads()) {
+                if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(upload.bucket()))) {
+                    s3.createBucket(b -> b.bucket(upload.bucket()));
                 }
+                s3.putObject(b -> b.bucket(upload.bucket()).key(upload.key()), RequestBody.fromFile(upload.source()));
             }
             String template = Files.readString(out.resolve("Eddy-" + STAGE + ".template.json"));
             cfn.createStack(b -> b.stackName("Eddy-" + STAGE).templateBody(template)

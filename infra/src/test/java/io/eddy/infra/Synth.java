@@ -42,10 +42,10 @@ final class Synth {
         return new Synth(stack, Template.fromStack(stack));
     }
 
-    private static Path placeholderZip(Path zip) {
+    static Path placeholderZip(Path zip) {
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
             out.putNextEntry(new ZipEntry("placeholder.txt"));
-            out.write("not a function".getBytes());
+            out.write(("not a function: " + zip.getFileName()).getBytes());  // distinct zips, distinct assets
             out.closeEntry();
             return zip;
         } catch (IOException e) {
