@@ -101,12 +101,13 @@ class LocalStackSmokeIT {
             connectTo.append(u.getHost()).append(':').append(u.getPort()).append(':')
                     .append(localstack.getHost()).append(':').append(localstack.getMappedPort(4566)).append(' ');
         }
+        Path log = dir.resolve("smoke.log");
         ProcessBuilder smoke = new ProcessBuilder("bash", REPO.resolve("localstack/smoke.sh").toString(), ingest, fetch)
-                .redirectErrorStream(true);
+                .redirectErrorStream(true).redirectOutput(log.toFile());
         smoke.environment().put("EDDY_CURL_CONNECT_TO", connectTo.toString().trim());
         Process process = smoke.start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(process.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("smoke.sh finished").isTrue();
+        String output = Files.readString(log, StandardCharsets.UTF_8);
 
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).contains("smoke test passed");
