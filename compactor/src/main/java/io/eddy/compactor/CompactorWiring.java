@@ -36,9 +36,10 @@ public class CompactorWiring {
     @Produces
     @Singleton
     Compactor compactor(DynamoDbAsyncClient dynamo, EddyConfig config, TopicService topics, MetadataStore metadata,
-                        SegmentStore segments, ReadCaches caches, CompactionPolicy policy, Clock clock) {
+                        SegmentStore segments, ReadCaches caches, CompactionPolicy policy, ObjectKeys keys,
+                        Clock clock) {
         CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), Retry.defaults());
-        CompactionExecutor executor = new CompactionExecutor(store, segments, new ObjectKeys(clock), clock,
+        CompactionExecutor executor = new CompactionExecutor(store, segments, keys, clock,
                 (topicId, partition) -> caches.index().invalidate(topicId, partition));
         return new Compactor(topics, metadata, store, executor, new GarbageCollector(store, segments, clock),
                 new ReplicaRepair(metadata, segments), policy, "compactor-" + UUID.randomUUID(), config.bucket(), clock);

@@ -148,16 +148,23 @@ public class EddyWiring {
         return new ProduceMetrics();
     }
 
+    /** A bean of its own so that a Lambda's SnapStart restore hook can reseed it ({@link ObjectKeys#reseed()}). */
+    @Produces
+    @Singleton
+    ObjectKeys objectKeys(Clock clock) {
+        return new ObjectKeys(clock);
+    }
+
     @Produces
     @Singleton
     Appender appender(MetadataStore metadata, SegmentStore segments, BlockCache cache, TailSignals signals,
-                      EddyConfig config, ProduceMetrics metrics, Clock clock) {
+                      EddyConfig config, ProduceMetrics metrics, ObjectKeys keys, Clock clock) {
         EddyConfig.Produce produce = config.produce();
         Leases leases = produce.serverMode()
                 ? new Leases(metadata, "eddy-" + UUID.randomUUID(), produce.leaseDuration(),
                 produce.leaseDuration().dividedBy(5), clock)
                 : null;
-        FlushExecutor executor = new FlushExecutor(metadata, segments, new ObjectKeys(clock),
+        FlushExecutor executor = new FlushExecutor(metadata, segments, keys,
                 config.cache().populateOnWrite() ? cache : null, signals, CommitPolicy.defaults(), leases, metrics, clock,
                 produce.producerExpiry());
         if (!produce.serverMode()) {

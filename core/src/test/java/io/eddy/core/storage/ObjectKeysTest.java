@@ -3,6 +3,7 @@ package io.eddy.core.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.fixtures.MutableClock;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashSet;
@@ -81,6 +82,33 @@ class ObjectKeysTest {
         String after = ulidOf(keys.newSegmentKey());
 
         assertThat(before).isLessThan(after);
+    }
+
+    @Example
+    void copiesOfOneSnapshotDrawDifferentKeysOnceReseeded() throws Exception {
+        // given: two "restored copies" whose generators hold the same state, as after a SnapStart restore
+        MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
+        ObjectKeys first = new ObjectKeys(clock, snapshotGenerator(), SecureRandom::new);
+        ObjectKeys second = new ObjectKeys(clock, snapshotGenerator(), SecureRandom::new);
+        assertThat(first.newSegmentKey()).as("same state, same clock: the collision reseeding prevents")
+                .isEqualTo(second.newSegmentKey());
+
+        // when
+        first.reseed();
+        second.reseed();
+
+        // then
+        assertThat(first.newSegmentKey()).isNotEqualTo(second.newSegmentKey());
+    }
+
+    private static SecureRandom snapshotGenerator() {
+        try {
+            SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
+            random.setSeed(42);  // seeded before first use: a deterministic sequence
+            return random;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String ulidOf(String key) {

@@ -1,0 +1,226 @@
+package io.eddy.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.assertions.Match;
+
+/**
+ * The whole stack as a production deployment configures it (replica bucket, compactor), checked resource by
+ * resource, and each function's role checked for least privilege. One synthesis for the class: the first one
+ * starts the jsii runtime (Node.js), which takes seconds.
+ */
+class EddyStackTest {
+    private static final List<String> DYNAMO_WRITES = List.of("dynamodb:PutItem", "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem", "dynamodb:BatchWriteItem", "dynamodb:ConditionCheckItem");
+
+    @TempDir
+    static Path dir;
+    static Synth synth;
+
+    @BeforeAll
+    static void synthesise() {
+        synth = Synth.of(dir, Map.of(
+                "stage", "prod",
+                "primaryBucket", "acme-eddy-prod",
+                "replicaBucket", "acme-eddy-prod-replica",
+                "table", "acme-eddy",
+                "ingestMemoryMb", "1536",
+                "fetchTimeoutSeconds", "45",
+                "compactorSchedule", "rate(5 minutes)"), "ingest", "fetch", "compactor");
+    }
+
+    @Test
+    void bothBucketsAreEncryptedPrivateTlsOnlyAndAbortIncompleteUploads() {
+        for (String name : List.of("acme-eddy-prod", "acme-eddy-prod-replica")) {
+            synth.template.hasResourceProperties("AWS::S3::Bucket", Map.of(
+                    "BucketName", name,
+                    "BucketEncryption", Map.of("ServerSideEncryptionConfiguration", List.of(Map.of(
+                            "ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))),
+                    "PublicAccessBlockConfiguration", Map.of("BlockPublicAcls", true, "BlockPublicPolicy", true,
+                            "IgnorePublicAcls", true, "RestrictPublicBuckets", true),
+                    "LifecycleConfiguration", Map.of("Rules", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                            "AbortIncompleteMultipartUpload", Map.of("DaysAfterInitiation", 1),
+                            "Status", "Enabled")))))));
+        }
+        synth.template.resourceCountIs("AWS::S3::Bucket", 2);
+        // enforceSsl: a bucket policy denying aws:SecureTransport=false on each bucket
+        synth.template.resourceCountIs("AWS::S3::BucketPolicy", 2);
+        synth.template.hasResourceProperties("AWS::S3::BucketPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of("Effect", "Deny",
+                        "Condition", Map.of("Bool", Map.of("aws:SecureTransport", "false"))))))))));
+    }
+
+    @Test
+    void theTableIsOnDemandWithPointInTimeRecoveryAndTtl() {
+        synth.template.resourceCountIs("AWS::DynamoDB::Table", 1);
+        synth.template.hasResourceProperties("AWS::DynamoDB::Table", Map.of(
+                "TableName", "acme-eddy",
+                "BillingMode", "PAY_PER_REQUEST",
+                "KeySchema", List.of(Map.of("AttributeName", "pk", "KeyType", "HASH"),
+                        Map.of("AttributeName", "sk", "KeyType", "RANGE")),
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true)));
+        synth.template.hasResource("AWS::DynamoDB::Table", Map.of("DeletionPolicy", "Retain"));
+    }
+
+    @Test
+    void threeJava21Arm64FunctionsWithSnapStartAndTheirConfiguration() {
+        synth.template.resourceCountIs("AWS::Lambda::Function", 3);
+        for (String fn : List.of("ingest", "fetch", "compactor")) {
+            synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                    "FunctionName", "eddy-prod-" + fn,
+                    "Runtime", "java21",
+                    "Architectures", List.of("arm64"),
+                    "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                    "Environment", Map.of("Variables", Match.objectLike(Map.of(
+                            "EDDY_TABLE", Match.anyValue(), "EDDY_BUCKET", Match.anyValue(),
+                            "EDDY_AWS_REGION", Match.anyValue()))))));
+        }
+        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "eddy-prod-ingest", "MemorySize", 1536, "Timeout", 30,
+                "Handler", EddySettings.QUARKUS_HANDLER)));
+        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "eddy-prod-fetch", "MemorySize", 1024, "Timeout", 45)));
+        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "eddy-prod-compactor", "MemorySize", 2048, "Timeout", 900)));
+        // each function: a published version and the alias callers invoke (SnapStart applies to versions only)
+        synth.template.resourceCountIs("AWS::Lambda::Version", 3);
+        synth.template.resourceCountIs("AWS::Lambda::Alias", 3);
+        synth.template.allResourcesProperties("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")));
+        // the table and bucket the functions are configured with are the stack's own
+        JsonNode ingest = function("eddy-prod-ingest");
+        JsonNode vars = ingest.path("Properties").path("Environment").path("Variables");
+        assertThat(vars.path("EDDY_TABLE").path("Ref").asText()).isEqualTo(synth.stack.getLogicalId(
+                (software.amazon.awscdk.CfnElement) synth.stack.table().getNode().getDefaultChild()));
+        assertThat(vars.path("EDDY_BUCKET").has("Ref")).isTrue();
+    }
+
+    @Test
+    void httpsEndpointsAreIamAuthorisedFunctionUrlsOnTheAliases() {
+        synth.template.resourceCountIs("AWS::Lambda::Url", 2);
+        synth.template.allResourcesProperties("AWS::Lambda::Url", Match.objectLike(Map.of(
+                "AuthType", "AWS_IAM", "Qualifier", "live")));
+        // no public invoke permission: function URLs with AWS_IAM need none for the account's own principals
+        synth.template.resourcePropertiesCountIs("AWS::Lambda::Permission",
+                Match.objectLike(Map.of("Principal", "*")), 0);
+    }
+
+    @Test
+    void theCompactorRunsOnItsScheduleThroughItsAlias() {
+        synth.template.resourceCountIs("AWS::Events::Rule", 1);
+        synth.template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(5 minutes)",
+                "State", "ENABLED",
+                "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 0)))))));
+        synth.template.hasResourceProperties("AWS::Lambda::Permission", Match.objectLike(Map.of(
+                "Action", "lambda:InvokeFunction", "Principal", "events.amazonaws.com")));
+    }
+
+    @Test
+    void everyFunctionAlarmsOnErrorsAndThrottles() {
+        synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        for (String fn : List.of("ingest", "fetch", "compactor")) {
+            for (String metric : List.of("Errors", "Throttles")) {
+                synth.template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                        "AlarmName", "eddy-prod-" + fn + "-" + metric.toLowerCase(),
+                        "MetricName", metric, "Namespace", "AWS/Lambda", "Statistic", "Sum", "Threshold", 1,
+                        "ComparisonOperator", "GreaterThanOrEqualToThreshold", "TreatMissingData", "notBreaching")));
+            }
+        }
+    }
+
+    @Test
+    void outputsNameEndpointsTableAndBuckets() {
+        for (String output : List.of("IngestUrl", "FetchUrl", "IngestFunction", "FetchFunction", "TableName",
+                "PrimaryBucketName", "ReplicaBucketName", "CompactorFunction")) {
+            synth.template.hasOutput(output, Match.anyValue());
+        }
+    }
+
+    @Test
+    void eachFunctionHasARoleOfItsOwnWithNoWildcards() {
+        List<String> roles = List.of(synth.roleOf("ingest"), synth.roleOf("fetch"), synth.roleOf("compactor"));
+        assertThat(roles).doesNotHaveDuplicates();
+        for (String role : roles) {
+            assertThat(synth.json.get("Resources").get(role).path("Properties").has("ManagedPolicyArns"))
+                    .as("no managed policies (AWSLambdaBasicExecutionRole allows logs on *)").isFalse();
+            for (JsonNode s : synth.statementsOf(role)) {
+                assertThat(Synth.actions(s)).as(s.toString()).noneMatch(a -> a.contains("*"));
+                assertThat(s.path("Resource").toString()).as(s.toString()).isNotEqualTo("\"*\"");
+                assertThat(s.path("Effect").asText()).isEqualTo("Allow");
+            }
+        }
+    }
+
+    @Test
+    void fetchMayReadSegmentsAndMetadataAndWriteOnlyConsumerGroupItems() {
+        List<JsonNode> statements = synth.statementsOf(synth.roleOf("fetch"));
+        List<String> all = new ArrayList<>();
+        statements.forEach(s -> all.addAll(Synth.actions(s)));
+
+        assertThat(all).contains("s3:GetObject", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:BatchGetItem")
+                .doesNotContain("s3:PutObject", "s3:DeleteObject", "s3:ListBucket", "dynamodb:Scan");
+        for (JsonNode s : statements) {
+            if (Synth.actions(s).stream().anyMatch(DYNAMO_WRITES::contains)) {
+                JsonNode leading = s.path("Condition").path("ForAllValues:StringLike").path("dynamodb:LeadingKeys");
+                assertThat(leading.isArray()).as("DynamoDB writes without a LeadingKeys condition: " + s).isTrue();
+                List<String> patterns = new ArrayList<>();
+                leading.forEach(p -> patterns.add(p.asText()));
+                assertThat(patterns).containsExactlyInAnyOrder("G#*", "GROUPS");
+            }
+        }
+    }
+
+    @Test
+    void ingestMayWriteObjectsAndCommitButNotReadOrDeleteObjects() {
+        List<String> all = new ArrayList<>();
+        synth.statementsOf(synth.roleOf("ingest")).forEach(s -> all.addAll(Synth.actions(s)));
+
+        assertThat(all).contains("s3:PutObject", "dynamodb:UpdateItem", "dynamodb:PutItem",
+                        "dynamodb:ConditionCheckItem", "dynamodb:Query")
+                .doesNotContain("s3:GetObject", "s3:DeleteObject", "s3:ListBucket", "dynamodb:Scan",
+                        "dynamodb:DeleteTable", "dynamodb:BatchWriteItem");
+    }
+
+    @Test
+    void theCompactorMayRewriteListAndDeleteObjectsAndScanTheTable() {
+        List<String> all = new ArrayList<>();
+        synth.statementsOf(synth.roleOf("compactor")).forEach(s -> all.addAll(Synth.actions(s)));
+
+        assertThat(all).contains("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+                "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:Query");
+    }
+
+    @Test
+    void objectPermissionsCoverBothBucketsAndNothingElse() {
+        for (String fn : List.of("ingest", "fetch")) {
+            JsonNode s3 = synth.statementsOf(synth.roleOf(fn)).stream()
+                    .filter(s -> Synth.actions(s).stream().anyMatch(a -> a.startsWith("s3:")))
+                    .findFirst().orElseThrow();
+            assertThat(s3.path("Resource").size()).as(fn + ": " + s3).isEqualTo(2);
+            assertThat(s3.path("Resource").toString()).contains("PrimaryBucket").contains("ReplicaBucket");
+        }
+    }
+
+    @Test
+    void synthesisesWithoutWarningsOrErrors() {
+        software.amazon.awscdk.assertions.Annotations annotations =
+                software.amazon.awscdk.assertions.Annotations.fromStack(synth.stack);
+        annotations.hasNoWarning("*", Match.anyValue());
+        annotations.hasNoError("*", Match.anyValue());
+    }
+
+    private static JsonNode function(String name) {
+        return synth.resources("AWS::Lambda::Function").values().stream()
+                .filter(f -> f.path("Properties").path("FunctionName").asText().equals(name))
+                .findFirst().orElseThrow();
+    }
+}
