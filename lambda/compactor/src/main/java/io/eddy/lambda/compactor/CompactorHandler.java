@@ -6,12 +6,15 @@ import io.eddy.core.compact.CompactionPlan;
 import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
 import io.eddy.core.topic.TopicService;
+import io.eddy.edge.EddyConfig;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Named;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
@@ -22,6 +25,10 @@ import org.jboss.logging.Logger;
  * "repair": bool}}, with the meanings of {@code POST /v1/admin/compact}. An option name it does not know is
  * refused, so a misspelt {@code dry_run} never turns into a real pass. The answer is the pass's report summary
  * (the counters of {@code ./eddy compact}'s summary line), which is logged too.
+ *
+ * <p>A pass ends before the function's timeout: it starts no partition job (nor garbage collection) once less
+ * than a job lease plus {@link #MARGIN} is left; what it did not reach is the next scheduled pass's
+ * ({@code partitions_deferred}, {@code gc_deferred} in the summary).
  *
  * <p>The {@link Compactor} is looked up on the first invocation, not at init: its lease-owner name is random, and
  * a SnapStart snapshot taken with it would give every restored environment the same owner (leases are re-entrant
@@ -41,17 +48,29 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
         }
     };
 
+    /** The longest a Lambda function may run: a remaining time above it is not a real invocation's. */
+    private static final long MAX_LAMBDA_MS = Duration.ofMinutes(15).toMillis();
+    /** Kept free after the last job's lease, to release it, collect nothing more and answer. */
+    static final Duration MARGIN = Duration.ofMinutes(1);
+
     private final Instance<Compactor> compactor;
     private final TopicService topics;
+    private final EddyConfig config;
 
-    public CompactorHandler(Instance<Compactor> compactor, TopicService topics) {
+    public CompactorHandler(Instance<Compactor> compactor, TopicService topics, EddyConfig config) {
         this.compactor = compactor;
         this.topics = topics;
+        this.config = config;
     }
 
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Compactor.Options options = options(event);
+        long remaining = context == null ? -1 : context.getRemainingTimeInMillis();
+        Optional<Instant> deadline = deadline(Instant.now(), remaining, config.compactor().leaseDuration());
+        if (deadline.isPresent()) {
+            options = options.until(deadline.get());
+        }
         if (options.onlyTopic() != null) {
             topics.require(options.onlyTopic()).await().atMost(Duration.ofSeconds(30));  // unknown topic: an error
         }
@@ -71,6 +90,23 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
         summary.put("garbage_objects", result.garbage().size());
         LOG.infof("compaction pass: %s", summary);
         return summary;
+    }
+
+    /**
+     * When the pass stops starting jobs: early enough that a job started just before may run its whole lease and
+     * the function still answer before its timeout. Empty when the remaining time is not a real invocation's (the
+     * mock event server sends no deadline).
+     */
+    static Optional<Instant> deadline(Instant now, long remainingMs, Duration lease) {
+        if (remainingMs <= 0 || remainingMs > MAX_LAMBDA_MS) {
+            return Optional.empty();
+        }
+        long budget = remainingMs - lease.plus(MARGIN).toMillis();
+        if (budget <= 0) {
+            LOG.warnf("%d ms left is less than a job lease (%s) plus %s: this pass starts no job", remainingMs,
+                    lease, MARGIN);
+        }
+        return Optional.of(now.plusMillis(Math.max(0, budget)));
     }
 
     /** A scheduled event (or no input) is a full pass; otherwise the event is the options object. */

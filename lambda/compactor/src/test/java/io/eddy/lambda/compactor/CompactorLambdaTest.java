@@ -108,6 +108,7 @@ class CompactorLambdaTest {
         assertThat(summary.path("objects_written").asLong()).as(reply.body()).isGreaterThanOrEqualTo(1);
         assertThat(summary.path("entries_replaced").asLong()).as(reply.body()).isEqualTo(8);
         assertThat(summary.path("leases_lost").asLong()).as(reply.body()).isZero();
+        assertThat(summary.path("partitions_deferred").asLong()).as(reply.body()).isZero();
 
         List<IndexEntry> after = entries(topic);
         assertThat(after).extracting(IndexEntry::objectKey).as(after.toString()).containsOnly(after.get(0).objectKey());
