@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eddy.core.compact.Compactor;
 import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fetch.FetchResult;
 import io.eddy.core.fetch.FetchService;
@@ -15,9 +16,11 @@ import io.eddy.core.produce.ProduceService;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.eddy.lambda.snapstart.SnapStartHooks;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -27,7 +30,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The compactor function as Lambda runs it: events are posted to Quarkus' mock Lambda event server, which hands
@@ -37,6 +43,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(StandinsTestResource.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CompactorLambdaTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -92,6 +99,24 @@ class CompactorLambdaTest {
     /** The port the mock event server took (configured 0: any free port; the dev service publishes the real one). */
     private static int eventServerPort() {
         return ConfigProvider.getConfig().getValue("quarkus.lambda.mock-event-server.test-port", Integer.class);
+    }
+
+    /**
+     * The compactor's lease-owner name is random: made during init it would be in the SnapStart snapshot, shared by
+     * every restored copy. Started, the application has not made it; the first invocation does.
+     */
+    @Test
+    @Order(1)
+    void theCompactorIsMadeOnTheFirstInvocationNotAtInit() throws Exception {
+        assertThat(singletons()).noneMatch(Compactor.class::isInstance);
+
+        assertThat(invoke("{\"dry_run\": true, \"gc\": false}").statusCode()).isEqualTo(200);
+
+        assertThat(singletons()).anyMatch(Compactor.class::isInstance);
+    }
+
+    private static java.util.Collection<Object> singletons() {
+        return Arc.container().getActiveContext(Singleton.class).getState().getContextualInstances().values();
     }
 
     @Test
