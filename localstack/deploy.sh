@@ -33,10 +33,10 @@ step "starting LocalStack (waits for the ready hook)"
 docker compose -f "$here/docker-compose.yml" up -d --wait
 
 if [[ -z ${EDDY_SKIP_BUILD:-} ]]; then
-  step "building the function zips (lambda/ingest, lambda/fetch)"
+  step "building the function zips (lambda/ingest, lambda/fetch, lambda/compactor)"
   (cd "$root" && mvn -B -q -DskipTests install)
 fi
-for zip in "$root/lambda/ingest/target/function.zip" "$root/lambda/fetch/target/function.zip"; do
+for zip in "$root"/lambda/{ingest,fetch,compactor}/target/function.zip; do
   [[ -f $zip ]] || { echo "missing $zip: build first (mvn -DskipTests install)" >&2; exit 1; }
 done
 

@@ -8,4 +8,5 @@ awslocal s3api list-buckets >/dev/null
 awslocal dynamodb list-tables >/dev/null
 awslocal lambda list-functions >/dev/null
 awslocal cloudformation list-stacks >/dev/null
-echo "eddy: LocalStack is ready for the Eddy stack (s3, dynamodb, lambda, cloudformation answer)"
+awslocal events list-rules >/dev/null   # the compactor's schedule
+echo "eddy: LocalStack is ready for the Eddy stack (s3, dynamodb, lambda, cloudformation, events answer)"

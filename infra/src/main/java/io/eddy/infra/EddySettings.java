@@ -1,5 +1,6 @@
 package io.eddy.infra;
 
+import java.time.Duration;
 import java.util.Optional;
 import software.constructs.Node;
 
@@ -14,10 +15,12 @@ import software.constructs.Node;
  * @param table             DynamoDB table name
  * @param ingestAsset       path of the ingest function's {@code function.zip}
  * @param fetchAsset        path of the fetch function's {@code function.zip}
- * @param compactorAsset    path of the compactor function's zip; empty = no compactor in the stack (it lands with
- *                          the compactor issue)
+ * @param compactorAsset    path of the compactor function's zip; empty = no compactor in the stack
+ *                          ({@code -c compactor=false})
  * @param compactorHandler  the compactor's handler
  * @param compactorSchedule EventBridge schedule expression the compactor runs on
+ * @param compactorLease    the compactor's job lease ({@code eddy.compactor.lease-duration}, set on the function):
+ *                          the function's timeout must leave a job its whole lease
  * @param ingest            the ingest function's size
  * @param fetch             the fetch function's size
  * @param compactor         the compactor function's size
@@ -27,8 +30,17 @@ import software.constructs.Node;
  */
 public record EddySettings(String stage, Optional<String> primaryBucket, Optional<String> replicaBucket, String table,
                            String ingestAsset, String fetchAsset, Optional<String> compactorAsset,
-                           String compactorHandler, String compactorSchedule, Size ingest, Size fetch, Size compactor,
+                           String compactorHandler, String compactorSchedule, Duration compactorLease,
+                           Size ingest, Size fetch, Size compactor,
                            Optional<String> alarmTopicArn, boolean retainData, Optional<String> serviceEndpoint) {
+
+    /** Where {@code mvn install} leaves the compactor function's zip, relative to {@code infra/}. */
+    public static final String COMPACTOR_ASSET = "../lambda/compactor/target/function.zip";
+    /**
+     * What the compactor's timeout must exceed its job lease by: a job stops before its next swap once its lease's
+     * term has passed, and then releases the lease, commits nothing more and returns its report.
+     */
+    public static final Duration COMPACTOR_TIMEOUT_MARGIN = Duration.ofMinutes(1);
 
     /** The handler Quarkus' Lambda extensions generate. */
     public static final String QUARKUS_HANDLER = "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest";
@@ -52,6 +64,12 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
         if (fetch.timeoutSeconds() <= 20) {
             throw new IllegalArgumentException("the fetch timeout must exceed the longest long-poll (wait_ms ≤ 20 s)");
         }
+        if (compactorAsset.isPresent()
+                && compactor.timeoutSeconds() < compactorLease.plus(COMPACTOR_TIMEOUT_MARGIN).toSeconds()) {
+            throw new IllegalArgumentException("the compactor timeout (" + compactor.timeoutSeconds()
+                    + " s) must be at least its job lease (" + compactorLease.toSeconds() + " s) plus "
+                    + COMPACTOR_TIMEOUT_MARGIN.toSeconds() + " s, so that a job can run its whole lease");
+        }
     }
 
     /** Reads the settings from the construct tree's context. */
@@ -64,9 +82,11 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
                 c.string("table").orElse("eddy-" + stage),
                 c.string("ingestAsset").orElse("../lambda/ingest/target/function.zip"),
                 c.string("fetchAsset").orElse("../lambda/fetch/target/function.zip"),
-                c.string("compactorAsset"),
+                "false".equals(c.string("compactor").orElse("true")) ? Optional.empty()
+                        : Optional.of(c.string("compactorAsset").orElse(COMPACTOR_ASSET)),
                 c.string("compactorHandler").orElse(QUARKUS_HANDLER),
-                c.string("compactorSchedule").orElse("rate(15 minutes)"),
+                c.string("compactorSchedule").orElse("rate(5 minutes)"),
+                Duration.ofSeconds(c.integer("compactorLeaseSeconds", 300)),
                 new Size(c.integer("ingestMemoryMb", 1024), c.integer("ingestTimeoutSeconds", 30)),
                 new Size(c.integer("fetchMemoryMb", 1024), c.integer("fetchTimeoutSeconds", 30)),
                 new Size(c.integer("compactorMemoryMb", 2048), c.integer("compactorTimeoutSeconds", 900)),

@@ -1,5 +1,7 @@
 package io.eddy.infra;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,7 +39,7 @@ import software.constructs.Construct;
 
 /**
  * One Eddy deployment: segment buckets, the metadata table, the ingest and fetch functions behind IAM-authorised
- * function URLs, the compactor on a schedule when its code is given, alarms and outputs. Each function's role
+ * function URLs, the compactor on an EventBridge schedule (unless left out), alarms and outputs. Each function's role
  * holds only what that function's code calls (see {@code docs/deploy.md}, "Permissions").
  */
 public final class EddyStack extends Stack {
@@ -95,8 +97,18 @@ public final class EddyStack extends Stack {
         FunctionUrl fetchUrl = url(fetch);
 
         compactor = settings.compactorAsset().map(asset -> {
+            if (!Files.exists(Path.of(asset))) {
+                throw new IllegalArgumentException("no compactor function at " + asset + ": build it (mvn -DskipTests"
+                        + " install), name it with -c compactorAsset=…, or leave the compactor out with -c compactor=false");
+            }
+            // The lease the function runs its jobs under is the one its timeout was checked against (EddySettings).
+            Map<String, String> compactorEnvironment = new LinkedHashMap<>(environment);
+            compactorEnvironment.put("EDDY_COMPACTOR_LEASE_DURATION", settings.compactorLease().toSeconds() + "s");
             EddyFunction fn = new EddyFunction(this, "Compactor", settings.stage(), "compactor", asset,
-                    settings.compactorHandler(), settings.compactor(), environment, compactorStatements(), alarms);
+                    settings.compactorHandler(), settings.compactor(), compactorEnvironment, compactorStatements(),
+                    alarms);
+            // Through the alias, like every caller (a SnapStart version); no retries: the next run picks up where a
+            // failed one stopped, and a retry would overlap it.
             Rule.Builder.create(this, "CompactorSchedule")
                     .ruleName("eddy-" + settings.stage() + "-compactor")
                     .description("Runs the Eddy compactor (merge, retention, garbage collection, repair)")
@@ -171,7 +183,10 @@ public final class EddyStack extends Stack {
 
     /**
      * The compactor merges, expires and deletes: it reads, writes and deletes objects, lists them (orphan
-     * collection), and reads and writes the whole table, scanning it for partitions to work on.
+     * collection), and reads and writes the whole table, scanning it for partitions to work on. Its swaps and
+     * truncations are {@code TransactWriteItems}, which IAM authorises item by item (Put, Update, Delete and
+     * ConditionCheck in the transaction need {@code PutItem}, {@code UpdateItem}, {@code DeleteItem},
+     * {@code ConditionCheckItem}): there is no {@code dynamodb:TransactWriteItems} action to grant.
      */
     private List<PolicyStatement> compactorStatements() {
         List<String> tableActions = new ArrayList<>(TABLE_READS);

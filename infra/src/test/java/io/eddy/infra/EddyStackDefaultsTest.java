@@ -4,34 +4,77 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Match;
 
 /**
  * The stack with no context but the assets: a stage named {@code dev}, generated bucket names, no replica, and
- * no compactor (its code lands with the compactor issue).
+ * the compactor on its default schedule; and the same stack with the compactor left out ({@code compactor=false}).
  */
 class EddyStackDefaultsTest {
     @TempDir
     static Path dir;
     static Synth synth;
+    static Synth withoutCompactor;
 
     @BeforeAll
     static void synthesise() {
-        synth = Synth.of(dir, Map.of(), "ingest", "fetch");
+        synth = Synth.of(dir.resolve("default"), Map.of(), "ingest", "fetch", "compactor");
+        withoutCompactor = Synth.of(dir.resolve("no-compactor"), Map.of("compactor", "false"), "ingest", "fetch");
     }
 
     @Test
-    void withoutCompactorCodeThereIsNoCompactorNorSchedule() {
-        synth.template.resourceCountIs("AWS::Lambda::Function", 2);
-        synth.template.resourceCountIs("AWS::Events::Rule", 0);
-        synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
-        assertThat(synth.stack.compactor()).isEmpty();
-        assertThat(synth.template.findOutputs("CompactorFunction", Match.anyValue())).isEmpty();
+    void theAssetsDefaultToTheZipsTheLambdaModulesBuild() {
+        EddySettings settings = EddySettings.fromContext(new App().getNode());
+        assertThat(settings.ingestAsset()).isEqualTo("../lambda/ingest/target/function.zip");
+        assertThat(settings.fetchAsset()).isEqualTo("../lambda/fetch/target/function.zip");
+        assertThat(settings.compactorAsset()).contains("../lambda/compactor/target/function.zip");
+        assertThat(settings.compactorSchedule()).isEqualTo("rate(5 minutes)");
+        assertThat(settings.compactorLease()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(EddySettings.fromContext(App.Builder.create().context(Map.of("compactor", "false")).build().getNode())
+                .compactorAsset()).isEmpty();
+    }
+
+    @Test
+    void byDefaultTheCompactorRunsEveryFiveMinutesWithFifteenToFinish() {
+        synth.template.resourceCountIs("AWS::Lambda::Function", 3);
+        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "eddy-dev-compactor", "Handler", EddySettings.QUARKUS_HANDLER,
+                "MemorySize", 2048, "Timeout", 900)));
+        synth.template.resourceCountIs("AWS::Events::Rule", 1);
+        synth.template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "Name", "eddy-dev-compactor", "ScheduleExpression", "rate(5 minutes)")));
+        synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
+        assertThat(synth.stack.compactor()).isPresent();
+        synth.template.hasOutput("CompactorFunction", Match.anyValue());
+    }
+
+    @Test
+    void withTheCompactorLeftOutThereIsNoCompactorRoleNorSchedule() {
+        withoutCompactor.template.resourceCountIs("AWS::Lambda::Function", 2);
+        withoutCompactor.template.resourceCountIs("AWS::Events::Rule", 0);
+        withoutCompactor.template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
+        withoutCompactor.template.resourceCountIs("AWS::IAM::Role", 2);
+        assertThat(withoutCompactor.stack.compactor()).isEmpty();
+        assertThat(withoutCompactor.template.findOutputs("CompactorFunction", Match.anyValue())).isEmpty();
+    }
+
+    @Test
+    void aMissingCompactorZipIsExplained() {
+        App app = App.Builder.create().outdir(dir.resolve("missing").toString()).context(Map.of(
+                "ingestAsset", Synth.placeholderZip(dir.resolve("i.zip")).toString(),
+                "fetchAsset", Synth.placeholderZip(dir.resolve("f.zip")).toString(),
+                "compactorAsset", dir.resolve("nowhere.zip").toString())).build();
+        EddySettings settings = EddySettings.fromContext(app.getNode());
+        assertThatThrownBy(() -> new EddyStack(app, "Eddy-dev", StackProps.builder().build(), settings))
+                .hasMessageContaining("nowhere.zip").hasMessageContaining("-c compactor=false");
     }
 
     @Test
@@ -61,12 +104,23 @@ class EddyStackDefaultsTest {
     @Test
     void settingsRefuseWhatCannotDeploy() {
         EddySettings.Size size = new EddySettings.Size(1024, 30);
+        Duration lease = Duration.ofMinutes(5);
+        EddySettings.Size compactor = new EddySettings.Size(2048, 900);
         assertThatThrownBy(() -> new EddySettings("Prod!", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.empty(), "h", "rate(1 hour)", size, size, size, Optional.empty(), true, Optional.empty()))
+                Optional.empty(), "h", "rate(1 hour)", lease, size, size, compactor, Optional.empty(), true, Optional.empty()))
                 .hasMessageContaining("stage");
         assertThatThrownBy(() -> new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.empty(), "h", "rate(1 hour)", size, new EddySettings.Size(1024, 20), size, Optional.empty(), true, Optional.empty()))
+                Optional.empty(), "h", "rate(1 hour)", lease, size, new EddySettings.Size(1024, 20), compactor,
+                Optional.empty(), true, Optional.empty()))
                 .hasMessageContaining("long-poll");
+        // a job may run its whole lease (5 min) before it stops: the function must not be cut off before that
+        assertThatThrownBy(() -> new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b",
+                Optional.of("c"), "h", "rate(1 hour)", lease, size, size, new EddySettings.Size(2048, 300),
+                Optional.empty(), true, Optional.empty()))
+                .hasMessageContaining("job lease");
+        assertThat(new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b", Optional.empty(), "h",
+                "rate(1 hour)", lease, size, size, new EddySettings.Size(2048, 300), Optional.empty(), true,
+                Optional.empty()).compactorAsset()).as("no compactor, nothing to check").isEmpty();
         assertThatThrownBy(() -> new EddySettings.Size(64, 30)).hasMessageContaining("memory");
     }
 }

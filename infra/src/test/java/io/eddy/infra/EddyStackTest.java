@@ -34,7 +34,7 @@ class EddyStackTest {
                 "table", "acme-eddy",
                 "ingestMemoryMb", "1536",
                 "fetchTimeoutSeconds", "45",
-                "compactorSchedule", "rate(5 minutes)"), "ingest", "fetch", "compactor");
+                "compactorSchedule", "rate(10 minutes)"), "ingest", "fetch", "compactor");
     }
 
     @Test
@@ -115,13 +115,35 @@ class EddyStackTest {
 
     @Test
     void theCompactorRunsOnItsScheduleThroughItsAlias() {
+        String alias = logicalId(synth.stack.compactor().orElseThrow().alias());
         synth.template.resourceCountIs("AWS::Events::Rule", 1);
         synth.template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
-                "ScheduleExpression", "rate(5 minutes)",
+                "Name", "eddy-prod-compactor",
+                "ScheduleExpression", "rate(10 minutes)",
                 "State", "ENABLED",
-                "Targets", List.of(Match.objectLike(Map.of("RetryPolicy", Map.of("MaximumRetryAttempts", 0)))))));
+                "Targets", List.of(Match.objectLike(Map.of(
+                        "Arn", Map.of("Ref", alias),
+                        "RetryPolicy", Map.of("MaximumRetryAttempts", 0)))))));
+        String rule = synth.resources("AWS::Events::Rule").keySet().iterator().next();
+        // EventBridge may invoke the alias (a SnapStart version), from this rule only
+        synth.template.resourcePropertiesCountIs("AWS::Lambda::Permission", Match.objectLike(Map.of(
+                "Principal", "events.amazonaws.com")), 1);
         synth.template.hasResourceProperties("AWS::Lambda::Permission", Match.objectLike(Map.of(
-                "Action", "lambda:InvokeFunction", "Principal", "events.amazonaws.com")));
+                "Action", "lambda:InvokeFunction", "Principal", "events.amazonaws.com",
+                "FunctionName", Map.of("Ref", alias),
+                "SourceArn", Map.of("Fn::GetAtt", List.of(rule, "Arn")))));
+    }
+
+    @Test
+    void theCompactorRunsItsJobsUnderTheLeaseItsTimeoutWasCheckedAgainst() {
+        JsonNode vars = function("eddy-prod-compactor").path("Properties").path("Environment").path("Variables");
+        assertThat(vars.path("EDDY_COMPACTOR_LEASE_DURATION").asText()).isEqualTo("300s");
+        for (String other : List.of("eddy-prod-ingest", "eddy-prod-fetch")) {
+            assertThat(function(other).path("Properties").path("Environment").path("Variables")
+                    .has("EDDY_COMPACTOR_LEASE_DURATION")).isFalse();
+        }
+        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "FunctionName", "eddy-prod-compactor", "Handler", EddySettings.QUARKUS_HANDLER)));
     }
 
     @Test
@@ -191,12 +213,40 @@ class EddyStackTest {
     }
 
     @Test
-    void theCompactorMayRewriteListAndDeleteObjectsAndScanTheTable() {
+    void theCompactorMayRewriteListAndDeleteObjectsAndMaintainTheTableAndNothingMore() {
+        List<JsonNode> statements = synth.statementsOf(synth.roleOf("compactor"));
         List<String> all = new ArrayList<>();
-        synth.statementsOf(synth.roleOf("compactor")).forEach(s -> all.addAll(Synth.actions(s)));
+        statements.forEach(s -> all.addAll(Synth.actions(s)));
 
-        assertThat(all).contains("s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
-                "dynamodb:Scan", "dynamodb:BatchWriteItem", "dynamodb:Query");
+        // merge (read, write, swap), retention (truncate), GC (list, scan, delete, purge), repair (read, write);
+        // the swaps and truncations are transactions, which IAM authorises item by item with these actions
+        assertThat(all).containsExactlyInAnyOrder(
+                "logs:CreateLogStream", "logs:PutLogEvents",
+                "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:ListBucket",
+                "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:Scan",
+                "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem",
+                "dynamodb:BatchWriteItem");
+        for (JsonNode s : statements) {
+            List<String> actions = Synth.actions(s);
+            String resources = s.path("Resource").toString();
+            if (actions.contains("s3:ListBucket")) {
+                assertThat(actions).as(s.toString()).containsExactly("s3:ListBucket");
+                assertThat(s.path("Resource").size()).as(s.toString()).isEqualTo(2);
+                assertThat(resources).contains("PrimaryBucket").contains("ReplicaBucket").doesNotContain("/*");
+            } else if (actions.stream().anyMatch(a -> a.startsWith("s3:"))) {
+                assertThat(s.path("Resource").size()).as(s.toString()).isEqualTo(2);
+                assertThat(resources).contains("PrimaryBucket").contains("ReplicaBucket").contains("/*");
+            } else if (actions.stream().anyMatch(a -> a.startsWith("dynamodb:"))) {
+                // the table itself: no index, no stream, no other table
+                JsonNode resource = s.path("Resource");
+                if (resource.isArray()) {
+                    assertThat(resource.size()).as(s.toString()).isEqualTo(1);
+                    resource = resource.get(0);
+                }
+                assertThat(resource.toString()).as(s.toString())
+                        .isEqualTo("{\"Fn::GetAtt\":[\"" + logicalId(synth.stack.table()) + "\",\"Arn\"]}");
+            }
+        }
     }
 
     @Test
@@ -216,6 +266,10 @@ class EddyStackTest {
                 software.amazon.awscdk.assertions.Annotations.fromStack(synth.stack);
         annotations.hasNoWarning("*", Match.anyValue());
         annotations.hasNoError("*", Match.anyValue());
+    }
+
+    private static String logicalId(software.constructs.IConstruct construct) {
+        return synth.stack.getLogicalId((software.amazon.awscdk.CfnElement) construct.getNode().getDefaultChild());
     }
 
     private static JsonNode function(String name) {

@@ -23,13 +23,14 @@ final class LocalStackAssembly {
      * bootstrap-version check (no CDK bootstrap stack there): the template expects its assets in
      * {@code cdk-hnb659fds-assets-<account>-<region>}, which the deployer fills ({@link AssetUploads}).
      */
-    static Path synthesise(Path out, String stage, String region, Path ingestZip, Path fetchZip) {
+    static Path synthesise(Path out, String stage, String region, Path ingestZip, Path fetchZip, Path compactorZip) {
         Map<String, Object> context = new HashMap<>();
         context.put("stage", stage);
         context.put("retainData", "false");
         context.put("serviceEndpoint", SERVICE_ENDPOINT);
         context.put("ingestAsset", ingestZip.toString());
         context.put("fetchAsset", fetchZip.toString());
+        context.put("compactorAsset", compactorZip.toString());
         App app = App.Builder.create().outdir(out.toString()).context(context).build();
         EddySettings settings = EddySettings.fromContext(app.getNode());
         new EddyStack(app, "Eddy-" + stage, StackProps.builder()

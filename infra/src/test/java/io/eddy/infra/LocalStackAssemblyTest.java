@@ -29,7 +29,8 @@ class LocalStackAssemblyTest {
     static void synthesise() throws Exception {
         Path ingest = Synth.placeholderZip(dir.resolve("ingest.zip"));
         Path fetch = Synth.placeholderZip(dir.resolve("fetch.zip"));
-        out = LocalStackAssembly.synthesise(dir.resolve("cdk.out"), "smoke", "us-east-1", ingest, fetch);
+        Path compactor = Synth.placeholderZip(dir.resolve("compactor.zip"));
+        out = LocalStackAssembly.synthesise(dir.resolve("cdk.out"), "smoke", "us-east-1", ingest, fetch, compactor);
         template = JSON.readTree(out.resolve("Eddy-smoke.template.json").toFile());
     }
 
@@ -46,10 +47,10 @@ class LocalStackAssemblyTest {
             assertThat(u.bucket()).isEqualTo(BUCKET);
             assertThat(Files.isRegularFile(u.source())).as(u.source().toString()).isTrue();
         });
-        // the two function zips, and the template itself (published too; harmless)
+        // the three function zips, and the template itself (published too; harmless)
         List<AssetUploads.Upload> uploads = all.stream().filter(u -> u.key().endsWith(".zip")).toList();
-        assertThat(uploads).hasSize(2);
-        assertThat(all).hasSize(3);
+        assertThat(uploads).hasSize(3);
+        assertThat(all).hasSize(4);
 
         List<String> codeKeys = new ArrayList<>();
         template.path("Resources").forEach(r -> {

@@ -116,7 +116,8 @@ class LocalStackSmokeIT {
     /** Synthesises the stack, publishes its assets where the default synthesizer expects them, creates it. */
     private static Map<String, String> deploy() throws IOException {
         Path out = LocalStackAssembly.synthesise(dir.resolve("cdk.out"), STAGE, localstack.getRegion(),
-                REPO.resolve("lambda/ingest/target/function.zip"), REPO.resolve("lambda/fetch/target/function.zip"));
+                REPO.resolve("lambda/ingest/target/function.zip"), REPO.resolve("lambda/fetch/target/function.zip"),
+                REPO.resolve("lambda/compactor/target/function.zip"));
         var credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey()));
         Region region = Region.of(localstack.getRegion());

@@ -32,6 +32,11 @@ final class Synth {
 
     /** Placeholder zips for the assets named {@code <key>Asset}, so no Lambda has to be built for a synth. */
     static Synth of(Path dir, Map<String, Object> context, String... assets) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         Map<String, Object> ctx = new HashMap<>(context);
         for (String asset : assets) {
             ctx.put(asset + "Asset", placeholderZip(dir.resolve(asset + ".zip")).toString());

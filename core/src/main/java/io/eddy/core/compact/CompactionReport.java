@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CompactionReport {
     final LongAdder partitions = new LongAdder();
     final LongAdder partitionsSkipped = new LongAdder();
+    final LongAdder partitionsDeferred = new LongAdder();
+    final LongAdder garbageDeferred = new LongAdder();
     final LongAdder leasesLost = new LongAdder();
     final LongAdder objectsRead = new LongAdder();
     final LongAdder bytesRead = new LongAdder();
@@ -46,6 +48,11 @@ public final class CompactionReport {
         return recordsRemoved.sum();
     }
 
+    /** Partitions left for the next pass because the pass's deadline had come. */
+    public long partitionsDeferred() {
+        return partitionsDeferred.sum();
+    }
+
     public long leasesLost() {
         return leasesLost.sum();
     }
@@ -61,6 +68,8 @@ public final class CompactionReport {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("partitions", partitions.sum());
         out.put("partitions_skipped", partitionsSkipped.sum());
+        out.put("partitions_deferred", partitionsDeferred.sum());
+        out.put("gc_deferred", garbageDeferred.sum() > 0);
         out.put("leases_lost", leasesLost.sum());
         out.put("objects_read", objectsRead.sum());
         out.put("bytes_read", bytesRead.sum());

@@ -10,6 +10,7 @@ import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,15 +62,28 @@ public final class Compactor {
      *
      * @param onlyTopic one topic's partitions (no garbage collection then), or null for all
      * @param scrub     also read every replica copy and replace corrupt ones (reads everything: run rarely)
+     * @param deadline  when the pass stops starting work, or null for never: a partition whose turn comes after it
+     *                  is deferred to the next pass, and garbage collection too. A job already started runs on,
+     *                  for at most its lease. For a process with a time limit (a Lambda function).
      */
     public record Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic,
-                          boolean scrub) {
+                          boolean scrub, Instant deadline) {
+        public Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic,
+                       boolean scrub) {
+            this(dryRun, collectGarbage, repairReplicas, onlyTopic, scrub, null);
+        }
+
         public Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic) {
             this(dryRun, collectGarbage, repairReplicas, onlyTopic, false);
         }
 
         public static Options all() {
             return new Options(false, true, true, null);
+        }
+
+        /** The same options, stopping at {@code deadline}. */
+        public Options until(Instant deadline) {
+            return new Options(dryRun, collectGarbage, repairReplicas, onlyTopic, scrub, deadline);
         }
     }
 
@@ -103,15 +117,27 @@ public final class Compactor {
                     }).replaceWithVoid());
                 }
             }
-            Uni<List<GarbageCollector.Doomed>> garbage = chain.flatMap(ignored -> options.collectGarbage()
-                    && options.onlyTopic() == null ? collect(live, options.dryRun(), report)
-                    : Uni.createFrom().item(List.<GarbageCollector.Doomed>of()));
+            Uni<List<GarbageCollector.Doomed>> garbage = chain.flatMap(ignored -> {
+                if (!options.collectGarbage() || options.onlyTopic() != null) {
+                    return Uni.createFrom().item(List.<GarbageCollector.Doomed>of());
+                }
+                if (pastDeadline(options)) {
+                    report.garbageDeferred.increment();
+                    return Uni.createFrom().item(List.<GarbageCollector.Doomed>of());
+                }
+                return collect(live, options.dryRun(), report);
+            });
             return garbage.invoke(progress::garbage).map(doomed -> new Result(plans, doomed, report));
         });
     }
 
     /** One partition under its lease: plan, and unless a dry run, execute and repair. */
     private Uni<CompactionPlan> partition(Topic topic, int partition, Options options, CompactionReport report) {
+        if (pastDeadline(options)) {
+            report.partitionsDeferred.increment();   // the next pass starts over and gets to it
+            return Uni.createFrom().item(new CompactionPlan(topic.id(), topic.name().value(), partition,
+                    java.util.Optional.empty(), List.of(), java.util.Optional.empty()));
+        }
         long now = clock.millis();
         String name = "compact:" + topic.id() + ":" + partition;
         return store.acquire(name, owner, now, now + policy.leaseDuration().toMillis()).flatMap(lease -> {
@@ -137,6 +163,10 @@ public final class Compactor {
                         .replaceWith(plan);
             }).eventually(() -> store.release(lease.get()));
         });
+    }
+
+    private boolean pastDeadline(Options options) {
+        return options.deadline() != null && !clock.instant().isBefore(options.deadline());
     }
 
     private Uni<PartitionLog> log(Topic topic, int partition) {

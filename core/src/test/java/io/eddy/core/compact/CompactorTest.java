@@ -298,6 +298,38 @@ class CompactorTest {
         }
     }
 
+    @Test
+    void aPassPastItsDeadlineStartsNothingAndTheNextPassDoesTheWork(EddyStack stack) {
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0));
+        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources()) {
+            Topic topic = topic(eddy, 2, Map.of("retention.ms", -1));
+            for (int i = 0; i < 16; i++) {
+                await(eddy.produce().produce(topic.name().value(), Produce.request(entry(i % 2, null, "v" + i, T0 + i))));
+            }
+            List<IndexEntry> before = new ArrayList<>(entries(eddy, topic, 0));
+            before.addAll(entries(eddy, topic, 1));
+            Compactor compactor = eddy.compactor(POLICY);
+
+            // a whole pass (every topic in the table, then garbage) whose deadline has come: all deferred
+            Compactor.Result cut = await(compactor.run(Compactor.Options.all().until(clock.instant()), quiet()));
+
+            assertThat(cut.report().partitionsDeferred()).isGreaterThanOrEqualTo(2);
+            assertThat(cut.report().summary()).containsEntry("partitions", 0L).containsEntry("gc_deferred", true);
+            assertThat(cut.report().objectsWritten()).isZero();
+            List<IndexEntry> after = new ArrayList<>(entries(eddy, topic, 0));
+            after.addAll(entries(eddy, topic, 1));
+            assertThat(after).isEqualTo(before);
+
+            // before its deadline a pass runs as without one
+            Compactor.Result next = await(compactor.run(new Compactor.Options(false, false, false,
+                    topic.name().value()).until(clock.instant().plusSeconds(60)), quiet()));
+            assertThat(next.report().partitionsDeferred()).isZero();
+            assertThat(next.report().objectsWritten()).isEqualTo(2);
+            assertThat(entries(eddy, topic, 0)).extracting(IndexEntry::objectKey).containsOnly(
+                    entries(eddy, topic, 0).get(0).objectKey());
+        }
+    }
+
     /** Producers, readers, merges and garbage collection at once: every acknowledged record stays readable. */
     @Test
     void produceFetchMergeAndCollectAtOnceLoseNothing(EddyStack stack) throws Exception {

@@ -1,4 +1,4 @@
-package io.eddy.lambda.ingest;
+package io.eddy.lambda.snapstart;
 
 import io.eddy.core.storage.ObjectKeys;
 import io.quarkus.runtime.Startup;
@@ -9,10 +9,12 @@ import org.crac.Resource;
 import org.jboss.logging.Logger;
 
 /**
- * SnapStart runtime hooks of the ingest function. Lambda restores many execution environments from one snapshot
- * of the initialised application; whatever random state the snapshot holds would be the same in each of them.
- * After a restore the object-key generator is reseeded, so two restored instances never draw the same segment
- * key (a ULID). Registered at start-up, i.e. during the init phase the snapshot is taken after.
+ * SnapStart runtime hooks of the functions that make object keys (ingest: segments; compactor: merged objects).
+ * Lambda restores many execution environments from one snapshot of the initialised application; whatever random
+ * state the snapshot holds would be the same in each of them. After a restore the object-key generator is
+ * reseeded, so two restored instances never draw the same object key (a ULID). Registered at start-up, i.e.
+ * during the init phase the snapshot is taken after. A function gets it by depending on this jar (its Jandex
+ * index makes the bean visible to CDI).
  *
  * <p>The CRaC global context holds resources weakly: this bean, which the container keeps, is the strong
  * reference. Outside SnapStart/CRaC the registration is a no-op.

@@ -1,0 +1,33 @@
+package io.eddy.lambda.compactor;
+
+import io.eddy.testkit.EddyStack;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.Map;
+
+/**
+ * Points the function under test at the stand-ins the testkit starts once per test run (or at the endpoint named
+ * by {@code -Deddy.test.endpoint}), with a table and bucket of its own. The function never creates resources on
+ * AWS; here the test turns the bootstrap on in their place.
+ */
+public class StandinsTestResource implements QuarkusTestResourceLifecycleManager {
+
+    @Override
+    public Map<String, String> start() {
+        String name = EddyStack.uniqueName("compactor-lambda");
+        EddyStack stack = EddyStack.create(name, name);
+        return Map.of(
+                "eddy.aws.dynamodb-endpoint", stack.dynamoEndpoint().toString(),
+                "eddy.aws.s3-endpoint", stack.s3Endpoint().toString(),
+                "eddy.aws.region", stack.region(),
+                "eddy.aws.access-key", stack.accessKey(),
+                "eddy.aws.secret-key", stack.secretKey(),
+                "eddy.table", stack.table(),
+                "eddy.bucket", stack.bucket(),
+                "eddy.bootstrap.create-resources", "true");
+    }
+
+    @Override
+    public void stop() {
+        // The shared stand-ins stop with the test JVM.
+    }
+}
