@@ -17,6 +17,8 @@ public final class Perf {
 
     static Map<String, Command> commands() {
         Map<String, Command> commands = new TreeMap<>();
+        commands.put("consume", new ConsumeCommand());
+        commands.put("consume-report", new ConsumeReportCommand());
         commands.put("produce", new ProduceCommand());
         commands.put("report", new ReportCommand());
         commands.put("profile", new ProfileCommand());

@@ -151,9 +151,11 @@ final class ProduceCommand implements Perf.Command {
                 r.p99Ms(), r.putsPerGib(), r.transactionsPerGib(), r.errors(), cpu);
     }
 
-    private static void createTopic(HttpClient http, URI url, String topic, int partitions, List<String> replicas)
+    /** Creates {@code topic}; with no {@code replicas} the topic gets the server's default bucket. */
+    static void createTopic(HttpClient http, URI url, String topic, int partitions, List<String> replicas)
             throws IOException, InterruptedException {
-        Map<String, Object> body = Map.of("partitions", partitions, "config", Map.of("replicas", replicas));
+        Map<String, Object> body = replicas.isEmpty() ? Map.of("partitions", partitions)
+                : Map.of("partitions", partitions, "config", Map.of("replicas", replicas));
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/topics/" + topic))
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
@@ -163,13 +165,18 @@ final class ProduceCommand implements Perf.Command {
         }
     }
 
-    private static JsonNode stats(HttpClient http, URI url) throws IOException, InterruptedException {
+    static JsonNode stats(HttpClient http, URI url) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/stats")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET /v1/stats answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body());
+    }
+
+    /** Null when {@code response} acknowledges every frame of {@code body} with the right offsets count; else why not. */
+    static String checkAck(HttpResponse<String> response, ProduceBodies.Body body) {
+        return Run.check(response, body);
     }
 
     /** One configuration: producers, the measured window and what was counted in it. Thread-safe. */
