@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.LongAdder;
  * entries, must {@link #invalidate} the partition it rewrites (see docs/architecture.md).
  *
  * <p>Bounded: at most {@code maxPartitions} partitions (least recently used dropped first) and
- * {@code entriesPerPartition} entries each (the lowest offsets dropped first: readers mostly read the tail).
+ * {@code entriesPerPartition} entries each: the lowest offsets are dropped first (readers mostly read the tail),
+ * but never the entries just added, so a reader catching up far below the tail keeps the page it just loaded.
  * Thread-safe.
  */
 public final class IndexCache {
@@ -77,8 +78,19 @@ public final class IndexCache {
         for (IndexEntry e : committed) {
             entries.put(e.baseOffset(), e);
         }
+        if (entries.size() <= entriesPerPartition) {
+            return;
+        }
+        java.util.Set<Long> added = new java.util.HashSet<>();
+        committed.forEach(e -> added.add(e.baseOffset()));
+        java.util.Iterator<Long> lowest = entries.keySet().iterator();
+        while (entries.size() > entriesPerPartition && lowest.hasNext()) {
+            if (!added.contains(lowest.next())) {
+                lowest.remove();
+            }
+        }
         while (entries.size() > entriesPerPartition) {
-            entries.pollFirstEntry();
+            entries.pollFirstEntry();   // a page larger than the bound itself: keep its highest entries
         }
     }
 
