@@ -99,6 +99,17 @@ class EddyProducerTest {
     }
 
     @Test
+    void closeWithATimeoutFailsWhatIsStillUnanswered() {
+        eddy.hang = true;
+        var p = producer(Map.of());
+        CompletableFuture<RecordMetadata> f = p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
+        p.close(java.time.Duration.ofMillis(50));
+        assertThatThrownBy(f::join).cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("closed");
+        assertThatThrownBy(() -> p.send(new ProducerRecord<>("t", 0, null, "b")).toCompletableFuture().join())
+                .cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("closed");
+    }
+
+    @Test
     void recordsLingerIntoOneBatchUntilBatchSizeFillsIt() {
         try (var p = producer(Map.of("linger.ms", "60000"))) {
             String[] values = new String[50];

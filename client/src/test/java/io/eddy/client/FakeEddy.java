@@ -25,6 +25,8 @@ final class FakeEddy implements HttpTransport {
     private int epoch;
     /** Answers the n-th produce request (from 1); {@code null} to accept it. */
     volatile Function<Integer, Response> policy = n -> null;
+    /** Produce requests get no answer at all. */
+    volatile boolean hang;
 
     static Response problem(int status, String code, boolean retryable) {
         return new Response(status, Map.of(), ("{\"code\": \"" + code + "\", \"detail\": \"injected " + code
@@ -52,6 +54,9 @@ final class FakeEddy implements HttpTransport {
             return CompletableFuture.completedFuture(json(200, "{\"producer_id\": 7, \"epoch\": " + (++epoch) + "}"));
         }
         produces.add(request.body());
+        if (hang) {
+            return new CompletableFuture<>();
+        }
         Response answer = policy.apply(produces.size());
         if (answer != null) {
             return CompletableFuture.completedFuture(answer);

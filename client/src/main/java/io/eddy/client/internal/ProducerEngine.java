@@ -72,6 +72,8 @@ public final class ProducerEngine {
     private final Map<TopicPartition, Deque<Batch>> queued = new LinkedHashMap<>();
     private final Set<TopicPartition> inFlight = new HashSet<>();
     private final Map<TopicPartition, Batch> retrying = new HashMap<>();
+    /** Batches sent and not answered yet, so a forced close can fail them. */
+    private final Set<Batch> sent = new HashSet<>();
     private final Map<TopicPartition, Integer> sequences = new HashMap<>();
     private long bufferUsed;
     private long producerId = -1;
@@ -210,7 +212,7 @@ public final class ProducerEngine {
                 while (true) {
                     if (forced) {
                         failEverything(EddyClientException.client(EddyClientException.CLOSED,
-                                "the producer was closed before the record was sent", null));
+                                "the producer was closed before the record was acknowledged", null));
                         return;
                     }
                     if (fatal != null && !queued.isEmpty()) {
@@ -409,6 +411,12 @@ public final class ProducerEngine {
     private void post(String topic, List<Batch> batches) {
         List<KafkaBatches.Frame> frames = new ArrayList<>(batches.size());
         long now = System.nanoTime();
+        lock.lock();
+        try {
+            sent.addAll(batches);
+        } finally {
+            lock.unlock();
+        }
         for (Batch b : batches) {
             frames.add(new KafkaBatches.Frame(b.tp.partition(), b.built));
             if (b.attempts++ == 0) {
@@ -423,6 +431,15 @@ public final class ProducerEngine {
     }
 
     private void done(List<Batch> batches, JsonNode json, Throwable error) {
+        lock.lock();
+        try {
+            if (!sent.containsAll(batches)) {
+                return; // failed by a forced close already
+            }
+            sent.removeAll(batches);
+        } finally {
+            lock.unlock();
+        }
         if (error == null) {
             JsonNode answered = json == null ? null : json.get("batches");
             for (int i = 0; i < batches.size(); i++) {
@@ -517,6 +534,10 @@ public final class ProducerEngine {
             inFlight.remove(b.tp);
         }
         retrying.clear();
+        for (Batch b : sent) {
+            b.records.forEach(p -> p.future().completeExceptionally(e));
+        }
+        sent.clear();
         inFlight.clear();
         idle.signalAll();
     }
