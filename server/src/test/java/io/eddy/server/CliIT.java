@@ -128,6 +128,17 @@ class CliIT {
         Run perfText = eddy("", "perf", "produce", "--topic", topic, "--num-records", "10");
         assertThat(perfText.out()).contains("10 records sent").contains("records/s").contains("p99.9");
 
+        // alter: more partitions and a config change; partitions never shrink
+        Run altered = eddy("", "topics", "alter", topic, "--partitions", "4", "--config", "retention.ms=3600000");
+        assertThat(altered.exit()).as(altered.err()).isZero();
+        assertThat(altered.out()).contains("Partitions: 4").contains("retention.ms=3600000").contains("Partition: 3\t");
+        Run shrink = eddy("", "topics", "alter", topic, "--partitions", "2");
+        assertThat(shrink.exit()).isEqualTo(EddyCli.FAILED);
+        assertThat(shrink.err()).contains("(invalid_partitions)");
+        assertThat(eddy("", "topics", "alter", topic).exit()).isEqualTo(EddyCli.USAGE);
+        Run toNew = eddy("n\n", "produce", topic, "--partition", "3");
+        assertThat(toNew.exit()).as(toNew.err()).isZero();
+
         // delete
         Run deleted = eddy("", "topics", "delete", topic);
         assertThat(deleted.exit()).isZero();
