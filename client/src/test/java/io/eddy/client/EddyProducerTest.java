@@ -132,6 +132,29 @@ class EddyProducerTest {
     }
 
     @Test
+    void aPartitionsBacklogGoesInOneRequestWithSequencesFollowingOnAndIsRetriedWhole() {
+        eddy.policy = n -> n == 1 ? FakeEddy.problem(503, "not_leader", true) : null;
+        List<RecordMetadata> acked;
+        try (var p = producer(Map.of("linger.ms", "60000", "batch.size", "1000"))) {
+            String[] values = new String[50];
+            java.util.Arrays.fill(values, "y".repeat(100));
+            acked = sendAll(p, 0, values);
+        }
+        assertThat(eddy.produces).hasSize(2);
+        assertThat(eddy.produces.get(1)).isEqualTo(eddy.produces.get(0));
+        List<FakeEddy.Frame> frames = FakeEddy.frames(eddy.produces.get(1));
+        assertThat(frames.size()).isGreaterThanOrEqualTo(5);
+        int expected = 0;
+        for (FakeEddy.Frame f : frames) {
+            assertThat(f.partition()).isZero();
+            assertThat(f.batch().baseSequence()).isEqualTo(expected);
+            expected += f.batch().countOrNull();
+        }
+        assertThat(acked).extracting(RecordMetadata::offset).containsExactlyElementsOf(
+                java.util.stream.LongStream.range(0, 50).boxed().toList());
+    }
+
+    @Test
     void aKeyGoesToKafkasMurmur2PartitionAndCompressionIsApplied() {
         try (var p = producer(Map.of("compression.type", "zstd"))) {
             RecordMetadata m = p.send(new ProducerRecord<>("t", "cust-7", "v")).toCompletableFuture().join();

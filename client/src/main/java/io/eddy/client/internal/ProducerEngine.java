@@ -71,7 +71,8 @@ public final class ProducerEngine {
     private final Condition idle = lock.newCondition();
     private final Map<TopicPartition, Deque<Batch>> queued = new LinkedHashMap<>();
     private final Set<TopicPartition> inFlight = new HashSet<>();
-    private final Map<TopicPartition, Batch> retrying = new HashMap<>();
+    /** A partition's batches waiting to be sent again, in sequence order; they keep the partition in flight. */
+    private final Map<TopicPartition, List<Batch>> retrying = new HashMap<>();
     /** Batches sent and not answered yet, so a forced close can fail them. */
     private final Set<Batch> sent = new HashSet<>();
     private final Map<TopicPartition, Integer> sequences = new HashMap<>();
@@ -261,10 +262,10 @@ public final class ProducerEngine {
         long now = System.nanoTime();
         List<Batch> out = new ArrayList<>();
         for (var it = retrying.values().iterator(); it.hasNext(); ) {
-            Batch b = it.next();
-            if (b.nextAttemptNs <= now) {
+            List<Batch> again = it.next();
+            if (again.get(0).nextAttemptNs <= now) {
                 it.remove();
-                out.add(b);
+                out.addAll(again);
             }
         }
         if (bumpEpoch) {
@@ -276,19 +277,31 @@ public final class ProducerEngine {
                 continue;
             }
             Deque<Batch> deque = e.getValue();
-            Batch b = deque.peekFirst();
-            boolean ready = deque.size() > 1 || b.bytes >= settings.batchSize() || closing || flushers > 0
-                    || now - b.createdNs >= settings.linger().toNanos();
+            Batch first = deque.peekFirst();
+            boolean ready = deque.size() > 1 || first.bytes >= settings.batchSize() || closing || flushers > 0
+                    || now - first.createdNs >= settings.linger().toNanos();
             if (!ready) {
                 continue;
             }
-            deque.pollFirst();
+            // every batch of the partition that is ready goes in this request (frames of one partition follow
+            // on in sequence), up to max.request.size: a backlog drains in few round trips
+            int bytes = 0;
+            while (!deque.isEmpty()) {
+                Batch b = deque.peekFirst();
+                boolean full = deque.size() > 1 || b.bytes >= settings.batchSize() || closing || flushers > 0
+                        || now - b.createdNs >= settings.linger().toNanos();
+                if (!full || bytes > 0 && bytes + b.bytes > settings.maxRequestSize()) {
+                    break;
+                }
+                deque.pollFirst();
+                build(b);
+                bytes += b.built.remaining();
+                out.add(b);
+            }
             if (deque.isEmpty()) {
                 it.remove();
             }
-            build(b);
-            inFlight.add(b.tp);
-            out.add(b);
+            inFlight.add(first.tp);
         }
         return out;
     }
@@ -309,8 +322,8 @@ public final class ProducerEngine {
     private long nextWakeupNs() {
         long now = System.nanoTime();
         long next = TimeUnit.SECONDS.toNanos(1);
-        for (Batch b : retrying.values()) {
-            next = Math.min(next, b.nextAttemptNs - now);
+        for (List<Batch> again : retrying.values()) {
+            next = Math.min(next, again.get(0).nextAttemptNs - now);
         }
         for (var e : queued.entrySet()) {
             if (!inFlight.contains(e.getKey())) {
@@ -389,19 +402,24 @@ public final class ProducerEngine {
     }
 
     private void send(List<Batch> ready) {
-        Map<String, List<Batch>> byTopic = new LinkedHashMap<>();
-        ready.forEach(b -> byTopic.computeIfAbsent(b.tp.topic(), t -> new ArrayList<>()).add(b));
+        // per topic, per partition (a partition's batches stay in one request, in order), packed up to max.request.size
+        Map<String, Map<TopicPartition, List<Batch>>> byTopic = new LinkedHashMap<>();
+        ready.forEach(b -> byTopic.computeIfAbsent(b.tp.topic(), t -> new LinkedHashMap<>())
+                .computeIfAbsent(b.tp, k -> new ArrayList<>()).add(b));
         for (var e : byTopic.entrySet()) {
             List<Batch> request = new ArrayList<>();
             int bytes = 0;
-            for (Batch b : e.getValue()) {
-                int size = KafkaBatches.FRAME_HEADER + b.built.remaining();
+            for (List<Batch> partition : e.getValue().values()) {
+                int size = 0;
+                for (Batch b : partition) {
+                    size += KafkaBatches.FRAME_HEADER + b.built.remaining();
+                }
                 if (!request.isEmpty() && bytes + size > settings.maxRequestSize()) {
                     post(e.getKey(), request);
                     request = new ArrayList<>();
                     bytes = 0;
                 }
-                request.add(b);
+                request.addAll(partition);
                 bytes += size;
             }
             post(e.getKey(), request);
@@ -458,24 +476,30 @@ public final class ProducerEngine {
                 : EddyHttp.failure(error, new HttpTransport.Request("POST", http.base(), Map.of(), null));
         long now = System.nanoTime();
         List<Batch> failed = new ArrayList<>();
+        Map<TopicPartition, List<Batch>> byPartition = new LinkedHashMap<>();
+        batches.forEach(b -> byPartition.computeIfAbsent(b.tp, k -> new ArrayList<>()).add(b));
         lock.lock();
         try {
-            for (Batch b : batches) {
-                boolean inTime = now - b.firstSentNs < settings.deliveryTimeout().toNanos();
-                if (e.retryable() && b.attempts <= settings.backoff().retries() && inTime && !forced) {
-                    b.nextAttemptNs = now + TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMs(b.attempts));
-                    retrying.put(b.tp, b);
-                } else {
-                    failed.add(b);
-                    if (settings.idempotent()) {
-                        if (e.code().equals("producer_fenced")) {
-                            fatal = e;
-                        } else if (e.retryable() || e.code().equals("out_of_order_sequence")
-                                || e.code().equals("unknown_producer") || e.code().equals("invalid_producer")) {
-                            bumpEpoch = true; // the outcome is unknown or the sequence is broken: start over
-                        } else if (b.baseSequence >= 0) {
-                            sequences.put(b.tp, b.baseSequence); // refused whole: nothing of it was stored
-                        }
+            for (var entry : byPartition.entrySet()) {
+                // a partition's batches are retried or fail together: their sequences follow on
+                List<Batch> mine = entry.getValue();
+                Batch first = mine.get(0);
+                boolean inTime = now - first.firstSentNs < settings.deliveryTimeout().toNanos();
+                if (e.retryable() && first.attempts <= settings.backoff().retries() && inTime && !forced) {
+                    long at = now + TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMs(first.attempts));
+                    mine.forEach(b -> b.nextAttemptNs = at);
+                    retrying.put(entry.getKey(), mine);
+                    continue;
+                }
+                failed.addAll(mine);
+                if (settings.idempotent()) {
+                    if (e.code().equals("producer_fenced")) {
+                        fatal = e;
+                    } else if (e.retryable() || e.code().equals("out_of_order_sequence")
+                            || e.code().equals("unknown_producer") || e.code().equals("invalid_producer")) {
+                        bumpEpoch = true; // the outcome is unknown or the sequence is broken: start over
+                    } else if (first.baseSequence >= 0) {
+                        sequences.put(first.tp, first.baseSequence); // refused whole: nothing of it was stored
                     }
                 }
             }
@@ -529,9 +553,8 @@ public final class ProducerEngine {
 
     private void failEverything(EddyClientException e) {
         failQueued(e);
-        for (Batch b : retrying.values()) {
-            b.records.forEach(p -> p.future().completeExceptionally(e));
-            inFlight.remove(b.tp);
+        for (List<Batch> again : retrying.values()) {
+            again.forEach(b -> b.records.forEach(p -> p.future().completeExceptionally(e)));
         }
         retrying.clear();
         for (Batch b : sent) {
