@@ -85,7 +85,7 @@ class ClientProducerIT {
         // when: keyed records through a producer whose requests fail in the three ways above
         List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
         try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString(), "linger.ms", "2",
-                "batch.size", "2048", "retry.backoff.ms", "5", "retry.backoff.max.ms", "50"),
+                "batch.size", "2048", "max.request.size", "2048", "retry.backoff.ms", "5", "retry.backoff.max.ms", "50"),
                 new StringSerializer(), new StringSerializer(), faults)) {
             for (int i = 0; i < records; i++) {
                 sent.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 50), "value-" + i)).toCompletableFuture());
@@ -98,6 +98,8 @@ class ClientProducerIT {
         for (int i = 0; i < records; i++) {
             acked.put("value-" + i, sent.get(i).get());
         }
+        // small requests (max.request.size): many of them, so every kind of fault happens several times
+        assertThat(faults.produces.get()).isGreaterThan(40);
         assertThat(faults.lost.get()).isPositive();
         assertThat(faults.refused.get()).isPositive();
         assertThat(faults.doubled.get()).isPositive();
@@ -128,7 +130,7 @@ class ClientProducerIT {
 
     @Test
     void sendToAnUnknownTopicFailsWithItsCodeAndAFullBufferFailsAfterMaxBlock() {
-        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString(), "max.block.ms", "200"),
+        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
                 new StringSerializer(), new StringSerializer())) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("no-such-topic-" + System.nanoTime(), "k", "v"))
                     .toCompletableFuture().get())
