@@ -504,7 +504,9 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
             unsubscribe();
         } finally {
             closed = true;
-            fetching.values().forEach(f -> f.cancel(true));
+            // long polls in flight end by themselves within fetch.max.wait.ms; cancelling them would abort their
+            // connections mid-request
+            fetching.clear();
             http.close();
         }
     }
