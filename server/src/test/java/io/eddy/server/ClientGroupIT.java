@@ -63,6 +63,7 @@ class ClientGroupIT {
         final KillableTransport transport = new KillableTransport();
         final EddyConsumer<String, String> consumer;
         final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
+        final List<TopicPartition> lost = new CopyOnWriteArrayList<>();
         final AtomicBoolean running = new AtomicBoolean(true);
         final Thread thread;
 
@@ -79,6 +80,12 @@ class ClientGroupIT {
 
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    owned.removeAll(partitions);
+                }
+
+                @Override
+                public void onPartitionsLost(Collection<TopicPartition> partitions) {
+                    lost.addAll(partitions);
                     owned.removeAll(partitions);
                 }
             });
@@ -170,6 +177,98 @@ class ClientGroupIT {
         JsonNode end = http.get("/v1/groups/" + group).body();
         for (JsonNode p : end.get("partitions")) {
             assertThat(p.get("lag").asLong()).as("lag of partition %s", p.get("partition")).isZero();
+        }
+    }
+
+    @Test
+    void aMemberCutOffForLongerThanItsSessionLosesItsPartitionsThenJoinsAgain() throws Exception {
+        Http http = new Http(URI.create(url.toString()));
+        String topic = "client-rejoin-" + Long.toHexString(System.nanoTime());
+        String group = "g-" + topic;
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}").status()).isEqualTo(201);
+        Worker a = new Worker("a", group, topic);
+        Worker b = new Worker("b", group, topic);
+        List.of(a, b).forEach(w -> w.thread.start());
+        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
+                new StringSerializer(), new StringSerializer())) {
+            awaitTrue("a and b own three partitions each", Duration.ofSeconds(30),
+                    () -> a.owned.size() == 3 && b.owned.size() == 3);
+            Set<TopicPartition> aHad = Set.copyOf(a.owned);
+
+            // when: a's network is cut (it goes on polling) until b has all six partitions
+            a.transport.dead.set(true);
+            awaitTrue("b owns all six", Duration.ofSeconds(30), () -> b.owned.size() == PARTITIONS);
+            awaitTrue("a saw its partitions lost", Duration.ofSeconds(30), () -> a.lost.containsAll(aHad));
+            assertThat(a.owned).isEmpty();
+            produce(producer, topic, 0, 120);
+            a.transport.dead.set(false);
+
+            // then: a joins again and gets its share back; everything is processed
+            awaitTrue("a and b own three partitions each again", Duration.ofSeconds(30),
+                    () -> a.owned.size() == 3 && b.owned.size() == 3);
+            produce(producer, topic, 120, 240);
+            awaitTrue("all 240 records processed", Duration.ofSeconds(30), () -> processedAll(0, 240));
+        } finally {
+            for (Worker w : List.of(a, b)) {
+                w.running.set(false);
+                w.thread.join(5_000);
+                w.consumer.close();
+            }
+        }
+    }
+
+    @Test
+    void aPatternSubscriptionFollowsNewTopicsAndManualAssignmentSeeksAndCommitsNothing() throws Exception {
+        Http http = new Http(URI.create(url.toString()));
+        String prefix = "client-pattern-" + Long.toHexString(System.nanoTime());
+        assertThat(http.put("/v1/topics/" + prefix + "-a", "{\"partitions\": 1}").status()).isEqualTo(201);
+        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
+                new StringSerializer(), new StringSerializer());
+             EddyConsumer<String, String> consumer = new EddyConsumer<>(Map.of("url", url.toString(), "group.id",
+                     "g-" + prefix, "session.timeout.ms", "1500", "auto.offset.reset", "earliest", "enable.auto.commit",
+                     "false"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "-.*"),
+                    RebalanceListener.NONE);
+            produce(producer, prefix + "-a", 0, 3);
+            // a topic created after the subscription is picked up at a later heartbeat
+            assertThat(http.put("/v1/topics/" + prefix + "-b", "{\"partitions\": 1}").status()).isEqualTo(201);
+            produce(producer, prefix + "-b", 3, 5);
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.size() < 5 && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.topic() + ":" + r.value()));
+            }
+            assertThat(seen).containsExactlyInAnyOrder(prefix + "-a:r-0", prefix + "-a:r-1", prefix + "-a:r-2",
+                    prefix + "-b:r-3", prefix + "-b:r-4");
+            // manual commits: only what is asked
+            TopicPartition a0 = new TopicPartition(prefix + "-a", 0);
+            consumer.commitSync(Map.of(a0, 2L));
+            assertThat(consumer.committed()).containsEntry(a0, 2L);
+            JsonNode described = http.get("/v1/groups/g-" + prefix).body();
+            assertThat(described.get("partitions")).anySatisfy(p -> {
+                assertThat(p.get("topic").asText()).isEqualTo(a0.topic());
+                assertThat(p.get("committed_offset").asLong()).isEqualTo(2);
+            });
+        }
+
+        // without a group: assign, seek, seekToEnd, position
+        try (EddyConsumer<String, String> manual = new EddyConsumer<>(Map.of("url", url.toString()),
+                new StringDeserializer(), new StringDeserializer())) {
+            TopicPartition a0 = new TopicPartition(prefix + "-a", 0);
+            manual.assign(List.of(a0));
+            manual.seek(a0, 1);
+            List<ConsumerRecord<String, String>> read = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (read.size() < 2 && System.nanoTime() < deadline) {
+                read.addAll(manual.poll(Duration.ofMillis(200)));
+            }
+            assertThat(read).extracting(ConsumerRecord::offset).containsExactly(1L, 2L);
+            assertThat(manual.position(a0)).isEqualTo(3);
+            manual.seekToBeginning(List.of(a0));
+            assertThat(manual.position(a0)).isZero();
+            manual.seekToEnd(List.of(a0));
+            assertThat(manual.position(a0)).isEqualTo(3);
+            org.assertj.core.api.Assertions.assertThatThrownBy(manual::commitSync).isInstanceOf(IllegalStateException.class);
         }
     }
 
