@@ -15,6 +15,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -75,6 +76,30 @@ public class TopicsResource {
     public Uni<ObjectNode> describe(@PathParam("topic") String name) {
         return topics.require(name).flatMap(t -> metadata.heads(t.id(), IntStream.range(0, t.partitions()).boxed().toList())
                 .map(heads -> describe(t, heads)));
+    }
+
+    /** Alter: {@code {"partitions": N, "config": {...}}}, either or both; answers the topic as described. */
+    @PATCH
+    @Path("/{topic}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<ObjectNode> alter(@PathParam("topic") String name, byte[] body) {
+        limits.check(body);
+        JsonNode root = json.parse(body);
+        if (!root.isObject()) {
+            throw new EddyException(ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
+        }
+        JsonRecords.rejectUnknownFields(root, Set.of("partitions", "config"), "the body");
+        JsonNode partitions = root.get("partitions");
+        if (partitions != null && (!partitions.isIntegralNumber() || !partitions.canConvertToInt())) {
+            throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
+        }
+        if (partitions == null && root.get("config") == null) {
+            throw new EddyException(ErrorCode.INVALID_REQUEST, "nothing to alter: give 'partitions', 'config' or both");
+        }
+        Map<String, Object> config = json.configValues(root.get("config"));
+        return topics.alter(name, java.util.Optional.ofNullable(partitions).map(JsonNode::asInt), config)
+                .flatMap(t -> metadata.heads(t.id(), IntStream.range(0, t.partitions()).boxed().toList())
+                        .map(heads -> describe(t, heads)));
     }
 
     @DELETE

@@ -25,7 +25,9 @@ public class StandinsTestResource implements QuarkusTestResourceLifecycleManager
                 "eddy.bucket", stack.bucket(),
                 "eddy.bootstrap.create-resources", "true",
                 // so a test of the stream's heartbeat does not wait the default 15 s
-                "eddy.fetch.sse-heartbeat", "300ms");
+                "eddy.fetch.sse-heartbeat", "300ms",
+                // so the client's group test can kill a member and see its session end in about a second
+                "eddy.groups.min-session-timeout", "500ms");
     }
 
     @Override

@@ -25,6 +25,13 @@ public interface MetadataStore {
     /** All topics, sorted by name. */
     Uni<List<Topic>> topics();
 
+    /**
+     * Replaces a topic's partition count and config with {@code after}'s, on condition that the stored topic still
+     * has {@code before}'s id and partition count (so partitions only grow from what the caller saw); {@code false}
+     * when it changed meanwhile or is gone, and nothing was written.
+     */
+    Uni<Boolean> updateTopic(Topic before, Topic after);
+
     /** Deletes the topic's metadata; its partitions' items become unreachable (they are keyed by topic id). */
     Uni<Void> deleteTopic(Topic topic);
 

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -76,6 +77,40 @@ public final class TopicService {
 
     public Uni<List<Topic>> list() {
         return metadata.topics();
+    }
+
+    /**
+     * Changes a topic's config (the keys given; others keep their values) and/or grows its partition count, as
+     * Kafka's alter configs and create partitions: partitions never shrink ({@code invalid_partitions}). Reads
+     * the topic afresh, and applies the change again if the topic changed between the read and the write.
+     */
+    public Uni<Topic> alter(String name, Optional<Integer> partitions, Map<String, ?> config) {
+        return Uni.createFrom().item(() -> new TopicName(name)).flatMap(n -> alterOnce(n, partitions, config, 0))
+                .invoke(() -> known.invalidate(name));
+    }
+
+    private Uni<Topic> alterOnce(TopicName name, Optional<Integer> partitions, Map<String, ?> config, int attempt) {
+        return metadata.topic(name.value()).flatMap(found -> {
+            Topic before = found.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
+                    "topic '" + name + "' does not exist", Map.of("topic", name.value())));
+            int count = partitions.orElse(before.partitions());
+            if (count < before.partitions() || count > Topic.MAX_PARTITIONS) {
+                throw new EddyException(ErrorCode.INVALID_PARTITIONS, "partitions can only grow, up to "
+                        + Topic.MAX_PARTITIONS + ": topic '" + name + "' has " + before.partitions() + ", not " + count,
+                        Map.of("partitions", count, "current", before.partitions()));
+            }
+            Topic after = new Topic(before.name(), before.id(), count, before.config().with(config), before.createdAt());
+            return metadata.updateTopic(before, after).flatMap(done -> {
+                if (done) {
+                    return Uni.createFrom().item(after);
+                }
+                if (attempt >= 8) {
+                    return Uni.createFrom().failure(new EddyException(ErrorCode.METADATA_UNAVAILABLE,
+                            "topic '" + name + "' kept changing while it was altered; retry"));
+                }
+                return alterOnce(name, partitions, config, attempt + 1);
+            });
+        });
     }
 
     public Uni<Topic> delete(String name) {

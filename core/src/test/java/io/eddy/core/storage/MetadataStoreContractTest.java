@@ -55,6 +55,27 @@ public abstract class MetadataStoreContractTest {
     }
 
     @Test
+    void anUpdateReplacesPartitionsAndConfigOnlyIfTheTopicIsAsRead() {
+        Topic before = topic("altered", 3);
+        await(store().createTopic(before));
+        Topic grown = new Topic(before.name(), before.id(), 5, before.config().with(Map.of("retention.ms", 60_000)),
+                before.createdAt());
+
+        assertThat(await(store().updateTopic(before, grown))).isTrue();
+        assertThat(await(store().topic(before.name().value()))).contains(grown);
+        assertThat(await(store().topics())).contains(grown);
+
+        // a writer that read the topic before the change finds it changed, and writes nothing
+        Topic stale = new Topic(before.name(), before.id(), 4, before.config(), before.createdAt());
+        assertThat(await(store().updateTopic(before, stale))).isFalse();
+        assertThat(await(store().topic(before.name().value()))).contains(grown);
+        // so does one for a topic deleted (or deleted and created again) meanwhile
+        await(store().deleteTopic(grown));
+        assertThat(await(store().updateTopic(grown, grown))).isFalse();
+        assertThat(await(store().topic(before.name().value()))).isEmpty();
+    }
+
+    @Test
     void unknownTopicIsEmpty() {
         assertThat(await(store().topic("never-created-" + UUID.randomUUID()))).isEmpty();
     }

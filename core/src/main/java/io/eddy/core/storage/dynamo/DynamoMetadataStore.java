@@ -128,6 +128,45 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
+    public Uni<Boolean> updateTopic(Topic before, Topic after) {
+        if (!before.id().equals(after.id()) || !before.name().equals(after.name())) {
+            throw new IllegalArgumentException("an update keeps the topic's name and id");
+        }
+        Map<String, AttributeValue> item = topicItem(after);
+        item.put(PK, s(DynamoKeys.topic(after.name().value())));
+        item.put(SK, s(DynamoKeys.META));
+        Map<String, AttributeValue> directory = topicItem(after);
+        directory.put(PK, s(DynamoKeys.TOPIC_DIRECTORY));
+        directory.put(SK, s(after.name().value()));
+        Map<String, AttributeValue> was = Map.of(":id", s(before.id().toString()), ":p", n(before.partitions()));
+        String condition = "topicId = :id AND #partitions = :p"; // "partitions" is a reserved word
+        Map<String, String> names = Map.of("#partitions", PARTITIONS);
+        TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
+                .clientRequestToken(UUID.randomUUID().toString())
+                .transactItems(
+                        TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
+                                .conditionExpression(condition).expressionAttributeNames(names)
+                                .expressionAttributeValues(was).build()).build(),
+                        TransactWriteItem.builder().put(Put.builder().tableName(table).item(directory)
+                                .conditionExpression(condition).expressionAttributeNames(names)
+                                .expressionAttributeValues(was).build()).build())
+                .build();
+        return call(() -> dynamo.transactWriteItems(request), t -> {
+            if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
+                return new ChangedMeanwhile();
+            }
+            return null;
+        }).replaceWith(true).onFailure(ChangedMeanwhile.class).recoverWithItem(false);
+    }
+
+    /** A topic update's condition failed: answered as {@code false}, never seen outside. */
+    private static final class ChangedMeanwhile extends RuntimeException {
+        ChangedMeanwhile() {
+            super(null, null, false, false);
+        }
+    }
+
+    @Override
     public Uni<Void> deleteTopic(Topic topic) {
         Map<String, AttributeValue> idIs = Map.of(":id", s(topic.id().toString()));
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
