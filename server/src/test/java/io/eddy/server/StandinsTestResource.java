@@ -2,6 +2,7 @@ package io.eddy.server;
 
 import io.eddy.testkit.EddyStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -15,19 +16,12 @@ public class StandinsTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         String name = EddyStack.uniqueName("server");
         EddyStack stack = EddyStack.create(name, name);
-        return Map.of(
-                "eddy.aws.dynamodb-endpoint", stack.dynamoEndpoint().toString(),
-                "eddy.aws.s3-endpoint", stack.s3Endpoint().toString(),
-                "eddy.aws.region", stack.region(),
-                "eddy.aws.access-key", stack.accessKey(),
-                "eddy.aws.secret-key", stack.secretKey(),
-                "eddy.table", stack.table(),
-                "eddy.bucket", stack.bucket(),
-                "eddy.bootstrap.create-resources", "true",
-                // so a test of the stream's heartbeat does not wait the default 15 s
-                "eddy.fetch.sse-heartbeat", "300ms",
-                // so the client's group test can kill a member and see its session end in about a second
-                "eddy.groups.min-session-timeout", "500ms");
+        Map<String, String> config = new HashMap<>(stack.eddyConfig());
+        // so a test of the stream's heartbeat does not wait the default 15 s
+        config.put("eddy.fetch.sse-heartbeat", "300ms");
+        // so the client's group test can kill a member and see its session end in about a second
+        config.put("eddy.groups.min-session-timeout", "500ms");
+        return config;
     }
 
     @Override

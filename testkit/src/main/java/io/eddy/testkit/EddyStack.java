@@ -179,6 +179,22 @@ public record EddyStack(URI dynamoEndpoint, URI s3Endpoint, String region, Strin
         return name != null && name.matches("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]");
     }
 
+    /**
+     * The Eddy configuration ({@code eddy.*} properties) that points an application at this stack, its table
+     * and bucket created by the application's own bootstrap: what a Quarkus test resource returns.
+     */
+    public java.util.Map<String, String> eddyConfig() {
+        return java.util.Map.of(
+                "eddy.aws.dynamodb-endpoint", dynamoEndpoint.toString(),
+                "eddy.aws.s3-endpoint", s3Endpoint.toString(),
+                "eddy.aws.region", region,
+                "eddy.aws.access-key", accessKey,
+                "eddy.aws.secret-key", secretKey,
+                "eddy.table", table,
+                "eddy.bucket", bucket,
+                "eddy.bootstrap.create-resources", "true");
+    }
+
     private static String randomHex() {
         return String.format("%08x", ThreadLocalRandom.current().nextInt());
     }

@@ -15,15 +15,7 @@ public class StandinsTestResource implements QuarkusTestResourceLifecycleManager
     public Map<String, String> start() {
         String name = EddyStack.uniqueName("ingest-lambda");
         EddyStack stack = EddyStack.create(name, name);
-        return Map.of(
-                "eddy.aws.dynamodb-endpoint", stack.dynamoEndpoint().toString(),
-                "eddy.aws.s3-endpoint", stack.s3Endpoint().toString(),
-                "eddy.aws.region", stack.region(),
-                "eddy.aws.access-key", stack.accessKey(),
-                "eddy.aws.secret-key", stack.secretKey(),
-                "eddy.table", stack.table(),
-                "eddy.bucket", stack.bucket(),
-                "eddy.bootstrap.create-resources", "true");
+        return stack.eddyConfig();
     }
 
     @Override
