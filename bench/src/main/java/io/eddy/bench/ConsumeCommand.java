@@ -287,9 +287,7 @@ final class ConsumeCommand implements Perf.Command {
     }
 
     static String line(ConsumeResult r) {
-        StringBuilder cpu = new StringBuilder();
-        r.cpuCores().forEach((k, v) -> cpu.append(cpu.length() == 0 ? "" : ", ").append(k)
-                .append(String.format(Locale.ROOT, " %.2f", v)));
+        String cpu = CpuSample.describe(r.cpuCores());
         return String.format(Locale.ROOT,
                 "%-5s %-6s %-7s %5d B  %,10.0f records/s  %7.2f MB/s  GETs/GiB %,8.1f  hits mem %,d disk %,d  "
                         + "index misses %,d  errors %d  [cores: %s]",

@@ -17,6 +17,14 @@ import java.util.Map;
  */
 record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long machineTotal) {
 
+    /** Cores per process as {@code name 0.85, other 0.20}, in the map's order. */
+    static String describe(Map<String, Double> cores) {
+        StringBuilder out = new StringBuilder();
+        cores.forEach((k, v) -> out.append(out.length() == 0 ? "" : ", ").append(k)
+                .append(String.format(java.util.Locale.ROOT, " %.2f", v)));
+        return out.toString();
+    }
+
     static CpuSample take(Map<String, Long> pids) {
         Map<String, Long> ticks = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {

@@ -141,9 +141,7 @@ final class ProduceCommand implements Perf.Command {
     }
 
     static String line(ProduceResult r) {
-        StringBuilder cpu = new StringBuilder();
-        r.cpuCores().forEach((k, v) -> cpu.append(cpu.length() == 0 ? "" : ", ").append(k)
-                .append(String.format(Locale.ROOT, " %.2f", v)));
+        String cpu = CpuSample.describe(r.cpuCores());
         return String.format(Locale.ROOT,
                 "%-5s linger %3d ms  acks=%-3s %5d B  %,10.0f records/s  %7.2f MB/s  p50 %7.1f ms  p99 %7.1f ms  "
                         + "PUTs/GiB %,8.0f  txns/GiB %,8.0f  errors %d  [cores: %s]",
