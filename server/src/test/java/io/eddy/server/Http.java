@@ -59,6 +59,13 @@ final class Http {
         return send(headers.length == 0 ? request : request.headers(headers));
     }
 
+    /** Any method, any body (a fuzzer's requests; path and query passed through as given). */
+    Reply send(String method, String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+                .header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    }
+
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(60)).build(),
