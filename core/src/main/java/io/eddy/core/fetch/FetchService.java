@@ -225,48 +225,48 @@ public final class FetchService {
     }
 
     /** Where a read's chunks go; used by one fetch at a time. */
-    private interface Sink {
-        long nextOffset();
-
-        boolean full();
-
-        void accept(IndexEntry entry, byte[] chunk);
-
-        /** Moves past offsets that hold no record (the gaps key compaction leaves inside an entry). */
-        void skipTo(long offset);
-    }
-
-    /** Accumulates records up to the request's limits. */
-    private static final class Collector implements Sink {
-        final List<Record> records = new ArrayList<>();
+    /** Where a read's chunks go, up to the request's limits; used by one fetch at a time. */
+    private abstract static class Sink {
         final FetchRequest request;
         final long highWatermark;
         long nextOffset;
         long bytes;
 
-        Collector(FetchRequest request, long highWatermark) {
+        Sink(FetchRequest request, long highWatermark) {
             this.request = request;
             this.highWatermark = highWatermark;
             this.nextOffset = request.offset();
         }
 
-        @Override
-        public long nextOffset() {
+        long nextOffset() {
             return nextOffset;
         }
 
-        @Override
-        public void skipTo(long offset) {
+        /** Moves past offsets that hold no record (the gaps key compaction leaves inside an entry). */
+        void skipTo(long offset) {
             nextOffset = Math.max(nextOffset, offset);
         }
 
+        abstract boolean full();
+
+        abstract void accept(IndexEntry entry, byte[] chunk);
+    }
+
+    /** Accumulates records up to the request's limits. */
+    private static final class Collector extends Sink {
+        final List<Record> records = new ArrayList<>();
+
+        Collector(FetchRequest request, long highWatermark) {
+            super(request, highWatermark);
+        }
+
         @Override
-        public boolean full() {
+        boolean full() {
             return records.size() >= request.maxRecords() || bytes >= request.maxBytes() || nextOffset >= highWatermark;
         }
 
         @Override
-        public void accept(IndexEntry entry, byte[] chunk) {
+        void accept(IndexEntry entry, byte[] chunk) {
             for (Record r : RecordBatches.decode(ByteBuffer.wrap(chunk), entry.baseOffset(), nextOffset, highWatermark - 1)) {
                 if (full() || (!records.isEmpty() && bytes + r.sizeInBytes() > request.maxBytes())) {
                     bytes = Math.max(bytes, request.maxBytes());
@@ -283,38 +283,22 @@ public final class FetchService {
      * Accumulates whole stored batches, each copied out of its chunk and given its real base offset, up to the
      * request's byte limit (at least one batch) and record limit (in whole batches).
      */
-    private static final class BatchCollector implements Sink {
+    private static final class BatchCollector extends Sink {
         final List<ByteBuffer> batches = new ArrayList<>();
-        final FetchRequest request;
-        final long highWatermark;
-        long nextOffset;
-        long bytes;
         long records;
         boolean limited;
 
         BatchCollector(FetchRequest request, long highWatermark) {
-            this.request = request;
-            this.highWatermark = highWatermark;
-            this.nextOffset = request.offset();
+            super(request, highWatermark);
         }
 
         @Override
-        public long nextOffset() {
-            return nextOffset;
-        }
-
-        @Override
-        public void skipTo(long offset) {
-            nextOffset = Math.max(nextOffset, offset);
-        }
-
-        @Override
-        public boolean full() {
+        boolean full() {
             return limited || nextOffset >= highWatermark;
         }
 
         @Override
-        public void accept(IndexEntry entry, byte[] chunk) {
+        void accept(IndexEntry entry, byte[] chunk) {
             ByteBuffer in = ByteBuffer.wrap(chunk);
             int at = 0;
             while (at < chunk.length && !full()) {
