@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,15 +72,7 @@ final class ConsumeReportCommand implements Perf.Command {
                     ratio.get("ratio"));
         }
 
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("note", args.string("note", ""));
-        doc.put("eddy", eddy);
-        doc.put("kafka", new ArrayList<>(kafka.values()));
-        doc.put("ratios", ratios);
-        Path out = Path.of(args.required("out"));
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        ConsumeCommand.JSON.writeValue(out.toFile(), doc);
-        System.out.println("results: " + out);
+        Reports.write(ConsumeCommand.JSON, args, eddy, kafka.values(), ratios);
         for (ConsumeResult r : eddy) {
             if (r.errors() > 0) {
                 status = 1;
@@ -103,21 +94,14 @@ final class ConsumeReportCommand implements Perf.Command {
         for (ConsumeResult e : eddy) {
             ConsumeResult k = kafka.get(e.recordSize());
             if (k != null && e.tier().equals("memory") && e.pass().equals("measure")) {
-                Map<String, Object> ratio = new LinkedHashMap<>();
-                ratio.put("record_size", e.recordSize());
-                ratio.put("eddy_records_per_sec", e.recordsPerSec());
-                ratio.put("kafka_records_per_sec", k.recordsPerSec());
-                ratio.put("ratio", e.recordsPerSec() / k.recordsPerSec());
-                out.add(ratio);
+                out.add(Reports.ratio(e.recordSize(), e.recordsPerSec(), k.recordsPerSec()));
             }
         }
         return out;
     }
 
     private static String row(ConsumeResult r, String ratio) {
-        StringBuilder cores = new StringBuilder();
-        r.cpuCores().forEach((k, v) -> cores.append(cores.length() == 0 ? "" : " ").append(k)
-                .append(String.format(Locale.ROOT, " %.2f", v)));
+        String cores = CpuSample.describe(r.cpuCores(), " ");
         boolean eddy = r.system().equals("eddy");
         return String.format(Locale.ROOT, "%-6s %-10s %4d B %,12.0f %8.2f %9s %9s %9s %9s %9s %8s %6d %10s  %s",
                 r.system(), r.tier(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), number(r.getsPerGib(), "%,.1f"),

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,15 +81,7 @@ final class ReportCommand implements Perf.Command {
                     ratio.get("ratio"));
         }
 
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("note", args.string("note", ""));
-        doc.put("eddy", eddy);
-        doc.put("kafka", new ArrayList<>(kafka.values()));
-        doc.put("ratios", ratios);
-        Path out = Path.of(args.required("out"));
-        Files.createDirectories(out.toAbsolutePath().getParent());
-        JSON.writeValue(out.toFile(), doc);
-        System.out.println("results: " + out);
+        Reports.write(JSON, args, eddy, kafka.values(), ratios);
         return status;
     }
 
@@ -106,21 +97,14 @@ final class ReportCommand implements Perf.Command {
         for (ProduceResult e : eddy) {
             ProduceResult k = kafka.get(e.recordSize());
             if (k != null && e.acks().equals("all") && e.lingerMs() == 5) {
-                Map<String, Object> ratio = new LinkedHashMap<>();
-                ratio.put("record_size", e.recordSize());
-                ratio.put("eddy_records_per_sec", e.recordsPerSec());
-                ratio.put("kafka_records_per_sec", k.recordsPerSec());
-                ratio.put("ratio", e.recordsPerSec() / k.recordsPerSec());
-                out.add(ratio);
+                out.add(Reports.ratio(e.recordSize(), e.recordsPerSec(), k.recordsPerSec()));
             }
         }
         return out;
     }
 
     private static String row(ProduceResult r, String ratio) {
-        StringBuilder cores = new StringBuilder();
-        r.cpuCores().forEach((k, v) -> cores.append(cores.length() == 0 ? "" : " ").append(k)
-                .append(String.format(Locale.ROOT, " %.2f", v)));
+        String cores = CpuSample.describe(r.cpuCores(), " ");
         return String.format(Locale.ROOT, "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s  %s",
                 r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
                 r.p99Ms(), count(r.putsPerGib()), count(r.transactionsPerGib()), r.errors(), ratio, cores);
