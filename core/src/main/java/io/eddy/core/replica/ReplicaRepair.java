@@ -9,6 +9,7 @@ import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,8 @@ public final class ReplicaRepair {
     /** Repairs every index entry of the partition from {@code fromOffset} on. */
     public Uni<Report> repair(Topic topic, int partition, long fromOffset) {
         Progress progress = new Progress();
-        return page(topic, partition, fromOffset, progress).map(ignored -> progress.report());
+        return forEachEntry(topic, partition, fromOffset, e -> repairEntry(topic, partition, e, progress))
+                .map(ignored -> progress.report());
     }
 
     private static final class Progress {
@@ -52,17 +54,18 @@ public final class ReplicaRepair {
         }
     }
 
-    private Uni<Void> page(Topic topic, int partition, long from, Progress progress) {
+    /** Runs {@code each} on every index entry of the partition from {@code from}, one after another, page by page. */
+    private Uni<Void> forEachEntry(Topic topic, int partition, long from, Function<IndexEntry, Uni<Void>> each) {
         return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
             if (entries.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             long next = entries.get(entries.size() - 1).lastOffset() + 1;
             return Multi.createFrom().iterable(entries)
-                    .onItem().transformToUniAndConcatenate(e -> repairEntry(topic, partition, e, progress))
+                    .onItem().transformToUniAndConcatenate(e -> each.apply(e))
                     .collect().last()
                     .flatMap(ignored -> entries.size() < PAGE ? Uni.createFrom().voidItem()
-                            : page(topic, partition, next, progress));
+                            : forEachEntry(topic, partition, next, each));
         });
     }
 
@@ -103,21 +106,7 @@ public final class ReplicaRepair {
      */
     public Uni<Report> scrub(Topic topic, int partition, long fromOffset) {
         Progress progress = new Progress();
-        return scrubPage(topic, partition, fromOffset, progress).map(ignored -> progress.report());
-    }
-
-    private Uni<Void> scrubPage(Topic topic, int partition, long from, Progress progress) {
-        return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
-            if (entries.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            long next = entries.get(entries.size() - 1).lastOffset() + 1;
-            return Multi.createFrom().iterable(entries)
-                    .onItem().transformToUniAndConcatenate(e -> scrubEntry(e, progress))
-                    .collect().last()
-                    .flatMap(ignored -> entries.size() < PAGE ? Uni.createFrom().voidItem()
-                            : scrubPage(topic, partition, next, progress));
-        });
+        return forEachEntry(topic, partition, fromOffset, e -> scrubEntry(e, progress)).map(ignored -> progress.report());
     }
 
     private Uni<Void> scrubEntry(IndexEntry entry, Progress progress) {
