@@ -21,6 +21,7 @@ public final class Perf {
         commands.put("consume-report", new ConsumeReportCommand());
         commands.put("produce", new ProduceCommand());
         commands.put("report", new ReportCommand());
+        commands.put("floor", new FloorCommand());
         commands.put("profile", new ProfileCommand());
         return commands;
     }

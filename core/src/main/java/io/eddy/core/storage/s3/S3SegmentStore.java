@@ -39,9 +39,11 @@ public final class S3SegmentStore implements SegmentStore {
     @Override
     public Uni<Void> put(String bucket, String key, byte[] bytes) {
         String checksum = crc32c(bytes);
+        // unsafe = no defensive copy: an encoded segment is never changed after it is built, and a flush PUTs it
+        // once per replica bucket
         return retry.apply(SdkCalls.call(() -> s3.putObject(b -> b.bucket(bucket).key(key).checksumCRC32C(checksum)
                         .contentLength((long) bytes.length).contentType("application/vnd.eddy.segment"),
-                AsyncRequestBody.fromBytes(bytes)), t -> translate(t, bucket, key))).replaceWithVoid();
+                AsyncRequestBody.fromBytesUnsafe(bytes)), t -> translate(t, bucket, key))).replaceWithVoid();
     }
 
     @Override
