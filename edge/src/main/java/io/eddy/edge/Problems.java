@@ -3,6 +3,7 @@ package io.eddy.edge;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.edge.json.JsonRecords;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -33,7 +34,7 @@ public class Problems {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e, UriInfo uri) {
-        return problem(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage(), Map.of(), uri);
+        return problem(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + JsonRecords.reason(e), Map.of(), uri);
     }
 
     @ServerExceptionMapper

@@ -14,11 +14,17 @@ import java.time.Duration;
 /** A small JSON-over-HTTP client for the ITs: the server as a user's program sees it. Thread-safe. */
 final class Http {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client;
     private final URI base;
 
     Http(URI base) {
+        this(base, HttpClient.Version.HTTP_2);
+    }
+
+    /** With HTTP/1.1 only: an oversized request line or header is then a 414 or 431, not an HTTP/2 GOAWAY. */
+    Http(URI base, HttpClient.Version version) {
         this.base = base;
+        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(version).build();
     }
 
     record Reply(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
@@ -59,11 +65,22 @@ final class Http {
         return send(headers.length == 0 ? request : request.headers(headers));
     }
 
-    /** Any method, any body (a fuzzer's requests; path and query passed through as given). */
-    Reply send(String method, String path, String contentType, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
-                .header("Content-Type", contentType)
-                .method(method, HttpRequest.BodyPublishers.ofByteArray(body)));
+    /**
+     * Any method, headers (name, value pairs) and body, for a fuzzer: the path and query pass through as given;
+     * {@code chunked} sends the body without a Content-Length.
+     *
+     * @throws IllegalArgumentException when the JDK's client refuses a header or the URI
+     */
+    Reply send(String method, String path, java.util.List<String> headers, byte[] body, boolean chunked) {
+        HttpRequest.BodyPublisher publisher = chunked
+                ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
+                : HttpRequest.BodyPublishers.ofByteArray(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+                .method(method, publisher);
+        for (int i = 0; i < headers.size(); i += 2) {
+            request.header(headers.get(i), headers.get(i + 1));
+        }
+        return send(request);
     }
 
     private Reply send(HttpRequest.Builder request) {

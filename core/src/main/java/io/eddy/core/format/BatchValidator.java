@@ -174,7 +174,7 @@ public final class BatchValidator {
         } catch (RuntimeException e) {
             // untrusted bytes under a valid CRC: Kafka's readers throw InvalidRecordException, KafkaException
             // (decompression), BufferUnderflowException or IllegalArgumentException; all mean the same here
-            String reason = "record " + read + " of " + count + " does not decode: " + e.getMessage();
+            String reason = "record " + read + " of " + count + " does not decode: " + rootMessage(e);
             throw new EddyException(ErrorCode.CORRUPT_BATCH, "frame " + index + ": " + reason,
                     Map.of("frame", index, "reason", reason), e);
         }
@@ -195,5 +195,17 @@ public final class BatchValidator {
     private static EddyException unsupported(int frame, String reason) {
         return new EddyException(ErrorCode.UNSUPPORTED_BATCH, "frame " + frame + ": " + reason,
                 Map.of("frame", frame, "reason", reason));
+    }
+
+    /**
+     * The innermost cause's message: Kafka wraps a codec's failure in an exception whose message is the cause's
+     * class name and message, and a class name has no place in an answer to a client.
+     */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? "malformed bytes" : root.getMessage();
     }
 }

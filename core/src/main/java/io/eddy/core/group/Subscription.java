@@ -2,6 +2,7 @@ package io.eddy.core.group;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.core.model.TopicName;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
@@ -15,7 +16,7 @@ import java.util.regex.PatternSyntaxException;
  * What a member subscribes to: a set of topic names, or a regular expression matched against whole topic names
  * (Kafka's {@code subscribe(Pattern)}), never both.
  *
- * @param topics  topic names; empty when {@code pattern} is given
+ * @param topics  topic names, each valid by {@link TopicName}'s rules; empty when {@code pattern} is given
  * @param pattern a Java regular expression, matched against the whole name
  */
 public record Subscription(SortedSet<String> topics, Optional<String> pattern) {
@@ -26,6 +27,8 @@ public record Subscription(SortedSet<String> topics, Optional<String> pattern) {
             throw invalid("a subscription is a non-empty list of topics or one topic pattern, not both");
         }
         topics = Collections.unmodifiableSortedSet(new TreeSet<>(topics));
+        // a name no topic can have is refused here, before it becomes a key of a metadata lookup
+        topics.forEach(TopicName::new);
         pattern.ifPresent(p -> {
             if (p.isEmpty() || p.length() > MAX_PATTERN_LENGTH) {
                 throw invalid("a topic pattern is 1 to " + MAX_PATTERN_LENGTH + " characters");

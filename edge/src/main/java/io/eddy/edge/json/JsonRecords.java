@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -144,10 +145,21 @@ public final class JsonRecords {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new EddyException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + e.getOriginalMessage());
+            throw new EddyException(ErrorCode.MALFORMED_JSON, "the body is not valid JSON: " + reason(e));
         } catch (IOException e) {
             throw new EddyException(ErrorCode.MALFORMED_JSON, "the body could not be read as JSON");
         }
+    }
+
+    /**
+     * Why a body is not JSON, for a client: the parser's own words, but not the mapper's, which name Jackson's
+     * classes and settings (trailing content after the value), nor the limit's getter a constraint names.
+     */
+    public static String reason(JsonProcessingException e) {
+        if (e instanceof MismatchedInputException) {
+            return "more content after the JSON value";
+        }
+        return e.getOriginalMessage().replaceAll(",? ?from `[^`]*`", "");
     }
 
     private ProduceRequest.Entry parseRecord(JsonNode r, String where, int pathPartition) {
