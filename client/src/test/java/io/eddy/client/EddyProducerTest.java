@@ -133,25 +133,39 @@ class EddyProducerTest {
 
     @Test
     void aPartitionsBacklogGoesInOneRequestWithSequencesFollowingOnAndIsRetriedWhole() {
-        eddy.policy = n -> n == 1 ? FakeEddy.problem(503, "not_leader", true) : null;
+        // A partition has one request in flight: the first (one record) is held unanswered while 50 more are sent,
+        // so all of them are queued when the partition is free again, whatever the sender thread's timing.
+        CompletableFuture<Void> release = new CompletableFuture<>();
+        eddy.holds.put(1, release);
+        eddy.policy = n -> n == 2 ? FakeEddy.problem(503, "not_leader", true) : null;
         List<RecordMetadata> acked;
         try (var p = producer(Map.of("linger.ms", "60000", "batch.size", "1000"))) {
-            String[] values = new String[50];
-            java.util.Arrays.fill(values, "y".repeat(100));
-            acked = sendAll(p, 0, values);
+            // larger than batch.size: a full batch at once, sent without waiting for the linger
+            CompletableFuture<RecordMetadata> first = p.send(new ProducerRecord<>("t", 0, null, "z".repeat(1200)))
+                    .toCompletableFuture();
+            eddy.arrival(1).join();
+            List<CompletableFuture<RecordMetadata>> backlog = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                backlog.add(p.send(new ProducerRecord<>("t", 0, null, "y".repeat(100))).toCompletableFuture());
+            }
+            release.complete(null);
+            p.flush();
+            assertThat(first.join().offset()).isZero();
+            acked = backlog.stream().map(CompletableFuture::join).toList();
         }
-        assertThat(eddy.produces).hasSize(2);
-        assertThat(eddy.produces.get(1)).isEqualTo(eddy.produces.get(0));
-        List<FakeEddy.Frame> frames = FakeEddy.frames(eddy.produces.get(1));
+        assertThat(eddy.produces).hasSize(3);
+        assertThat(eddy.produces.get(2)).isEqualTo(eddy.produces.get(1));
+        List<FakeEddy.Frame> frames = FakeEddy.frames(eddy.produces.get(2));
         assertThat(frames.size()).isGreaterThanOrEqualTo(5);
-        int expected = 0;
+        int expected = 1;
         for (FakeEddy.Frame f : frames) {
             assertThat(f.partition()).isZero();
             assertThat(f.batch().baseSequence()).isEqualTo(expected);
             expected += f.batch().countOrNull();
         }
+        assertThat(expected).isEqualTo(51);
         assertThat(acked).extracting(RecordMetadata::offset).containsExactlyElementsOf(
-                java.util.stream.LongStream.range(0, 50).boxed().toList());
+                java.util.stream.LongStream.range(1, 51).boxed().toList());
     }
 
     @Test

@@ -27,6 +27,15 @@ final class FakeEddy implements HttpTransport {
     volatile Function<Integer, Response> policy = n -> null;
     /** Produce requests get no answer at all. */
     volatile boolean hang;
+    /** The n-th produce request (from 1) is answered only once its future here completes. */
+    final Map<Integer, CompletableFuture<Void>> holds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Completed when the n-th produce request (from 1) arrives; see {@link #arrival}. */
+    private final Map<Integer, CompletableFuture<Void>> arrivals = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Completes when the n-th produce request (from 1) has arrived. */
+    CompletableFuture<Void> arrival(int n) {
+        return arrivals.computeIfAbsent(n, k -> new CompletableFuture<>());
+    }
 
     static Response problem(int status, String code, boolean retryable) {
         return new Response(status, Map.of(), ("{\"code\": \"" + code + "\", \"detail\": \"injected " + code
@@ -54,12 +63,22 @@ final class FakeEddy implements HttpTransport {
             return CompletableFuture.completedFuture(json(200, "{\"producer_id\": 7, \"epoch\": " + (++epoch) + "}"));
         }
         produces.add(request.body());
+        int n = produces.size();
+        arrival(n).complete(null);
         if (hang) {
             return new CompletableFuture<>();
         }
-        Response answer = policy.apply(produces.size());
+        CompletableFuture<Void> hold = holds.get(n);
+        if (hold != null) {
+            return hold.thenApply(ignored -> answer(request, n));
+        }
+        return CompletableFuture.completedFuture(answer(request, n));
+    }
+
+    private synchronized Response answer(Request request, int n) {
+        Response answer = policy.apply(n);
         if (answer != null) {
-            return CompletableFuture.completedFuture(answer);
+            return answer;
         }
         StringBuilder out = new StringBuilder("{\"batches\": [");
         for (Frame f : frames(request.body())) {
@@ -69,7 +88,7 @@ final class FakeEddy implements HttpTransport {
                     .append(", \"base_offset\": ").append(base).append(", \"last_offset\": ")
                     .append(base + f.batch().countOrNull() - 1).append('}');
         }
-        return CompletableFuture.completedFuture(json(200, out.append("]}").toString()));
+        return json(200, out.append("]}").toString());
     }
 
     record Frame(int partition, RecordBatch batch) {
