@@ -37,4 +37,10 @@ public record Principal(String name, List<Grant> grants) {
     public boolean mayAnywhere(Operation operation, ResourceType type) {
         return grants.stream().anyMatch(g -> g.type() == type && g.operation().implies(operation));
     }
+
+    /** Whether one grant allows {@code operation} on every resource of the type (pattern {@code *}). */
+    public boolean mayEverywhere(Operation operation, ResourceType type) {
+        return grants.stream().anyMatch(g -> g.type() == type && g.operation().implies(operation)
+                && g.pattern().equals(NamePattern.ANY));
+    }
 }
