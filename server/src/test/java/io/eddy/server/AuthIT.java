@@ -1,15 +1,25 @@
 package io.eddy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eddy.client.EddyAdmin;
+import io.eddy.client.EddyClientException;
+import io.eddy.client.EddyConsumer;
+import io.eddy.client.EddyProducer;
+import io.eddy.client.ProducerRecord;
+import io.eddy.client.cli.EddyCli;
 import io.eddy.core.auth.TokenHash;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -21,10 +31,13 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
@@ -36,6 +49,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import picocli.CommandLine;
 
 /**
  * Token access control over HTTP, every endpoint three ways: without credentials (401, {@code WWW-Authenticate:
@@ -348,6 +362,77 @@ class AuthIT {
     @Test
     void theBearerSchemeIsCaseInsensitive() {
         assertThat(call("GET", "/v1/topics", null, null, null, "Authorization", "bEaReR " + ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void theClientAndTheToolSendTheirToken() throws Exception {
+        String t = "auth-client-" + suffix;
+        String g = "auth-client-g-" + suffix;
+        // the admin client: without a token refused, with one allowed
+        try (EddyAdmin anonymous = new EddyAdmin(Map.of("url", url.toString()))) {
+            assertThatThrownBy(() -> anonymous.createTopic(t, 1, Map.of())).isInstanceOfSatisfying(EddyClientException.class,
+                    e -> assertThat(e.code()).isEqualTo("unauthenticated"));
+        }
+        try (EddyAdmin admin = new EddyAdmin(Map.of("url", url.toString(), "token", ADMIN))) {
+            admin.createTopic(t, 1, Map.of());
+        }
+        // the producer as writer (idempotent: it registers a producer id too), the consumer as reader in a group
+        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString(), "token", WRITER),
+                new StringSerializer(), new StringSerializer())) {
+            assertThat(producer.send(new ProducerRecord<>(t, "k", "v")).toCompletableFuture().get(30, TimeUnit.SECONDS).offset())
+                    .isZero();
+        }
+        try (EddyConsumer<String, String> consumer = new EddyConsumer<>(Map.of("url", url.toString(), "token", READER,
+                "group.id", g, "auto.offset.reset", "earliest"), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(t));
+            List<String> seen = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (seen.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+            }
+            assertThat(seen).containsExactly("v");
+        }
+        // the tool: --token, refused without; the token never printed
+        Run refused = eddy("", "topics", "list");
+        assertThat(refused.exit()).isEqualTo(1);
+        assertThat(refused.err()).contains("(unauthenticated)");
+        Run listed = eddy("", "topics", "list", "--token", WRITER);
+        assertThat(listed.exit()).as(listed.err()).isZero();
+        assertThat(listed.out()).contains(t).doesNotContain("private-");
+        Run denied = eddy("", "topics", "delete", t, "--token", WRITER);
+        assertThat(denied.exit()).isEqualTo(1);
+        assertThat(denied.err()).contains("(forbidden)");
+        for (Run r : List.of(refused, listed, denied, eddy("", "topics", "list", "--help"))) {
+            assertThat(r.out() + r.err()).doesNotContain(WRITER);
+        }
+        // token new: a token and the hash of exactly that token; token hash: the server's hash of a token
+        Run made = eddy("", "token", "new", "ci");
+        assertThat(made.exit()).as(made.err()).isZero();
+        String token = made.lines().get(1).trim();
+        assertThat(made.out()).contains("eddy.auth.principals.ci.token-sha256=" + TokenHash.of(token).hex());
+        Run hashed = eddy(ADMIN + "\n", "token", "hash");
+        assertThat(hashed.out().trim()).isEqualTo(TokenHash.of(ADMIN).hex());
+    }
+
+    record Run(int exit, String out, String err) {
+        List<String> lines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
+        }
+    }
+
+    private Run eddy(String stdin, String... args) {
+        CommandLine cmd = EddyCli.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cmd.setOut(new PrintWriter(out, true));
+        cmd.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        if (!all.get(0).equals("token") && !all.contains("--help")) {
+            all.add("--url");
+            all.add(url.toString());
+        }
+        int exit = cmd.execute(all.toArray(new String[0]));
+        return new Run(exit, out.toString().replace("\r", ""), err.toString());
     }
 
     /** Last, so it checks everything the other tests made the server log and send back. */
