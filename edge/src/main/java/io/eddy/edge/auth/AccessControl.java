@@ -14,6 +14,7 @@ import io.eddy.edge.EddyConfig;
 import io.eddy.edge.EddyConfig.AuthMode;
 import io.eddy.edge.Problems;
 import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
@@ -104,7 +105,7 @@ public class AccessControl {
     }
 
     @ServerRequestFilter
-    public Response authorize(ContainerRequestContext request, ResourceInfo resource) {
+    public Response authorize(ContainerRequestContext request, ResourceInfo resource, HttpServerRequest http) {
         Settings s = settings();
         Method method = resource.getResourceMethod();
         Requires requires = method == null ? null : method.getAnnotation(Requires.class);
@@ -121,7 +122,7 @@ public class AccessControl {
             }
             p = found.get();
         } else {
-            Optional<String> arn = iam.get().callerArn();
+            Optional<String> arn = iam.get().callerArn(http);
             if (arn.isEmpty()) {
                 return unauthenticated(s.mode(), request);
             }

@@ -1,5 +1,6 @@
 package io.eddy.edge.auth;
 
+import io.vertx.core.http.HttpServerRequest;
 import java.util.Optional;
 
 /**
@@ -11,5 +12,5 @@ public interface IamCallers {
     boolean available();
 
     /** The caller's ARN, when the request came through IAM authorisation. */
-    Optional<String> callerArn();
+    Optional<String> callerArn(HttpServerRequest request);
 }

@@ -1,6 +1,7 @@
 package io.eddy.edge.auth;
 
 import io.quarkus.arc.DefaultBean;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
 import java.util.Optional;
 
@@ -14,7 +15,7 @@ public class NoIamCallers implements IamCallers {
     }
 
     @Override
-    public Optional<String> callerArn() {
+    public Optional<String> callerArn(HttpServerRequest request) {
         return Optional.empty();
     }
 }
