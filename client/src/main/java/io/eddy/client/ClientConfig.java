@@ -12,7 +12,8 @@ import java.util.TreeSet;
  *
  * <p>Common keys: {@code url} (default {@code http://127.0.0.1:8080}), {@code connect.timeout.ms} (5000),
  * {@code request.timeout.ms} (30000), {@code signing.region} (set it to sign every request with SigV4 using the
- * AWS default credentials chain), {@code signing.service} ({@code lambda}, for function URLs).
+ * AWS default credentials chain), {@code signing.service} ({@code lambda}, for function URLs), {@code token} (a bearer token for a server
+ * with {@code eddy.auth.mode=token}; never printed).
  */
 public final class ClientConfig {
     static final Map<String, Object> COMMON = Map.of(
@@ -20,7 +21,8 @@ public final class ClientConfig {
             "connect.timeout.ms", 5_000L,
             "request.timeout.ms", 30_000L,
             "signing.region", "",
-            "signing.service", "lambda");
+            "signing.service", "lambda",
+            "token", "");
 
     private final Map<String, Object> values;
 

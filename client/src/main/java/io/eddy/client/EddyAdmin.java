@@ -67,8 +67,7 @@ public final class EddyAdmin implements AutoCloseable {
 
     public EddyAdmin(Map<String, ?> config, HttpTransport transport) {
         ClientConfig c = new ClientConfig(config, Map.of());
-        this.http = new EddyHttp(c.url(), transport != null ? transport : EddyHttp.transport(c.millis("connect.timeout.ms"),
-                c.millis("request.timeout.ms"), c.string("signing.region"), c.string("signing.service")));
+        this.http = new EddyHttp(c.url(), transport != null ? transport : EddyHttp.transport(c));
     }
 
     // ---- topics --------------------------------------------------------------------------------------------

@@ -106,9 +106,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         if (!Set.of("earliest", "latest", "none").contains(offsetReset)) {
             throw new IllegalArgumentException("auto.offset.reset must be earliest, latest or none, not '" + offsetReset + "'");
         }
-        HttpTransport t = transport != null ? transport : EddyHttp.transport(this.config.millis("connect.timeout.ms"),
-                this.config.millis("request.timeout.ms"), this.config.string("signing.region"),
-                this.config.string("signing.service"));
+        HttpTransport t = transport != null ? transport : EddyHttp.transport(this.config);
         this.http = new EddyHttp(this.config.url(), t);
         this.keys = keys;
         this.values = values;

@@ -89,8 +89,7 @@ public final class EddyProducer<K, V> implements AutoCloseable {
         if (c.number("batch.size") < 1) {
             throw new IllegalArgumentException("batch.size must be ≥ 1");
         }
-        HttpTransport t = transport != null ? transport : EddyHttp.transport(c.millis("connect.timeout.ms"),
-                c.millis("request.timeout.ms"), c.string("signing.region"), c.string("signing.service"));
+        HttpTransport t = transport != null ? transport : EddyHttp.transport(c);
         this.http = new EddyHttp(c.url(), t);
         this.keys = keys;
         this.values = values;

@@ -3,12 +3,15 @@ package io.eddy.compactor;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.compact.CompactionPlan;
 import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.topic.TopicService;
 import io.eddy.edge.Params;
+import io.eddy.edge.auth.Requires;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.POST;
@@ -41,6 +44,7 @@ public class CompactResource {
         this.topics = topics;
     }
 
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.CLUSTER)
     @POST
     @Produces(RestMediaType.APPLICATION_NDJSON)
     @RestStreamElementType("application/json")

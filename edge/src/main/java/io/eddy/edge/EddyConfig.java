@@ -5,6 +5,8 @@ import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -44,6 +46,45 @@ public interface EddyConfig {
     Groups groups();
 
     Compactor compactor();
+
+    Auth auth();
+
+    /**
+     * Access control (docs/architecture.md, "Access control"). Principals are configured by name:
+     * <pre>
+     * eddy.auth.mode=token
+     * eddy.auth.principals.billing.token-sha256=&lt;SHA-256 of the token, 64 hex digits&gt;
+     * eddy.auth.principals.billing.grants=consume:topic:orders-*,consume:group:billing
+     * </pre>
+     */
+    interface Auth {
+        /** {@code open} (everyone may do everything; a warning at start), {@code token} or {@code iam}. */
+        @WithDefault("open")
+        AuthMode mode();
+
+        /** Principals by name; the name appears in logs and 403 details, so it is never a secret. */
+        Map<String, PrincipalConfig> principals();
+    }
+
+    enum AuthMode {
+        /** No credentials asked; every request may do everything. */
+        OPEN,
+        /** {@code Authorization: Bearer <token>}, matched against the principals' token hashes. */
+        TOKEN,
+        /** The caller's IAM principal ARN from the Lambda function URL's request context (the Lambda functions only). */
+        IAM
+    }
+
+    interface PrincipalConfig {
+        /** The SHA-256 of the principal's bearer token, as 64 hex digits ({@code ./eddy token new} prints one). */
+        Optional<String> tokenSha256();
+
+        /** An IAM principal ARN, or a prefix of ARNs ending in {@code *}, that this principal is. */
+        Optional<String> iamArn();
+
+        /** {@code <operation>:<resource type>:<name pattern>}, comma-separated; none = may do nothing. */
+        Optional<List<String>> grants();
+    }
 
     interface Aws {
         @WithDefault("us-east-1")

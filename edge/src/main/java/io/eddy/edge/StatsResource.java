@@ -2,11 +2,14 @@ package io.eddy.edge;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.cache.BlockCache;
-import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.fetch.FetchService;
+import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.storage.s3.S3RequestCounter;
+import io.eddy.edge.auth.Requires;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -28,6 +31,7 @@ public class StatsResource {
     }
 
     @GET
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.CLUSTER)
     public ObjectNode stats() {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ObjectNode requests = out.putObject("s3").putObject("requests");

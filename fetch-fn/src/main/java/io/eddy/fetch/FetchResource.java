@@ -2,6 +2,8 @@ package io.eddy.fetch;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.FetchRequest;
@@ -10,27 +12,28 @@ import io.eddy.core.format.BatchFrames;
 import io.eddy.core.model.Record;
 import io.eddy.edge.EddyConfig;
 import io.eddy.edge.Params;
+import io.eddy.edge.auth.Requires;
 import io.eddy.edge.json.JsonRecords;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reads: {@code GET /v1/topics/{topic}/partitions/{p}/records} as JSON, as stored Kafka batches
@@ -54,6 +57,7 @@ public class FetchResource {
         this.config = config;
     }
 
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
     @GET
     @Path("/records")
     @Produces(MediaType.APPLICATION_JSON)
@@ -66,6 +70,7 @@ public class FetchResource {
     }
 
     /** The stored batches, base offsets patched, framed as binary produce frames (docs/protocol.md). */
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
     @GET
     @Path("/records")
     @Produces(BatchFrames.MEDIA_TYPE)
@@ -89,6 +94,7 @@ public class FetchResource {
      * offset and wins over {@code offset}. After {@code eddy.fetch.sse-heartbeat} without records a comment line
      * keeps proxies from closing the stream. Server mode only: a function cannot hold a stream open.
      */
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
     @GET
     @Path("/records")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -136,6 +142,7 @@ public class FetchResource {
                 Duration.ofMillis(Params.longValue("wait_ms", waitMs, 0, FetchRequest.MAX_WAIT.toMillis(), 0)));
     }
 
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
     @GET
     @Path("/offsets")
     public Uni<ObjectNode> offsets(@PathParam("topic") String topic, @PathParam("partition") String partition,

@@ -2,9 +2,16 @@ package io.eddy.fetch;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.Permission;
+import io.eddy.core.auth.Principal;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.group.GroupService;
 import io.eddy.edge.EddyConfig;
 import io.eddy.edge.RequestLimits;
+import io.eddy.edge.auth.Caller;
+import io.eddy.edge.auth.CallerChecks;
+import io.eddy.edge.auth.Requires;
 import io.eddy.edge.json.JsonRecords;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -30,60 +37,81 @@ public class GroupsResource {
     private final JsonRecords json;
     private final RequestLimits limits;
     private final EddyConfig config;
+    private final Caller caller;
 
-    public GroupsResource(GroupService groups, JsonRecords json, RequestLimits limits, EddyConfig config) {
+    public GroupsResource(GroupService groups, JsonRecords json, RequestLimits limits, EddyConfig config, Caller caller) {
         this.groups = groups;
         this.json = json;
         this.limits = limits;
         this.config = config;
+        this.caller = caller;
     }
 
+    @CallerChecks
     @GET
     public Uni<ObjectNode> list() {
+        Principal principal = caller.principal();
         return groups.list().map(all -> {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             var list = out.putArray("groups");
-            all.forEach(g -> list.addObject().put("group", g.value()));
+            // only the groups the caller holds some grant on
+            all.stream().filter(g -> principal.mayDescribe(ResourceType.GROUP, g.value()))
+                    .forEach(g -> list.addObject().put("group", g.value()));
             return out;
         });
     }
 
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
     @GET
     @Path("/{group}")
     public Uni<ObjectNode> describe(@PathParam("group") String group) {
         return groups.describe(group).map(GroupJson::describe);
     }
 
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.GROUP, param = "group")
     @DELETE
     @Path("/{group}")
     public Uni<Response> delete(@PathParam("group") String group) {
         return groups.delete(group).replaceWith(Response.noContent().build());
     }
 
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
     @PUT
     @Path("/{group}/members/{member}")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ObjectNode> heartbeat(@PathParam("group") String group, @PathParam("member") String member, byte[] body) {
         limits.check(body);
         var hb = GroupJson.heartbeat(GroupJson.memberId(member), json.parse(body), config.groups());
+        hb.subscription().ifPresent(s -> {
+            if (s.pattern().isPresent()) {
+                caller.requireEverywhere(Operation.CONSUME, ResourceType.TOPIC);
+            } else {
+                caller.requireAll(s.topics().stream().map(t -> Permission.topic(Operation.CONSUME, t)).toList());
+            }
+        });
         return groups.heartbeat(group, hb).map(r -> GroupJson.reply(group, r));
     }
 
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
     @DELETE
     @Path("/{group}/members/{member}")
     public Uni<Response> leave(@PathParam("group") String group, @PathParam("member") String member) {
         return groups.leave(group, GroupJson.memberId(member)).replaceWith(Response.noContent().build());
     }
 
+    @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
     @POST
     @Path("/{group}/offsets")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<ObjectNode> commit(@PathParam("group") String group, byte[] body) {
         limits.check(body);
         GroupJson.Commit commit = GroupJson.commit(json.parse(body));
+        caller.requireAll(commit.offsets().stream().map(o -> Permission.topic(Operation.CONSUME, o.partition().topic()))
+                .distinct().toList());
         return groups.commit(group, commit.memberId(), commit.memberEpoch(), commit.offsets()).map(GroupJson::committed);
     }
 
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.GROUP, param = "group")
     @POST
     @Path("/{group}/offsets:reset")
     @Consumes(MediaType.APPLICATION_JSON)

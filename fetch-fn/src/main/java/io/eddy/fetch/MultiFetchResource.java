@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.Permission;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.FetchRequest;
@@ -13,6 +15,8 @@ import io.eddy.core.fetch.PartitionFetch;
 import io.eddy.core.fetch.PartitionOutcome;
 import io.eddy.edge.Problems;
 import io.eddy.edge.RequestLimits;
+import io.eddy.edge.auth.Caller;
+import io.eddy.edge.auth.CallerChecks;
 import io.eddy.edge.json.JsonRecords;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -44,14 +48,17 @@ public class MultiFetchResource {
     private final JsonRecords json;
     private final RequestLimits limits;
     private final ObjectMapper mapper;
+    private final Caller caller;
 
-    public MultiFetchResource(FetchService fetch, JsonRecords json, RequestLimits limits, ObjectMapper mapper) {
+    public MultiFetchResource(FetchService fetch, JsonRecords json, RequestLimits limits, ObjectMapper mapper, Caller caller) {
         this.fetch = fetch;
         this.json = json;
         this.limits = limits;
         this.mapper = mapper;
+        this.caller = caller;
     }
 
+    @CallerChecks
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -101,6 +108,8 @@ public class MultiFetchResource {
                     integer(p, "offset", where, 0, Long.MAX_VALUE, 0),
                     (int) integer(p, "max_bytes", where, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES)));
         }
+        // the whole request is refused if one topic may not be read (not a problem per partition): nothing is read
+        caller.requireAll(fetches.stream().map(f -> Permission.topic(Operation.CONSUME, f.topic())).distinct().toList());
         return fetch.fetchMany(fetches, Duration.ofMillis(waitMs), minBytes).map(outcomes -> render(outcomes, base64));
     }
 

@@ -1,6 +1,8 @@
 package io.eddy.ingest;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.BatchCompression;
@@ -12,6 +14,7 @@ import io.eddy.core.topic.TopicService;
 import io.eddy.edge.EddyConfig;
 import io.eddy.edge.Params;
 import io.eddy.edge.RequestLimits;
+import io.eddy.edge.auth.Requires;
 import io.eddy.edge.json.JsonRecords;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -60,6 +63,7 @@ public class ProduceResource {
         this.serverMode = config.produce().serverMode();
     }
 
+    @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, param = "topic")
     @POST
     @Path("/records")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -69,6 +73,7 @@ public class ProduceResource {
         return produceJson(topic, -1, atomic, acks, compression, key, uri, body);
     }
 
+    @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, param = "topic")
     @POST
     @Path("/partitions/{partition}/records")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -79,6 +84,7 @@ public class ProduceResource {
         return produceJson(topic, Params.partition(partition), atomic, acks, compression, key, uri, body);
     }
 
+    @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, param = "topic")
     @POST
     @Path("/records")
     @Consumes(BatchFrames.MEDIA_TYPE)

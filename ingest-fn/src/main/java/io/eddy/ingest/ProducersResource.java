@@ -2,9 +2,12 @@ package io.eddy.ingest;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.produce.ProducerRegistry;
+import io.eddy.edge.auth.Requires;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,11 +30,13 @@ public class ProducersResource {
         this.registry = registry;
     }
 
+    @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, anywhere = true)
     @POST
     public Uni<Response> register() {
         return registry.register().map(r -> Response.status(201).entity(body(r)).build());
     }
 
+    @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, anywhere = true)
     @POST
     @Path("/{id}/epoch")
     public Uni<ObjectNode> bumpEpoch(@PathParam("id") String id) {

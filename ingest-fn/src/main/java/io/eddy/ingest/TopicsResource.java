@@ -3,6 +3,9 @@ package io.eddy.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.auth.Operation;
+import io.eddy.core.auth.Principal;
+import io.eddy.core.auth.ResourceType;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.model.PartitionHead;
@@ -10,6 +13,9 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.eddy.edge.RequestLimits;
+import io.eddy.edge.auth.Caller;
+import io.eddy.edge.auth.CallerChecks;
+import io.eddy.edge.auth.Requires;
 import io.eddy.edge.json.JsonRecords;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
@@ -34,14 +40,18 @@ public class TopicsResource {
     private final MetadataStore metadata;
     private final JsonRecords json;
     private final RequestLimits limits;
+    private final Caller caller;
 
-    public TopicsResource(TopicService topics, MetadataStore metadata, JsonRecords json, RequestLimits limits) {
+    public TopicsResource(TopicService topics, MetadataStore metadata, JsonRecords json, RequestLimits limits,
+                          Caller caller) {
         this.topics = topics;
         this.metadata = metadata;
         this.json = json;
         this.limits = limits;
+        this.caller = caller;
     }
 
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.TOPIC, param = "topic")
     @PUT
     @Path("/{topic}")
     @Consumes(MediaType.WILDCARD)
@@ -61,24 +71,31 @@ public class TopicsResource {
                 .map(t -> Response.status(Response.Status.CREATED).entity(describe(t, null)).build());
     }
 
+    @CallerChecks
     @GET
     public Uni<ObjectNode> list() {
+        Principal principal = caller.principal();
         return topics.list().map(all -> {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             var list = out.putArray("topics");
-            all.forEach(t -> list.add(describe(t, null)));
+            // as Kafka's metadata: only the topics the caller holds some grant on
+            all.stream().filter(t -> principal.mayDescribe(ResourceType.TOPIC, t.name().value()))
+                    .forEach(t -> list.add(describe(t, null)));
             return out;
         });
     }
 
+    @CallerChecks
     @GET
     @Path("/{topic}")
     public Uni<ObjectNode> describe(@PathParam("topic") String name) {
+        caller.requireDescribe(ResourceType.TOPIC, name);
         return topics.require(name).flatMap(t -> metadata.heads(t.id(), IntStream.range(0, t.partitions()).boxed().toList())
                 .map(heads -> describe(t, heads)));
     }
 
     /** Alter: {@code {"partitions": N, "config": {...}}}, either or both; answers the topic as described. */
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.TOPIC, param = "topic")
     @PATCH
     @Path("/{topic}")
     @Consumes(MediaType.WILDCARD)
@@ -102,6 +119,7 @@ public class TopicsResource {
                         .map(heads -> describe(t, heads)));
     }
 
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.TOPIC, param = "topic")
     @DELETE
     @Path("/{topic}")
     public Uni<Response> delete(@PathParam("topic") String name) {

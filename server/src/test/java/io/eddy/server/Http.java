@@ -83,6 +83,16 @@ final class Http {
         return send(request);
     }
 
+    /** Any method with headers given as name, value, name, value… ({@code body} null for none). */
+    Reply send(String method, String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return send(headers.length == 0 ? request : request.headers(headers));
+    }
+
     private Reply send(HttpRequest.Builder request) {
         try {
             HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(60)).build(),

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @Command(name = "eddy", mixinStandardHelpOptions = true, version = "eddy 0.1.0",
         description = "Kafka-style command-line tools for Eddy.",
         subcommands = {TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupsCommand.class,
-                PerfCommand.class, CommandLine.HelpCommand.class},
+                PerfCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Exit codes: 0 ok, 1 server or operation error, 2 bad arguments, 3 server unreachable."})
 public final class EddyCli implements Runnable {
     public static final int OK = 0;

@@ -44,6 +44,22 @@ public final class EddyHttp implements AutoCloseable {
         return new SigV4Transport(jdk, DefaultCredentialsProvider.builder().build(), signingRegion, signingService);
     }
 
+    /**
+     * The transport for a client's settings: as {@link #transport(java.time.Duration, java.time.Duration, String, String)},
+     * with {@code token} (when set) sent as {@code Authorization: Bearer}. A token and SigV4 signing both use the
+     * {@code Authorization} header, so they cannot be combined.
+     */
+    public static HttpTransport transport(io.eddy.client.ClientConfig c) {
+        String token = c.string("token");
+        String region = c.string("signing.region");
+        if (!token.isEmpty() && !region.isBlank()) {
+            throw new IllegalArgumentException("token and signing.region cannot both be set: both use the Authorization header");
+        }
+        HttpTransport t = transport(c.millis("connect.timeout.ms"), c.millis("request.timeout.ms"), region,
+                c.string("signing.service"));
+        return token.isEmpty() ? t : new BearerTokenTransport(t, token);
+    }
+
     public URI base() {
         return base;
     }

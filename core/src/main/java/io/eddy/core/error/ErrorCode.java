@@ -23,6 +23,10 @@ public enum ErrorCode {
      * log-append time, a delete horizon, or a compression codec this server cannot decode.
      */
     UNSUPPORTED_BATCH("unsupported_batch", 400, false),
+    /** No credentials, or credentials that name no principal (an unknown token): nothing was done. */
+    UNAUTHENTICATED("unauthenticated", 401, false),
+    /** The caller is known but holds no grant for what the request needs: nothing was done. */
+    FORBIDDEN("forbidden", 403, false),
     UNKNOWN_TOPIC("unknown_topic", 404, false),
     UNKNOWN_PARTITION("unknown_partition", 404, false),
     NOT_FOUND("not_found", 404, false),
