@@ -89,10 +89,13 @@ public final class EddyStack extends Stack {
             environment.put("EDDY_AWS_DYNAMODB_ENDPOINT", endpoint);
         });
 
+        // the HTTP functions apply Eddy's permission model to the IAM caller when principals are configured
+        Map<String, String> httpEnvironment = new LinkedHashMap<>(environment);
+        httpEnvironment.putAll(EddyAccess.fromContext(getNode()).environment());
         ingest = new EddyFunction(this, "Ingest", settings.stage(), "ingest", settings.ingestAsset(),
-                EddySettings.QUARKUS_HANDLER, settings.ingest(), environment, ingestStatements(), alarms);
+                EddySettings.QUARKUS_HANDLER, settings.ingest(), httpEnvironment, ingestStatements(), alarms);
         fetch = new EddyFunction(this, "Fetch", settings.stage(), "fetch", settings.fetchAsset(),
-                EddySettings.QUARKUS_HANDLER, settings.fetch(), environment, fetchStatements(), alarms);
+                EddySettings.QUARKUS_HANDLER, settings.fetch(), httpEnvironment, fetchStatements(), alarms);
         FunctionUrl ingestUrl = url(ingest);
         FunctionUrl fetchUrl = url(fetch);
 

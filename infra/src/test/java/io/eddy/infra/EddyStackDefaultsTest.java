@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
@@ -99,6 +100,26 @@ class EddyStackDefaultsTest {
         synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
                 Map.of("Variables", Match.objectLike(Map.of("EDDY_AWS_S3_ENDPOINT", Match.absent(),
                         "EDDY_AWS_DYNAMODB_ENDPOINT", Match.absent()))))));
+    }
+
+    @Test
+    void withoutPrincipalsTheFunctionsLeaveAccessToIam() {
+        synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
+                Map.of("Variables", Match.objectLike(Map.of("EDDY_AUTH_MODE", Match.absent()))))));
+    }
+
+    @Test
+    void principalsWithBadNamesOrGrantsAreRefusedBeforeSynthesis() {
+        assertThatThrownBy(() -> new EddyAccess(Map.of("orders-writer", new EddyAccess.IamPrincipal(
+                "arn:aws:iam::1:role/w", List.of("produce:topic:orders-*")))))
+                .hasMessageContaining("lower-case letters and digits");
+        assertThatThrownBy(() -> new EddyAccess.IamPrincipal("arn:aws:iam::1:role/w", List.of("write:topic:orders")))
+                .hasMessageContaining("a grant is");
+        assertThatThrownBy(() -> new EddyAccess.IamPrincipal("role/w", List.of()))
+                .hasMessageContaining("must be an ARN");
+        assertThat(new EddyAccess(Map.of("ops", new EddyAccess.IamPrincipal("arn:aws:iam::1:role/*",
+                List.of("admin:cluster:*")))).environment()).containsEntry("EDDY_AUTH_MODE", "iam")
+                .containsEntry("EDDY_AUTH_PRINCIPALS_OPS_IAM_ARN", "arn:aws:iam::1:role/*");
     }
 
     @Test

@@ -34,7 +34,11 @@ class EddyStackTest {
                 "table", "acme-eddy",
                 "ingestMemoryMb", "1536",
                 "fetchTimeoutSeconds", "45",
-                "compactorSchedule", "rate(10 minutes)"), "ingest", "fetch", "compactor");
+                "compactorSchedule", "rate(10 minutes)",
+                "principals", "{\"writers\": {\"iamArn\": \"arn:aws:sts::123456789012:assumed-role/orders-writer/*\","
+                        + " \"grants\": [\"produce:topic:orders-*\", \"consume:topic:orders-*\"]},"
+                        + " \"ops\": {\"iamArn\": \"arn:aws:iam::123456789012:role/eddy-ops\","
+                        + " \"grants\": [\"admin:cluster:*\", \"admin:topic:*\"]}}"), "ingest", "fetch", "compactor");
     }
 
     @Test
@@ -132,6 +136,22 @@ class EddyStackTest {
                 "Action", "lambda:InvokeFunction", "Principal", "events.amazonaws.com",
                 "FunctionName", Map.of("Ref", alias),
                 "SourceArn", Map.of("Fn::GetAtt", List.of(rule, "Arn")))));
+    }
+
+    @Test
+    void theHttpFunctionsApplyTheConfiguredPrincipalsToTheirIamCallers() {
+        for (String name : List.of("eddy-prod-ingest", "eddy-prod-fetch")) {
+            JsonNode vars = function(name).path("Properties").path("Environment").path("Variables");
+            assertThat(vars.path("EDDY_AUTH_MODE").asText()).as(name).isEqualTo("iam");
+            assertThat(vars.path("EDDY_AUTH_PRINCIPALS_WRITERS_IAM_ARN").asText())
+                    .isEqualTo("arn:aws:sts::123456789012:assumed-role/orders-writer/*");
+            assertThat(vars.path("EDDY_AUTH_PRINCIPALS_WRITERS_GRANTS").asText())
+                    .isEqualTo("produce:topic:orders-*,consume:topic:orders-*");
+            assertThat(vars.path("EDDY_AUTH_PRINCIPALS_OPS_GRANTS").asText()).isEqualTo("admin:cluster:*,admin:topic:*");
+        }
+        // the compactor has no HTTP endpoint: IAM's invoke permission is all that governs it
+        assertThat(function("eddy-prod-compactor").path("Properties").path("Environment").path("Variables")
+                .has("EDDY_AUTH_MODE")).isFalse();
     }
 
     @Test
