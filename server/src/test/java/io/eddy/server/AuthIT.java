@@ -9,17 +9,13 @@ import io.eddy.client.EddyClientException;
 import io.eddy.client.EddyConsumer;
 import io.eddy.client.EddyProducer;
 import io.eddy.client.ProducerRecord;
-import io.eddy.client.cli.EddyCli;
 import io.eddy.core.auth.TokenHash;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -49,7 +45,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import picocli.CommandLine;
 
 /**
  * Token access control over HTTP, every endpoint three ways: without credentials (401, {@code WWW-Authenticate:
@@ -393,46 +388,29 @@ class AuthIT {
             assertThat(seen).containsExactly("v");
         }
         // the tool: --token, refused without; the token never printed
-        Run refused = eddy("", "topics", "list");
+        CliRun refused = eddy("", "topics", "list");
         assertThat(refused.exit()).isEqualTo(1);
         assertThat(refused.err()).contains("(unauthenticated)");
-        Run listed = eddy("", "topics", "list", "--token", WRITER);
+        CliRun listed = eddy("", "topics", "list", "--token", WRITER);
         assertThat(listed.exit()).as(listed.err()).isZero();
         assertThat(listed.out()).contains(t).doesNotContain("private-");
-        Run denied = eddy("", "topics", "delete", t, "--token", WRITER);
+        CliRun denied = eddy("", "topics", "delete", t, "--token", WRITER);
         assertThat(denied.exit()).isEqualTo(1);
         assertThat(denied.err()).contains("(forbidden)");
-        for (Run r : List.of(refused, listed, denied, eddy("", "topics", "list", "--help"))) {
+        for (CliRun r : List.of(refused, listed, denied, eddy("", "topics", "list", "--help"))) {
             assertThat(r.out() + r.err()).doesNotContain(WRITER);
         }
         // token new: a token and the hash of exactly that token; token hash: the server's hash of a token
-        Run made = eddy("", "token", "new", "ci");
+        CliRun made = eddy("", "token", "new", "ci");
         assertThat(made.exit()).as(made.err()).isZero();
         String token = made.lines().get(1).trim();
         assertThat(made.out()).contains("eddy.auth.principals.ci.token-sha256=" + TokenHash.of(token).hex());
-        Run hashed = eddy(ADMIN + "\n", "token", "hash");
+        CliRun hashed = eddy(ADMIN + "\n", "token", "hash");
         assertThat(hashed.out().trim()).isEqualTo(TokenHash.of(ADMIN).hex());
     }
 
-    record Run(int exit, String out, String err) {
-        List<String> lines() {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-        }
-    }
-
-    private Run eddy(String stdin, String... args) {
-        CommandLine cmd = EddyCli.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of(args));
-        if (!all.get(0).equals("token") && !all.contains("--help")) {
-            all.add("--url");
-            all.add(url.toString());
-        }
-        int exit = cmd.execute(all.toArray(new String[0]));
-        return new Run(exit, out.toString().replace("\r", ""), err.toString());
+    private CliRun eddy(String stdin, String... args) {
+        return CliRun.of(url, stdin, args);
     }
 
     /** Last, so it checks everything the other tests made the server log and send back. */

@@ -7,15 +7,10 @@ import io.eddy.client.cli.EddyCli;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.ByteArrayInputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URL;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** Every command of the eddy tool run in-process against the server: output and exit codes. */
 @QuarkusTest
@@ -24,25 +19,8 @@ class CliIT {
     @TestHTTPResource("/")
     URL url;
 
-    record Run(int exit, String out, String err) {
-        List<String> lines() {
-            return out.isEmpty() ? List.of() : List.of(out.split("\n"));
-        }
-    }
-
-    private Run eddy(String stdin, String... args) {
-        CommandLine cmd = EddyCli.commandLine(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cmd.setOut(new PrintWriter(out, true));
-        cmd.setErr(new PrintWriter(err, true));
-        List<String> all = new ArrayList<>(List.of(args));
-        if (all.size() > 1 && !all.contains("--url") && !all.contains("--help")) {
-            all.add("--url");
-            all.add(url.toString());
-        }
-        int exit = cmd.execute(all.toArray(new String[0]));
-        return new Run(exit, out.toString().replace("\r", ""), err.toString());
+    private CliRun eddy(String stdin, String... args) {
+        return CliRun.of(url, stdin, args);
     }
 
     @Test
@@ -51,22 +29,22 @@ class CliIT {
         String group = "cli-group-" + Long.toHexString(System.nanoTime());
 
         // topics
-        Run created = eddy("", "topics", "create", topic, "--partitions", "3", "--config", "retention.ms=86400000");
+        CliRun created = eddy("", "topics", "create", topic, "--partitions", "3", "--config", "retention.ms=86400000");
         assertThat(created.exit()).as(created.err()).isZero();
         assertThat(created.out()).contains("Created topic " + topic + " with 3 partitions.");
-        Run again = eddy("", "topics", "create", topic, "--partitions", "3");
+        CliRun again = eddy("", "topics", "create", topic, "--partitions", "3");
         assertThat(again.exit()).isEqualTo(1);
         assertThat(again.err()).startsWith("eddy: ").contains("(topic_already_exists)");
         assertThat(eddy("", "topics", "list", "--url", url.toString()).lines()).contains(topic);
 
         // produce: keyed lines, and lines to one partition
-        Run produced = eddy("k1:v1\nk2:v2\nk3:v3\n", "produce", topic, "--key-separator", ":");
+        CliRun produced = eddy("k1:v1\nk2:v2\nk3:v3\n", "produce", topic, "--key-separator", ":");
         assertThat(produced.exit()).as(produced.err()).isZero();
         assertThat(produced.err()).contains("3 records produced");
-        Run toOne = eddy("a\nb\n", "produce", topic, "--partition", "1", "--acks", "1");
+        CliRun toOne = eddy("a\nb\n", "produce", topic, "--partition", "1", "--acks", "1");
         assertThat(toOne.exit()).as(toOne.err()).isZero();
 
-        Run described = eddy("", "topics", "describe", topic);
+        CliRun described = eddy("", "topics", "describe", topic);
         assertThat(described.exit()).isZero();
         assertThat(described.out()).contains("Topic: " + topic + "\tPartitions: 3").contains("retention.ms=86400000");
         long total = described.lines().stream().filter(l -> l.contains("HighWatermark"))
@@ -74,12 +52,12 @@ class CliIT {
         assertThat(total).isEqualTo(5);
 
         // consume: a partition from an offset, key and value
-        Run fromOffset = eddy("", "consume", topic, "--partition", "1", "--offset", "0", "--max-messages", "5",
+        CliRun fromOffset = eddy("", "consume", topic, "--partition", "1", "--offset", "0", "--max-messages", "5",
                 "--timeout-ms", "2000", "--format", "key_value");
         assertThat(fromOffset.exit()).as(fromOffset.err()).isZero();
         assertThat(fromOffset.lines()).contains("null\ta", "null\tb");
         // consume: every partition from the beginning, as JSON
-        Run json = eddy("", "consume", topic, "--from-beginning", "--max-messages", "5", "--format", "json");
+        CliRun json = eddy("", "consume", topic, "--from-beginning", "--max-messages", "5", "--format", "json");
         assertThat(json.exit()).as(json.err()).isZero();
         assertThat(json.lines()).hasSize(5);
         List<String> values = new ArrayList<>();
@@ -92,55 +70,55 @@ class CliIT {
         assertThat(json.err()).contains("Processed a total of 5 messages");
 
         // consume in a group: prints values and commits them
-        Run inGroup = eddy("", "consume", topic, "--group", group, "--from-beginning", "--max-messages", "5");
+        CliRun inGroup = eddy("", "consume", topic, "--group", group, "--from-beginning", "--max-messages", "5");
         assertThat(inGroup.exit()).as(inGroup.err()).isZero();
         assertThat(inGroup.lines()).containsExactlyInAnyOrder("v1", "v2", "v3", "a", "b");
 
         // groups: list, describe with lag, reset offsets
         assertThat(eddy("", "groups", "list").lines()).contains(group);
-        Run lag = eddy("", "groups", "describe", group);
+        CliRun lag = eddy("", "groups", "describe", group);
         assertThat(lag.exit()).isZero();
         assertThat(lag.lines().get(2)).contains("CURRENT-OFFSET", "LOG-END-OFFSET", "LAG");
         List<String> rows = lag.lines().stream().filter(l -> l.startsWith(group)).toList();
         assertThat(rows).hasSize(3);
         assertThat(rows).allSatisfy(r -> assertThat(r.trim().split("\\s+")[5]).isEqualTo("0"));
-        Run dry = eddy("", "groups", "reset-offsets", group, "--to-earliest", "--topic", topic, "--dry-run");
+        CliRun dry = eddy("", "groups", "reset-offsets", group, "--to-earliest", "--topic", topic, "--dry-run");
         assertThat(dry.exit()).as(dry.err()).isZero();
         assertThat(dry.lines().stream().filter(l -> l.startsWith(group))).hasSize(3)
                 .allSatisfy(r -> assertThat(r.trim().split("\\s+")[3]).isEqualTo("0"));
         assertThat(eddy("", "groups", "describe", group).out()).doesNotContain(" 5 ");
-        Run executed = eddy("", "groups", "reset-offsets", group, "--to-earliest", "--topic", topic, "--execute");
+        CliRun executed = eddy("", "groups", "reset-offsets", group, "--to-earliest", "--topic", topic, "--execute");
         assertThat(executed.exit()).as(executed.err()).isZero();
         List<String> after = eddy("", "groups", "describe", group).lines().stream().filter(l -> l.startsWith(group)).toList();
         long lagSum = after.stream().mapToLong(r -> Long.parseLong(r.trim().split("\\s+")[5])).sum();
         assertThat(lagSum).isEqualTo(5);
 
         // perf
-        Run perfProduce = eddy("", "perf", "produce", "--topic", topic, "--num-records", "500", "--record-size", "50", "--json");
+        CliRun perfProduce = eddy("", "perf", "produce", "--topic", topic, "--num-records", "500", "--record-size", "50", "--json");
         assertThat(perfProduce.exit()).as(perfProduce.err()).isZero();
         JsonNode p = Http.JSON.readTree(perfProduce.out());
         assertThat(p.get("records").asLong()).isEqualTo(500);
         assertThat(p.get("records_per_sec").asDouble()).isPositive();
         assertThat(p.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(p.get("latency_p50_ms").asDouble());
-        Run perfConsume = eddy("", "perf", "consume", "--topic", topic, "--messages", "505", "--timeout-ms", "3000", "--json");
+        CliRun perfConsume = eddy("", "perf", "consume", "--topic", topic, "--messages", "505", "--timeout-ms", "3000", "--json");
         assertThat(perfConsume.exit()).as(perfConsume.err()).isZero();
         assertThat(Http.JSON.readTree(perfConsume.out()).get("records").asLong()).isEqualTo(505);
-        Run perfText = eddy("", "perf", "produce", "--topic", topic, "--num-records", "10");
+        CliRun perfText = eddy("", "perf", "produce", "--topic", topic, "--num-records", "10");
         assertThat(perfText.out()).contains("10 records sent").contains("records/s").contains("p99.9");
 
         // alter: more partitions and a config change; partitions never shrink
-        Run altered = eddy("", "topics", "alter", topic, "--partitions", "4", "--config", "retention.ms=3600000");
+        CliRun altered = eddy("", "topics", "alter", topic, "--partitions", "4", "--config", "retention.ms=3600000");
         assertThat(altered.exit()).as(altered.err()).isZero();
         assertThat(altered.out()).contains("Partitions: 4").contains("retention.ms=3600000").contains("Partition: 3\t");
-        Run shrink = eddy("", "topics", "alter", topic, "--partitions", "2");
+        CliRun shrink = eddy("", "topics", "alter", topic, "--partitions", "2");
         assertThat(shrink.exit()).isEqualTo(EddyCli.FAILED);
         assertThat(shrink.err()).contains("(invalid_partitions)");
         assertThat(eddy("", "topics", "alter", topic).exit()).isEqualTo(EddyCli.USAGE);
-        Run toNew = eddy("n\n", "produce", topic, "--partition", "3");
+        CliRun toNew = eddy("n\n", "produce", topic, "--partition", "3");
         assertThat(toNew.exit()).as(toNew.err()).isZero();
 
         // delete
-        Run deleted = eddy("", "topics", "delete", topic);
+        CliRun deleted = eddy("", "topics", "delete", topic);
         assertThat(deleted.exit()).isZero();
         assertThat(eddy("", "topics", "list").lines()).doesNotContain(topic);
     }
@@ -149,10 +127,10 @@ class CliIT {
     void errorsAreOneLineWithDocumentedExitCodes() {
         String missing = "cli-missing-" + Long.toHexString(System.nanoTime());
         // an unknown topic: 1, with the problem's code
-        Run produce = eddy("x\n", "produce", missing);
+        CliRun produce = eddy("x\n", "produce", missing);
         assertThat(produce.exit()).isEqualTo(EddyCli.FAILED);
         assertThat(produce.err()).startsWith("eddy: ").contains("(unknown_topic)");
-        Run consume = eddy("", "consume", missing, "--max-messages", "1");
+        CliRun consume = eddy("", "consume", missing, "--max-messages", "1");
         assertThat(consume.exit()).isEqualTo(EddyCli.FAILED);
         assertThat(consume.err()).contains("(unknown_topic)");
         assertThat(eddy("", "topics", "describe", missing).err()).contains("(unknown_topic)");
@@ -166,7 +144,7 @@ class CliIT {
         assertThat(eddy("", "no-such-command", "x").exit()).isEqualTo(EddyCli.USAGE);
 
         // a server that is down: 3
-        Run down = eddy("", "topics", "list", "--url", "http://127.0.0.1:1");
+        CliRun down = eddy("", "topics", "list", "--url", "http://127.0.0.1:1");
         assertThat(down.exit()).isEqualTo(EddyCli.UNREACHABLE);
         assertThat(down.err()).startsWith("eddy: cannot reach Eddy at http://127.0.0.1:1").contains("(unreachable)");
         assertThat(eddy("x\n", "produce", "t", "--url", "http://127.0.0.1:1").exit()).isEqualTo(EddyCli.UNREACHABLE);
