@@ -17,7 +17,17 @@ public final class ChaosMain {
     private ChaosMain() {
     }
 
+    /** Held so the levels stick (JUL keeps loggers weakly). */
+    private static final java.util.logging.Logger CLIENT_LOG = java.util.logging.Logger.getLogger("io.eddy.client");
+    private static final java.util.logging.Logger CHAOS_LOG = java.util.logging.Logger.getLogger("io.eddy.chaos");
+
     public static void main(String[] args) throws Exception {
+        // the client narrates every refused commit and rejoin, which are the point here; keep its errors only
+        CLIENT_LOG.setLevel(java.util.logging.Level.SEVERE);
+        if (Boolean.getBoolean("eddy.chaos.verbose")) {
+            CHAOS_LOG.setLevel(java.util.logging.Level.FINE);
+            java.util.logging.Logger.getLogger("").getHandlers()[0].setLevel(java.util.logging.Level.FINE);
+        }
         Duration duration = Duration.ofMinutes(2);
         List<Scenario> scenarios = Arrays.asList(Scenario.values());
         long seed = System.currentTimeMillis();

@@ -109,6 +109,7 @@ final class Workload {
             for (Thread t : threads) {
                 t.join();
             }
+            LOG.fine(() -> "load stopped " + millisSince(deadline) + " ms after the deadline");
         } finally {
             quiesce.run();
             for (EddyProducer<String, String> p : producers) {
@@ -119,6 +120,7 @@ final class Workload {
                 }
             }
         }
+        LOG.fine(() -> "producers drained " + millisSince(deadline) + " ms after the deadline");
         // what never completed is unknown
         for (int i = 0; i < PRODUCERS.size(); i++) {
             ProducerSpec spec = PRODUCERS.get(i);
@@ -132,8 +134,13 @@ final class Workload {
         for (int p = 0; p < PARTITIONS; p++) {
             log.put(p, readAll(p));
         }
+        LOG.fine(() -> "final read done " + millisSince(deadline) + " ms after the deadline");
         return new History(new ArrayList<>(sends), new ArrayList<>(reads), new ArrayList<>(heartbeats),
                 new ArrayList<>(commits), log, committed(), TimeUnit.MILLISECONDS.toMicros(SESSION_TIMEOUT_MS));
+    }
+
+    private static long millisSince(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - nanos);
     }
 
     private URI url(int i) {
