@@ -36,8 +36,8 @@ final class FaultMatrix {
     /** The injected faults, both proxies, without the passes. */
     static String faults(ChaosRunner.Result r) {
         StringBuilder s = new StringBuilder();
-        appendFaults(s, r.s3Faults());
-        appendFaults(s, r.dynamoFaults());
+        appendFaults(s, "s3 ", r.s3Faults());
+        appendFaults(s, "dynamodb ", r.dynamoFaults());
         if (r.scenario().process() != Scenario.ProcessFault.NONE) {
             s.append(s.length() == 0 ? "" : ", ").append(r.scenario().process().name().toLowerCase(java.util.Locale.ROOT));
         }
@@ -47,10 +47,10 @@ final class FaultMatrix {
         return s.length() == 0 ? "-" : s.toString();
     }
 
-    private static void appendFaults(StringBuilder s, Map<String, Long> counts) {
+    private static void appendFaults(StringBuilder s, String service, Map<String, Long> counts) {
         counts.forEach((k, v) -> {
             if (!k.equals("pass")) {
-                s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(v);
+                s.append(s.length() == 0 ? "" : ", ").append(k.startsWith("s3_") ? "" : service).append(k).append(' ').append(v);
             }
         });
     }

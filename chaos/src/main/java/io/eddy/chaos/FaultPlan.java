@@ -70,9 +70,7 @@ public record FaultPlan(double s3InternalError, double s3SlowDown, double s3Stal
             }
             if ((draw -= dynamoConflict) < 0) {
                 Fault conflict = conflict(operation, request, random);
-                if (conflict != null) {
-                    return conflict;
-                }
+                return conflict != null ? conflict : Fault.PASS; // a read cannot conflict: the draw stays in its band
             }
             if ((draw -= dynamoStall) < 0) {
                 return new Fault.Stall(stallMillis, random.nextBoolean());

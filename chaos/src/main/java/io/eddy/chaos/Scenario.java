@@ -10,10 +10,10 @@ import java.util.Locale;
 public enum Scenario {
     /** No fault: the workload and the checker on a healthy stack. */
     BASELINE(FaultPlan.none(), ProcessFault.NONE),
-    /** 10 % of S3 requests answered 500 InternalError, 10 % 503 SlowDown. */
-    S3_ERRORS(new FaultPlan(0.10, 0.10, 0, 0, 0, 0, 0, 0), ProcessFault.NONE),
-    /** 5 % of S3 requests held past the SDK's attempt timeout; half of them applied afterwards. */
-    S3_TIMEOUTS(new FaultPlan(0, 0, 0.05, 0, 0, 0, 0, Scenario.STALL_MILLIS), ProcessFault.NONE),
+    /** 15 % of S3 requests answered 500 InternalError, 15 % 503 SlowDown. */
+    S3_ERRORS(new FaultPlan(0.15, 0.15, 0, 0, 0, 0, 0, 0), ProcessFault.NONE),
+    /** 15 % of S3 requests held past the SDK's attempt timeout; half of them applied afterwards. */
+    S3_TIMEOUTS(new FaultPlan(0, 0, 0.15, 0, 0, 0, 0, Scenario.STALL_MILLIS), ProcessFault.NONE),
     /** 15 % of DynamoDB requests throttled (ProvisionedThroughputExceeded or ThrottlingException). */
     DYNAMO_THROTTLING(new FaultPlan(0, 0, 0, 0.15, 0, 0, 0, 0), ProcessFault.NONE),
     /** 15 % of DynamoDB writes refused as conflicting with another transaction (TransactionConflict). */
