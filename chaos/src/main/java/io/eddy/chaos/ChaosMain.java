@@ -65,8 +65,9 @@ public final class ChaosMain {
                 System.err.printf("eddy chaos: running %s…%n", s.label());
                 ChaosRunner.Result r = runner.run(s, duration, rate, seed + i);
                 results.add(r);
-                System.err.printf("eddy chaos: %s: %d sends, %d acked, %d violations %s%n", s.label(),
-                        r.verdict().sends(), r.verdict().acked(), r.verdict().violations(), r.verdict().nonZero());
+                System.err.printf("eddy chaos: %s: %d sends, %d acked, %d violations %s%s%n", s.label(),
+                        r.verdict().sends(), r.verdict().acked(), r.verdict().violations(), r.verdict().nonZero(),
+                        r.sendFailures().isEmpty() ? "" : "; failed sends: " + r.sendFailures());
                 write(out, results, duration, seed, rate);
             }
         }

@@ -32,7 +32,8 @@ public final class ChaosRunner implements AutoCloseable {
     /** One scenario's outcome. */
     public record Result(Scenario scenario, long seed, double seconds, Checker.Verdict verdict,
                          Map<String, Long> s3Faults, Map<String, Long> dynamoFaults, long memberCrashes,
-                         long pollErrors, long compactions, long compactionFailures) {
+                         long pollErrors, long compactions, long compactionFailures, long slowAcks,
+                         Map<String, Long> sendFailures, long downMillis) {
     }
 
     private final EddyStack stack;
@@ -78,6 +79,9 @@ public final class ChaosRunner implements AutoCloseable {
         }
     }
 
+    /** The producers' request timeout: 5 s unless {@code eddy.chaos.request-timeout-ms} says otherwise. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofMillis(Long.getLong("eddy.chaos.request-timeout-ms", 5_000));
+
     /** Runs {@code scenario} for {@code duration} with producers sending {@code rate} records/s each. */
     public Result run(Scenario scenario, Duration duration, int rate, long seed) throws InterruptedException {
         long started = System.nanoTime();
@@ -95,8 +99,10 @@ public final class ChaosRunner implements AutoCloseable {
         dynamo.resetCounts();
         s3.plan(scenario.plan(), seed);
         dynamo.plan(scenario.plan(), seed + 1);
-        Workload workload = new Workload(new Workload.Settings(topic, "group-" + name, urls, rate, duration, seed));
-        Thread processFault = processFault(scenario, duration);
+        Workload workload = new Workload(new Workload.Settings(topic, "group-" + name, urls, rate, duration, seed,
+                REQUEST_TIMEOUT));
+        java.util.concurrent.atomic.AtomicLong downMillis = new java.util.concurrent.atomic.AtomicLong();
+        Thread processFault = processFault(scenario, duration, downMillis);
         History history;
         try {
             history = workload.run(() -> {
@@ -111,20 +117,28 @@ public final class ChaosRunner implements AutoCloseable {
         Checker.Verdict verdict = Checker.check(history);
         return new Result(scenario, seed, (System.nanoTime() - started) / 1e9, verdict, s3.counts(), dynamo.counts(),
                 workload.crashes.get(), workload.pollErrors.get(), workload.compactions.get(),
-                workload.compactionFailures.get());
+                workload.compactionFailures.get(), workload.slowAcks.get(),
+                Map.copyOf(workload.failures), downMillis.get());
     }
 
     /** A third into the load: SIGKILL and restart the first server, or stop it for {@link #PAUSE}. */
-    private Thread processFault(Scenario scenario, Duration duration) {
+    private Thread processFault(Scenario scenario, Duration duration, java.util.concurrent.atomic.AtomicLong downMillis) {
         if (scenario.process() == Scenario.ProcessFault.NONE) {
             return null;
         }
         Thread t = new Thread(() -> {
             LockSupport.parkNanos(duration.toNanos() / 3);
+            long down = System.nanoTime();
             if (scenario.process() == Scenario.ProcessFault.SIGKILL) {
                 LOG.info("SIGKILL server " + first.pid());
                 first.kill();
-                first.restart();
+                LOG.info("server gone after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down) + " ms");
+                try {
+                    first.restart();
+                } finally {
+                    downMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
+                    LOG.info("server answering again after " + downMillis.get() + " ms");
+                }
             } else {
                 LOG.info("SIGSTOP server " + first.pid() + " for " + PAUSE);
                 first.pause();
@@ -132,6 +146,7 @@ public final class ChaosRunner implements AutoCloseable {
                     LockSupport.parkNanos(PAUSE.toNanos());
                 } finally {
                     first.resume();
+                    downMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
                 }
             }
         }, "chaos-process-fault");

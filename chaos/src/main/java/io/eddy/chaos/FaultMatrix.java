@@ -39,7 +39,8 @@ final class FaultMatrix {
         appendFaults(s, "s3 ", r.s3Faults());
         appendFaults(s, "dynamodb ", r.dynamoFaults());
         if (r.scenario().process() != Scenario.ProcessFault.NONE) {
-            s.append(s.length() == 0 ? "" : ", ").append(r.scenario().process().name().toLowerCase(java.util.Locale.ROOT));
+            s.append(s.length() == 0 ? "" : ", ").append(r.scenario().process().name().toLowerCase(java.util.Locale.ROOT))
+                    .append(String.format(" (down %.1f s)", r.downMillis() / 1000.0));
         }
         if (r.memberCrashes() > 0) {
             s.append(s.length() == 0 ? "" : ", ").append(r.memberCrashes()).append(" member crashes");
@@ -72,6 +73,9 @@ final class FaultMatrix {
             row.put("poll_errors", r.pollErrors());
             row.put("compactions", r.compactions());
             row.put("compaction_failures", r.compactionFailures());
+            row.put("acks_slower_than_request_timeout", r.slowAcks());
+            row.put("server_down_ms", r.downMillis());
+            row.set("send_failures", JSON.valueToTree(new java.util.TreeMap<>(r.sendFailures())));
         }
         try {
             return JSON.writeValueAsString(root);

@@ -60,8 +60,11 @@ final class Workload {
      * @param recordsPerSecond per producer
      * @param duration how long to load
      * @param seed member lifetimes and crash decisions
+     * @param requestTimeout the producers' {@code request.timeout.ms}: an answer later than this is given up on, and
+     *                       the batch sent again (which a non-idempotent producer may duplicate)
      */
-    record Settings(String topic, String group, List<URI> urls, int recordsPerSecond, Duration duration, long seed) {
+    record Settings(String topic, String group, List<URI> urls, int recordsPerSecond, Duration duration, long seed,
+                    Duration requestTimeout) {
     }
 
     /** What the caller does once the load has stopped and before the final read: turn faults off, resume servers. */
@@ -79,6 +82,10 @@ final class Workload {
     final AtomicLong compactions = new AtomicLong();
     final AtomicLong compactionFailures = new AtomicLong();
     final AtomicLong crashes = new AtomicLong();
+    /** Acks that came later than a producer's request timeout after the send: at least one attempt timed out. */
+    final AtomicLong slowAcks = new AtomicLong();
+    /** Why sends failed: producer, then the client's error code (or the exception's class), then how often. */
+    final Map<String, Long> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
     Workload(Settings settings) {
         this.settings = settings;
@@ -94,7 +101,7 @@ final class Workload {
                 ProducerSpec spec = PRODUCERS.get(i);
                 EddyProducer<String, String> producer = new EddyProducer<>(Map.of(
                         "url", url(i).toString(), "acks", spec.acks(), "enable.idempotence", spec.idempotent(),
-                        "request.timeout.ms", 5_000, "retries", 100, "delivery.timeout.ms", 90_000),
+                        "request.timeout.ms", settings.requestTimeout().toMillis(), "retries", 100, "delivery.timeout.ms", 90_000),
                         new StringSerializer(), new StringSerializer());
                 producers.add(producer);
                 java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -155,19 +162,23 @@ final class Workload {
             long s = seq;
             String value = History.Send.value(spec.name(), seq);
             inFlight.add(s); // whoever removes it records the outcome, once
+            long sentAt = System.nanoTime();
             try {
                 var stage = producer.send(new ProducerRecord<>(settings.topic(), spec.name() + "-" + (seq % 8), value));
                 stage.whenComplete((meta, error) -> {
                     if (!inFlight.remove(s)) {
                         return;
                     }
+                    if (error == null && System.nanoTime() - sentAt > settings.requestTimeout().toNanos()) {
+                        slowAcks.incrementAndGet();
+                    }
                     sends.add(error == null
                             ? History.Send.acked(spec.name(), spec.idempotent(), spec.acks(), s, meta.partition(), meta.offset())
-                            : History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), s, outcome(error)));
+                            : History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), s, outcome(spec.name(), error)));
                 });
             } catch (RuntimeException e) {
                 if (inFlight.remove(s)) {
-                    sends.add(History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), s, outcome(e)));
+                    sends.add(History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), s, outcome(spec.name(), e)));
                 }
             }
             next += interval;
@@ -176,8 +187,10 @@ final class Workload {
     }
 
     /** Refused for good only on answers that say the request itself is wrong (nothing was or will be stored). */
-    private static History.Outcome outcome(Throwable error) {
+    private History.Outcome outcome(String producer, Throwable error) {
         Throwable e = EddyHttp.unwrap(error);
+        String reason = e instanceof EddyClientException c ? c.code() + " " + c.status() : e.getClass().getSimpleName();
+        failures.merge(producer + " " + reason, 1L, Long::sum);
         if (e instanceof EddyClientException c && !c.retryable() && (c.status() == 400 || c.status() == 413
                 || c.status() == 422)) {
             return History.Outcome.REFUSED;
