@@ -100,6 +100,14 @@ public interface EddyConfig {
         Optional<String> accessKey();
 
         Optional<String> secretKey();
+
+        /**
+         * How long one attempt of an S3 or DynamoDB call may take before the SDK abandons it and retries (its
+         * {@code apiCallAttemptTimeout}); absent = the SDK's default (no attempt timeout: a connection that never
+         * answers is only given up by the HTTP client's 30 s read timeout). A stalled stand-in or endpoint then
+         * costs one attempt, not a hung produce.
+         */
+        Optional<Duration> apiCallAttemptTimeout();
     }
 
     interface Bootstrap {

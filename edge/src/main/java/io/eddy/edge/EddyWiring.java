@@ -67,6 +67,8 @@ public class EddyWiring {
     DynamoDbAsyncClient dynamo(EddyConfig config) {
         var builder = DynamoDbAsyncClient.builder().region(Region.of(config.aws().region()))
                 .credentialsProvider(credentials(config)).httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        config.aws().apiCallAttemptTimeout()
+                .ifPresent(t -> builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(t)));
         config.aws().dynamodbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -80,7 +82,10 @@ public class EddyWiring {
     S3AsyncClient s3(EddyConfig config, S3RequestCounter counter) {
         var builder = S3AsyncClient.builder().region(Region.of(config.aws().region()))
                 .credentialsProvider(credentials(config)).httpClientBuilder(NettyNioAsyncHttpClient.builder())
-                .overrideConfiguration(o -> o.addExecutionInterceptor(counter));
+                .overrideConfiguration(o -> {
+                    o.addExecutionInterceptor(counter);
+                    config.aws().apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
+                });
         config.aws().s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
     }

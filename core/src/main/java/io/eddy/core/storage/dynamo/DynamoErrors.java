@@ -6,6 +6,7 @@ import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionConflictException;
 
 /** The one translation of DynamoDB SDK failures into Eddy's errors, for every adapter of this package. */
 final class DynamoErrors {
@@ -24,6 +25,10 @@ final class DynamoErrors {
         if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()
                 && tce.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code())
                 || "ThrottlingError".equals(r.code()))) {
+            return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB transaction conflict", t);
+        }
+        if (t instanceof TransactionConflictException) {
+            // a single-item write that met an item inside another transaction (400, but a race, not a mistake)
             return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB transaction conflict", t);
         }
         if (t instanceof DynamoDbException e && (e.isThrottlingException() || e.statusCode() >= 500)) {
