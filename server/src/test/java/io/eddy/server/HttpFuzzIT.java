@@ -298,6 +298,12 @@ class HttpFuzzIT {
             r = http.send(c.method(), c.path(), c.headers(), c.body(), c.chunked());
         } catch (IllegalArgumentException unsendable) {
             return -1;
+        } catch (java.io.UncheckedIOException closed) {
+            // The server closes a connection after some answers (414, 431); the JDK's pool may hand that connection
+            // out once more before it sees the close, and a POST is not retried on it. So once more on a new
+            // connection: a server that really stopped answering fails this one too.
+            http = new Http(URI.create(url.toString()), HttpClient.Version.HTTP_1_1);
+            r = http.send(c.method(), c.path(), c.headers(), c.body(), c.chunked());
         }
         assertThat(r.status()).as("status of %s -> %s", c, r.raw()).isLessThan(500);
         if (TRANSPORT_LIMITS.contains(r.status()) && r.raw().isEmpty()) {
