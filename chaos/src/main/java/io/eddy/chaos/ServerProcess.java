@@ -1,5 +1,7 @@
 package io.eddy.chaos;
 
+import io.eddy.testkit.ChildProcesses;
+
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -170,15 +172,7 @@ final class ServerProcess implements AutoCloseable {
         } catch (RuntimeException ignored) {
             // it may have exited meanwhile
         }
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildProcesses.terminate(process);
         try {
             Runtime.getRuntime().removeShutdownHook(killOnExit);
         } catch (IllegalStateException shuttingDown) {

@@ -189,10 +189,10 @@ public final class Standins implements AutoCloseable {
                     options, output);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            stop(process);
+            ChildProcesses.terminate(process);
             throw new IllegalStateException("interrupted while starting the stand-ins", e);
         } catch (ExecutionException | TimeoutException e) {
-            stop(process);
+            ChildProcesses.terminate(process);
             String reason = e instanceof TimeoutException ? "not ready within " + START_TIMEOUT_SECONDS + " s"
                     : e.getCause().getMessage();
             throw new IllegalStateException("the stand-ins helper JVM did not start (" + reason + "); its output:\n"
@@ -231,19 +231,7 @@ public final class Standins implements AutoCloseable {
     /** Stops the helper JVM (SIGTERM, then SIGKILL after 10 s) and waits for it to exit. */
     @Override
     public void close() {
-        stop(process);
-    }
-
-    private static void stop(Process process) {
-        process.destroy();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-        }
+        ChildProcesses.terminate(process);
     }
 
     private static String field(String line, String name) {
