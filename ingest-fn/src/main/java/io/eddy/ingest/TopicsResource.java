@@ -56,12 +56,7 @@ public class TopicsResource {
     @Path("/{topic}")
     @Consumes(MediaType.WILDCARD)
     public Uni<Response> create(@PathParam("topic") String name, byte[] body) {
-        limits.check(body);
-        JsonNode root = json.parse(body);
-        if (!root.isObject()) {
-            throw new EddyException(ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
-        }
-        JsonRecords.rejectUnknownFields(root, Set.of("partitions", "config"), "the body");
+        JsonNode root = topicBody(body);
         JsonNode partitions = root.get("partitions");
         if (partitions == null || !partitions.isIntegralNumber() || !partitions.canConvertToInt()) {
             throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
@@ -94,18 +89,24 @@ public class TopicsResource {
                 .map(heads -> describe(t, heads)));
     }
 
-    /** Alter: {@code {"partitions": N, "config": {...}}}, either or both; answers the topic as described. */
-    @Requires(operation = Operation.ADMIN, resource = ResourceType.TOPIC, param = "topic")
-    @PATCH
-    @Path("/{topic}")
-    @Consumes(MediaType.WILDCARD)
-    public Uni<ObjectNode> alter(@PathParam("topic") String name, byte[] body) {
+    /** A create or alter body within the size limit: a JSON object of {@code partitions} and {@code config} only. */
+    private JsonNode topicBody(byte[] body) {
         limits.check(body);
         JsonNode root = json.parse(body);
         if (!root.isObject()) {
             throw new EddyException(ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
         }
         JsonRecords.rejectUnknownFields(root, Set.of("partitions", "config"), "the body");
+        return root;
+    }
+
+    /** Alter: {@code {"partitions": N, "config": {...}}}, either or both; answers the topic as described. */
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.TOPIC, param = "topic")
+    @PATCH
+    @Path("/{topic}")
+    @Consumes(MediaType.WILDCARD)
+    public Uni<ObjectNode> alter(@PathParam("topic") String name, byte[] body) {
+        JsonNode root = topicBody(body);
         JsonNode partitions = root.get("partitions");
         if (partitions != null && (!partitions.isIntegralNumber() || !partitions.canConvertToInt())) {
             throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
