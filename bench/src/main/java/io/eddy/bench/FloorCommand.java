@@ -18,7 +18,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntConsumer;
 import org.apache.kafka.common.record.DefaultRecord;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -97,7 +98,7 @@ final class FloorCommand implements Perf.Command {
             byte[] object = new byte[objectBytes];
             ThreadLocalRandom.current().nextBytes(object);
             AtomicLong keys = new AtomicLong();
-            LongConsumer put = i -> segments.put(bucket, "segments/floor-" + keys.incrementAndGet(), object)
+            Runnable put = () -> segments.put(bucket, "segments/floor-" + keys.incrementAndGet(), object)
                     .await().indefinitely();
             List<Committer> committers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -107,12 +108,12 @@ final class FloorCommand implements Perf.Command {
             System.err.println("perf floor: warming the stand-ins up for " + warmupMs / 1000 + " s…");
             long warmEnd = System.currentTimeMillis() + warmupMs;
             runUntil(pool, threads, () -> System.currentTimeMillis() < warmEnd, t -> {
-                put.accept(0);
+                put.run();
                 committers.get(t).commit();
             });
 
             long puts = Math.max(1, mb * 1024 * 1024 / objectBytes);
-            Phase s3Phase = measure(pid, ticksPerSecond, () -> runCount(pool, threads, puts, t -> put.accept(0)));
+            Phase s3Phase = measure(pid, ticksPerSecond, () -> runCount(pool, threads, puts, t -> put.run()));
             double cpuMsPerMib = s3Phase.cpuMs() / (puts * (double) objectBytes / (1 << 20));
             System.out.printf(Locale.ROOT, "s3 PUT      %,d objects of %,d KiB in %.1f s: %.0f MiB/s, stand-ins %.2f cores,"
                             + " %.2f CPU-ms per MiB%n", puts, objectBytes / 1024, s3Phase.seconds(),
@@ -188,36 +189,28 @@ final class FloorCommand implements Perf.Command {
         return new Phase(seconds, cpuMs, cpuMs / 1000 / seconds);
     }
 
-    private interface Task {
-        void run(int thread);
-    }
-
-    private interface Condition {
-        boolean holds();
-    }
-
-    private static void runUntil(ExecutorService pool, int threads, Condition more, Task task) {
+    private static void runUntil(ExecutorService pool, int threads, BooleanSupplier more, IntConsumer task) {
         runAll(pool, threads, t -> {
-            while (more.holds()) {
-                task.run(t);
+            while (more.getAsBoolean()) {
+                task.accept(t);
             }
         });
     }
 
-    private static void runCount(ExecutorService pool, int threads, long count, Task task) {
+    private static void runCount(ExecutorService pool, int threads, long count, IntConsumer task) {
         AtomicLong left = new AtomicLong(count);
         runAll(pool, threads, t -> {
             while (left.getAndDecrement() > 0) {
-                task.run(t);
+                task.accept(t);
             }
         });
     }
 
-    private static void runAll(ExecutorService pool, int threads, Task task) {
+    private static void runAll(ExecutorService pool, int threads, IntConsumer task) {
         List<Future<?>> futures = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int thread = t;
-            futures.add(pool.submit(() -> task.run(thread)));
+            futures.add(pool.submit(() -> task.accept(thread)));
         }
         for (Future<?> f : futures) {
             try {
