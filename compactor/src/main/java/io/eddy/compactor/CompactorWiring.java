@@ -41,7 +41,7 @@ public class CompactorWiring {
         CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), Retry.defaults());
         CompactionExecutor executor = new CompactionExecutor(store, segments, keys, clock,
                 (topicId, partition) -> caches.index().invalidate(topicId, partition));
-        return new Compactor(topics, metadata, store, executor, new GarbageCollector(store, segments, clock),
+        return new Compactor(topics, metadata, store, executor, new GarbageCollector(store, metadata, segments, clock),
                 new ReplicaRepair(metadata, segments), policy, "compactor-" + UUID.randomUUID(), config.bucket(), clock);
     }
 }

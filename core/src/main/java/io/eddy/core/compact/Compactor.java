@@ -187,6 +187,10 @@ public final class Compactor {
         });
     }
 
+    /**
+     * Garbage collection over the buckets the topics listed at the pass's start name. Which topics are deleted is
+     * not taken from that listing (a topic created since is not in it): the collector decides it for itself.
+     */
     private Uni<List<GarbageCollector.Doomed>> collect(List<Topic> live, boolean dryRun, CompactionReport report) {
         long now = clock.millis();
         Set<String> buckets = new LinkedHashSet<>();
@@ -196,7 +200,7 @@ public final class Compactor {
             if (lease.isEmpty()) {
                 return Uni.createFrom().item(List.<GarbageCollector.Doomed>of());
             }
-            return gc.collect(buckets, live, policy, dryRun, report).eventually(() -> store.release(lease.get()));
+            return gc.collect(buckets, policy, dryRun, report).eventually(() -> store.release(lease.get()));
         });
     }
 }

@@ -2,33 +2,47 @@ package io.eddy.core.compact;
 
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.CompactionStore;
+import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 
 /**
  * Deletes objects no index entry references: orphans of writers that crashed between PUT and commit (once older
  * than {@code orphanGrace}) and objects a compaction replaced (once {@code replacedGrace} has passed since), and
- * the index items of deleted topics. An object is kept while any entry of any live topic names it, in any
- * bucket. It lists the objects before it scans the index, so an object committed during the run is either
- * seen referenced or too young to delete. Thread-safe: one run per call (the caller holds the "gc" lease).
+ * purges the partitions of deleted topics. It lists the objects before it scans the index, so an object committed
+ * during the run is either seen referenced or too young to delete.
+ *
+ * <p>A partition is purged only when its topic id is known to be deleted ({@link #deadTopics}, the one place that
+ * decides it): a tombstone its delete left, or an id whose entries the scan saw and which a topic listing taken
+ * after the scan no longer has. Topic ids are never reused and an entry is only committed for an id that exists,
+ * so such an id cannot come back; a topic created (or created again under a deleted one's name) while a pass runs
+ * has a new id, is in that later listing, and is never touched. An object is kept while any entry of a topic not
+ * known to be deleted names it, in any bucket. A purge is idempotent: a tombstone stays until every partition of
+ * its topic has been purged, so a purge cut short finishes in a later pass. Thread-safe: one run per call (the
+ * caller holds the "gc" lease).
  */
 public final class GarbageCollector {
     private static final List<String> PREFIXES = List.of("segments/", CompactionPlanner.COMPACTED_PREFIX);
 
     private final CompactionStore store;
+    private final MetadataStore metadata;
     private final SegmentStore segments;
     private final Clock clock;
 
-    public GarbageCollector(CompactionStore store, SegmentStore segments, Clock clock) {
+    /** @param metadata where the topic listing taken after the index scan is read */
+    public GarbageCollector(CompactionStore store, MetadataStore metadata, SegmentStore segments, Clock clock) {
         this.store = store;
+        this.metadata = metadata;
         this.segments = segments;
         this.clock = clock;
     }
@@ -37,12 +51,10 @@ public final class GarbageCollector {
     public record Doomed(String bucket, String key, long bytes, String reason) {
     }
 
-    /** Collects across {@code buckets}, given the live topics; {@code dryRun} deletes nothing. */
-    public Uni<List<Doomed>> collect(Set<String> buckets, List<Topic> live, CompactionPolicy policy, boolean dryRun,
+    /** Collects across {@code buckets}; {@code dryRun} deletes and purges nothing. */
+    public Uni<List<Doomed>> collect(Set<String> buckets, CompactionPolicy policy, boolean dryRun,
                                      CompactionReport report) {
         long now = clock.millis();
-        Set<UUID> liveIds = new HashSet<>();
-        live.forEach(t -> liveIds.add(t.id()));
         List<Uni<List<Listed>>> listings = new ArrayList<>();
         for (String bucket : buckets) {
             for (String prefix : PREFIXES) {
@@ -50,50 +62,80 @@ public final class GarbageCollector {
                         .map(objects -> objects.stream().map(o -> new Listed(bucket, o)).toList()));
             }
         }
-        return Uni.join().all(listings).andFailFast().flatMap(lists -> store.scanEntries().flatMap(entries -> {
-            Set<String> referenced = new HashSet<>();
-            Set<DeadPartition> dead = new LinkedHashSet<>();
-            for (CompactionStore.ScannedEntry e : entries) {
-                if (liveIds.contains(e.topicId())) {
-                    referenced.add(e.entry().objectKey());
-                } else {
-                    dead.add(new DeadPartition(e.topicId(), e.partition()));
-                }
+        return Uni.join().all(listings).andFailFast().flatMap(lists -> store.scanEntries().flatMap(entries ->
+                // the listing is read after the scan has ended: see deadTopics
+                metadata.topics().flatMap(liveAfterScan -> store.deletedTopics().flatMap(tombstones ->
+                        collect(lists, entries, deadTopics(entries, liveAfterScan, tombstones), tombstones, now,
+                                policy, dryRun, report)))));
+    }
+
+    private Uni<List<Doomed>> collect(List<List<Listed>> lists, List<CompactionStore.ScannedEntry> entries,
+                                      Map<UUID, Set<Integer>> dead, List<CompactionStore.DeletedTopic> tombstones,
+                                      long now, CompactionPolicy policy, boolean dryRun, CompactionReport report) {
+        Set<String> referenced = new HashSet<>();
+        for (CompactionStore.ScannedEntry e : entries) {
+            if (!dead.containsKey(e.topicId())) {
+                referenced.add(e.entry().objectKey());
             }
-            return store.replaced().flatMap(replaced -> {
-                List<Doomed> doomed = new ArrayList<>();
-                Set<String> seen = new HashSet<>();
-                for (List<Listed> list : lists) {
-                    for (Listed l : list) {
-                        seen.add(l.object().key());
-                        if (referenced.contains(l.object().key())) {
-                            continue;
-                        }
-                        Long replacedAt = replaced.get(l.object().key());
-                        if (replacedAt != null ? replacedAt < now - policy.replacedGrace().toMillis()
-                                : l.object().lastModifiedMs() < now - policy.orphanGrace().toMillis()) {
-                            doomed.add(new Doomed(l.bucket(), l.object().key(), l.object().size(),
-                                    replacedAt != null ? "replaced" : "orphan"));
-                        }
+        }
+        Set<UUID> tombstoned = new HashSet<>();
+        tombstones.forEach(t -> tombstoned.add(t.topicId()));
+        return store.replaced().flatMap(replaced -> {
+            List<Doomed> doomed = new ArrayList<>();
+            Set<String> seen = new HashSet<>();
+            for (List<Listed> list : lists) {
+                for (Listed l : list) {
+                    seen.add(l.object().key());
+                    if (referenced.contains(l.object().key())) {
+                        continue;
+                    }
+                    Long replacedAt = replaced.get(l.object().key());
+                    if (replacedAt != null ? replacedAt < now - policy.replacedGrace().toMillis()
+                            : l.object().lastModifiedMs() < now - policy.orphanGrace().toMillis()) {
+                        doomed.add(new Doomed(l.bucket(), l.object().key(), l.object().size(),
+                                replacedAt != null ? "replaced" : "orphan"));
                     }
                 }
-                if (dryRun) {
-                    return Uni.createFrom().item(doomed);
+            }
+            if (dryRun) {
+                return Uni.createFrom().item(doomed);
+            }
+            List<String> gone = replaced.keySet().stream().filter(k -> !seen.contains(k)).toList();
+            return delete(doomed, report)
+                    .flatMap(ignored -> store.forgetReplaced(new ArrayList<>(concat(gone,
+                            doomed.stream().map(Doomed::key).toList()))))
+                    .flatMap(ignored -> purge(dead, tombstoned, report))
+                    .replaceWith(doomed);
+        });
+    }
+
+    /**
+     * The topic ids known to be deleted, each with the partitions to purge: every id with a tombstone (its partitions
+     * when deleted, and any other the scan saw), and every id the scan saw that {@code liveAfterScan} (a listing read
+     * after the scan ended) does not have. An id in that listing is never dead, tombstone or not.
+     */
+    static Map<UUID, Set<Integer>> deadTopics(List<CompactionStore.ScannedEntry> scanned, List<Topic> liveAfterScan,
+                                             List<CompactionStore.DeletedTopic> tombstones) {
+        Set<UUID> live = new HashSet<>();
+        liveAfterScan.forEach(t -> live.add(t.id()));
+        Map<UUID, Set<Integer>> dead = new LinkedHashMap<>();
+        for (CompactionStore.DeletedTopic t : tombstones) {
+            if (!live.contains(t.topicId())) {
+                Set<Integer> partitions = dead.computeIfAbsent(t.topicId(), id -> new TreeSet<>());
+                for (int p = 0; p < t.partitions(); p++) {
+                    partitions.add(p);
                 }
-                List<String> gone = replaced.keySet().stream().filter(k -> !seen.contains(k)).toList();
-                return delete(doomed, report)
-                        .flatMap(ignored -> store.forgetReplaced(new ArrayList<>(concat(gone,
-                                doomed.stream().map(Doomed::key).toList()))))
-                        .flatMap(ignored -> purge(new ArrayList<>(dead), report))
-                        .replaceWith(doomed);
-            });
-        }));
+            }
+        }
+        for (CompactionStore.ScannedEntry e : scanned) {
+            if (!live.contains(e.topicId())) {
+                dead.computeIfAbsent(e.topicId(), id -> new TreeSet<>()).add(e.partition());
+            }
+        }
+        return dead;
     }
 
     private record Listed(String bucket, SegmentStore.StoredObject object) {
-    }
-
-    private record DeadPartition(UUID topicId, int partition) {
     }
 
     private Uni<Void> delete(List<Doomed> doomed, CompactionReport report) {
@@ -110,11 +152,20 @@ public final class GarbageCollector {
         return chain;
     }
 
-    private Uni<Void> purge(List<DeadPartition> dead, CompactionReport report) {
+    /** Purges every dead partition, topic by topic; a topic's tombstone goes once all its partitions are purged. */
+    private Uni<Void> purge(Map<UUID, Set<Integer>> dead, Set<UUID> tombstoned, CompactionReport report) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (DeadPartition d : dead) {
-            chain = chain.flatMap(ignored -> store.purgePartition(d.topicId(), d.partition())
-                    .invoke(n -> report.partitionsPurged.increment()).replaceWithVoid());
+        for (Map.Entry<UUID, Set<Integer>> topic : dead.entrySet()) {
+            for (int partition : topic.getValue()) {
+                chain = chain.flatMap(ignored -> store.purgePartition(topic.getKey(), partition).invoke(n -> {
+                    if (n > 0) {
+                        report.partitionsPurged.increment();
+                    }
+                }).replaceWithVoid());
+            }
+            if (tombstoned.contains(topic.getKey())) {
+                chain = chain.flatMap(ignored -> store.forgetDeletedTopic(topic.getKey()));
+            }
         }
         return chain;
     }

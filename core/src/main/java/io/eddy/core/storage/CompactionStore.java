@@ -61,6 +61,19 @@ public interface CompactionStore {
     /** Every index entry of every partition, topic alive or deleted. */
     Uni<List<ScannedEntry>> scanEntries();
 
-    /** Deletes every item of a partition of a deleted topic (head, entries, producer states); returns how many. */
+    /**
+     * Deletes every item of a partition of a deleted topic (head, entries, producer states); returns how many. Only
+     * ever called for a topic id known to be deleted (ids are never reused); deleting what is already gone is a no-op.
+     */
     Uni<Integer> purgePartition(UUID topicId, int partition);
+
+    /** A topic's tombstone, left by its delete: its id, its name and its partition count when it was deleted. */
+    record DeletedTopic(UUID topicId, String name, int partitions) {
+    }
+
+    /** Every tombstone of a deleted topic whose partitions are not known to be purged yet. */
+    Uni<List<DeletedTopic>> deletedTopics();
+
+    /** Removes a deleted topic's tombstone, once every one of its partitions has been purged. */
+    Uni<Void> forgetDeletedTopic(UUID topicId);
 }

@@ -32,7 +32,11 @@ public interface MetadataStore {
      */
     Uni<Boolean> updateTopic(Topic before, Topic after);
 
-    /** Deletes the topic's metadata; its partitions' items become unreachable (they are keyed by topic id). */
+    /**
+     * Deletes the topic's metadata and, in the same write, leaves a tombstone of its id (read through
+     * {@link CompactionStore#deletedTopics}); its partitions' items become unreachable (they are keyed by topic id)
+     * until garbage collection purges them.
+     */
     Uni<Void> deleteTopic(Topic topic);
 
     /** Heads of the given partitions; a partition never written to has an {@link PartitionHead#empty} head. */

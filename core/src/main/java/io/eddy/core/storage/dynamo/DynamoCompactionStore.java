@@ -39,7 +39,8 @@ import software.amazon.awssdk.services.dynamodb.model.WriteRequest;
 
 /**
  * {@link CompactionStore} on the Eddy table: job leases are {@code L#<name>/LEASE} items (owner, epoch, expiry);
- * replaced-object markers are {@code REPLACED/<object key>} items; index entries and heads are the ones commits
+ * replaced-object markers are {@code REPLACED/<object key>} items; deleted topics' tombstones are
+ * {@code DELETED/<topic id>} items ({@link DynamoTombstones}); index entries and heads are the ones commits
  * write ({@link DynamoEntries}). Thread-safe.
  */
 public final class DynamoCompactionStore implements CompactionStore {
@@ -204,6 +205,20 @@ public final class DynamoCompactionStore implements CompactionStore {
                 .flatMap(items -> reads.batchWrite(items.stream().map(i -> WriteRequest.builder().deleteRequest(
                         DeleteRequest.builder().key(Map.of(PK, i.get(PK), SK, i.get(SK))).build()).build()).toList())
                         .replaceWith(items.size()));
+    }
+
+    @Override
+    public Uni<List<DeletedTopic>> deletedTopics() {
+        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
+                .keyConditionExpression("pk = :pk")
+                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.DELETED_TOPICS))).build())
+                .map(items -> items.stream().map(DynamoTombstones::deleted).toList());
+    }
+
+    @Override
+    public Uni<Void> forgetDeletedTopic(UUID topicId) {
+        return call(() -> dynamo.deleteItem(b -> b.tableName(table).key(DynamoTombstones.key(topicId))))
+                .replaceWithVoid();
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ import java.util.UUID;
  * GROUPS                  &lt;group&gt;              group directory row (for listing)
  * L#&lt;name&gt;               LEASE                job lease (compactor jobs): owner, epoch, expiry
  * REPLACED                &lt;object key&gt;         an object a compaction stopped referencing, and when
+ * DELETED                 &lt;topic id&gt;           tombstone of a deleted topic (name, partitions): its partitions' items
+ *                                              are purged by garbage collection, then the tombstone goes
  * </pre>
  */
 final class DynamoKeys {
@@ -40,12 +42,17 @@ final class DynamoKeys {
     static final String COMMITTED_PREFIX = "C#";
     static final String LEASE = "LEASE";
     static final String REPLACED = "REPLACED";
+    static final String DELETED_TOPICS = "DELETED";
 
     private DynamoKeys() {
     }
 
     static String topic(String name) {
         return "T#" + name;
+    }
+
+    static String deletedTopic(UUID topicId) {
+        return topicId.toString();
     }
 
     static String partition(UUID topicId, int partition) {

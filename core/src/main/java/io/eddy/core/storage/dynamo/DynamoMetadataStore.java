@@ -177,7 +177,10 @@ public final class DynamoMetadataStore implements MetadataStore {
                                 .conditionExpression("topicId = :id").expressionAttributeValues(idIs).build()).build(),
                         TransactWriteItem.builder().delete(Delete.builder().tableName(table)
                                 .key(Map.of(PK, s(DynamoKeys.TOPIC_DIRECTORY), SK, s(topic.name().value())))
-                                .conditionExpression("topicId = :id").expressionAttributeValues(idIs).build()).build())
+                                .conditionExpression("topicId = :id").expressionAttributeValues(idIs).build()).build(),
+                        // what tells garbage collection, for certain, that this id's partitions may be purged
+                        TransactWriteItem.builder().put(Put.builder().tableName(table)
+                                .item(DynamoTombstones.item(topic)).build()).build())
                 .build();
         return call(() -> dynamo.transactWriteItems(request), t -> {
             if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
