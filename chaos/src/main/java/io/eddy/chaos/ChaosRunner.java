@@ -33,7 +33,8 @@ public final class ChaosRunner implements AutoCloseable {
     public record Result(Scenario scenario, long seed, double seconds, Checker.Verdict verdict,
                          Map<String, Long> s3Faults, Map<String, Long> dynamoFaults, long memberCrashes,
                          long pollErrors, long compactions, long compactionFailures, long slowAcks,
-                         Map<String, Long> sendFailures, long downMillis) {
+                         Map<String, Long> sendFailures, long downMillis, long topicsCreated,
+                         long topicsDeleted, long partitionsPurged) {
     }
 
     private final EddyStack stack;
@@ -100,7 +101,7 @@ public final class ChaosRunner implements AutoCloseable {
         s3.plan(scenario.plan(), seed);
         dynamo.plan(scenario.plan(), seed + 1);
         Workload workload = new Workload(new Workload.Settings(topic, "group-" + name, urls, rate, duration, seed,
-                REQUEST_TIMEOUT));
+                REQUEST_TIMEOUT, scenario.topicChurn()));
         java.util.concurrent.atomic.AtomicLong downMillis = new java.util.concurrent.atomic.AtomicLong();
         Thread processFault = processFault(scenario, duration, downMillis);
         History history;
@@ -115,10 +116,15 @@ public final class ChaosRunner implements AutoCloseable {
             dynamo.plan(FaultPlan.none(), seed);
         }
         Checker.Verdict verdict = Checker.check(history);
+        for (History churned : workload.churned()) {
+            verdict = verdict.plus(Checker.check(churned));   // every churned topic alive at the end, on its own
+        }
         return new Result(scenario, seed, (System.nanoTime() - started) / 1e9, verdict, s3.counts(), dynamo.counts(),
                 workload.crashes.get(), workload.pollErrors.get(), workload.compactions.get(),
                 workload.compactionFailures.get(), workload.slowAcks.get(),
-                Map.copyOf(workload.failures), downMillis.get());
+                Map.copyOf(workload.failures), downMillis.get(),
+                workload.churn.stream().mapToLong(c -> c.created.get()).sum(),
+                workload.churn.stream().mapToLong(c -> c.deleted.get()).sum(), workload.partitionsPurged.get());
     }
 
     /** A third into the load: SIGKILL and restart the first server, or stop it for {@link #PAUSE}. */

@@ -65,6 +65,17 @@ public final class Checker {
                     + doubleOwnership + commitsBackwards + phantomReads + unreadBelowCommit;
         }
 
+        /** This run's counts added to another's (a run that checked several histories: one per topic). */
+        public Verdict plus(Verdict o) {
+            return new Verdict(operations + o.operations, sends + o.sends, acked + o.acked, unknown + o.unknown,
+                    reads + o.reads, lost + o.lost, ackMismatches + o.ackMismatches,
+                    duplicatedIdempotent + o.duplicatedIdempotent, duplicatedOther + o.duplicatedOther,
+                    offsetsReused + o.offsetsReused, offsetsSkipped + o.offsetsSkipped,
+                    orderViolations + o.orderViolations, doubleOwnership + o.doubleOwnership,
+                    commitsBackwards + o.commitsBackwards, phantomReads + o.phantomReads,
+                    unreadBelowCommit + o.unreadBelowCommit);
+        }
+
         /** Each non-zero counter, in a fixed order, for messages. */
         public Map<String, Long> nonZero() {
             Map<String, Long> all = new java.util.LinkedHashMap<>();

@@ -42,6 +42,10 @@ final class FaultMatrix {
             s.append(s.length() == 0 ? "" : ", ").append(r.scenario().process().name().toLowerCase(java.util.Locale.ROOT))
                     .append(String.format(" (down %.1f s)", r.downMillis() / 1000.0));
         }
+        if (r.topicsCreated() > 0) {
+            s.append(s.length() == 0 ? "" : ", ").append(String.format("%d topics created, %d deleted, %d partitions purged",
+                    r.topicsCreated(), r.topicsDeleted(), r.partitionsPurged()));
+        }
         if (r.memberCrashes() > 0) {
             s.append(s.length() == 0 ? "" : ", ").append(r.memberCrashes()).append(" member crashes");
         }
@@ -75,6 +79,9 @@ final class FaultMatrix {
             row.put("compaction_failures", r.compactionFailures());
             row.put("acks_slower_than_request_timeout", r.slowAcks());
             row.put("server_down_ms", r.downMillis());
+            row.put("topics_created", r.topicsCreated());
+            row.put("topics_deleted", r.topicsDeleted());
+            row.put("partitions_purged", r.partitionsPurged());
             row.set("send_failures", JSON.valueToTree(new java.util.TreeMap<>(r.sendFailures())));
         }
         try {

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * A named fault class: what the proxies inject into the servers' S3 and DynamoDB calls, and what happens to a
- * server process. Every scenario runs the same {@link Workload}.
+ * A named fault class: what the proxies inject into the servers' S3 and DynamoDB calls, what happens to a server
+ * process, and whether topics are churned. Every scenario runs the same {@link Workload}.
  */
 public enum Scenario {
     /** No fault: the workload and the checker on a healthy stack. */
@@ -25,7 +25,12 @@ public enum Scenario {
     /** A server SIGKILLed a third into the load and started again. */
     SERVER_SIGKILL(FaultPlan.none(), ProcessFault.SIGKILL),
     /** One of two servers stopped (SIGSTOP) long enough for its leases and its members' sessions to expire. */
-    SERVER_PAUSE(FaultPlan.none(), ProcessFault.PAUSE);
+    SERVER_PAUSE(FaultPlan.none(), ProcessFault.PAUSE),
+    /**
+     * Topics created, written to, deleted and created again ({@link TopicChurn}) while whole-table compaction passes
+     * with garbage collection run back to back.
+     */
+    TOPIC_CHURN(FaultPlan.none(), ProcessFault.NONE, true);
 
     /** The servers' SDK attempt timeout, and how long a stall holds a request (past it). */
     static final long ATTEMPT_TIMEOUT_MILLIS = 2_000;
@@ -36,10 +41,21 @@ public enum Scenario {
 
     private final FaultPlan plan;
     private final ProcessFault process;
+    private final boolean topicChurn;
 
     Scenario(FaultPlan plan, ProcessFault process) {
+        this(plan, process, false);
+    }
+
+    Scenario(FaultPlan plan, ProcessFault process, boolean topicChurn) {
         this.plan = plan;
         this.process = process;
+        this.topicChurn = topicChurn;
+    }
+
+    /** Whether the workload also churns topics and runs whole-table passes with garbage collection. */
+    public boolean topicChurn() {
+        return topicChurn;
     }
 
     public FaultPlan plan() {

@@ -35,7 +35,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Drives one scenario's load through the Java client and records it: four producers (idempotent or not × acks=1 or
  * all) sending unique values at a steady rate; a group of {@value #MEMBERS} member slots whose members join, consume,
  * then leave or crash and come back (slot 0 as a static member that takes its partitions back); and, every few
- * seconds, a compaction pass on the topic. {@link #run} returns once everything has stopped and the log has been read
+ * seconds, a compaction pass on the topic (or, with topic churn, whole-table passes with garbage collection while
+ * {@link TopicChurn} creates and deletes topics). {@link #run} returns once everything has stopped and the log has been read
  * in full, with the faults off. Not thread-safe; one run per instance.
  */
 final class Workload {
@@ -62,9 +63,11 @@ final class Workload {
      * @param seed member lifetimes and crash decisions
      * @param requestTimeout the producers' {@code request.timeout.ms}: an answer later than this is given up on, and
      *                       the batch sent again (which a non-idempotent producer may duplicate)
+     * @param topicChurn also create, write to and delete topics ({@link TopicChurn}), and run whole-table passes
+     *                   with garbage collection back to back instead of the topic's own passes
      */
     record Settings(String topic, String group, List<URI> urls, int recordsPerSecond, Duration duration, long seed,
-                    Duration requestTimeout) {
+                    Duration requestTimeout, boolean topicChurn) {
     }
 
     /** What the caller does once the load has stopped and before the final read: turn faults off, resume servers. */
@@ -81,14 +84,30 @@ final class Workload {
     final AtomicLong pollErrors = new AtomicLong();
     final AtomicLong compactions = new AtomicLong();
     final AtomicLong compactionFailures = new AtomicLong();
+    /** Partitions of deleted topics the passes' garbage collection purged (their summaries' partitions_purged). */
+    final AtomicLong partitionsPurged = new AtomicLong();
     final AtomicLong crashes = new AtomicLong();
     /** Acks that came later than a producer's request timeout after the send: at least one attempt timed out. */
     final AtomicLong slowAcks = new AtomicLong();
     /** Why sends failed: producer, then the client's error code (or the exception's class), then how often. */
     final Map<String, Long> failures = new java.util.concurrent.ConcurrentSkipListMap<>();
 
+    /** How many topics are churned at once (each by a thread of its own, under names of its own). */
+    static final int CHURNERS = 4;
+    /** The topic churners, when the settings ask for churn. */
+    final List<TopicChurn> churn = new ArrayList<>();
+    private final List<History> churned = new ArrayList<>();
+
     Workload(Settings settings) {
         this.settings = settings;
+        for (int i = 0; settings.topicChurn() && i < CHURNERS; i++) {
+            churn.add(new TopicChurn(settings.topic() + "-churn" + i, url(0), settings.seed() * 31 + i));
+        }
+    }
+
+    /** After {@link #run}: a history per churned topic alive at the end (empty without churn). */
+    List<History> churned() {
+        return List.copyOf(churned);
     }
 
     History run(Quiesce quiesce) throws InterruptedException {
@@ -112,9 +131,17 @@ final class Workload {
                 int s = slot;
                 threads.add(thread("member-" + slot, () -> consume(s, deadline)));
             }
-            threads.add(thread("compactor", () -> compact(deadline)));
+            threads.add(settings.topicChurn() ? thread("compactor", () -> compactAll(deadline))
+                    : thread("compactor", () -> compact(deadline)));
+            for (int i = 0; i < churn.size(); i++) {
+                TopicChurn c = churn.get(i);
+                threads.add(thread("topic-churn-" + i, () -> c.run(deadline)));
+            }
             for (Thread t : threads) {
                 t.join();
+            }
+            if (settings.topicChurn()) {
+                compactAllOnce();   // one pass that starts after every delete: each deleted topic is purged
             }
             LOG.fine(() -> "load stopped " + millisSince(deadline) + " ms after the deadline");
         } finally {
@@ -139,7 +166,10 @@ final class Workload {
         }
         Map<Integer, History.FinalPartition> log = new HashMap<>();
         for (int p = 0; p < PARTITIONS; p++) {
-            log.put(p, readAll(p));
+            log.put(p, readAll(settings.topic(), p));
+        }
+        for (TopicChurn c : churn) {
+            churned.addAll(c.histories(this::readAll, TimeUnit.MILLISECONDS.toMicros(SESSION_TIMEOUT_MS)));
         }
         LOG.fine(() -> "final read done " + millisSince(deadline) + " ms after the deadline");
         return new History(new ArrayList<>(sends), new ArrayList<>(reads), new ArrayList<>(heartbeats),
@@ -271,15 +301,46 @@ final class Workload {
         }
     }
 
+    /**
+     * Whole-table passes with garbage collection, back to back until the deadline, each waited for (the scenario
+     * injects no fault, so a pass is short): every pass has ended before the final read.
+     */
+    private void compactAll(long deadline) {
+        while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()) {
+            compactAllOnce();
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100)); // pacing, not synchronisation
+        }
+    }
+
+    private void compactAllOnce() {
+        URI target = url(0).resolve("/v1/admin/compact?gc=true&repair=false");
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(2))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            String[] lines = r.body().strip().split("\n");
+            JsonNode summary = JSON.readTree(lines[lines.length - 1]);
+            if (r.statusCode() == 200 && "summary".equals(summary.path("type").asText())) {
+                compactions.incrementAndGet();
+                partitionsPurged.addAndGet(summary.path("partitions_purged").asLong());
+            } else {
+                compactionFailures.incrementAndGet();
+            }
+        } catch (IOException e) {
+            compactionFailures.incrementAndGet();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** The whole partition, from its log start to its high watermark, through the JSON fetch of the first server. */
-    private History.FinalPartition readAll(int partition) throws InterruptedException {
+    private History.FinalPartition readAll(String topic, int partition) throws InterruptedException {
         List<Long> offsets = new ArrayList<>();
         List<String> values = new ArrayList<>();
         long offset = -1;
         long logStart = 0;
         long hw;
         while (true) {
-            JsonNode page = get("/v1/topics/" + settings.topic() + "/partitions/" + partition + "/records?max_records=1000"
+            JsonNode page = get("/v1/topics/" + topic + "/partitions/" + partition + "/records?max_records=1000"
                     + "&offset=" + Math.max(offset, 0));
             if (offset < 0) {
                 logStart = page.path("log_start_offset").asLong();

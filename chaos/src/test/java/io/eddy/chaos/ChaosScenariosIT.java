@@ -53,6 +53,12 @@ class ChaosScenariosIT {
         if (!scenario.plan().injectsNothing()) {
             assertThat(injected(r.s3Faults()) + injected(r.dynamoFaults())).as("faults injected").isGreaterThan(0);
         }
+        if (scenario.topicChurn()) {
+            assertThat(r.topicsCreated()).as("topics created").isGreaterThanOrEqualTo(2L * Workload.CHURNERS);
+            assertThat(r.topicsDeleted()).as("topics deleted").isGreaterThanOrEqualTo(Workload.CHURNERS);
+            assertThat(r.compactions()).as("passes with garbage collection").isGreaterThan(1);
+            assertThat(r.partitionsPurged()).as("partitions of deleted topics purged").isGreaterThan(0);
+        }
         // and kept every guarantee
         assertThat(v.nonZero()).as("%s: %s", scenario.label(), FaultMatrix.faults(r))
                 .doesNotContainKeys("lost", "ack_mismatches", "duplicated_idempotent", "offsets_reused",

@@ -54,6 +54,22 @@ class CheckerTest {
     }
 
     @Test
+    void aTopicPurgedAndWrittenAgainLosesItsAcksAndReusesTheirOffsetsAndVerdictsOfTopicsAddUp() {
+        // a churned topic: two records acked, the partition purged, the next record acked at offset 0 again
+        List<Send> purged = List.of(Send.acked("t#1", false, "all", 0, 0, 0), Send.acked("t#1", false, "all", 1, 0, 1),
+                Send.acked("t#1", false, "all", 2, 0, 0));
+        Checker.Verdict churned = Checker.check(history(purged, log("t#1:2")));
+        Checker.Verdict clean = Checker.check(history(SENDS, log("p:0", "p:1", "p:2")));
+
+        Checker.Verdict both = clean.plus(churned);
+
+        assertThat(churned.nonZero()).containsEntry("lost", 2L).containsEntry("offsets_reused", 1L);
+        assertThat(both.acked()).isEqualTo(6);
+        assertThat(both.lost()).isEqualTo(2);
+        assertThat(both.violations()).isEqualTo(churned.violations());
+    }
+
+    @Test
     void anAckedRecordAtAnotherOffsetThanItsAckIsAMismatch() {
         List<Send> sends = List.of(Send.acked("p", true, "all", 0, 0, 1), Send.notAcked("q", false, "1", 0, Outcome.UNKNOWN));
 
