@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
@@ -80,7 +81,8 @@ public final class CompactionExecutor {
 
     private Uni<Boolean> retention(CompactionPlan plan, CompactionPlan.Retention r, JobLease lease,
                                    CompactionReport report) {
-        List<String> objects = r.dropped().stream().map(IndexEntry::objectKey).distinct().toList();
+        List<String> objects = r.dropped().stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
+                .toList();
         return store.markReplaced(objects, clock.millis())
                 .flatMap(ignored -> store.truncate(plan.topicId(), plan.partition(), r.logStartOffset(), r.dropped(), lease))
                 .invoke(ok -> {
@@ -127,26 +129,50 @@ public final class CompactionExecutor {
 
     /**
      * Writes one object holding a chunk per group to every replica bucket, marks the groups' objects replaced,
-     * then swaps each group for one entry pointing at its chunk.
+     * then swaps each group for one entry pointing at its chunk. A group whose chunk is null (key compaction left
+     * nothing of it) is swapped for a gap entry; when every group is one, no object is written.
      */
     private Uni<Boolean> writeAndSwap(CompactionPlan plan, Topic topic, List<List<IndexEntry>> groups,
                                       List<SegmentChunk> chunks, JobLease lease, CompactionReport report) {
-        SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks);
-        String key = keys.newPartitionKey(plan.topicId(), plan.partition(), groups.get(0).get(0).baseOffset());
         List<String> buckets = topic.config().replicas();
-        List<Uni<Void>> puts = buckets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
-        List<String> replaced = groups.stream().flatMap(List::stream).map(IndexEntry::objectKey).distinct().toList();
-        return Uni.join().all(puts).andFailFast()
-                .invoke(ignored -> {
-                    report.objectsWritten.increment();
-                    report.bytesWritten.add((long) encoded.bytes().length * buckets.size());
-                })
-                .flatMap(ignored -> store.markReplaced(replaced, clock.millis()))
-                .flatMap(ignored -> swapEach(plan, groups, encoded.chunks(), key, buckets, lease, report, 0));
+        List<String> replaced = groups.stream().flatMap(List::stream).filter(e -> !e.isGap())
+                .map(IndexEntry::objectKey).distinct().toList();
+        List<SegmentChunk> stored = chunks.stream().filter(Objects::nonNull).toList();
+        Uni<List<IndexEntry>> replacements;
+        if (stored.isEmpty()) {
+            replacements = Uni.createFrom().item(groups.stream().map(g -> IndexEntry.gap(g.get(0).baseOffset(),
+                    g.get(g.size() - 1).lastOffset(), buckets)).toList());
+        } else {
+            SegmentFormat.Encoded encoded = SegmentFormat.encode(stored);
+            long firstBase = groups.get(chunks.indexOf(stored.get(0))).get(0).baseOffset();
+            String key = keys.newPartitionKey(plan.topicId(), plan.partition(), firstBase);
+            List<Uni<Void>> puts = buckets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
+            replacements = Uni.join().all(puts).andFailFast().map(ignored -> {
+                report.objectsWritten.increment();
+                report.bytesWritten.add((long) encoded.bytes().length * buckets.size());
+                List<IndexEntry> out = new ArrayList<>();
+                int c = 0;
+                for (int i = 0; i < groups.size(); i++) {
+                    List<IndexEntry> g = groups.get(i);
+                    long base = g.get(0).baseOffset();
+                    long last = g.get(g.size() - 1).lastOffset();
+                    if (chunks.get(i) == null) {
+                        out.add(IndexEntry.gap(base, last, buckets));
+                    } else {
+                        ChunkLocation l = encoded.chunks().get(c++);
+                        out.add(new IndexEntry(base, last, key, l.position(), l.length(), l.maxTimestamp(), l.crc32c(),
+                                buckets));
+                    }
+                }
+                return out;
+            });
+        }
+        return replacements.flatMap(added -> store.markReplaced(replaced, clock.millis())
+                .flatMap(ignored -> swapEach(plan, groups, added, lease, report, 0)));
     }
 
-    private Uni<Boolean> swapEach(CompactionPlan plan, List<List<IndexEntry>> groups, List<ChunkLocation> locations,
-                                  String key, List<String> buckets, JobLease lease, CompactionReport report, int i) {
+    private Uni<Boolean> swapEach(CompactionPlan plan, List<List<IndexEntry>> groups, List<IndexEntry> replacements,
+                                  JobLease lease, CompactionReport report, int i) {
         if (i == groups.size()) {
             return Uni.createFrom().item(true);
         }
@@ -155,10 +181,7 @@ public final class CompactionExecutor {
             return Uni.createFrom().item(false);
         }
         List<IndexEntry> group = groups.get(i);
-        ChunkLocation c = locations.get(i);
-        IndexEntry replacement = new IndexEntry(group.get(0).baseOffset(), group.get(group.size() - 1).lastOffset(),
-                key, c.position(), c.length(), c.maxTimestamp(), c.crc32c(), buckets);
-        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacement), lease).flatMap(ok -> {
+        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacements.get(i)), lease).flatMap(ok -> {
             if (!ok) {
                 report.leasesLost.increment();
                 return Uni.createFrom().item(false);
@@ -166,7 +189,7 @@ public final class CompactionExecutor {
             listener.swapped(plan.topicId(), plan.partition());
             report.entriesReplaced.add(group.size());
             report.entriesWritten.increment();
-            return swapEach(plan, groups, locations, key, buckets, lease, report, i + 1);
+            return swapEach(plan, groups, replacements, lease, report, i + 1);
         });
     }
 
@@ -179,16 +202,25 @@ public final class CompactionExecutor {
         return readAll(all, report).flatMap(chunks -> {
             Map<ByteBuffer, Long> latest = new HashMap<>();
             Map<IndexEntry, List<Record>> decoded = new LinkedHashMap<>();
-            for (IndexEntry e : all) {
-                List<Record> records = RecordBatches.decode(ByteBuffer.wrap(chunks.get(e)), e.baseOffset(), 0, Long.MAX_VALUE);
+            Compression codec = null;
+            for (int i = 0; i < all.size(); i++) {
+                IndexEntry e = all.get(i);
+                if (e.isGap()) {
+                    decoded.put(e, List.of());
+                    continue;
+                }
+                ByteBuffer chunk = ByteBuffer.wrap(chunks.get(e));
+                List<Record> records = RecordBatches.decode(chunk, e.baseOffset(), 0, Long.MAX_VALUE);
                 decoded.put(e, records);
                 for (Record r : records) {
                     if (r.key() != null) {
                         latest.merge(ByteBuffer.wrap(r.key()), r.offset(), Math::max);
                     }
                 }
+                if (i < k.cleanable().size()) {
+                    codec = codec != null ? codec : codecOf(chunks.get(e));
+                }
             }
-            Compression codec = codecOf(chunks.get(k.cleanable().get(0)));
             List<List<IndexEntry>> groups = new ArrayList<>();
             List<List<Record>> kept = new ArrayList<>();
             List<IndexEntry> group = new ArrayList<>();
@@ -197,10 +229,7 @@ public final class CompactionExecutor {
             long removed = 0;
             for (IndexEntry e : k.cleanable()) {
                 if (group.size() == CompactionStore.MAX_ENTRIES_PER_SWAP) {
-                    if (groupRecords.isEmpty()) {
-                        break;   // that many entries with nothing left: leave them for a later run
-                    }
-                    groups.add(group);
+                    groups.add(group);   // with nothing left, it becomes a gap entry
                     kept.add(groupRecords);
                     group = new ArrayList<>();
                     groupRecords = new ArrayList<>();
@@ -225,21 +254,17 @@ public final class CompactionExecutor {
                     groupBytes = 0;
                 }
             }
-            if (!group.isEmpty() && !groupRecords.isEmpty()) {
-                groups.add(group);
+            if (!group.isEmpty()) {
+                groups.add(group);   // a trailing run with nothing left becomes a gap entry too
                 kept.add(groupRecords);
-            }
-            // a trailing run with nothing left is not rewritten this time: an entry needs at least one record
-            if (groups.isEmpty()) {
-                return Uni.createFrom().item(true);
             }
             report.recordsRemoved.add(removed);
             List<SegmentChunk> out = new ArrayList<>();
             for (int i = 0; i < groups.size(); i++) {
                 long base = groups.get(i).get(0).baseOffset();
                 List<Record> records = kept.get(i);
-                out.add(new SegmentChunk(plan.topicId(), plan.partition(), batches(records, base, codec,
-                        topic.config().maxMessageBytes()), records.size(),
+                out.add(records.isEmpty() ? null : new SegmentChunk(plan.topicId(), plan.partition(),
+                        batches(records, base, codec, topic.config().maxMessageBytes()), records.size(),
                         records.stream().mapToLong(Record::timestamp).max().orElseThrow()));
             }
             return writeAndSwap(plan, topic, groups, out, lease, report);
@@ -276,15 +301,19 @@ public final class CompactionExecutor {
 
     // ---- reads ---------------------------------------------------------------------------------------------
 
-    /** Every entry's chunk, one after the other (a job reads its partition sequentially). */
+    /** Every entry's chunk, one after the other (a job reads its partition sequentially); none for a gap. */
     private Uni<Map<IndexEntry, byte[]>> readAll(List<IndexEntry> entries, CompactionReport report) {
         Map<IndexEntry, byte[]> out = new LinkedHashMap<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IndexEntry e : entries) {
+            if (e.isGap()) {
+                continue;   // nothing stored
+            }
             chain = chain.flatMap(ignored -> readChunk(e, 0).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
         }
         return chain.invoke(ignored -> {
-            report.objectsRead.add(entries.stream().map(IndexEntry::objectKey).distinct().count());
+            report.objectsRead.add(entries.stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
+                    .count());
             report.bytesRead.add(entries.stream().mapToLong(IndexEntry::length).sum());
         }).replaceWith(out);
     }
