@@ -26,6 +26,7 @@ import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Carries out a {@link CompactionPlan} for one partition under its job lease: retention first, then merges or
@@ -202,6 +203,7 @@ public final class CompactionExecutor {
         return readAll(all, report).flatMap(chunks -> {
             Map<ByteBuffer, Long> latest = new HashMap<>();
             Map<IndexEntry, List<Record>> decoded = new LinkedHashMap<>();
+            Map<Long, Long> horizons = new HashMap<>();   // tombstone offset → delete horizon its batch carries
             Compression codec = null;
             for (int i = 0; i < all.size(); i++) {
                 IndexEntry e = all.get(i);
@@ -217,10 +219,15 @@ public final class CompactionExecutor {
                         latest.merge(ByteBuffer.wrap(r.key()), r.offset(), Math::max);
                     }
                 }
-                if (i < k.cleanable().size()) {
+                if (i < k.cleanable().size()) {   // the active part is never rewritten: its horizons do not matter
+                    horizons.putAll(RecordBatches.tombstoneHorizons(chunk, e.baseOffset()));
                     codec = codec != null ? codec : codecOf(chunks.get(e));
                 }
             }
+            // a tombstone first kept now is kept delete.retention.ms from now (Kafka's delete horizon)
+            long newHorizon = k.deleteRetentionMs() > Long.MAX_VALUE - k.nowMs() ? Long.MAX_VALUE
+                    : k.nowMs() + k.deleteRetentionMs();
+            Map<Long, Long> keptHorizons = new HashMap<>();
             List<List<IndexEntry>> groups = new ArrayList<>();
             List<List<Record>> kept = new ArrayList<>();
             List<IndexEntry> group = new ArrayList<>();
@@ -238,8 +245,12 @@ public final class CompactionExecutor {
                 group.add(e);
                 for (Record r : decoded.get(e)) {
                     boolean newest = r.key() == null || latest.get(ByteBuffer.wrap(r.key())) == r.offset();
-                    boolean expiredTombstone = r.value() == null && r.timestamp() < k.tombstoneHorizonMs();
+                    Long horizon = horizons.get(r.offset());
+                    boolean expiredTombstone = r.value() == null && horizon != null && horizon <= k.nowMs();
                     if (newest && !expiredTombstone) {
+                        if (r.value() == null) {
+                            keptHorizons.put(r.offset(), horizon != null ? horizon : newHorizon);
+                        }
                         groupRecords.add(r);
                         groupBytes += r.sizeInBytes();
                     } else {
@@ -264,25 +275,38 @@ public final class CompactionExecutor {
                 long base = groups.get(i).get(0).baseOffset();
                 List<Record> records = kept.get(i);
                 out.add(records.isEmpty() ? null : new SegmentChunk(plan.topicId(), plan.partition(),
-                        batches(records, base, codec, topic.config().maxMessageBytes()), records.size(),
+                        batches(records, base, codec, topic.config().maxMessageBytes(), keptHorizons), records.size(),
                         records.stream().mapToLong(Record::timestamp).max().orElseThrow()));
             }
             return writeAndSwap(plan, topic, groups, out, lease, report);
         });
     }
 
-    /** Records as batches of at most {@code maxBatchBytes} (uncompressed estimate), offsets relative to {@code base}. */
-    private static ByteBuffer batches(List<Record> records, long base, Compression codec, int maxBatchBytes) {
+    /**
+     * Records as batches of at most {@code maxBatchBytes} (uncompressed estimate), offsets relative to {@code base};
+     * tombstones of different delete horizons ({@code horizons}, by offset) never share a batch, since a batch
+     * carries one.
+     */
+    private static ByteBuffer batches(List<Record> records, long base, Compression codec, int maxBatchBytes,
+                                      Map<Long, Long> horizons) {
         List<ByteBuffer> batches = new ArrayList<>();
         int start = 0;
         while (start < records.size()) {
             int end = start;
             long size = 0;
+            long horizon = RecordBatch.NO_TIMESTAMP;
             while (end < records.size() && (end == start || size + records.get(end).sizeInBytes() + 32 <= maxBatchBytes)) {
+                Long h = horizons.get(records.get(end).offset());
+                if (h != null) {
+                    if (horizon != RecordBatch.NO_TIMESTAMP && h != horizon) {
+                        break;
+                    }
+                    horizon = h;
+                }
                 size += records.get(end).sizeInBytes() + 32;
                 end++;
             }
-            batches.add(RecordBatches.encodeAt(records.subList(start, end), base, codec));
+            batches.add(RecordBatches.encodeAt(records.subList(start, end), base, codec, horizon));
             start = end;
         }
         ByteBuffer out = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());

@@ -165,6 +165,6 @@ public final class CompactionPlanner {
             return Optional.empty();
         }
         return Optional.of(new CompactionPlan.KeyCompaction(cleanable, entries.subList(activeFrom, entries.size()),
-                nowMs - config.deleteRetentionMs(), (double) dirty / total));
+                nowMs, config.deleteRetentionMs(), (double) dirty / total));
     }
 }

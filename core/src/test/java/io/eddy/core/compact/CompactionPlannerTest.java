@@ -125,7 +125,8 @@ class CompactionPlannerTest {
         assertThat(plan.compaction()).hasValueSatisfying(k -> {
             assertThat(k.cleanable()).extracting(IndexEntry::baseOffset).containsExactly(0L, 10L);
             assertThat(k.active()).extracting(IndexEntry::baseOffset).containsExactly(20L);
-            assertThat(k.tombstoneHorizonMs()).isEqualTo(NOW.toEpochMilli() - TopicConfig.DEFAULT_DELETE_RETENTION_MS);
+            assertThat(k.nowMs()).isEqualTo(NOW.toEpochMilli());
+            assertThat(k.deleteRetentionMs()).isEqualTo(TopicConfig.DEFAULT_DELETE_RETENTION_MS);
         });
 
         List<IndexEntry> mostlyClean = new ArrayList<>();
