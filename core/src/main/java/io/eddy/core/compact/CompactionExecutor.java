@@ -22,9 +22,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.RecordBatch;
 
 /**
  * Carries out a {@link CompactionPlan} for one partition under its job lease: retention first, then merges or
@@ -80,7 +82,8 @@ public final class CompactionExecutor {
 
     private Uni<Boolean> retention(CompactionPlan plan, CompactionPlan.Retention r, JobLease lease,
                                    CompactionReport report) {
-        List<String> objects = r.dropped().stream().map(IndexEntry::objectKey).distinct().toList();
+        List<String> objects = r.dropped().stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
+                .toList();
         return store.markReplaced(objects, clock.millis())
                 .flatMap(ignored -> store.truncate(plan.topicId(), plan.partition(), r.logStartOffset(), r.dropped(), lease))
                 .invoke(ok -> {
@@ -127,26 +130,50 @@ public final class CompactionExecutor {
 
     /**
      * Writes one object holding a chunk per group to every replica bucket, marks the groups' objects replaced,
-     * then swaps each group for one entry pointing at its chunk.
+     * then swaps each group for one entry pointing at its chunk. A group whose chunk is null (key compaction left
+     * nothing of it) is swapped for a gap entry; when every group is one, no object is written.
      */
     private Uni<Boolean> writeAndSwap(CompactionPlan plan, Topic topic, List<List<IndexEntry>> groups,
                                       List<SegmentChunk> chunks, JobLease lease, CompactionReport report) {
-        SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks);
-        String key = keys.newPartitionKey(plan.topicId(), plan.partition(), groups.get(0).get(0).baseOffset());
         List<String> buckets = topic.config().replicas();
-        List<Uni<Void>> puts = buckets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
-        List<String> replaced = groups.stream().flatMap(List::stream).map(IndexEntry::objectKey).distinct().toList();
-        return Uni.join().all(puts).andFailFast()
-                .invoke(ignored -> {
-                    report.objectsWritten.increment();
-                    report.bytesWritten.add((long) encoded.bytes().length * buckets.size());
-                })
-                .flatMap(ignored -> store.markReplaced(replaced, clock.millis()))
-                .flatMap(ignored -> swapEach(plan, groups, encoded.chunks(), key, buckets, lease, report, 0));
+        List<String> replaced = groups.stream().flatMap(List::stream).filter(e -> !e.isGap())
+                .map(IndexEntry::objectKey).distinct().toList();
+        List<SegmentChunk> stored = chunks.stream().filter(Objects::nonNull).toList();
+        Uni<List<IndexEntry>> replacements;
+        if (stored.isEmpty()) {
+            replacements = Uni.createFrom().item(groups.stream().map(g -> IndexEntry.gap(g.get(0).baseOffset(),
+                    g.get(g.size() - 1).lastOffset(), buckets)).toList());
+        } else {
+            SegmentFormat.Encoded encoded = SegmentFormat.encode(stored);
+            long firstBase = groups.get(chunks.indexOf(stored.get(0))).get(0).baseOffset();
+            String key = keys.newPartitionKey(plan.topicId(), plan.partition(), firstBase);
+            List<Uni<Void>> puts = buckets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
+            replacements = Uni.join().all(puts).andFailFast().map(ignored -> {
+                report.objectsWritten.increment();
+                report.bytesWritten.add((long) encoded.bytes().length * buckets.size());
+                List<IndexEntry> out = new ArrayList<>();
+                int c = 0;
+                for (int i = 0; i < groups.size(); i++) {
+                    List<IndexEntry> g = groups.get(i);
+                    long base = g.get(0).baseOffset();
+                    long last = g.get(g.size() - 1).lastOffset();
+                    if (chunks.get(i) == null) {
+                        out.add(IndexEntry.gap(base, last, buckets));
+                    } else {
+                        ChunkLocation l = encoded.chunks().get(c++);
+                        out.add(new IndexEntry(base, last, key, l.position(), l.length(), l.maxTimestamp(), l.crc32c(),
+                                buckets));
+                    }
+                }
+                return out;
+            });
+        }
+        return replacements.flatMap(added -> store.markReplaced(replaced, clock.millis())
+                .flatMap(ignored -> swapEach(plan, groups, added, lease, report, 0)));
     }
 
-    private Uni<Boolean> swapEach(CompactionPlan plan, List<List<IndexEntry>> groups, List<ChunkLocation> locations,
-                                  String key, List<String> buckets, JobLease lease, CompactionReport report, int i) {
+    private Uni<Boolean> swapEach(CompactionPlan plan, List<List<IndexEntry>> groups, List<IndexEntry> replacements,
+                                  JobLease lease, CompactionReport report, int i) {
         if (i == groups.size()) {
             return Uni.createFrom().item(true);
         }
@@ -155,10 +182,7 @@ public final class CompactionExecutor {
             return Uni.createFrom().item(false);
         }
         List<IndexEntry> group = groups.get(i);
-        ChunkLocation c = locations.get(i);
-        IndexEntry replacement = new IndexEntry(group.get(0).baseOffset(), group.get(group.size() - 1).lastOffset(),
-                key, c.position(), c.length(), c.maxTimestamp(), c.crc32c(), buckets);
-        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacement), lease).flatMap(ok -> {
+        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacements.get(i)), lease).flatMap(ok -> {
             if (!ok) {
                 report.leasesLost.increment();
                 return Uni.createFrom().item(false);
@@ -166,7 +190,7 @@ public final class CompactionExecutor {
             listener.swapped(plan.topicId(), plan.partition());
             report.entriesReplaced.add(group.size());
             report.entriesWritten.increment();
-            return swapEach(plan, groups, locations, key, buckets, lease, report, i + 1);
+            return swapEach(plan, groups, replacements, lease, report, i + 1);
         });
     }
 
@@ -179,16 +203,31 @@ public final class CompactionExecutor {
         return readAll(all, report).flatMap(chunks -> {
             Map<ByteBuffer, Long> latest = new HashMap<>();
             Map<IndexEntry, List<Record>> decoded = new LinkedHashMap<>();
-            for (IndexEntry e : all) {
-                List<Record> records = RecordBatches.decode(ByteBuffer.wrap(chunks.get(e)), e.baseOffset(), 0, Long.MAX_VALUE);
+            Map<Long, Long> horizons = new HashMap<>();   // tombstone offset → delete horizon its batch carries
+            Compression codec = null;
+            for (int i = 0; i < all.size(); i++) {
+                IndexEntry e = all.get(i);
+                if (e.isGap()) {
+                    decoded.put(e, List.of());
+                    continue;
+                }
+                ByteBuffer chunk = ByteBuffer.wrap(chunks.get(e));
+                List<Record> records = RecordBatches.decode(chunk, e.baseOffset(), 0, Long.MAX_VALUE);
                 decoded.put(e, records);
                 for (Record r : records) {
                     if (r.key() != null) {
                         latest.merge(ByteBuffer.wrap(r.key()), r.offset(), Math::max);
                     }
                 }
+                if (i < k.cleanable().size()) {   // the active part is never rewritten: its horizons do not matter
+                    horizons.putAll(RecordBatches.tombstoneHorizons(chunk, e.baseOffset()));
+                    codec = codec != null ? codec : codecOf(chunks.get(e));
+                }
             }
-            Compression codec = codecOf(chunks.get(k.cleanable().get(0)));
+            // a tombstone first kept now is kept delete.retention.ms from now (Kafka's delete horizon)
+            long newHorizon = k.deleteRetentionMs() > Long.MAX_VALUE - k.nowMs() ? Long.MAX_VALUE
+                    : k.nowMs() + k.deleteRetentionMs();
+            Map<Long, Long> keptHorizons = new HashMap<>();
             List<List<IndexEntry>> groups = new ArrayList<>();
             List<List<Record>> kept = new ArrayList<>();
             List<IndexEntry> group = new ArrayList<>();
@@ -197,10 +236,7 @@ public final class CompactionExecutor {
             long removed = 0;
             for (IndexEntry e : k.cleanable()) {
                 if (group.size() == CompactionStore.MAX_ENTRIES_PER_SWAP) {
-                    if (groupRecords.isEmpty()) {
-                        break;   // that many entries with nothing left: leave them for a later run
-                    }
-                    groups.add(group);
+                    groups.add(group);   // with nothing left, it becomes a gap entry
                     kept.add(groupRecords);
                     group = new ArrayList<>();
                     groupRecords = new ArrayList<>();
@@ -209,8 +245,12 @@ public final class CompactionExecutor {
                 group.add(e);
                 for (Record r : decoded.get(e)) {
                     boolean newest = r.key() == null || latest.get(ByteBuffer.wrap(r.key())) == r.offset();
-                    boolean expiredTombstone = r.value() == null && r.timestamp() < k.tombstoneHorizonMs();
+                    Long horizon = horizons.get(r.offset());
+                    boolean expiredTombstone = r.value() == null && horizon != null && horizon <= k.nowMs();
                     if (newest && !expiredTombstone) {
+                        if (r.value() == null) {
+                            keptHorizons.put(r.offset(), horizon != null ? horizon : newHorizon);
+                        }
                         groupRecords.add(r);
                         groupBytes += r.sizeInBytes();
                     } else {
@@ -225,39 +265,48 @@ public final class CompactionExecutor {
                     groupBytes = 0;
                 }
             }
-            if (!group.isEmpty() && !groupRecords.isEmpty()) {
-                groups.add(group);
+            if (!group.isEmpty()) {
+                groups.add(group);   // a trailing run with nothing left becomes a gap entry too
                 kept.add(groupRecords);
-            }
-            // a trailing run with nothing left is not rewritten this time: an entry needs at least one record
-            if (groups.isEmpty()) {
-                return Uni.createFrom().item(true);
             }
             report.recordsRemoved.add(removed);
             List<SegmentChunk> out = new ArrayList<>();
             for (int i = 0; i < groups.size(); i++) {
                 long base = groups.get(i).get(0).baseOffset();
                 List<Record> records = kept.get(i);
-                out.add(new SegmentChunk(plan.topicId(), plan.partition(), batches(records, base, codec,
-                        topic.config().maxMessageBytes()), records.size(),
+                out.add(records.isEmpty() ? null : new SegmentChunk(plan.topicId(), plan.partition(),
+                        batches(records, base, codec, topic.config().maxMessageBytes(), keptHorizons), records.size(),
                         records.stream().mapToLong(Record::timestamp).max().orElseThrow()));
             }
             return writeAndSwap(plan, topic, groups, out, lease, report);
         });
     }
 
-    /** Records as batches of at most {@code maxBatchBytes} (uncompressed estimate), offsets relative to {@code base}. */
-    private static ByteBuffer batches(List<Record> records, long base, Compression codec, int maxBatchBytes) {
+    /**
+     * Records as batches of at most {@code maxBatchBytes} (uncompressed estimate), offsets relative to {@code base};
+     * tombstones of different delete horizons ({@code horizons}, by offset) never share a batch, since a batch
+     * carries one.
+     */
+    private static ByteBuffer batches(List<Record> records, long base, Compression codec, int maxBatchBytes,
+                                      Map<Long, Long> horizons) {
         List<ByteBuffer> batches = new ArrayList<>();
         int start = 0;
         while (start < records.size()) {
             int end = start;
             long size = 0;
+            long horizon = RecordBatch.NO_TIMESTAMP;
             while (end < records.size() && (end == start || size + records.get(end).sizeInBytes() + 32 <= maxBatchBytes)) {
+                Long h = horizons.get(records.get(end).offset());
+                if (h != null) {
+                    if (horizon != RecordBatch.NO_TIMESTAMP && h != horizon) {
+                        break;
+                    }
+                    horizon = h;
+                }
                 size += records.get(end).sizeInBytes() + 32;
                 end++;
             }
-            batches.add(RecordBatches.encodeAt(records.subList(start, end), base, codec));
+            batches.add(RecordBatches.encodeAt(records.subList(start, end), base, codec, horizon));
             start = end;
         }
         ByteBuffer out = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
@@ -276,15 +325,19 @@ public final class CompactionExecutor {
 
     // ---- reads ---------------------------------------------------------------------------------------------
 
-    /** Every entry's chunk, one after the other (a job reads its partition sequentially). */
+    /** Every entry's chunk, one after the other (a job reads its partition sequentially); none for a gap. */
     private Uni<Map<IndexEntry, byte[]>> readAll(List<IndexEntry> entries, CompactionReport report) {
         Map<IndexEntry, byte[]> out = new LinkedHashMap<>();
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IndexEntry e : entries) {
+            if (e.isGap()) {
+                continue;   // nothing stored
+            }
             chain = chain.flatMap(ignored -> readChunk(e, 0).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
         }
         return chain.invoke(ignored -> {
-            report.objectsRead.add(entries.stream().map(IndexEntry::objectKey).distinct().count());
+            report.objectsRead.add(entries.stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
+                    .count());
             report.bytesRead.add(entries.stream().mapToLong(IndexEntry::length).sum());
         }).replaceWith(out);
     }

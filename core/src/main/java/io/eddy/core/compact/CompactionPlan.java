@@ -50,14 +50,18 @@ public record CompactionPlan(UUID topicId, String topic, int partition, Optional
     }
 
     /**
-     * Keep only the newest record of each key in {@code cleanable} (tombstones only until
-     * {@code tombstoneHorizonMs} has not passed); {@code active}, the newest part of the log, is read for newer
-     * keys but never rewritten.
+     * Keep only the newest record of each key in {@code cleanable}; {@code active}, the newest part of the log, is
+     * read for newer keys but never rewritten. A run of cleanable entries with nothing left becomes a gap entry
+     * ({@link IndexEntry#gap}). As in Kafka (KIP-534), a tombstone is kept until its <i>delete horizon</i>: the
+     * first compaction that keeps it writes {@code nowMs + deleteRetentionMs} into its batch, and a later one
+     * drops it once {@code nowMs} has reached that; its own timestamp plays no part.
      *
-     * @param dirtyRatio the share of cleanable bytes never compacted before
+     * @param nowMs             the compaction's time, from its clock
+     * @param deleteRetentionMs the topic's {@code delete.retention.ms}
+     * @param dirtyRatio        the share of cleanable bytes never compacted before
      */
-    public record KeyCompaction(List<IndexEntry> cleanable, List<IndexEntry> active, long tombstoneHorizonMs,
-                                double dirtyRatio) {
+    public record KeyCompaction(List<IndexEntry> cleanable, List<IndexEntry> active, long nowMs,
+                                long deleteRetentionMs, double dirtyRatio) {
         public KeyCompaction {
             cleanable = List.copyOf(cleanable);
             active = List.copyOf(active);

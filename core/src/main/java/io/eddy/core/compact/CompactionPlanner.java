@@ -21,7 +21,8 @@ import java.util.Optional;
  *       are merged into one object of the next tier, never past {@code maxObjectBytes}.</li>
  *   <li><b>Key compaction</b> (compacted topics): when the share of never-compacted bytes in the cleanable part
  *       (everything but the newest object's entries, the log's "active segment") reaches
- *       {@code minCleanableDirtyRatio}, the cleanable part is rewritten keeping the newest record per key.</li>
+ *       {@code minCleanableDirtyRatio}, the cleanable part is rewritten keeping the newest record per key; runs
+ *       with nothing left become gap entries (no bytes, so they count neither as clean nor as dirty).</li>
  * </ul>
  * Thread-safe: stateless.
  */
@@ -38,7 +39,7 @@ public final class CompactionPlanner {
         if (config.cleanupPolicy() == CleanupPolicy.DELETE) {
             retention = retention(log, config, now.toEpochMilli());
             int kept = retention.map(r -> r.dropped().size()).orElse(0);
-            merges = merges(entries.subList(kept, entries.size()), policy);
+            merges = mergesBetweenGaps(entries.subList(kept, entries.size()), policy);
         } else {
             compaction = keyCompaction(entries, config, policy, now.toEpochMilli());
         }
@@ -75,6 +76,22 @@ public final class CompactionPlanner {
                 : bySize >= belowStart ? TopicConfig.RETENTION_BYTES : "log start offset";
         long start = Math.max(log.head().logStartOffset(), entries.get(drop - 1).lastOffset() + 1);
         return Optional.of(new CompactionPlan.Retention(start, entries.subList(0, drop), reason));
+    }
+
+    /**
+     * The merges of each run of entries between gaps: a gap (left by key compaction before the topic's policy
+     * became delete) has no bytes to merge and is never part of a merge.
+     */
+    private static List<CompactionPlan.Merge> mergesBetweenGaps(List<IndexEntry> entries, CompactionPolicy policy) {
+        List<CompactionPlan.Merge> out = new ArrayList<>();
+        int from = 0;
+        for (int i = 0; i <= entries.size(); i++) {
+            if (i == entries.size() || entries.get(i).isGap()) {
+                out.addAll(merges(entries.subList(from, i), policy));
+                from = i + 1;
+            }
+        }
+        return out;
     }
 
     /** Adjacent entries of one object. */
@@ -148,6 +165,6 @@ public final class CompactionPlanner {
             return Optional.empty();
         }
         return Optional.of(new CompactionPlan.KeyCompaction(cleanable, entries.subList(activeFrom, entries.size()),
-                nowMs - config.deleteRetentionMs(), (double) dirty / total));
+                nowMs, config.deleteRetentionMs(), (double) dirty / total));
     }
 }

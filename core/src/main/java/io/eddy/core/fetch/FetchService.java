@@ -31,7 +31,8 @@ import java.util.function.Function;
  * The read path: find the index entry covering an offset (index entry cache, else DynamoDB), read its chunk
  * through the block cache tiers (memory, disk, S3, replica buckets), check it, then decode and trim to the
  * request, or hand the stored batches out with their base offsets patched. Offsets come back exact: in order,
- * no gaps, from the requested offset even mid-batch. The high watermark and log start offset always come from
+ * no gaps but those key compaction left (a read from inside one starts at the next record kept), from the
+ * requested offset even mid-batch. The high watermark and log start offset always come from
  * the partition head. Thread-safe.
  */
 public final class FetchService {
@@ -336,6 +337,10 @@ public final class FetchService {
                 if (sink.full() || entry.lastOffset() < sink.nextOffset()) {
                     return Uni.createFrom().voidItem();
                 }
+                if (entry.isGap()) {   // key compaction left nothing here: step over it, as a Kafka consumer does
+                    sink.skipTo(entry.lastOffset() + 1);
+                    return Uni.createFrom().voidItem();
+                }
                 return chunk(entry, isTail(entry, head)).invoke(bytes -> {
                     sink.accept(entry, bytes);
                     if (!sink.full()) {
@@ -418,7 +423,7 @@ public final class FetchService {
         }
         return metadata.entriesFrom(topic.id(), partition, fromBase, ENTRY_PAGE).flatMap(entries -> {
             for (IndexEntry entry : entries) {
-                if (entry.maxTimestamp() >= timestamp && entry.lastOffset() >= head.logStartOffset()) {
+                if (!entry.isGap() && entry.maxTimestamp() >= timestamp && entry.lastOffset() >= head.logStartOffset()) {
                     return chunk(entry, isTail(entry, head)).map(bytes -> {
                         for (Record r : RecordBatches.decode(ByteBuffer.wrap(bytes), entry.baseOffset(),
                                 head.logStartOffset(), head.nextOffset() - 1)) {

@@ -6,7 +6,10 @@ import io.eddy.core.model.Record;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -15,6 +18,7 @@ import org.apache.kafka.common.record.MemoryRecordsBuilder;
 import org.apache.kafka.common.record.MutableRecordBatch;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.utils.ByteBufferOutputStream;
 
 /**
  * Encodes and decodes runs of Kafka v2 record batches, through kafka-clients. In a segment chunk, batches carry
@@ -108,12 +112,26 @@ public final class RecordBatches {
      * relative to {@code entryBase}: record {@code r} gets offset {@code r.offset() - entryBase}.
      */
     public static ByteBuffer encodeAt(List<Record> records, long entryBase, Compression compression) {
+        return encodeAt(records, entryBase, compression, RecordBatch.NO_TIMESTAMP);
+    }
+
+    /**
+     * As {@link #encodeAt(List, long, Compression)}, with Kafka's delete horizon (KIP-534) in the header when
+     * {@code deleteHorizonMs} is not {@code NO_TIMESTAMP}: the time from which a log cleaner may drop the batch's
+     * tombstones. It goes in BASE_TIMESTAMP with attribute bit 6 set; record timestamps keep their values.
+     */
+    public static ByteBuffer encodeAt(List<Record> records, long entryBase, Compression compression,
+                                      long deleteHorizonMs) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch holds at least one record");
         }
         int estimate = 64 + records.stream().mapToInt(r -> r.sizeInBytes() + 32).sum();
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.MAGIC_VALUE_V2,
-                compression, TimestampType.CREATE_TIME, records.get(0).offset() - entryBase);
+        ByteBuffer buffer = ByteBuffer.allocate(estimate);
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(new ByteBufferOutputStream(buffer),
+                RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, records.get(0).offset() - entryBase,
+                RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, buffer.capacity(),
+                deleteHorizonMs);
         for (Record r : records) {
             builder.appendWithOffset(r.offset() - entryBase, r.timestamp(), r.key(), r.value(), kafkaHeaders(r.headers()));
         }
@@ -161,6 +179,30 @@ public final class RecordBatches {
                         return out;
                     }
                     out.add(new Record(offset, r.timestamp(), bytes(r.key()), bytes(r.value()), headers(r.headers())));
+                }
+            }
+        } catch (KafkaException | IllegalArgumentException | java.nio.BufferUnderflowException e) {
+            throw new CorruptSegmentException("record batch does not decode: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /**
+     * The delete horizon of every tombstone (record with a null value) in a chunk's batches that carry one, by
+     * absolute offset ({@code baseOffset} + offset in chunk). Batches without a horizon are not decompressed.
+     */
+    public static Map<Long, Long> tombstoneHorizons(ByteBuffer chunk, long baseOffset) {
+        Map<Long, Long> out = new HashMap<>();
+        try {
+            for (MutableRecordBatch batch : MemoryRecords.readableRecords(chunk.duplicate()).batches()) {
+                OptionalLong horizon = batch.deleteHorizonMs();
+                if (horizon.isEmpty()) {
+                    continue;
+                }
+                for (org.apache.kafka.common.record.Record r : batch) {
+                    if (!r.hasValue()) {
+                        out.put(baseOffset + r.offset(), horizon.getAsLong());
+                    }
                 }
             }
         } catch (KafkaException | IllegalArgumentException | java.nio.BufferUnderflowException e) {

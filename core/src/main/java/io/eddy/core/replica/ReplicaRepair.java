@@ -54,14 +54,14 @@ public final class ReplicaRepair {
         }
     }
 
-    /** Runs {@code each} on every index entry of the partition from {@code from}, one after another, page by page. */
+    /** Runs {@code each} on every index entry but gaps of the partition from {@code from}, in order, page by page. */
     private Uni<Void> forEachEntry(Topic topic, int partition, long from, Function<IndexEntry, Uni<Void>> each) {
         return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
             if (entries.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             long next = entries.get(entries.size() - 1).lastOffset() + 1;
-            return Multi.createFrom().iterable(entries)
+            return Multi.createFrom().iterable(entries).filter(e -> !e.isGap())   // a gap stores nothing to copy
                     .onItem().transformToUniAndConcatenate(e -> each.apply(e))
                     .collect().last()
                     .flatMap(ignored -> entries.size() < PAGE ? Uni.createFrom().voidItem()

@@ -125,7 +125,8 @@ class CompactionPlannerTest {
         assertThat(plan.compaction()).hasValueSatisfying(k -> {
             assertThat(k.cleanable()).extracting(IndexEntry::baseOffset).containsExactly(0L, 10L);
             assertThat(k.active()).extracting(IndexEntry::baseOffset).containsExactly(20L);
-            assertThat(k.tombstoneHorizonMs()).isEqualTo(NOW.toEpochMilli() - TopicConfig.DEFAULT_DELETE_RETENTION_MS);
+            assertThat(k.nowMs()).isEqualTo(NOW.toEpochMilli());
+            assertThat(k.deleteRetentionMs()).isEqualTo(TopicConfig.DEFAULT_DELETE_RETENTION_MS);
         });
 
         List<IndexEntry> mostlyClean = new ArrayList<>();
@@ -133,6 +134,49 @@ class CompactionPlannerTest {
         mostlyClean.add(new IndexEntry(10, 19, "segments/new", 0, 100, 1, 0, List.of("bucket")));
         mostlyClean.add(new IndexEntry(20, 29, "segments/newest", 0, 100, 1, 0, List.of("bucket")));
         assertThat(planner.plan(log(compacted, mostlyClean), POLICY, NOW).compaction()).as("25% dirty").isEmpty();
+    }
+
+    /**
+     * Issue 14 item 2: what key compaction leaves of a fully superseded run is a gap entry; it holds nothing, so it
+     * is neither dirty nor clean and a log of a gap and the newest object needs no further pass.
+     */
+    @Test
+    void aGapLeftByKeyCompactionIsNeitherDirtyNorCleanAndIsCleanedWithItsNeighbours() {
+        Topic compacted = topic(Map.of("cleanup.policy", "compact"));
+        IndexEntry gap = IndexEntry.gap(0, 84, List.of("bucket"));
+        IndexEntry newest = new IndexEntry(85, 89, "segments/newest", 0, 400, 1, 0, List.of("bucket"));
+        assertThat(gap.isGap()).isTrue();
+        assertThat(gap.recordCount()).isEqualTo(85);
+
+        assertThat(planner.plan(log(compacted, List.of(gap, newest)), POLICY, NOW).isEmpty())
+                .as("a snapshot after its pass: nothing to do").isTrue();
+
+        IndexEntry dirty = new IndexEntry(85, 89, "segments/dirty", 0, 400, 1, 0, List.of("bucket"));
+        IndexEntry active = new IndexEntry(90, 94, "segments/active", 0, 400, 1, 0, List.of("bucket"));
+        CompactionPlan next = planner.plan(log(compacted, List.of(gap, dirty, active)), POLICY, NOW);
+        assertThat(next.compaction()).hasValueSatisfying(k -> {
+            assertThat(k.cleanable()).containsExactly(gap, dirty);
+            assertThat(k.dirtyRatio()).as("the gap has no bytes").isEqualTo(1.0);
+        });
+    }
+
+    @Test
+    void aGapIsNeverPartOfAMergeNorBlocksRetention() {
+        List<IndexEntry> entries = new ArrayList<>();
+        for (int i = 0; i < 9; i++) {
+            entries.add(i == 4 ? IndexEntry.gap(40, 49, List.of("bucket"))
+                    : new IndexEntry(i * 10L, i * 10L + 9, "segments/" + i, 0, 100, NOW.toEpochMilli(), 0,
+                            List.of("bucket")));
+        }
+        CompactionPlan plan = planner.plan(log(topic(Map.of("retention.ms", -1)), entries), POLICY, NOW);
+        assertThat(plan.merges()).extracting(m -> m.sources().stream().map(IndexEntry::baseOffset).toList())
+                .containsExactly(List.of(0L, 10L, 20L, 30L), List.of(50L, 60L, 70L, 80L));
+
+        List<IndexEntry> gapFirst = List.of(IndexEntry.gap(0, 9, List.of("bucket")),
+                new IndexEntry(10, 19, "segments/new", 0, 100, NOW.toEpochMilli(), 0, List.of("bucket")));
+        assertThat(planner.plan(log(topic(Map.of("retention.ms", 60_000)), gapFirst), POLICY, NOW).retention())
+                .as("a gap at the front has no timestamp: retention drops it")
+                .hasValueSatisfying(r -> assertThat(r.logStartOffset()).isEqualTo(10));
     }
 
     /** Whatever the sizes: merges take adjacent units in order, each unit once, of one tier, below the cap. */

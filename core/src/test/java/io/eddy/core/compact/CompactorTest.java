@@ -190,7 +190,7 @@ class CompactorTest {
                     newest.put("k" + k, acked.get(k));
                 }
             }
-            // k7 deleted long ago (its tombstone goes), k6 deleted recently (its tombstone stays)
+            // k7 deleted with an old timestamp, k6 with a recent one: both tombstones stay at their first compaction
             Record oldTombstone = new Record(-1, T0 + 10_000, Produce.utf8("k7"), null, List.of());
             Record freshTombstone = new Record(-1, T0 + 900_000, Produce.utf8("k6"), null, List.of());
             List<RecordOffset> tombstones = await(eddy.produce().produce(name, Produce.request(
@@ -209,7 +209,9 @@ class CompactorTest {
                 assertThat(after).filteredOn(r -> Produce.text(r.key()).equals(key))
                         .extracting(Record::offset).containsExactly(offset);
             }
-            assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k7")).as("expired tombstone gone").isEmpty();
+            assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k7")).extracting(Record::offset)
+                    .as("old tombstone kept: delete.retention.ms runs from its first compaction")
+                    .containsExactly(tombstones.get(0).offset());
             assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k6")).extracting(Record::offset)
                     .as("fresh tombstone kept").containsExactly(tombstones.get(1).offset());
             assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k0")).extracting(r -> Produce.text(r.value()))
@@ -220,6 +222,138 @@ class CompactorTest {
             long gap = newest.get("k1").offset() - 1;
             assertThat(readAll(eddy.coldFetch(), topic, 0, gap).get(0).offset()).isGreaterThanOrEqualTo(gap);
         }
+    }
+
+    /**
+     * Issue 14 item 2: a compacted topic rewritten in full each time (a snapshot). Every record below the newest
+     * write is superseded by it, so a pass must leave nothing below it: the removed range is an entry with no
+     * records, and reads from anywhere in it move on to the next record kept.
+     */
+    @Test
+    void aSnapshotThatSupersedesEverythingOlderLeavesOnlyTheNewestRecordPerKeyAndTheTail(EddyStack stack) {
+        MutableClock clock = new MutableClock(Instant.now());
+        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources()) {
+            String replica = stack.newBucketName();
+            io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(replica));
+            Topic topic = topic(eddy, 1, Map.of("cleanup.policy", "compact", "replicas", List.of(eddy.bucket(), replica)));
+            String name = topic.name().value();
+            for (int w = 0; w < 25; w++) {   // 25 partial writes of keys k0..k4, 2 to 5 records each
+                List<ProduceRequest.Entry> batch = new ArrayList<>();
+                for (int j = 0; j < 2 + w % 4; j++) {
+                    batch.add(entry(0, "k" + (w + j) % 5, "w" + w + "-" + j, T0 + w * 100L + j));
+                }
+                await(eddy.produce().produce(name, Produce.request(batch)));
+            }
+            List<ProduceRequest.Entry> snapshot = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                snapshot.add(entry(0, "k" + k, "snapshot-k" + k, T0 + 10_000 + k));
+            }
+            List<RecordOffset> last = await(eddy.produce().produce(name, Produce.request(snapshot)));
+            long tail = last.get(0).offset();
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).hasSize((int) tail + 5);
+
+            Compactor compactor = eddy.compactor(POLICY);
+            Compactor.Result pass = await(compactor.run(new Compactor.Options(false, false, false, name), quiet()));
+
+            assertThat(pass.plans()).singleElement().satisfies(p -> assertThat(p.compaction()).isPresent());
+            assertThat(pass.report().recordsRemoved()).isEqualTo(tail);
+            List<Record> fromZero = readAll(eddy.coldFetch(), topic, 0, 0);
+            assertThat(fromZero).extracting(Record::offset).containsExactlyElementsOf(last.stream()
+                    .map(RecordOffset::offset).toList());
+            assertThat(fromZero).extracting(r -> Produce.text(r.value()))
+                    .containsExactly("snapshot-k0", "snapshot-k1", "snapshot-k2", "snapshot-k3", "snapshot-k4");
+            assertThat(readAll(eddy.fetch(), topic, 0, 0)).as("through the warm cache too").hasSize(5);
+            assertThat(entries(eddy, topic, 0)).as("nothing stored below the tail")
+                    .filteredOn(e -> e.lastOffset() < tail).extracting(IndexEntry::length).containsOnly(0);
+            for (long inside : new long[] {0, tail / 2, tail - 1}) {
+                var r = await(eddy.coldFetch().fetch(new FetchRequest(name, 0, inside, 1, 1 << 20, Duration.ZERO)));
+                assertThat(r.records()).as("a read from %d inside the removed range", inside)
+                        .extracting(Record::offset).containsExactly(tail);
+                var batches = await(eddy.coldFetch().fetchBatches(new FetchRequest(name, 0, inside, 10, 1 << 20,
+                        Duration.ZERO)));
+                assertThat(batches.batches()).as("stored batches from %d", inside).isNotEmpty();
+                assertThat(batches.batches().get(0).getLong(0)).isEqualTo(tail);
+                assertThat(batches.nextOffset()).isEqualTo(tail + 5);
+            }
+            Compactor.Result again = await(compactor.run(new Compactor.Options(false, false, true, name, true), quiet()));
+            assertThat(again.plans()).singleElement().as("nothing dirty left").satisfies(p -> assertThat(p.isEmpty()).isTrue());
+            assertThat(again.report().bytesRead()).isZero();
+
+            // the next snapshot supersedes the last one: the gap is cleaned with it
+            List<ProduceRequest.Entry> next = new ArrayList<>();
+            for (int k = 0; k < 5; k++) {
+                next.add(entry(0, "k" + k, "next-k" + k, T0 + 20_000 + k));
+            }
+            List<RecordOffset> newest = await(eddy.produce().produce(name, Produce.request(next)));
+            long newestTail = newest.get(0).offset();
+            await(eddy.produce().produce(name, Produce.request(entry(0, "k0", "after", T0 + 30_000))));
+            await(compactor.run(new Compactor.Options(false, false, false, name), quiet()));
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.value()))
+                    .containsExactly("next-k1", "next-k2", "next-k3", "next-k4", "after");
+            assertThat(entries(eddy, topic, 0)).extracting(IndexEntry::baseOffset)
+                    .as("the gap and both snapshots cleaned into one entry, then the active one")
+                    .containsExactly(0L, newestTail + 5);
+
+            // garbage collection keeps what the index references and deletes what the gaps replaced
+            clock.advance(Duration.ofMinutes(11));
+            await(compactor.run(Compactor.Options.all(), quiet()));
+            Set<String> referenced = new HashSet<>();
+            entries(eddy, topic, 0).stream().filter(e -> e.length() > 0).forEach(e -> referenced.add(e.objectKey()));
+            assertThat(objects(eddy, replica)).containsExactlyInAnyOrderElementsOf(referenced);
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.value()))
+                    .containsExactly("next-k1", "next-k2", "next-k3", "next-k4", "after");
+        }
+    }
+
+    /**
+     * Issue 14 item 3: {@code delete.retention.ms} runs from the tombstone's first compaction (Kafka's delete
+     * horizon), not from its own timestamp, so a consumer behind still sees a delete sent with an old timestamp.
+     */
+    @Test
+    void aTombstoneWithAnOldTimestampSurvivesItsFirstCompactionAndGoesDeleteRetentionAfterIt(EddyStack stack) {
+        CompactionPolicy always = new CompactionPolicy(1_024, 8, 64L << 20, 0.0, Duration.ofMinutes(10),
+                Duration.ofHours(1), Duration.ofMinutes(5));
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 100_000_000));
+        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources()) {
+            Topic topic = topic(eddy, 1, Map.of("cleanup.policy", "compact", "delete.retention.ms", 60_000));
+            String name = topic.name().value();
+            await(eddy.produce().produce(name, Produce.request(entry(0, "gone", "v", T0), entry(0, "kept", "v", T0))));
+            long tombstone = await(eddy.produce().produce(name, Produce.request(
+                    entry(0, new Record(-1, T0 + 1, Produce.utf8("gone"), null, List.of()))))).get(0).offset();
+            Compactor compactor = eddy.compactor(always);
+            Compactor.Options options = new Compactor.Options(false, false, false, name);
+            int[] writes = {0};
+            Runnable dirty = () -> await(eddy.produce().produce(name, Produce.request(
+                    entry(0, "other-" + writes[0]++, "v", clock.millis()))));
+
+            dirty.run();   // the tombstone's entry is no longer the newest: it can be cleaned
+            Compactor.Result first = await(compactor.run(options, quiet()));
+            assertThat(first.plans().get(0).compaction()).isPresent();
+            assertThat(tombstones(eddy, topic)).as("kept at its first compaction, however old its timestamp")
+                    .containsExactly(tombstone);
+            assertThat(readAll(eddy.coldFetch(), topic, 0, tombstone).get(0).timestamp())
+                    .as("its own timestamp unchanged by the delete horizon in its batch").isEqualTo(T0 + 1);
+
+            clock.advance(Duration.ofSeconds(59));
+            dirty.run();
+            dirty.run();
+            Compactor.Result second = await(compactor.run(options, quiet()));
+            assertThat(second.plans().get(0).compaction()).isPresent();
+            assertThat(tombstones(eddy, topic)).as("within delete.retention.ms of its first compaction")
+                    .containsExactly(tombstone);
+
+            clock.advance(Duration.ofSeconds(2));
+            dirty.run();
+            Compactor.Result third = await(compactor.run(options, quiet()));
+            assertThat(third.plans().get(0).compaction()).isPresent();
+            assertThat(tombstones(eddy, topic)).as("delete.retention.ms after its first compaction").isEmpty();
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.key()))
+                    .contains("kept").doesNotContain("gone");
+        }
+    }
+
+    private static List<Long> tombstones(CoreInstance eddy, Topic topic) {
+        return readAll(eddy.coldFetch(), topic, 0, 0).stream().filter(r -> r.value() == null).map(Record::offset).toList();
     }
 
     @Test

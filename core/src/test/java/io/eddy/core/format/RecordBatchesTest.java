@@ -48,6 +48,26 @@ class RecordBatchesTest {
         assertThat(RecordView.of(decoded)).containsExactlyElementsOf(RecordView.at(0, records));
     }
 
+    @Example
+    void aDeleteHorizonTravelsInTheBatchHeaderAndLeavesRecordTimestampsAlone() {
+        List<Record> records = List.of(
+                new Record(10, T0 - 90_000, "k1".getBytes(StandardCharsets.UTF_8), null, List.of()),   // tombstone
+                new Record(12, T0, "k2".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8),
+                        List.of()));
+        long horizon = T0 + 86_400_000L;
+
+        ByteBuffer chunk = RecordBatches.encodeAt(records, 10, Compression.NONE, horizon);
+
+        RecordBatch batch = MemoryRecords.readableRecords(chunk.duplicate()).firstBatch();
+        assertThat(batch.deleteHorizonMs()).hasValue(horizon);
+        assertThat(RecordView.of(RecordBatches.decode(chunk, 10, 0, Long.MAX_VALUE)))
+                .containsExactlyElementsOf(RecordView.of(records));
+        assertThat(RecordBatches.tombstoneHorizons(chunk, 10)).as("tombstones only").containsExactly(
+                java.util.Map.entry(10L, horizon));
+        assertThat(RecordBatches.tombstoneHorizons(RecordBatches.encodeAt(records, 10, Compression.NONE), 10))
+                .as("no horizon, none reported").isEmpty();
+    }
+
     @Property(tries = 300)
     void decodeInvertsEncode(@ForAll("records") List<Record> records,
                              @ForAll @IntRange(min = 0, max = 1_000_000) int baseOffset) {
