@@ -207,6 +207,20 @@ public interface EddyConfig {
         /** How long an Idempotency-Key's response is replayed. */
         @WithDefault("24h")
         Duration idempotencyKeyTtl();
+
+        /** A binary produce: the most one compressed batch may inflate to while it is validated (else 413). */
+        @WithDefault("67108864")
+        long maxInflatedBatchBytes();
+
+        /** A binary produce: the most all compressed batches of one request may inflate to (else 413). */
+        @WithDefault("268435456")
+        long maxInflatedRequestBytes();
+
+        /**
+         * Threads that validate binary produces (decompressing their batches), off the event loop; at most this
+         * many validations run at once, the others wait their turn. Default: the number of processors.
+         */
+        Optional<Integer> validationThreads();
     }
 
     interface Groups {

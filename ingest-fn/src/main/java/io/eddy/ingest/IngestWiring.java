@@ -1,17 +1,19 @@
 package io.eddy.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.eddy.core.format.InflateLimits;
 import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.storage.dynamo.DynamoIdempotencyKeys;
 import io.eddy.core.support.Retry;
 import io.eddy.edge.EddyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 
-/** The ingest function's own wiring: Idempotency-Key handling. */
+/** The ingest function's own wiring: Idempotency-Key handling, the pool that validates binary produces. */
 @ApplicationScoped
 public class IngestWiring {
 
@@ -25,5 +27,17 @@ public class IngestWiring {
     @Singleton
     IdempotentRequests idempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, EddyConfig config, Clock clock) {
         return new IdempotentRequests(keys, mapper, clock, config.produce().idempotencyKeyTtl());
+    }
+
+    @Produces
+    @Singleton
+    BatchValidation batchValidation(EddyConfig config) {
+        EddyConfig.Produce p = config.produce();
+        return new BatchValidation(p.validationThreads().orElse(Runtime.getRuntime().availableProcessors()),
+                new InflateLimits(p.maxInflatedBatchBytes(), p.maxInflatedRequestBytes()));
+    }
+
+    void closeBatchValidation(@Disposes BatchValidation validation) {
+        validation.close();
     }
 }

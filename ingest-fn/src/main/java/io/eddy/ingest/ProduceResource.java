@@ -7,7 +7,6 @@ import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.BatchCompression;
 import io.eddy.core.format.BatchFrames;
-import io.eddy.core.format.BatchValidator;
 import io.eddy.core.produce.Acks;
 import io.eddy.core.produce.ProduceService;
 import io.eddy.core.topic.TopicService;
@@ -28,7 +27,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -51,15 +49,17 @@ public class ProduceResource {
     private final JsonRecords json;
     private final RequestLimits limits;
     private final IdempotentRequests idempotent;
+    private final BatchValidation validation;
     private final boolean serverMode;
 
     public ProduceResource(ProduceService produce, TopicService topics, JsonRecords json, RequestLimits limits,
-                           IdempotentRequests idempotent, EddyConfig config) {
+                           IdempotentRequests idempotent, BatchValidation validation, EddyConfig config) {
         this.produce = produce;
         this.topics = topics;
         this.json = json;
         this.limits = limits;
         this.idempotent = idempotent;
+        this.validation = validation;
         this.serverMode = config.produce().serverMode();
     }
 
@@ -95,7 +95,7 @@ public class ProduceResource {
         Acks ack = acks(acks);
         boolean all = Params.flag("atomic", atomic);
         return idempotent.run(key, target(uri, BatchFrames.MEDIA_TYPE), body, () -> topics.require(topic)
-                .map(t -> BatchValidator.validate(ByteBuffer.wrap(body), t.config().maxMessageBytes()))
+                .flatMap(t -> validation.validate(body, t.config().maxMessageBytes()))
                 .flatMap(batches -> respond(ack, () -> produce.produceBatches(topic, batches, ack, all)
                         .map(json::batchOffsets))));
     }

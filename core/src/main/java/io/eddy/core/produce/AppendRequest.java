@@ -24,10 +24,33 @@ public record AppendRequest(List<PartitionRun> runs, Acks acks, boolean atomic) 
                 throw new IllegalArgumentException("two runs for partition " + r.partition());
             }
         }
-        if (atomic && runs.size() > CommitBatch.MAX_PARTITIONS) {
-            throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "an atomic produce spans at most "
-                    + CommitBatch.MAX_PARTITIONS + " partitions; this one spans " + runs.size(),
-                    Map.of("partitions", runs.size(), "max", CommitBatch.MAX_PARTITIONS));
+        if (atomic) {
+            checkOneTransaction(runs);
+        }
+    }
+
+    /**
+     * An atomic request is committed in one DynamoDB transaction or not at all: refused up front when its commit
+     * would need more than {@link CommitBatch#MAX_ITEMS} items (counted as the packer counts them). Alone in its
+     * flush, it needs at most that many: duplicates only take items away.
+     */
+    private static void checkOneTransaction(List<PartitionRun> runs) {
+        Set<Long> producers = new HashSet<>();
+        int states = 0;
+        for (PartitionRun r : runs) {
+            if (r.producer() != null) {
+                states++;
+                producers.add(r.producer().producerId());
+            }
+        }
+        int items = CommitBatch.itemCount(runs.size(), states, producers.size());
+        if (items > CommitBatch.MAX_ITEMS) {
+            throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "an atomic produce is committed in one transaction "
+                    + "of at most " + CommitBatch.MAX_ITEMS + " items (2 per partition, 1 more per partition of an "
+                    + "idempotent producer, 1 per producer); this one, " + runs.size() + " partitions from "
+                    + producers.size() + " idempotent producers, needs " + items,
+                    Map.of("items", items, "max_items", CommitBatch.MAX_ITEMS, "partitions", runs.size(),
+                            "producers", producers.size()));
         }
     }
 

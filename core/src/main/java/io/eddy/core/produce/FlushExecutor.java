@@ -105,8 +105,31 @@ public final class FlushExecutor implements Appender {
         });
     }
 
-    /** Runs one flush; completes every pending's result (never fails itself). All share acks and replicas. */
+    /**
+     * Runs one flush; completes every pending's result (never fails itself). All share acks and replicas. An
+     * atomic request among others is flushed on its own, before them: merged into partition commits shared with
+     * other requests, its partitions could need more items than one transaction holds and be split.
+     */
     public Uni<Void> flush(List<Pending> pendings) {
+        if (pendings.size() > 1 && pendings.stream().anyMatch(p -> p.request().atomic())) {
+            List<List<Pending>> flushes = new ArrayList<>();
+            List<Pending> others = new ArrayList<>();
+            for (Pending p : pendings) {
+                if (p.request().atomic()) {
+                    flushes.add(List.of(p));
+                } else {
+                    others.add(p);
+                }
+            }
+            if (!others.isEmpty()) {
+                flushes.add(others);
+            }
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (List<Pending> f : flushes) {
+                chain = chain.flatMap(ignored -> flush(f));
+            }
+            return chain;
+        }
         Flush flush = new Flush(pendings);
         long bytes = pendings.stream().mapToLong(p -> p.request().sizeInBytes()).sum();
         long records = pendings.stream().flatMap(p -> p.request().runs().stream()).mapToLong(PartitionRun::records).sum();
@@ -543,23 +566,29 @@ public final class FlushExecutor implements Appender {
         return Uni.join().all(transactions).andFailFast().map(list -> list.contains(true));
     }
 
-    /** Packs partition commits greedily into transactions of at most 100 items, in order. */
+    /**
+     * Packs partition commits greedily into transactions of at most {@link CommitBatch#MAX_ITEMS} items, in order,
+     * counted by {@link CommitBatch#itemCount} (as an atomic request's check counts them).
+     */
     private static List<CommitBatch> pack(List<CommitBatch.PartitionCommit> commits,
                                           Map<Leases.Key, Set<Long>> producersOf, Map<Long, Short> epochs) {
         List<CommitBatch> out = new ArrayList<>();
         List<CommitBatch.PartitionCommit> current = new ArrayList<>();
         Map<Long, Short> checks = new HashMap<>();
+        int states = 0;
         for (CommitBatch.PartitionCommit c : commits) {
             Set<Long> producers = producersOf.get(new Leases.Key(c.topicId(), c.partition()));
             Set<Long> added = new HashSet<>(producers);
             added.removeAll(checks.keySet());
-            if (!current.isEmpty()
-                    && CommitBatch.itemCount(current, checks.size()) + c.itemCount() + added.size() > CommitBatch.MAX_ITEMS) {
+            if (!current.isEmpty() && CommitBatch.itemCount(current.size() + 1, states + c.producers().size(),
+                    checks.size() + added.size()) > CommitBatch.MAX_ITEMS) {
                 out.add(new CommitBatch(current, checks));
                 current = new ArrayList<>();
                 checks = new HashMap<>();
+                states = 0;
             }
             current.add(c);
+            states += c.producers().size();
             for (long id : producers) {
                 checks.put(id, epochs.get(id));
             }

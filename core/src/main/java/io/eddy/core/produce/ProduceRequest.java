@@ -8,7 +8,7 @@ import org.apache.kafka.common.compress.Compression;
  * A validated JSON produce request.
  *
  * @param records     records in request order
- * @param atomic      all-or-nothing across partitions (at most {@link io.eddy.core.storage.CommitBatch#MAX_PARTITIONS})
+ * @param atomic      all-or-nothing across partitions: one transaction, checked by {@link AppendRequest}
  * @param acks        when to acknowledge
  * @param compression how the server compresses the batches it builds
  * @param producer    idempotence fields, or null

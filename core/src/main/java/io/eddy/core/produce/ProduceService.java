@@ -6,7 +6,6 @@ import io.eddy.core.format.RecordBatches;
 import io.eddy.core.format.ValidatedBatch;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
-import io.eddy.core.storage.CommitBatch;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
@@ -149,11 +148,6 @@ public final class ProduceService {
                 throw new EddyException(ErrorCode.INVALID_PRODUCER, "base_sequences names no sequence for partitions "
                         + missing + " that this request's records go to", Map.of("partitions", missing));
             }
-        }
-        if (request.atomic() && byPartition.size() > CommitBatch.MAX_PARTITIONS) {
-            throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "an atomic produce spans at most "
-                    + CommitBatch.MAX_PARTITIONS + " partitions; this one spans " + byPartition.size(),
-                    Map.of("partitions", byPartition.size(), "max", CommitBatch.MAX_PARTITIONS));
         }
         List<PartitionRun> runs = new ArrayList<>(byPartition.size());
         int maxBatch = topic.config().maxMessageBytes();

@@ -20,11 +20,6 @@ import java.util.UUID;
 public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> producerEpochs) {
     /** DynamoDB transactions hold 100 items. */
     public static final int MAX_ITEMS = 100;
-    /**
-     * A request's partitions that are promised one transaction ({@code atomic=true}): each takes a head update,
-     * an index entry and, for an idempotent producer, a producer state (3 × 32 + 1 registry check ≤ 100).
-     */
-    public static final int MAX_PARTITIONS = 32;
 
     public CommitBatch {
         partitions = List.copyOf(partitions);
@@ -38,14 +33,24 @@ public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> pro
                 throw new IllegalArgumentException("partition " + p.partition() + " twice in one commit");
             }
         }
-        int items = itemCount(partitions, producerEpochs.size());
+        int items = itemCount(partitions.size(), partitions.stream().mapToInt(p -> p.producers().size()).sum(),
+                producerEpochs.size());
         if (items > MAX_ITEMS) {
             throw new IllegalArgumentException("a commit holds at most " + MAX_ITEMS + " items: " + items);
         }
     }
 
-    public static int itemCount(List<PartitionCommit> partitions, int producers) {
-        return partitions.stream().mapToInt(PartitionCommit::itemCount).sum() + producers;
+    /**
+     * The items of one transaction, as {@code DynamoMetadataStore} writes them: per partition its head and its index
+     * entry, per partition and idempotent producer a producer state, and per producer, once across the
+     * transaction, a check of its registered epoch. The one count the packer of a flush and the check of an
+     * atomic request both use.
+     *
+     * @param producerStates producer states over all partitions (a producer writing two partitions counts twice)
+     * @param producers      distinct producers
+     */
+    public static int itemCount(int partitions, int producerStates, int producers) {
+        return 2 * partitions + producerStates + producers;
     }
 
     /**
@@ -63,10 +68,6 @@ public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> pro
                 throw new IllegalArgumentException("a partition without a head starts at offset 0, unleased");
             }
             producers = List.copyOf(producers);
-        }
-
-        public int itemCount() {
-            return 2 + producers.size();
         }
     }
 

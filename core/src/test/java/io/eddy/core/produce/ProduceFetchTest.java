@@ -439,39 +439,39 @@ class ProduceFetchTest {
     }
 
     @Test
-    void atomicProduceOverMoreThan32PartitionsIsRefusedAndNothingIsStored() {
-        Topic topic = newTopic(40);
+    void atomicProduceOverMoreThan50PartitionsIsRefusedAndNothingIsStored() {
+        Topic topic = newTopic(60);
         int objectsBefore = segmentObjects();
-        List<ProduceRequest.Entry> entries = IntStream.range(0, 33).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
+        List<ProduceRequest.Entry> entries = IntStream.range(0, 51).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
 
         EddyException e = catchThrowableOfType(EddyException.class,
                 () -> produce(name(topic), Produce.atomic(entries)));
 
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PARTITIONS);
-        assertThat(e.details()).containsEntry("partitions", 33).containsEntry("max", 32);
-        assertNothingStored(topic, IntStream.range(0, 40).boxed().toList(), objectsBefore);
+        assertThat(e.details()).containsEntry("partitions", 51).containsEntry("items", 102).containsEntry("max_items", 100);
+        assertNothingStored(topic, IntStream.range(0, 60).boxed().toList(), objectsBefore);
     }
 
     @Test
-    void atomicProduceOf32PartitionsCommits() {
-        Topic topic = newTopic(40);
-        List<ProduceRequest.Entry> entries = IntStream.range(0, 32).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
+    void atomicProduceOf50PartitionsCommits() {
+        Topic topic = newTopic(60);
+        List<ProduceRequest.Entry> entries = IntStream.range(0, 50).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
 
         List<RecordOffset> acks = await(eddy.produce().produce(name(topic), Produce.atomic(entries)));
 
-        assertThat(acks).extracting(RecordOffset::partition).containsExactlyElementsOf(IntStream.range(0, 32).boxed().toList());
+        assertThat(acks).extracting(RecordOffset::partition).containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
         assertThat(acks).extracting(RecordOffset::offset).containsOnly(0L);
     }
 
     @Test
-    void produceOverMoreThan32PartitionsWithoutAtomicCommitsThemAll() {
-        Topic topic = newTopic(40);
-        List<ProduceRequest.Entry> entries = IntStream.range(0, 40).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
+    void produceOverMoreThan50PartitionsWithoutAtomicCommitsThemAll() {
+        Topic topic = newTopic(60);
+        List<ProduceRequest.Entry> entries = IntStream.range(0, 60).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
 
         List<RecordOffset> acks = produce(topic, entries);
 
         assertThat(acks).extracting(RecordOffset::offset).containsOnly(0L);
-        for (int p : List.of(0, 31, 32, 39)) {
+        for (int p : List.of(0, 49, 50, 59)) {
             assertThat(fetchAll(topic, p)).extracting(r -> text(r.value())).containsExactly("v" + p);
         }
     }
