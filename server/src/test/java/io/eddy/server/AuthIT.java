@@ -405,6 +405,31 @@ class AuthIT {
                 GROUP_ADMIN).status()).isEqualTo(200);
     }
 
+    @Test
+    void anIdempotencyKeyBelongsToThePrincipalThatSentIt() {
+        String path = "/v1/topics/" + shared + "/records";
+        String body = "{\"records\": [{\"value\": \"same\", \"partition\": 0}]}";
+        String key = "key-" + suffix;
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Http.Reply first = call("POST", path, "application/json", bytes, WRITER, "Idempotency-Key", key);
+        assertThat(first.status()).as(first.raw()).isEqualTo(200);
+
+        // another principal, the same key and request: its own produce, not the writer's answer
+        Http.Reply other = call("POST", path, "application/json", bytes, ADMIN, "Idempotency-Key", key);
+        assertThat(other.status()).as(other.raw()).isEqualTo(200);
+        assertThat(other.header("Idempotent-Replayed")).isNull();
+        assertThat(offset(other)).isGreaterThan(offset(first));
+
+        // the writer's own retry is still a replay
+        Http.Reply retry = call("POST", path, "application/json", bytes, WRITER, "Idempotency-Key", key);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(offset(retry)).isEqualTo(offset(first));
+    }
+
+    private static long offset(Http.Reply produced) {
+        return produced.body().path("offsets").get(0).path("offset").asLong();
+    }
+
     @ParameterizedTest(name = "Authorization: {0}")
     @CsvSource(delimiter = '|', value = {"Basic YWRtaW46YWRtaW4=", "Bearer", "Bearer  ", "bearer eddy_test-unknown-Pd6yN0",
             "Token eddy_test-admin-Jq2pX9", "eddy_test-admin-Jq2pX9"})
