@@ -179,22 +179,24 @@ class GroupServiceTest {
     }
 
     @Test
-    void aStaticMemberRestartingWithinItsSessionGetsItsPartitionsBackWithoutARebalance() {
+    void aStaticMemberRestartingWithinItsSessionWaitsUntilItsPredecessorIsGone() {
         String topic = topic(4);
         String group = group();
         Heartbeat first = new Heartbeat("host-a-1", 0, Optional.of("host-a"),
                 Optional.of(Subscription.ofTopics(List.of(topic))), Optional.of(Set.of()), Optional.empty(), SESSION,
                 30_000, OffsetReset.EARLIEST);
         GroupService.HeartbeatReply a = await(groups.heartbeat(group, first));
-        long epoch = await(groups.describe(group)).group().groupEpoch();
 
         Heartbeat restarted = new Heartbeat("host-a-2", 0, Optional.of("host-a"),
                 Optional.of(Subscription.ofTopics(List.of(topic))), Optional.of(Set.of()), Optional.empty(), SESSION,
                 30_000, OffsetReset.EARLIEST);
-        GroupService.HeartbeatReply back = await(groups.heartbeat(group, restarted));
+        assertThat(failure(groups.heartbeat(group, restarted)).code()).isEqualTo(ErrorCode.UNRELEASED_INSTANCE_ID);
+        assertThat(await(groups.describe(group)).members()).extracting(MemberState::memberId)
+                .as("the live predecessor keeps its partitions").containsExactly("host-a-1");
 
+        CLOCK.advance(Duration.ofMillis(SESSION + 1));
+        GroupService.HeartbeatReply back = await(groups.heartbeat(group, restarted));
         assertThat(back.assignment()).isEqualTo(a.assignment());
-        assertThat(await(groups.describe(group)).group().groupEpoch()).isEqualTo(epoch);
         Heartbeat zombie = new Heartbeat("host-a-1", a.memberEpoch(), Optional.of("host-a"), Optional.empty(),
                 Optional.of(Set.copyOf(a.assignment())), Optional.empty(), SESSION, 30_000, OffsetReset.EARLIEST);
         assertThat(failure(groups.heartbeat(group, zombie)).code()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID);
