@@ -249,7 +249,9 @@ public final class Checker {
                 }
                 if (e.instanceId() != null) {
                     for (Heartbeat g : h.heartbeats()) {
-                        if (g.join() && e.instanceId().equals(g.instanceId()) && !g.member().equals(e.member())
+                        // a successor's join ends it only if let in (refused while this member lives: 409
+                        // unreleased_instance_id)
+                        if (g.join() && g.ok() && e.instanceId().equals(g.instanceId()) && !g.member().equals(e.member())
                                 && g.answeredMicros() > e.sentMicros()) {
                             end = Math.min(end, g.sentMicros());
                         }

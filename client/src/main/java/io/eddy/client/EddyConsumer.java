@@ -8,6 +8,7 @@ import io.eddy.client.http.EddyHttp;
 import io.eddy.client.http.HttpTransport;
 import io.eddy.client.internal.GroupMember;
 import io.eddy.client.internal.KafkaBatches;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,7 +55,9 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@code group.remote.assignor} (the server's default).
  *
  * <p>Not thread-safe, as Kafka's: one thread polls; listener callbacks run on it inside {@code poll}. A
- * background thread heartbeats.
+ * background thread heartbeats. A member cut off from the server stops returning records once a session has
+ * passed since its last answered heartbeat was sent (the server may have given its partitions away by then):
+ * {@code poll} calls {@link RebalanceListener#onPartitionsLost} and returns nothing until it has joined again.
  */
 public final class EddyConsumer<K, V> implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(EddyConsumer.class.getName());
@@ -80,6 +83,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
     private final String memberId;
     private final boolean autoCommit;
     private final String offsetReset;
+    private final Clock clock;
     private GroupMember member;
     private RebalanceListener listener = RebalanceListener.NONE;
     private long generation;
@@ -101,6 +105,13 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
 
     /** With a transport of the caller's (a proxy, a test's fault injector); the consumer closes it. */
     public EddyConsumer(Map<String, ?> config, Deserializer<K> keys, Deserializer<V> values, HttpTransport transport) {
+        this(config, keys, values, transport, Clock.systemUTC());
+    }
+
+    /** With a transport and a clock of the caller's: the clock measures sessions and auto-commit intervals. */
+    public EddyConsumer(Map<String, ?> config, Deserializer<K> keys, Deserializer<V> values, HttpTransport transport,
+                        Clock clock) {
+        this.clock = clock;
         this.config = new ClientConfig(config, DEFAULTS);
         this.offsetReset = this.config.string("auto.offset.reset");
         if (!Set.of("earliest", "latest", "none").contains(offsetReset)) {
@@ -113,7 +124,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         String client = this.config.string("client.id");
         this.memberId = client.isEmpty() ? "eddy-" + UUID.randomUUID() : client;
         this.autoCommit = this.config.bool("enable.auto.commit");
-        this.nextAutoCommitMs = System.currentTimeMillis() + this.config.number("auto.commit.interval.ms");
+        this.nextAutoCommitMs = clock.millis() + this.config.number("auto.commit.interval.ms");
     }
 
     // ---- subscription and assignment ------------------------------------------------------------------------
@@ -149,7 +160,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         this.member = new GroupMember(http, new GroupMember.Settings(group, memberId,
                 instance.isEmpty() ? Optional.empty() : Optional.of(instance), topics, pattern,
                 config.number("session.timeout.ms"), config.number("max.poll.interval.ms"), offsetReset,
-                assignor.isEmpty() ? Optional.empty() : Optional.of(assignor)));
+                assignor.isEmpty() ? Optional.empty() : Optional.of(assignor)), clock);
     }
 
     /** Reads the given partitions without a group, from the offsets given by {@link #seek} or {@code auto.offset.reset}. */
@@ -473,7 +484,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
     }
 
     private void maybeAutoCommit() {
-        long now = System.currentTimeMillis();
+        long now = clock.millis();
         if (!autoCommit || member == null || now < nextAutoCommitMs) {
             return;
         }

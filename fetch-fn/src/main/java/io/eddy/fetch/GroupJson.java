@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /** The JSON shapes of the consumer-group API, both ways; strict as every body (unknown fields are errors). Stateless. */
@@ -190,7 +191,8 @@ final class GroupJson {
         return out;
     }
 
-    static ObjectNode describe(GroupService.GroupDescription d) {
+    /** A described group, showing only the topics {@code visible} allows (members' subscriptions and partitions too). */
+    static ObjectNode describe(GroupService.GroupDescription d, Predicate<String> visible) {
         ObjectNode out = NODES.objectNode().put("group", d.group().groupId().value()).put("state", d.state())
                 .put("group_epoch", d.group().groupEpoch()).put("assignor", d.group().assignor());
         ArrayNode members = out.putArray("members");
@@ -202,14 +204,17 @@ final class GroupJson {
                 o.put("topic_pattern", m.subscription().pattern().get());
             } else {
                 ArrayNode topics = o.putArray("topics");
-                m.subscription().topics().forEach(topics::add);
+                m.subscription().topics().stream().filter(visible).forEach(topics::add);
             }
-            partitions(o.putArray("assignment"), m.assigned());
-            partitions(o.putArray("target"), d.group().target().partitionsOf(m.memberId()));
+            partitions(o.putArray("assignment"), visible(m.assigned(), visible));
+            partitions(o.putArray("target"), visible(d.group().target().partitionsOf(m.memberId()), visible));
             o.put("expires_at_ms", m.expiresAtMs());
         }
         ArrayNode partitions = out.putArray("partitions");
         for (GroupService.PartitionLag l : d.partitions()) {
+            if (!visible.test(l.partition().topic())) {
+                continue;
+            }
             ObjectNode p = partition(partitions.addObject(), l.partition());
             if (l.owner().isPresent()) {
                 p.put("owner", l.owner().get());
@@ -236,6 +241,10 @@ final class GroupJson {
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
+
+    private static List<TopicPartition> visible(Collection<TopicPartition> partitions, Predicate<String> visible) {
+        return partitions.stream().filter(tp -> visible.test(tp.topic())).toList();
+    }
 
     private static void partitions(ArrayNode into, Collection<TopicPartition> partitions) {
         partitions.forEach(tp -> partition(into.addObject(), tp));

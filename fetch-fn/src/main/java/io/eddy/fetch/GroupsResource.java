@@ -24,6 +24,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Consumer groups: {@code /v1/groups}. Join or heartbeat with {@code PUT …/members/{member}}, leave with
@@ -65,7 +67,9 @@ public class GroupsResource {
     @GET
     @Path("/{group}")
     public Uni<ObjectNode> describe(@PathParam("group") String group) {
-        return groups.describe(group).map(GroupJson::describe);
+        Principal principal = caller.principal();
+        // Kafka's OffsetFetch needs Describe on the topic: offsets, watermarks and names of others are left out
+        return groups.describe(group).map(d -> GroupJson.describe(d, t -> principal.mayDescribe(ResourceType.TOPIC, t)));
     }
 
     @Requires(operation = Operation.ADMIN, resource = ResourceType.GROUP, param = "group")
@@ -118,7 +122,13 @@ public class GroupsResource {
     public Uni<ObjectNode> reset(@PathParam("group") String group, byte[] body) {
         limits.check(body);
         GroupJson.Reset reset = GroupJson.reset(json.parse(body));
-        return groups.reset(group, reset.topics(), reset.target(), reset.dryRun())
+        Principal principal = caller.principal();
+        // as Kafka's AlterConsumerGroupOffsets needs Read on each topic: every topic it moves, named or implied
+        Consumer<List<String>> mayConsume = topics -> topics.stream().map(t -> Permission.topic(Operation.CONSUME, t))
+                .filter(wanted -> !principal.allows(wanted)).findFirst().ifPresent(wanted -> {
+                    throw Caller.forbidden(principal, wanted);
+                });
+        return groups.reset(group, reset.topics(), reset.target(), reset.dryRun(), mayConsume)
                 .map(offsets -> GroupJson.reset(offsets, reset.dryRun()));
     }
 }

@@ -24,7 +24,8 @@ import org.jboss.logging.Logger;
  * client error) is stored; a retry with the same key and request gets that response again; the same key with a
  * different request is 422 {@code idempotency_key_reused}; a retry while the first still runs is 409
  * {@code idempotency_key_in_flight}. A request failing with a retryable error gives its key back, so the retry
- * runs. Thread-safe.
+ * runs. A key is the calling principal's own: another principal sending the same key runs its own request.
+ * Thread-safe.
  */
 public final class IdempotentRequests {
     private static final Logger LOG = Logger.getLogger(IdempotentRequests.class);
@@ -36,12 +37,16 @@ public final class IdempotentRequests {
     private final ObjectMapper mapper;
     private final Clock clock;
     private final Duration ttl;
+    /** The name of the principal of the request being served (read on the request's thread). */
+    private final Supplier<String> principal;
 
-    public IdempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, Clock clock, Duration ttl) {
+    public IdempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, Clock clock, Duration ttl,
+                              Supplier<String> principal) {
         this.keys = keys;
         this.mapper = mapper;
         this.clock = clock;
         this.ttl = ttl;
+        this.principal = principal;
     }
 
     /**
@@ -56,13 +61,14 @@ public final class IdempotentRequests {
             throw new EddyException(ErrorCode.INVALID_PARAMETER,
                     "Idempotency-Key must be 1 to 255 visible ASCII characters", Map.of("parameter", "Idempotency-Key"));
         }
+        String owner = principal.get();
         String fingerprint = fingerprint(target, body);
         long now = clock.millis();
-        return keys.claim(key, fingerprint, now, now + IN_FLIGHT_LIMIT.toMillis(), now + ttl.toMillis())
-                .flatMap(claim -> answer(claim, key, fingerprint, request));
+        return keys.claim(owner, key, fingerprint, now, now + IN_FLIGHT_LIMIT.toMillis(), now + ttl.toMillis())
+                .flatMap(claim -> answer(claim, owner, key, fingerprint, request));
     }
 
-    private Uni<Response> answer(IdempotencyKeys.Claim claim, String key, String fingerprint,
+    private Uni<Response> answer(IdempotencyKeys.Claim claim, String owner, String key, String fingerprint,
                                  Supplier<Uni<Response>> request) {
         if (claim instanceof IdempotencyKeys.Replay replay) {
             return Uni.createFrom().item(Response.status(replay.response().status())
@@ -79,8 +85,8 @@ public final class IdempotentRequests {
                     "this Idempotency-Key was used for a different request", Map.of("idempotency_key", key)));
         }
         return Uni.createFrom().deferred(request::get)
-                .onFailure(EddyException.class).recoverWithUni(failure -> failed(key, fingerprint, (EddyException) failure))
-                .flatMap(response -> store(key, fingerprint, response));
+                .onFailure(EddyException.class).recoverWithUni(failure -> failed(owner, key, fingerprint, (EddyException) failure))
+                .flatMap(response -> store(owner, key, fingerprint, response));
     }
 
     /**
@@ -88,11 +94,11 @@ public final class IdempotentRequests {
      * must not turn it into an error (the client would retry and write twice): the answer goes out, the failure
      * is logged, and the key stays in flight until {@link #IN_FLIGHT_LIMIT} (a retry meanwhile gets 409).
      */
-    private Uni<Response> store(String key, String fingerprint, Response response) {
+    private Uni<Response> store(String owner, String key, String fingerprint, Response response) {
         byte[] bytes = serialize(response.getEntity());
         String type = response.getMediaType() == null ? "application/json" : response.getMediaType().toString();
         Response answer = Response.status(response.getStatus()).type(type).entity(bytes).build();
-        return keys.complete(key, fingerprint, new IdempotencyKeys.StoredResponse(response.getStatus(), type, bytes),
+        return keys.complete(owner, key, fingerprint, new IdempotencyKeys.StoredResponse(response.getStatus(), type, bytes),
                         clock.millis() + ttl.toMillis())
                 .replaceWith(answer)
                 .onFailure().recoverWithItem(failure -> {
@@ -103,9 +109,9 @@ public final class IdempotentRequests {
     }
 
     /** A client error is the request's answer and is replayed; a retryable failure gives the key back. */
-    private Uni<Response> failed(String key, String fingerprint, EddyException failure) {
+    private Uni<Response> failed(String owner, String key, String fingerprint, EddyException failure) {
         if (failure.retryable() || failure.code().status() >= 500) {
-            return keys.release(key, fingerprint).onFailure().recoverWithNull()
+            return keys.release(owner, key, fingerprint).onFailure().recoverWithNull()
                     .flatMap(ignored -> Uni.createFrom().failure(failure));
         }
         Map<String, Object> problem = Problems.body(failure.code(), failure.getMessage(), failure.details(), null);

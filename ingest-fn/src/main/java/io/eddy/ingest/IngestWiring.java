@@ -6,6 +6,7 @@ import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.storage.dynamo.DynamoIdempotencyKeys;
 import io.eddy.core.support.Retry;
 import io.eddy.edge.EddyConfig;
+import io.eddy.edge.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -25,8 +26,11 @@ public class IngestWiring {
 
     @Produces
     @Singleton
-    IdempotentRequests idempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, EddyConfig config, Clock clock) {
-        return new IdempotentRequests(keys, mapper, clock, config.produce().idempotencyKeyTtl());
+    IdempotentRequests idempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, EddyConfig config, Clock clock,
+                                          Caller caller) {
+        // the caller is request-scoped: this proxy names the principal of whichever request asks
+        return new IdempotentRequests(keys, mapper, clock, config.produce().idempotencyKeyTtl(),
+                () -> caller.principal().name());
     }
 
     @Produces

@@ -63,9 +63,13 @@ class AuthIT {
     static final String READER = "eddy_test-reader-Vb8sT1";
     static final String NOBODY = "eddy_test-nobody-Hc5wZ3";
     static final String UNKNOWN = "eddy_test-unknown-Pd6yN0";
-    static final List<String> TOKENS = List.of(ADMIN, WRITER, READER, NOBODY, UNKNOWN);
+    static final String GROUP_ADMIN = "eddy_test-groupadmin-Qe3vK8";
+    static final List<String> TOKENS = List.of(ADMIN, WRITER, READER, NOBODY, UNKNOWN, GROUP_ADMIN);
 
-    /** Four principals: everything; produce to auth-*; consume auth-* and groups auth-*; no grants at all. */
+    /**
+     * Five principals: everything; produce to auth-*; consume auth-* and groups auth-*; no grants at all; and
+     * administer groups auth-* while consuming only topics auth-*.
+     */
     public static class TokenAuth implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -79,6 +83,8 @@ class AuthIT {
                     Map.entry("eddy.auth.principals.reader.grants", "consume:topic:auth-*,consume:group:auth-*"),
                     // upper-case hex is accepted as sha256sum's lower case is
                     Map.entry("eddy.auth.principals.nobody.token-sha256", TokenHash.of(NOBODY).hex().toUpperCase()),
+                    Map.entry("eddy.auth.principals.groupadmin.token-sha256", TokenHash.of(GROUP_ADMIN).hex()),
+                    Map.entry("eddy.auth.principals.groupadmin.grants", "admin:group:auth-*,consume:topic:auth-*"),
                     // the access log on, so the test below proves its lines carry no credentials
                     Map.entry("quarkus.http.access-log.enabled", "true"));
         }
@@ -343,6 +349,85 @@ class AuthIT {
         assertThat(joined.status()).isEqualTo(200);
         assertProblem(call("POST", g + "/offsets", "{\"member_id\": \"m\", \"member_epoch\": " + joined.body().path("member_epoch")
                 + ", \"offsets\": [{\"topic\": \"" + other + "\", \"partition\": 0, \"offset\": 0}]}", READER), 403, "forbidden");
+    }
+
+    @Test
+    void aGroupDescriptionShowsOnlyTopicsTheCallerHoldsAGrantOn() {
+        String other = "private-desc-" + suffix;
+        assertThat(call("PUT", "/v1/topics/" + other, "{\"partitions\": 1}", ADMIN).status()).isEqualTo(201);
+        assertThat(call("POST", "/v1/topics/" + other + "/records", "{\"records\": [{\"value\": \"secret\"}]}", ADMIN)
+                .status()).isEqualTo(200);
+        String g = "/v1/groups/auth-desc-" + suffix;
+        // the admin's member of a group the reader may use reads (and commits on) a topic the reader may not
+        Http.Reply joined = call("PUT", g + "/members/m", "{\"member_epoch\": 0, \"topics\": [\"" + shared + "\", \""
+                + other + "\"]}", ADMIN);
+        assertThat(joined.status()).as(joined.raw()).isEqualTo(200);
+        assertThat(call("POST", g + "/offsets", "{\"member_id\": \"m\", \"member_epoch\": "
+                + joined.body().path("member_epoch") + ", \"offsets\": [{\"topic\": \"" + other
+                + "\", \"partition\": 0, \"offset\": 1}]}", ADMIN).status()).isEqualTo(200);
+
+        Http.Reply admin = call("GET", g, null, ADMIN);
+        assertThat(admin.body().path("partitions").findValuesAsText("topic")).contains(shared, other);
+        Http.Reply reader = call("GET", g, null, READER);
+        assertThat(reader.status()).as(reader.raw()).isEqualTo(200);
+        assertThat(reader.body().path("partitions").findValuesAsText("topic")).containsOnly(shared);
+        assertThat(reader.body().path("members")).hasSize(1);
+        assertThat(reader.raw()).as("no offset, watermark or name of the private topic").doesNotContain(other);
+    }
+
+    @Test
+    void resettingAGroupsOffsetsNeedsConsumeOnEveryTopicItMoves() {
+        String other = "private-reset-" + suffix;
+        assertThat(call("PUT", "/v1/topics/" + other, "{\"partitions\": 1}", ADMIN).status()).isEqualTo(201);
+        assertThat(call("POST", "/v1/topics/" + other + "/records", "{\"records\": [{\"value\": \"a\"}, {\"value\": \"b\"}]}",
+                ADMIN).status()).isEqualTo(200);
+        String g = "/v1/groups/auth-reset-" + suffix;
+        assertThat(call("POST", g + "/offsets:reset", "{\"to\": \"latest\", \"topics\": [\"" + shared + "\", \"" + other
+                + "\"]}", ADMIN).status()).isEqualTo(200);
+
+        // named, or implied by "the topics the group has committed on": refused, nothing moved
+        Http.Reply named = call("POST", g + "/offsets:reset", "{\"to\": \"earliest\", \"topics\": [\"" + other + "\"]}",
+                GROUP_ADMIN);
+        assertProblem(named, 403, "forbidden");
+        assertThat(named.body().path("resource").asText()).isEqualTo(other);
+        assertProblem(call("POST", g + "/offsets:reset", "{\"to\": \"earliest\"}", GROUP_ADMIN), 403, "forbidden");
+        assertProblem(call("POST", g + "/offsets:reset", "{\"to\": \"earliest\", \"dry_run\": true}", GROUP_ADMIN),
+                403, "forbidden");
+        JsonNode after = call("GET", g, null, ADMIN).body().path("partitions");
+        assertThat(after.findValuesAsText("topic")).contains(other);
+        after.forEach(p -> {
+            if (p.path("topic").asText().equals(other)) {
+                assertThat(p.path("committed_offset").asLong()).isEqualTo(2);
+            }
+        });
+        // its own topics it may move
+        assertThat(call("POST", g + "/offsets:reset", "{\"to\": \"earliest\", \"topics\": [\"" + shared + "\"]}",
+                GROUP_ADMIN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void anIdempotencyKeyBelongsToThePrincipalThatSentIt() {
+        String path = "/v1/topics/" + shared + "/records";
+        String body = "{\"records\": [{\"value\": \"same\", \"partition\": 0}]}";
+        String key = "key-" + suffix;
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        Http.Reply first = call("POST", path, "application/json", bytes, WRITER, "Idempotency-Key", key);
+        assertThat(first.status()).as(first.raw()).isEqualTo(200);
+
+        // another principal, the same key and request: its own produce, not the writer's answer
+        Http.Reply other = call("POST", path, "application/json", bytes, ADMIN, "Idempotency-Key", key);
+        assertThat(other.status()).as(other.raw()).isEqualTo(200);
+        assertThat(other.header("Idempotent-Replayed")).isNull();
+        assertThat(offset(other)).isGreaterThan(offset(first));
+
+        // the writer's own retry is still a replay
+        Http.Reply retry = call("POST", path, "application/json", bytes, WRITER, "Idempotency-Key", key);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(offset(retry)).isEqualTo(offset(first));
+    }
+
+    private static long offset(Http.Reply produced) {
+        return produced.body().path("offsets").get(0).path("offset").asLong();
     }
 
     @ParameterizedTest(name = "Authorization: {0}")

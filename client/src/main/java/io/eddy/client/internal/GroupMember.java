@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eddy.client.EddyClientException;
 import io.eddy.client.TopicPartition;
 import io.eddy.client.http.EddyHttp;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -26,8 +27,12 @@ import java.util.regex.Pattern;
  * <p>Heartbeats go every {@code heartbeat_interval_ms} the server gives, but at least three times per session
  * (so a short {@code session.timeout.ms} is safe), sooner while a hand-over is under way, and at once after the
  * consumer reports a change. {@code unknown_member}, {@code stale_member_epoch} or {@code fenced_instance_id}
- * (or no successful heartbeat for a whole session) mean the member was removed: its partitions are lost, it
- * joins again with epoch 0. Thread-safe.
+ * mean the member was removed: its partitions are lost, it joins again with epoch 0. So does a session since
+ * the last answered heartbeat was sent (the server may have expired the member by then), checked by each
+ * heartbeat that fails and by each {@link #snapshot()}, which the consumer takes before it returns records. A
+ * static member's join refused with {@code unreleased_instance_id} (the instance's previous member still lives)
+ * is retried, as every retryable failure is, until that member has left or its session has run out.
+ * Thread-safe.
  */
 public final class GroupMember {
     private static final System.Logger LOG = System.getLogger(GroupMember.class.getName());
@@ -65,11 +70,15 @@ public final class GroupMember {
     private boolean now;
     private volatile boolean running = true;
     private long intervalMs = 1_000;
-    private long lastSuccessMs = System.currentTimeMillis();
+    private final Clock clock;
+    /** When the last heartbeat that was answered was sent: the server's session ends no sooner than a session after. */
+    private long lastSuccessSentMs;
 
-    public GroupMember(EddyHttp http, Settings settings) {
+    public GroupMember(EddyHttp http, Settings settings, Clock clock) {
         this.http = http;
         this.settings = settings;
+        this.clock = clock;
+        this.lastSuccessSentMs = clock.millis();
         this.thread = new Thread(this::run, "eddy-heartbeat-" + settings.group() + "-" + settings.memberId());
         this.thread.setDaemon(true);
         this.thread.start();
@@ -88,9 +97,15 @@ public final class GroupMember {
         }
     }
 
+    /**
+     * The latest answer; the consumer takes one before it returns records. A member none of whose heartbeats sent in
+     * the last session was answered (cut off, or the answers are late) has lost its partitions, whatever the
+     * heartbeat thread is waiting for.
+     */
     public Snapshot snapshot() {
         lock.lock();
         try {
+            loseIfSessionCanHaveExpired();
             boolean wasLost = lost;
             lost = false;
             return new Snapshot(wasLost, assignment == null ? null : Map.copyOf(assignment), generation);
@@ -120,6 +135,20 @@ public final class GroupMember {
             loseAll();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * The server ends the session a session after it received the last heartbeat it answered, so no sooner than a
+     * session after that heartbeat was sent: from then on another member may own the partitions, and this one must
+     * neither deliver their records nor commit. Call with the lock held.
+     */
+    private void loseIfSessionCanHaveExpired() {
+        if (epoch != 0 && clock.millis() - lastSuccessSentMs >= settings.sessionTimeoutMs()) {
+            LOG.log(System.Logger.Level.INFO, "no heartbeat of member " + settings.memberId() + " sent in the last "
+                    + settings.sessionTimeoutMs() + " ms was answered: its session may have expired, its partitions "
+                    + "are lost");
+            loseAll();
         }
     }
 
@@ -170,9 +199,10 @@ public final class GroupMember {
                 lock.unlock();
             }
             long delay;
+            long sentMs = clock.millis();
             try {
                 JsonNode reply = EddyHttp.await(http.json("PUT", path(), body));
-                delay = answered(reply);
+                delay = answered(reply, sentMs);
             } catch (EddyClientException e) {
                 delay = failed(e);
             }
@@ -213,10 +243,10 @@ public final class GroupMember {
         return b;
     }
 
-    private long answered(JsonNode reply) {
+    private long answered(JsonNode reply, long sentMs) {
         lock.lock();
         try {
-            lastSuccessMs = System.currentTimeMillis();
+            lastSuccessSentMs = sentMs;
             epoch = reply.get("member_epoch").asLong();
             intervalMs = Math.max(50, Math.min(reply.path("heartbeat_interval_ms").asLong(5_000),
                     settings.sessionTimeoutMs() / 3));
@@ -246,11 +276,7 @@ public final class GroupMember {
                 loseAll();
                 return 0;
             }
-            if (epoch != 0 && System.currentTimeMillis() - lastSuccessMs > settings.sessionTimeoutMs()) {
-                LOG.log(System.Logger.Level.INFO, "no heartbeat of member " + settings.memberId() + " answered for a whole"
-                        + " session; its partitions are lost");
-                loseAll();
-            }
+            loseIfSessionCanHaveExpired();
             LOG.log(System.Logger.Level.DEBUG, "heartbeat failed: " + e.getMessage());
             return e.retryable() ? Math.min(intervalMs, 250) : Math.max(intervalMs, 1_000);
         } finally {

@@ -47,6 +47,11 @@ public enum ErrorCode {
     STALE_MEMBER_EPOCH("stale_member_epoch", 409, false),
     /** Another member took over this static member's instance id: this one is a zombie. */
     FENCED_INSTANCE_ID("fenced_instance_id", 409, false),
+    /**
+     * A join with a static member's instance id while another live member holds it (KIP-848's
+     * UNRELEASED_INSTANCE_ID): retry once that member has left or its session has run out.
+     */
+    UNRELEASED_INSTANCE_ID("unreleased_instance_id", 409, true),
     /** An offset commit for a partition the member does not own. */
     PARTITION_NOT_ASSIGNED("partition_not_assigned", 409, false),
     /** The operation needs a group without live members (offset reset, delete). */

@@ -72,16 +72,6 @@ public record Assignment(SortedMap<String, SortedSet<TopicPartition>> byMember) 
         return shared;
     }
 
-    /** This assignment with {@code from}'s partitions under the name {@code to} (a static member's new id). */
-    public Assignment renamed(String from, String to) {
-        SortedMap<String, SortedSet<TopicPartition>> next = new TreeMap<>(byMember);
-        SortedSet<TopicPartition> moved = next.remove(from);
-        if (moved != null) {
-            next.put(to, moved);
-        }
-        return new Assignment(next);
-    }
-
     public int countOf(String memberId) {
         return partitionsOf(memberId).size();
     }

@@ -22,8 +22,10 @@ import java.util.TreeSet;
  * with the group's assignor; a member is then reconciled towards its target: it first revokes what it must
  * give up (its epoch stays until it has), then gets what nobody else holds and catches up with the group
  * epoch; a partition another member still holds is pending until that member has revoked it. So no partition
- * is ever assigned to two members. A static member (instance id) that joins again under a new member id takes
- * over its predecessor's partitions and epoch with no rebalance; the predecessor is fenced.
+ * is ever assigned to two members. A static member's instance id (as KIP-848) belongs to one live member at a
+ * time: a join under another member id while that member lives is refused ({@code unreleased_instance_id}, to
+ * retry once the old member has left or its session has run out), and the old member id, once replaced, is
+ * fenced ({@code fenced_instance_id}).
  *
  * <p>Thread-safe: stateless.
  */
@@ -64,15 +66,18 @@ public final class GroupCoordinator {
         if (hb.memberEpoch() == 0) {
             Subscription subscription = hb.subscription().orElseThrow(() -> new EddyException(ErrorCode.INVALID_REQUEST,
                     "a join (member_epoch 0) needs a subscription", Map.of("field", "subscription")));
-            Optional<MemberState> predecessor = hb.instanceId().flatMap(state::byInstance)
+            Optional<MemberState> holder = hb.instanceId().flatMap(state::byInstance)
                     .filter(p -> !p.memberId().equals(hb.memberId()));
-            if (predecessor.isPresent()) {
-                // a restarted static member: same partitions and epoch, no rebalance; the old id is fenced
-                MemberState old = predecessor.get();
-                state = state.without(old.memberId()).withTarget(state.groupEpoch(),
-                        state.target().renamed(old.memberId(), hb.memberId()), state.partitionCounts());
-                member = old.withId(hb.memberId());
-            } else if (member == null) {
+            if (holder.isPresent()) {
+                // the sweep above removed it if its session had run out: it is live, and may be consuming
+                MemberState old = holder.get();
+                throw new EddyException(ErrorCode.UNRELEASED_INSTANCE_ID, "instance id '" + hb.instanceId().get()
+                        + "' belongs to live member '" + old.memberId() + "' until it leaves or its session runs out "
+                        + "(at most " + Math.max(0, old.expiresAtMs() - nowMs) + " ms from now); join again then",
+                        Map.of("member_id", hb.memberId(), "instance_id", hb.instanceId().get(),
+                                "retry_after_ms", Math.max(0, old.expiresAtMs() - nowMs)));
+            }
+            if (member == null) {
                 member = new MemberState(hb.memberId(), hb.instanceId(), 0, subscription, new TreeSet<>(), 0, 0,
                         hb.sessionTimeoutMs(), hb.rebalanceTimeoutMs(), hb.offsetReset());
                 membershipChanged = true;

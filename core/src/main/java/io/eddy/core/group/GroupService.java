@@ -25,6 +25,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -179,16 +180,24 @@ public final class GroupService {
      * Moves the group's offsets on {@code topicNames} (all partitions; empty = the topics it has committed on)
      * to the target, as Kafka's {@code kafka-consumer-groups --reset-offsets}: only while no member is live.
      * Creates the group if it does not exist. Returns the new offsets; {@code dryRun} writes nothing.
+     *
+     * @param authorize given the topics the reset would move, before anything is read of them or written; throws
+     *                  to refuse (the caller's access control: moving a topic's offsets needs consume on it)
      */
     public Uni<List<CommittedOffset>> reset(String groupName, Collection<String> topicNames, ResetTarget target,
-                                            boolean dryRun) {
+                                            boolean dryRun, Consumer<List<String>> authorize) {
         GroupId group = new GroupId(groupName);
-        return withConflictRetry(() -> store.load(group).flatMap(state -> {
+        return withConflictRetry(() -> resetTopics(group, topicNames).invoke(authorize)
+                .flatMap(names -> reset(group, names, target, dryRun)));
+    }
+
+    private Uni<List<CommittedOffset>> reset(GroupId group, List<String> names, ResetTarget target, boolean dryRun) {
+        return store.load(group).flatMap(state -> {
             long now = clock.millis();
             if (state.hasLiveMembers(now)) {
                 throw notEmpty(group, "offsets can only be reset while the group has no live members");
             }
-            return resetTopics(group, topicNames).flatMap(names -> newOffsets(names, target, now)).flatMap(offsets -> {
+            return newOffsets(names, target, now).flatMap(offsets -> {
                 if (dryRun) {
                     return Uni.createFrom().item(offsets);
                 }
@@ -196,7 +205,7 @@ public final class GroupService {
                         : store.save(state, state.nextVersion()).replaceWith(state.nextVersion());
                 return created.flatMap(s -> store.reset(s, offsets)).replaceWith(offsets);
             });
-        }));
+        });
     }
 
     private Uni<List<String>> resetTopics(GroupId group, Collection<String> names) {

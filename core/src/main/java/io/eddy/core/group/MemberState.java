@@ -36,11 +36,6 @@ public record MemberState(String memberId, Optional<String> instanceId, long mem
         return expiresAtMs >= nowMs && (revokeDeadlineMs == 0 || revokeDeadlineMs >= nowMs);
     }
 
-    public MemberState withId(String id) {
-        return new MemberState(id, instanceId, memberEpoch, subscription, assigned, expiresAtMs, revokeDeadlineMs,
-                sessionTimeoutMs, rebalanceTimeoutMs, offsetReset);
-    }
-
     public MemberState withEpoch(long epoch) {
         return new MemberState(memberId, instanceId, epoch, subscription, assigned, expiresAtMs, revokeDeadlineMs,
                 sessionTimeoutMs, rebalanceTimeoutMs, offsetReset);

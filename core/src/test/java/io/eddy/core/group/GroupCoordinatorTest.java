@@ -168,26 +168,52 @@ class GroupCoordinatorTest {
     }
 
     @Test
-    void aRestartedStaticMemberGetsItsPartitionsBackWithoutARebalanceAndFencesItsPredecessor() {
+    void aStaticMemberCannotJoinUnderANewIdWhileItsPredecessorLives() {
+        var a = send(join("a-1", Optional.of("host-a")));
+        send(join("b", Optional.of("host-b")));
+        a = send(beat("a-1", a.member().memberEpoch(), a.assignment()));
+        GroupState before = state;
+
+        now += 2_000;   // host-a restarts under a new member id while a-1's session still runs
+        assertThatThrownBy(() -> send(join("a-2", Optional.of("host-a"))))
+                .isInstanceOfSatisfying(EddyException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.UNRELEASED_INSTANCE_ID);
+                    assertThat(e.code().retryable()).isTrue();
+                    assertThat(e.details()).containsEntry("retry_after_ms", SESSION - 2_000);
+                });
+        assertThat(state).as("nothing changed: a-1 keeps its partitions").isEqualTo(before);
+        assertThat(send(beat("a-1", a.member().memberEpoch(), a.assignment())).assignment()).isEqualTo(a.assignment());
+    }
+
+    @Test
+    void aStaticMemberJoinsAgainOnceItsPredecessorsSessionHasRunOutAndThePredecessorIsFenced() {
         var a = send(join("a-1", Optional.of("host-a")));
         var b = send(join("b", Optional.of("host-b")));
-        a = send(beat("a-1", 1, a.assignment()));
-        a = send(beat("a-1", a.member().memberEpoch(), a.assignment()));
-        b = send(beat("b", b.member().memberEpoch(), Set.of()));
-        long epoch = state.groupEpoch();
-        SortedSet<TopicPartition> aOwned = a.assignment();
-
-        now += 2_000;   // host-a restarts under a new member id, within its session
-        var back = send(join("a-2", Optional.of("host-a")));
-
-        assertThat(back.assignment()).isEqualTo(aOwned);
-        assertThat(state.groupEpoch()).as("no rebalance").isEqualTo(epoch);
-        assertThat(state.members()).containsOnlyKeys("a-2", "b");
         long aEpoch = a.member().memberEpoch();
         SortedSet<TopicPartition> old = a.assignment();
+
+        now += SESSION / 2;   // a-1 crashed: its session runs out while b heartbeats
+        b = send(beat("b", b.member().memberEpoch(), b.assignment()));
+        now += SESSION / 2 + 1;
+        b = send(beat("b", b.member().memberEpoch(), b.assignment()));
+        var back = send(join("a-2", Optional.of("host-a")));
+
+        assertThat(state.members()).containsOnlyKeys("a-2", "b");
+        assertThat(back.member().instanceId()).contains("host-a");
         assertThatThrownBy(() -> send(new Heartbeat("a-1", aEpoch, Optional.of("host-a"), Optional.empty(),
                 Optional.of(old), Optional.empty(), SESSION, REBALANCE, OffsetReset.EARLIEST)))
                 .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID));
+    }
+
+    @Test
+    void aStaticMemberThatLeftMayBeReplacedAtOnce() {
+        send(join("a-1", Optional.of("host-a")));
+        state = coordinator.leave(state, "a-1", TOPICS, now).nextVersion();
+
+        var back = send(join("a-2", Optional.of("host-a")));
+
+        assertThat(back.assignment()).isEqualTo(orders(0, 1, 2, 3, 4, 5));
+        assertThat(state.members()).containsOnlyKeys("a-2");
     }
 
     @Test

@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EddyStackExtension.class)
 class GroupServiceTest {
     private static final long SESSION = 10_000;
+    /** A reset's access check that allows every topic (access control is the HTTP edge's, tested in AuthIT). */
+    private static final Consumer<List<String>> ALL_TOPICS = topics -> { };
     private static final long T0 = 1_764_000_000_000L;
     private static final MutableClock CLOCK = new MutableClock(Instant.ofEpochMilli(T0));
     private static CoreInstance eddy;
@@ -176,22 +179,24 @@ class GroupServiceTest {
     }
 
     @Test
-    void aStaticMemberRestartingWithinItsSessionGetsItsPartitionsBackWithoutARebalance() {
+    void aStaticMemberRestartingWithinItsSessionWaitsUntilItsPredecessorIsGone() {
         String topic = topic(4);
         String group = group();
         Heartbeat first = new Heartbeat("host-a-1", 0, Optional.of("host-a"),
                 Optional.of(Subscription.ofTopics(List.of(topic))), Optional.of(Set.of()), Optional.empty(), SESSION,
                 30_000, OffsetReset.EARLIEST);
         GroupService.HeartbeatReply a = await(groups.heartbeat(group, first));
-        long epoch = await(groups.describe(group)).group().groupEpoch();
 
         Heartbeat restarted = new Heartbeat("host-a-2", 0, Optional.of("host-a"),
                 Optional.of(Subscription.ofTopics(List.of(topic))), Optional.of(Set.of()), Optional.empty(), SESSION,
                 30_000, OffsetReset.EARLIEST);
-        GroupService.HeartbeatReply back = await(groups.heartbeat(group, restarted));
+        assertThat(failure(groups.heartbeat(group, restarted)).code()).isEqualTo(ErrorCode.UNRELEASED_INSTANCE_ID);
+        assertThat(await(groups.describe(group)).members()).extracting(MemberState::memberId)
+                .as("the live predecessor keeps its partitions").containsExactly("host-a-1");
 
+        CLOCK.advance(Duration.ofMillis(SESSION + 1));
+        GroupService.HeartbeatReply back = await(groups.heartbeat(group, restarted));
         assertThat(back.assignment()).isEqualTo(a.assignment());
-        assertThat(await(groups.describe(group)).group().groupEpoch()).isEqualTo(epoch);
         Heartbeat zombie = new Heartbeat("host-a-1", a.memberEpoch(), Optional.of("host-a"), Optional.empty(),
                 Optional.of(Set.copyOf(a.assignment())), Optional.empty(), SESSION, 30_000, OffsetReset.EARLIEST);
         assertThat(failure(groups.heartbeat(group, zombie)).code()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID);
@@ -206,25 +211,25 @@ class GroupServiceTest {
         GroupService.HeartbeatReply m = await(groups.heartbeat(group, join("m", topic)));
         await(groups.commit(group, "m", m.memberEpoch(), List.of(offset(topic, 0, 1), offset(topic, 1, 1))));
 
-        assertThat(failure(groups.reset(group, List.of(), new GroupService.Latest(), false)).code())
+        assertThat(failure(groups.reset(group, List.of(), new GroupService.Latest(), false, ALL_TOPICS)).code())
                 .isEqualTo(ErrorCode.GROUP_NOT_EMPTY);
         await(groups.leave(group, "m"));
 
-        List<CommittedOffset> planned = await(groups.reset(group, List.of(), new GroupService.Latest(), true));
+        List<CommittedOffset> planned = await(groups.reset(group, List.of(), new GroupService.Latest(), true, ALL_TOPICS));
         assertThat(planned).extracting(CommittedOffset::offset).containsExactly(4L, 4L);
         assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.committed().orElseThrow().offset())
                 .as("a dry run writes nothing").containsExactly(1L, 1L);
 
-        await(groups.reset(group, List.of(topic), new GroupService.ToTimestamp(T0 + 4), false));
+        await(groups.reset(group, List.of(topic), new GroupService.ToTimestamp(T0 + 4), false, ALL_TOPICS));
         assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.committed().orElseThrow().offset())
                 .containsExactly(2L, 2L);
-        await(groups.reset(group, List.of(), new GroupService.Earliest(), false));
+        await(groups.reset(group, List.of(), new GroupService.Earliest(), false, ALL_TOPICS));
         assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.lag().orElseThrow())
                 .containsExactly(4L, 4L);
 
         // a group that never existed can be positioned before its first member joins, as with Kafka's tool
         String fresh = group();
-        await(groups.reset(fresh, List.of(topic), new GroupService.Latest(), false));
+        await(groups.reset(fresh, List.of(topic), new GroupService.Latest(), false, ALL_TOPICS));
         assertThat(await(groups.heartbeat(fresh, join("late", topic))).starts())
                 .extracting(s -> s.offset().orElseThrow() + "/" + s.committed()).containsExactly("4/true", "4/true");
     }

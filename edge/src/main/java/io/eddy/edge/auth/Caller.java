@@ -64,7 +64,8 @@ public class Caller {
         wanted.forEach(this::require);
     }
 
-    static EddyException forbidden(Principal p, Permission wanted) {
+    /** The 403 {@code forbidden} naming the permission {@code p} lacks (for checks made off the request's thread). */
+    public static EddyException forbidden(Principal p, Permission wanted) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("principal", p.name());
         details.put("operation", wanted.operation().wireName());

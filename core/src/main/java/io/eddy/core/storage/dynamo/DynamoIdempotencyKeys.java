@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 
 /**
- * {@link IdempotencyKeys} as items {@code I#<key>} / {@code REQUEST} of the Eddy table: a fingerprint, a state
+ * {@link IdempotencyKeys} as items {@code I#<principal>#<key>} / {@code REQUEST} of the Eddy table (the principal
+ * length-prefixed, see {@link DynamoKeys}): a fingerprint, a state
  * ({@code in_flight} or {@code done}), the stored response, and {@code expiresAt} (epoch seconds, usable as the
  * table's TTL attribute; expiry is also checked on read). The response body is stored gzipped; one that is
  * still too large for an item (DynamoDB's limit is 400 KB; a produce of many records answers with megabytes of
@@ -52,13 +53,15 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
         this.retry = retry;
     }
 
-    private static Map<String, AttributeValue> key(String key) {
-        return Map.of(PK, AttributeValue.fromS(DynamoKeys.idempotencyKey(key)), SK, AttributeValue.fromS(DynamoKeys.REQUEST));
+    private static Map<String, AttributeValue> key(String principal, String key) {
+        return Map.of(PK, AttributeValue.fromS(DynamoKeys.idempotencyKey(principal, key)),
+                SK, AttributeValue.fromS(DynamoKeys.REQUEST));
     }
 
     @Override
-    public Uni<Claim> claim(String key, String fingerprint, long nowMs, long inFlightUntilMs, long expiresAtMs) {
-        Map<String, AttributeValue> item = new HashMap<>(key(key));
+    public Uni<Claim> claim(String principal, String key, String fingerprint, long nowMs, long inFlightUntilMs,
+                            long expiresAtMs) {
+        Map<String, AttributeValue> item = new HashMap<>(key(principal, key));
         item.put(FINGERPRINT, AttributeValue.fromS(fingerprint));
         item.put(STATE, AttributeValue.fromS(IN_FLIGHT));
         item.put(IN_FLIGHT_UNTIL, AttributeValue.fromN(Long.toString(inFlightUntilMs)));
@@ -72,11 +75,12 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
                         ":fp", AttributeValue.fromS(fingerprint)))))
                 .replaceWith((Claim) new Claimed());
         return put.onFailure(ConditionalCheckFailedException.class).recoverWithUni(taken -> call(() -> dynamo.getItem(b -> b
-                .tableName(table).consistentRead(true).key(key(key)))).flatMap(r -> taken(key, fingerprint, r.item())));
+                .tableName(table).consistentRead(true).key(key(principal, key)))).flatMap(r -> taken(principal, key, fingerprint,
+                r.item())));
     }
 
     /** What a key that could not be claimed holds. */
-    private Uni<Claim> taken(String key, String fingerprint, Map<String, AttributeValue> found) {
+    private Uni<Claim> taken(String principal, String key, String fingerprint, Map<String, AttributeValue> found) {
         if (found == null || found.isEmpty()) {
             return Uni.createFrom().item(new InFlight());   // released between the two calls: the client retries
         }
@@ -86,19 +90,19 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
         if (!DONE.equals(found.get(STATE).s())) {
             return Uni.createFrom().item(new InFlight());
         }
-        return body(key, found).map(body -> new Replay(new StoredResponse(Integer.parseInt(found.get(STATUS).n()),
+        return body(principal, key, found).map(body -> new Replay(new StoredResponse(Integer.parseInt(found.get(STATUS).n()),
                 found.get(CONTENT_TYPE).s(), body)));
     }
 
     /** A done item's response body: inline, or reassembled from its parts; gunzipped. */
-    private Uni<byte[]> body(String key, Map<String, AttributeValue> done) {
+    private Uni<byte[]> body(String principal, String key, Map<String, AttributeValue> done) {
         int parts = done.containsKey(PARTS) ? Integer.parseInt(done.get(PARTS).n()) : 0;
         if (parts == 0) {
             return Uni.createFrom().item(() -> Gzip.decompress(done.get(BODY).b().asByteArray()));
         }
         List<Uni<byte[]>> reads = new ArrayList<>(parts);
         for (int i = 0; i < parts; i++) {
-            Map<String, AttributeValue> partKey = partKey(key, i);
+            Map<String, AttributeValue> partKey = partKey(principal, key, i);
             reads.add(call(() -> dynamo.getItem(b -> b.tableName(table).consistentRead(true).key(partKey)))
                     .map(r -> {
                         if (r.item() == null || !r.item().containsKey(BODY)) {
@@ -115,19 +119,20 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
         });
     }
 
-    private static Map<String, AttributeValue> partKey(String key, int part) {
-        return Map.of(PK, AttributeValue.fromS(DynamoKeys.idempotencyKey(key)),
+    private static Map<String, AttributeValue> partKey(String principal, String key, int part) {
+        return Map.of(PK, AttributeValue.fromS(DynamoKeys.idempotencyKey(principal, key)),
                 SK, AttributeValue.fromS(DynamoKeys.responsePart(part)));
     }
 
     @Override
-    public Uni<Void> complete(String key, String fingerprint, StoredResponse response, long expiresAtMs) {
+    public Uni<Void> complete(String principal, String key, String fingerprint, StoredResponse response,
+                              long expiresAtMs) {
         byte[] zipped = Gzip.compress(response.body());
         int parts = zipped.length <= PART_BYTES ? 0 : (zipped.length + PART_BYTES - 1) / PART_BYTES;
         AttributeValue expiresAt = AttributeValue.fromN(Long.toString(expiresAtMs / 1000));
         List<Uni<Void>> writes = new ArrayList<>();
         for (int i = 0; i < parts; i++) {
-            Map<String, AttributeValue> item = new HashMap<>(partKey(key, i));
+            Map<String, AttributeValue> item = new HashMap<>(partKey(principal, key, i));
             int from = i * PART_BYTES;
             item.put(BODY, AttributeValue.fromB(SdkBytes.fromByteArray(
                     Arrays.copyOfRange(zipped, from, Math.min(zipped.length, from + PART_BYTES)))));
@@ -148,7 +153,7 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
         String expression = update;
         Uni<Void> partsWritten = writes.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(writes).andFailFast().replaceWithVoid();
-        return partsWritten.flatMap(ignored -> call(() -> dynamo.updateItem(b -> b.tableName(table).key(key(key))
+        return partsWritten.flatMap(ignored -> call(() -> dynamo.updateItem(b -> b.tableName(table).key(key(principal, key))
                 .updateExpression(expression)
                 .conditionExpression("fingerprint = :fp")
                 .expressionAttributeNames(Map.of("#s", STATE, "#st", STATUS))
@@ -156,8 +161,8 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
     }
 
     @Override
-    public Uni<Void> release(String key, String fingerprint) {
-        return call(() -> dynamo.deleteItem(b -> b.tableName(table).key(key(key))
+    public Uni<Void> release(String principal, String key, String fingerprint) {
+        return call(() -> dynamo.deleteItem(b -> b.tableName(table).key(key(principal, key))
                 .conditionExpression("fingerprint = :fp AND #s = :inFlight")
                 .expressionAttributeNames(Map.of("#s", STATE))
                 .expressionAttributeValues(Map.of(":fp", AttributeValue.fromS(fingerprint),

@@ -13,8 +13,9 @@ import java.util.UUID;
  * P#&lt;topic id&gt;#&lt;p&gt;      PID#&lt;producer id&gt;    producer state on the partition
  * PRODUCER#&lt;id&gt;          META                 producer registry (current epoch)
  * PRODUCERS               SEQ                  producer id counter
- * I#&lt;idempotency key&gt;    REQUEST              a produce request's Idempotency-Key and its response
- * I#&lt;idempotency key&gt;    PART#&lt;n, 4 digits&gt;   a part of a stored response too large for one item
+ * I#&lt;n&gt;:&lt;principal&gt;#&lt;key&gt;  REQUEST         a produce request's Idempotency-Key (its principal's, whose
+ *                                              name has n characters) and its response
+ * I#&lt;n&gt;:&lt;principal&gt;#&lt;key&gt;  PART#&lt;n, 4 digits&gt; a part of a stored response too large for one item
  * G#&lt;group&gt;              META                 consumer group: version, epoch, assignor, target assignment
  * G#&lt;group&gt;              M#&lt;member id&gt;       group member
  * G#&lt;group&gt;              C#&lt;topic&gt;#&lt;p&gt;      committed offset
@@ -71,8 +72,9 @@ final class DynamoKeys {
         return "PRODUCER#" + producerId;
     }
 
-    static String idempotencyKey(String key) {
-        return "I#" + key;
+    /** The principal's name is length-prefixed: keys and names may both hold {@code #}, and no two pairs meet. */
+    static String idempotencyKey(String principal, String key) {
+        return "I#" + principal.length() + ":" + principal + "#" + key;
     }
 
     static String group(String name) {

@@ -37,8 +37,30 @@ class DynamoIdempotencyKeysTest {
         instance.close();
     }
 
+    private static final String ALICE = "alice";
+
     private static Claim claim(String key, String fingerprint, long now) {
-        return await(keys.claim(key, fingerprint, now, now + 120_000, now + DAY));
+        return claim(ALICE, key, fingerprint, now);
+    }
+
+    private static Claim claim(String principal, String key, String fingerprint, long now) {
+        return await(keys.claim(principal, key, fingerprint, now, now + 120_000, now + DAY));
+    }
+
+    @Test
+    void aKeyIsItsPrincipalsOwn() {
+        String key = UUID.randomUUID().toString();
+        byte[] body = "{\"offsets\":[{\"partition\":0,\"offset\":7}]}".getBytes(StandardCharsets.UTF_8);
+        assertThat(claim(ALICE, key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
+        await(keys.complete(ALICE, key, "fp", new StoredResponse(200, "application/json", body), NOW + DAY));
+
+        // the same key from another principal is another key: neither a replay of alice's answer nor reused
+        assertThat(claim("bob", key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
+        assertThat(claim("bob", key, "other", NOW)).isInstanceOf(IdempotencyKeys.Reused.class);
+        // names and keys may hold '#': ("a#", key) and ("a", "#" + key) do not meet
+        assertThat(claim("a#", key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
+        assertThat(claim("a", "#" + key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
+        assertThat(claim(ALICE, key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Replay.class);
     }
 
     @Test
@@ -49,7 +71,7 @@ class DynamoIdempotencyKeysTest {
         assertThat(claim(key, "other", NOW)).isInstanceOf(IdempotencyKeys.Reused.class);
 
         byte[] body = "{\"offsets\":[{\"partition\":0,\"offset\":0}]}".getBytes(StandardCharsets.UTF_8);
-        await(keys.complete(key, "fp", new StoredResponse(200, "application/json", body), NOW + DAY));
+        await(keys.complete(ALICE, key, "fp", new StoredResponse(200, "application/json", body), NOW + DAY));
 
         Claim replay = claim(key, "fp", NOW);
         assertThat(replay).isInstanceOfSatisfying(IdempotencyKeys.Replay.class, r -> {
@@ -67,7 +89,7 @@ class DynamoIdempotencyKeysTest {
         new Random(7).nextBytes(body);   // random bytes do not compress: several parts
         assertThat(claim(key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
 
-        await(keys.complete(key, "fp", new StoredResponse(200, "application/json", body), NOW + DAY));
+        await(keys.complete(ALICE, key, "fp", new StoredResponse(200, "application/json", body), NOW + DAY));
 
         assertThat(claim(key, "fp", NOW)).isInstanceOfSatisfying(IdempotencyKeys.Replay.class,
                 r -> assertThat(r.response().body()).isEqualTo(body));
@@ -77,9 +99,9 @@ class DynamoIdempotencyKeysTest {
     void aReleasedKeyRunsAgainAndAnExpiredOneIsForgotten() {
         String key = UUID.randomUUID().toString();
         claim(key, "fp", NOW);
-        await(keys.release(key, "fp"));
+        await(keys.release(ALICE, key, "fp"));
         assertThat(claim(key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
-        await(keys.complete(key, "fp", new StoredResponse(200, "application/json", new byte[]{'{', '}'}), NOW + DAY));
+        await(keys.complete(ALICE, key, "fp", new StoredResponse(200, "application/json", new byte[]{'{', '}'}), NOW + DAY));
 
         assertThat(claim(key, "other", NOW + DAY + 2_000)).as("after expiry the key is new")
                 .isInstanceOf(IdempotencyKeys.Claimed.class);
