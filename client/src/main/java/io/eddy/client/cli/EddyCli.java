@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * {@code groups}, {@code perf}). Exit codes: 0 done, 1 the server refused or an operation failed (shown as
  * {@code eddy: <detail> (<code>)}), 2 bad arguments, 3 the server is unreachable.
  */
-@Command(name = "eddy", mixinStandardHelpOptions = true, version = "eddy 0.1.0",
+// INHERIT: every subcommand takes --help (and --version) too, as ./eddy's usage promises
+@Command(name = "eddy", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "eddy 0.1.0",
         description = "Kafka-style command-line tools for Eddy.",
         subcommands = {TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupsCommand.class,
                 PerfCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},

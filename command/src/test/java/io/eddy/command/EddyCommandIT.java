@@ -1,0 +1,317 @@
+package io.eddy.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./eddy} as a newcomer runs it on a fresh clone: every subcommand's {@code --help} and its smallest real run,
+ * each in a checkout of its own that holds the repository's files and no build output.
+ *
+ * <p>A real build per subcommand would take minutes each, so Maven is stood in for by {@code fake-mvn} (a test
+ * resource): it accepts only {@code mvn -DskipTests package -pl MODULES -am} and copies the target directories of
+ * exactly the modules that build makes (the named ones and all they depend on, read from the poms here and checked
+ * against the real Maven's reactor once) from this reactor, which packaged every other module before this one. A
+ * subcommand whose build leaves out a module it runs finds that module's output missing, as it would on a real
+ * fresh clone, and its run fails.
+ *
+ * <p>A checkout is the files {@code git ls-files} names, copied from this working tree: what a clone of the commit
+ * holds, plus uncommitted edits of those files (on a clean clone, as in CI, the same thing).
+ */
+class EddyCommandIT {
+    /** The reactor's root: its modules are packaged by the time this module's tests run. */
+    private static final Path BUILT = Path.of("..").toAbsolutePath().normalize();
+    private static final Duration RUN = Duration.ofMinutes(2);
+    private static final AtomicInteger CHECKOUTS = new AtomicInteger();
+    /** Every module ./eddy builds. */
+    private static final List<String> BUILT_BY_EDDY = List.of("server", "standins", "bench", "client", "chaos");
+
+    @TempDir
+    static Path work;
+    private static Path bin;
+    private static Path realMvn;
+    private static List<String> tracked;
+    private static Map<String, Reactor.Module> modules;
+
+    @BeforeAll
+    static void fakeMavenAndTheTrackedFiles() throws Exception {
+        realMvn = onPath("mvn");
+        bin = Files.createDirectories(work.resolve("bin"));
+        try (InputStream in = EddyCommandIT.class.getResourceAsStream("/fake-mvn")) {
+            assertThat(in).as("fake-mvn on the test classpath").isNotNull();
+            Files.copy(in, bin.resolve("mvn"));
+        }
+        assertThat(bin.resolve("mvn").toFile().setExecutable(true)).isTrue();
+        modules = Reactor.modules(BUILT);
+        Files.write(work.resolve("reactor.txt"), modules.values().stream()
+                .map(m -> m.dir() + " " + String.join(" ", m.alsoMade())).toList());
+
+        Process git = new ProcessBuilder("git", "-C", BUILT.toString(), "ls-files", "-z")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String files = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(git.waitFor()).as("git ls-files in %s", BUILT).isZero();
+        tracked = List.of(files.split("\0"));
+        assertThat(tracked).contains("eddy", "pom.xml");
+    }
+
+    @Test
+    void theStandInForMavenMakesTheModulesMavenWouldBuild() throws Exception {
+        Process mvn = new ProcessBuilder(realMvn.toString(), "-B", "-pl", String.join(",", BUILT_BY_EDDY), "-am",
+                "validate").directory(BUILT.toFile()).redirectErrorStream(true).start();
+        String out = new String(mvn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(mvn.waitFor()).as(out).isZero();
+        // "[INFO] ------< io.eddy:eddy-bench >------", in build order
+        Set<String> maven = Pattern.compile("(?m)^\\[INFO\\] -+< io\\.eddy:(\\S+) >-+$").matcher(out).results()
+                .map(r -> r.group(1)).filter(a -> !a.equals("eddy-parent")).collect(Collectors.toSet());
+
+        Set<String> ours = BUILT_BY_EDDY.stream().flatMap(m -> modules.get(m).alsoMade().stream())
+                .map(dir -> modules.get(dir).artifactId()).collect(Collectors.toSet());
+
+        assertThat(ours).isEqualTo(maven);
+    }
+
+    @Test
+    void everySubcommandPrintsItsUsageOnAFreshCheckout() throws Exception {
+        Map<List<String>, String> usages = Map.ofEntries(
+                Map.entry(List.of("--help"), "usage: ./eddy dev"),
+                Map.entry(List.of("dev", "--help"), "usage: ./eddy dev"),
+                Map.entry(List.of("compact", "--help"), "./eddy compact"),
+                Map.entry(List.of("chaos", "--help"), "./eddy chaos"),
+                Map.entry(List.of("perf", "produce", "--help"), "usage: ./eddy perf produce"),
+                Map.entry(List.of("perf", "consume", "--help"), "usage: ./eddy perf consume"),
+                Map.entry(List.of("perf", "floor", "--help"), "usage: perf floor"),
+                Map.entry(List.of("perf", "client-produce", "--help"), "--num-records"),
+                Map.entry(List.of("perf", "client-consume", "--help"), "--messages"),
+                Map.entry(List.of("topics", "--help"), "Usage: eddy topics"),
+                Map.entry(List.of("produce", "--help"), "Usage: eddy produce"),
+                Map.entry(List.of("consume", "--help"), "Usage: eddy consume"),
+                Map.entry(List.of("groups", "--help"), "Usage: eddy groups"),
+                Map.entry(List.of("token", "--help"), "Usage: eddy token"));
+        for (var usage : usages.entrySet()) {
+            Run help = freshCheckout().run("", usage.getKey().toArray(String[]::new));
+
+            assertThat(help.exit()).as("./eddy %s: %s", String.join(" ", usage.getKey()), help.output()).isZero();
+            assertThat(help.output()).as("./eddy %s", String.join(" ", usage.getKey())).contains(usage.getValue());
+        }
+    }
+
+    @Test
+    void perfProduceRunsAfterDevOnTheSameCheckoutAndEveryClientCommandAgainstDev() throws Exception {
+        Checkout checkout = freshCheckout();
+        int port = freePort();
+        Path log = work.resolve("dev.log");
+        Process dev = checkout.start(log, "dev", "--port", String.valueOf(port), "--data-dir",
+                work.resolve("dev-data").toString());
+        try {
+            awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
+            String url = "http://127.0.0.1:" + port;
+
+            Run token = freshCheckout().run("", "token", "new", "alice");
+            assertThat(token.exit()).as(token.output()).isZero();
+            assertThat(token.output()).contains("eddy.auth.principals.alice.token-sha256=");
+
+            assertSucceeds(freshCheckout().run("", "topics", "create", "newcomer", "--partitions", "2", "--url", url));
+            assertThat(lines(freshCheckout().run("", "topics", "list", "--url", url))).contains("newcomer");
+            assertSucceeds(freshCheckout().run("first\nsecond\n", "produce", "newcomer", "--url", url));
+            assertThat(lines(freshCheckout().run("", "consume", "newcomer", "--group", "readers", "--from-beginning",
+                    "--max-messages", "2", "--timeout-ms", "20000", "--url", url))).contains("first", "second");
+            assertThat(lines(freshCheckout().run("", "groups", "list", "--url", url))).contains("readers");
+            assertThat(assertSucceeds(freshCheckout().run("", "perf", "client-produce", "--topic", "newcomer",
+                    "--num-records", "100", "--json", "--url", url))).contains("\"records\":100,");
+            assertThat(assertSucceeds(freshCheckout().run("", "perf", "client-consume", "--topic", "newcomer",
+                    "--messages", "102", "--timeout-ms", "5000", "--json", "--url", url))).contains("\"records\":102,");
+            assertThat(assertSucceeds(freshCheckout().run("", "compact", "--dry-run", "--url", url)))
+                    .contains("summary:");
+        } finally {
+            dev.destroy(); // SIGTERM, as Ctrl-C would be to a foreground run
+            assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("./eddy dev stopped on SIGTERM").isTrue();
+        }
+        assertThat(listening(port)).as("the server is stopped with ./eddy dev").isFalse();
+
+        // dev built the server and the stand-ins; that must not pass for what perf produce runs
+        Run produce = checkout.run("", "perf", "produce", "--quick", "--no-kafka", "--producers", "2", "--warmup", "1s",
+                "--duration", "1s", "--out-dir", work.resolve("perf-produce").toString());
+
+        assertThat(produce.exit()).as(produce.output()).isZero();
+        assertThat(Files.readString(work.resolve("perf-produce/perf-produce.json"))).contains("\"eddy\"");
+    }
+
+    @Test
+    void perfFloorRunsOnAFreshCheckout() throws Exception {
+        Run floor = freshCheckout().run("", "perf", "floor", "--mb", "1", "--object-kb", "256", "--transactions", "10",
+                "--threads", "2", "--warmup", "1s", "--flush-kb", "800");
+
+        assertThat(floor.exit()).as(floor.output()).isZero();
+        assertThat(floor.output()).contains("stand-ins' CPU per record");
+    }
+
+    @Test
+    void perfConsumeRunsOnAFreshCheckout() throws Exception {
+        Run consume = freshCheckout().run("", "perf", "consume", "--quick", "--no-kafka", "--tiers", "memory",
+                "--mb", "1", "--out-dir", work.resolve("perf-consume").toString());
+
+        assertThat(consume.exit()).as(consume.output()).isZero();
+        assertThat(work.resolve("perf-consume/perf-consume.json")).exists();
+    }
+
+    @Test
+    void chaosRunsOnACheckoutWhereOnlyTheClientWasBuilt() throws Exception {
+        Checkout checkout = freshCheckout();
+        assertSucceeds(checkout.run("", "token", "new", "bob"));
+
+        Run chaos = checkout.run("", "chaos", "--scenarios", "baseline", "--duration", "2s", "--rate", "5");
+
+        assertThat(chaos.exit()).as(chaos.output()).isZero();
+        assertThat(chaos.output()).contains("eddy chaos: baseline: ");
+    }
+
+    @Test
+    void aSecondRunBuildsNothing() throws Exception {
+        Checkout checkout = freshCheckout();
+        assertSucceeds(checkout.run("", "token", "new", "carol"));
+        List<String> first = checkout.builds();
+
+        assertSucceeds(checkout.run("", "token", "new", "carol"));
+
+        assertThat(first).hasSize(1);
+        assertThat(checkout.builds()).isEqualTo(first);
+    }
+
+    // ---- the checkouts and runs
+
+    private record Run(int exit, String output) {
+    }
+
+    private static String assertSucceeds(Run run) {
+        assertThat(run.exit()).as(run.output()).isZero();
+        return run.output();
+    }
+
+    /** The lines a successful run printed (stdout and stderr together). */
+    private static List<String> lines(Run run) {
+        return assertSucceeds(run).lines().map(String::strip).toList();
+    }
+
+    /** A directory with the repository's files and nothing built, and the log of the Maven calls made in it. */
+    private record Checkout(Path dir, Path mvnLog) {
+        Run run(String stdin, String... args) throws IOException, InterruptedException {
+            Path log = Files.createTempFile(work, "run", ".log");
+            Process p = process(log, args);
+            try (OutputStream in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            if (!p.waitFor(RUN.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroy();
+                p.waitFor(30, TimeUnit.SECONDS);
+                fail("./eddy %s did not finish within %s:%n%s", String.join(" ", args), RUN, Files.readString(log));
+            }
+            return new Run(p.exitValue(), Files.readString(log));
+        }
+
+        Process start(Path log, String... args) throws IOException {
+            Process p = process(log, args);
+            p.getOutputStream().close();
+            return p;
+        }
+
+        private Process process(Path log, String... args) throws IOException {
+            List<String> command = new ArrayList<>(List.of("bash", "eddy"));
+            command.addAll(List.of(args));
+            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            Map<String, String> env = pb.environment();
+            env.remove("EDDY_TOKEN");
+            env.put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
+            env.put("EDDY_TEST_REACTOR", work.resolve("reactor.txt").toString());
+            env.put("EDDY_TEST_BUILT_ROOT", BUILT.toString());
+            env.put("EDDY_TEST_MVN_LOG", mvnLog.toString());
+            env.put("TMPDIR", work.toString());
+            // every JVM here runs for seconds: C1 alone and one GC thread halve their CPU, which CI's time pays
+            env.put("JAVA_TOOL_OPTIONS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+            return pb.start();
+        }
+
+        /** The Maven calls made in this checkout so far. */
+        List<String> builds() throws IOException {
+            return Files.exists(mvnLog)
+                    ? Files.readAllLines(mvnLog).stream().filter(l -> l.startsWith("mvn ")).toList()
+                    : List.of();
+        }
+    }
+
+    private static Checkout freshCheckout() throws IOException {
+        int n = CHECKOUTS.incrementAndGet();
+        Path dir = Files.createDirectories(work.resolve("checkout-" + n));
+        for (String file : tracked) {
+            Path from = BUILT.resolve(file);
+            if (!Files.isRegularFile(from)) {
+                continue; // deleted in the working tree
+            }
+            Path to = dir.resolve(file);
+            Files.createDirectories(to.getParent());
+            Files.copy(from, to); // no attributes: new files, as a clone makes them
+            if (Files.isExecutable(from)) {
+                assertThat(to.toFile().setExecutable(true)).isTrue();
+            }
+        }
+        return new Checkout(dir, work.resolve("checkout-" + n + ".mvn.log"));
+    }
+
+    private static void awaitLine(Process p, Path log, String line) throws Exception {
+        long deadline = System.nanoTime() + RUN.toNanos();
+        while (!Files.readString(log).contains(line)) {
+            if (!p.isAlive() || System.nanoTime() > deadline) {
+                fail("./eddy never printed '%s'%s:%n%s", line, p.isAlive() ? " in " + RUN : " before it exited",
+                        Files.readString(log));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static Path onPath(String program) {
+        for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+            Path candidate = Path.of(dir, program);
+            if (Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        return fail("%s is not on the PATH", program);
+    }
+}
