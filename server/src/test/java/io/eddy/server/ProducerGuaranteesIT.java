@@ -225,9 +225,12 @@ class ProducerGuaranteesIT {
 
     @Test
     void acksAllWritesEveryReplicaBucket() {
-        String replica = EddyStack.uniqueName("replica");
-        ResourceBootstrap.ensureBuckets(s3, List.of(replica));
         String primary = http.get("/v1/topics/" + topic).body().get("config").get("replicas").get(0).asText();
+        // the deployment's other bucket (eddy.storage.buckets): a topic may name no bucket outside it
+        String replica = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValues("eddy.storage.buckets", String.class).stream().filter(b -> !b.equals(primary)).findFirst()
+                .orElseThrow();
+        ResourceBootstrap.ensureBuckets(s3, List.of(replica));
         String name = topic + "-r";
         assertThat(http.put("/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\"" + primary
                 + "\", \"" + replica + "\"]}}").status()).isEqualTo(201);
@@ -239,6 +242,25 @@ class ProducerGuaranteesIT {
         assertThat(s3Puts() - puts).as("one PUT per bucket").isEqualTo(2);
         assertThat(http.get("/v1/topics/" + name + "/partitions/0/records?offset=0").body().get("records").get(0)
                 .get("value").asText()).isEqualTo("safe");
+    }
+
+    @Test
+    void aTopicMayNotNameABucketOutsideTheDeployment() {
+        String foreign = EddyStack.uniqueName("foreign");
+        ResourceBootstrap.ensureBuckets(s3, List.of(foreign));
+        String name = topic + "-foreign";
+
+        Http.Reply created = http.put("/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\""
+                + foreign + "\"]}}");
+        Http.Reply altered = http.send("PATCH", "/v1/topics/" + topic, List.of("Content-Type", "application/json"),
+                ("{\"config\": {\"replicas\": [\"" + foreign + "\"]}}").getBytes(StandardCharsets.UTF_8), false);
+
+        assertProblem(created, 400, "invalid_config");
+        assertThat(created.body().get("key").asText()).isEqualTo("replicas");
+        assertProblem(http.get("/v1/topics/" + name), 404, "unknown_topic");
+        assertProblem(altered, 400, "invalid_config");
+        assertThat(http.get("/v1/topics/" + topic).body().get("config").get("replicas")).extracting(JsonNode::asText)
+                .doesNotContain(foreign);
     }
 
     @Test
