@@ -60,6 +60,11 @@ final class FakeEddy implements HttpTransport {
             return CompletableFuture.completedFuture(json(201, "{\"producer_id\": 7, \"epoch\": 0}"));
         }
         if (path.equals("/v1/producers/7/epoch")) {
+            // as the server: only the current epoch, presented in the body, is bumped
+            String presented = request.body() == null ? "" : new String(request.body(), StandardCharsets.UTF_8);
+            if (!presented.replace(" ", "").equals("{\"epoch\":" + epoch + "}")) {
+                return CompletableFuture.completedFuture(problem(409, "producer_fenced", false));
+            }
             return CompletableFuture.completedFuture(json(200, "{\"producer_id\": 7, \"epoch\": " + (++epoch) + "}"));
         }
         produces.add(request.body());

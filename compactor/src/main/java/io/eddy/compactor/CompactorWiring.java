@@ -6,6 +6,7 @@ import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
 import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.replica.ReplicaRepair;
+import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
@@ -37,11 +38,12 @@ public class CompactorWiring {
     @Singleton
     Compactor compactor(DynamoDbAsyncClient dynamo, EddyConfig config, TopicService topics, MetadataStore metadata,
                         SegmentStore segments, ReadCaches caches, CompactionPolicy policy, ObjectKeys keys,
-                        Clock clock) {
+                        BucketAllowList buckets, Clock clock) {
         CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), Retry.defaults());
         CompactionExecutor executor = new CompactionExecutor(store, segments, keys, clock,
                 (topicId, partition) -> caches.index().invalidate(topicId, partition));
         return new Compactor(topics, metadata, store, executor, new GarbageCollector(store, metadata, segments, clock),
-                new ReplicaRepair(metadata, segments), policy, "compactor-" + UUID.randomUUID(), config.bucket(), clock);
+                new ReplicaRepair(metadata, store, segments, keys, buckets, clock), policy,
+                "compactor-" + UUID.randomUUID(), config.bucket(), buckets, clock);
     }
 }

@@ -24,6 +24,8 @@ public interface EddyConfig {
     @WithDefault("eddy-segments")
     String bucket();
 
+    Storage storage();
+
     /**
      * How long a process reuses a topic it looked up (every produce and fetch looks its topic up). Another
      * process's delete is seen after at most this long.
@@ -84,6 +86,16 @@ public interface EddyConfig {
 
         /** {@code <operation>:<resource type>:<name pattern>}, comma-separated; none = may do nothing. */
         Optional<List<String>> grants();
+    }
+
+    interface Storage {
+        /**
+         * The buckets this deployment may use, comma-separated: a topic's {@code replicas} may name only these (else
+         * 400 {@code invalid_config}), and garbage collection and replica repair touch no other bucket. The primary
+         * {@link #bucket()} is always one of them; absent = it alone. The infrastructure code sets it to the buckets
+         * it creates ({@code EDDY_STORAGE_BUCKETS}).
+         */
+        Optional<List<String>> buckets();
     }
 
     interface Aws {

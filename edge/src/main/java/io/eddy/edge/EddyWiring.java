@@ -15,6 +15,7 @@ import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.produce.ProducerRegistry;
 import io.eddy.core.produce.lease.Leases;
 import io.eddy.core.produce.ProduceService;
+import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.ResourceBootstrap;
@@ -143,8 +144,14 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    TopicService topicService(MetadataStore metadata, EddyConfig config, Clock clock) {
-        return new TopicService(metadata, config.bucket(), clock, config.topicCacheTtl());
+    BucketAllowList bucketAllowList(EddyConfig config) {
+        return BucketAllowList.of(config.bucket(), config.storage().buckets().orElse(List.of()));
+    }
+
+    @Produces
+    @Singleton
+    TopicService topicService(MetadataStore metadata, EddyConfig config, BucketAllowList buckets, Clock clock) {
+        return new TopicService(metadata, config.bucket(), buckets, clock, config.topicCacheTtl());
     }
 
     @Produces

@@ -10,6 +10,7 @@ import java.util.Optional;
 import software.amazon.awscdk.Aws;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
@@ -83,6 +84,9 @@ public final class EddyStack extends Stack {
         Map<String, String> environment = new LinkedHashMap<>();
         environment.put("EDDY_TABLE", table.getTableName());
         environment.put("EDDY_BUCKET", primary.getBucketName());
+        // the only buckets a topic may name in its replicas, and garbage collection and repair may touch
+        environment.put("EDDY_STORAGE_BUCKETS", replica.map(r -> Fn.join(",", List.of(primary.getBucketName(),
+                r.getBucketName()))).orElse(primary.getBucketName()));
         environment.put("EDDY_AWS_REGION", Aws.REGION);
         settings.serviceEndpoint().ifPresent(endpoint -> {
             environment.put("EDDY_AWS_S3_ENDPOINT", endpoint);

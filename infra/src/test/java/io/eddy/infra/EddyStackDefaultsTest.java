@@ -58,6 +58,14 @@ class EddyStackDefaultsTest {
     }
 
     @Test
+    void withoutAReplicaTheFunctionsMayUseThePrimaryBucketAlone() {
+        synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
+                Map.of("Variables", Match.objectLike(Map.of("EDDY_STORAGE_BUCKETS", Map.of("Ref", synth.stack.getLogicalId(
+                        (software.amazon.awscdk.CfnElement) synth.stack.getNode().findChild("PrimaryBucket").getNode()
+                                .getDefaultChild()))))))));
+    }
+
+    @Test
     void withTheCompactorLeftOutThereIsNoCompactorRoleNorSchedule() {
         withoutCompactor.template.resourceCountIs("AWS::Lambda::Function", 2);
         withoutCompactor.template.resourceCountIs("AWS::Events::Rule", 0);

@@ -108,6 +108,21 @@ class EddyStackTest {
     }
 
     @Test
+    void everyFunctionMayUseExactlyTheBucketsTheStackCreates() {
+        String primary = synth.stack.getLogicalId((software.amazon.awscdk.CfnElement)
+                synth.stack.getNode().findChild("PrimaryBucket").getNode().getDefaultChild());
+        String replica = synth.stack.getLogicalId((software.amazon.awscdk.CfnElement)
+                synth.stack.getNode().findChild("ReplicaBucket").getNode().getDefaultChild());
+        for (String fn : List.of("eddy-prod-ingest", "eddy-prod-fetch", "eddy-prod-compactor")) {
+            JsonNode buckets = function(fn).path("Properties").path("Environment").path("Variables")
+                    .path("EDDY_STORAGE_BUCKETS").path("Fn::Join");
+            assertThat(buckets.path(0).asText()).as(fn).isEqualTo(",");
+            assertThat(buckets.path(1)).as(fn).extracting(b -> b.path("Ref").asText())
+                    .containsExactly(primary, replica);
+        }
+    }
+
+    @Test
     void httpsEndpointsAreIamAuthorisedFunctionUrlsOnTheAliases() {
         synth.template.resourceCountIs("AWS::Lambda::Url", 2);
         synth.template.allResourcesProperties("AWS::Lambda::Url", Match.objectLike(Map.of(

@@ -224,7 +224,7 @@ class AuthIT {
                 new Case("register a producer", "POST", () -> "/v1/producers", "application/json", json(() -> none),
                         READER, WRITER, 201, () -> { }),
                 new Case("bump a producer's epoch", "POST", () -> "/v1/producers/" + producerId + "/epoch", "application/json",
-                        json(() -> none), READER, WRITER, 200, () -> { }),
+                        json(() -> "{\"epoch\": 0}"), READER, WRITER, 200, () -> { }),
                 new Case("fetch JSON", "GET", () -> t + "/partitions/0/records?offset=0", null, null, WRITER, READER, 200, () -> { }),
                 new Case("list offsets", "GET", () -> t + "/partitions/0/offsets?at=earliest", null, null, WRITER, READER, 200,
                         () -> { }),
@@ -288,6 +288,26 @@ class AuthIT {
                 assertThat(ok.body().path("epoch").asLong()).as("the refused bumps did not bump").isEqualTo(1);
             }
         }));
+    }
+
+    @Test
+    void onlyThePrincipalThatRegisteredAProducerMayBumpItsEpoch() {
+        Http.Reply registered = call("POST", "/v1/producers", "", WRITER);
+        assertThat(registered.status()).as(registered.raw()).isEqualTo(201);
+        long id = registered.body().path("producer_id").asLong();
+        String produce = "{\"producer_id\": " + id + ", \"producer_epoch\": 0, \"base_sequences\": {\"0\": 0}, "
+                + "\"records\": [{\"value\": \"mine\"}]}";
+
+        // admin may produce everywhere, yet the producer is the writer's: it may not fence it
+        Http.Reply stolen = call("POST", "/v1/producers/" + id + "/epoch", "{\"epoch\": 0}", ADMIN);
+
+        assertProblem(stolen, 403, "forbidden");
+        assertThat(stolen.raw()).doesNotContain(ADMIN);
+        Http.Reply produced = call("POST", "/v1/topics/" + shared + "/partitions/0/records", produce, WRITER);
+        assertThat(produced.status()).as("the owner is not fenced: " + produced.raw()).isEqualTo(200);
+        Http.Reply bumped = call("POST", "/v1/producers/" + id + "/epoch", "{\"epoch\": 0}", WRITER);
+        assertThat(bumped.status()).as(bumped.raw()).isEqualTo(200);
+        assertThat(bumped.body().path("epoch").asInt()).isEqualTo(1);
     }
 
     @Test

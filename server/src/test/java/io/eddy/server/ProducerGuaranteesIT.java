@@ -145,7 +145,7 @@ class ProducerGuaranteesIT {
         long id = registerProducer().get("producer_id").asLong();
         assertThat(http.post(records(), idempotent(id, 0, 0, "old")).status()).isEqualTo(200);
 
-        Http.Reply bumped = http.post("/v1/producers/" + id + "/epoch", "application/json", new byte[0]);
+        Http.Reply bumped = bump(id, 0);
         assertThat(bumped.status()).as(bumped.raw()).isEqualTo(200);
         assertThat(bumped.body().get("producer_id").asLong()).isEqualTo(id);
         assertThat(bumped.body().get("epoch").asInt()).isEqualTo(1);
@@ -172,7 +172,39 @@ class ProducerGuaranteesIT {
     @Test
     void unknownProducersAndBadIdsAreClientErrors() {
         assertProblem(http.post("/v1/producers/not-a-number/epoch", "application/json", new byte[0]), 400, "invalid_parameter");
-        assertProblem(http.post("/v1/producers/987654321987/epoch", "application/json", new byte[0]), 404, "unknown_producer");
+        assertProblem(bump(987654321987L, 0), 404, "unknown_producer");
+    }
+
+    @Test
+    void producerIdsAreNotACounter() {
+        List<Long> ids = java.util.stream.IntStream.range(0, 5).mapToObj(i -> registerProducer().get("producer_id").asLong())
+                .toList();
+
+        assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id > 0);
+        for (int i = 1; i < ids.size(); i++) {
+            assertThat(Math.abs(ids.get(i) - ids.get(i - 1))).as("ids %s are guessable from each other", ids)
+                    .isGreaterThan(1_000_000L);
+        }
+    }
+
+    @Test
+    void aBumpMustPresentTheCurrentEpochAndAStaleOneIsFenced() {
+        long id = registerProducer().get("producer_id").asLong();
+        assertProblem(http.post("/v1/producers/" + id + "/epoch", "application/json", new byte[0]), 400, "invalid_request");
+        assertProblem(bump(id, 3), 409, "producer_fenced");
+        assertThat(bump(id, 0).body().get("epoch").asInt()).isEqualTo(1);
+        assertThat(bump(id, 1).body().get("epoch").asInt()).isEqualTo(2);
+
+        // epoch 0 is two bumps old: fenced, and nothing changes
+        assertProblem(bump(id, 0), 409, "producer_fenced");
+        // the epoch the last bump started from is a retry of it whose answer was lost (Kafka's KIP-360): no new bump
+        assertThat(bump(id, 1).body().get("epoch").asInt()).isEqualTo(2);
+        assertThat(http.post(records(), idempotent(id, 2, 0, "current")).status()).isEqualTo(200);
+        assertProblem(http.post(records(), idempotent(id, 1, 0, "zombie")), 409, "producer_fenced");
+    }
+
+    private Http.Reply bump(long producerId, int epoch) {
+        return http.post("/v1/producers/" + producerId + "/epoch", "{\"epoch\": " + epoch + "}");
     }
 
     // ---- Idempotency-Key -----------------------------------------------------------------------------------
@@ -225,9 +257,12 @@ class ProducerGuaranteesIT {
 
     @Test
     void acksAllWritesEveryReplicaBucket() {
-        String replica = EddyStack.uniqueName("replica");
-        ResourceBootstrap.ensureBuckets(s3, List.of(replica));
         String primary = http.get("/v1/topics/" + topic).body().get("config").get("replicas").get(0).asText();
+        // the deployment's other bucket (eddy.storage.buckets): a topic may name no bucket outside it
+        String replica = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValues("eddy.storage.buckets", String.class).stream().filter(b -> !b.equals(primary)).findFirst()
+                .orElseThrow();
+        ResourceBootstrap.ensureBuckets(s3, List.of(replica));
         String name = topic + "-r";
         assertThat(http.put("/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\"" + primary
                 + "\", \"" + replica + "\"]}}").status()).isEqualTo(201);
@@ -239,6 +274,25 @@ class ProducerGuaranteesIT {
         assertThat(s3Puts() - puts).as("one PUT per bucket").isEqualTo(2);
         assertThat(http.get("/v1/topics/" + name + "/partitions/0/records?offset=0").body().get("records").get(0)
                 .get("value").asText()).isEqualTo("safe");
+    }
+
+    @Test
+    void aTopicMayNotNameABucketOutsideTheDeployment() {
+        String foreign = EddyStack.uniqueName("foreign");
+        ResourceBootstrap.ensureBuckets(s3, List.of(foreign));
+        String name = topic + "-foreign";
+
+        Http.Reply created = http.put("/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\""
+                + foreign + "\"]}}");
+        Http.Reply altered = http.send("PATCH", "/v1/topics/" + topic, List.of("Content-Type", "application/json"),
+                ("{\"config\": {\"replicas\": [\"" + foreign + "\"]}}").getBytes(StandardCharsets.UTF_8), false);
+
+        assertProblem(created, 400, "invalid_config");
+        assertThat(created.body().get("key").asText()).isEqualTo("replicas");
+        assertProblem(http.get("/v1/topics/" + name), 404, "unknown_topic");
+        assertProblem(altered, 400, "invalid_config");
+        assertThat(http.get("/v1/topics/" + topic).body().get("config").get("replicas")).extracting(JsonNode::asText)
+                .doesNotContain(foreign);
     }
 
     @Test

@@ -21,6 +21,8 @@ public class StandinsTestResource implements QuarkusTestResourceLifecycleManager
         config.put("eddy.fetch.sse-heartbeat", "300ms");
         // so the client's group test can kill a member and see its session end in about a second
         config.put("eddy.groups.min-session-timeout", "500ms");
+        // a second bucket of this deployment, for topics with replicas (the tests create it)
+        config.put("eddy.storage.buckets", name + "," + name + "-replica");
         return config;
     }
 

@@ -1,6 +1,8 @@
 package io.eddy.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.eddy.client.EddyClientException;
 import io.eddy.client.RecordMetadata;
 import io.eddy.client.TopicPartition;
@@ -355,14 +357,19 @@ public final class ProducerEngine {
 
     private void bump() {
         long id;
+        short current;
         lock.lock();
         try {
             id = producerId;
+            current = epoch;
         } finally {
             lock.unlock();
         }
         try {
-            JsonNode r = withRetries(() -> http.json("POST", "v1/producers/" + id + "/epoch", null));
+            // the server bumps only the epoch presented, if it is the current one (a lost answer's retry presents
+            // the same epoch and gets the bumped one back)
+            ObjectNode body = JsonNodeFactory.instance.objectNode().put("epoch", current);
+            JsonNode r = withRetries(() -> http.json("POST", "v1/producers/" + id + "/epoch", body));
             lock.lock();
             try {
                 epoch = (short) r.get("epoch").asInt();

@@ -4,6 +4,7 @@ import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.replica.ReplicaRepair;
+import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.CompactionStore.JobLease;
 import io.eddy.core.storage.MetadataStore;
@@ -35,16 +36,18 @@ public final class Compactor {
     private final CompactionPolicy policy;
     private final String owner;
     private final String defaultBucket;
+    private final BucketAllowList buckets;
     private final Clock clock;
     private final CompactionPlanner planner = new CompactionPlanner();
 
     /**
      * @param owner         this process's unique name, for leases
      * @param defaultBucket the bucket topics use when they name no replicas (garbage is looked for there too)
+     * @param buckets       the deployment's buckets: garbage is never looked for in any other, whatever a topic names
      */
     public Compactor(TopicService topics, MetadataStore metadata, CompactionStore store, CompactionExecutor executor,
                      GarbageCollector gc, ReplicaRepair repair, CompactionPolicy policy, String owner,
-                     String defaultBucket, Clock clock) {
+                     String defaultBucket, BucketAllowList buckets, Clock clock) {
         this.topics = topics;
         this.metadata = metadata;
         this.store = store;
@@ -54,6 +57,7 @@ public final class Compactor {
         this.policy = policy;
         this.owner = owner;
         this.defaultBucket = defaultBucket;
+        this.buckets = buckets;
         this.clock = clock;
     }
 
@@ -157,9 +161,11 @@ public final class Compactor {
                 boolean replicated = topic.config().replicas().size() > 1;
                 long from = log.head().logStartOffset();
                 return executed.flatMap(ok -> ok && options.repairReplicas() && replicated
-                                ? repair.repair(topic, partition, from).replaceWith(ok) : Uni.createFrom().item(ok))
+                                ? repair.repair(topic, partition, from, lease.get()).replaceWith(ok)
+                                : Uni.createFrom().item(ok))
                         .flatMap(ok -> ok && options.scrub() && replicated
-                                ? repair.scrub(topic, partition, from).replaceWith(ok) : Uni.createFrom().item(ok))
+                                ? repair.scrub(topic, partition, from, lease.get()).replaceWith(ok)
+                                : Uni.createFrom().item(ok))
                         .replaceWith(plan);
             }).eventually(() -> store.release(lease.get()));
         });
@@ -188,19 +194,21 @@ public final class Compactor {
     }
 
     /**
-     * Garbage collection over the buckets the topics listed at the pass's start name. Which topics are deleted is
+     * Garbage collection over the deployment's buckets that the topics listed at the pass's start name. Which topics are deleted is
      * not taken from that listing (a topic created since is not in it): the collector decides it for itself.
      */
     private Uni<List<GarbageCollector.Doomed>> collect(List<Topic> live, boolean dryRun, CompactionReport report) {
         long now = clock.millis();
-        Set<String> buckets = new LinkedHashSet<>();
-        buckets.add(defaultBucket);
-        live.forEach(t -> buckets.addAll(t.config().replicas()));
+        Set<String> named = new LinkedHashSet<>();
+        named.add(defaultBucket);
+        live.forEach(t -> named.addAll(t.config().replicas()));
+        // a topic stored before the allow-list may still name another deployment's bucket: never collect there
+        Set<String> collected = new LinkedHashSet<>(this.buckets.filter(named));
         return store.acquire(GC_LEASE, owner, now, now + policy.leaseDuration().toMillis()).flatMap(lease -> {
             if (lease.isEmpty()) {
                 return Uni.createFrom().item(List.<GarbageCollector.Doomed>of());
             }
-            return gc.collect(buckets, policy, dryRun, report).eventually(() -> store.release(lease.get()));
+            return gc.collect(collected, policy, dryRun, report).eventually(() -> store.release(lease.get()));
         });
     }
 }

@@ -1,50 +1,75 @@
 package io.eddy.core.replica;
 
 import io.eddy.core.format.ChunkLocation;
+import io.eddy.core.format.SegmentChunk;
 import io.eddy.core.format.SegmentFormat;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.Topic;
+import io.eddy.core.storage.BucketAllowList;
+import io.eddy.core.storage.CompactionStore;
+import io.eddy.core.storage.CompactionStore.JobLease;
 import io.eddy.core.storage.MetadataStore;
+import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
-import java.util.function.Function;
+import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Copies segment objects to the replica buckets that miss them, and records the new holders in the index
- * entries (primary-first order, per the topic's {@code replicas}). An acks=1 produce whose primary bucket
- * failed leaves exactly such entries; the compactor schedules this per partition. Idempotent: a second run
- * finds nothing to do. Thread-safe; one run per partition at a time is enough.
+ * Mends a partition's replica buckets under the compactor's job lease on the partition. A segment object holds the
+ * chunks of many partitions, of many topics, so neither operation copies one: each reads the chunks the
+ * partition's own index entries reference (verifying their CRC32C), writes a new object holding only those chunks
+ * to every bucket that should hold them, and swaps each entry for one pointing at its chunk in the new object
+ * (same offsets, same CRC32C) in a conditional transaction under the lease; the old objects are marked replaced,
+ * so readers holding old entries keep them for the grace period and garbage collection deletes them once nothing
+ * references them. Only buckets of the {@link BucketAllowList} are read or written, whatever a topic names.
+ *
+ * <ul>
+ *   <li>{@link #repair}: entries missing some of the topic's (allowed) replicas, as an acks=1 produce whose primary
+ *       bucket failed leaves them;</li>
+ *   <li>{@link #scrub}: entries whose chunk is missing or corrupt in some holder, rewritten from an intact copy.</li>
+ * </ul>
+ * Idempotent: a second run finds nothing to do. A swap whose condition fails (lease lost, entry changed) stops
+ * the run; what it wrote and did not swap is an orphan for garbage collection. Thread-safe; one run per partition
+ * at a time (the lease sees to it).
  */
 public final class ReplicaRepair {
     private static final int PAGE = 100;
+    /** A new object holds at most about this many bytes of chunks (a page of entries may reference more). */
+    private static final long OBJECT_BYTES = 32L << 20;
 
     private final MetadataStore metadata;
+    private final CompactionStore store;
     private final SegmentStore segments;
+    private final ObjectKeys keys;
+    private final BucketAllowList buckets;
+    private final Clock clock;
 
-    public ReplicaRepair(MetadataStore metadata, SegmentStore segments) {
+    public ReplicaRepair(MetadataStore metadata, CompactionStore store, SegmentStore segments, ObjectKeys keys,
+                         BucketAllowList buckets, Clock clock) {
         this.metadata = metadata;
+        this.store = store;
         this.segments = segments;
+        this.keys = keys;
+        this.buckets = buckets;
+        this.clock = clock;
     }
 
-    /** What a repair did. */
-    public record Report(int entriesRepaired, int objectsCopied, long bytesCopied) {
-    }
-
-    /** Repairs every index entry of the partition from {@code fromOffset} on. */
-    public Uni<Report> repair(Topic topic, int partition, long fromOffset) {
-        Progress progress = new Progress();
-        return forEachEntry(topic, partition, fromOffset, e -> repairEntry(topic, partition, e, progress))
-                .map(ignored -> progress.report());
+    /**
+     * What a run did.
+     *
+     * @param entriesRepaired entries now pointing at a new object
+     * @param objectsWritten  PUTs of new objects (one per bucket written)
+     * @param bytesWritten    bytes of those PUTs
+     */
+    public record Report(int entriesRepaired, int objectsWritten, long bytesWritten) {
     }
 
     private static final class Progress {
-        final Set<String> copied = new HashSet<>();   // bucket + key already copied in this run
         int entries;
         int objects;
         long bytes;
@@ -54,96 +79,146 @@ public final class ReplicaRepair {
         }
     }
 
-    /** Runs {@code each} on every index entry but gaps of the partition from {@code from}, in order, page by page. */
-    private Uni<Void> forEachEntry(Topic topic, int partition, long from, Function<IndexEntry, Uni<Void>> each) {
-        return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
-            if (entries.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            long next = entries.get(entries.size() - 1).lastOffset() + 1;
-            return Multi.createFrom().iterable(entries).filter(e -> !e.isGap())   // a gap stores nothing to copy
-                    .onItem().transformToUniAndConcatenate(e -> each.apply(e))
-                    .collect().last()
-                    .flatMap(ignored -> entries.size() < PAGE ? Uni.createFrom().voidItem()
-                            : forEachEntry(topic, partition, next, each));
-        });
-    }
-
-    private Uni<Void> repairEntry(Topic topic, int partition, IndexEntry entry, Progress progress) {
-        List<String> missing = new ArrayList<>(topic.config().replicas());
-        missing.removeAll(entry.buckets());
-        if (missing.isEmpty()) {
-            return Uni.createFrom().voidItem();
+    /** Repairs every index entry of the partition from {@code fromOffset} on, under {@code lease}. */
+    public Uni<Report> repair(Topic topic, int partition, long fromOffset, JobLease lease) {
+        Progress progress = new Progress();
+        List<String> targets = buckets.filter(topic.config().replicas());
+        if (targets.isEmpty()) {
+            return Uni.createFrom().item(progress.report());   // no bucket of this deployment to repair into
         }
-        return read(entry, 0).flatMap(bytes -> Multi.createFrom().iterable(missing)
-                .onItem().transformToUniAndConcatenate(bucket -> copy(bucket, entry.objectKey(), bytes, progress))
-                .collect().asList()
-                .flatMap(ignored -> {
-                    List<String> holders = new ArrayList<>();
-                    for (String b : topic.config().replicas()) {
-                        if (entry.buckets().contains(b) || missing.contains(b)) {
-                            holders.add(b);
-                        }
-                    }
-                    // buckets no longer among the replicas keep their copy listed last, so reads still find it
-                    entry.buckets().stream().filter(b -> !holders.contains(b)).forEach(holders::add);
-                    return metadata.replaceEntryBuckets(topic.id(), partition, entry.baseOffset(), entry.buckets(), holders);
-                })
-                .invoke(replaced -> {
-                    if (replaced) {
-                        synchronized (progress) {
-                            progress.entries++;
-                        }
-                    }
-                })
-                .replaceWithVoid());
+        return forEachPage(topic, partition, fromOffset, page -> {
+            List<IndexEntry> missing = page.stream().filter(e -> !e.buckets().containsAll(targets)).toList();
+            return rewrite(topic, partition, missing, targets, lease, progress);
+        }).map(ignored -> progress.report());
     }
 
     /**
-     * Checks every copy of every entry of the partition from {@code fromOffset}: a copy whose chunk is missing or
-     * fails its CRC32C is replaced by a whole copy of the object from a bucket whose every chunk verifies (the
-     * object's footer holds each chunk's CRC32C). Reads each copy's chunk: run it rarely.
+     * Checks every allowed copy of every entry of the partition from {@code fromOffset}: an entry with a copy whose
+     * chunk is missing or fails its CRC32C is rewritten from an intact copy to all of its (allowed) holders. Reads
+     * each copy's chunk: run it rarely.
      */
-    public Uni<Report> scrub(Topic topic, int partition, long fromOffset) {
+    public Uni<Report> scrub(Topic topic, int partition, long fromOffset, JobLease lease) {
         Progress progress = new Progress();
-        return forEachEntry(topic, partition, fromOffset, e -> scrubEntry(e, progress)).map(ignored -> progress.report());
+        return forEachPage(topic, partition, fromOffset, page -> eachWhileOk(page,
+                e -> scrubEntry(topic, partition, e, lease, progress))).map(ignored -> progress.report());
     }
 
-    private Uni<Void> scrubEntry(IndexEntry entry, Progress progress) {
-        if (entry.buckets().size() < 2) {
-            return Uni.createFrom().voidItem();   // nothing to compare with or copy from
+    private Uni<Boolean> scrubEntry(Topic topic, int partition, IndexEntry entry, JobLease lease, Progress progress) {
+        List<String> holders = buckets.filter(entry.buckets());
+        if (holders.size() < 2) {
+            return Uni.createFrom().item(true);   // nothing to compare with or copy from
         }
-        return Multi.createFrom().iterable(entry.buckets())
+        return Multi.createFrom().iterable(holders)
                 .onItem().transformToUniAndConcatenate(bucket -> segments.read(bucket, entry.objectKey(),
                                 entry.position(), entry.length())
                         .map(bytes -> intact(bytes, entry.crc32c()))
-                        .onFailure().recoverWithItem(false)
-                        .map(ok -> ok ? "" : bucket))
+                        .onFailure().recoverWithItem(false))
                 .collect().asList()
-                .flatMap(results -> {
-                    List<String> bad = results.stream().filter(b -> !b.isEmpty()).toList();
-                    List<String> good = entry.buckets().stream().filter(b -> !bad.contains(b)).toList();
-                    if (bad.isEmpty() || good.isEmpty()) {
-                        return Uni.createFrom().voidItem();   // all fine, or nothing good to copy from
+                .flatMap(ok -> {
+                    if (!ok.contains(false) || !ok.contains(true)) {
+                        return Uni.createFrom().item(true);   // all fine, or nothing good to copy from
                     }
-                    return wholeIntact(entry, good, 0).flatMap(object -> Multi.createFrom().iterable(bad)
-                            .onItem().transformToUniAndConcatenate(b -> copy(b, entry.objectKey(), object, progress))
-                            .collect().asList().invoke(ignored -> {
-                                synchronized (progress) {
-                                    progress.entries++;
-                                }
-                            }).replaceWithVoid());
+                    return rewrite(topic, partition, List.of(entry), holders, lease, progress);
                 });
     }
 
-    /** The whole object from the first of {@code buckets} whose copy has every chunk intact. */
-    private Uni<byte[]> wholeIntact(IndexEntry entry, List<String> buckets, int i) {
-        Uni<byte[]> get = segments.get(buckets.get(i), entry.objectKey()).invoke(bytes -> {
-            for (ChunkLocation c : SegmentFormat.footer(bytes)) {
-                SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes, (int) c.position(), c.length()).slice(), c.crc32c());
+    /**
+     * Writes the chunks of {@code entries} (read from their allowed holders) in new objects to every one of
+     * {@code targets}, then swaps each entry for one pointing there. False when a swap's condition failed.
+     */
+    private Uni<Boolean> rewrite(Topic topic, int partition, List<IndexEntry> entries, List<String> targets,
+                                 JobLease lease, Progress progress) {
+        Uni<Boolean> chain = Uni.createFrom().item(true);
+        List<IndexEntry> group = new ArrayList<>();
+        long bytes = 0;
+        for (IndexEntry e : entries) {
+            if (!group.isEmpty() && bytes + e.length() > OBJECT_BYTES) {
+                List<IndexEntry> full = List.copyOf(group);
+                chain = chain.flatMap(ok -> ok ? rewriteGroup(topic, partition, full, targets, lease, progress)
+                        : Uni.createFrom().item(false));
+                group.clear();
+                bytes = 0;
             }
+            group.add(e);
+            bytes += e.length();
+        }
+        if (!group.isEmpty()) {
+            List<IndexEntry> last = List.copyOf(group);
+            chain = chain.flatMap(ok -> ok ? rewriteGroup(topic, partition, last, targets, lease, progress)
+                    : Uni.createFrom().item(false));
+        }
+        return chain;
+    }
+
+    private Uni<Boolean> rewriteGroup(Topic topic, int partition, List<IndexEntry> group, List<String> targets,
+                                      JobLease lease, Progress progress) {
+        List<IndexEntry> readable = new ArrayList<>();
+        List<SegmentChunk> chunks = new ArrayList<>();
+        Uni<Void> reads = Uni.createFrom().voidItem();
+        for (IndexEntry e : group) {
+            reads = reads.flatMap(ignored -> readChunk(e, buckets.filter(e.buckets()), 0)
+                    .onFailure().recoverWithNull()   // no intact allowed copy: left as it is
+                    .invoke(chunk -> {
+                        if (chunk != null) {
+                            readable.add(e);
+                            chunks.add(new SegmentChunk(topic.id(), partition, ByteBuffer.wrap(chunk),
+                                    (int) Math.min(Integer.MAX_VALUE, e.recordCount()), e.maxTimestamp()));
+                        }
+                    }).replaceWithVoid());
+        }
+        return reads.flatMap(ignored -> {
+            if (readable.isEmpty()) {
+                return Uni.createFrom().item(true);
+            }
+            SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks);
+            String key = keys.newSegmentKey();
+            List<Uni<Void>> puts = targets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
+            List<String> replaced = readable.stream().map(IndexEntry::objectKey).distinct().toList();
+            return Uni.join().all(puts).andFailFast()
+                    .invoke(done -> {
+                        synchronized (progress) {
+                            progress.objects += targets.size();
+                            progress.bytes += (long) encoded.bytes().length * targets.size();
+                        }
+                    })
+                    .flatMap(done -> store.markReplaced(replaced, clock.millis()))
+                    .flatMap(done -> swapEach(topic, partition, readable, encoded.chunks(), key, targets, lease,
+                            progress, 0));
         });
-        return i + 1 < buckets.size() ? get.onFailure().recoverWithUni(t -> wholeIntact(entry, buckets, i + 1)) : get;
+    }
+
+    private Uni<Boolean> swapEach(Topic topic, int partition, List<IndexEntry> entries, List<ChunkLocation> locations,
+                                  String key, List<String> targets, JobLease lease, Progress progress, int i) {
+        if (i == entries.size()) {
+            return Uni.createFrom().item(true);
+        }
+        if (clock.millis() >= lease.expiresAtMs()) {
+            return Uni.createFrom().item(false);   // past its term the lease may be someone else's
+        }
+        IndexEntry old = entries.get(i);
+        ChunkLocation c = locations.get(i);
+        // the chunk's bytes are copied unchanged, so its CRC32C is the entry's
+        IndexEntry moved = new IndexEntry(old.baseOffset(), old.lastOffset(), key, c.position(), c.length(),
+                old.maxTimestamp(), c.crc32c(), targets);
+        return store.swap(topic.id(), partition, List.of(old), List.of(moved), lease).flatMap(ok -> {
+            if (!ok) {
+                return Uni.createFrom().item(false);
+            }
+            synchronized (progress) {
+                progress.entries++;
+            }
+            return swapEach(topic, partition, entries, locations, key, targets, lease, progress, i + 1);
+        });
+    }
+
+    /** The entry's chunk from the first of {@code from} that serves it intact. */
+    private Uni<byte[]> readChunk(IndexEntry e, List<String> from, int i) {
+        if (from.isEmpty()) {
+            return Uni.createFrom().failure(new IllegalStateException("no allowed bucket holds " + e.objectKey()));
+        }
+        Uni<byte[]> read = segments.read(from.get(i), e.objectKey(), e.position(), e.length())
+                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), e.crc32c()));
+        return i + 1 < from.size() ? read.onFailure().recoverWithUni(t -> readChunk(e, from, i + 1)) : read;
     }
 
     private static boolean intact(byte[] chunk, int crc32c) {
@@ -155,22 +230,28 @@ public final class ReplicaRepair {
         }
     }
 
-    private Uni<byte[]> read(IndexEntry entry, int i) {
-        Uni<byte[]> get = segments.get(entry.buckets().get(i), entry.objectKey());
-        return i + 1 < entry.buckets().size() ? get.onFailure().recoverWithUni(t -> read(entry, i + 1)) : get;
+    /** Runs {@code each} on the entries one after another, stopping at the first false. */
+    private static Uni<Boolean> eachWhileOk(List<IndexEntry> entries, Function<IndexEntry, Uni<Boolean>> each) {
+        Uni<Boolean> chain = Uni.createFrom().item(true);
+        for (IndexEntry e : entries) {
+            chain = chain.flatMap(ok -> ok ? each.apply(e) : Uni.createFrom().item(false));
+        }
+        return chain;
     }
 
-    private Uni<Void> copy(String bucket, String key, byte[] bytes, Progress progress) {
-        synchronized (progress) {
-            if (!progress.copied.add(bucket + "/" + key)) {
-                return Uni.createFrom().voidItem();
+    /**
+     * Runs {@code each} on every page of the partition's entries from {@code from} (gaps left out: a gap stores
+     * nothing to copy or check), until one answers false.
+     */
+    private Uni<Boolean> forEachPage(Topic topic, int partition, long from, Function<List<IndexEntry>, Uni<Boolean>> each) {
+        return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
+            if (entries.isEmpty()) {
+                return Uni.createFrom().item(true);
             }
-        }
-        return segments.put(bucket, key, bytes).invoke(() -> {
-            synchronized (progress) {
-                progress.objects++;
-                progress.bytes += bytes.length;
-            }
+            long next = entries.get(entries.size() - 1).lastOffset() + 1;
+            return each.apply(entries.stream().filter(e -> !e.isGap()).toList())
+                    .flatMap(ok -> !ok || entries.size() < PAGE ? Uni.createFrom().item(ok)
+                    : forEachPage(topic, partition, next, each));
         });
     }
 }

@@ -57,11 +57,31 @@ public interface MetadataStore {
     /** The registered current epoch of each producer; unknown producers are absent from the map. */
     Uni<Map<Long, Short>> producerEpochs(Collection<Long> producerIds);
 
-    /** Registers a new idempotent producer at epoch 0 and returns its id. */
-    Uni<Long> registerProducer(long nowMs);
+    /**
+     * A registered idempotent producer.
+     *
+     * @param principal the name of the principal that registered it; null for a producer registered before owners
+     *                  were recorded
+     * @param epoch     its current epoch
+     * @param lastEpoch the epoch its last bump started from, or -1 if it was never bumped
+     */
+    record RegisteredProducer(long producerId, String principal, short epoch, short lastEpoch) {
+    }
 
-    /** Bumps a producer's epoch (fencing its older instances) and returns the new one; {@code unknown_producer} if none. */
-    Uni<Short> bumpProducerEpoch(long producerId);
+    /**
+     * Registers the idempotent producer {@code producerId} at epoch 0 for {@code principal}, on condition that the id
+     * is free; false (nothing written) when it is taken.
+     */
+    Uni<Boolean> registerProducer(long producerId, String principal, long nowMs);
+
+    /** The registered producer, if any. */
+    Uni<Optional<RegisteredProducer>> producer(long producerId);
+
+    /**
+     * Bumps the producer's epoch by one on condition that it is still {@code expected} (and below the largest),
+     * recording {@code expected} as the epoch the bump started from; false (nothing changed) when it was not.
+     */
+    Uni<Boolean> bumpProducerEpoch(long producerId, short expected);
 
     /**
      * Takes the partition's leader lease for {@code owner} until {@code expiresAtMs}, when it is free, expired

@@ -5,6 +5,7 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.model.Topic;
 import io.eddy.core.model.TopicConfig;
 import io.eddy.core.model.TopicName;
+import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
 import com.github.benmanes.caffeine.cache.Cache;
@@ -26,21 +27,30 @@ import java.util.UUID;
 public final class TopicService {
     private final MetadataStore metadata;
     private final String defaultBucket;
+    private final BucketAllowList buckets;
     private final Clock clock;
     private final Cache<String, Topic> known;
 
-    /** Without a cache: every lookup reads the metadata store. */
+    /** Without a cache: every lookup reads the metadata store; topics may name only {@code defaultBucket}. */
     public TopicService(MetadataStore metadata, String defaultBucket, Clock clock) {
-        this(metadata, defaultBucket, clock, Duration.ZERO);
+        this(metadata, defaultBucket, BucketAllowList.of(defaultBucket), clock, Duration.ZERO);
+    }
+
+    /** Topics may name only {@code defaultBucket}. */
+    public TopicService(MetadataStore metadata, String defaultBucket, Clock clock, Duration cacheTtl) {
+        this(metadata, defaultBucket, BucketAllowList.of(defaultBucket), clock, cacheTtl);
     }
 
     /**
      * @param defaultBucket the bucket a topic's {@code replicas} defaults to
+     * @param buckets       the buckets a topic's {@code replicas} may name
      * @param cacheTtl      how long a looked-up topic is reused (zero: not at all)
      */
-    public TopicService(MetadataStore metadata, String defaultBucket, Clock clock, Duration cacheTtl) {
+    public TopicService(MetadataStore metadata, String defaultBucket, BucketAllowList buckets, Clock clock,
+                        Duration cacheTtl) {
         this.metadata = metadata;
         this.defaultBucket = defaultBucket;
+        this.buckets = buckets;
         this.clock = clock;
         this.known = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheTtl.isZero() ? 0 : 10_000)
                 .executor(Runnable::run).build();
@@ -56,6 +66,7 @@ public final class TopicService {
                         Map.of("partitions", partitions));
             }
             TopicConfig topicConfig = TopicConfig.defaults(defaultBucket).with(config);
+            buckets.check(topicConfig);
             // the store keeps milliseconds: the topic returned is the topic read back later
             return new Topic(topicName, UUID.randomUUID(), partitions, topicConfig,
                     clock.instant().truncatedTo(ChronoUnit.MILLIS));
@@ -99,7 +110,11 @@ public final class TopicService {
                         + Topic.MAX_PARTITIONS + ": topic '" + name + "' has " + before.partitions() + ", not " + count,
                         Map.of("partitions", count, "current", before.partitions()));
             }
-            Topic after = new Topic(before.name(), before.id(), count, before.config().with(config), before.createdAt());
+            TopicConfig altered = before.config().with(config);
+            if (config.containsKey(TopicConfig.REPLICAS)) {
+                buckets.check(altered);   // a topic stored before the allow-list keeps its buckets until they change
+            }
+            Topic after = new Topic(before.name(), before.id(), count, altered, before.createdAt());
             return metadata.updateTopic(before, after).flatMap(done -> {
                 if (done) {
                     return Uni.createFrom().item(after);

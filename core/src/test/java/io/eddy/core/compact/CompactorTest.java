@@ -360,8 +360,9 @@ class CompactorTest {
     void garbageCollectionDeletesOrphansAndReplacedObjectsAfterTheirGraceAndNothingReferenced(EddyStack stack) {
         MutableClock clock = new MutableClock(Instant.now());
         FailFirstTransactWrite crash = new FailFirstTransactWrite();
-        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).dynamoInterceptor(crash).start().ensureResources()) {
-            String bucket = stack.newBucketName();
+        String bucket = stack.newBucketName();
+        try (CoreInstance eddy = CoreInstance.on(stack).buckets(bucket).clock(clock).dynamoInterceptor(crash).start()
+                .ensureResources()) {
             io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(bucket));
             Topic topic = topic(eddy, 1, Map.of("retention.ms", -1, "replicas", List.of(bucket)));
             String name = topic.name().value();
@@ -391,6 +392,36 @@ class CompactorTest {
             assertThat(objects(eddy, bucket)).hasSize(1).allMatch(k -> k.startsWith("partitions/"));
             assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.value()))
                     .containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7");
+        }
+    }
+
+    @Test
+    void garbageCollectionAndRepairNeverTouchABucketOutsideTheDeploymentEvenIfAnOldTopicNamesOne(EddyStack stack) {
+        MutableClock clock = new MutableClock(Instant.now());
+        String foreign = stack.newBucketName();   // another deployment's bucket, as far as this one knows
+        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources();
+             CoreInstance writer = CoreInstance.on(stack).clock(clock).s3Interceptor(
+                     new io.eddy.core.fixtures.FailingBucket(foreign)).start()) {
+            io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(foreign));
+            await(eddy.segments().put(foreign, "segments/00/theirs.seg", new byte[] {1, 2, 3}));
+            await(eddy.segments().put(foreign, "partitions/theirs/0/x.seg", new byte[] {4, 5, 6}));
+            // a topic stored before the allow-list existed names the foreign bucket as a replica
+            Topic old = new Topic(new io.eddy.core.model.TopicName("old-" + UUID.randomUUID()), UUID.randomUUID(), 1,
+                    io.eddy.core.model.TopicConfig.defaults(eddy.bucket()).with(Map.of("retention.ms", -1,
+                            "replicas", List.of(eddy.bucket(), foreign))), Instant.ofEpochMilli(clock.millis()));
+            await(eddy.metadata().createTopic(old));
+            await(writer.produce().produce(old.name().value(), new ProduceRequest(List.of(entry(0, null, "v", T0)),
+                    false, io.eddy.core.produce.Acks.LEADER, org.apache.kafka.common.compress.Compression.NONE, null)));
+            assertThat(entries(eddy, old, 0).get(0).buckets()).containsExactly(eddy.bucket());
+            clock.advance(Duration.ofHours(2));   // the foreign objects are past the orphan grace
+
+            Compactor.Result result = await(eddy.compactor(POLICY).run(Compactor.Options.all(), quiet()));
+
+            assertThat(result.garbage()).extracting(GarbageCollector.Doomed::bucket).doesNotContain(foreign);
+            assertThat(objects(eddy, foreign)).as("nothing deleted from, nothing copied to the foreign bucket")
+                    .containsExactlyInAnyOrder("segments/00/theirs.seg", "partitions/theirs/0/x.seg");
+            assertThat(entries(eddy, old, 0).get(0).buckets()).containsExactly(eddy.bucket());
+            assertThat(readAll(eddy.coldFetch(), old, 0, 0)).extracting(r -> Produce.text(r.value())).containsExactly("v");
         }
     }
 

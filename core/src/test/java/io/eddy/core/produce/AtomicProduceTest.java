@@ -173,7 +173,7 @@ class AtomicProduceTest {
     private static List<ProducerRegistry.Registration> producers(int n) {
         List<ProducerRegistry.Registration> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(await(eddy.producers().register()));
+            out.add(await(eddy.producers().register("p")));
         }
         return out;
     }

@@ -54,7 +54,7 @@ class IdempotentProduceTest {
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             Topic topic = await(eddy.topics().create("idem-" + UUID.randomUUID(), 2, Map.of()));
             String name = topic.name().value();
-            ProducerRegistry.Registration p = await(eddy.producers().register());
+            ProducerRegistry.Registration p = await(eddy.producers().register("p"));
             await(eddy.produce().produce(name, Produce.request(entry(0, null, "other", T0))));
 
             ProduceRequest first = idempotent(p, Map.of(0, 0), records(0, "a", 3));
@@ -73,7 +73,7 @@ class IdempotentProduceTest {
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             Topic topic = await(eddy.topics().create("idem-" + UUID.randomUUID(), 2, Map.of()));
             String name = topic.name().value();
-            ProducerRegistry.Registration p = await(eddy.producers().register());
+            ProducerRegistry.Registration p = await(eddy.producers().register("p"));
             await(eddy.produce().produce(name, idempotent(p, Map.of(0, 0), records(0, "a", 3))));
 
             // sequences 3 and 4 never arrived: 5 is a gap, on partition 0; partition 1 of the same request is fine
@@ -89,14 +89,33 @@ class IdempotentProduceTest {
     }
 
     @Test
+    void aRegistrationNeverTakesAnIdAlreadyRegisteredAndIdsArePositive(EddyStack stack) {
+        try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
+            // a source that draws the same number twice, then a negative one, then another
+            long taken = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            long other = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            java.util.Iterator<Long> draws = List.of(taken, taken, -other).iterator();
+            ProducerRegistry registry = new ProducerRegistry(eddy.metadata(), eddy.clock(), draws::next);
+
+            ProducerRegistry.Registration first = await(registry.register("p"));
+            ProducerRegistry.Registration second = await(registry.register("q"));
+
+            assertThat(first.producerId()).isEqualTo(taken);
+            assertThat(second.producerId()).as("the taken id was drawn again and skipped").isEqualTo(-other & Long.MAX_VALUE);
+            assertThat(await(eddy.metadata().producer(taken)).orElseThrow().principal()).isEqualTo("p");
+            assertThat(await(eddy.metadata().producer(second.producerId())).orElseThrow().principal()).isEqualTo("q");
+        }
+    }
+
+    @Test
     void bumpingTheEpochFencesTheOlderInstance(EddyStack stack) {
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             Topic topic = await(eddy.topics().create("idem-" + UUID.randomUUID(), 1, Map.of()));
             String name = topic.name().value();
-            ProducerRegistry.Registration old = await(eddy.producers().register());
+            ProducerRegistry.Registration old = await(eddy.producers().register("p"));
             await(eddy.produce().produce(name, idempotent(old, Map.of(0, 0), records(0, "a", 2))));
 
-            ProducerRegistry.Registration bumped = await(eddy.producers().bumpEpoch(old.producerId()));
+            ProducerRegistry.Registration bumped = await(eddy.producers().bumpEpoch(old.producerId(), (short) 0, "p"));
             EddyException zombie = catchThrowableOfType(EddyException.class, () -> await(eddy.produce().produce(name,
                     idempotent(old, Map.of(0, 2), records(0, "z", 1)))));
             List<RecordOffset> fresh = await(eddy.produce().produce(name, idempotent(bumped, Map.of(0, 0), records(0, "b", 1))));
@@ -104,7 +123,7 @@ class IdempotentProduceTest {
             assertThat(bumped.epoch()).isEqualTo((short) 1);
             assertThat(zombie.code()).isEqualTo(ErrorCode.PRODUCER_FENCED);
             assertThat(fresh).extracting(RecordOffset::offset).containsExactly(2L);
-            assertThat(catchThrowableOfType(EddyException.class, () -> await(eddy.producers().bumpEpoch(987_654_321L))).code())
+            assertThat(catchThrowableOfType(EddyException.class, () -> await(eddy.producers().bumpEpoch(987_654_321L, (short) 0, "p"))).code())
                     .isEqualTo(ErrorCode.UNKNOWN_PRODUCER);
             assertThat(catchThrowableOfType(EddyException.class, () -> await(eddy.produce().produce(name,
                     idempotent(new ProducerRegistry.Registration(987_654_321L, (short) 0), Map.of(0, 0),
@@ -134,7 +153,7 @@ class IdempotentProduceTest {
             for (int pr = 0; pr < producers; pr++) {
                 int producerIndex = pr;
                 running.add(pool.submit(() -> {
-                    ProducerRegistry.Registration p = await(eddy.producers().register());
+                    ProducerRegistry.Registration p = await(eddy.producers().register("p"));
                     Map<Integer, Integer> nextSequence = new HashMap<>();
                     for (int r = 0; r < requestsPerProducer; r++) {
                         List<ProduceRequest.Entry> entries = new ArrayList<>();

@@ -15,6 +15,7 @@ import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.replica.ReplicaRepair;
+import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.ResourceBootstrap;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
@@ -47,7 +48,7 @@ class ReplicaAcksTest {
     void acksAllWritesEveryReplicaAndRecordsThemInTheIndex(EddyStack stack) {
         String primary = stack.bucket();
         String replica = stack.newBucketName();
-        try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
+        try (CoreInstance eddy = CoreInstance.on(stack).buckets(replica).start().ensureResources()) {
             Topic topic = replicatedTopic(eddy, primary, replica);
 
             await(eddy.produce().produce(topic.name().value(), request(Acks.ALL, 4, "v")));
@@ -65,8 +66,8 @@ class ReplicaAcksTest {
         String primary = stack.bucket();
         String replica = stack.newBucketName();
         FailingBucket failing = new FailingBucket(primary);
-        try (CoreInstance healthy = CoreInstance.on(stack).start().ensureResources();
-             CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(failing).start()) {
+        try (CoreInstance healthy = CoreInstance.on(stack).buckets(replica).start().ensureResources();
+             CoreInstance eddy = CoreInstance.on(stack).buckets(replica).s3Interceptor(failing).start()) {
             Topic topic = replicatedTopic(healthy, primary, replica);
             String name = topic.name().value();
 
@@ -89,20 +90,77 @@ class ReplicaAcksTest {
             assertThat(values(eddy, name, 0)).containsExactly("v0", "v2", "v4", "v6", "v8");
             assertThat(values(healthy, name, 1)).containsExactly("v1", "v3", "v5", "v7", "v9");
 
-            // the repair copies the object to the primary and lists it first again
-            ReplicaRepair repair = new ReplicaRepair(healthy.metadata(), healthy.segments());
-            ReplicaRepair.Report report = await(repair.repair(topic, 0, 0));
-            ReplicaRepair.Report other = await(repair.repair(topic, 1, 0));
+            // the repair writes the partition's chunk to both buckets and lists the primary first again
+            ReplicaRepair.Report report = repair(healthy, topic, 0);
+            ReplicaRepair.Report other = repair(healthy, topic, 1);
             assertThat(report.entriesRepaired()).isEqualTo(1);
-            assertThat(report.objectsCopied()).isEqualTo(1);
-            assertThat(await(healthy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0).buckets())
-                    .containsExactly(primary, replica);
-            assertThat(await(healthy.segments().get(primary, entry.objectKey())))
-                    .isEqualTo(await(healthy.segments().get(replica, entry.objectKey())));
+            assertThat(report.objectsWritten()).as("one new object, in each bucket").isEqualTo(2);
+            IndexEntry repaired = await(healthy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            assertThat(repaired.buckets()).containsExactly(primary, replica);
+            assertThat(repaired.crc32c()).isEqualTo(entry.crc32c());
+            assertThat(await(healthy.segments().get(primary, repaired.objectKey())))
+                    .isEqualTo(await(healthy.segments().get(replica, repaired.objectKey())));
             assertThat(other.entriesRepaired()).isEqualTo(1);
-            assertThat(await(repair.repair(topic, 0, 0)).entriesRepaired()).as("idempotent").isZero();
+            assertThat(repair(healthy, topic, 0).entriesRepaired()).as("idempotent").isZero();
             assertThat(values(healthy.coldFetch(), name, 0)).containsExactly("v0", "v2", "v4", "v6", "v8");
         }
+    }
+
+    @Test
+    void repairCopiesOnlyTheChunksOfThePartitionItRepairsNotTheWholeSharedObject(EddyStack stack) {
+        String primary = stack.bucket();
+        String replica = stack.newBucketName();
+        FailingBucket failing = new FailingBucket(primary);
+        try (CoreInstance healthy = CoreInstance.on(stack).buckets(replica).start().ensureResources();
+             CoreInstance eddy = CoreInstance.on(stack).buckets(replica).s3Interceptor(failing).start()) {
+            Topic topic = replicatedTopic(healthy, primary, replica);
+            // one flush, one object in the replica holding both partitions' chunks
+            await(eddy.produce().produce(topic.name().value(), request(Acks.LEADER, 6, "v")));
+            IndexEntry before = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            IndexEntry sibling = await(eddy.metadata().entriesFrom(topic.id(), 1, 0, 10)).get(0);
+            assertThat(sibling.objectKey()).as("both partitions share the object").isEqualTo(before.objectKey());
+
+            ReplicaRepair.Report report = repair(healthy, topic, 0);
+
+            IndexEntry after = await(healthy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            assertThat(report.entriesRepaired()).isEqualTo(1);
+            assertThat(after.buckets()).containsExactly(primary, replica);
+            assertThat(after.baseOffset()).isEqualTo(before.baseOffset());
+            assertThat(after.lastOffset()).isEqualTo(before.lastOffset());
+            byte[] copied = await(healthy.segments().get(primary, after.objectKey()));
+            assertThat(io.eddy.core.format.SegmentFormat.footer(copied))
+                    .as("the object written to the primary holds partition 0's chunk and nothing else")
+                    .singleElement().satisfies(c -> {
+                        assertThat(c.topicId()).isEqualTo(topic.id());
+                        assertThat(c.partition()).isZero();
+                        assertThat(c.crc32c()).isEqualTo(after.crc32c());
+                    });
+            assertThat(healthy.segments().get(primary, before.objectKey()).onFailure().recoverWithNull()
+                    .await().atMost(CoreInstance.AWAIT)).as("the shared object was not copied").isNull();
+            assertThat(await(healthy.metadata().entriesFrom(topic.id(), 1, 0, 10)).get(0))
+                    .as("partition 1 was not repaired").isEqualTo(sibling);
+            assertThat(values(healthy.coldFetch(), topic.name().value(), 0)).containsExactly("v0", "v2", "v4");
+        }
+    }
+
+    private static ReplicaRepair repairer(CoreInstance eddy) {
+        return new ReplicaRepair(eddy.metadata(), eddy.compactionStore(), eddy.segments(),
+                new io.eddy.core.storage.ObjectKeys(eddy.clock()), eddy.buckets(), eddy.clock());
+    }
+
+    /** The partition's job lease, as the compactor holds it while it repairs. */
+    private static CompactionStore.JobLease lease(CoreInstance eddy, Topic topic, int partition) {
+        long now = eddy.clock().millis();
+        return await(eddy.compactionStore().acquire("compact:" + topic.id() + ":" + partition, "test", now,
+                now + 60_000)).orElseThrow();
+    }
+
+    private static ReplicaRepair.Report repair(CoreInstance eddy, Topic topic, int partition) {
+        return await(repairer(eddy).repair(topic, partition, 0, lease(eddy, topic, partition)));
+    }
+
+    private static ReplicaRepair.Report scrub(CoreInstance eddy, Topic topic, int partition) {
+        return await(repairer(eddy).scrub(topic, partition, 0, lease(eddy, topic, partition)));
     }
 
     @Test
@@ -110,8 +168,8 @@ class ReplicaAcksTest {
         String primary = stack.bucket();
         String replica = stack.newBucketName();
         FailingBucket failing = new FailingBucket(primary);
-        try (CoreInstance healthy = CoreInstance.on(stack).start().ensureResources();
-             CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(failing).start()) {
+        try (CoreInstance healthy = CoreInstance.on(stack).buckets(replica).start().ensureResources();
+             CoreInstance eddy = CoreInstance.on(stack).buckets(replica).s3Interceptor(failing).start()) {
             Topic topic = replicatedTopic(healthy, primary, replica);
             await(healthy.produce().produce(topic.name().value(), request(Acks.ALL, 6, "v")));
 
@@ -127,7 +185,7 @@ class ReplicaAcksTest {
     void aScrubFindsACorruptCopyAndReplacesItFromAnIntactOne(EddyStack stack) {
         String primary = stack.bucket();
         String replica = stack.newBucketName();
-        try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
+        try (CoreInstance eddy = CoreInstance.on(stack).buckets(replica).start().ensureResources()) {
             Topic topic = replicatedTopic(eddy, primary, replica);
             await(eddy.produce().produce(topic.name().value(), request(Acks.ALL, 6, "v")));
             IndexEntry entry = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
@@ -135,15 +193,21 @@ class ReplicaAcksTest {
             byte[] rotten = good.clone();
             rotten[(int) entry.position() + 3] ^= 0x10;   // one flipped bit inside partition 0's chunk
             await(eddy.segments().put(replica, entry.objectKey(), rotten));
-            ReplicaRepair repair = new ReplicaRepair(eddy.metadata(), eddy.segments());
 
-            ReplicaRepair.Report report = await(repair.scrub(topic, 0, 0));
+            ReplicaRepair.Report report = scrub(eddy, topic, 0);
 
             assertThat(report.entriesRepaired()).isEqualTo(1);
-            assertThat(report.objectsCopied()).isEqualTo(1);
-            assertThat(await(eddy.segments().get(replica, entry.objectKey()))).isEqualTo(good);
-            assertThat(await(repair.scrub(topic, 0, 0)).entriesRepaired()).as("nothing left to mend").isZero();
-            assertThat(await(repair.scrub(topic, 1, 0)).entriesRepaired()).as("the other chunk was fine").isZero();
+            IndexEntry mended = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+            assertThat(mended.crc32c()).isEqualTo(entry.crc32c());
+            assertThat(mended.buckets()).containsExactly(primary, replica);
+            for (String bucket : List.of(primary, replica)) {
+                assertThat(await(eddy.segments().read(bucket, mended.objectKey(), mended.position(), mended.length())))
+                        .as("the intact chunk, in %s", bucket)
+                        .isEqualTo(java.util.Arrays.copyOfRange(good, (int) entry.position(),
+                                (int) entry.position() + entry.length()));
+            }
+            assertThat(scrub(eddy, topic, 0).entriesRepaired()).as("nothing left to mend").isZero();
+            assertThat(scrub(eddy, topic, 1).entriesRepaired()).as("the other chunk was fine").isZero();
         }
     }
 

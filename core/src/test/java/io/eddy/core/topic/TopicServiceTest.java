@@ -133,6 +133,21 @@ class TopicServiceTest {
         assertCode(() -> TopicService.checkPartition(topic, -1), ErrorCode.UNKNOWN_PARTITION);
     }
 
+    @Test
+    void aTopicMayNameOnlyTheDeploymentsBucketsInItsReplicas() {
+        String name = "foreign-" + UUID.randomUUID();
+        String foreign = "another-tenants-bucket";
+
+        assertCode(() -> await(eddy.topics().create(name, 1, Map.of("replicas", List.of(eddy.bucket(), foreign)))),
+                ErrorCode.INVALID_CONFIG);
+        assertCode(() -> await(eddy.topics().require(name)), ErrorCode.UNKNOWN_TOPIC);
+
+        await(eddy.topics().create(name, 1, Map.of("replicas", List.of(eddy.bucket()))));
+        assertCode(() -> await(eddy.topics().alter(name, java.util.Optional.empty(),
+                Map.of("replicas", List.of(foreign)))), ErrorCode.INVALID_CONFIG);
+        assertThat(await(eddy.topics().require(name)).config().replicas()).containsExactly(eddy.bucket());
+    }
+
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
         assertThatThrownBy(call).isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(code));
     }

@@ -11,8 +11,7 @@ import java.util.UUID;
  * P#&lt;topic id&gt;#&lt;p&gt;      HEAD                 partition head
  * P#&lt;topic id&gt;#&lt;p&gt;      O#&lt;base, 20 digits&gt;  index entry
  * P#&lt;topic id&gt;#&lt;p&gt;      PID#&lt;producer id&gt;    producer state on the partition
- * PRODUCER#&lt;id&gt;          META                 producer registry (current epoch)
- * PRODUCERS               SEQ                  producer id counter
+ * PRODUCER#&lt;id&gt;          META                 producer registry (owner, current epoch, last bump's epoch)
  * I#&lt;n&gt;:&lt;principal&gt;#&lt;key&gt;  REQUEST         a produce request's Idempotency-Key (its principal's, whose
  *                                              name has n characters) and its response
  * I#&lt;n&gt;:&lt;principal&gt;#&lt;key&gt;  PART#&lt;n, 4 digits&gt; a part of a stored response too large for one item
@@ -34,8 +33,6 @@ final class DynamoKeys {
     static final String TOPIC_DIRECTORY = "TOPICS";
     static final String ENTRY_PREFIX = "O#";
     static final String LAST_ENTRY = ENTRY_PREFIX + "99999999999999999999";
-    static final String PRODUCER_COUNTER_PK = "PRODUCERS";
-    static final String PRODUCER_COUNTER_SK = "SEQ";
     static final String REQUEST = "REQUEST";
     static final String RESPONSE_PART_PREFIX = "PART#";
     static final String GROUP_DIRECTORY = "GROUPS";

@@ -69,10 +69,13 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String LEASE_EPOCH = "leaseEpoch";
     private static final String LEASE_EXPIRY = "leaseExpiresAt";
     private static final String EPOCH = "epoch";
+    /** A producer's owner: the name of the principal that registered it. */
+    private static final String PRINCIPAL = "principal";
+    /** The epoch a producer's last bump started from (a retry presenting it gets the current one). */
+    private static final String LAST_EPOCH = "lastEpoch";
     private static final String VERSION = "version";
     private static final String BATCHES = "batches";
     private static final String LAST_WRITE = "lastWriteMs";
-    private static final String COUNTER = "value";
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
@@ -368,30 +371,38 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Uni<Long> registerProducer(long nowMs) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of(PK, s(DynamoKeys.PRODUCER_COUNTER_PK), SK, s(DynamoKeys.PRODUCER_COUNTER_SK)))
-                .updateExpression("ADD #v :one").expressionAttributeNames(Map.of("#v", COUNTER))
-                .expressionAttributeValues(Map.of(":one", n(1))).returnValues(ReturnValue.UPDATED_NEW)), t -> null)
-                .map(r -> n(r.attributes(), COUNTER))
-                .flatMap(id -> call(() -> dynamo.putItem(b -> b.tableName(table)
-                        .item(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META), EPOCH, n(0),
-                                CREATED_AT, n(nowMs)))), t -> null).replaceWith(id));
+    public Uni<Boolean> registerProducer(long producerId, String principal, long nowMs) {
+        return call(() -> dynamo.putItem(b -> b.tableName(table)
+                .item(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META), EPOCH, n(0),
+                        LAST_EPOCH, n(-1), PRINCIPAL, s(principal), CREATED_AT, n(nowMs)))
+                .conditionExpression("attribute_not_exists(pk)")),
+                t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
+                .replaceWith(true)
+                .onFailure(ConditionFailed.class).recoverWithItem(false);
     }
 
     @Override
-    public Uni<Short> bumpProducerEpoch(long producerId) {
+    public Uni<Optional<RegisteredProducer>> producer(long producerId) {
+        return call(() -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))), t -> null)
+                .map(r -> r.hasItem() && !r.item().isEmpty()
+                        ? Optional.of(new RegisteredProducer(producerId,
+                                r.item().containsKey(PRINCIPAL) ? r.item().get(PRINCIPAL).s() : null,
+                                (short) n(r.item(), EPOCH),
+                                r.item().containsKey(LAST_EPOCH) ? (short) n(r.item(), LAST_EPOCH) : -1))
+                        : Optional.empty());
+    }
+
+    @Override
+    public Uni<Boolean> bumpProducerEpoch(long producerId, short expected) {
         return call(() -> dynamo.updateItem(b -> b.tableName(table)
                 .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))
-                .updateExpression("SET epoch = epoch + :one")
-                .conditionExpression("attribute_exists(pk) AND epoch < :max")
-                .expressionAttributeValues(Map.of(":one", n(1), ":max", n(Short.MAX_VALUE)))
-                .returnValues(ReturnValue.UPDATED_NEW)), t -> t instanceof ConditionalCheckFailedException
-                ? new EddyException(ErrorCode.UNKNOWN_PRODUCER, "producer " + producerId
-                        + " is not registered (or its epochs are exhausted: register a new one)",
-                        Map.of("producer_id", producerId))
-                : null)
-                .map(r -> (short) n(r.attributes(), EPOCH));
+                .updateExpression("SET epoch = epoch + :one, " + LAST_EPOCH + " = :expected")
+                .conditionExpression("attribute_exists(pk) AND epoch = :expected AND epoch < :max")
+                .expressionAttributeValues(Map.of(":one", n(1), ":expected", n(expected), ":max", n(Short.MAX_VALUE)))),
+                t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
+                .replaceWith(true)
+                .onFailure(ConditionFailed.class).recoverWithItem(false);
     }
 
     @Override
