@@ -196,6 +196,17 @@ public interface EddyConfig {
         @WithDefault("8388608")
         long segmentMaxBytes();
 
+        /**
+         * Group commit: bytes of requests one lane (the requests sharing replica buckets and acks) may hold, queued
+         * or being flushed; past it a produce is refused with 429 {@code throttled}, acks=0 included.
+         */
+        @WithDefault("67108864")
+        long laneMaxBytes();
+
+        /** Group commit: bytes of requests all lanes may hold together (429 {@code throttled} past it). */
+        @WithDefault("268435456")
+        long queueMaxBytes();
+
         /** Server mode: how long a leader lease lasts without a commit renewing it. */
         @WithDefault("10s")
         Duration leaseDuration();
