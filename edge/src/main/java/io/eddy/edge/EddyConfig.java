@@ -178,6 +178,13 @@ public interface EddyConfig {
         /** A streaming read ({@code text/event-stream}) sends a heartbeat comment after this long without records. */
         @WithDefault("15s")
         Duration sseHeartbeat();
+
+        /**
+         * The most bytes of records one {@code POST /v1/fetch} answers over all its partitions (Kafka's broker
+         * {@code fetch.max.bytes}), and the default of its {@code max_bytes}: a larger {@code max_bytes} is a 400.
+         */
+        @WithDefault("52428800")
+        long maxResponseBytes();
     }
 
     interface Produce {
