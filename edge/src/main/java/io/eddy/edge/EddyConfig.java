@@ -190,6 +190,13 @@ public interface EddyConfig {
         /** A streaming read ({@code text/event-stream}) sends a heartbeat comment after this long without records. */
         @WithDefault("15s")
         Duration sseHeartbeat();
+
+        /**
+         * The most bytes of records one {@code POST /v1/fetch} answers over all its partitions (Kafka's broker
+         * {@code fetch.max.bytes}), and the default of its {@code max_bytes}: a larger {@code max_bytes} is a 400.
+         */
+        @WithDefault("52428800")
+        long maxResponseBytes();
     }
 
     interface Produce {
@@ -207,6 +214,17 @@ public interface EddyConfig {
         /** Group commit: an open segment is flushed once it holds this many bytes. */
         @WithDefault("8388608")
         long segmentMaxBytes();
+
+        /**
+         * Group commit: bytes of requests one lane (the requests sharing replica buckets and acks) may hold, queued
+         * or being flushed; past it a produce is refused with 429 {@code throttled}, acks=0 included.
+         */
+        @WithDefault("67108864")
+        long laneMaxBytes();
+
+        /** Group commit: bytes of requests all lanes may hold together (429 {@code throttled} past it). */
+        @WithDefault("268435456")
+        long queueMaxBytes();
 
         /** Server mode: how long a leader lease lasts without a commit renewing it. */
         @WithDefault("10s")

@@ -11,6 +11,7 @@ import io.eddy.core.produce.Appender;
 import io.eddy.core.produce.CommitPolicy;
 import io.eddy.core.produce.FlushExecutor;
 import io.eddy.core.produce.GroupCommitAppender;
+import io.eddy.core.produce.QueueLimits;
 import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.produce.ProducerRegistry;
 import io.eddy.core.produce.lease.Leases;
@@ -187,7 +188,8 @@ public class EddyWiring {
             t.setDaemon(true);
             return t;
         });
-        return new GroupCommitAppender(executor, produce.linger(), produce.segmentMaxBytes(), timer);
+        return new GroupCommitAppender(executor, produce.linger(), produce.segmentMaxBytes(),
+                new QueueLimits(produce.laneMaxBytes(), produce.queueMaxBytes()), timer);
     }
 
     @Produces

@@ -13,6 +13,7 @@ import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.fetch.PartitionFetch;
 import io.eddy.core.fetch.PartitionOutcome;
+import io.eddy.edge.EddyConfig;
 import io.eddy.edge.Problems;
 import io.eddy.edge.RequestLimits;
 import io.eddy.edge.auth.Caller;
@@ -35,13 +36,15 @@ import java.util.Set;
 /**
  * {@code POST /v1/fetch}: many partitions in one round trip, with one shared {@code wait_ms} and
  * {@code min_bytes}, answered as soon as {@code min_bytes} are available (or a partition failed, or the wait
- * ended). A partition's own failure is a problem object in its place; a malformed request is a 400.
+ * ended). The records of all partitions together stay within the body's {@code max_bytes} (at most, and by
+ * default, {@code eddy.fetch.max-response-bytes}), each partition's within its own {@code max_bytes}. A
+ * partition's own failure is a problem object in its place; a malformed request is a 400.
  */
 @Path("/v1/fetch")
 public class MultiFetchResource {
     /** Most partitions one request may name. */
     public static final int MAX_PARTITIONS = 1_000;
-    private static final Set<String> BODY_FIELDS = Set.of("wait_ms", "min_bytes", "partitions");
+    private static final Set<String> BODY_FIELDS = Set.of("wait_ms", "min_bytes", "max_bytes", "partitions");
     private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition", "offset", "max_bytes");
 
     private final FetchService fetch;
@@ -49,13 +52,16 @@ public class MultiFetchResource {
     private final RequestLimits limits;
     private final ObjectMapper mapper;
     private final Caller caller;
+    private final long maxResponseBytes;
 
-    public MultiFetchResource(FetchService fetch, JsonRecords json, RequestLimits limits, ObjectMapper mapper, Caller caller) {
+    public MultiFetchResource(FetchService fetch, JsonRecords json, RequestLimits limits, ObjectMapper mapper, Caller caller,
+                              EddyConfig config) {
         this.fetch = fetch;
         this.json = json;
         this.limits = limits;
         this.mapper = mapper;
         this.caller = caller;
+        this.maxResponseBytes = config.fetch().maxResponseBytes();
     }
 
     @CallerChecks
@@ -76,6 +82,7 @@ public class MultiFetchResource {
         JsonRecords.rejectUnknownFields(root, BODY_FIELDS, "the body");
         long waitMs = integer(root, "wait_ms", "the body", 0, FetchRequest.MAX_WAIT.toMillis(), 0);
         long minBytes = integer(root, "min_bytes", "the body", 0, Integer.MAX_VALUE, 1);
+        long maxBytes = integer(root, "max_bytes", "the body", 1, maxResponseBytes, maxResponseBytes);
         JsonNode partitions = root.get("partitions");
         if (partitions == null || !partitions.isArray() || partitions.isEmpty()) {
             throw invalid("'partitions' must be a non-empty array of {\"topic\", \"partition\", \"offset\", \"max_bytes\"}");
@@ -110,7 +117,7 @@ public class MultiFetchResource {
         }
         // the whole request is refused if one topic may not be read (not a problem per partition): nothing is read
         caller.requireAll(fetches.stream().map(f -> Permission.topic(Operation.CONSUME, f.topic())).distinct().toList());
-        return fetch.fetchMany(fetches, Duration.ofMillis(waitMs), minBytes).map(outcomes -> render(outcomes, base64));
+        return fetch.fetchMany(fetches, Duration.ofMillis(waitMs), minBytes, maxBytes).map(outcomes -> render(outcomes, base64));
     }
 
     private ObjectNode render(List<PartitionOutcome> outcomes, boolean base64) {

@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.compress.Compression;
-import org.jboss.logging.Logger;
 
 /**
  * Produce: {@code POST /v1/topics/{topic}/records} and {@code …/partitions/{p}/records}, as JSON records or as
@@ -41,7 +40,6 @@ import org.jboss.logging.Logger;
 @Path("/v1/topics/{topic}")
 @Produces(MediaType.APPLICATION_JSON)
 public class ProduceResource {
-    private static final Logger LOG = Logger.getLogger(ProduceResource.class);
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ProduceService produce;
@@ -120,12 +118,13 @@ public class ProduceResource {
         return ack;
     }
 
-    /** 200 with the offsets; for acks=0, 202 as soon as the request is in the open segment. */
+    /**
+     * 200 with the offsets; for acks=0, 202 as soon as the request is in the open segment (and 429 {@code throttled}
+     * at once when the segment's queue is full: a request is never accepted and then dropped).
+     */
     private static Uni<Response> respond(Acks acks, Supplier<Uni<ObjectNode>> produce) {
         if (acks == Acks.NONE) {
-            produce.get().subscribe().with(ignored -> { },
-                    failure -> LOG.warnf("an acks=0 produce failed after it was accepted: %s", failure.getMessage()));
-            return Uni.createFrom().item(Response.accepted().build());
+            return produce.get().map(ignored -> Response.accepted().build());
         }
         return produce.get().map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build());
     }

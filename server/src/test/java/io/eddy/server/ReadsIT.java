@@ -123,6 +123,24 @@ class ReadsIT {
     }
 
     @Test
+    void multiPartitionFetchKeepsTheWholeAnswerWithinTheBodysMaxBytes() {
+        produce(1, 3, "x".repeat(1000));   // records of 1,025 bytes as max_bytes counts them
+        produce(2, 3, "y".repeat(1000));
+
+        Http.Reply r = http.post("/v1/fetch", "{\"max_bytes\": 2500, \"partitions\": ["
+                + "{\"topic\": \"" + topic + "\", \"partition\": 1, \"offset\": 0},"
+                + "{\"topic\": \"" + topic + "\", \"partition\": 2, \"offset\": 0}]}");
+
+        assertThat(r.status()).as(r.raw()).isEqualTo(200);
+        JsonNode responses = r.body().get("responses");
+        assertThat(responses.get(0).get("records")).hasSize(2);
+        assertThat(responses.get(0).get("next_offset").asLong()).isEqualTo(2);
+        assertThat(responses.get(1).get("records")).as("nothing of it fits what is left").isEmpty();
+        assertThat(responses.get(1).get("next_offset").asLong()).isZero();
+        assertThat(responses.get(1).get("high_watermark").asLong()).isEqualTo(3);
+    }
+
+    @Test
     void badMultiPartitionFetchesAre400sNamingTheMistake() {
         String t = "\"topic\": \"" + topic + "\"";
         assertProblem(http.post("/v1/fetch", "{\"partitions\": []}"), "invalid_request");
@@ -135,6 +153,10 @@ class ReadsIT {
                 "invalid_request");
         assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": -1}]}"), "invalid_request");
         assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": 0, \"max_bytes\": 0}]}"),
+                "invalid_request");
+        assertProblem(http.post("/v1/fetch", "{\"max_bytes\": 52428801, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
+                "invalid_request");
+        assertProblem(http.post("/v1/fetch", "{\"max_bytes\": 0, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
                 "invalid_request");
         assertProblem(http.post("/v1/fetch", "[1, 2"), "malformed_json");
     }

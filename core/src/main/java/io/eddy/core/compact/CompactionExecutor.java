@@ -41,6 +41,12 @@ public final class CompactionExecutor {
     /** Key compaction closes a new entry once it holds this many bytes of records. */
     private static final long COMPACTED_ENTRY_BYTES = 8L << 20;
 
+    /**
+     * A merge closes an index entry once it holds this many bytes: a read loads, checks and decodes a whole entry's
+     * chunk, so this, not the merged object's size, is what a fetch of one record costs.
+     */
+    public static final long MERGED_ENTRY_BYTES = 8L << 20;
+
     /** Told after every index swap of a partition, so an in-process index cache forgets it. */
     public interface SwapListener {
         void swapped(UUID topicId, int partition);
@@ -120,11 +126,24 @@ public final class CompactionExecutor {
         });
     }
 
+    /**
+     * The sources in runs of at most {@link CompactionStore#MAX_ENTRIES_PER_SWAP} entries and
+     * {@link #MERGED_ENTRY_BYTES} bytes (a source larger than that is a run of its own), each to become one entry.
+     */
     private static List<List<IndexEntry>> groups(List<IndexEntry> sources) {
         List<List<IndexEntry>> groups = new ArrayList<>();
-        for (int i = 0; i < sources.size(); i += CompactionStore.MAX_ENTRIES_PER_SWAP) {
-            groups.add(sources.subList(i, Math.min(sources.size(), i + CompactionStore.MAX_ENTRIES_PER_SWAP)));
+        int start = 0;
+        long bytes = 0;
+        for (int i = 0; i < sources.size(); i++) {
+            long size = sources.get(i).length();
+            if (i > start && (i - start == CompactionStore.MAX_ENTRIES_PER_SWAP || bytes + size > MERGED_ENTRY_BYTES)) {
+                groups.add(sources.subList(start, i));
+                start = i;
+                bytes = 0;
+            }
+            bytes += size;
         }
+        groups.add(sources.subList(start, sources.size()));
         return groups;
     }
 

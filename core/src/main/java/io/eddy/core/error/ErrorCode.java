@@ -66,6 +66,11 @@ public enum ErrorCode {
     OFFSET_OUT_OF_RANGE("offset_out_of_range", 416, false),
     /** The same Idempotency-Key came with a different request. */
     IDEMPOTENCY_KEY_REUSED("idempotency_key_reused", 422, false),
+    /**
+     * This instance holds as many produce bytes as it may (its group-commit queue is full, S3 or DynamoDB being
+     * slow): nothing was taken; retry after {@code Retry-After}.
+     */
+    THROTTLED("throttled", 429, true),
     /** Another writer moved a partition head first; the commit is retried by the produce path. */
     OFFSET_CONFLICT("offset_conflict", 503, true),
     STORAGE_UNAVAILABLE("storage_unavailable", 503, true),

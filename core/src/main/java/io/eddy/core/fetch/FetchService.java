@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
@@ -113,8 +114,15 @@ public final class FetchService {
      * {@code minBytes} have been read in all, no partition failed and {@code maxWait} has not passed, waits for a
      * commit to any of them and reads again. A partition's failure (unknown topic, offset out of range) is its
      * outcome alone. Outcomes come in request order.
+     *
+     * <p>The records of all partitions together stay within {@code maxBytes} (Kafka's {@code fetch.max.bytes}):
+     * partitions are read in request order, each within the smaller of its own {@code max_bytes} and what is
+     * left, several at a time; a partition reached when nothing is left answers no records. As in Kafka, only
+     * the first partition with records gets its first record even when that is larger than its limits (so a
+     * consumer always moves on); any other partition's limit is strict.
      */
-    public Uni<List<PartitionOutcome>> fetchMany(List<PartitionFetch> fetches, Duration maxWait, long minBytes) {
+    public Uni<List<PartitionOutcome>> fetchMany(List<PartitionFetch> fetches, Duration maxWait, long minBytes,
+                                                 long maxBytes) {
         if (fetches.isEmpty() || maxWait.isNegative() || maxWait.compareTo(FetchRequest.MAX_WAIT) > 0) {
             throw new IllegalArgumentException("bad multi-partition fetch");
         }
@@ -127,7 +135,7 @@ public final class FetchService {
         }
         List<Uni<Resolved>> resolving = fetches.stream().map(f -> byName.get(f.topic())).toList();
         return Uni.join().all(resolving).andFailFast()
-                .flatMap(resolved -> round(fetches, resolved, minBytes, deadline));
+                .flatMap(resolved -> round(fetches, resolved, minBytes, maxBytes, deadline));
     }
 
     /** A topic named by a multi-partition fetch, or why it cannot be read. */
@@ -135,23 +143,28 @@ public final class FetchService {
     }
 
     private Uni<List<PartitionOutcome>> round(List<PartitionFetch> fetches, List<Resolved> resolved, long minBytes,
-                                              long deadline) {
+                                              long maxBytes, long deadline) {
         List<CompletableFuture<Void>> wakes = new ArrayList<>();
-        List<Uni<PartitionOutcome>> reads = new ArrayList<>();
+        List<Uni<Headed>> heads = new ArrayList<>();
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
             if (resolved.get(i).error() != null) {
-                reads.add(Uni.createFrom().item(PartitionOutcome.failed(f, resolved.get(i).error())));
+                heads.add(Uni.createFrom().item(new Headed(f, null, null, resolved.get(i).error())));
                 continue;
             }
             Topic topic = resolved.get(i).topic();
             if (f.partition() < topic.partitions()) {
                 wakes.add(signals.nextCommit(topic.id(), f.partition()));
             }
-            reads.add(Uni.createFrom().deferred(() -> once(topic, f)).map(r -> PartitionOutcome.of(f, r))
-                    .onFailure(EddyException.class).recoverWithItem(t -> PartitionOutcome.failed(f, (EddyException) t)));
+            heads.add(Uni.createFrom().deferred(() -> {
+                TopicService.checkPartition(topic, f.partition());
+                return head(topic, f.partition()).map(head -> {
+                    checkRange(topic, f.partition(), f.offset(), head);
+                    return new Headed(f, topic, head, null);
+                });
+            }).onFailure(EddyException.class).recoverWithItem(t -> new Headed(f, topic, null, (EddyException) t)));
         }
-        return Uni.join().all(reads).andFailFast().flatMap(outcomes -> {
+        return Uni.join().all(heads).andFailFast().flatMap(headed -> new Budget(headed, maxBytes).run()).flatMap(outcomes -> {
             long bytes = outcomes.stream().mapToLong(PartitionOutcome::bytes).sum();
             boolean failed = outcomes.stream().anyMatch(o -> o.error() != null);
             long remaining = deadline - clock.millis();
@@ -161,21 +174,115 @@ public final class FetchService {
             Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
             return Uni.createFrom().completionStage(CompletableFuture.anyOf(wakes.toArray(CompletableFuture[]::new)))
                     .ifNoItem().after(wait).recoverWithItem((Object) null)
-                    .flatMap(ignored -> round(fetches, resolved, minBytes, deadline));
+                    .flatMap(ignored -> round(fetches, resolved, minBytes, maxBytes, deadline));
         }).onTermination().invoke(() -> wakes.forEach(w -> w.cancel(false)));
     }
 
-    private Uni<FetchResult> once(Topic topic, PartitionFetch f) {
-        TopicService.checkPartition(topic, f.partition());
-        FetchRequest request = new FetchRequest(f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS,
-                f.maxBytes(), Duration.ZERO);
-        return head(topic, f.partition()).flatMap(head -> {
-            checkRange(topic, f.partition(), f.offset(), head);
-            if (f.offset() < head.nextOffset()) {
-                return read(topic, request, head);
+    /** A partition of a multi-partition fetch with its head read, or why it cannot be read. */
+    private record Headed(PartitionFetch fetch, Topic topic, PartitionHead head, EddyException error) {
+        boolean hasRecords() {
+            return error == null && fetch.offset() < head.nextOffset();
+        }
+
+        PartitionOutcome empty() {
+            return error != null ? PartitionOutcome.failed(fetch, error) : PartitionOutcome.of(fetch,
+                    new FetchResult(List.of(), fetch.offset(), head.nextOffset(), head.logStartOffset()));
+        }
+    }
+
+    /**
+     * One round's reads of the partitions with records, in request order within a byte budget: a read starts with
+     * the smaller of its partition's {@code max_bytes} and what is left unreserved, and gives back what it did
+     * not use when it ends, so reads of partitions with little to give run side by side. Thread-safe (its own
+     * monitor); used for one round.
+     */
+    private final class Budget {
+        private final List<Headed> partitions;
+        private final PartitionOutcome[] outcomes;
+        private final CompletableFuture<List<PartitionOutcome>> done = new CompletableFuture<>();
+        /** Pumps asked for: one thread pumps at a time, again while others asked (reads that end at once recurse no deeper). */
+        private final AtomicInteger pumps = new AtomicInteger();
+        private long left;
+        private int next;
+        private int running;
+        private boolean firstStarted;
+
+        Budget(List<Headed> partitions, long maxBytes) {
+            this.partitions = partitions;
+            this.outcomes = new PartitionOutcome[partitions.size()];
+            this.left = maxBytes;
+        }
+
+        Uni<List<PartitionOutcome>> run() {
+            return Uni.createFrom().completionStage(() -> {
+                pump();
+                return done;
+            });
+        }
+
+        private void pump() {
+            if (pumps.getAndIncrement() != 0) {
+                return;
             }
-            return Uni.createFrom().item(new FetchResult(List.of(), f.offset(), head.nextOffset(), head.logStartOffset()));
-        });
+            do {
+                pumpOnce();
+            } while (pumps.decrementAndGet() != 0);
+        }
+
+        /** Starts what the budget allows; ends the round when nothing runs and nothing more can start. */
+        private void pumpOnce() {
+            List<Runnable> starts = new ArrayList<>();
+            synchronized (this) {
+                if (done.isDone()) {
+                    return;
+                }
+                while (next < partitions.size()) {
+                    Headed h = partitions.get(next);
+                    if (!h.hasRecords()) {
+                        outcomes[next++] = h.empty();
+                        continue;
+                    }
+                    if (left <= 0) {
+                        break;
+                    }
+                    int i = next++;
+                    int allowed = (int) Math.min(h.fetch().maxBytes(), left);
+                    boolean atLeastOne = !firstStarted;   // the first partition with records moves on, whatever its size
+                    firstStarted = true;
+                    left -= allowed;
+                    running++;
+                    starts.add(() -> start(i, h, allowed, atLeastOne));
+                }
+                if (running == 0 && starts.isEmpty()) {
+                    for (int i = next; i < partitions.size(); i++) {
+                        outcomes[i] = partitions.get(i).empty();   // nothing left: read again from where it was
+                    }
+                    next = partitions.size();
+                    done.complete(List.of(outcomes));
+                    return;
+                }
+            }
+            starts.forEach(Runnable::run);
+        }
+
+        private void start(int i, Headed h, int allowed, boolean atLeastOne) {
+            PartitionFetch f = h.fetch();
+            FetchRequest request = new FetchRequest(f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS,
+                    allowed, Duration.ZERO);
+            Uni.createFrom().deferred(() -> read(h.topic(), request, h.head(), atLeastOne))
+                    .map(r -> PartitionOutcome.of(f, r))
+                    .onFailure(EddyException.class).recoverWithItem(t -> PartitionOutcome.failed(f, (EddyException) t))
+                    .subscribe().with(outcome -> finished(i, outcome, allowed), done::completeExceptionally);
+        }
+
+        private void finished(int i, PartitionOutcome outcome, int allowed) {
+            synchronized (this) {
+                outcomes[i] = outcome;
+                left += allowed - outcome.bytes();   // below zero only after the first partition's oversized record
+                running--;
+            }
+            pump();
+        }
     }
 
     private Uni<PartitionHead> head(Topic topic, int partition) {
@@ -192,7 +299,12 @@ public final class FetchService {
     }
 
     private Uni<FetchResult> read(Topic topic, FetchRequest request, PartitionHead head) {
-        Collector collector = new Collector(request, head.nextOffset());
+        return read(topic, request, head, true);
+    }
+
+    /** @param atLeastOne whether the first record comes even when larger than {@code maxBytes} */
+    private Uni<FetchResult> read(Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
+        Collector collector = new Collector(request, head.nextOffset(), atLeastOne);
         return readInto(topic, request, head, collector).map(ignored -> new FetchResult(collector.records,
                 collector.nextOffset, head.nextOffset(), head.logStartOffset()));
     }
@@ -256,9 +368,11 @@ public final class FetchService {
     /** Accumulates records up to the request's limits. */
     private static final class Collector extends Sink {
         final List<Record> records = new ArrayList<>();
+        final boolean atLeastOne;
 
-        Collector(FetchRequest request, long highWatermark) {
+        Collector(FetchRequest request, long highWatermark, boolean atLeastOne) {
             super(request, highWatermark);
+            this.atLeastOne = atLeastOne;
         }
 
         @Override
@@ -269,7 +383,7 @@ public final class FetchService {
         @Override
         void accept(IndexEntry entry, byte[] chunk) {
             for (Record r : RecordBatches.decode(ByteBuffer.wrap(chunk), entry.baseOffset(), nextOffset, highWatermark - 1)) {
-                if (full() || (!records.isEmpty() && bytes + r.sizeInBytes() > request.maxBytes())) {
+                if (full() || ((!records.isEmpty() || !atLeastOne) && bytes + r.sizeInBytes() > request.maxBytes())) {
                     bytes = Math.max(bytes, request.maxBytes());
                     return;
                 }

@@ -1,11 +1,14 @@
 package io.eddy.core.produce;
 
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -16,14 +19,19 @@ import java.util.concurrent.TimeUnit;
  * PUT, as few transactions as its partitions allow. While a lane's flush is in flight the next segment
  * fills, so under load segments grow instead of queueing. Each request still gets its own offsets and its own
  * per-partition all-or-nothing. Atomic requests are flushed alone (their partitions must share one
- * transaction). Thread-safe: lanes are guarded by this object's monitor.
+ * transaction). Memory is bounded by {@link QueueLimits}: a request that would take a lane, or all of them,
+ * past its bound is refused at once with {@code throttled} (429), acks=0 included, rather than queued.
+ * Thread-safe: lanes are guarded by this object's monitor.
  */
 public final class GroupCommitAppender implements Appender {
     private final FlushExecutor executor;
     private final Duration linger;
     private final long maxSegmentBytes;
+    private final QueueLimits limits;
     private final ScheduledExecutorService timer;
     private final Map<LaneKey, Lane> lanes = new HashMap<>();
+    /** Bytes of every request taken and not yet finished: lanes' and atomic ones'. */
+    private long heldBytes;
 
     private record LaneKey(List<String> replicas, boolean all) {
     }
@@ -31,12 +39,14 @@ public final class GroupCommitAppender implements Appender {
     private static final class Lane {
         List<FlushExecutor.Pending> open = new ArrayList<>();
         long openBytes;
+        /** Bytes of the open segment's requests and of the flush in flight. */
+        long heldBytes;
         boolean inFlight;
         boolean due;
         ScheduledFuture<?> lingerTimer;
     }
 
-    public GroupCommitAppender(FlushExecutor executor, Duration linger, long maxSegmentBytes,
+    public GroupCommitAppender(FlushExecutor executor, Duration linger, long maxSegmentBytes, QueueLimits limits,
                                ScheduledExecutorService timer) {
         if (linger.isNegative() || maxSegmentBytes < 1) {
             throw new IllegalArgumentException("bad group commit settings: linger " + linger + ", " + maxSegmentBytes);
@@ -44,23 +54,61 @@ public final class GroupCommitAppender implements Appender {
         this.executor = executor;
         this.linger = linger;
         this.maxSegmentBytes = maxSegmentBytes;
+        this.limits = limits;
         this.timer = timer;
     }
 
     @Override
     public Uni<List<Long>> append(AppendRequest request) {
-        if (request.atomic()) {
-            return executor.append(request);
-        }
-        return Uni.createFrom().deferred(() -> {
+        return enqueue(request).flatMap(outcome -> Uni.createFrom().completionStage(outcome));
+    }
+
+    @Override
+    public Uni<CompletionStage<List<Long>>> enqueue(AppendRequest request) {
+        return Uni.createFrom().item(() -> {
+            long size = request.sizeInBytes();
+            if (request.atomic()) {
+                take(null, size);   // flushed alone, at once; held all the same
+                return executor.append(request).onTermination().invoke(() -> release(null, size))
+                        .subscribeAsCompletionStage();
+            }
             FlushExecutor.Pending pending = new FlushExecutor.Pending(request);
             enqueue(new LaneKey(request.replicas(), request.acks() == Acks.ALL), pending);
-            return Uni.createFrom().future(pending.result());
+            return pending.result();
         });
+    }
+
+    /** Counts a request's bytes as held by the lane (null: by no lane), or refuses it: throttled. Holds the monitor. */
+    private synchronized void take(Lane lane, long size) {
+        if (lane != null && lane.heldBytes > 0 && lane.heldBytes + size > limits.laneBytes()) {
+            throw throttled("its lane (the requests to the same buckets with the same acks)", lane.heldBytes,
+                    limits.laneBytes());
+        }
+        if (heldBytes > 0 && heldBytes + size > limits.totalBytes()) {
+            throw throttled("all its lanes", heldBytes, limits.totalBytes());
+        }
+        if (lane != null) {
+            lane.heldBytes += size;
+        }
+        heldBytes += size;
+    }
+
+    private synchronized void release(Lane lane, long size) {
+        if (lane != null) {
+            lane.heldBytes -= size;
+        }
+        heldBytes -= size;
+    }
+
+    private static EddyException throttled(String what, long held, long max) {
+        return new EddyException(ErrorCode.THROTTLED, "this instance holds " + held + " bytes of produce requests in "
+                + what + ", at most " + max + ", while storage catches up: nothing was taken; retry later",
+                Map.of("queued_bytes", held, "max_queued_bytes", max));
     }
 
     private synchronized void enqueue(LaneKey key, FlushExecutor.Pending pending) {
         Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+        take(lane, pending.request().sizeInBytes());
         lane.open.add(pending);
         lane.openBytes += pending.request().sizeInBytes();
         if (linger.isZero() || lane.openBytes >= maxSegmentBytes) {
@@ -77,7 +125,8 @@ public final class GroupCommitAppender implements Appender {
         maybeStart(lane);
     }
 
-    private synchronized void finished(Lane lane) {
+    private synchronized void finished(Lane lane, long flushedBytes) {
+        release(lane, flushedBytes);
         lane.inFlight = false;
         if (lane.openBytes >= maxSegmentBytes || linger.isZero()) {
             lane.due = true;
@@ -106,6 +155,12 @@ public final class GroupCommitAppender implements Appender {
             lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos(), TimeUnit.NANOSECONDS);
         }
         lane.inFlight = true;
-        executor.flush(batch).subscribe().with(ignored -> finished(lane), failure -> finished(lane));
+        long flushed = bytes;
+        executor.flush(batch).subscribe().with(ignored -> finished(lane, flushed), failure -> finished(lane, flushed));
+    }
+
+    /** Bytes of requests held now: queued in lanes, being flushed, or atomic requests in flight. */
+    public synchronized long queuedBytes() {
+        return heldBytes;
     }
 }

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.RecordBatch;
+import org.jboss.logging.Logger;
 
 /**
  * The produce API of the write path: turns a JSON request's records, or a binary request's validated batches,
@@ -26,6 +27,7 @@ import org.apache.kafka.common.record.RecordBatch;
 public final class ProduceService {
     /** Bytes a v2 record batch adds to its records. */
     private static final int BATCH_OVERHEAD = 61;
+    private static final Logger LOG = Logger.getLogger(ProduceService.class);
 
     private final TopicService topics;
     private final Appender appender;
@@ -38,21 +40,25 @@ public final class ProduceService {
         this.clock = clock;
     }
 
-    /** Produces the records; the offsets come back in request order. */
+    /**
+     * Produces the records; the offsets come back in request order. With acks=0 the item arrives once the request
+     * is queued, with no offsets, and a full queue fails it at once ({@code throttled}).
+     */
     public Uni<List<RecordOffset>> produce(String topicName, ProduceRequest request) {
         if (request.records().isEmpty()) {
             return Uni.createFrom().failure(new EddyException(ErrorCode.NO_RECORDS, "the request holds no records"));
         }
         return topics.require(topicName).flatMap(topic -> {
             Plan plan = plan(topic, request);
-            return appender.append(new AppendRequest(plan.runs, request.acks(), request.atomic()))
-                    .map(bases -> offsets(plan, bases));
+            return append(new AppendRequest(plan.runs, request.acks(), request.atomic()))
+                    .map(bases -> bases.isEmpty() ? List.of() : offsets(plan, bases));
         });
     }
 
     /**
      * Produces validated binary batches, stored as sent; the offsets come back per batch, in request order.
-     * A partition's batches in one request form one run: all or nothing, contiguous offsets.
+     * A partition's batches in one request form one run: all or nothing, contiguous offsets. With acks=0 the item
+     * arrives once the request is queued, with no offsets.
      */
     public Uni<List<BatchOffsets>> produceBatches(String topicName, List<ValidatedBatch> batches, Acks acks, boolean atomic) {
         if (batches.isEmpty()) {
@@ -69,7 +75,10 @@ public final class ProduceService {
                 runs.add(run(topic, e.getKey(), e.getValue()));
             }
             List<Integer> order = new ArrayList<>(byPartition.keySet());
-            return appender.append(new AppendRequest(runs, acks, atomic)).map(bases -> {
+            return append(new AppendRequest(runs, acks, atomic)).map(bases -> {
+                if (bases.isEmpty()) {
+                    return List.of();
+                }
                 Map<Integer, Long> next = new HashMap<>();
                 for (int i = 0; i < order.size(); i++) {
                     next.put(order.get(i), bases.get(i));
@@ -82,6 +91,24 @@ public final class ProduceService {
                 }
                 return out;
             });
+        });
+    }
+
+    /**
+     * Hands the request to the appender: for acks=0, the item is an empty list as soon as it is queued (a later
+     * failure is only logged: nobody waits for it); otherwise the base offsets once committed.
+     */
+    private Uni<List<Long>> append(AppendRequest request) {
+        if (request.acks() != Acks.NONE) {
+            return appender.append(request);
+        }
+        return appender.enqueue(request).map(outcome -> {
+            outcome.whenComplete((ignored, failure) -> {
+                if (failure != null) {
+                    LOG.warnf("an acks=0 produce failed after it was accepted: %s", failure.getMessage());
+                }
+            });
+            return List.of();
         });
     }
 

@@ -11,6 +11,7 @@ import io.eddy.core.fixtures.Produce;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.produce.ProduceRequest;
+import io.eddy.core.produce.QueueLimits;
 import io.eddy.core.produce.RecordOffset;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import io.eddy.testkit.EddyStack;
@@ -65,8 +66,9 @@ class ReadTiersTest {
     @Test
     void aCatchUpReadOf100MbMakesFewLargeGets(EddyStack stack) {
         S3RequestCounter s3 = new S3RequestCounter();
+        // the 100 MB below are sent all at once: more than a lane holds by default (that would be 429 throttled)
         try (CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(s3).groupCommit(Duration.ofMillis(20), 8 << 20)
-                .start().ensureResources()) {
+                .queueLimits(new QueueLimits(128L << 20, 256L << 20)).start().ensureResources()) {
             String name = topic(eddy).name().value();
             // 100 produce requests of 1 MB (4 records of 250,000 bytes), concurrent, so they share segments as in a server
             int requests = 100;
