@@ -232,8 +232,8 @@ class CompactorTest {
     @Test
     void aSnapshotThatSupersedesEverythingOlderLeavesOnlyTheNewestRecordPerKeyAndTheTail(EddyStack stack) {
         MutableClock clock = new MutableClock(Instant.now());
-        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources()) {
-            String replica = stack.newBucketName();
+        String replica = stack.newBucketName();
+        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).buckets(replica).start().ensureResources()) {
             io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(replica));
             Topic topic = topic(eddy, 1, Map.of("cleanup.policy", "compact", "replicas", List.of(eddy.bucket(), replica)));
             String name = topic.name().value();
