@@ -2,12 +2,15 @@ package io.eddy.core.produce;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.core.storage.CommitBatch;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -141,13 +144,19 @@ public final class GroupCommitAppender implements Appender {
         }
         List<FlushExecutor.Pending> batch = new ArrayList<>();
         long bytes = 0;
-        while (!lane.open.isEmpty() && (batch.isEmpty() || bytes + lane.open.get(0).request().sizeInBytes() <= maxSegmentBytes)) {
-            FlushExecutor.Pending p = lane.open.remove(0);
-            bytes += p.request().sizeInBytes();
-            batch.add(p);
+        ProducersPerPartition producers = new ProducersPerPartition();
+        boolean full = false;
+        while (!lane.open.isEmpty() && !full) {
+            AppendRequest next = lane.open.get(0).request();
+            full = !batch.isEmpty() && (bytes + next.sizeInBytes() > maxSegmentBytes || !producers.fits(next));
+            if (!full) {
+                producers.take(next);
+                bytes += next.sizeInBytes();
+                batch.add(lane.open.remove(0));
+            }
         }
         lane.openBytes -= bytes;
-        lane.due = !lane.open.isEmpty() && (lane.openBytes >= maxSegmentBytes || linger.isZero());
+        lane.due = !lane.open.isEmpty() && (full || lane.openBytes >= maxSegmentBytes || linger.isZero());
         if (lane.open.isEmpty() && lane.lingerTimer != null) {
             lane.lingerTimer.cancel(false);
             lane.lingerTimer = null;
@@ -157,6 +166,41 @@ public final class GroupCommitAppender implements Appender {
         lane.inFlight = true;
         long flushed = bytes;
         executor.flush(batch).subscribe().with(ignored -> finished(lane, flushed), failure -> finished(lane, flushed));
+    }
+
+    /**
+     * The idempotent producers of each partition in a flush being put together. A partition's commit is one
+     * transaction whatever the packer does (its head, its entry, and a state and an epoch check per producer), so a
+     * flush takes a request only while every partition's commit still fits in {@link CommitBatch#MAX_ITEMS} items;
+     * the rest waits for the next flush. One request has at most one producer per partition, so it always fits alone.
+     */
+    private static final class ProducersPerPartition {
+        private final Map<String, Set<Long>> ids = new HashMap<>();
+
+        boolean fits(AppendRequest request) {
+            for (PartitionRun run : request.runs()) {
+                if (run.producer() != null) {
+                    Set<Long> taken = ids.getOrDefault(key(run), Set.of());
+                    int n = taken.size() + (taken.contains(run.producer().producerId()) ? 0 : 1);
+                    if (CommitBatch.itemCount(1, n, n) > CommitBatch.MAX_ITEMS) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        }
+
+        void take(AppendRequest request) {
+            for (PartitionRun run : request.runs()) {
+                if (run.producer() != null) {
+                    ids.computeIfAbsent(key(run), k -> new HashSet<>()).add(run.producer().producerId());
+                }
+            }
+        }
+
+        private static String key(PartitionRun run) {
+            return run.topic().id() + "#" + run.partition();
+        }
     }
 
     /** Bytes of requests held now: queued in lanes, being flushed, or atomic requests in flight. */
