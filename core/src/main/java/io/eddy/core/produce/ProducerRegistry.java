@@ -13,14 +13,14 @@ import java.util.function.LongSupplier;
 
 /**
  * Registers idempotent producers and bumps their epochs (which fences older instances). A producer id is a random
- * positive 63-bit number (within Kafka's int64 producer ids), unique by a conditional write, so ids cannot be
+ * positive 53-bit number (within Kafka's int64 producer ids), unique by a conditional write, so ids cannot be
  * guessed from one another; it belongs to the principal that registered it, and only that principal may bump it,
  * presenting the current epoch, as Kafka's {@code InitProducerId} with an existing producer (KIP-360): the current
  * epoch is bumped; the epoch the last bump started from gets the current one back (the retry of a bump whose answer
  * was lost); any other is {@code producer_fenced}. Thread-safe.
  */
 public final class ProducerRegistry {
-    /** Attempts at a free random id before giving up (a collision among 2^63 ids is all but impossible). */
+    /** Attempts at a free random id before giving up (a collision among 2^53 ids is all but impossible). */
     private static final int REGISTER_ATTEMPTS = 5;
     /** Re-reads after a bump that lost a race with another bump of the same producer. */
     private static final int BUMP_ATTEMPTS = 3;
@@ -60,11 +60,17 @@ public final class ProducerRegistry {
                 : register(principal, attempt + 1));
     }
 
-    /** A random id from 1 to 2^63 - 1: positive, as Kafka's producer ids (-1 means none). */
+    /**
+     * The largest id: 2^53 - 1, so that an id is exact in every JSON parser (JavaScript's numbers are doubles), and
+     * positive within Kafka's int64 producer ids. 53 random bits are still far beyond guessing.
+     */
+    public static final long MAX_ID = (1L << 53) - 1;
+
+    /** A random id from 1 to {@link #MAX_ID}: positive, as Kafka's producer ids (-1 means none). */
     private long nextId() {
         long id;
         do {
-            id = randomLongs.getAsLong() & Long.MAX_VALUE;
+            id = randomLongs.getAsLong() & MAX_ID;
         } while (id == 0);
         return id;
     }

@@ -92,8 +92,8 @@ class IdempotentProduceTest {
     void aRegistrationNeverTakesAnIdAlreadyRegisteredAndIdsArePositive(EddyStack stack) {
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             // a source that draws the same number twice, then a negative one, then another
-            long taken = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
-            long other = ThreadLocalRandom.current().nextLong(1, Long.MAX_VALUE);
+            long taken = ThreadLocalRandom.current().nextLong(1, ProducerRegistry.MAX_ID);
+            long other = ThreadLocalRandom.current().nextLong(1, ProducerRegistry.MAX_ID);
             java.util.Iterator<Long> draws = List.of(taken, taken, -other).iterator();
             ProducerRegistry registry = new ProducerRegistry(eddy.metadata(), eddy.clock(), draws::next);
 
@@ -101,7 +101,9 @@ class IdempotentProduceTest {
             ProducerRegistry.Registration second = await(registry.register("q"));
 
             assertThat(first.producerId()).isEqualTo(taken);
-            assertThat(second.producerId()).as("the taken id was drawn again and skipped").isEqualTo(-other & Long.MAX_VALUE);
+            assertThat(second.producerId()).as("the taken id was drawn again and skipped").isEqualTo(-other & ProducerRegistry.MAX_ID);
+            assertThat(eddy.producers().register("r").await().indefinitely().producerId())
+                    .as("exact as a JSON number anywhere").isBetween(1L, (1L << 53) - 1);
             assertThat(await(eddy.metadata().producer(taken)).orElseThrow().principal()).isEqualTo("p");
             assertThat(await(eddy.metadata().producer(second.producerId())).orElseThrow().principal()).isEqualTo("q");
         }
