@@ -1,6 +1,5 @@
 package io.eddy.core.compact;
 
-import io.eddy.core.error.EddyException;
 import io.eddy.core.format.BatchCompression;
 import io.eddy.core.format.ChunkBuilder;
 import io.eddy.core.format.ChunkLocation;
@@ -13,6 +12,7 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.CompactionStore.JobLease;
 import io.eddy.core.storage.ObjectKeys;
+import io.eddy.core.storage.ReplicatedSegments;
 import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
@@ -53,7 +53,7 @@ public final class CompactionExecutor {
     }
 
     private final CompactionStore store;
-    private final SegmentStore segments;
+    private final ReplicatedSegments segments;
     private final ObjectKeys keys;
     private final Clock clock;
     private final SwapListener listener;
@@ -61,7 +61,7 @@ public final class CompactionExecutor {
     public CompactionExecutor(CompactionStore store, SegmentStore segments, ObjectKeys keys, Clock clock,
                               SwapListener listener) {
         this.store = store;
-        this.segments = segments;
+        this.segments = new ReplicatedSegments(segments);
         this.keys = keys;
         this.clock = clock;
         this.listener = listener;
@@ -166,8 +166,7 @@ public final class CompactionExecutor {
             SegmentFormat.Encoded encoded = SegmentFormat.encode(stored);
             long firstBase = groups.get(chunks.indexOf(stored.get(0))).get(0).baseOffset();
             String key = keys.newPartitionKey(plan.topicId(), plan.partition(), firstBase);
-            List<Uni<Void>> puts = buckets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
-            replacements = Uni.join().all(puts).andFailFast().map(ignored -> {
+            replacements = segments.putAll(buckets, key, encoded.bytes()).map(ignored -> {
                 report.objectsWritten.increment();
                 report.bytesWritten.add((long) encoded.bytes().length * buckets.size());
                 List<IndexEntry> out = new ArrayList<>();
@@ -352,23 +351,12 @@ public final class CompactionExecutor {
             if (e.isGap()) {
                 continue;   // nothing stored
             }
-            chain = chain.flatMap(ignored -> readChunk(e, 0).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
+            chain = chain.flatMap(ignored -> segments.readChunk(e).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
         }
         return chain.invoke(ignored -> {
             report.objectsRead.add(entries.stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
                     .count());
             report.bytesRead.add(entries.stream().mapToLong(IndexEntry::length).sum());
         }).replaceWith(out);
-    }
-
-    /** A chunk from the first of its buckets that serves it intact. */
-    private Uni<byte[]> readChunk(IndexEntry e, int bucket) {
-        Uni<byte[]> read = segments.read(e.buckets().get(bucket), e.objectKey(), e.position(), e.length())
-                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), e.crc32c()));
-        if (bucket + 1 < e.buckets().size()) {
-            return read.onFailure(t -> t instanceof EddyException || t instanceof RuntimeException)
-                    .recoverWithUni(t -> readChunk(e, bucket + 1));
-        }
-        return read;
     }
 }

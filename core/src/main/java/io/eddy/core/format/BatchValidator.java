@@ -2,8 +2,6 @@ package io.eddy.core.format;
 
 import static io.eddy.core.format.RecordBatches.ATTRIBUTES_OFFSET;
 import static io.eddy.core.format.RecordBatches.BASE_TIMESTAMP_OFFSET;
-import static io.eddy.core.format.RecordBatches.LENGTH_OFFSET;
-import static io.eddy.core.format.RecordBatches.LOG_OVERHEAD;
 import static io.eddy.core.format.RecordBatches.MAGIC_OFFSET;
 import static io.eddy.core.format.RecordBatches.RECORDS_OFFSET;
 
@@ -115,7 +113,7 @@ public final class BatchValidator {
         if (size < RECORDS_OFFSET) {
             throw corrupt(index, size + " bytes: shorter than a v2 record batch header (" + RECORDS_OFFSET + ")");
         }
-        long declared = (long) bytes.getInt(start + LENGTH_OFFSET) + LOG_OVERHEAD;
+        long declared = BatchIterator.declaredSize(bytes, start);
         if (declared != size) {
             throw corrupt(index, "the batch's length field says " + declared + " bytes, the frame holds " + size);
         }

@@ -1,6 +1,5 @@
 package io.eddy.core.format;
 
-import io.eddy.core.error.CorruptSegmentException;
 import java.nio.ByteBuffer;
 import java.util.List;
 
@@ -13,22 +12,20 @@ public final class ChunkBuilder {
     private ChunkBuilder() {
     }
 
-    /** Records in a v2 batch, from its header (last offset delta + 1). */
-    public static int recordCount(ByteBuffer batch) {
-        return batch.getInt(batch.position() + RecordBatches.LAST_OFFSET_DELTA_OFFSET) + 1;
-    }
-
     /**
      * Copies {@code batches} into {@code out} at its position, the first getting base offset {@code firstOffset}
-     * and each next one following the records of the previous; returns the offset after the last record.
+     * and each next one following the records of the previous (last offset delta + 1); returns the offset after
+     * the last record. Each buffer holds whole batches ({@link BatchIterator}).
      */
     public static long append(ByteBuffer out, List<ByteBuffer> batches, long firstOffset) {
         long offset = firstOffset;
-        for (ByteBuffer batch : batches) {
-            ByteBuffer copy = out.slice();
-            out.put(batch.duplicate());
-            RecordBatches.setBaseOffset(copy, offset);
-            offset += recordCount(batch);
+        for (ByteBuffer run : batches) {
+            for (BatchIterator.Batch batch : BatchIterator.batches(run)) {
+                ByteBuffer copy = out.slice();
+                out.put(batch.slice());
+                RecordBatches.setBaseOffset(copy, offset);
+                offset += batch.lastOffsetDelta() + 1;
+            }
         }
         return offset;
     }
@@ -37,19 +34,14 @@ public final class ChunkBuilder {
      * Copies the batches of a whole {@code chunk} into {@code out} at its position, moving each batch's base
      * offset by {@code delta}: a chunk read at entry base {@code b} and written under entry base {@code b - delta}
      * keeps every record's absolute offset, gaps (of a compacted chunk) included.
+     *
+     * @throws io.eddy.core.error.CorruptSegmentException a batch of the chunk is cut short or does not fit it
      */
     public static void appendShifted(ByteBuffer out, ByteBuffer chunk, long delta) {
-        ByteBuffer in = chunk.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
-        while (in.hasRemaining()) {
-            int size = in.getInt(in.position() + RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD;
-            if (size < RecordBatches.RECORDS_OFFSET || size > in.remaining()) {
-                throw new CorruptSegmentException("a batch of " + size + " bytes does not fit its chunk");
-            }
-            ByteBuffer batch = in.slice(in.position(), size);
+        for (BatchIterator.Batch batch : BatchIterator.batches(chunk)) {
             ByteBuffer copy = out.slice();
-            out.put(batch);
-            RecordBatches.setBaseOffset(copy, in.getLong(in.position() + RecordBatches.BASE_OFFSET_OFFSET) + delta);
-            in.position(in.position() + size);
+            out.put(batch.slice());
+            RecordBatches.setBaseOffset(copy, batch.baseOffset() + delta);
         }
     }
 }

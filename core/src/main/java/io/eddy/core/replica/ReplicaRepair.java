@@ -10,6 +10,7 @@ import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.CompactionStore.JobLease;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
+import io.eddy.core.storage.ReplicatedSegments;
 import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -44,7 +45,7 @@ public final class ReplicaRepair {
 
     private final MetadataStore metadata;
     private final CompactionStore store;
-    private final SegmentStore segments;
+    private final ReplicatedSegments segments;
     private final ObjectKeys keys;
     private final BucketAllowList buckets;
     private final Clock clock;
@@ -53,7 +54,7 @@ public final class ReplicaRepair {
                          BucketAllowList buckets, Clock clock) {
         this.metadata = metadata;
         this.store = store;
-        this.segments = segments;
+        this.segments = new ReplicatedSegments(segments);
         this.keys = keys;
         this.buckets = buckets;
         this.clock = clock;
@@ -109,10 +110,7 @@ public final class ReplicaRepair {
             return Uni.createFrom().item(true);   // nothing to compare with or copy from
         }
         return Multi.createFrom().iterable(holders)
-                .onItem().transformToUniAndConcatenate(bucket -> segments.read(bucket, entry.objectKey(),
-                                entry.position(), entry.length())
-                        .map(bytes -> intact(bytes, entry.crc32c()))
-                        .onFailure().recoverWithItem(false))
+                .onItem().transformToUniAndConcatenate(bucket -> segments.intact(bucket, entry))
                 .collect().asList()
                 .flatMap(ok -> {
                     if (!ok.contains(false) || !ok.contains(true)) {
@@ -156,7 +154,7 @@ public final class ReplicaRepair {
         List<SegmentChunk> chunks = new ArrayList<>();
         Uni<Void> reads = Uni.createFrom().voidItem();
         for (IndexEntry e : group) {
-            reads = reads.flatMap(ignored -> readChunk(e, buckets.filter(e.buckets()), 0)
+            reads = reads.flatMap(ignored -> segments.readChunk(e, buckets.filter(e.buckets()))
                     .onFailure().recoverWithNull()   // no intact allowed copy: left as it is
                     .invoke(chunk -> {
                         if (chunk != null) {
@@ -172,9 +170,8 @@ public final class ReplicaRepair {
             }
             SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks);
             String key = keys.newSegmentKey();
-            List<Uni<Void>> puts = targets.stream().map(b -> segments.put(b, key, encoded.bytes())).toList();
             List<String> replaced = readable.stream().map(IndexEntry::objectKey).distinct().toList();
-            return Uni.join().all(puts).andFailFast()
+            return segments.putAll(targets, key, encoded.bytes())
                     .invoke(done -> {
                         synchronized (progress) {
                             progress.objects += targets.size();
@@ -209,25 +206,6 @@ public final class ReplicaRepair {
             }
             return swapEach(topic, partition, entries, locations, key, targets, lease, progress, i + 1);
         });
-    }
-
-    /** The entry's chunk from the first of {@code from} that serves it intact. */
-    private Uni<byte[]> readChunk(IndexEntry e, List<String> from, int i) {
-        if (from.isEmpty()) {
-            return Uni.createFrom().failure(new IllegalStateException("no allowed bucket holds " + e.objectKey()));
-        }
-        Uni<byte[]> read = segments.read(from.get(i), e.objectKey(), e.position(), e.length())
-                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), e.crc32c()));
-        return i + 1 < from.size() ? read.onFailure().recoverWithUni(t -> readChunk(e, from, i + 1)) : read;
-    }
-
-    private static boolean intact(byte[] chunk, int crc32c) {
-        try {
-            SegmentFormat.verifyChunk(ByteBuffer.wrap(chunk), crc32c);
-            return true;
-        } catch (RuntimeException corrupt) {
-            return false;
-        }
     }
 
     /** Runs {@code each} on the entries one after another, stopping at the first false. */

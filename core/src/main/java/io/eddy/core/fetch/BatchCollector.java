@@ -1,0 +1,59 @@
+package io.eddy.core.fetch;
+
+import io.eddy.core.format.BatchIterator;
+import io.eddy.core.format.RecordBatches;
+import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.PartitionHead;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Accumulates whole stored batches, each a view of its chunk given its real base offset (entry base + offset in
+ * the chunk), up to the request's byte limit (at least one batch) and record limit (in whole batches). The chunk
+ * must be the read's own copy: base offsets are patched in place. Pure; not thread-safe: one fetch.
+ */
+final class BatchCollector extends ChunkSink {
+    final List<ByteBuffer> batches = new ArrayList<>();
+    long records;
+    boolean limited;
+
+    BatchCollector(FetchRequest request, long highWatermark) {
+        super(request, highWatermark);
+    }
+
+    @Override
+    boolean full() {
+        return limited || nextOffset >= highWatermark;
+    }
+
+    /** @throws io.eddy.core.error.CorruptSegmentException a batch of the chunk is cut short or does not fit it */
+    @Override
+    void accept(IndexEntry entry, byte[] chunk) {
+        BatchIterator walk = BatchIterator.over(ByteBuffer.wrap(chunk));
+        while (walk.hasNext() && !full()) {
+            BatchIterator.Batch stored = walk.next();
+            long base = entry.baseOffset() + stored.baseOffset();
+            long last = base + stored.lastOffsetDelta();
+            if (last >= nextOffset && base < highWatermark) {
+                int size = stored.sizeInBytes();
+                if (!batches.isEmpty() && (bytes + size > request.maxBytes() || records >= request.maxRecords())) {
+                    limited = true;
+                    return;
+                }
+                ByteBuffer batch = stored.slice();
+                RecordBatches.setBaseOffset(batch, base);
+                batches.add(batch);
+                bytes += size;
+                records += last - base + 1;
+                nextOffset = last + 1;
+                limited = bytes >= request.maxBytes() || records >= request.maxRecords();
+            }
+        }
+    }
+
+    /** What was read, with the partition's bounds from {@code head}, the one the read started with. */
+    BatchFetchResult result(PartitionHead head) {
+        return new BatchFetchResult(batches, nextOffset, head.nextOffset(), head.logStartOffset());
+    }
+}

@@ -1,0 +1,124 @@
+package io.eddy.core.fetch;
+
+import io.eddy.core.cache.IndexCache;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.PartitionHead;
+import io.eddy.core.model.Topic;
+import io.eddy.core.storage.MetadataStore;
+import io.smallrye.mutiny.Uni;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Walks a partition's index from a read's offset, feeding each entry's chunk to a {@link ChunkSink} until it is
+ * full: the entry covering the offset (index entry cache, else DynamoDB), then the next ones a page at a time.
+ * Gap entries (all their records compacted away) are stepped over, as a Kafka consumer steps over a compacted gap;
+ * an entry a compaction merged into one starting earlier is found through the one covering it. What to do with
+ * each entry is {@link #step}, a pure decision. Thread-safe (the sink is the read's own).
+ */
+final class IndexWalk {
+    /** Index entries read from DynamoDB at a time. */
+    static final int ENTRY_PAGE = 16;
+
+    /** What a walk does with an entry. */
+    enum Step {
+        /** Nothing: the sink is full, or the entry ends before the offset it goes on from. */
+        PASS,
+        /** Moves the sink past the entry, which holds no record. */
+        STEP_OVER,
+        /** Reads the entry's chunk into the sink. */
+        READ
+    }
+
+    private final MetadataStore metadata;
+    private final IndexCache index;
+    private final ChunkReader chunks;
+
+    IndexWalk(MetadataStore metadata, IndexCache index, ChunkReader chunks) {
+        this.metadata = metadata;
+        this.index = index;
+        this.chunks = chunks;
+    }
+
+    /** What to do with {@code entry} when the sink goes on from {@code nextOffset}. Pure. */
+    static Step step(IndexEntry entry, long nextOffset, boolean full) {
+        if (full || entry.lastOffset() < nextOffset) {
+            return Step.PASS;
+        }
+        return entry.isGap() ? Step.STEP_OVER : Step.READ;
+    }
+
+    /**
+     * Reads from the sink's offset, below {@code head}'s high watermark, until the sink is full or the walk
+     * reaches the high watermark.
+     */
+    Uni<Void> readInto(Topic topic, int partition, PartitionHead head, ChunkSink sink) {
+        long offset = sink.nextOffset();
+        return entryCovering(topic, partition, offset).flatMap(first -> {
+            if (first.isEmpty()) {
+                return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR, "no index entry covers offset "
+                        + offset + " of " + topic.name() + "/" + partition + " below the high watermark"));
+            }
+            return collect(topic, partition, head, List.of(first.get()), sink);
+        });
+    }
+
+    /** The entry covering {@code offset}, from the index entry cache, else DynamoDB (and then cached). */
+    Uni<Optional<IndexEntry>> entryCovering(Topic topic, int partition, long offset) {
+        Optional<IndexEntry> cached = index.covering(topic.id(), partition, offset);
+        if (cached.isPresent()) {
+            return Uni.createFrom().item(cached);
+        }
+        return metadata.entryAtOrBefore(topic.id(), partition, offset).map(found -> {
+            Optional<IndexEntry> covering = found.filter(e -> e.covers(offset));
+            covering.ifPresent(e -> index.addAll(topic.id(), partition, List.of(e)));
+            return covering;
+        });
+    }
+
+    private Uni<Void> collect(Topic topic, int partition, PartitionHead head, List<IndexEntry> entries, ChunkSink sink) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (IndexEntry entry : entries) {
+            chain = chain.flatMap(ignored -> switch (step(entry, sink.nextOffset(), sink.full())) {
+                case PASS -> Uni.createFrom().voidItem();
+                case STEP_OVER -> {
+                    sink.skipTo(entry.lastOffset() + 1);
+                    yield Uni.createFrom().voidItem();
+                }
+                case READ -> chunks.chunk(entry, head).invoke(bytes -> {
+                    sink.accept(entry, bytes);
+                    if (!sink.full()) {
+                        sink.skipTo(entry.lastOffset() + 1);   // read it all: what is left of it is a gap
+                    }
+                }).replaceWithVoid();
+            });
+        }
+        return chain.flatMap(ignored -> {
+            if (sink.full()) {
+                return Uni.createFrom().voidItem();
+            }
+            long next = sink.nextOffset();
+            Optional<IndexEntry> cached = index.covering(topic.id(), partition, next);
+            if (cached.isPresent()) {
+                return collect(topic, partition, head, List.of(cached.get()), sink);
+            }
+            return metadata.entriesFrom(topic.id(), partition, next, ENTRY_PAGE).flatMap(found -> {
+                if (!found.isEmpty() && found.get(0).baseOffset() == next) {
+                    index.addAll(topic.id(), partition, found);
+                    return collect(topic, partition, head, found, sink);
+                }
+                // a compaction merged the entry starting here into one starting before: read that one
+                return metadata.entryAtOrBefore(topic.id(), partition, next).flatMap(covering -> {
+                    if (covering.isEmpty() || !covering.get().covers(next)) {
+                        return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR,
+                                "index gap at offset " + next + " of " + topic.name() + "/" + partition));
+                    }
+                    index.invalidate(topic.id(), partition);
+                    return collect(topic, partition, head, List.of(covering.get()), sink);
+                });
+            });
+        });
+    }
+}
