@@ -1,0 +1,100 @@
+package io.eddy.core.fetch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.eddy.core.error.CorruptSegmentException;
+import io.eddy.core.format.ChunkBuilder;
+import io.eddy.core.format.RecordBatches;
+import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.Record;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BatchCollectorTest {
+    /** Batches of 3, 2 and 4 records, stored at offsets 100.. of one entry. */
+    private static final int[] SIZES = {3, 2, 4};
+    private static final long BASE = 100;
+
+    private static byte[] chunk() {
+        List<ByteBuffer> batches = new ArrayList<>();
+        for (int size : SIZES) {
+            List<Record> records = new ArrayList<>();
+            for (int i = 0; i < size; i++) {
+                records.add(new Record(-1, 1_000 + i, null, new byte[]{(byte) i}, List.of()));
+            }
+            batches.add(RecordBatches.encode(records, 0));
+        }
+        ByteBuffer out = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
+        ChunkBuilder.append(out, batches, 0);
+        return out.array();
+    }
+
+    private static IndexEntry entry(byte[] chunk) {
+        return new IndexEntry(BASE, BASE + Arrays.stream(SIZES).sum() - 1, "obj", 0, chunk.length, 1_003, 0, List.of("a"));
+    }
+
+    private static BatchCollector collector(long offset, int maxRecords, int maxBytes, long highWatermark) {
+        return new BatchCollector(new FetchRequest("t", 0, offset, maxRecords, maxBytes, Duration.ZERO), highWatermark);
+    }
+
+    private static List<Long> bases(BatchCollector c) {
+        return c.batches.stream().map(b -> b.getLong(RecordBatches.BASE_OFFSET_OFFSET)).toList();
+    }
+
+    @Test
+    void aReadFromMidBatchStartsWithTheWholeBatchAtItsRealBaseOffset() {
+        byte[] chunk = chunk();
+        BatchCollector c = collector(104, 100, 1 << 20, 109);
+
+        c.accept(entry(chunk), chunk);
+
+        assertThat(bases(c)).containsExactly(103L, 105L);
+        assertThat(c.nextOffset()).isEqualTo(109);
+        assertThat(c.full()).isTrue();
+    }
+
+    @Test
+    void theFirstBatchComesWhateverMaxBytesAndTheRestWithinIt() {
+        byte[] chunk = chunk();
+        BatchCollector c = collector(100, 100, 1, 109);
+
+        c.accept(entry(chunk), chunk);
+
+        assertThat(bases(c)).containsExactly(100L);
+        assertThat(c.nextOffset()).isEqualTo(103);
+    }
+
+    @Test
+    void maxRecordsCountsWholeBatches() {
+        byte[] chunk = chunk();
+        BatchCollector c = collector(100, 4, 1 << 20, 109);
+
+        c.accept(entry(chunk), chunk);
+
+        assertThat(bases(c)).containsExactly(100L, 103L);
+        assertThat(c.records).isEqualTo(5);
+    }
+
+    @Test
+    void batchesFromTheHighWatermarkOnAreLeft() {
+        byte[] chunk = chunk();
+        BatchCollector c = collector(100, 100, 1 << 20, 104);
+
+        c.accept(entry(chunk), chunk);
+
+        assertThat(bases(c)).containsExactly(100L, 103L);
+    }
+
+    @Test
+    void aChunkCutShortIsCorrupt() {
+        byte[] chunk = Arrays.copyOf(chunk(), chunk().length - 1);
+        BatchCollector c = collector(100, 100, 1 << 20, 109);
+
+        assertThatThrownBy(() -> c.accept(entry(chunk), chunk)).isInstanceOf(CorruptSegmentException.class);
+    }
+}
