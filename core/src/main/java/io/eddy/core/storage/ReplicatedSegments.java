@@ -92,15 +92,29 @@ public final class ReplicatedSegments {
                 .onFailure().recoverWithItem(false);
     }
 
+    /** When one PUT of a {@link #putAll} fails. */
+    public enum OnFailure {
+        /** Fail at once with that failure (the other PUTs may still complete). */
+        FAIL_FAST,
+        /** Wait for every PUT, then fail with every failure (Mutiny's {@code CompositeException} when several). */
+        COLLECT
+    }
+
     /**
      * PUTs the object to every one of {@code buckets} side by side; the item is {@code buckets}. Fails as soon as
      * one PUT fails, with its failure (the others may still complete: their copies are orphans for garbage
      * collection).
      */
     public Uni<List<String>> putAll(List<String> buckets, String key, byte[] bytes) {
+        return putAll(buckets, key, bytes, OnFailure.FAIL_FAST);
+    }
+
+    /** PUTs the object to every one of {@code buckets} side by side; the item is {@code buckets}. */
+    public Uni<List<String>> putAll(List<String> buckets, String key, byte[] bytes, OnFailure onFailure) {
         List<Uni<Void>> puts = buckets.stream().map(b -> store.put(b, key, bytes).invoke(() -> listener.stored(b)))
                 .toList();
-        return Uni.join().all(puts).andFailFast().replaceWith(buckets);
+        var all = Uni.join().all(puts);
+        return (onFailure == OnFailure.FAIL_FAST ? all.andFailFast() : all.andCollectFailures()).replaceWith(buckets);
     }
 
     /**

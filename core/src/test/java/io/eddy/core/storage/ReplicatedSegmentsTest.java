@@ -140,6 +140,17 @@ class ReplicatedSegmentsTest {
     }
 
     @Test
+    void putAllCanWaitForEveryPutAndReportEachFailure() {
+        store.failing("a", unavailable("a"));
+        store.failing("c", unavailable("c"));
+
+        assertThatThrownBy(() -> await(replicas.putAll(List.of("a", "b", "c"), KEY, OBJECT,
+                ReplicatedSegments.OnFailure.COLLECT)))
+                .satisfies(t -> assertThat(t.toString() + t.getCause()).contains("bucket a").contains("bucket c"));
+        assertThat(store.objects.get("b")).containsKey(KEY);
+    }
+
+    @Test
     void putFirstMovesOnPastARetryableFailureOnly() {
         store.failing("a", unavailable("a"));
 
