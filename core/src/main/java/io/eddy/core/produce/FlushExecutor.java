@@ -4,7 +4,7 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.TailSignals;
 import io.eddy.core.produce.CommitDecider.Decision;
 import io.eddy.core.produce.CommitDecider.Open;
-import io.eddy.core.produce.CommitDecider.Transaction;
+import io.eddy.core.produce.FlushProgress.RunRef;
 import io.eddy.core.produce.lease.LeaderLeases;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
@@ -13,10 +13,8 @@ import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -107,7 +105,7 @@ public final class FlushExecutor implements Appender {
             }
             return chain;
         }
-        Flush flush = new Flush(pendings);
+        FlushProgress flush = new FlushProgress(pendings);
         long bytes = pendings.stream().mapToLong(p -> p.request().sizeInBytes()).sum();
         long records = pendings.stream().flatMap(p -> p.request().runs().stream()).mapToLong(PartitionRun::records).sum();
         metrics.flushed(pendings.size(), bytes, records);
@@ -117,94 +115,7 @@ public final class FlushExecutor implements Appender {
                 .replaceWithVoid();
     }
 
-    /** One run of one request. */
-    private record RunRef(Pending pending, int index) {
-    }
-
-    /** The segment written for a set of runs. */
-    private record Written(Set<RunRef> runs, WrittenSegment segment) {
-    }
-
-    /** A flush's progress across rounds. */
-    private static final class Flush {
-        final List<Pending> live;
-        final Map<RunRef, Long> bases = new HashMap<>();
-        Optional<Written> written = Optional.empty();
-
-        Flush(List<Pending> pendings) {
-            this.live = new ArrayList<>(pendings);
-        }
-
-        /** The runs without offsets yet, in request order; the runs of one request share its place in the flush. */
-        List<Open<RunRef>> open() {
-            List<Open<RunRef>> out = new ArrayList<>();
-            for (int r = 0; r < live.size(); r++) {
-                Pending p = live.get(r);
-                for (int i = 0; i < p.request().runs().size(); i++) {
-                    RunRef ref = new RunRef(p, i);
-                    if (!bases.containsKey(ref)) {
-                        out.add(new Open<>(ref, r, p.request().runs().get(i)));
-                    }
-                }
-            }
-            return out;
-        }
-
-        void fail(Pending p, Throwable error) {
-            live.remove(p);
-            p.result().completeExceptionally(error);
-        }
-
-        void failAll(Throwable error) {
-            for (Pending p : List.copyOf(live)) {
-                fail(p, error);
-            }
-        }
-
-        /** Applies the transactions' outcomes; true if one lost a race (another round is due). */
-        boolean settle(List<Transaction<RunRef>> transactions, List<Committer.Outcome> outcomes) {
-            boolean conflicted = false;
-            for (int i = 0; i < transactions.size(); i++) {
-                Transaction<RunRef> tx = transactions.get(i);
-                if (outcomes.get(i) instanceof Committer.Committed) {
-                    bases.putAll(tx.bases());
-                } else if (outcomes.get(i) instanceof Committer.Conflicted) {
-                    conflicted = true;
-                } else if (outcomes.get(i) instanceof Committer.Failed failed) {
-                    // known not to have committed: the requests with runs here fail (the client may retry)
-                    Set<LeaderLeases.Key> here = new HashSet<>();
-                    tx.batch().partitions().forEach(c -> here.add(new LeaderLeases.Key(c.topicId(), c.partition())));
-                    for (Pending p : List.copyOf(live)) {
-                        if (p.request().runs().stream().anyMatch(r -> here.contains(
-                                new LeaderLeases.Key(r.topic().id(), r.partition())))) {
-                            fail(p, failed.cause());
-                        }
-                    }
-                }
-            }
-            return conflicted;
-        }
-
-        /** Completes every request whose runs all have offsets. */
-        void completeDone() {
-            for (Pending p : List.copyOf(live)) {
-                List<Long> out = new ArrayList<>();
-                for (int i = 0; i < p.request().runs().size(); i++) {
-                    Long base = bases.get(new RunRef(p, i));
-                    if (base == null) {
-                        break;
-                    }
-                    out.add(base);
-                }
-                if (out.size() == p.request().runs().size()) {
-                    live.remove(p);
-                    p.result().complete(out);
-                }
-            }
-        }
-    }
-
-    private Uni<Void> round(Flush flush, int attempt) {
+    private Uni<Void> round(FlushProgress flush, int attempt) {
         List<Open<RunRef>> open = flush.open();
         if (open.isEmpty()) {
             flush.completeDone();
@@ -221,7 +132,7 @@ public final class FlushExecutor implements Appender {
             });
             decided.duplicates().forEach((ref, base) -> {
                 metrics.duplicate();
-                flush.bases.put(ref, base);
+                flush.settled(ref, base);
             });
             flush.completeDone();
             if (decided.appended().isEmpty()) {
@@ -232,15 +143,12 @@ public final class FlushExecutor implements Appender {
                     .flatMap(txs -> Uni.join().all(txs.stream().map(committer::commit).toList()).andFailFast()
                             .map(outcomes -> flush.settle(txs, outcomes)))
                     .flatMap(conflicted -> {
-                        decided.repeats().forEach((repeat, original) -> {
-                            Long base = flush.bases.get(original);
-                            if (base != null) {
-                                metrics.duplicate();
-                                flush.bases.put(repeat, base);
-                            }
-                        });
+                        decided.repeats().forEach((repeat, original) -> flush.base(original).ifPresent(base -> {
+                            metrics.duplicate();
+                            flush.settled(repeat, base);
+                        }));
                         flush.completeDone();
-                        if (!conflicted || flush.live.isEmpty()) {
+                        if (!conflicted || flush.live().isEmpty()) {
                             return Uni.createFrom().voidItem();
                         }
                         return committer.backoff(attempt).flatMap(ignored -> round(flush, attempt + 1));
@@ -249,14 +157,15 @@ public final class FlushExecutor implements Appender {
     }
 
     /** Writes the appended runs, or reuses the segment of an earlier round that appended the same runs. */
-    private Uni<WrittenSegment> write(Flush flush, Decision<RunRef> decided) {
+    private Uni<WrittenSegment> write(FlushProgress flush, Decision<RunRef> decided) {
         Set<RunRef> runs = new HashSet<>();
         decided.appended().forEach(a -> runs.add(a.ref()));
-        if (flush.written.isPresent() && flush.written.get().runs().equals(runs)) {
-            return Uni.createFrom().item(flush.written.get().segment());
+        Optional<WrittenSegment> earlier = flush.writtenFor(runs);
+        if (earlier.isPresent()) {
+            return Uni.createFrom().item(earlier.get());
         }
-        AppendRequest first = flush.live.get(0).request();
+        AppendRequest first = flush.live().get(0).request();
         return writer.write(decided.appended().stream().map(CommitDecider.Appended::run).toList(), first.replicas(),
-                first.acks()).invoke(segment -> flush.written = Optional.of(new Written(runs, segment)));
+                first.acks()).invoke(segment -> flush.wrote(runs, segment));
     }
 }
