@@ -12,8 +12,10 @@ import io.eddy.core.produce.CommitPolicy;
 import io.eddy.core.produce.FlushExecutor;
 import io.eddy.core.produce.GroupCommitAppender;
 import io.eddy.core.produce.QueueLimits;
+import io.eddy.core.produce.WriteThroughCache;
 import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.produce.ProducerRegistry;
+import io.eddy.core.produce.lease.LeaderLeases;
 import io.eddy.core.produce.lease.Leases;
 import io.eddy.core.produce.ProduceService;
 import io.eddy.core.storage.BucketAllowList;
@@ -173,13 +175,13 @@ public class EddyWiring {
     Appender appender(MetadataStore metadata, SegmentStore segments, BlockCache cache, TailSignals signals,
                       EddyConfig config, ProduceMetrics metrics, ObjectKeys keys, Clock clock) {
         EddyConfig.Produce produce = config.produce();
-        Leases leases = produce.serverMode()
+        LeaderLeases leases = produce.serverMode()
                 ? new Leases(metadata, "eddy-" + UUID.randomUUID(), produce.leaseDuration(),
                 produce.leaseDuration().dividedBy(5), clock)
-                : null;
+                : LeaderLeases.none();
         FlushExecutor executor = new FlushExecutor(metadata, segments, keys,
-                config.cache().populateOnWrite() ? cache : null, signals, CommitPolicy.defaults(), leases, metrics, clock,
-                produce.producerExpiry());
+                config.cache().populateOnWrite() ? cache::putObject : WriteThroughCache.none(), signals,
+                CommitPolicy.defaults(), leases, metrics, clock, produce.producerExpiry());
         if (!produce.serverMode()) {
             return executor;
         }

@@ -7,24 +7,19 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One instance's leader leases, per partition: taken on first write, renewed by every commit, retaken after
  * expiry with the epoch one higher. Thread-safe.
  */
-public final class Leases {
+public final class Leases implements LeaderLeases {
     private final MetadataStore metadata;
     private final String owner;
     private final Duration duration;
     private final Duration margin;
     private final Clock clock;
     private final Map<Key, LeaseState> states = new ConcurrentHashMap<>();
-
-    /** A partition of a topic. */
-    public record Key(UUID topicId, int partition) {
-    }
 
     /**
      * @param owner    this instance's unique name
@@ -54,6 +49,7 @@ public final class Leases {
      * The lease to commit under, taking it if it is free or expired; empty when another instance holds it (the
      * caller then commits optimistically, reading the head).
      */
+    @Override
     public Uni<Optional<LeaseState.Held>> ensure(Key key) {
         long now = clock.millis();
         LeaseState state = state(key);
@@ -76,20 +72,22 @@ public final class Leases {
                 });
     }
 
-    /** The expiry a commit made now extends the lease to. */
+    @Override
     public long renewedUntil() {
         return clock.millis() + duration.toMillis();
     }
 
+    @Override
     public void committed(Key key, LeaseState.Held held, long next, long renewedUntilMs) {
         states.replace(key, held, held.committed(next, renewedUntilMs));
     }
 
+    @Override
     public void conflicted(Key key, LeaseState.Held held) {
         states.replace(key, held, held.conflicted());
     }
 
-    /** Applies a head read after a conflict; true if the lease is still ours. */
+    @Override
     public boolean headRead(Key key, LeaseState.Held held, PartitionHead head) {
         LeaseState next = held.headRead(head, owner);
         states.replace(key, held, next);

@@ -1,0 +1,122 @@
+package io.eddy.core.produce;
+
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
+import io.eddy.core.error.OffsetConflictException;
+import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.produce.lease.LeaderLeases;
+import io.eddy.core.produce.lease.LeaderLeases.Key;
+import io.eddy.core.produce.lease.LeaseState;
+import io.eddy.core.storage.CommitBatch;
+import io.eddy.core.storage.MetadataStore;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Commits {@link CommitDecider.Transaction transactions}: runs the DynamoDB transaction, settles an unknown outcome
+ * by looking for the index entry it would have written, keeps the lease books and wakes the partitions' tail
+ * readers; and paces the rounds that follow a lost race ({@link #backoff}). Thread-safe: keeps no state of its own.
+ */
+final class Committer {
+    private final MetadataStore metadata;
+    private final LeaderLeases leases;
+    private final TailSignals signals;
+    private final CommitPolicy policy;
+    private final ProduceMetrics metrics;
+
+    Committer(MetadataStore metadata, LeaderLeases leases, TailSignals signals, CommitPolicy policy,
+              ProduceMetrics metrics) {
+        this.metadata = metadata;
+        this.leases = leases;
+        this.signals = signals;
+        this.policy = policy;
+        this.metrics = metrics;
+    }
+
+    /** How a transaction ended. */
+    sealed interface Outcome permits Committed, Conflicted, Failed {
+    }
+
+    /** It committed (maybe found so after an unknown outcome). */
+    record Committed() implements Outcome {
+    }
+
+    /** Its condition failed: another writer moved a head or a producer state; decide again on fresh reads. */
+    record Conflicted() implements Outcome {
+    }
+
+    /** It is known not to have committed; {@code cause} is for the requests with runs on its partitions. */
+    record Failed(Throwable cause) implements Outcome {
+    }
+
+    /** The expiry a commit made now extends its leases to. */
+    long renewedUntil() {
+        return leases.renewedUntil();
+    }
+
+    /** Commits one transaction; the item is its outcome (never a failure). */
+    Uni<Outcome> commit(CommitDecider.Transaction<?> tx) {
+        CommitBatch batch = tx.batch();
+        return metadata.commit(batch)
+                .invoke(metrics::transaction)
+                .onFailure(Committer::outcomeUnknown).recoverWithUni(failure -> committedAnyway(batch, failure))
+                .map(ignored -> {
+                    for (CommitBatch.PartitionCommit c : batch.partitions()) {
+                        Key k = new Key(c.topicId(), c.partition());
+                        LeaseState.Held held = tx.leases().get(k);
+                        if (held != null) {
+                            leases.committed(k, held, c.entry().lastOffset() + 1, c.lease().renewUntilMs());
+                        }
+                        signals.committed(c.topicId(), c.partition());
+                    }
+                    return (Outcome) new Committed();
+                })
+                .onFailure(OffsetConflictException.class).recoverWithItem(conflict -> {
+                    tx.leases().forEach(leases::conflicted);
+                    return new Conflicted();
+                })
+                .onFailure().recoverWithItem(Failed::new);
+    }
+
+    /** A failure after which the commit may or may not have happened (a timeout, a lost response, a 5xx). */
+    private static boolean outcomeUnknown(Throwable t) {
+        return t instanceof EddyException e && e.retryable() && !(t instanceof OffsetConflictException);
+    }
+
+    /**
+     * Whether a commit whose outcome is unknown happened after all: the transaction is all-or-nothing, so the
+     * index entry of its first partition, at the expected offset and pointing at our object, decides. If it
+     * did, the produce succeeds (a client retry would otherwise store the records twice); if it did not, or
+     * the check fails too, the original failure stands and the client may retry.
+     */
+    private Uni<Void> committedAnyway(CommitBatch batch, Throwable failure) {
+        CommitBatch.PartitionCommit first = batch.partitions().get(0);
+        return metadata.entryAtOrBefore(first.topicId(), first.partition(), first.expectedNextOffset())
+                .onFailure().recoverWithItem(Optional.empty())
+                .flatMap(found -> found.filter(e -> e.baseOffset() == first.expectedNextOffset()
+                                && e.objectKey().equals(first.entry().objectKey())
+                                && e.position() == first.entry().position()).isPresent()
+                        ? Uni.createFrom().voidItem()
+                        : Uni.createFrom().failure(failure));
+    }
+
+    /**
+     * Waits before round {@code attempt + 1} after {@code attempt} rounds lost races; fails with
+     * {@code offset_conflict} once the policy's attempts are spent.
+     */
+    Uni<Void> backoff(int attempt) {
+        if (attempt >= policy.maxAttempts()) {
+            return Uni.createFrom().failure(new EddyException(ErrorCode.OFFSET_CONFLICT,
+                    "gave up committing after " + attempt + " conflicts with other writers"));
+        }
+        return Uni.createFrom().voidItem().onItem().delayIt().by(jitter(attempt));
+    }
+
+    /** Full jitter in [1, cap] ms, the cap doubling per attempt up to the policy's: Mutiny refuses a zero delay. */
+    private Duration jitter(int attempt) {
+        long cap = Math.min(policy.maxBackoff().toMillis(), policy.initialBackoff().toMillis() << Math.min(attempt - 1, 16));
+        return Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(Math.max(1, cap)));
+    }
+}
