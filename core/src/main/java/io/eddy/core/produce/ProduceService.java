@@ -26,7 +26,6 @@ import org.jboss.logging.Logger;
  */
 public final class ProduceService {
     /** Bytes a v2 record batch adds to its records. */
-    private static final int BATCH_OVERHEAD = 61;
     private static final Logger LOG = Logger.getLogger(ProduceService.class);
 
     private final TopicService topics;
@@ -204,7 +203,7 @@ public final class ProduceService {
         int start = 0;
         while (start < records.size()) {
             int end = start;
-            long size = BATCH_OVERHEAD;
+            long size = RecordBatches.RECORDS_OFFSET;
             while (end < records.size() && (end == start || size + records.get(end).sizeInBytes() + 16 <= maxBatch)) {
                 size += records.get(end).sizeInBytes() + 16;
                 end++;

@@ -8,6 +8,7 @@ import io.eddy.core.format.SegmentChunk;
 import io.eddy.core.format.SegmentFormat;
 import io.eddy.core.produce.lease.LeaderLeases.Key;
 import io.eddy.core.storage.ObjectKeys;
+import io.eddy.core.storage.ReplicatedSegments;
 import io.eddy.core.storage.SegmentStore;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
@@ -22,16 +23,24 @@ import java.util.Map;
  * replica buckets as {@link Acks} asks, and writes it through to the cache. Thread-safe: keeps no state.
  */
 final class SegmentWriter {
-    private final SegmentStore segments;
+    private final ReplicatedSegments copies;
     private final ObjectKeys keys;
     private final WriteThroughCache cache;
-    private final ProduceMetrics metrics;
 
     SegmentWriter(SegmentStore segments, ObjectKeys keys, WriteThroughCache cache, ProduceMetrics metrics) {
-        this.segments = segments;
+        this.copies = new ReplicatedSegments(segments, new ReplicatedSegments.Listener() {
+            @Override
+            public void stored(String bucket) {
+                metrics.put();
+            }
+
+            @Override
+            public void fellBack(String bucket, Throwable cause) {
+                metrics.replicaFallback();
+            }
+        });
         this.keys = keys;
         this.cache = cache;
-        this.metrics = metrics;
     }
 
     /** Writes {@code runs}, chunks in the order their partitions first appear, to {@code replicas}. */
@@ -77,29 +86,11 @@ final class SegmentWriter {
      */
     private Uni<List<String>> put(List<String> replicas, Acks acks, String objectKey, byte[] bytes) {
         if (acks == Acks.ALL) {
-            List<Uni<String>> puts = new ArrayList<>();
-            for (String bucket : replicas) {
-                puts.add(segments.put(bucket, objectKey, bytes).invoke(metrics::put).replaceWith(bucket));
-            }
-            return Uni.join().all(puts).andCollectFailures().onFailure().transform(t -> new EddyException(
-                    ErrorCode.NOT_ENOUGH_REPLICAS, "acks=all: not every replica bucket took the segment; nothing was "
-                    + "committed", Map.of("replicas", replicas), t));
+            return copies.putAll(replicas, objectKey, bytes, ReplicatedSegments.OnFailure.COLLECT)
+                    .onFailure().transform(t -> new EddyException(ErrorCode.NOT_ENOUGH_REPLICAS, "acks=all: not "
+                            + "every replica bucket took the segment; nothing was committed",
+                            Map.of("replicas", replicas), t));
         }
-        return putFirst(replicas, 0, objectKey, bytes, null);
-    }
-
-    private Uni<List<String>> putFirst(List<String> replicas, int i, String objectKey, byte[] bytes, Throwable last) {
-        if (i == replicas.size()) {
-            return Uni.createFrom().failure(last);
-        }
-        return segments.put(replicas.get(i), objectKey, bytes).invoke(metrics::put)
-                .map(ignored -> {
-                    if (i > 0) {
-                        metrics.replicaFallback();
-                    }
-                    return List.of(replicas.get(i));
-                })
-                .onFailure(t -> t instanceof EddyException e && e.retryable() && i + 1 < replicas.size())
-                .recoverWithUni(t -> putFirst(replicas, i + 1, objectKey, bytes, t));
+        return copies.putFirst(replicas, objectKey, bytes).map(List::of);
     }
 }
