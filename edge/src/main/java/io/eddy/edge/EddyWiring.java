@@ -6,7 +6,7 @@ import io.eddy.core.cache.IndexCache;
 import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.support.AsyncLimiter;
 import io.eddy.core.fetch.FetchService;
-import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.Appender;
 import io.eddy.core.produce.CommitPolicy;
 import io.eddy.core.produce.FlushExecutor;

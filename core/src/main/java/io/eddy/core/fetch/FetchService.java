@@ -13,6 +13,7 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.support.AsyncLimiter;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;

@@ -2,11 +2,10 @@ package io.eddy.core.group;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.core.error.GroupConflictException;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
-import io.eddy.core.storage.GroupConflictException;
-import io.eddy.core.storage.GroupStore;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.support.Retry;
 import io.eddy.core.topic.TopicService;

@@ -4,7 +4,7 @@ import io.eddy.core.cache.BlockCache;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.error.OffsetConflictException;
-import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.format.ChunkBuilder;
 import io.eddy.core.format.ChunkLocation;
 import io.eddy.core.format.SegmentChunk;

@@ -5,16 +5,16 @@ import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
+import io.eddy.core.error.GroupConflictException;
 import io.eddy.core.group.Assignment;
 import io.eddy.core.group.CommittedOffset;
 import io.eddy.core.group.GroupId;
 import io.eddy.core.group.GroupState;
+import io.eddy.core.group.GroupStore;
 import io.eddy.core.group.MemberState;
 import io.eddy.core.group.OffsetReset;
 import io.eddy.core.group.Subscription;
 import io.eddy.core.group.TopicPartition;
-import io.eddy.core.storage.GroupConflictException;
-import io.eddy.core.storage.GroupStore;
 import io.eddy.core.storage.SdkCalls;
 import io.eddy.core.support.Retry;
 import io.smallrye.mutiny.Uni;
