@@ -7,6 +7,9 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.RecordBatches;
 import io.eddy.core.format.SegmentFormat;
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.OffsetSpec;
+import io.eddy.core.model.OffsetSpec.AtTimestamp;
+import io.eddy.core.model.OffsetSpec.Earliest;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
@@ -501,19 +504,6 @@ public final class FetchService {
         return behind <= caches.tailBytes() / bytesPerRecord;
     }
 
-/** {@code earliest}, {@code latest}, or the first offset whose timestamp is at or after a time. */
-    public sealed interface OffsetSpec permits Earliest, Latest, AtTimestamp {
-    }
-
-    public record Earliest() implements OffsetSpec {
-    }
-
-    public record Latest() implements OffsetSpec {
-    }
-
-    public record AtTimestamp(long epochMillis) implements OffsetSpec {
-    }
-
     /**
      * The offset matching {@code spec}: for a timestamp, the first offset whose record timestamp is at or after
      * it, or the high watermark when there is none (as Kafka's ListOffsets).
@@ -522,7 +512,7 @@ public final class FetchService {
         return topics.require(topicName).flatMap(topic -> {
             TopicService.checkPartition(topic, partition);
             return head(topic, partition).flatMap(head -> {
-                if (spec instanceof AtTimestamp at) {
+                if (spec.at(clock.millis()) instanceof AtTimestamp at) {
                     return metadata.entryAtOrBefore(topic.id(), partition, head.logStartOffset())
                             .flatMap(first -> firstAtOrAfter(topic, partition,
                                     first.map(IndexEntry::baseOffset).orElse(0L), at.epochMillis(), head));
