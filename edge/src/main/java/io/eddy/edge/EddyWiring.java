@@ -24,7 +24,7 @@ import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoMetadataStore;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import io.eddy.core.storage.s3.S3SegmentStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.topic.TopicService;
 import io.eddy.edge.json.JsonRecords;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -107,13 +107,13 @@ public class EddyWiring {
     @Produces
     @Singleton
     MetadataStore metadataStore(DynamoDbAsyncClient dynamo, EddyConfig config) {
-        return new DynamoMetadataStore(dynamo, config.table(), Retry.defaults());
+        return new DynamoMetadataStore(dynamo, config.table(), RetryPolicy.defaults());
     }
 
     @Produces
     @Singleton
     SegmentStore segmentStore(S3AsyncClient s3) {
-        return new S3SegmentStore(s3, Retry.defaults());
+        return new S3SegmentStore(s3, RetryPolicy.defaults());
     }
 
     @Produces

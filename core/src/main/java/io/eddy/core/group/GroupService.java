@@ -8,11 +8,9 @@ import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
-import io.eddy.core.support.Retry;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,9 +33,6 @@ import java.util.function.Supplier;
  * instances may serve one group. Thread-safe.
  */
 public final class GroupService {
-    /** Conflicting writers on one group retry with jitter; a group this contended answers 503, retryable. */
-    private static final Retry CONFLICTS = new Retry(24, Duration.ofMillis(2), Duration.ofMillis(250));
-
     private final GroupStore store;
     private final TopicService topics;
     private final MetadataStore metadata;
@@ -377,8 +372,9 @@ public final class GroupService {
         return Uni.join().all(checks).andFailFast().replaceWithVoid();
     }
 
-    private static <T> Uni<T> withConflictRetry(Supplier<Uni<T>> attempt) {
-        return CONFLICTS.apply(Uni.createFrom().deferred(attempt::get), t -> t instanceof GroupConflictException);
+    /** Retries a lost race (only that: the store has retried its own retryable failures already). */
+    private <T> Uni<T> withConflictRetry(Supplier<Uni<T>> attempt) {
+        return settings.conflictRetry().apply(Uni.createFrom().deferred(attempt::get), t -> t instanceof GroupConflictException);
     }
 
     private static void checkAssignor(String name) {

@@ -12,7 +12,7 @@ import io.eddy.core.fixtures.MutableClock;
 import io.eddy.core.fixtures.Produce;
 import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.storage.dynamo.DynamoGroupStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import io.smallrye.mutiny.Uni;
@@ -249,7 +249,7 @@ class GroupServiceTest {
 
         assertThat(await(groups.list())).extracting(GroupId::value).doesNotContain(group);
         assertThat(failure(groups.describe(group)).code()).isEqualTo(ErrorCode.UNKNOWN_GROUP);
-        assertThat(await(new DynamoGroupStore(eddy.dynamo(), eddy.table(), Retry.defaults())
+        assertThat(await(new DynamoGroupStore(eddy.dynamo(), eddy.table(), RetryPolicy.defaults())
                 .offsets(new GroupId(group)))).as("its offsets went with it").isEmpty();
     }
 
@@ -268,7 +268,7 @@ class GroupServiceTest {
         AtomicBoolean done = new AtomicBoolean();
         List<String> violations = new CopyOnWriteArrayList<>();
         Map<String, SortedSet<TopicPartition>> consuming = new ConcurrentHashMap<>();
-        DynamoGroupStore store = new DynamoGroupStore(eddy.dynamo(), eddy.table(), Retry.defaults());
+        DynamoGroupStore store = new DynamoGroupStore(eddy.dynamo(), eddy.table(), RetryPolicy.defaults());
         try {
             Future<Integer> reader = pool.submit(() -> {
                 int loads = 0;

@@ -16,7 +16,7 @@ import io.eddy.core.group.OffsetReset;
 import io.eddy.core.group.Subscription;
 import io.eddy.core.group.TopicPartition;
 import io.eddy.core.storage.SdkCalls;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -77,10 +77,10 @@ public final class DynamoGroupStore implements GroupStore {
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
-    private final Retry retry;
+    private final RetryPolicy retry;
     private final DynamoBatches reads;
 
-    public DynamoGroupStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    public DynamoGroupStore(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
@@ -277,7 +277,7 @@ public final class DynamoGroupStore implements GroupStore {
                 return new GroupConflictException(conflict, t);
             }
             return DynamoErrors.translate(t);
-        }), t -> !(t instanceof GroupConflictException) && Retry.isRetryable(t)).replaceWithVoid();
+        }), t -> !(t instanceof GroupConflictException) && RetryPolicy.retryable(t)).replaceWithVoid();
     }
 
     private <T> Uni<T> call(Supplier<CompletionStage<T>> call) {
