@@ -3,7 +3,7 @@ package io.eddy.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eddy.client.http.EddyHttp;
 import io.eddy.client.http.HttpTransport;
-import io.eddy.client.internal.Backoff;
+import io.eddy.client.internal.RetryPolicy;
 import io.eddy.client.internal.KafkaBatches;
 import io.eddy.client.internal.ProducerEngine;
 import java.time.Duration;
@@ -98,7 +98,7 @@ public final class EddyProducer<K, V> implements AutoCloseable {
         this.engine = new ProducerEngine(http, new ProducerEngine.Settings(acks, c.integer("batch.size"),
                 c.millis("linger.ms"), KafkaBatches.compression(c.string("compression.type")),
                 c.bool("enable.idempotence") && !acks.equals("0"),
-                new Backoff(c.integer("retries"), c.millis("retry.backoff.ms"), c.millis("retry.backoff.max.ms")),
+                RetryPolicy.ofRetries(c.integer("retries"), c.millis("retry.backoff.ms"), c.millis("retry.backoff.max.ms")),
                 c.millis("delivery.timeout.ms"), c.number("buffer.memory"), maxBlock, c.integer("max.request.size")));
     }
 

@@ -12,7 +12,7 @@ import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoCompactionStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.topic.TopicService;
 import io.eddy.edge.EddyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,7 +39,7 @@ public class CompactorWiring {
     Compactor compactor(DynamoDbAsyncClient dynamo, EddyConfig config, TopicService topics, MetadataStore metadata,
                         SegmentStore segments, ReadCaches caches, CompactionPolicy policy, ObjectKeys keys,
                         BucketAllowList buckets, Clock clock) {
-        CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), Retry.defaults());
+        CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), RetryPolicy.defaults());
         CompactionExecutor executor = new CompactionExecutor(store, segments, keys, clock,
                 (topicId, partition) -> caches.index().invalidate(topicId, partition));
         return new Compactor(topics, metadata, store, executor, new GarbageCollector(store, metadata, segments, clock),

@@ -6,9 +6,8 @@ import io.eddy.core.cache.IndexCache;
 import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.support.AsyncLimiter;
 import io.eddy.core.fetch.FetchService;
-import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.Appender;
-import io.eddy.core.produce.CommitPolicy;
 import io.eddy.core.produce.FlushExecutor;
 import io.eddy.core.produce.GroupCommitAppender;
 import io.eddy.core.produce.QueueLimits;
@@ -26,7 +25,7 @@ import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoMetadataStore;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import io.eddy.core.storage.s3.S3SegmentStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.topic.TopicService;
 import io.eddy.edge.json.JsonRecords;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -109,13 +108,13 @@ public class EddyWiring {
     @Produces
     @Singleton
     MetadataStore metadataStore(DynamoDbAsyncClient dynamo, EddyConfig config) {
-        return new DynamoMetadataStore(dynamo, config.table(), Retry.defaults());
+        return new DynamoMetadataStore(dynamo, config.table(), RetryPolicy.defaults());
     }
 
     @Produces
     @Singleton
     SegmentStore segmentStore(S3AsyncClient s3) {
-        return new S3SegmentStore(s3, Retry.defaults());
+        return new S3SegmentStore(s3, RetryPolicy.defaults());
     }
 
     @Produces
@@ -181,7 +180,7 @@ public class EddyWiring {
                 : LeaderLeases.none();
         FlushExecutor executor = new FlushExecutor(metadata, segments, keys,
                 config.cache().populateOnWrite() ? cache::putObject : WriteThroughCache.none(), signals,
-                CommitPolicy.defaults(), leases, metrics, clock, produce.producerExpiry());
+                FlushExecutor.CONFLICT_RETRY, leases, metrics, clock, produce.producerExpiry());
         if (!produce.serverMode()) {
             return executor;
         }

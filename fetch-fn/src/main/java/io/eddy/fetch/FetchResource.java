@@ -9,6 +9,7 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.format.BatchFrames;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.Record;
 import io.eddy.edge.EddyConfig;
 import io.eddy.edge.Params;
@@ -111,7 +112,7 @@ public class FetchResource {
         long start = lastEventId != null && !lastEventId.isBlank()
                 ? Params.longValue("Last-Event-ID", lastEventId, 0, Long.MAX_VALUE)
                 : Params.longValue("offset", offset, 0, Long.MAX_VALUE, 0);
-        fetch.offsetAt(topic, p, new FetchService.Latest()).await().atMost(Duration.ofSeconds(30));
+        fetch.offsetAt(topic, p, new OffsetSpec.Latest()).await().atMost(Duration.ofSeconds(30));
         Duration heartbeat = config.fetch().sseHeartbeat().compareTo(FetchRequest.MAX_WAIT) > 0
                 ? FetchRequest.MAX_WAIT : config.fetch().sseHeartbeat();
         return Multi.createBy().repeating()
@@ -147,14 +148,14 @@ public class FetchResource {
     @Path("/offsets")
     public Uni<ObjectNode> offsets(@PathParam("topic") String topic, @PathParam("partition") String partition,
                                    @QueryParam("at") String at) {
-        FetchService.OffsetSpec spec;
+        OffsetSpec spec;
         if (at == null || at.isEmpty() || at.equals("latest")) {
-            spec = new FetchService.Latest();
+            spec = new OffsetSpec.Latest();
         } else if (at.equals("earliest")) {
-            spec = new FetchService.Earliest();
+            spec = new OffsetSpec.Earliest();
         } else {
             try {
-                spec = new FetchService.AtTimestamp(Params.longValue("at", at, 0, Long.MAX_VALUE));
+                spec = new OffsetSpec.AtTimestamp(Params.longValue("at", at, 0, Long.MAX_VALUE));
             } catch (EddyException e) {
                 throw new EddyException(ErrorCode.INVALID_PARAMETER,
                         "'at' must be earliest, latest or a timestamp in epoch milliseconds, not '" + at + "'",

@@ -5,7 +5,7 @@ import io.eddy.core.group.GroupService;
 import io.eddy.core.group.GroupSettings;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.dynamo.DynamoGroupStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.topic.TopicService;
 import io.eddy.edge.EddyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +23,7 @@ public class FetchWiring {
     GroupService groupService(DynamoDbAsyncClient dynamo, EddyConfig config, TopicService topics,
                               MetadataStore metadata, FetchService fetch, Clock clock) {
         EddyConfig.Groups g = config.groups();
-        return new GroupService(new DynamoGroupStore(dynamo, config.table(), Retry.defaults()), topics, metadata, fetch,
+        return new GroupService(new DynamoGroupStore(dynamo, config.table(), RetryPolicy.defaults()), topics, metadata, fetch,
                 new GroupSettings(g.heartbeatInterval(), g.minSessionTimeout(), g.maxSessionTimeout()), clock);
     }
 }

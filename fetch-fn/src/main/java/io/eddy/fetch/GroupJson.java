@@ -13,6 +13,7 @@ import io.eddy.core.group.MemberState;
 import io.eddy.core.group.OffsetReset;
 import io.eddy.core.group.Subscription;
 import io.eddy.core.group.TopicPartition;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.edge.EddyConfig;
 import io.eddy.edge.json.JsonRecords;
 import java.time.Duration;
@@ -124,18 +125,18 @@ final class GroupJson {
         return new Commit(member, epoch, out);
     }
 
-    record Reset(GroupService.ResetTarget target, List<String> topics, boolean dryRun) {
+    record Reset(OffsetSpec target, List<String> topics, boolean dryRun) {
     }
 
     static Reset reset(JsonNode body) {
         object(body, RESET_FIELDS, "the body");
         String to = text(body, "to").orElseThrow(() -> invalid("'to' is required: earliest, latest, timestamp or duration", "to"));
-        GroupService.ResetTarget target = switch (to) {
-            case "earliest" -> new GroupService.Earliest();
-            case "latest" -> new GroupService.Latest();
-            case "timestamp" -> new GroupService.ToTimestamp(integer(body, "timestamp", 0, Long.MAX_VALUE)
+        OffsetSpec target = switch (to) {
+            case "earliest" -> new OffsetSpec.Earliest();
+            case "latest" -> new OffsetSpec.Latest();
+            case "timestamp" -> new OffsetSpec.AtTimestamp(integer(body, "timestamp", 0, Long.MAX_VALUE)
                     .orElseThrow(() -> invalid("to=timestamp needs 'timestamp' (epoch milliseconds)", "timestamp")));
-            case "duration" -> new GroupService.ByDuration(Duration.ofMillis(integer(body, "duration_ms", 0, Long.MAX_VALUE)
+            case "duration" -> new OffsetSpec.Ago(Duration.ofMillis(integer(body, "duration_ms", 0, Long.MAX_VALUE)
                     .orElseThrow(() -> invalid("to=duration needs 'duration_ms'", "duration_ms"))));
             default -> throw invalid("'to' must be earliest, latest, timestamp or duration, not '" + to + "'", "to");
         };

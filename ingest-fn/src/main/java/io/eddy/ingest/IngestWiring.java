@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eddy.core.format.InflateLimits;
 import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.storage.dynamo.DynamoIdempotencyKeys;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.edge.EddyConfig;
 import io.eddy.edge.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +21,7 @@ public class IngestWiring {
     @Produces
     @Singleton
     IdempotencyKeys idempotencyKeys(DynamoDbAsyncClient dynamo, EddyConfig config) {
-        return new DynamoIdempotencyKeys(dynamo, config.table(), Retry.defaults());
+        return new DynamoIdempotencyKeys(dynamo, config.table(), RetryPolicy.defaults());
     }
 
     @Produces

@@ -41,7 +41,7 @@ import org.apache.kafka.common.compress.Compression;
 public final class ProducerEngine {
     /** Settings, checked by the producer. */
     public record Settings(String acks, int batchSize, Duration linger, Compression compression, boolean idempotent,
-                           Backoff backoff, Duration deliveryTimeout, long bufferMemory, Duration maxBlock,
+                           RetryPolicy backoff, Duration deliveryTimeout, long bufferMemory, Duration maxBlock,
                            int maxRequestSize) {
     }
 
@@ -399,7 +399,7 @@ public final class ProducerEngine {
                     throw e;
                 }
                 try {
-                    Thread.sleep(settings.backoff().delayMs(attempt + 1));
+                    Thread.sleep(settings.backoff().backoff(attempt + 1).toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
@@ -493,7 +493,7 @@ public final class ProducerEngine {
                 Batch first = mine.get(0);
                 boolean inTime = now - first.firstSentNs < settings.deliveryTimeout().toNanos();
                 if (e.retryable() && first.attempts <= settings.backoff().retries() && inTime && !forced) {
-                    long at = now + TimeUnit.MILLISECONDS.toNanos(settings.backoff().delayMs(first.attempts));
+                    long at = now + TimeUnit.MILLISECONDS.toNanos(settings.backoff().backoff(first.attempts).toMillis());
                     mine.forEach(b -> b.nextAttemptNs = at);
                     retrying.put(entry.getKey(), mine);
                     continue;

@@ -1,6 +1,8 @@
 package io.eddy.core.fetch;
 
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
@@ -117,25 +119,12 @@ public final class FetchService {
         return multi.fetchMany(fetches, maxWait, minBytes, maxBytes);
     }
 
-    /** {@code earliest}, {@code latest}, or the first offset whose timestamp is at or after a time. */
-    public sealed interface OffsetSpec permits Earliest, Latest, AtTimestamp {
-    }
-
-    public record Earliest() implements OffsetSpec {
-    }
-
-    public record Latest() implements OffsetSpec {
-    }
-
-    public record AtTimestamp(long epochMillis) implements OffsetSpec {
-    }
-
     /**
      * The offset matching {@code spec}: for a timestamp, the first offset whose record timestamp is at or after
      * it, or the high watermark when there is none (as Kafka's ListOffsets). See {@link OffsetLookup}.
      */
     public Uni<Long> offsetAt(String topicName, int partition, OffsetSpec spec) {
-        return offsets.offsetAt(topicName, partition, spec);
+        return offsets.offsetAt(topicName, partition, spec.at(clock.millis()));
     }
 
     /** A chunk's bytes, through the cache tiers, checked against its CRC32C; read as a tail read. */

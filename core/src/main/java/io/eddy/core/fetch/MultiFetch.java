@@ -1,5 +1,6 @@
 package io.eddy.core.fetch;
 
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;

@@ -1,8 +1,8 @@
 package io.eddy.core.fetch;
 
-import io.eddy.core.fetch.FetchService.AtTimestamp;
-import io.eddy.core.fetch.FetchService.Earliest;
-import io.eddy.core.fetch.FetchService.OffsetSpec;
+import io.eddy.core.model.OffsetSpec;
+import io.eddy.core.model.OffsetSpec.AtTimestamp;
+import io.eddy.core.model.OffsetSpec.Earliest;
 import io.eddy.core.format.RecordBatches;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;

@@ -78,8 +78,8 @@ public final class GroupCoordinator {
                                 "retry_after_ms", Math.max(0, old.expiresAtMs() - nowMs)));
             }
             if (member == null) {
-                member = new MemberState(hb.memberId(), hb.instanceId(), 0, subscription, new TreeSet<>(), 0, 0,
-                        hb.sessionTimeoutMs(), hb.rebalanceTimeoutMs(), hb.offsetReset());
+                member = MemberState.join(new MemberState.Profile(hb.memberId(), hb.instanceId(), subscription,
+                        hb.sessionTimeoutMs(), hb.rebalanceTimeoutMs(), hb.offsetReset()));
                 membershipChanged = true;
             } else {
                 owned = Optional.of(Set.of());   // joining again: whatever it had, it does not consume it now
@@ -100,7 +100,7 @@ public final class GroupCoordinator {
             }
         }
         if (hb.subscription().isPresent() && !hb.subscription().get().equals(member.subscription())) {
-            member = member.withSubscription(hb.subscription().get());
+            member = member.resubscribed(hb.subscription().get());
             membershipChanged = true;
         }
         if (hb.assignor().isPresent() && !hb.assignor().get().equals(state.assignor())) {
@@ -114,16 +114,13 @@ public final class GroupCoordinator {
             state = state.withAssignor(hb.assignor().get());
             membershipChanged = true;
         }
-        member = member.withSettings(hb.sessionTimeoutMs(), hb.rebalanceTimeoutMs(), hb.offsetReset())
-                .withExpiry(nowMs + hb.sessionTimeoutMs());
+        member = member.renewed(hb.sessionTimeoutMs(), hb.rebalanceTimeoutMs(), hb.offsetReset(), nowMs);
         if (owned.isPresent()) {
             // what it was asked to give up and no longer reports owning is free for others now
             SortedSet<TopicPartition> released = new TreeSet<>(member.assigned());
             released.removeAll(state.target().partitionsOf(member.memberId()));
             released.removeAll(owned.get());
-            SortedSet<TopicPartition> kept = new TreeSet<>(member.assigned());
-            kept.removeAll(released);
-            member = member.withAssigned(kept);
+            member = member.releasing(released);
         }
         state = retarget(state.with(member), topics, membershipChanged);
         return reconcile(before, state, member.memberId(), nowMs);
@@ -175,22 +172,20 @@ public final class GroupCoordinator {
         SortedSet<TopicPartition> revoke = new TreeSet<>(member.assigned());
         revoke.removeAll(target);
         if (!revoke.isEmpty()) {
-            if (member.revokeDeadlineMs() == 0) {
-                member = member.withRevokeDeadline(nowMs + member.rebalanceTimeoutMs());
-            }
+            member = member.revoking(nowMs);   // a member already revoking keeps its deadline
         } else {
             SortedSet<TopicPartition> assigned = new TreeSet<>(member.assigned());
             SortedSet<TopicPartition> grant = new TreeSet<>(target);
             grant.removeAll(assigned);
             grant.removeAll(state.assignedToOthers(memberId));
             assigned.addAll(grant);
-            member = member.withAssigned(assigned).withEpoch(state.groupEpoch()).withRevokeDeadline(0);
+            member = member.reconciled(state.groupEpoch(), assigned);
         }
         SortedSet<TopicPartition> pending = new TreeSet<>(target);
         pending.removeAll(member.assigned());
         state = state.with(member);
         MemberState previous = before.members().get(memberId);
-        GroupState unexpired = previous == null ? state : state.with(member.withExpiry(previous.expiresAtMs()));
+        GroupState unexpired = previous == null ? state : state.with(member.expiringAt(previous.expiresAtMs()));
         return new HeartbeatResult(state, !unexpired.equals(before), member, revoke, pending);
     }
 

@@ -2,17 +2,15 @@ package io.eddy.core.group;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.core.error.GroupConflictException;
 import io.eddy.core.fetch.FetchService;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
-import io.eddy.core.storage.GroupConflictException;
-import io.eddy.core.storage.GroupStore;
 import io.eddy.core.storage.MetadataStore;
-import io.eddy.core.support.Retry;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -35,9 +33,6 @@ import java.util.function.Supplier;
  * instances may serve one group. Thread-safe.
  */
 public final class GroupService {
-    /** Conflicting writers on one group retry with jitter; a group this contended answers 503, retryable. */
-    private static final Retry CONFLICTS = new Retry(24, Duration.ofMillis(2), Duration.ofMillis(250));
-
     private final GroupStore store;
     private final TopicService topics;
     private final MetadataStore metadata;
@@ -83,23 +78,6 @@ public final class GroupService {
     /** A described group: its state, live members and every partition it subscribes to or has committed on. */
     public record GroupDescription(GroupState group, String state, List<MemberState> members,
                                    List<PartitionLag> partitions) {
-    }
-
-    /** Where an offset reset moves a group. */
-    public sealed interface ResetTarget permits Earliest, Latest, ToTimestamp, ByDuration {
-    }
-
-    public record Earliest() implements ResetTarget {
-    }
-
-    public record Latest() implements ResetTarget {
-    }
-
-    public record ToTimestamp(long epochMillis) implements ResetTarget {
-    }
-
-    /** To the first offset at or after now minus the duration. */
-    public record ByDuration(Duration ago) implements ResetTarget {
     }
 
     // ---- membership ----------------------------------------------------------------------------------------
@@ -184,14 +162,14 @@ public final class GroupService {
      * @param authorize given the topics the reset would move, before anything is read of them or written; throws
      *                  to refuse (the caller's access control: moving a topic's offsets needs consume on it)
      */
-    public Uni<List<CommittedOffset>> reset(String groupName, Collection<String> topicNames, ResetTarget target,
+    public Uni<List<CommittedOffset>> reset(String groupName, Collection<String> topicNames, OffsetSpec target,
                                             boolean dryRun, Consumer<List<String>> authorize) {
         GroupId group = new GroupId(groupName);
         return withConflictRetry(() -> resetTopics(group, topicNames).invoke(authorize)
                 .flatMap(names -> reset(group, names, target, dryRun)));
     }
 
-    private Uni<List<CommittedOffset>> reset(GroupId group, List<String> names, ResetTarget target, boolean dryRun) {
+    private Uni<List<CommittedOffset>> reset(GroupId group, List<String> names, OffsetSpec target, boolean dryRun) {
         return store.load(group).flatMap(state -> {
             long now = clock.millis();
             if (state.hasLiveMembers(now)) {
@@ -222,33 +200,20 @@ public final class GroupService {
         });
     }
 
-    private Uni<List<CommittedOffset>> newOffsets(List<String> names, ResetTarget target, long now) {
+    private Uni<List<CommittedOffset>> newOffsets(List<String> names, OffsetSpec target, long now) {
         List<Uni<List<CommittedOffset>>> perTopic = new ArrayList<>();
         for (String name : names) {
             perTopic.add(topics.require(name).flatMap(topic -> {
                 List<Uni<CommittedOffset>> partitions = new ArrayList<>();
                 for (int p = 0; p < topic.partitions(); p++) {
                     TopicPartition tp = new TopicPartition(name, p);
-                    partitions.add(fetch.offsetAt(name, p, spec(target, now))
+                    partitions.add(fetch.offsetAt(name, p, target.at(now))
                             .map(offset -> new CommittedOffset(tp, offset, "", -1, now)));
                 }
                 return Uni.join().all(partitions).andFailFast();
             }));
         }
         return Uni.join().all(perTopic).andFailFast().map(lists -> lists.stream().flatMap(List::stream).toList());
-    }
-
-    private static FetchService.OffsetSpec spec(ResetTarget target, long now) {
-        if (target instanceof Earliest) {
-            return new FetchService.Earliest();
-        }
-        if (target instanceof Latest) {
-            return new FetchService.Latest();
-        }
-        if (target instanceof ToTimestamp t) {
-            return new FetchService.AtTimestamp(t.epochMillis());
-        }
-        return new FetchService.AtTimestamp(Math.max(0, now - ((ByDuration) target).ago().toMillis()));
     }
 
     // ---- administration ------------------------------------------------------------------------------------
@@ -407,8 +372,9 @@ public final class GroupService {
         return Uni.join().all(checks).andFailFast().replaceWithVoid();
     }
 
-    private static <T> Uni<T> withConflictRetry(Supplier<Uni<T>> attempt) {
-        return CONFLICTS.apply(Uni.createFrom().deferred(attempt::get), t -> t instanceof GroupConflictException);
+    /** Retries a lost race (only that: the store has retried its own retryable failures already). */
+    private <T> Uni<T> withConflictRetry(Supplier<Uni<T>> attempt) {
+        return settings.conflictRetry().apply(Uni.createFrom().deferred(attempt::get), t -> t instanceof GroupConflictException);
     }
 
     private static void checkAssignor(String name) {

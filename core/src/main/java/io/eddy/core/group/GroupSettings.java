@@ -2,6 +2,7 @@ package io.eddy.core.group;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.core.support.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 
@@ -11,13 +12,25 @@ import java.util.Map;
  * @param heartbeatInterval       how often members are told to heartbeat
  * @param minSessionTimeout       the shortest session a member may ask for
  * @param maxSessionTimeout       the longest
+ * @param conflictRetry           how writers that lost a race on one group retry; a group more contended than
+ *                                it allows answers {@code group_conflict} (503, retryable)
  */
-public record GroupSettings(Duration heartbeatInterval, Duration minSessionTimeout, Duration maxSessionTimeout) {
+public record GroupSettings(Duration heartbeatInterval, Duration minSessionTimeout, Duration maxSessionTimeout,
+                            RetryPolicy conflictRetry) {
+    /** Conflicting writers on one group retry quickly and often: 25 attempts, 2 to 250 ms, equal jitter. */
+    public static final RetryPolicy DEFAULT_CONFLICT_RETRY =
+            new RetryPolicy(25, Duration.ofMillis(2), Duration.ofMillis(250), 0.5);
+
     public GroupSettings {
         if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || minSessionTimeout.isNegative()
-                || maxSessionTimeout.compareTo(minSessionTimeout) < 0) {
+                || maxSessionTimeout.compareTo(minSessionTimeout) < 0 || conflictRetry == null) {
             throw new IllegalArgumentException("bad group settings");
         }
+    }
+
+    /** Settings with the {@link #DEFAULT_CONFLICT_RETRY default conflict retry}. */
+    public GroupSettings(Duration heartbeatInterval, Duration minSessionTimeout, Duration maxSessionTimeout) {
+        this(heartbeatInterval, minSessionTimeout, maxSessionTimeout, DEFAULT_CONFLICT_RETRY);
     }
 
     /** Kafka's defaults: heartbeat every 5 s; sessions of 45 s by default, allowed from 6 s to 30 min. */

@@ -3,16 +3,15 @@ package io.eddy.core.produce;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.error.OffsetConflictException;
-import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.lease.LeaderLeases;
 import io.eddy.core.produce.lease.LeaderLeases.Key;
 import io.eddy.core.produce.lease.LeaseState;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.storage.CommitBatch;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Commits {@link CommitDecider.Transaction transactions}: runs the DynamoDB transaction, settles an unknown outcome
@@ -23,10 +22,10 @@ final class Committer {
     private final MetadataStore metadata;
     private final LeaderLeases leases;
     private final TailSignals signals;
-    private final CommitPolicy policy;
+    private final RetryPolicy policy;
     private final ProduceMetrics metrics;
 
-    Committer(MetadataStore metadata, LeaderLeases leases, TailSignals signals, CommitPolicy policy,
+    Committer(MetadataStore metadata, LeaderLeases leases, TailSignals signals, RetryPolicy policy,
               ProduceMetrics metrics) {
         this.metadata = metadata;
         this.leases = leases;
@@ -82,7 +81,7 @@ final class Committer {
 
     /** A failure after which the commit may or may not have happened (a timeout, a lost response, a 5xx). */
     private static boolean outcomeUnknown(Throwable t) {
-        return t instanceof EddyException e && e.retryable() && !(t instanceof OffsetConflictException);
+        return RetryPolicy.retryable(t) && !(t instanceof OffsetConflictException);
     }
 
     /**
@@ -111,12 +110,6 @@ final class Committer {
             return Uni.createFrom().failure(new EddyException(ErrorCode.OFFSET_CONFLICT,
                     "gave up committing after " + attempt + " conflicts with other writers"));
         }
-        return Uni.createFrom().voidItem().onItem().delayIt().by(jitter(attempt));
-    }
-
-    /** Full jitter in [1, cap] ms, the cap doubling per attempt up to the policy's: Mutiny refuses a zero delay. */
-    private Duration jitter(int attempt) {
-        long cap = Math.min(policy.maxBackoff().toMillis(), policy.initialBackoff().toMillis() << Math.min(attempt - 1, 16));
-        return Duration.ofMillis(1 + ThreadLocalRandom.current().nextLong(Math.max(1, cap)));
+        return Uni.createFrom().voidItem().onItem().delayIt().by(policy.backoff(attempt));
     }
 }

@@ -1,11 +1,12 @@
 package io.eddy.core.produce;
 
 import io.eddy.core.error.ErrorCode;
-import io.eddy.core.fetch.TailSignals;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.CommitDecider.Decision;
 import io.eddy.core.produce.CommitDecider.Open;
 import io.eddy.core.produce.FlushProgress.RunRef;
 import io.eddy.core.produce.lease.LeaderLeases;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.SegmentStore;
@@ -28,6 +29,13 @@ import java.util.concurrent.CompletableFuture;
  * state.
  */
 public final class FlushExecutor implements Appender {
+    /**
+     * How hard a flush tries to commit when other writers keep moving the partition heads: each conflict re-reads
+     * the heads and retries the commit (never the S3 PUT), 64 rounds in all, after a full-jitter backoff from 2 ms
+     * up to 200 ms.
+     */
+    public static final RetryPolicy CONFLICT_RETRY = new RetryPolicy(64, Duration.ofMillis(2), Duration.ofMillis(200), 1.0);
+
     private final DecisionReader reader;
     private final CommitDecider decider;
     private final SegmentWriter writer;
@@ -41,7 +49,7 @@ public final class FlushExecutor implements Appender {
      *               optimistically
      */
     public FlushExecutor(MetadataStore metadata, SegmentStore segments, ObjectKeys keys, WriteThroughCache cache,
-                         TailSignals signals, CommitPolicy policy, LeaderLeases leases, ProduceMetrics metrics,
+                         TailSignals signals, RetryPolicy policy, LeaderLeases leases, ProduceMetrics metrics,
                          Clock clock, Duration producerExpiry) {
         this.reader = new DecisionReader(metadata, leases);
         this.decider = new CommitDecider(producerExpiry);

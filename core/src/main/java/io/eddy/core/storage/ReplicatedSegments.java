@@ -12,7 +12,7 @@ import java.util.function.Function;
  * Segment objects as copies in an ordered list of replica buckets (a topic's {@code replicas}, or an index entry's
  * {@code buckets}, primary first), over the {@link SegmentStore} port: the one place that knows bucket order,
  * failover between copies and the CRC32C check of a chunk read from storage. The port's adapter retries each
- * call by itself ({@link io.eddy.core.support.Retry}); this layer moves on to the next copy when a bucket still
+ * call by itself ({@link io.eddy.core.support.RetryPolicy}); this layer moves on to the next copy when a bucket still
  * fails.
  *
  * <p>Reads go to the buckets in order, each failure (an error, a missing object, a chunk failing its CRC32C) moving

@@ -10,8 +10,9 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.MutableClock;
 import io.eddy.core.fixtures.Produce;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.storage.dynamo.DynamoGroupStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import io.smallrye.mutiny.Uni;
@@ -211,25 +212,25 @@ class GroupServiceTest {
         GroupService.HeartbeatReply m = await(groups.heartbeat(group, join("m", topic)));
         await(groups.commit(group, "m", m.memberEpoch(), List.of(offset(topic, 0, 1), offset(topic, 1, 1))));
 
-        assertThat(failure(groups.reset(group, List.of(), new GroupService.Latest(), false, ALL_TOPICS)).code())
+        assertThat(failure(groups.reset(group, List.of(), new OffsetSpec.Latest(), false, ALL_TOPICS)).code())
                 .isEqualTo(ErrorCode.GROUP_NOT_EMPTY);
         await(groups.leave(group, "m"));
 
-        List<CommittedOffset> planned = await(groups.reset(group, List.of(), new GroupService.Latest(), true, ALL_TOPICS));
+        List<CommittedOffset> planned = await(groups.reset(group, List.of(), new OffsetSpec.Latest(), true, ALL_TOPICS));
         assertThat(planned).extracting(CommittedOffset::offset).containsExactly(4L, 4L);
         assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.committed().orElseThrow().offset())
                 .as("a dry run writes nothing").containsExactly(1L, 1L);
 
-        await(groups.reset(group, List.of(topic), new GroupService.ToTimestamp(T0 + 4), false, ALL_TOPICS));
+        await(groups.reset(group, List.of(topic), new OffsetSpec.AtTimestamp(T0 + 4), false, ALL_TOPICS));
         assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.committed().orElseThrow().offset())
                 .containsExactly(2L, 2L);
-        await(groups.reset(group, List.of(), new GroupService.Earliest(), false, ALL_TOPICS));
+        await(groups.reset(group, List.of(), new OffsetSpec.Earliest(), false, ALL_TOPICS));
         assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.lag().orElseThrow())
                 .containsExactly(4L, 4L);
 
         // a group that never existed can be positioned before its first member joins, as with Kafka's tool
         String fresh = group();
-        await(groups.reset(fresh, List.of(topic), new GroupService.Latest(), false, ALL_TOPICS));
+        await(groups.reset(fresh, List.of(topic), new OffsetSpec.Latest(), false, ALL_TOPICS));
         assertThat(await(groups.heartbeat(fresh, join("late", topic))).starts())
                 .extracting(s -> s.offset().orElseThrow() + "/" + s.committed()).containsExactly("4/true", "4/true");
     }
@@ -248,7 +249,7 @@ class GroupServiceTest {
 
         assertThat(await(groups.list())).extracting(GroupId::value).doesNotContain(group);
         assertThat(failure(groups.describe(group)).code()).isEqualTo(ErrorCode.UNKNOWN_GROUP);
-        assertThat(await(new DynamoGroupStore(eddy.dynamo(), eddy.table(), Retry.defaults())
+        assertThat(await(new DynamoGroupStore(eddy.dynamo(), eddy.table(), RetryPolicy.defaults())
                 .offsets(new GroupId(group)))).as("its offsets went with it").isEmpty();
     }
 
@@ -267,7 +268,7 @@ class GroupServiceTest {
         AtomicBoolean done = new AtomicBoolean();
         List<String> violations = new CopyOnWriteArrayList<>();
         Map<String, SortedSet<TopicPartition>> consuming = new ConcurrentHashMap<>();
-        DynamoGroupStore store = new DynamoGroupStore(eddy.dynamo(), eddy.table(), Retry.defaults());
+        DynamoGroupStore store = new DynamoGroupStore(eddy.dynamo(), eddy.table(), RetryPolicy.defaults());
         try {
             Future<Integer> reader = pool.submit(() -> {
                 int loads = 0;

@@ -14,6 +14,7 @@ import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
+import io.eddy.core.support.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,7 @@ class CommitConflictTest {
     void commitGivesUpAfterItsAttemptsWithARetryableOffsetConflict(EddyStack stack) {
         ConflictingMetadataStore[] store = new ConflictingMetadataStore[1];
         try (CoreInstance eddy = CoreInstance.on(stack)
-                .commitPolicy(new CommitPolicy(5, Duration.ofMillis(1), Duration.ofMillis(4)))
+                .commitPolicy(new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(4), 1.0))
                 .produceMetadata(m -> store[0] = new ConflictingMetadataStore(m, n -> true)).start().ensureResources()) {
             Topic topic = await(eddy.topics().create("conflict-" + UUID.randomUUID(), 1, Map.of()));
 

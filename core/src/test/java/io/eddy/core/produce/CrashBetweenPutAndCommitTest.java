@@ -15,6 +15,7 @@ import io.eddy.core.fetch.FetchService;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.FailFirstTransactWrite;
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.testkit.EddyStack;
@@ -64,7 +65,7 @@ class CrashBetweenPutAndCommitTest {
                 assertThat(atZero.records()).isEmpty();
                 assertThat(atZero.highWatermark()).isZero();
             }
-            assertThat(await(eddy.fetch().offsetAt(name, 0, new FetchService.Latest()))).isZero();
+            assertThat(await(eddy.fetch().offsetAt(name, 0, new OffsetSpec.Latest()))).isZero();
             // and its object is in the bucket, referenced by no index entry
             assertThat(eddy.objectKeys("segments/")).hasSize(objectsBefore + 1);
             assertThat(orphans(eddy, topic)).hasSize(1);

@@ -20,6 +20,7 @@ import io.eddy.core.fixtures.Produce;
 import io.eddy.core.fixtures.RecordView;
 import io.eddy.core.model.Header;
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
@@ -249,8 +250,8 @@ class ProduceFetchTest {
         produce(topic, entry(1, null, "c", T0 + 2_000));
         produce(topic, entry(1, null, "d", T0 + 5_000), entry(1, null, "e", T0 + 4_000));
 
-        assertThat(offsetAt(topic, 1, new FetchService.Earliest())).isZero();
-        assertThat(offsetAt(topic, 1, new FetchService.Latest())).isEqualTo(5);
+        assertThat(offsetAt(topic, 1, new OffsetSpec.Earliest())).isZero();
+        assertThat(offsetAt(topic, 1, new OffsetSpec.Latest())).isEqualTo(5);
         assertThat(offsetAtTime(topic, 1, 0)).isZero();
         assertThat(offsetAtTime(topic, 1, T0 + 1_000)).isZero();
         assertThat(offsetAtTime(topic, 1, T0 + 1_001)).as("first offset with a timestamp at or after").isEqualTo(1);
@@ -278,8 +279,8 @@ class ProduceFetchTest {
         Topic topic = newTopic(2);
         produce(topic, entry(0, null, "v", T0));
 
-        assertThat(offsetAt(topic, 1, new FetchService.Earliest())).isZero();
-        assertThat(offsetAt(topic, 1, new FetchService.Latest())).isZero();
+        assertThat(offsetAt(topic, 1, new OffsetSpec.Earliest())).isZero();
+        assertThat(offsetAt(topic, 1, new OffsetSpec.Latest())).isZero();
         assertThat(offsetAtTime(topic, 1, 0)).isZero();
     }
 
@@ -404,7 +405,7 @@ class ProduceFetchTest {
         assertCode(() -> produce(missing, request(entry(0, null, "v", T0))), ErrorCode.UNKNOWN_TOPIC);
         assertCode(() -> await(eddy.fetch().fetch(new FetchRequest(missing, 0, 0, 500, 1 << 20, NO_WAIT))),
                 ErrorCode.UNKNOWN_TOPIC);
-        assertCode(() -> await(eddy.fetch().offsetAt(missing, 0, new FetchService.Latest())), ErrorCode.UNKNOWN_TOPIC);
+        assertCode(() -> await(eddy.fetch().offsetAt(missing, 0, new OffsetSpec.Latest())), ErrorCode.UNKNOWN_TOPIC);
     }
 
     @Test
@@ -415,7 +416,7 @@ class ProduceFetchTest {
 
         assertCode(() -> produce(name(topic), request(entry(0, null, "v", T0))), ErrorCode.UNKNOWN_TOPIC);
         await(eddy.topics().create(name(topic), 1, Map.of()));
-        assertThat(offsetAt(topic, 0, new FetchService.Latest())).isZero();
+        assertThat(offsetAt(topic, 0, new OffsetSpec.Latest())).isZero();
         assertThat(produce(name(topic), request(entry(0, null, "new", T0)))).extracting(RecordOffset::offset)
                 .containsExactly(0L);
         assertThat(fetchAll(topic, 0)).extracting(r -> text(r.value())).containsExactly("new");
@@ -434,7 +435,7 @@ class ProduceFetchTest {
         assertNothingStored(topic, List.of(0, 1, 2), objectsBefore);
         assertCode(() -> await(eddy.fetch().fetch(new FetchRequest(name(topic), 3, 0, 500, 1 << 20, NO_WAIT))),
                 ErrorCode.UNKNOWN_PARTITION);
-        assertCode(() -> await(eddy.fetch().offsetAt(name(topic), -1, new FetchService.Earliest())),
+        assertCode(() -> await(eddy.fetch().offsetAt(name(topic), -1, new OffsetSpec.Earliest())),
                 ErrorCode.UNKNOWN_PARTITION);
     }
 
@@ -583,12 +584,12 @@ class ProduceFetchTest {
         return await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 0, 500, maxBytes, NO_WAIT))).records();
     }
 
-    private static long offsetAt(Topic topic, int partition, FetchService.OffsetSpec spec) {
+    private static long offsetAt(Topic topic, int partition, OffsetSpec spec) {
         return await(eddy.fetch().offsetAt(name(topic), partition, spec));
     }
 
     private static long offsetAtTime(Topic topic, int partition, long epochMillis) {
-        return offsetAt(topic, partition, new FetchService.AtTimestamp(epochMillis));
+        return offsetAt(topic, partition, new OffsetSpec.AtTimestamp(epochMillis));
     }
 
     private static int segmentObjects() {

@@ -4,7 +4,7 @@ import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
 import io.eddy.core.storage.SdkCalls;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,9 +29,9 @@ final class DynamoBatches {
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
-    private final Retry retry;
+    private final RetryPolicy retry;
 
-    DynamoBatches(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    DynamoBatches(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;

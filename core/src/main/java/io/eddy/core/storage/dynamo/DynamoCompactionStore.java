@@ -8,7 +8,7 @@ import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.SdkCalls;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,10 +51,10 @@ public final class DynamoCompactionStore implements CompactionStore {
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
-    private final Retry retry;
+    private final RetryPolicy retry;
     private final DynamoBatches reads;
 
-    public DynamoCompactionStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    public DynamoCompactionStore(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;

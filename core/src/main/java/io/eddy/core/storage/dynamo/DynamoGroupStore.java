@@ -5,18 +5,18 @@ import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
 
+import io.eddy.core.error.GroupConflictException;
 import io.eddy.core.group.Assignment;
 import io.eddy.core.group.CommittedOffset;
 import io.eddy.core.group.GroupId;
 import io.eddy.core.group.GroupState;
+import io.eddy.core.group.GroupStore;
 import io.eddy.core.group.MemberState;
 import io.eddy.core.group.OffsetReset;
 import io.eddy.core.group.Subscription;
 import io.eddy.core.group.TopicPartition;
-import io.eddy.core.storage.GroupConflictException;
-import io.eddy.core.storage.GroupStore;
 import io.eddy.core.storage.SdkCalls;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -66,7 +66,9 @@ public final class DynamoGroupStore implements GroupStore {
     private static final String ASSIGNED = "assigned";
     /** Milliseconds, and not the table's TTL attribute ({@code expiresAt}, seconds): TTL must never remove a live member. */
     private static final String SESSION_EXPIRES_AT = "sessionExpiresAt";
+    /** Milliseconds while the member is revoking, else {@link #NO_REVOKE_DEADLINE} (so conditions can test it). */
     private static final String REVOKE_DEADLINE = "revokeDeadline";
+    private static final long NO_REVOKE_DEADLINE = 0;
     private static final String SESSION_TIMEOUT = "sessionTimeoutMs";
     private static final String REBALANCE_TIMEOUT = "rebalanceTimeoutMs";
     private static final String OFFSET_RESET = "offsetReset";
@@ -77,10 +79,10 @@ public final class DynamoGroupStore implements GroupStore {
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
-    private final Retry retry;
+    private final RetryPolicy retry;
     private final DynamoBatches reads;
 
-    public DynamoGroupStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    public DynamoGroupStore(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
@@ -141,7 +143,7 @@ public final class DynamoGroupStore implements GroupStore {
                 .conditionExpression("memberEpoch = :e AND sessionExpiresAt >= :now AND (revokeDeadline = :zero OR "
                         + "revokeDeadline >= :now)")
                 .expressionAttributeValues(Map.of(":exp", n(member.expiresAtMs()), ":e", n(member.memberEpoch()),
-                        ":now", n(nowMs), ":zero", n(0)))))
+                        ":now", n(nowMs), ":zero", n(NO_REVOKE_DEADLINE)))))
                 .replaceWith(true)
                 .onFailure(ConditionalCheckFailedException.class).recoverWithItem(false);
     }
@@ -164,7 +166,7 @@ public final class DynamoGroupStore implements GroupStore {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":e", n(memberEpoch));
         values.put(":now", n(nowMs));
-        values.put(":zero", n(0));
+        values.put(":zero", n(NO_REVOKE_DEADLINE));
         StringBuilder condition = new StringBuilder(
                 "memberEpoch = :e AND sessionExpiresAt >= :now AND (revokeDeadline = :zero OR revokeDeadline >= :now)");
         for (int i = 0; i < chunk.size(); i++) {
@@ -277,7 +279,7 @@ public final class DynamoGroupStore implements GroupStore {
                 return new GroupConflictException(conflict, t);
             }
             return DynamoErrors.translate(t);
-        }), t -> !(t instanceof GroupConflictException) && Retry.isRetryable(t)).replaceWithVoid();
+        }), t -> !(t instanceof GroupConflictException) && RetryPolicy.retryable(t)).replaceWithVoid();
     }
 
     private <T> Uni<T> call(Supplier<CompletionStage<T>> call) {
@@ -326,7 +328,7 @@ public final class DynamoGroupStore implements GroupStore {
             item.put(ASSIGNED, partitionSet(m.assigned()));
         }
         item.put(SESSION_EXPIRES_AT, n(m.expiresAtMs()));
-        item.put(REVOKE_DEADLINE, n(m.revokeDeadlineMs()));
+        item.put(REVOKE_DEADLINE, n(m instanceof MemberState.Revoking r ? r.revokeDeadlineMs() : NO_REVOKE_DEADLINE));
         item.put(SESSION_TIMEOUT, n(m.sessionTimeoutMs()));
         item.put(REBALANCE_TIMEOUT, n(m.rebalanceTimeoutMs()));
         item.put(OFFSET_RESET, s(m.offsetReset().wire()));
@@ -360,10 +362,19 @@ public final class DynamoGroupStore implements GroupStore {
     private static MemberState toMember(String memberId, Map<String, AttributeValue> item) {
         Subscription subscription = item.containsKey(PATTERN) ? Subscription.ofPattern(item.get(PATTERN).s())
                 : Subscription.ofTopics(item.get(TOPICS).ss());
-        return new MemberState(memberId, Optional.ofNullable(item.get(INSTANCE_ID)).map(AttributeValue::s),
-                n(item, MEMBER_EPOCH), subscription, partitions(item.get(ASSIGNED)), n(item, SESSION_EXPIRES_AT),
-                n(item, REVOKE_DEADLINE), n(item, SESSION_TIMEOUT), n(item, REBALANCE_TIMEOUT),
-                OffsetReset.fromWire(item.get(OFFSET_RESET).s()));
+        MemberState.Profile profile = new MemberState.Profile(memberId,
+                Optional.ofNullable(item.get(INSTANCE_ID)).map(AttributeValue::s), subscription,
+                n(item, SESSION_TIMEOUT), n(item, REBALANCE_TIMEOUT), OffsetReset.fromWire(item.get(OFFSET_RESET).s()));
+        long epoch = n(item, MEMBER_EPOCH);
+        long expiresAt = n(item, SESSION_EXPIRES_AT);
+        long revokeDeadline = n(item, REVOKE_DEADLINE);
+        if (revokeDeadline != NO_REVOKE_DEADLINE) {
+            return new MemberState.Revoking(profile, epoch, partitions(item.get(ASSIGNED)), expiresAt, revokeDeadline);
+        }
+        if (epoch == 0) {
+            return new MemberState.Joining(profile, expiresAt);
+        }
+        return new MemberState.Stable(profile, epoch, partitions(item.get(ASSIGNED)), expiresAt);
     }
 
     private static CommittedOffset toOffset(Map<String, AttributeValue> item) {

@@ -7,7 +7,7 @@ import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.storage.SdkCalls;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -45,9 +45,9 @@ public final class DynamoIdempotencyKeys implements IdempotencyKeys {
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
-    private final Retry retry;
+    private final RetryPolicy retry;
 
-    public DynamoIdempotencyKeys(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    public DynamoIdempotencyKeys(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;

@@ -18,7 +18,7 @@ import io.eddy.core.model.TopicName;
 import io.eddy.core.storage.CommitBatch;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SdkCalls;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -79,10 +79,10 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
-    private final Retry retry;
+    private final RetryPolicy retry;
     private final DynamoBatches reads;
 
-    public DynamoMetadataStore(DynamoDbAsyncClient dynamo, String table, Retry retry) {
+    public DynamoMetadataStore(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;

@@ -5,7 +5,7 @@ import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.storage.SdkCalls;
 import io.eddy.core.storage.SegmentStore;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,9 +29,9 @@ public final class S3SegmentStore implements SegmentStore {
     /** DeleteObjects takes at most 1,000 keys. */
     private static final int DELETE_LIMIT = 1000;
     private final S3AsyncClient s3;
-    private final Retry retry;
+    private final RetryPolicy retry;
 
-    public S3SegmentStore(S3AsyncClient s3, Retry retry) {
+    public S3SegmentStore(S3AsyncClient s3, RetryPolicy retry) {
         this.s3 = s3;
         this.retry = retry;
     }

@@ -7,7 +7,7 @@ import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.idempotency.IdempotencyKeys.Claim;
 import io.eddy.core.idempotency.IdempotencyKeys.StoredResponse;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ class DynamoIdempotencyKeysTest {
     @BeforeAll
     static void start(EddyStack stack) {
         instance = CoreInstance.on(stack).start().ensureResources();
-        keys = new DynamoIdempotencyKeys(instance.dynamo(), instance.table(), Retry.defaults());
+        keys = new DynamoIdempotencyKeys(instance.dynamo(), instance.table(), RetryPolicy.defaults());
     }
 
     @AfterAll

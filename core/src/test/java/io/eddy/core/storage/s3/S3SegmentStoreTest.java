@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.SegmentStoreContractTest;
-import io.eddy.core.support.Retry;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.time.Duration;
@@ -27,7 +27,7 @@ class S3SegmentStoreTest extends SegmentStoreContractTest {
     static void start(EddyStack stack) {
         instance = CoreInstance.on(stack).start().ensureResources();
         // failures in these tests are not transient: one attempt, so they fail fast
-        store = new S3SegmentStore(instance.s3(), new Retry(0, Duration.ofMillis(1), Duration.ofMillis(1)));
+        store = new S3SegmentStore(instance.s3(), new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 0.5));
     }
 
     @AfterAll

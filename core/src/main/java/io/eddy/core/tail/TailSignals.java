@@ -1,4 +1,4 @@
-package io.eddy.core.fetch;
+package io.eddy.core.tail;
 
 import java.util.Map;
 import java.util.Set;

@@ -1,7 +1,4 @@
-package io.eddy.core.storage;
-
-import io.eddy.core.error.EddyException;
-import io.eddy.core.error.ErrorCode;
+package io.eddy.core.error;
 
 /** A conditional write to a group lost its race, or found the group not as read: reload and decide again. */
 public final class GroupConflictException extends EddyException {

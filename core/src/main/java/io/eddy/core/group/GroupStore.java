@@ -1,10 +1,5 @@
-package io.eddy.core.storage;
+package io.eddy.core.group;
 
-import io.eddy.core.group.CommittedOffset;
-import io.eddy.core.group.GroupId;
-import io.eddy.core.group.GroupState;
-import io.eddy.core.group.MemberState;
-import io.eddy.core.group.TopicPartition;
 import io.smallrye.mutiny.Uni;
 import java.util.Collection;
 import java.util.List;
