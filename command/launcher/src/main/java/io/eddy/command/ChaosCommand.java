@@ -12,6 +12,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./eddy chaos}: the chaos module's runner ({@code ChaosMain}) on its classes and classpath, built when stale;
  * the options are its own and checked there. Its results go to {@code chaos/target/chaos}.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command(name = "chaos")
 final class ChaosCommand implements Callable<Integer>, Usage {
@@ -42,13 +44,7 @@ final class ChaosCommand implements Callable<Integer>, Usage {
 
     @Override
     public int badUsage(CommandLine.ParameterException e) {
-        if (Usage.missingValue(e)) {
-            session.say(Usage.problem(e));
-            return 1;
-        }
-        session.err().print(Eddy.text(Eddy.USAGE));
-        session.say(Usage.problem(e));
-        return 2;
+        return Usage.report(session, e, Eddy.USAGE, 2);
     }
 
     /** The runner's arguments: the default output directory first, so a given --out-dir wins. */

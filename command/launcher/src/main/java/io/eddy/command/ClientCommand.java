@@ -10,6 +10,8 @@ import picocli.CommandLine.Parameters;
  * The client module's command-line tool ({@code topics}, {@code produce}, {@code consume}, {@code groups},
  * {@code token}, and {@code perf client-produce|client-consume}): every argument goes to it, standard input and output
  * are its own, and its exit code is this one's.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command
 final class ClientCommand implements Callable<Integer> {

@@ -19,6 +19,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./eddy compact}: one compaction pass on a running server now, its progress printed as the server streams it
  * ({@link CompactLines}). Exit codes: 0 done, 1 failed, 2 bad usage.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command(name = "compact")
 final class CompactCommand implements Callable<Integer>, Usage {
@@ -45,13 +47,7 @@ final class CompactCommand implements Callable<Integer>, Usage {
 
     @Override
     public int badUsage(CommandLine.ParameterException e) {
-        if (Usage.missingValue(e)) {
-            session.say(Usage.problem(e));
-            return 1;
-        }
-        session.err().print(Eddy.text(Eddy.USAGE));
-        session.say(Usage.problem(e));
-        return 2;
+        return Usage.report(session, e, Eddy.USAGE, 2);
     }
 
     /** The query of the request: the topics, then the switches that differ from the server's defaults. */

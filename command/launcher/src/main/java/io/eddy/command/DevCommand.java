@@ -20,6 +20,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./eddy dev}: builds what is missing, starts DynamoDB Local + the S3 stand-in (data under the data dir) and
  * the Eddy server on the port, prints the URL when ready and runs until the server ends or Ctrl-C.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command(name = "dev")
 final class DevCommand implements Callable<Integer>, Usage {
@@ -46,11 +48,7 @@ final class DevCommand implements Callable<Integer>, Usage {
 
     @Override
     public int badUsage(CommandLine.ParameterException e) {
-        if (!Usage.missingValue(e)) {
-            session.err().print(Eddy.text(Eddy.USAGE));
-        }
-        session.say(Usage.problem(e));
-        return 1;
+        return Usage.report(session, e, Eddy.USAGE, 1);
     }
 
     /** The port as a number, when it is one of 1-65535. */

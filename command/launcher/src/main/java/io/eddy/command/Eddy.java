@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The {@code ./eddy} command: run by the {@code eddy} script with the repository's root as {@code -Deddy.root}. Its
- * subcommands build what they run when it is stale, start it as child processes and stop them on exit.
+ * subcommands build what they run when it is stale, start it as child processes and stop them on exit. One instance
+ * parses and runs once: not thread-safe.
  */
 @Command(name = "eddy")
 final class Eddy implements Callable<Integer>, Usage {

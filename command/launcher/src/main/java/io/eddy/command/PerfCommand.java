@@ -5,7 +5,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./eddy perf}: the benchmarks' usage; each benchmark is a subcommand. */
+/** {@code ./eddy perf}: the benchmarks' usage; each benchmark is a subcommand. One instance parses and runs once: not thread-safe. */
 @Command(name = "perf")
 final class PerfCommand implements Callable<Integer>, Usage {
     static final String PRODUCE_USAGE = "perf-produce-usage.txt";

@@ -14,6 +14,8 @@ import picocli.CommandLine.Option;
  * {@code ./eddy perf consume}: loads one topic per record size, reads every topic in full from each tier (s3, disk,
  * memory), each on a server started for it, then Kafka's ConsumerPerformance on the baseline broker; prints the perf
  * tool's report.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command(name = "consume")
 final class PerfConsumeCommand implements Callable<Integer>, Usage {
@@ -78,11 +80,7 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
 
     @Override
     public int badUsage(CommandLine.ParameterException e) {
-        if (!Usage.missingValue(e)) {
-            session.err().print(Eddy.text(PerfCommand.CONSUME_USAGE));
-        }
-        session.say(Usage.problem(e));
-        return 1;
+        return Usage.report(session, e, PerfCommand.CONSUME_USAGE, 1);
     }
 
     @Override
@@ -93,14 +91,13 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         }
         Plan plan = Plan.of(quick, sizes, mb, tiers);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
-        out = PerfOutput.prepare(outDir.map(Path::of).orElse(session.layout().dir(Module.Dir.BENCH)
-                .resolve("target/perf-consume")), "eddy-*.json", "kafka-*.txt", "profile-*.txt", "*.jfr",
-                "topics.json");
-        logs = out.resolve("logs");
+        PerfOutput.Run run = PerfOutput.Run.start(session, outDir.map(Path::of).orElse(session.layout()
+                .dir(Module.Dir.BENCH).resolve("target/perf-consume")), "eddy-*.json", "kafka-*.txt",
+                "profile-*.txt", "*.jfr", "topics.json");
+        out = run.out();
+        logs = run.logs();
         status = 0;
-        Path work = session.scratch("eddy-perf.");
-        String loadBefore = session.loadAverage();
-        session.say("load average before the run: " + loadBefore + " (results and logs in " + out + ")");
+        Path work = run.work();
 
         Stack stack = new Stack(session);
         PerfTool perf = new PerfTool(session);
@@ -154,13 +151,9 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         if (!noKafka) {
             kafka(work, plan, kafkaResults);
         }
-        List<String> report = new ArrayList<>(List.of("consume-report"));
-        report.addAll(measured);
-        report.addAll(kafkaResults);
-        report.addAll(List.of("--note", "load average before the run: " + loadBefore + "; " + session.cpus()
-                + " cores; " + plan.mb() + " MiB of values per topic", "--out",
-                out.resolve("perf-consume.json").toString()));
-        if (perf.run(report) != 0) {
+        measured.addAll(kafkaResults);
+        if (run.report(session, perf, "consume-report", measured, "; " + plan.mb() + " MiB of values per topic",
+                "perf-consume.json") != 0) {
             status = 1;
         }
         if (status != 0) {

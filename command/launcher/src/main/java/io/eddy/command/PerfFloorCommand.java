@@ -10,6 +10,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code ./eddy perf floor}: the stand-ins' own CPU per record (a PUT and a commit driven straight at them, no
  * server), measured by the perf tool's floor command, which takes every option.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command(name = "floor")
 final class PerfFloorCommand implements Callable<Integer> {

@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code ./eddy perf produce}: starts the stand-ins, then per linger an Eddy server driven by the perf tool's
  * producers, then the Kafka baseline, and prints the perf tool's report (ratios Eddy/Kafka).
+ *
+ * <p>One instance parses and runs once: not thread-safe.
  */
 @Command(name = "produce")
 final class PerfProduceCommand implements Callable<Integer>, Usage {
@@ -86,11 +88,7 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
 
     @Override
     public int badUsage(CommandLine.ParameterException e) {
-        if (!Usage.missingValue(e)) {
-            session.err().print(Eddy.text(PerfCommand.PRODUCE_USAGE));
-        }
-        session.say(Usage.problem(e));
-        return 1;
+        return Usage.report(session, e, PerfCommand.PRODUCE_USAGE, 1);
     }
 
     @Override
@@ -101,12 +99,12 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
         }
         Plan plan = Plan.of(quick, lingers, sizes, acks, producers, warmup, duration);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
-        Path out = PerfOutput.prepare(outDir.map(Path::of).orElse(session.layout().dir(Module.Dir.BENCH)
-                .resolve("target/perf-produce")), "eddy-linger-*.json", "kafka-*.txt", "profile-*.txt", "*.jfr");
-        Path logs = out.resolve("logs");
-        Path work = session.scratch("eddy-perf.");
-        String loadBefore = session.loadAverage();
-        session.say("load average before the run: " + loadBefore + " (results and logs in " + out + ")");
+        PerfOutput.Run run = PerfOutput.Run.start(session, outDir.map(Path::of).orElse(session.layout()
+                .dir(Module.Dir.BENCH).resolve("target/perf-produce")), "eddy-linger-*.json", "kafka-*.txt",
+                "profile-*.txt", "*.jfr");
+        Path out = run.out();
+        Path logs = run.logs();
+        Path work = run.work();
 
         Stack stack = new Stack(session);
         PerfTool perf = new PerfTool(session);
@@ -158,12 +156,8 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
                 kafkaResults.addAll(List.of("--kafka", size + "=" + out.resolve("kafka-" + size + ".txt")));
             }
         }
-        List<String> report = new ArrayList<>(List.of("report"));
-        report.addAll(eddyResults);
-        report.addAll(kafkaResults);
-        report.addAll(List.of("--note", "load average before the run: " + loadBefore + "; " + session.cpus()
-                + " cores", "--out", out.resolve("perf-produce.json").toString()));
-        if (perf.run(report) != 0) {
+        eddyResults.addAll(kafkaResults);
+        if (run.report(session, perf, "report", eddyResults, "", "perf-produce.json") != 0) {
             status = 1;
         }
         if (status != 0) {

@@ -19,8 +19,17 @@ interface Usage {
         return e.getMessage();
     }
 
-    /** Whether the problem is a missing value, which the script reported with exit code 1 everywhere. */
-    static boolean missingValue(CommandLine.ParameterException e) {
-        return e instanceof CommandLine.MissingParameterException;
+    /**
+     * Says what was wrong as the script did: a missing value in one line with exit code 1 everywhere; anything else
+     * after the usage (the {@code usage} resource), with {@code exitCode}.
+     */
+    static int report(Session session, CommandLine.ParameterException e, String usage, int exitCode) {
+        if (e instanceof CommandLine.MissingParameterException) {
+            session.say(problem(e));
+            return 1;
+        }
+        session.err().print(Eddy.text(usage));
+        session.say(problem(e));
+        return exitCode;
     }
 }
