@@ -1,0 +1,94 @@
+package io.eddy.command;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * CPU time from Linux's {@code /proc}: the machine's busy and total clock ticks ({@code /proc/stat}) and one process's
+ * user + system ticks ({@code /proc/PID/stat} fields 14 and 15). Where {@code /proc} is missing the figures are -1,
+ * and the line between two marks is left out. Stateless, thread-safe.
+ */
+final class Cpu {
+    /** Clock ticks of all CPUs: those not idle (idle and iowait left out) and all of them; -1 where unknown. */
+    record MachineTicks(long busy, long total) {
+        static final MachineTicks UNKNOWN = new MachineTicks(-1, -1);
+    }
+
+    /**
+     * A mark for {@link #coresLine}: the machine's ticks, one process's ticks and the time.
+     *
+     * @param processTicks -1 when the process's stat could not be read
+     */
+    record Mark(MachineTicks machine, long processTicks, long nanoTime) {
+    }
+
+    private final Path proc;
+
+    /** @param proc {@code /proc}, or a directory laid out as it is */
+    Cpu(Path proc) {
+        this.proc = proc;
+    }
+
+    Mark mark(long pid) {
+        return new Mark(machine(), processTicks(pid), System.nanoTime());
+    }
+
+    MachineTicks machine() {
+        try {
+            return machineTicks(Files.readString(proc.resolve("stat")));
+        } catch (IOException e) {
+            return MachineTicks.UNKNOWN;
+        }
+    }
+
+    long processTicks(long pid) {
+        try {
+            return processTicks(Files.readString(proc.resolve(pid + "/stat")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The {@code cpu } line of {@code /proc/stat}: user nice system idle iowait irq softirq steal. */
+    static MachineTicks machineTicks(String procStat) {
+        return procStat.lines().filter(l -> l.startsWith("cpu ")).findFirst().map(l -> {
+            String[] f = l.trim().split("\\s+");
+            long total = 0;
+            for (int i = 1; i <= 8 && i < f.length; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            return new MachineTicks(total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total);
+        }).orElse(MachineTicks.UNKNOWN);
+    }
+
+    /**
+     * User + system ticks of {@code /proc/PID/stat}; the command name (field 2) is in parentheses and may hold spaces
+     * and parentheses, so fields are counted after its last {@code ')'}.
+     */
+    static long processTicks(String pidStat) {
+        try {
+            String[] f = pidStat.substring(pidStat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * {@code # cpu cores: machine M, broker B} between two marks: the cores the machine and the process kept busy on
+     * average. Empty where a figure is unknown or no time passed.
+     */
+    static Optional<String> coresLine(Mark before, Mark after, int clockTicksPerSecond, int cpus) {
+        double seconds = (after.nanoTime() - before.nanoTime()) / 1e9;
+        long total = after.machine().total() - before.machine().total();
+        if (total <= 0 || seconds <= 0 || after.processTicks() < 0) {
+            return Optional.empty();
+        }
+        double machine = (after.machine().busy() - before.machine().busy()) / (double) total * cpus;
+        double process = (after.processTicks() - before.processTicks()) / (double) clockTicksPerSecond / seconds;
+        return Optional.of(String.format(Locale.ROOT, "# cpu cores: machine %.2f, broker %.2f", machine, process));
+    }
+}

@@ -1,0 +1,255 @@
+package io.eddy.command;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./eddy perf consume}: loads one topic per record size, reads every topic in full from each tier (s3, disk,
+ * memory), each on a server started for it, then Kafka's ConsumerPerformance on the baseline broker; prints the perf
+ * tool's report.
+ *
+ * <p>One instance parses and runs once: not thread-safe.
+ */
+@Command(name = "consume")
+final class PerfConsumeCommand implements Callable<Integer>, Usage {
+    @Option(names = "--quick")
+    boolean quick;
+    @Option(names = "--sizes")
+    Optional<String> sizes = Optional.empty();
+    @Option(names = "--mb")
+    Optional<String> mb = Optional.empty();
+    @Option(names = "--tiers")
+    String tiers = "s3,disk,memory";
+    @Option(names = "--out-dir")
+    Optional<String> outDir = Optional.empty();
+    @Option(names = "--no-kafka")
+    boolean noKafka;
+    @Option(names = "--profile")
+    boolean profile;
+    @Option(names = "--rebuild")
+    boolean rebuild;
+    @Option(names = {"-h", "--help"})
+    boolean help;
+
+    private final Session session;
+    private Path out;
+    private Path logs;
+    private int status;
+
+    PerfConsumeCommand(Session session) {
+        this.session = session;
+    }
+
+    /** What one run reads: the options with their (quick) defaults, checked. */
+    record Plan(String sizes, int mb, String tiers) {
+        static Plan of(boolean quick, Optional<String> sizes, Optional<String> mb, String tiers) {
+            String s = sizes.orElse(quick ? "100" : "100,1024");
+            String m = mb.orElse(quick ? "16" : "150");
+            if (!s.matches("[0-9]+(,[0-9]+)*")) {
+                throw EddyExit.die("--sizes takes bytes separated by commas, not '" + s + "'");
+            }
+            if (!m.matches("[0-9]+") || m.matches("0+")) {
+                throw EddyExit.die("--mb takes a whole number of MiB, not '" + m + "'");
+            }
+            if (!tiers.matches("(s3|disk|memory)(,(s3|disk|memory))*")) {
+                throw EddyExit.die("--tiers takes s3, disk and/or memory, not '" + tiers + "'");
+            }
+            return new Plan(s, Integer.parseInt(m), tiers);
+        }
+
+        List<Integer> sizeList() {
+            return Arrays.stream(sizes.split(",")).map(Integer::valueOf).toList();
+        }
+
+        boolean reads(String tier) {
+            return ("," + tiers + ",").contains("," + tier + ",");
+        }
+
+        /** Room for every block of every topic, twice over (batch and segment overheads, read-ahead past an end). */
+        long dataBytes() {
+            return (long) mb * sizeList().size() * 1_048_576L * 2 + 268_435_456L;
+        }
+    }
+
+    @Override
+    public int badUsage(CommandLine.ParameterException e) {
+        return Usage.report(session, e, PerfCommand.CONSUME_USAGE, 1);
+    }
+
+    @Override
+    public Integer call() {
+        if (help) {
+            session.out().print(Eddy.text(PerfCommand.CONSUME_USAGE));
+            return 0;
+        }
+        Plan plan = Plan.of(quick, sizes, mb, tiers);
+        session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
+        PerfOutput.Run run = PerfOutput.Run.start(session, outDir.map(Path::of).orElse(session.layout()
+                .dir(Module.Dir.BENCH).resolve("target/perf-consume")), "eddy-*.json", "kafka-*.txt",
+                "profile-*.txt", "*.jfr", "topics.json");
+        out = run.out();
+        logs = run.logs();
+        status = 0;
+        Path work = run.work();
+
+        Stack stack = new Stack(session);
+        PerfTool perf = new PerfTool(session);
+        Stack.Standins standins = stack.startStandins(PerfOutput.mkdirs(work.resolve("standins")), logs);
+        long dataBytes = plan.dataBytes();
+
+        Server load = server(stack, standins, "load", List.of());
+        session.say("loading " + plan.mb() + " MiB of values per record size (" + plan.sizes()
+                + " B) through the binary produce API…");
+        if (perf.run(List.of("consume", "load", "--url", load.url(), "--sizes", plan.sizes(), "--mb",
+                String.valueOf(plan.mb()), "--out", out.resolve("topics.json").toString())) != 0) {
+            throw EddyExit.die("loading the topics failed (server log: " + logs.resolve("server-load.log") + ")");
+        }
+        session.children().stop(load.process());
+
+        List<String> measured = new ArrayList<>();
+        // Every measured read follows a warm-up read on the same server, so each tier is measured with a warm JIT.
+        if (plan.reads("s3")) {
+            Server s3 = server(stack, standins, "s3", List.of("-Deddy.cache.max-bytes=0"));
+            read(perf, s3, standins, "s3", "warm-up", "s3-warm-up");
+            read(perf, s3, standins, "s3", "measure", "s3-measure");
+            session.children().stop(s3.process());
+            profileSummary(perf, "s3");
+            measured.addAll(List.of("--eddy", out.resolve("eddy-s3-measure.json").toString()));
+        }
+        if (plan.reads("disk")) {
+            List<String> disk = List.of("-Deddy.cache.max-bytes=0", "-Deddy.cache.disk-dir=" + work.resolve("disk-cache"),
+                    "-Deddy.cache.disk-max-bytes=" + dataBytes);
+            Server fill = server(stack, standins, "disk-fill", disk);
+            read(perf, fill, standins, "disk", "warm-up", "disk-fill");
+            session.children().stop(fill.process());
+            // a new process: nothing of the first read is left in memory but the OS's page cache
+            Server measure = server(stack, standins, "disk", disk);
+            read(perf, measure, standins, "disk", "warm-up", "disk-warm-up");
+            read(perf, measure, standins, "disk", "measure", "disk-measure");
+            session.children().stop(measure.process());
+            profileSummary(perf, "disk");
+            measured.addAll(List.of("--eddy", out.resolve("eddy-disk-measure.json").toString()));
+        }
+        if (plan.reads("memory")) {
+            Server memory = server(stack, standins, "memory", List.of("-Deddy.cache.max-bytes=" + dataBytes));
+            read(perf, memory, standins, "memory", "warm-up", "memory-warm-up");
+            read(perf, memory, standins, "memory", "measure", "memory-measure");
+            session.children().stop(memory.process());
+            profileSummary(perf, "memory");
+            measured.addAll(List.of("--eddy", out.resolve("eddy-memory-measure.json").toString()));
+        }
+        session.children().stop(standins.process());
+
+        List<String> kafkaResults = new ArrayList<>();
+        if (!noKafka) {
+            kafka(work, plan, kafkaResults);
+        }
+        measured.addAll(kafkaResults);
+        if (run.report(session, perf, "consume-report", measured, "; " + plan.mb() + " MiB of values per topic",
+                "perf-consume.json") != 0) {
+            status = 1;
+        }
+        if (status != 0) {
+            session.say("some fetches failed or a result is missing: see the output above and " + out);
+        }
+        return status;
+    }
+
+    private record Server(Process process, int port) {
+        String url() {
+            return "http://127.0.0.1:" + port;
+        }
+    }
+
+    /** A server for perf consume: the scheduled compactor off, so the layout the load wrote is the one every tier reads. */
+    private Server server(Stack stack, Stack.Standins standins, String name, List<String> options) {
+        List<String> jvm = new ArrayList<>(List.of("-Deddy.compactor.scheduled=false"));
+        jvm.addAll(options);
+        if (profile) {
+            jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
+        }
+        int port = session.probes().freePort();
+        session.say("starting the Eddy server (" + name + ") on port " + port + "…");
+        return new Server(stack.startServer(port, logs.resolve("server-" + name + ".log"), standins, jvm), port);
+    }
+
+    /** One full read of every loaded topic; results in eddy-NAME.json. --profile records the measured read only. */
+    private void read(PerfTool perf, Server server, Stack.Standins standins, String tier, String pass, String name) {
+        session.say("reading every topic from the " + tier + " tier (" + pass + ")…");
+        boolean record = profile && pass.equals("measure");
+        if (record) {
+            jcmd(server, "JFR.start", "name=perf-consume", "settings=profile",
+                    "filename=" + out.resolve("server-" + tier + ".jfr"));
+        }
+        int exit = perf.run(List.of("consume", "read", "--url", server.url(), "--topics",
+                out.resolve("topics.json").toString(), "--tier", tier, "--pass", pass, "--pid",
+                "server=" + server.process().pid(), "--pid", "standins=" + standins.process().pid(), "--clock-ticks",
+                session.clockTicks(), "--out", out.resolve("eddy-" + name + ".json").toString()));
+        if (record) {
+            jcmd(server, "JFR.stop", "name=perf-consume");
+        }
+        if (exit > 1) {
+            throw EddyExit.die("perf consume read failed (server log: " + logs.resolve("server-" + tier + ".log") + ")");
+        }
+        if (exit != 0) {
+            status = 1;
+        }
+    }
+
+    private void jcmd(Server server, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
+                .toString(), String.valueOf(server.process().pid())));
+        command.addAll(List.of(args));
+        Path log = logs.resolve("jcmd.log");
+        if (session.children().run(new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))) != 0) {
+            throw EddyExit.die("could not " + (args[0].equals("JFR.start") ? "start" : "stop")
+                    + " JFR in the server (log: " + log + ")");
+        }
+    }
+
+    private void profileSummary(PerfTool perf, String name) {
+        if (profile) {
+            Path jfr = out.resolve("server-" + name + ".jfr");
+            session.say("hottest methods of the " + name + " server (JFR: " + jfr + "):");
+            perf.profile(jfr, out.resolve("profile-" + name + ".txt"));
+        }
+    }
+
+    private void kafka(Path work, Plan plan, List<String> results) {
+        KafkaBroker broker = KafkaBroker.start(session, work, logs);
+        for (int size : plan.sizeList()) {
+            long records = KafkaBaseline.consumeRecords(plan.mb(), size);
+            String topic = "consume-" + size;
+            broker.createTopic(topic);
+            session.say("Kafka baseline: loading " + records + " records of " + size
+                    + " B with ProducerPerformance (acks=1, linger 5 ms)…");
+            Path loaded = out.resolve("kafka-load-" + size + ".txt");
+            if (broker.runTool(List.of("org.apache.kafka.tools.ProducerPerformance", "--bootstrap-server",
+                    "127.0.0.1:" + broker.port(), "--topic", topic, "--num-records", String.valueOf(records),
+                    "--record-size", String.valueOf(size), "--throughput", "-1", "--command-property", "acks=1",
+                    "linger.ms=5"), ProcessBuilder.Redirect.to(loaded.toFile()), false) != 0) {
+                throw EddyExit.die("ProducerPerformance failed (output: " + loaded + ")");
+            }
+            session.say("Kafka baseline: ConsumerPerformance, " + records + " records of " + size + " B…");
+            Path result = out.resolve("kafka-consume-" + size + ".txt");
+            Cpu.Mark before = broker.cpuMark();
+            if (broker.runTool(List.of("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server",
+                    "127.0.0.1:" + broker.port(), "--topic", topic, "--num-records", String.valueOf(records),
+                    "--timeout", "60000"), ProcessBuilder.Redirect.to(result.toFile()), false) != 0) {
+                throw EddyExit.die("ConsumerPerformance failed (output: " + result + ", log: "
+                        + logs.resolve("kafka-tools.log") + ")");
+            }
+            KafkaBaseline.appendCoresAndShowTail(session, broker, before, result);
+            results.addAll(List.of("--kafka", size + "=" + result));
+        }
+        broker.stop();
+    }
+}

@@ -1,0 +1,208 @@
+package io.eddy.command;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The command line as the script parsed it: usages, exit codes and messages of bad arguments, defaults. */
+class CommandLineTest {
+    @TempDir
+    Path root;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final List<List<String>> mavenCalls = new ArrayList<>();
+
+    private int eddy(String... args) {
+        PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
+        Layout layout = new Layout(root);
+        Children children = new Children(e);
+        Session session = new Session(layout, new Builds(layout, (dir, a) -> {
+            mavenCalls.add(a);
+            return 1;
+        }, e), children, new Probes(new SplittableRandom(1)), new Cpu(root), o, e, Map.of());
+        try {
+            return Eddy.commandLine(session).execute(args);
+        } finally {
+            children.stopAll();
+        }
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "--help|usage.txt",
+        "-h|usage.txt",
+        "help|usage.txt",
+        "dev --help|usage.txt",
+        "compact --help|usage.txt",
+        "chaos -h|usage.txt",
+        "perf produce --help|perf-produce-usage.txt",
+        "perf consume --help|perf-consume-usage.txt"})
+    void helpPrintsTheUsageAndSucceedsWithoutBuilding(String args, String usage) {
+        assertThat(eddy(args.split(" "))).isZero();
+        assertThat(out()).isEqualTo(Eddy.text(usage));
+        assertThat(mavenCalls).isEmpty();
+    }
+
+    @Test
+    void noArgumentsPrintTheUsage() {
+        assertThat(eddy()).isZero();
+        assertThat(out()).startsWith("usage: ./eddy dev [--port 8080]");
+    }
+
+    @Test
+    void perfAlonePrintsBothBenchmarksUsages() {
+        assertThat(eddy("perf")).isZero();
+        assertThat(out()).isEqualTo(Eddy.text(PerfCommand.PRODUCE_USAGE) + "\n" + Eddy.text(PerfCommand.CONSUME_USAGE));
+    }
+
+    @Test
+    void anUnknownSubcommandIsBadUsageWithExitCodeTwo() {
+        assertThat(eddy("bogus")).isEqualTo(2);
+        assertThat(err()).isEqualTo(Eddy.text(Eddy.USAGE));
+        assertThat(out()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "dev --bogus|1|eddy: unknown option '--bogus'",
+        "dev --port|1|eddy: --port needs a value",
+        "dev --port 99999|1|eddy: --port must be 1-65535, not '99999'",
+        "dev --port x|1|eddy: --port must be 1-65535, not 'x'",
+        "perf bogus|1|eddy: unknown benchmark 'bogus' (there are: produce, consume, floor, client-produce, client-consume)",
+        "perf produce --bogus|1|eddy: unknown option '--bogus'",
+        "perf produce --sizes|1|eddy: --sizes needs a value",
+        "perf produce --lingers 5,x|1|eddy: --lingers takes milliseconds separated by commas, not '5,x'",
+        "perf produce --duration 20|1|eddy: --duration takes whole seconds such as 20s, not '20'",
+        "perf produce --warmup 1m|1|eddy: --warmup takes whole seconds such as 5s, not '1m'",
+        "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
+        "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
+        "chaos --bogus|2|eddy: unknown option '--bogus'",
+        "chaos --seed|1|eddy: --seed needs a value",
+        "compact --bogus|2|eddy: unknown option '--bogus'",
+        "compact --url|1|eddy: --url needs a value"})
+    void badArgumentsSayWhatIsWrongWithTheScriptsExitCode(String args, int exit, String lastLine) {
+        assertThat(eddy(args.split(" "))).isEqualTo(exit);
+        assertThat(err().lines().reduce((a, b) -> b)).contains(lastLine);
+        assertThat(mavenCalls).isEmpty();
+    }
+
+    @Test
+    void aFailedBuildSaysHowToSeeWhy() {
+        assertThat(eddy("topics", "list")).isEqualTo(1);
+        assertThat(mavenCalls).containsExactly(List.of("-q", "-B", "-DskipTests", "package", "-pl", "client", "-am"));
+        assertThat(err()).endsWith("eddy: the build failed; run 'mvn -DskipTests package -pl client -am' to see why\n");
+    }
+
+    @Test
+    void eachSubcommandBuildsTheModulesItRuns() {
+        eddy("dev");
+        eddy("perf", "produce", "--quick");
+        eddy("perf", "floor");
+        eddy("perf", "floor", "--help");
+        eddy("chaos");
+        eddy("groups", "--help");
+
+        assertThat(mavenCalls).extracting(a -> a.get(5)).containsExactly("server,standins", "server,standins,bench",
+                "standins,bench", "bench", "server,chaos", "client");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        // quick, given lingers, sizes, acks, warmup, duration -> lingers, sizes, acks, warmup s, duration s
+        "false|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|20",
+        "true|''|''|''|''|''|[5]|100|all|2|5",
+        "true|0,50|1024|1|1s|9s|[0, 50]|1024|1|1|9",
+        "false|7|''|''|''|3s|[7]|100,1024|1,all|5|3"})
+    void perfProduceQuickChangesOnlyTheDefaultsNotGiven(boolean quick, String lingers, String sizes, String acks,
+                                                        String warmup, String duration, String expectLingers,
+                                                        String expectSizes, String expectAcks, int expectWarmup,
+                                                        int expectDuration) {
+        PerfProduceCommand.Plan plan = PerfProduceCommand.Plan.of(quick, given(lingers), given(sizes), given(acks),
+                Optional.empty(), given(warmup), given(duration));
+
+        assertThat(plan.lingers()).hasToString(expectLingers);
+        assertThat(plan).extracting(PerfProduceCommand.Plan::sizes, PerfProduceCommand.Plan::acks,
+                        PerfProduceCommand.Plan::producers, PerfProduceCommand.Plan::warmupSeconds,
+                        PerfProduceCommand.Plan::durationSeconds)
+                .containsExactly(expectSizes, expectAcks, "16", expectWarmup, expectDuration);
+    }
+
+    @Test
+    void perfConsumeQuickReadsSixteenMibOfHundredByteRecords() {
+        PerfConsumeCommand.Plan quick = PerfConsumeCommand.Plan.of(true, Optional.empty(), Optional.empty(),
+                "s3,disk,memory");
+        PerfConsumeCommand.Plan full = PerfConsumeCommand.Plan.of(false, Optional.empty(), Optional.empty(), "memory");
+
+        assertThat(quick).isEqualTo(new PerfConsumeCommand.Plan("100", 16, "s3,disk,memory"));
+        assertThat(full).isEqualTo(new PerfConsumeCommand.Plan("100,1024", 150, "memory"));
+        assertThat(full.reads("memory")).isTrue();
+        assertThat(full.reads("s3")).isFalse();
+        assertThat(full.dataBytes()).isEqualTo(150L * 2 * 1_048_576 * 2 + 268_435_456);
+    }
+
+    @Test
+    void devPortsAreOneTo65535() {
+        assertThat(DevCommand.port("8080")).isEqualTo(8080);
+        assertThat(DevCommand.port("1")).isEqualTo(1);
+        assertThatThrownBy(() -> DevCommand.port("0")).hasMessage("--port must be 1-65535, not '0'");
+        assertThatThrownBy(() -> DevCommand.port("-1")).hasMessage("--port must be 1-65535, not '-1'");
+    }
+
+    @Test
+    void devAuthGivesTheServerOnlyTheTokensHash() {
+        String token = DevCommand.newToken(new java.security.SecureRandom());
+
+        assertThat(token).matches("eddy_[A-Za-z0-9_-]{43}");
+        assertThat(DevCommand.sha256Hex("abc"))
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(DevCommand.authOptions(token)).containsExactly("-Deddy.auth.mode=token",
+                "-Deddy.auth.principals.admin.token-sha256=" + DevCommand.sha256Hex(token),
+                "-Deddy.auth.principals.admin.grants=admin:topic:*,admin:group:*,admin:cluster:*");
+    }
+
+    @Test
+    void chaosGivesTheRunnerItsOptionsAfterTheDefaultOutputDirectory() {
+        ChaosCommand chaos = new ChaosCommand(null);
+        picocli.CommandLine cl = new picocli.CommandLine(chaos);
+        cl.parseArgs("--scenarios", "baseline", "--duration", "20s", "--out-dir", "/x");
+
+        assertThat(chaos.runnerArgs(Path.of("/r/chaos/target/chaos"))).containsExactly("--out-dir",
+                "/r/chaos/target/chaos", "--duration", "20s", "--scenarios", "baseline", "--out-dir", "/x");
+    }
+
+    @Test
+    void compactAsksForTheTopicsAndTheSwitchesGiven() {
+        CompactCommand compact = new CompactCommand(null);
+        new picocli.CommandLine(compact).parseArgs("--topic", "a b", "--dry-run", "--topic=c", "--no-gc", "--scrub");
+
+        assertThat(compact.query()).isEqualTo("topic=a+b&topic=c&dry_run=true&gc=false&scrub=true");
+        assertThat(compact.url).isEqualTo("http://127.0.0.1:8080");
+    }
+
+    private static Optional<String> given(String value) {
+        return value.isEmpty() ? Optional.empty() : Optional.of(value);
+    }
+}
