@@ -2,7 +2,7 @@ package io.eddy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.edge.EddyConfig;
+import io.eddy.runtime.EddyConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
