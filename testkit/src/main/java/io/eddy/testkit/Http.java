@@ -1,4 +1,4 @@
-package io.eddy.server;
+package io.eddy.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,54 +12,54 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** A small JSON-over-HTTP client for the ITs: the server as a user's program sees it. Thread-safe. */
-final class Http {
-    static final ObjectMapper JSON = new ObjectMapper();
+public final class Http {
+    public static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient client;
     private final URI base;
 
-    Http(URI base) {
+    public Http(URI base) {
         this(base, HttpClient.Version.HTTP_2);
     }
 
     /** With HTTP/1.1 only: an oversized request line or header is then a 414 or 431, not an HTTP/2 GOAWAY. */
-    Http(URI base, HttpClient.Version version) {
+    public Http(URI base, HttpClient.Version version) {
         this.base = base;
         this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(version).build();
     }
 
-    record Reply(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
-        String code() {
+    public record Reply(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
+        public String code() {
             return body == null ? null : body.path("code").asText(null);
         }
 
-        String header(String name) {
+        public String header(String name) {
             return headers.firstValue(name).orElse(null);
         }
     }
 
-    Reply get(String path) {
+    public Reply get(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
     /** A GET with headers given as name, value, name, value… */
-    Reply get(String path, String... headers) {
+    public Reply get(String path, String... headers) {
         return send(HttpRequest.newBuilder(base.resolve(path)).headers(headers).GET());
     }
 
-    Reply delete(String path) {
+    public Reply delete(String path) {
         return send(HttpRequest.newBuilder(base.resolve(path)).DELETE());
     }
 
-    Reply put(String path, String json) {
+    public Reply put(String path, String json) {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    Reply post(String path, String json) {
+    public Reply post(String path, String json) {
         return post(path, "application/json", json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
-    Reply post(String path, String contentType, byte[] body, String... headers) {
+    public Reply post(String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         return send(headers.length == 0 ? request : request.headers(headers));
@@ -71,7 +71,7 @@ final class Http {
      *
      * @throws IllegalArgumentException when the JDK's client refuses a header or the URI
      */
-    Reply send(String method, String path, java.util.List<String> headers, byte[] body, boolean chunked) {
+    public Reply send(String method, String path, java.util.List<String> headers, byte[] body, boolean chunked) {
         HttpRequest.BodyPublisher publisher = chunked
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
                 : HttpRequest.BodyPublishers.ofByteArray(body);
@@ -84,7 +84,7 @@ final class Http {
     }
 
     /** Any method with headers given as name, value, name, value… ({@code body} null for none). */
-    Reply send(String method, String path, String contentType, byte[] body, String... headers) {
+    public Reply send(String method, String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {

@@ -1,8 +1,7 @@
-package io.eddy.server;
+package io.eddy.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.runtime.EddyConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.SmallRyeConfig;
