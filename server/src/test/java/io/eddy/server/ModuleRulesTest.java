@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ModuleRulesTest {
     private static final JavaClasses EDDY = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.eddy");
+            .importPackages("io.eddy.core", "io.eddy.runtime", "io.eddy.ingest", "io.eddy.fetch", "io.eddy.compactor");
 
     static Stream<Arguments> functions() {
         return Stream.of(
