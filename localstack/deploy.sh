@@ -6,7 +6,7 @@
 # npx (runs aws-cdk-local 3.0.4 and the aws-cdk CLI from the npm registry), curl.
 #
 # Usage: localstack/deploy.sh            start LocalStack, build, deploy stage "local", smoke-test
-#        EDDY_SKIP_BUILD=1 deploy.sh     reuse the zips in lambda/*/target
+#        EDDY_SKIP_BUILD=1 deploy.sh     reuse the zips in {ingest-fn,fetch-fn,compactor}/lambda/target
 #        localstack/deploy.sh destroy    delete the stack
 set -euo pipefail
 
@@ -33,10 +33,10 @@ step "starting LocalStack (waits for the ready hook)"
 docker compose -f "$here/docker-compose.yml" up -d --wait
 
 if [[ -z ${EDDY_SKIP_BUILD:-} ]]; then
-  step "building the function zips (lambda/ingest, lambda/fetch, lambda/compactor)"
+  step "building the function zips (ingest-fn/lambda, fetch-fn/lambda, compactor/lambda)"
   (cd "$root" && mvn -B -q -DskipTests install)
 fi
-for zip in "$root"/lambda/{ingest,fetch,compactor}/target/function.zip; do
+for zip in "$root"/{ingest-fn,fetch-fn,compactor}/lambda/target/function.zip; do
   [[ -f $zip ]] || { echo "missing $zip: build first (mvn -DskipTests install)" >&2; exit 1; }
 done
 

@@ -3,7 +3,7 @@ package io.eddy.compactor;
 import io.eddy.core.compact.CompactionPlan;
 import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
-import io.eddy.edge.EddyConfig;
+import io.eddy.runtime.EddyConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

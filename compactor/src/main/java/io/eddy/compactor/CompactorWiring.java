@@ -14,7 +14,7 @@ import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoCompactionStore;
 import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.topic.TopicService;
-import io.eddy.edge.EddyConfig;
+import io.eddy.runtime.EddyConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;

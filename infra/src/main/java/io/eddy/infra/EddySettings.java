@@ -35,7 +35,7 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
                            Optional<String> alarmTopicArn, boolean retainData, Optional<String> serviceEndpoint) {
 
     /** Where {@code mvn install} leaves the compactor function's zip, relative to {@code infra/}. */
-    public static final String COMPACTOR_ASSET = "../lambda/compactor/target/function.zip";
+    public static final String COMPACTOR_ASSET = "../compactor/lambda/target/function.zip";
     /**
      * What the compactor's timeout must exceed its job lease by: a job stops before its next swap once its lease's
      * term has passed, and then releases the lease, commits nothing more and returns its report.
@@ -80,8 +80,8 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
                 c.string("primaryBucket"),
                 c.string("replicaBucket"),
                 c.string("table").orElse("eddy-" + stage),
-                c.string("ingestAsset").orElse("../lambda/ingest/target/function.zip"),
-                c.string("fetchAsset").orElse("../lambda/fetch/target/function.zip"),
+                c.string("ingestAsset").orElse("../ingest-fn/lambda/target/function.zip"),
+                c.string("fetchAsset").orElse("../fetch-fn/lambda/target/function.zip"),
                 "false".equals(c.string("compactor").orElse("true")) ? Optional.empty()
                         : Optional.of(c.string("compactorAsset").orElse(COMPACTOR_ASSET)),
                 c.string("compactorHandler").orElse(QUARKUS_HANDLER),

@@ -34,9 +34,9 @@ class EddyStackDefaultsTest {
     @Test
     void theAssetsDefaultToTheZipsTheLambdaModulesBuild() {
         EddySettings settings = EddySettings.fromContext(new App().getNode());
-        assertThat(settings.ingestAsset()).isEqualTo("../lambda/ingest/target/function.zip");
-        assertThat(settings.fetchAsset()).isEqualTo("../lambda/fetch/target/function.zip");
-        assertThat(settings.compactorAsset()).contains("../lambda/compactor/target/function.zip");
+        assertThat(settings.ingestAsset()).isEqualTo("../ingest-fn/lambda/target/function.zip");
+        assertThat(settings.fetchAsset()).isEqualTo("../fetch-fn/lambda/target/function.zip");
+        assertThat(settings.compactorAsset()).contains("../compactor/lambda/target/function.zip");
         assertThat(settings.compactorSchedule()).isEqualTo("rate(5 minutes)");
         assertThat(settings.compactorLease()).isEqualTo(Duration.ofMinutes(5));
         assertThat(EddySettings.fromContext(App.Builder.create().context(Map.of("compactor", "false")).build().getNode())

@@ -37,8 +37,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * The LocalStack smoke test of {@code localstack/deploy.sh}, run from the test suite: starts the LocalStack image
  * pinned in {@code localstack/docker-compose.yml} with the same ready hook, deploys the synthesised stack (the
- * function zips built by {@code lambda/*} in this reactor) through CloudFormation, and runs
- * {@code localstack/smoke.sh} against the deployed function URLs: create a topic, produce, consume.
+ * function zips built by {@code ingest-fn/lambda}, {@code fetch-fn/lambda} and {@code compactor/lambda} in this
+ * reactor) through CloudFormation, and runs {@code localstack/smoke.sh} against the deployed function URLs: create a
+ * topic, produce, consume.
  *
  * <p>Needs a Docker engine. Without one the class is skipped ("Docker is not available"), which is what a machine
  * without Docker reports; it is not a failure.
@@ -116,8 +117,9 @@ class LocalStackSmokeIT {
     /** Synthesises the stack, publishes its assets where the default synthesizer expects them, creates it. */
     private static Map<String, String> deploy() throws IOException {
         Path out = LocalStackAssembly.synthesise(dir.resolve("cdk.out"), STAGE, localstack.getRegion(),
-                REPO.resolve("lambda/ingest/target/function.zip"), REPO.resolve("lambda/fetch/target/function.zip"),
-                REPO.resolve("lambda/compactor/target/function.zip"));
+                REPO.resolve("ingest-fn/lambda/target/function.zip"),
+                REPO.resolve("fetch-fn/lambda/target/function.zip"),
+                REPO.resolve("compactor/lambda/target/function.zip"));
         var credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey()));
         Region region = Region.of(localstack.getRegion());

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.idempotency.IdempotencyKeys;
-import io.eddy.edge.Problems;
+import io.eddy.runtime.Problems;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;

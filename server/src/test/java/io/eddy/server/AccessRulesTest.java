@@ -2,8 +2,8 @@ package io.eddy.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.edge.auth.CallerChecks;
-import io.eddy.edge.auth.Requires;
+import io.eddy.runtime.auth.CallerChecks;
+import io.eddy.runtime.auth.Requires;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;

@@ -1,7 +1,9 @@
 package io.eddy.server;
 
+import static io.eddy.testkit.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -168,15 +170,5 @@ class ApiErrorsIT {
 
     private long s3Puts() {
         return http.get("/v1/stats").body().path("s3").path("requests").path("PutObject").asLong(0);
-    }
-
-    static void assertProblem(Http.Reply r, int status, String code) {
-        assertThat(r.status()).as("status of %s", r.raw()).isEqualTo(status);
-        assertThat(r.contentType()).startsWith("application/problem+json");
-        assertThat(r.code()).isEqualTo(code);
-        assertThat(r.body().get("status").asInt()).isEqualTo(status);
-        assertThat(r.body().has("detail")).isTrue();
-        assertThat(r.body().has("retryable")).isTrue();
-        assertThat(r.raw()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 }

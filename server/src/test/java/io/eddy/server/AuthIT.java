@@ -10,6 +10,7 @@ import io.eddy.client.EddyConsumer;
 import io.eddy.client.EddyProducer;
 import io.eddy.client.ProducerRecord;
 import io.eddy.core.auth.TokenHash;
+import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

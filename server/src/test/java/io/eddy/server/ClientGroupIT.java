@@ -11,6 +11,7 @@ import io.eddy.client.RebalanceListener;
 import io.eddy.client.TopicPartition;
 import io.eddy.client.http.HttpTransport;
 import io.eddy.client.http.JdkHttpTransport;
+import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

@@ -12,6 +12,7 @@ import io.eddy.client.RecordMetadata;
 import io.eddy.client.TopicPartition;
 import io.eddy.client.http.HttpTransport;
 import io.eddy.client.http.JdkHttpTransport;
+import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

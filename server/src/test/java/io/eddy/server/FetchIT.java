@@ -3,6 +3,8 @@ package io.eddy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eddy.testkit.Http;
+import io.eddy.testkit.ProblemAssertions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -67,7 +69,7 @@ class FetchIT {
     void aboveTheHighWatermarkIsOutOfRangeWithBothBounds() {
         produce(1, 3, 1_000);
         Http.Reply r = http.get(records(1) + "?offset=4");
-        ApiErrorsIT.assertProblem(r, 416, "offset_out_of_range");
+        ProblemAssertions.assertProblem(r, 416, "offset_out_of_range");
         assertThat(r.body().get("high_watermark").asLong()).isEqualTo(3);
         assertThat(r.body().get("log_start_offset").asLong()).isZero();
     }

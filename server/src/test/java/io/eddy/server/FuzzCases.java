@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.eddy.core.format.BatchFrames;
 import io.eddy.core.format.RecordBatches;
 import io.eddy.core.model.Record;
+import io.eddy.testkit.Http;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

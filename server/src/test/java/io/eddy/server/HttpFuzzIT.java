@@ -8,6 +8,7 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.BatchFrames;
 import io.eddy.server.FuzzCases.Case;
 import io.eddy.server.FuzzCases.Template;
+import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;

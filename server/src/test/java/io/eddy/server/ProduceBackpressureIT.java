@@ -1,9 +1,10 @@
 package io.eddy.server;
 
-import static io.eddy.server.ApiErrorsIT.assertProblem;
+import static io.eddy.testkit.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;

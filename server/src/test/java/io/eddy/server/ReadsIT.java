@@ -3,6 +3,8 @@ package io.eddy.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.eddy.testkit.Http;
+import io.eddy.testkit.ProblemAssertions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -162,7 +164,7 @@ class ReadsIT {
     }
 
     private static void assertProblem(Http.Reply r, String code) {
-        ApiErrorsIT.assertProblem(r, 400, code);
+        ProblemAssertions.assertProblem(r, 400, code);
     }
 
     @Test
@@ -207,7 +209,7 @@ class ReadsIT {
     @Test
     void aStreamOfAnUnknownTopicIsAProblemNotAStream() {
         Http.Reply r = http.get("/v1/topics/nope-" + topic + "/partitions/0/records", "Accept", "text/event-stream");
-        ApiErrorsIT.assertProblem(r, 404, "unknown_topic");
+        ProblemAssertions.assertProblem(r, 404, "unknown_topic");
     }
 
     @Test

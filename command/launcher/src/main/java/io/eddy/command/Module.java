@@ -12,7 +12,7 @@ import java.util.List;
  */
 enum Module {
     SERVER(Dir.SERVER, List.of("target/quarkus-app/quarkus-run.jar"),
-            List.of(Dir.CORE, Dir.EDGE, Dir.INGEST_FN, Dir.FETCH_FN, Dir.COMPACTOR, Dir.SERVER)),
+            List.of(Dir.CORE, Dir.RUNTIME, Dir.INGEST_FN, Dir.FETCH_FN, Dir.COMPACTOR, Dir.SERVER)),
     STANDINS(Dir.STANDINS, List.of("target/classes/io/eddy/standins/StandinsMain.class",
             "target/classes/META-INF/eddy/dynamodb-local.classpath", "target/classes/META-INF/eddy/s3proxy.classpath",
             "target/classes/META-INF/eddy/s3proxy-extra.classpath"), List.of(Dir.STANDINS)),
@@ -26,7 +26,7 @@ enum Module {
     /** Every module directory {@code ./eddy} depends on, relative to the repository's root. */
     enum Dir {
         CORE("core"),
-        EDGE("edge"),
+        RUNTIME("runtime"),
         INGEST_FN("ingest-fn"),
         FETCH_FN("fetch-fn"),
         COMPACTOR("compactor"),
