@@ -8,27 +8,33 @@ import io.eddy.client.RecordMetadata;
 import io.eddy.client.TopicPartition;
 import io.eddy.client.http.EddyHttp;
 import io.eddy.client.http.HttpTransport;
-import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import org.apache.kafka.common.compress.Compression;
 
 /**
- * The producer's machinery below serialization and partitioning: per-partition batches filled up to
- * {@code batch.size} or for {@code linger.ms}, a bounded buffer ({@code buffer.memory}) that makes appends wait up
- * to {@code max.block.ms}, and one sender thread that sends ready batches as binary frames, one request per topic.
+ * The producer's machinery below serialization and partitioning: the threads and the I/O around four pieces of
+ * state, each a class of its own with the decisions it makes.
+ *
+ * <ul>
+ *   <li>{@link BufferMemory}: {@code buffer.memory}, appends wait up to {@code max.block.ms} for room;</li>
+ *   <li>{@link RecordAccumulator}: per-partition batches filled up to {@code batch.size} or for {@code linger.ms};</li>
+ *   <li>{@link InFlightBatches}: one request in flight per partition, retries waiting their turn;</li>
+ *   <li>{@link ProducerSequences}: the idempotent producer's id, epoch and sequences;</li>
+ * </ul>
+ * and {@link BatchRetries}, which says whether a failed attempt is tried again. One sender thread turns ready
+ * batches into binary frames, one request per topic ({@link ProduceRequest}).
  *
  * <p>Idempotence: the producer registers for an id and epoch, and every batch carries the partition's next
  * sequence, assigned once when the batch is built. A retry (retryable problem, 503, no connection, timeout)
@@ -36,7 +42,11 @@ import org.apache.kafka.common.compress.Compression;
  * partition has one batch in flight at a time, so sequences reach the server in order. A batch that fails for
  * good with an unknown outcome (retries or delivery time used up), or {@code out_of_order_sequence}, makes the
  * engine bump its epoch once nothing is in flight, which restarts every partition's sequence at 0;
- * {@code producer_fenced} is fatal: every later send fails with it. Thread-safe.
+ * {@code producer_fenced} is fatal: every later send fails with it.
+ *
+ * <p>Thread-safe: one lock guards all the state above (the helper classes are not thread-safe themselves); it is
+ * never held across a network call. Appending threads wait on the buffer's condition, {@link #flush()} on
+ * {@code idle}, the sender on {@code work}.
  */
 public final class ProducerEngine {
     /** Settings, checked by the producer. */
@@ -45,44 +55,44 @@ public final class ProducerEngine {
                            int maxRequestSize) {
     }
 
-    private record Pending(KafkaBatches.Entry entry, int size, CompletableFuture<RecordMetadata> future) {
+    /** An appended record's future, and whether the batch it went into is now full (the sticky partition moves on). */
+    public record Appended(CompletableFuture<RecordMetadata> future, boolean batchFull) {
     }
 
-    private static final class Batch {
-        final TopicPartition tp;
-        final List<Pending> records = new ArrayList<>();
-        final long createdNs;
-        int bytes;
-        ByteBuffer built;
-        int baseSequence = -1;
-        int attempts;
-        long firstSentNs;
-        long nextAttemptNs;
-
-        Batch(TopicPartition tp, long now) {
-            this.tp = tp;
-            this.createdNs = now;
-        }
+    /** What the sender does next, decided under the lock and done outside it. */
+    private sealed interface Step permits Register, BumpEpoch, Send, Stop {
     }
+
+    private record Register() implements Step {
+    }
+
+    private record BumpEpoch() implements Step {
+    }
+
+    private record Send(List<ProducerBatch> batches) implements Step {
+    }
+
+    private record Stop() implements Step {
+    }
+
+    private static final long MAX_IDLE_NS = TimeUnit.SECONDS.toNanos(1);
+    private static final long MIN_WAIT_NS = 100_000;
 
     private final EddyHttp http;
     private final Settings settings;
+    private final LongSupplier nanoClock = System::nanoTime;
     private final ReentrantLock lock = new ReentrantLock();
+    /** Signalled when the sender may have something to do: an append, an answer, a flush or a close. */
     private final Condition work = lock.newCondition();
-    private final Condition space = lock.newCondition();
+    /** Signalled when nothing may be queued or in flight any more, for {@link #flush()}. */
     private final Condition idle = lock.newCondition();
-    private final Map<TopicPartition, Deque<Batch>> queued = new LinkedHashMap<>();
-    private final Set<TopicPartition> inFlight = new HashSet<>();
-    /** A partition's batches waiting to be sent again, in sequence order; they keep the partition in flight. */
-    private final Map<TopicPartition, List<Batch>> retrying = new HashMap<>();
-    /** Batches sent and not answered yet, so a forced close can fail them. */
-    private final Set<Batch> sent = new HashSet<>();
-    private final Map<TopicPartition, Integer> sequences = new HashMap<>();
-    private long bufferUsed;
-    private long producerId = -1;
-    private short epoch;
-    private boolean bumpEpoch;
-    private EddyClientException fatal;
+    private final BufferMemory buffer;
+    private final RecordAccumulator accumulator;
+    private final InFlightBatches inFlight = new InFlightBatches();
+    private final ProducerSequences sequences = new ProducerSequences();
+    private final BatchRetries retries;
+    /** Set once the producer is fenced, or failed to bump its epoch: every later send fails with it. */
+    private Optional<EddyClientException> fatal = Optional.empty();
     private int flushers;
     private boolean closing;
     private boolean forced;
@@ -91,53 +101,29 @@ public final class ProducerEngine {
     public ProducerEngine(EddyHttp http, Settings settings) {
         this.http = http;
         this.settings = settings;
+        this.buffer = new BufferMemory(settings.bufferMemory(), lock, nanoClock);
+        this.accumulator = new RecordAccumulator(settings.batchSize(), settings.linger(), settings.maxRequestSize());
+        this.retries = new BatchRetries(settings.backoff(), settings.deliveryTimeout(),
+                () -> ThreadLocalRandom.current().nextDouble());
         this.sender = new Thread(this::run, "eddy-producer-sender");
         this.sender.setDaemon(true);
         this.sender.start();
     }
 
-    /**
-     * Appends a record to its partition's open batch, waiting up to {@code max.block.ms} for buffer room.
-     *
-     * @return the record's future and whether the batch it went into is now full (the sticky partition moves on)
-     */
+    /** Appends a record to its partition's open batch, waiting up to {@code max.block.ms} for buffer room. */
     public Appended append(TopicPartition tp, KafkaBatches.Entry entry) {
         int size = entry.estimatedSize();
-        if (size > settings.bufferMemory()) {
-            throw new EddyClientException("record_too_large", 0, false, "a record of " + size
-                    + " bytes is larger than buffer.memory (" + settings.bufferMemory() + ")", null, null);
-        }
+        buffer.checkFits(size);
         CompletableFuture<RecordMetadata> future = new CompletableFuture<>();
         lock.lock();
         try {
-            long deadline = System.nanoTime() + settings.maxBlock().toNanos();
-            while (bufferUsed + size > settings.bufferMemory()) {
-                checkOpen();
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new EddyClientException(EddyClientException.TIMEOUT, 0, true, "the send buffer (buffer.memory "
-                            + settings.bufferMemory() + " bytes) stayed full for max.block.ms", null, null);
-                }
-                space.awaitNanos(left);
-            }
-            checkOpen();
-            bufferUsed += size;
-            Deque<Batch> deque = queued.computeIfAbsent(tp, k -> new ArrayDeque<>());
-            Batch last = deque.peekLast();
-            long now = System.nanoTime();
-            if (last == null || last.bytes + size > settings.batchSize() && !last.records.isEmpty()) {
-                last = new Batch(tp, now);
-                deque.addLast(last);
-            }
-            last.records.add(new Pending(entry, size, future));
-            last.bytes += size;
-            boolean full = last.bytes >= settings.batchSize();
-            if (full || deque.size() > 1) {
+            buffer.reserve(size, settings.maxBlock(), this::checkOpen);
+            RecordAccumulator.Appended appended = accumulator.append(tp, new ProducerBatch.Pending(entry, size, future),
+                    nanoClock.getAsLong());
+            if (appended.wakeSender()) {
                 work.signalAll();
-            } else if (last.records.size() == 1) {
-                work.signalAll(); // a new linger deadline
             }
-            return new Appended(future, full);
+            return new Appended(future, appended.batchFull());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw EddyClientException.client(EddyClientException.CLOSED, "interrupted while waiting for buffer room", e);
@@ -146,12 +132,9 @@ public final class ProducerEngine {
         }
     }
 
-    public record Appended(CompletableFuture<RecordMetadata> future, boolean batchFull) {
-    }
-
     private void checkOpen() {
-        if (fatal != null) {
-            throw fatal;
+        if (fatal.isPresent()) {
+            throw fatal.get();
         }
         if (closing) {
             throw EddyClientException.client(EddyClientException.CLOSED, "the producer is closed", null);
@@ -164,7 +147,7 @@ public final class ProducerEngine {
         try {
             flushers++;
             work.signalAll();
-            while (!queued.isEmpty() || !inFlight.isEmpty()) {
+            while (!accumulator.isEmpty() || !inFlight.isEmpty()) {
                 idle.await();
             }
         } catch (InterruptedException e) {
@@ -178,24 +161,18 @@ public final class ProducerEngine {
 
     /** Sends what is buffered and stops; after {@code timeout} what is left fails with {@code closed}. */
     public void close(Duration timeout) {
-        lock.lock();
-        try {
+        locked(() -> {
             closing = true;
             work.signalAll();
-            space.signalAll();
-        } finally {
-            lock.unlock();
-        }
+            buffer.wakeWaiters();
+        });
         try {
             sender.join(Math.max(1, timeout.toMillis()));
             if (sender.isAlive()) {
-                lock.lock();
-                try {
+                locked(() -> {
                     forced = true;
                     work.signalAll();
-                } finally {
-                    lock.unlock();
-                }
+                });
                 sender.join(5_000);
             }
         } catch (InterruptedException e) {
@@ -207,151 +184,98 @@ public final class ProducerEngine {
 
     private void run() {
         while (true) {
-            List<Batch> ready;
-            boolean register = false;
-            boolean bump = false;
+            Step step;
             lock.lock();
             try {
-                while (true) {
-                    if (forced) {
-                        failEverything(EddyClientException.client(EddyClientException.CLOSED,
-                                "the producer was closed before the record was acknowledged", null));
-                        return;
-                    }
-                    if (fatal != null && !queued.isEmpty()) {
-                        failQueued(fatal);
-                    }
-                    boolean anything = !queued.isEmpty() || !retrying.isEmpty();
-                    if (settings.idempotent() && producerId < 0 && anything) {
-                        register = true;
-                        ready = List.of();
-                        break;
-                    }
-                    if (bumpEpoch && inFlight.isEmpty()) {
-                        bump = true;
-                        ready = List.of();
-                        break;
-                    }
-                    ready = collect();
-                    if (!ready.isEmpty()) {
-                        break;
-                    }
-                    if (closing && queued.isEmpty() && inFlight.isEmpty()) {
-                        idle.signalAll();
-                        return;
-                    }
-                    long wait = nextWakeupNs();
-                    work.awaitNanos(wait);
-                }
+                step = nextStep();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             } finally {
                 lock.unlock();
             }
-            if (register) {
+            if (step instanceof Register) {
                 register();
-            } else if (bump) {
+            } else if (step instanceof BumpEpoch) {
                 bump();
+            } else if (step instanceof Send send) {
+                send(send.batches());
             } else {
-                send(ready);
+                return;
             }
         }
     }
 
-    /** Batches to send now; each keeps its partition in flight until it is done. Called under the lock. */
-    private List<Batch> collect() {
-        long now = System.nanoTime();
-        List<Batch> out = new ArrayList<>();
-        for (var it = retrying.values().iterator(); it.hasNext(); ) {
-            List<Batch> again = it.next();
-            if (again.get(0).nextAttemptNs <= now) {
-                it.remove();
-                out.addAll(again);
+    /** Waits until the sender has something to do, and says what. Called under the lock. */
+    private Step nextStep() throws InterruptedException {
+        while (true) {
+            if (forced) {
+                failEverything(EddyClientException.client(EddyClientException.CLOSED,
+                        "the producer was closed before the record was acknowledged", null));
+                return new Stop();
             }
+            if (fatal.isPresent() && !accumulator.isEmpty()) {
+                failQueued(fatal.get());
+            }
+            boolean anything = !accumulator.isEmpty() || inFlight.hasRetries();
+            if (settings.idempotent() && !sequences.registered() && anything) {
+                return new Register();
+            }
+            if (sequences.bumpWanted() && inFlight.isEmpty()) {
+                return new BumpEpoch();
+            }
+            List<ProducerBatch> ready = collect();
+            if (!ready.isEmpty()) {
+                return new Send(ready);
+            }
+            if (closing && accumulator.isEmpty() && inFlight.isEmpty()) {
+                idle.signalAll();
+                return new Stop();
+            }
+            work.awaitNanos(nextWakeupNs());
         }
-        if (bumpEpoch) {
+    }
+
+    /**
+     * Batches to send now: retries that are due, then (unless an epoch bump is owed) the ready batches of partitions
+     * with nothing in flight, sealed; each keeps its partition in flight until it is done. Called under the lock.
+     */
+    private List<ProducerBatch> collect() {
+        long now = nanoClock.getAsLong();
+        List<ProducerBatch> out = inFlight.dueRetries(now);
+        if (sequences.bumpWanted()) {
             return out;
         }
-        for (var it = queued.entrySet().iterator(); it.hasNext(); ) {
-            var e = it.next();
-            if (inFlight.contains(e.getKey())) {
-                continue;
-            }
-            Deque<Batch> deque = e.getValue();
-            Batch first = deque.peekFirst();
-            boolean ready = deque.size() > 1 || first.bytes >= settings.batchSize() || closing || flushers > 0
-                    || now - first.createdNs >= settings.linger().toNanos();
-            if (!ready) {
-                continue;
-            }
-            // every batch of the partition that is ready goes in this request (frames of one partition follow
-            // on in sequence), up to max.request.size: a backlog drains in few round trips
-            int bytes = 0;
-            while (!deque.isEmpty()) {
-                Batch b = deque.peekFirst();
-                boolean full = deque.size() > 1 || b.bytes >= settings.batchSize() || closing || flushers > 0
-                        || now - b.createdNs >= settings.linger().toNanos();
-                if (!full || bytes > 0 && bytes + b.bytes > settings.maxRequestSize()) {
-                    break;
-                }
-                deque.pollFirst();
-                build(b);
-                bytes += b.built.remaining();
-                out.add(b);
-            }
-            if (deque.isEmpty()) {
-                it.remove();
-            }
-            inFlight.add(first.tp);
-        }
+        out.addAll(accumulator.drain(now, closing || flushers > 0, inFlight::isBusy, this::seal));
+        inFlight.claim(out);
         return out;
     }
 
-    private void build(Batch b) {
-        List<KafkaBatches.Entry> entries = new ArrayList<>(b.records.size());
-        b.records.forEach(p -> entries.add(p.entry()));
+    /** Builds a batch's bytes once, with its sequence if idempotent; answers their size. Called under the lock. */
+    private int seal(ProducerBatch b) {
+        List<KafkaBatches.Entry> entries = b.entries();
         if (settings.idempotent()) {
-            int seq = sequences.getOrDefault(b.tp, 0);
-            b.baseSequence = seq;
-            sequences.put(b.tp, (int) ((seq + (long) entries.size()) % (1L << 31)));
-            b.built = KafkaBatches.batch(entries, settings.compression(), producerId, epoch, seq);
+            int seq = sequences.assign(b.partition(), entries.size());
+            b.seal(KafkaBatches.batch(entries, settings.compression(), sequences.producerId(), sequences.epoch(), seq), seq);
         } else {
-            b.built = KafkaBatches.batch(entries, settings.compression(), -1L, (short) -1, -1);
+            b.seal(KafkaBatches.batch(entries, settings.compression(), -1L, (short) -1, -1), -1);
         }
+        return b.built().remaining();
     }
 
     private long nextWakeupNs() {
-        long now = System.nanoTime();
-        long next = TimeUnit.SECONDS.toNanos(1);
-        for (List<Batch> again : retrying.values()) {
-            next = Math.min(next, again.get(0).nextAttemptNs - now);
-        }
-        for (var e : queued.entrySet()) {
-            if (!inFlight.contains(e.getKey())) {
-                next = Math.min(next, e.getValue().peekFirst().createdNs + settings.linger().toNanos() - now);
-            }
-        }
-        return Math.max(next, 100_000);
+        long now = nanoClock.getAsLong();
+        long next = Math.min(MAX_IDLE_NS, Math.min(inFlight.nanosUntilRetry(now),
+                accumulator.nanosUntilLingerEnds(now, inFlight::isBusy)));
+        return Math.max(next, MIN_WAIT_NS);
     }
 
     private void register() {
         try {
             JsonNode r = withRetries(() -> http.json("POST", "v1/producers", null));
-            lock.lock();
-            try {
-                producerId = r.get("producer_id").asLong();
-                epoch = (short) r.get("epoch").asInt();
-            } finally {
-                lock.unlock();
-            }
+            locked(() -> sequences.registered(r.get("producer_id").asLong(), (short) r.get("epoch").asInt()));
         } catch (EddyClientException e) {
-            lock.lock();
-            try {
-                failQueued(e);
-            } finally {
-                lock.unlock();
-            }
+            locked(() -> failQueued(e));
         }
     }
 
@@ -360,8 +284,8 @@ public final class ProducerEngine {
         short current;
         lock.lock();
         try {
-            id = producerId;
-            current = epoch;
+            id = sequences.producerId();
+            current = sequences.epoch();
         } finally {
             lock.unlock();
         }
@@ -370,36 +294,26 @@ public final class ProducerEngine {
             // the same epoch and gets the bumped one back)
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("epoch", current);
             JsonNode r = withRetries(() -> http.json("POST", "v1/producers/" + id + "/epoch", body));
-            lock.lock();
-            try {
-                epoch = (short) r.get("epoch").asInt();
-                sequences.clear();
-                bumpEpoch = false;
-            } finally {
-                lock.unlock();
-            }
+            locked(() -> sequences.bumped((short) r.get("epoch").asInt()));
         } catch (EddyClientException e) {
-            lock.lock();
-            try {
-                fatal = e;
-                bumpEpoch = false;
+            locked(() -> {
+                fatal = Optional.of(e);
+                sequences.bumpAbandoned();
                 failQueued(e);
-            } finally {
-                lock.unlock();
-            }
+            });
         }
     }
 
-    private JsonNode withRetries(java.util.function.Supplier<CompletableFuture<JsonNode>> call) {
+    private JsonNode withRetries(Supplier<CompletableFuture<JsonNode>> call) {
         for (int attempt = 0; ; attempt++) {
             try {
                 return EddyHttp.await(call.get());
             } catch (EddyClientException e) {
-                if (!e.retryable() || attempt >= settings.backoff().retries()) {
+                if (!retries.retryCall(e.retryable(), attempt)) {
                     throw e;
                 }
                 try {
-                    Thread.sleep(settings.backoff().backoff(attempt + 1).toMillis());
+                    Thread.sleep(retries.callBackoff(attempt).toMillis());
                 } catch (InterruptedException ie) {
                     Thread.currentThread().interrupt();
                     throw e;
@@ -408,167 +322,123 @@ public final class ProducerEngine {
         }
     }
 
-    private void send(List<Batch> ready) {
-        // per topic, per partition (a partition's batches stay in one request, in order), packed up to max.request.size
-        Map<String, Map<TopicPartition, List<Batch>>> byTopic = new LinkedHashMap<>();
-        ready.forEach(b -> byTopic.computeIfAbsent(b.tp.topic(), t -> new LinkedHashMap<>())
-                .computeIfAbsent(b.tp, k -> new ArrayList<>()).add(b));
-        for (var e : byTopic.entrySet()) {
-            List<Batch> request = new ArrayList<>();
-            int bytes = 0;
-            for (List<Batch> partition : e.getValue().values()) {
-                int size = 0;
-                for (Batch b : partition) {
-                    size += KafkaBatches.FRAME_HEADER + b.built.remaining();
-                }
-                if (!request.isEmpty() && bytes + size > settings.maxRequestSize()) {
-                    post(e.getKey(), request);
-                    request = new ArrayList<>();
-                    bytes = 0;
-                }
-                request.addAll(partition);
-                bytes += size;
-            }
-            post(e.getKey(), request);
+    private void send(List<ProducerBatch> ready) {
+        for (ProduceRequest request : ProduceRequest.pack(ready, settings.maxRequestSize())) {
+            post(request);
         }
     }
 
-    private void post(String topic, List<Batch> batches) {
+    private void post(ProduceRequest request) {
+        List<ProducerBatch> batches = request.batches();
         List<KafkaBatches.Frame> frames = new ArrayList<>(batches.size());
-        long now = System.nanoTime();
-        lock.lock();
-        try {
-            sent.addAll(batches);
-        } finally {
-            lock.unlock();
-        }
-        for (Batch b : batches) {
-            frames.add(new KafkaBatches.Frame(b.tp.partition(), b.built));
-            if (b.attempts++ == 0) {
-                b.firstSentNs = now;
-            }
+        long now = nanoClock.getAsLong();
+        locked(() -> inFlight.posted(batches));
+        for (ProducerBatch b : batches) {
+            frames.add(new KafkaBatches.Frame(b.partition().partition(), b.built()));
+            b.attempted(now);
         }
         byte[] body = KafkaBatches.frames(frames);
-        http.send("POST", "v1/topics/" + EddyHttp.segment(topic) + "/records?acks=" + settings.acks(), EddyHttp.BATCHES,
-                        body, Map.of("Accept", "application/json"))
+        http.send("POST", "v1/topics/" + EddyHttp.segment(request.topic()) + "/records?acks=" + settings.acks(),
+                        EddyHttp.BATCHES, body, Map.of("Accept", "application/json"))
                 .thenApply(EddyHttp::jsonOrThrow)
                 .whenComplete((json, error) -> done(batches, json, error));
     }
 
-    private void done(List<Batch> batches, JsonNode json, Throwable error) {
+    /** Takes a request's answer, on the HTTP client's thread. */
+    private void done(List<ProducerBatch> batches, JsonNode json, Throwable error) {
+        boolean ours;
         lock.lock();
         try {
-            if (!sent.containsAll(batches)) {
-                return; // failed by a forced close already
-            }
-            sent.removeAll(batches);
+            ours = inFlight.answered(batches); // false: failed by a forced close already
         } finally {
             lock.unlock();
+        }
+        if (!ours) {
+            return;
         }
         if (error == null) {
             JsonNode answered = json == null ? null : json.get("batches");
             for (int i = 0; i < batches.size(); i++) {
-                Batch b = batches.get(i);
                 long base = answered == null || answered.size() <= i ? -1 : answered.get(i).path("base_offset").asLong(-1);
-                for (int j = 0; j < b.records.size(); j++) {
-                    Pending p = b.records.get(j);
-                    p.future().complete(new RecordMetadata(b.tp.topic(), b.tp.partition(), base < 0 ? -1 : base + j,
-                            p.entry().timestamp()));
-                }
+                batches.get(i).complete(base);
             }
             finish(batches);
             return;
         }
         EddyClientException e = error instanceof EddyClientException ece ? ece
                 : EddyHttp.failure(error, new HttpTransport.Request("POST", http.base(), Map.of(), null));
-        long now = System.nanoTime();
-        List<Batch> failed = new ArrayList<>();
-        Map<TopicPartition, List<Batch>> byPartition = new LinkedHashMap<>();
-        batches.forEach(b -> byPartition.computeIfAbsent(b.tp, k -> new ArrayList<>()).add(b));
+        long now = nanoClock.getAsLong();
+        List<ProducerBatch> failed = new ArrayList<>();
+        Map<TopicPartition, List<ProducerBatch>> byPartition = new LinkedHashMap<>();
+        batches.forEach(b -> byPartition.computeIfAbsent(b.partition(), k -> new ArrayList<>()).add(b));
         lock.lock();
         try {
             for (var entry : byPartition.entrySet()) {
                 // a partition's batches are retried or fail together: their sequences follow on
-                List<Batch> mine = entry.getValue();
-                Batch first = mine.get(0);
-                boolean inTime = now - first.firstSentNs < settings.deliveryTimeout().toNanos();
-                if (e.retryable() && first.attempts <= settings.backoff().retries() && inTime && !forced) {
-                    long at = now + TimeUnit.MILLISECONDS.toNanos(settings.backoff().backoff(first.attempts).toMillis());
-                    mine.forEach(b -> b.nextAttemptNs = at);
-                    retrying.put(entry.getKey(), mine);
+                List<ProducerBatch> mine = entry.getValue();
+                ProducerBatch first = mine.get(0);
+                BatchRetries.Decision decision = retries.afterFailure(e.retryable(), first.attempts(),
+                        first.firstSentNs(), now, forced);
+                if (decision instanceof BatchRetries.Retry retry) {
+                    inFlight.retryAt(entry.getKey(), mine, retry.atNs());
                     continue;
                 }
                 failed.addAll(mine);
-                if (settings.idempotent()) {
-                    if (e.code().equals("producer_fenced")) {
-                        fatal = e;
-                    } else if (e.retryable() || e.code().equals("out_of_order_sequence")
-                            || e.code().equals("unknown_producer") || e.code().equals("invalid_producer")) {
-                        bumpEpoch = true; // the outcome is unknown or the sequence is broken: start over
-                    } else if (first.baseSequence >= 0) {
-                        sequences.put(first.tp, first.baseSequence); // refused whole: nothing of it was stored
-                    }
+                if (settings.idempotent() && sequences.failed(first.partition(), first.baseSequence(), e.code(),
+                        e.retryable()) == ProducerSequences.Effect.FENCED) {
+                    fatal = Optional.of(e);
                 }
             }
             work.signalAll();
         } finally {
             lock.unlock();
         }
-        for (Batch b : failed) {
-            b.records.forEach(p -> p.future().completeExceptionally(e));
-        }
+        failed.forEach(b -> b.fail(e));
         finish(failed);
     }
 
     /** Frees the batches' partitions and buffer room. */
-    private void finish(List<Batch> batches) {
+    private void finish(List<ProducerBatch> batches) {
         if (batches.isEmpty()) {
             return;
         }
-        lock.lock();
-        try {
-            for (Batch b : batches) {
-                inFlight.remove(b.tp);
-                b.records.forEach(p -> bufferUsed -= p.size());
+        locked(() -> {
+            for (ProducerBatch b : batches) {
+                inFlight.free(b.partition());
+                buffer.release(b.bytes());
             }
             work.signalAll();
-            space.signalAll();
-            if (queued.isEmpty() && inFlight.isEmpty()) {
+            buffer.wakeWaiters();
+            if (accumulator.isEmpty() && inFlight.isEmpty()) {
                 idle.signalAll();
             }
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
-    /** Fails every batch not yet sent. Called under the lock. */
+    /** Fails every batch not yet sent and frees its room. Called under the lock. */
     private void failQueued(EddyClientException e) {
-        for (Deque<Batch> deque : queued.values()) {
-            for (Batch b : deque) {
-                b.records.forEach(p -> {
-                    bufferUsed -= p.size();
-                    p.future().completeExceptionally(e);
-                });
-            }
-        }
-        queued.clear();
-        space.signalAll();
+        List<ProducerBatch> queued = accumulator.removeAll();
+        queued.forEach(b -> buffer.release(b.bytes()));
+        queued.forEach(b -> b.fail(e));
+        buffer.wakeWaiters();
         if (inFlight.isEmpty()) {
             idle.signalAll();
         }
     }
 
+    /** Fails every batch, sent or not, for a forced close. Called under the lock. */
     private void failEverything(EddyClientException e) {
         failQueued(e);
-        for (List<Batch> again : retrying.values()) {
-            again.forEach(b -> b.records.forEach(p -> p.future().completeExceptionally(e)));
-        }
-        retrying.clear();
-        for (Batch b : sent) {
-            b.records.forEach(p -> p.future().completeExceptionally(e));
-        }
-        sent.clear();
-        inFlight.clear();
+        inFlight.abandonAll().forEach(b -> b.fail(e));
         idle.signalAll();
+    }
+
+    private void locked(Runnable action) {
+        lock.lock();
+        try {
+            action.run();
+        } finally {
+            lock.unlock();
+        }
     }
 }
