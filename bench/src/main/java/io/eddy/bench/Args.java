@@ -98,7 +98,8 @@ final class Args {
             }
             return Duration.ofMillis(Math.round(Double.parseDouble(v) * 1000));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + name + " must be a duration such as 500ms, 5s or 2m, not '" + v + "'");
+            throw new IllegalArgumentException(
+                    "--" + name + " must be a duration such as 500ms, 5s or 2m, not '" + v + "'");
         }
     }
 }

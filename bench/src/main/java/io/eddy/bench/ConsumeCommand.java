@@ -62,21 +62,21 @@ final class ConsumeCommand implements Perf.Command {
             .enable(SerializationFeature.INDENT_OUTPUT);
     /** A consumer gives up after this many failed fetches in a row (each is counted as an error). */
     private static final int MAX_CONSECUTIVE_FAILURES = 20;
+
     private static final double MIB = 1024.0 * 1024.0;
 
     /** A topic the load filled: what a full read of it must return. */
     record LoadedTopic(String topic, int recordSize, int partitions, long records, List<Long> endOffsets) {
         LoadedTopic {
             if (endOffsets.size() != partitions) {
-                throw new IllegalArgumentException(topic + ": " + endOffsets.size() + " end offsets for " + partitions
-                        + " partitions");
+                throw new IllegalArgumentException(
+                        topic + ": " + endOffsets.size() + " end offsets for " + partitions + " partitions");
             }
             endOffsets = List.copyOf(endOffsets);
         }
     }
 
-    record Topics(List<LoadedTopic> topics) {
-    }
+    record Topics(List<LoadedTopic> topics) {}
 
     @Override
     public int run(String[] argv) throws Exception {
@@ -86,20 +86,24 @@ final class ConsumeCommand implements Perf.Command {
             return args.flag("help") ? 0 : 2;
         }
         URI url = URI.create(args.required("url").replaceAll("/+$", ""));
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         return switch (args.positional().get(0)) {
             case "load" -> load(http, url, args);
             case "read" -> read(http, url, args);
-            default -> throw new IllegalArgumentException("perf consume takes load or read, not '"
-                    + args.positional().get(0) + "'");
+            default ->
+                throw new IllegalArgumentException("perf consume takes load or read, not '"
+                        + args.positional().get(0) + "'");
         };
     }
 
     // ---- load ------------------------------------------------------------------------------------------------
 
     private int load(HttpClient http, URI url, Args args) throws Exception {
-        List<Integer> sizes = args.list("sizes", "100,1024").stream().map(Integer::parseInt).toList();
+        List<Integer> sizes =
+                args.list("sizes", "100,1024").stream().map(Integer::parseInt).toList();
         int mb = args.integer("mb", 150);
         int partitions = args.integer("partitions", 6);
         int producers = args.integer("producers", 16);
@@ -108,7 +112,11 @@ final class ConsumeCommand implements Perf.Command {
         List<LoadedTopic> loaded = new ArrayList<>();
         long errors = 0;
         for (int size : sizes) {
-            String topic = String.format(Locale.ROOT, "consume-%db-%06x", size, ThreadLocalRandom.current().nextInt(1 << 24));
+            String topic = String.format(
+                    Locale.ROOT,
+                    "consume-%db-%06x",
+                    size,
+                    ThreadLocalRandom.current().nextInt(1 << 24));
             ProduceCommand.createTopic(http, url, topic, partitions, List.of());
             Loader loader = new Loader(http, url, topic, size, partitions, batchBytes, (long) mb * (1 << 20) / size);
             long started = System.nanoTime();
@@ -122,12 +130,23 @@ final class ConsumeCommand implements Perf.Command {
                 total += end;
             }
             if (total != loader.acked.sum()) {
-                System.err.printf(Locale.ROOT, "perf consume: %s holds %,d records, but %,d were acknowledged%n", topic,
-                        total, loader.acked.sum());
+                System.err.printf(
+                        Locale.ROOT,
+                        "perf consume: %s holds %,d records, but %,d were acknowledged%n",
+                        topic,
+                        total,
+                        loader.acked.sum());
                 errors++;
             }
-            System.err.printf(Locale.ROOT, "  loaded %s: %,d records of %d B in %.1f s (%,.0f records/s), %d errors%n",
-                    topic, total, size, seconds, total / seconds, loader.errors.sum());
+            System.err.printf(
+                    Locale.ROOT,
+                    "  loaded %s: %,d records of %d B in %.1f s (%,.0f records/s), %d errors%n",
+                    topic,
+                    total,
+                    size,
+                    seconds,
+                    total / seconds,
+                    loader.errors.sum());
             loaded.add(new LoadedTopic(topic, size, partitions, total, ends));
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -141,12 +160,15 @@ final class ConsumeCommand implements Perf.Command {
 
     private static long endOffset(HttpClient http, URI url, String topic, int partition)
             throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                url.resolve("/v1/topics/" + topic + "/partitions/" + partition + "/offsets?at=latest")).GET().build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(
+                                url.resolve("/v1/topics/" + topic + "/partitions/" + partition + "/offsets?at=latest"))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("the end offset of " + topic + "/" + partition + " answered "
-                    + r.statusCode() + ": " + r.body());
+            throw new IllegalStateException(
+                    "the end offset of " + topic + "/" + partition + " answered " + r.statusCode() + ": " + r.body());
         }
         return JSON.readTree(r.body()).path("offset").asLong();
     }
@@ -189,8 +211,12 @@ final class ConsumeCommand implements Perf.Command {
                 while (t.isAlive()) {
                     t.join(250);
                     if (System.nanoTime() >= next) {
-                        System.err.printf(Locale.ROOT, "  loading %d B: %,d records acknowledged, %d errors%n", size,
-                                acked.sum(), errors.sum());
+                        System.err.printf(
+                                Locale.ROOT,
+                                "  loading %d B: %,d records acknowledged, %d errors%n",
+                                size,
+                                acked.sum(),
+                                errors.sum());
                         next += 5_000_000_000L;
                     }
                 }
@@ -213,9 +239,11 @@ final class ConsumeCommand implements Perf.Command {
             int failures = 0;
             while (requestsLeft.getAndDecrement() > 0) {
                 ProduceBodies.Body body = bodies.next(System.currentTimeMillis());
-                HttpRequest request = HttpRequest.newBuilder(produce).timeout(Duration.ofSeconds(60))
+                HttpRequest request = HttpRequest.newBuilder(produce)
+                        .timeout(Duration.ofSeconds(60))
                         .header("Content-Type", BatchFrames.MEDIA_TYPE)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build();
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+                        .build();
                 String problem;
                 try {
                     problem = ProduceCommand.checkAck(http.send(request, HttpResponse.BodyHandlers.ofString()), body);
@@ -246,7 +274,8 @@ final class ConsumeCommand implements Perf.Command {
         Topics topics = JSON.readValue(Path.of(args.required("topics")).toFile(), Topics.class);
         String tier = args.string("tier", "memory");
         String pass = args.string("pass", "measure");
-        if (!Set.of("s3", "disk", "memory").contains(tier) || !Set.of("measure", "warm-up").contains(pass)) {
+        if (!Set.of("s3", "disk", "memory").contains(tier)
+                || !Set.of("measure", "warm-up").contains(pass)) {
             throw new IllegalArgumentException("--tier takes s3, disk or memory and --pass measure or warm-up, not '"
                     + tier + "', '" + pass + "'");
         }
@@ -280,7 +309,8 @@ final class ConsumeCommand implements Perf.Command {
         doc.put("results", results);
         JSON.writeValue(out.toFile(), doc);
         if (errors > 0) {
-            System.err.println("perf consume: " + errors + " fetches failed or did not add up; see error_samples in " + out);
+            System.err.println(
+                    "perf consume: " + errors + " fetches failed or did not add up; see error_samples in " + out);
             return 1;
         }
         return 0;
@@ -288,11 +318,22 @@ final class ConsumeCommand implements Perf.Command {
 
     static String line(ConsumeResult r) {
         String cpu = CpuSample.describe(r.cpuCores());
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%-5s %-6s %-7s %5d B  %,10.0f records/s  %7.2f MB/s  GETs/GiB %,8.1f  hits mem %,d disk %,d  "
                         + "index misses %,d  errors %d  [cores: %s]",
-                r.system(), r.tier(), r.pass(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.getsPerGib(),
-                r.memoryHits(), r.diskHits(), r.indexMisses(), r.errors(), cpu);
+                r.system(),
+                r.tier(),
+                r.pass(),
+                r.recordSize(),
+                r.recordsPerSec(),
+                r.mbPerSec(),
+                r.getsPerGib(),
+                r.memoryHits(),
+                r.diskHits(),
+                r.indexMisses(),
+                r.errors(),
+                cpu);
     }
 
     /** One full read of one topic: a consumer thread per partition, from offset 0 to the loaded end. Thread-safe. */
@@ -337,9 +378,17 @@ final class ConsumeCommand implements Perf.Command {
                     long now = System.nanoTime();
                     if (now >= next) {
                         long recs = records.sum();
-                        System.err.printf(Locale.ROOT, "  %s %s, %d B: %.0f s, %,d of %,d records, %,.0f records/s, %d errors%n",
-                                tier, pass, topic.recordSize(), (now - start) / 1e9, recs, topic.records(),
-                                (recs - lastRecords) / ((now - lastAt) / 1e9), errors.sum());
+                        System.err.printf(
+                                Locale.ROOT,
+                                "  %s %s, %d B: %.0f s, %,d of %,d records, %,.0f records/s, %d errors%n",
+                                tier,
+                                pass,
+                                topic.recordSize(),
+                                (now - start) / 1e9,
+                                recs,
+                                topic.records(),
+                                (recs - lastRecords) / ((now - lastAt) / 1e9),
+                                errors.sum());
                         lastRecords = recs;
                         lastAt = now;
                         next += 5_000_000_000L;
@@ -358,12 +407,35 @@ final class ConsumeCommand implements Perf.Command {
             long batchBytes = bytes.sum();
             Map<String, Long> samples = new LinkedHashMap<>();
             errorSamples.forEach((k, v) -> samples.put(k, v.sum()));
-            return new ConsumeResult("eddy", tier, pass, topic.recordSize(), topic.partitions(), topic.partitions(),
-                    seconds, recs, topic.records(), requests.sum(), batchBytes, recs / seconds,
-                    recs * (double) topic.recordSize() / MIB / seconds, batchBytes / MIB / seconds, errors.sum(), samples,
-                    d.memoryHits(), d.memoryMisses(), d.diskHits(), d.diskMisses(), d.s3Gets(), d.s3Bytes(),
-                    d.getObjects(), d.getsPerGiB(batchBytes), d.s3BytesPerByteRead(batchBytes), d.indexHits(),
-                    d.indexMisses(), cpuAfter.coresSince(cpuBefore, clockTicks));
+            return new ConsumeResult(
+                    "eddy",
+                    tier,
+                    pass,
+                    topic.recordSize(),
+                    topic.partitions(),
+                    topic.partitions(),
+                    seconds,
+                    recs,
+                    topic.records(),
+                    requests.sum(),
+                    batchBytes,
+                    recs / seconds,
+                    recs * (double) topic.recordSize() / MIB / seconds,
+                    batchBytes / MIB / seconds,
+                    errors.sum(),
+                    samples,
+                    d.memoryHits(),
+                    d.memoryMisses(),
+                    d.diskHits(),
+                    d.diskMisses(),
+                    d.s3Gets(),
+                    d.s3Bytes(),
+                    d.getObjects(),
+                    d.getsPerGiB(batchBytes),
+                    d.s3BytesPerByteRead(batchBytes),
+                    d.indexHits(),
+                    d.indexMisses(),
+                    cpuAfter.coresSince(cpuBefore, clockTicks));
         }
 
         private void consume(int partition) {
@@ -373,12 +445,15 @@ final class ConsumeCommand implements Perf.Command {
             String base = "/v1/topics/" + topic.topic() + "/partitions/" + partition + "/records?max_bytes=" + maxBytes
                     + "&max_records=" + maxRecords + "&offset=";
             while (offset < end) {
-                HttpRequest request = HttpRequest.newBuilder(url.resolve(base + offset)).timeout(Duration.ofSeconds(60))
-                        .header("Accept", BatchFrames.MEDIA_TYPE).GET().build();
+                HttpRequest request = HttpRequest.newBuilder(url.resolve(base + offset))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Accept", BatchFrames.MEDIA_TYPE)
+                        .GET()
+                        .build();
                 String problem;
                 try {
-                    FetchedBatches f = check(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), partition,
-                            offset, end);
+                    FetchedBatches f =
+                            check(http.send(request, HttpResponse.BodyHandlers.ofByteArray()), partition, offset, end);
                     records.add(f.records());
                     bytes.add(f.batchBytes());
                     requests.increment();
@@ -412,7 +487,8 @@ final class ConsumeCommand implements Perf.Command {
                 } catch (IOException e) {
                     // not problem+json: the status alone
                 }
-                throw new FetchedBatches.BadBodyException("HTTP " + response.statusCode() + (code.isEmpty() ? "" : " " + code));
+                throw new FetchedBatches.BadBodyException(
+                        "HTTP " + response.statusCode() + (code.isEmpty() ? "" : " " + code));
             }
             if (response.body().length == 0) {
                 throw new FetchedBatches.BadBodyException("an empty body below the end the load stored");
@@ -425,8 +501,8 @@ final class ConsumeCommand implements Perf.Command {
             }
             long next = response.headers().firstValueAsLong("Eddy-Next-Offset").orElse(-1);
             if (next != f.nextOffset()) {
-                throw new FetchedBatches.BadBodyException("Eddy-Next-Offset " + next + " where the batches end at "
-                        + f.nextOffset());
+                throw new FetchedBatches.BadBodyException(
+                        "Eddy-Next-Offset " + next + " where the batches end at " + f.nextOffset());
             }
             if (f.nextOffset() > end) {
                 throw new FetchedBatches.BadBodyException("batches past the end the load stored");

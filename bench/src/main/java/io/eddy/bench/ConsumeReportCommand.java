@@ -30,7 +30,8 @@ final class ConsumeReportCommand implements Perf.Command {
         }
         List<ConsumeResult> eddy = new ArrayList<>();
         for (String file : args.all("eddy")) {
-            for (JsonNode r : ConsumeCommand.JSON.readTree(Path.of(file).toFile()).path("results")) {
+            for (JsonNode r :
+                    ConsumeCommand.JSON.readTree(Path.of(file).toFile()).path("results")) {
                 eddy.add(ConsumeCommand.JSON.treeToValue(r, ConsumeResult.class));
             }
         }
@@ -55,20 +56,40 @@ final class ConsumeReportCommand implements Perf.Command {
         List<Map<String, Object>> ratios = ratios(eddy, kafka);
 
         System.out.println();
-        System.out.println("Consume: Eddy (binary fetch, a consumer per partition) per tier vs Kafka 4.4.0 ConsumerPerformance, same run");
-        System.out.printf(Locale.ROOT, "%-6s %-10s %6s %12s %8s %9s %9s %9s %9s %9s %8s %6s %10s  %s%n", "system", "tier",
-                "size", "records/s", "MB/s", "GETs/GiB", "S3 B/B", "mem hits", "disk hits", "S3 GETs", "idx miss",
-                "errors", "Eddy/Kafka", "cores busy");
+        System.out.println(
+                "Consume: Eddy (binary fetch, a consumer per partition) per tier vs Kafka 4.4.0 ConsumerPerformance, same run");
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %-10s %6s %12s %8s %9s %9s %9s %9s %9s %8s %6s %10s  %s%n",
+                "system",
+                "tier",
+                "size",
+                "records/s",
+                "MB/s",
+                "GETs/GiB",
+                "S3 B/B",
+                "mem hits",
+                "disk hits",
+                "S3 GETs",
+                "idx miss",
+                "errors",
+                "Eddy/Kafka",
+                "cores busy");
         for (ConsumeResult r : eddy) {
             ConsumeResult k = kafka.get(r.recordSize());
-            System.out.println(row(r, k == null ? "" : String.format(Locale.ROOT, "%.2f", r.recordsPerSec() / k.recordsPerSec())));
+            System.out.println(
+                    row(r, k == null ? "" : String.format(Locale.ROOT, "%.2f", r.recordsPerSec() / k.recordsPerSec())));
         }
         for (ConsumeResult k : kafka.values()) {
             System.out.println(row(k, ""));
         }
         for (Map<String, Object> ratio : ratios) {
-            System.out.printf(Locale.ROOT, "%d B, memory tier: Eddy %,.0f records/s, Kafka %,.0f records/s: Eddy/Kafka = %.2f%n",
-                    ratio.get("record_size"), ratio.get("eddy_records_per_sec"), ratio.get("kafka_records_per_sec"),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d B, memory tier: Eddy %,.0f records/s, Kafka %,.0f records/s: Eddy/Kafka = %.2f%n",
+                    ratio.get("record_size"),
+                    ratio.get("eddy_records_per_sec"),
+                    ratio.get("kafka_records_per_sec"),
                     ratio.get("ratio"));
         }
 
@@ -83,9 +104,35 @@ final class ConsumeReportCommand implements Perf.Command {
 
     /** Kafka's row: the fetch-time rates (group join left out), records/s over that time. */
     static ConsumeResult kafkaResult(int size, KafkaConsumerPerfLine k, Map<String, Double> cpuCores) {
-        return new ConsumeResult("kafka", "page cache", "measure", size, 6, 1, k.fetchMs() / 1000.0, k.records(),
-                k.records(), 0, 0, k.fetchRecordsPerSec(), k.fetchMbPerSec(), Double.NaN, 0, Map.of(), 0, 0, 0, 0, 0, 0,
-                0, Double.NaN, Double.NaN, 0, 0, cpuCores);
+        return new ConsumeResult(
+                "kafka",
+                "page cache",
+                "measure",
+                size,
+                6,
+                1,
+                k.fetchMs() / 1000.0,
+                k.records(),
+                k.records(),
+                0,
+                0,
+                k.fetchRecordsPerSec(),
+                k.fetchMbPerSec(),
+                Double.NaN,
+                0,
+                Map.of(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Double.NaN,
+                Double.NaN,
+                0,
+                0,
+                cpuCores);
     }
 
     /** Eddy's memory tier over Kafka, records/s, per record size both measured. */
@@ -103,12 +150,23 @@ final class ConsumeReportCommand implements Perf.Command {
     private static String row(ConsumeResult r, String ratio) {
         String cores = CpuSample.describe(r.cpuCores(), " ");
         boolean eddy = r.system().equals("eddy");
-        return String.format(Locale.ROOT, "%-6s %-10s %4d B %,12.0f %8.2f %9s %9s %9s %9s %9s %8s %6d %10s  %s",
-                r.system(), r.tier(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), number(r.getsPerGib(), "%,.1f"),
-                number(r.s3BytesPerByte(), "%.2f"), eddy ? String.format(Locale.ROOT, "%,d", r.memoryHits()) : "-",
+        return String.format(
+                Locale.ROOT,
+                "%-6s %-10s %4d B %,12.0f %8.2f %9s %9s %9s %9s %9s %8s %6d %10s  %s",
+                r.system(),
+                r.tier(),
+                r.recordSize(),
+                r.recordsPerSec(),
+                r.mbPerSec(),
+                number(r.getsPerGib(), "%,.1f"),
+                number(r.s3BytesPerByte(), "%.2f"),
+                eddy ? String.format(Locale.ROOT, "%,d", r.memoryHits()) : "-",
                 eddy ? String.format(Locale.ROOT, "%,d", r.diskHits()) : "-",
                 eddy ? String.format(Locale.ROOT, "%,d", r.s3Gets()) : "-",
-                eddy ? String.format(Locale.ROOT, "%,d", r.indexMisses()) : "-", r.errors(), ratio, cores);
+                eddy ? String.format(Locale.ROOT, "%,d", r.indexMisses()) : "-",
+                r.errors(),
+                ratio,
+                cores);
     }
 
     private static String number(double v, String format) {

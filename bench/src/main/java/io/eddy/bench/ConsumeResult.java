@@ -17,10 +17,32 @@ import java.util.Map;
  * @param s3BytesPerByte   bytes read from S3 per batch byte received (read amplification)
  * @param cpuCores         cores kept busy on average during the read: per process, "machine" and "others"
  */
-record ConsumeResult(String system, String tier, String pass, int recordSize, int partitions, int consumers,
-                     double seconds, long records, long expectedRecords, long requests, long batchBytes,
-                     double recordsPerSec, double mbPerSec, double batchMbPerSec, long errors,
-                     Map<String, Long> errorSamples, long memoryHits, long memoryMisses, long diskHits,
-                     long diskMisses, long s3Gets, long s3Bytes, long getObjects, double getsPerGib,
-                     double s3BytesPerByte, long indexHits, long indexMisses, Map<String, Double> cpuCores) {
-}
+record ConsumeResult(
+        String system,
+        String tier,
+        String pass,
+        int recordSize,
+        int partitions,
+        int consumers,
+        double seconds,
+        long records,
+        long expectedRecords,
+        long requests,
+        long batchBytes,
+        double recordsPerSec,
+        double mbPerSec,
+        double batchMbPerSec,
+        long errors,
+        Map<String, Long> errorSamples,
+        long memoryHits,
+        long memoryMisses,
+        long diskHits,
+        long diskMisses,
+        long s3Gets,
+        long s3Bytes,
+        long getObjects,
+        double getsPerGib,
+        double s3BytesPerByte,
+        long indexHits,
+        long indexMisses,
+        Map<String, Double> cpuCores) {}

@@ -25,7 +25,8 @@ record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long 
     /** Cores per process, {@code name 0.85} each, joined by {@code separator}, in the map's order. */
     static String describe(Map<String, Double> cores, String separator) {
         StringBuilder out = new StringBuilder();
-        cores.forEach((k, v) -> out.append(out.length() == 0 ? "" : separator).append(k)
+        cores.forEach((k, v) -> out.append(out.length() == 0 ? "" : separator)
+                .append(k)
                 .append(String.format(java.util.Locale.ROOT, " %.2f", v)));
         return out.toString();
     }

@@ -52,25 +52,27 @@ record FetchedBatches(int batches, long records, long batchBytes, long nextOffse
             int framePartition = body.getInt(at);
             int length = body.getInt(at + 4);
             if (framePartition != partition) {
-                throw new BadBodyException("frame " + batches + ": partition " + framePartition + ", asked " + partition);
+                throw new BadBodyException(
+                        "frame " + batches + ": partition " + framePartition + ", asked " + partition);
             }
             if (length < BATCH_HEADER || length > end - at - FRAME_HEADER) {
-                throw new BadBodyException("frame " + batches + ": length " + length + " does not fit (" + (end - at
-                        - FRAME_HEADER) + " bytes left, a batch header is " + BATCH_HEADER + ")");
+                throw new BadBodyException("frame " + batches + ": length " + length + " does not fit ("
+                        + (end - at - FRAME_HEADER) + " bytes left, a batch header is " + BATCH_HEADER + ")");
             }
             int batch = at + FRAME_HEADER;
             if (body.get(batch + MAGIC) != 2) {
                 throw new BadBodyException("frame " + batches + ": magic " + body.get(batch + MAGIC) + ", not 2");
             }
             if (body.getInt(batch + LENGTH) + LOG_OVERHEAD != length) {
-                throw new BadBodyException("frame " + batches + ": batch length " + body.getInt(batch + LENGTH)
-                        + " + " + LOG_OVERHEAD + " is not the frame's " + length);
+                throw new BadBodyException("frame " + batches + ": batch length " + body.getInt(batch + LENGTH) + " + "
+                        + LOG_OVERHEAD + " is not the frame's " + length);
             }
             long base = body.getLong(batch + BASE_OFFSET);
             int count = body.getInt(batch + RECORDS_COUNT);
             int lastDelta = body.getInt(batch + LAST_OFFSET_DELTA);
             if (count < 1 || lastDelta != count - 1) {
-                throw new BadBodyException("frame " + batches + ": " + count + " records with last offset delta " + lastDelta);
+                throw new BadBodyException(
+                        "frame " + batches + ": " + count + " records with last offset delta " + lastDelta);
             }
             long last = base + lastDelta;
             if (batches == 0 ? base > offset || last < offset : base != next) {

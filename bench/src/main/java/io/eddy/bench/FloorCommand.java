@@ -65,10 +65,17 @@ final class FloorCommand implements Perf.Command {
         int threads = args.integer("threads", 8);
 
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("eddy", "eddy-local-secret"));
-        try (S3AsyncClient s3 = S3AsyncClient.builder().endpointOverride(s3Endpoint).region(Region.US_EAST_1)
-                .forcePathStyle(true).credentialsProvider(credentials).build();
-             DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder().endpointOverride(dynamoEndpoint)
-                     .region(Region.US_EAST_1).credentialsProvider(credentials).build()) {
+        try (S3AsyncClient s3 = S3AsyncClient.builder()
+                        .endpointOverride(s3Endpoint)
+                        .region(Region.US_EAST_1)
+                        .forcePathStyle(true)
+                        .credentialsProvider(credentials)
+                        .build();
+                DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder()
+                        .endpointOverride(dynamoEndpoint)
+                        .region(Region.US_EAST_1)
+                        .credentialsProvider(credentials)
+                        .build()) {
             ExecutorService pool = Executors.newFixedThreadPool(threads);
             try {
                 measureAll(s3, dynamo, pool, args, pid, threads);
@@ -79,14 +86,16 @@ final class FloorCommand implements Perf.Command {
         return 0;
     }
 
-    private static void measureAll(S3AsyncClient s3, DynamoDbAsyncClient dynamo, ExecutorService pool, Args args,
-                                   long pid, int threads) {
+    private static void measureAll(
+            S3AsyncClient s3, DynamoDbAsyncClient dynamo, ExecutorService pool, Args args, long pid, int threads) {
         long mb = args.integer("mb", 512);
         int objectBytes = args.integer("object-kb", 800) * 1024;
         int transactions = args.integer("transactions", 1500);
         long warmupMs = args.duration("warmup", "15s").toMillis();
         int buckets = args.integer("buckets", 2);
-        List<Integer> flushKb = args.list("flush-kb", "800,8192").stream().map(Integer::parseInt).toList();
+        List<Integer> flushKb = args.list("flush-kb", "800,8192").stream()
+                .map(Integer::parseInt)
+                .toList();
         int ticksPerSecond = args.integer("clock-ticks", 100);
         {
             String bucket = "eddy-floor-" + Long.toHexString(System.nanoTime());
@@ -99,7 +108,8 @@ final class FloorCommand implements Perf.Command {
             ThreadLocalRandom.current().nextBytes(object);
             AtomicLong keys = new AtomicLong();
             Runnable put = () -> segments.put(bucket, "segments/floor-" + keys.incrementAndGet(), object)
-                    .await().indefinitely();
+                    .await()
+                    .indefinitely();
             List<Committer> committers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 committers.add(new Committer(metadata));
@@ -115,28 +125,55 @@ final class FloorCommand implements Perf.Command {
             long puts = Math.max(1, mb * 1024 * 1024 / objectBytes);
             Phase s3Phase = measure(pid, ticksPerSecond, () -> runCount(pool, threads, puts, t -> put.run()));
             double cpuMsPerMib = s3Phase.cpuMs() / (puts * (double) objectBytes / (1 << 20));
-            System.out.printf(Locale.ROOT, "s3 PUT      %,d objects of %,d KiB in %.1f s: %.0f MiB/s, stand-ins %.2f cores,"
-                            + " %.2f CPU-ms per MiB%n", puts, objectBytes / 1024, s3Phase.seconds(),
-                    puts * (double) objectBytes / (1 << 20) / s3Phase.seconds(), s3Phase.cores(), cpuMsPerMib);
+            System.out.printf(
+                    Locale.ROOT,
+                    "s3 PUT      %,d objects of %,d KiB in %.1f s: %.0f MiB/s, stand-ins %.2f cores,"
+                            + " %.2f CPU-ms per MiB%n",
+                    puts,
+                    objectBytes / 1024,
+                    s3Phase.seconds(),
+                    puts * (double) objectBytes / (1 << 20) / s3Phase.seconds(),
+                    s3Phase.cores(),
+                    cpuMsPerMib);
 
-            Phase dynamoPhase = measure(pid, ticksPerSecond,
-                    () -> runCount(pool, threads, transactions, t -> committers.get(t).commit()));
+            Phase dynamoPhase = measure(
+                    pid,
+                    ticksPerSecond,
+                    () -> runCount(
+                            pool, threads, transactions, t -> committers.get(t).commit()));
             double cpuMsPerTxn = dynamoPhase.cpuMs() / transactions;
-            System.out.printf(Locale.ROOT, "dynamodb    %,d commits of %d partitions (%d items) in %.1f s: %.0f/s,"
-                            + " stand-ins %.2f cores, %.2f CPU-ms per commit%n", transactions, PARTITIONS, 2 * PARTITIONS,
-                    dynamoPhase.seconds(), transactions / dynamoPhase.seconds(), dynamoPhase.cores(), cpuMsPerTxn);
+            System.out.printf(
+                    Locale.ROOT,
+                    "dynamodb    %,d commits of %d partitions (%d items) in %.1f s: %.0f/s,"
+                            + " stand-ins %.2f cores, %.2f CPU-ms per commit%n",
+                    transactions,
+                    PARTITIONS,
+                    2 * PARTITIONS,
+                    dynamoPhase.seconds(),
+                    transactions / dynamoPhase.seconds(),
+                    dynamoPhase.cores(),
+                    cpuMsPerTxn);
 
-            System.out.printf(Locale.ROOT, "%nstand-ins' CPU per record, %d bucket(s) per flush (a floor under Eddy's cost"
-                    + " per record here):%n", buckets);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%nstand-ins' CPU per record, %d bucket(s) per flush (a floor under Eddy's cost"
+                            + " per record here):%n",
+                    buckets);
             for (int valueSize : List.of(100, 1024)) {
                 double bytesPerRecord = batchBytesPerRecord(valueSize);
                 for (int kb : flushKb) {
                     double recordsPerFlush = kb * 1024.0 / bytesPerRecord;
-                    double micros = 1000 * (buckets * cpuMsPerMib * bytesPerRecord / (1 << 20)
-                            + cpuMsPerTxn / recordsPerFlush);
-                    System.out.printf(Locale.ROOT, "  %5d B records (%.1f B in a batch), flush %,6d KiB: %.2f CPU-us per"
-                            + " record = at most %,.0f records/s per core of stand-ins%n", valueSize, bytesPerRecord, kb,
-                            micros, 1e6 / micros);
+                    double micros =
+                            1000 * (buckets * cpuMsPerMib * bytesPerRecord / (1 << 20) + cpuMsPerTxn / recordsPerFlush);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "  %5d B records (%.1f B in a batch), flush %,6d KiB: %.2f CPU-us per"
+                                    + " record = at most %,.0f records/s per core of stand-ins%n",
+                            valueSize,
+                            bytesPerRecord,
+                            kb,
+                            micros,
+                            1e6 / micros);
                 }
             }
         }
@@ -145,8 +182,8 @@ final class FloorCommand implements Perf.Command {
     /** Bytes a record of {@code valueSize} takes in a 16 KiB v2 batch, batch header shared out. */
     static double batchBytesPerRecord(int valueSize) {
         int perBatch = ProduceBodies.recordsPerBatch(16384, valueSize);
-        int recordBytes = DefaultRecord.sizeInBytes(perBatch / 2, 0L, 0, valueSize,
-                new org.apache.kafka.common.header.Header[0]);
+        int recordBytes =
+                DefaultRecord.sizeInBytes(perBatch / 2, 0L, 0, valueSize, new org.apache.kafka.common.header.Header[0]);
         return recordBytes + (double) DefaultRecordBatch.RECORD_BATCH_OVERHEAD / perBatch;
     }
 
@@ -163,8 +200,15 @@ final class FloorCommand implements Perf.Command {
         void commit() {
             List<CommitBatch.PartitionCommit> partitions = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
-                IndexEntry entry = new IndexEntry(next, next + 147, "segments/floor-" + next, p * 16_000L, 16_000,
-                        1_764_000_000_000L, 0, List.of("eddy-segments", "eddy-perf-replica"));
+                IndexEntry entry = new IndexEntry(
+                        next,
+                        next + 147,
+                        "segments/floor-" + next,
+                        p * 16_000L,
+                        16_000,
+                        1_764_000_000_000L,
+                        0,
+                        List.of("eddy-segments", "eddy-perf-replica"));
                 partitions.add(new CommitBatch.PartitionCommit(topicId, p, next, next > 0, null, entry, List.of()));
             }
             metadata.commit(new CommitBatch(partitions, Map.of())).await().indefinitely();
@@ -172,8 +216,7 @@ final class FloorCommand implements Perf.Command {
         }
     }
 
-    private record Phase(double seconds, double cpuMs, double cores) {
-    }
+    private record Phase(double seconds, double cpuMs, double cores) {}
 
     private static Phase measure(long pid, int ticksPerSecond, Runnable work) {
         CpuSample before = CpuSample.take(Map.of("standins", pid));

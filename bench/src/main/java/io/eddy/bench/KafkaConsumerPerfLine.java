@@ -15,8 +15,15 @@ import java.util.Optional;
  * @param fetchMbPerSec     over the fetch time only
  * @param fetchRecordsPerSec over the fetch time only
  */
-record KafkaConsumerPerfLine(double mb, double mbPerSec, long records, double recordsPerSec, long rebalanceMs,
-                             long fetchMs, double fetchMbPerSec, double fetchRecordsPerSec) {
+record KafkaConsumerPerfLine(
+        double mb,
+        double mbPerSec,
+        long records,
+        double recordsPerSec,
+        long rebalanceMs,
+        long fetchMs,
+        double fetchMbPerSec,
+        double fetchRecordsPerSec) {
 
     /** The last result line among {@code lines}, if any (the header and log lines never match). */
     static Optional<KafkaConsumerPerfLine> parse(List<String> lines) {
@@ -27,9 +34,15 @@ record KafkaConsumerPerfLine(double mb, double mbPerSec, long records, double re
                 continue;
             }
             try {
-                found = new KafkaConsumerPerfLine(Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                        Long.parseLong(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-                        Double.parseDouble(f[8]), Double.parseDouble(f[9]));
+                found = new KafkaConsumerPerfLine(
+                        Double.parseDouble(f[2]),
+                        Double.parseDouble(f[3]),
+                        Long.parseLong(f[4]),
+                        Double.parseDouble(f[5]),
+                        Long.parseLong(f[6]),
+                        Long.parseLong(f[7]),
+                        Double.parseDouble(f[8]),
+                        Double.parseDouble(f[9]));
             } catch (NumberFormatException e) {
                 // not a result line
             }

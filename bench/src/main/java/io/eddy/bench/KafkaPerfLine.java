@@ -14,13 +14,21 @@ import java.util.regex.Pattern;
  *
  * @param steadyState whether this is the line without the warm-up records
  */
-record KafkaPerfLine(long records, boolean steadyState, double recordsPerSec, double mbPerSec, double avgMs, double maxMs, double p50Ms,
-                     double p99Ms) {
+record KafkaPerfLine(
+        long records,
+        boolean steadyState,
+        double recordsPerSec,
+        double mbPerSec,
+        double avgMs,
+        double maxMs,
+        double p50Ms,
+        double p99Ms) {
     private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?)";
     private static final Pattern CPU = Pattern.compile("^# cpu cores: machine " + NUMBER + ", broker " + NUMBER);
-    private static final Pattern SUMMARY = Pattern.compile("([0-9]+) (steady state )?records sent, " + NUMBER + " records/sec \\("
-            + NUMBER + " MB/sec\\), " + NUMBER + " ms avg latency, " + NUMBER + " ms max latency, " + NUMBER
-            + " ms 50th, " + NUMBER + " ms 95th, " + NUMBER + " ms 99th");
+    private static final Pattern SUMMARY =
+            Pattern.compile("([0-9]+) (steady state )?records sent, " + NUMBER + " records/sec \\("
+                    + NUMBER + " MB/sec\\), " + NUMBER + " ms avg latency, " + NUMBER + " ms max latency, " + NUMBER
+                    + " ms 50th, " + NUMBER + " ms 95th, " + NUMBER + " ms 99th");
 
     /**
      * The steady-state summary among {@code lines} if there is one, else the last whole-run summary
@@ -31,9 +39,15 @@ record KafkaPerfLine(long records, boolean steadyState, double recordsPerSec, do
         for (String line : lines) {
             Matcher m = SUMMARY.matcher(line);
             if (m.find()) {
-                KafkaPerfLine k = new KafkaPerfLine(Long.parseLong(m.group(1)), m.group(2) != null,
-                        Double.parseDouble(m.group(3)), Double.parseDouble(m.group(4)), Double.parseDouble(m.group(5)),
-                        Double.parseDouble(m.group(6)), Double.parseDouble(m.group(7)), Double.parseDouble(m.group(9)));
+                KafkaPerfLine k = new KafkaPerfLine(
+                        Long.parseLong(m.group(1)),
+                        m.group(2) != null,
+                        Double.parseDouble(m.group(3)),
+                        Double.parseDouble(m.group(4)),
+                        Double.parseDouble(m.group(5)),
+                        Double.parseDouble(m.group(6)),
+                        Double.parseDouble(m.group(7)),
+                        Double.parseDouble(m.group(9)));
                 if (last == null || !last.steadyState()) {
                     last = k;
                 }

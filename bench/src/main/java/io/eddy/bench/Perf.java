@@ -12,8 +12,7 @@ public final class Perf {
         int run(String[] args) throws Exception;
     }
 
-    private Perf() {
-    }
+    private Perf() {}
 
     static Map<String, Command> commands() {
         Map<String, Command> commands = new TreeMap<>();
@@ -39,7 +38,8 @@ public final class Perf {
             System.err.println("perf " + args[0] + ": " + e.getMessage());
             code = 2;
         } catch (Exception e) {
-            System.err.println("perf " + args[0] + ": " + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
+            System.err.println("perf " + args[0] + ": "
+                    + (e.getMessage() == null ? e.getClass().getName() : e.getMessage()));
             code = 1;
         }
         System.exit(code);

@@ -73,8 +73,12 @@ final class ProduceBodies {
 
     private ByteBuffer batch(long timestamp) {
         int estimate = DefaultRecordBatch.RECORD_BATCH_OVERHEAD + recordsPerBatch * (value.length + 16);
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.CURRENT_MAGIC_VALUE,
-                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(estimate),
+                RecordBatch.CURRENT_MAGIC_VALUE,
+                Compression.NONE,
+                TimestampType.CREATE_TIME,
+                0L);
         for (int i = 0; i < recordsPerBatch; i++) {
             builder.append(timestamp, null, value);
         }

@@ -73,7 +73,8 @@ final class ProduceCommand implements Perf.Command {
         }
         URI url = URI.create(args.required("url").replaceAll("/+$", ""));
         int lingerMs = args.integer("linger-ms", 5);
-        List<Integer> sizes = args.list("sizes", "100,1024").stream().map(Integer::parseInt).toList();
+        List<Integer> sizes =
+                args.list("sizes", "100,1024").stream().map(Integer::parseInt).toList();
         List<String> acksList = args.list("acks", "1,all");
         int partitions = args.integer("partitions", 6);
         int producers = args.integer("producers", 16);
@@ -101,22 +102,31 @@ final class ProduceCommand implements Perf.Command {
 
         String s3Endpoint = args.string("s3-endpoint", null);
         if (s3Endpoint != null) {
-            try (S3AsyncClient s3 = S3AsyncClient.builder().endpointOverride(URI.create(s3Endpoint))
-                    .region(Region.US_EAST_1).forcePathStyle(true)
-                    .credentialsProvider(StaticCredentialsProvider.create(
-                            AwsBasicCredentials.create("eddy", "eddy-local-secret")))
+            try (S3AsyncClient s3 = S3AsyncClient.builder()
+                    .endpointOverride(URI.create(s3Endpoint))
+                    .region(Region.US_EAST_1)
+                    .forcePathStyle(true)
+                    .credentialsProvider(
+                            StaticCredentialsProvider.create(AwsBasicCredentials.create("eddy", "eddy-local-secret")))
                     .build()) {
                 ResourceBootstrap.ensureBuckets(s3, List.of(replica));
             }
         }
 
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
         List<ProduceResult> results = new ArrayList<>();
         long errors = 0;
         for (int size : sizes) {
             for (String acks : acksList) {
-                String topic = String.format(Locale.ROOT, "perf-l%d-acks%s-%db-%06x", lingerMs, acks, size,
+                String topic = String.format(
+                        Locale.ROOT,
+                        "perf-l%d-acks%s-%db-%06x",
+                        lingerMs,
+                        acks,
+                        size,
                         ThreadLocalRandom.current().nextInt(1 << 24));
                 createTopic(http, url, topic, partitions, List.of(primary, replica));
                 Run run = new Run(http, url, topic, acks, size, partitions, producers, batchBytes);
@@ -142,30 +152,45 @@ final class ProduceCommand implements Perf.Command {
 
     static String line(ProduceResult r) {
         String cpu = CpuSample.describe(r.cpuCores());
-        return String.format(Locale.ROOT,
+        return String.format(
+                Locale.ROOT,
                 "%-5s linger %3d ms  acks=%-3s %5d B  %,10.0f records/s  %7.2f MB/s  p50 %7.1f ms  p99 %7.1f ms  "
                         + "PUTs/GiB %,8.0f  txns/GiB %,8.0f  errors %d  [cores: %s]",
-                r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
-                r.p99Ms(), r.putsPerGib(), r.transactionsPerGib(), r.errors(), cpu);
+                r.system(),
+                r.lingerMs(),
+                r.acks(),
+                r.recordSize(),
+                r.recordsPerSec(),
+                r.mbPerSec(),
+                r.p50Ms(),
+                r.p99Ms(),
+                r.putsPerGib(),
+                r.transactionsPerGib(),
+                r.errors(),
+                cpu);
     }
 
     /** Creates {@code topic}; with no {@code replicas} the topic gets the server's default bucket. */
     static void createTopic(HttpClient http, URI url, String topic, int partitions, List<String> replicas)
             throws IOException, InterruptedException {
-        Map<String, Object> body = replicas.isEmpty() ? Map.of("partitions", partitions)
+        Map<String, Object> body = replicas.isEmpty()
+                ? Map.of("partitions", partitions)
                 : Map.of("partitions", partitions, "config", Map.of("replicas", replicas));
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/topics/" + topic))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(url.resolve("/v1/topics/" + topic))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
-            throw new IllegalStateException("creating topic " + topic + " answered " + r.statusCode() + ": " + r.body());
+            throw new IllegalStateException(
+                    "creating topic " + topic + " answered " + r.statusCode() + ": " + r.body());
         }
     }
 
     static JsonNode stats(HttpClient http, URI url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/stats")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(url.resolve("/v1/stats")).GET().build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET /v1/stats answered " + r.statusCode() + ": " + r.body());
         }
@@ -199,7 +224,15 @@ final class ProduceCommand implements Perf.Command {
         private volatile boolean stopped;
         private volatile int recordsPerRequest;
 
-        Run(HttpClient http, URI url, String topic, String acks, int size, int partitions, int producers, int batchBytes) {
+        Run(
+                HttpClient http,
+                URI url,
+                String topic,
+                String acks,
+                int size,
+                int partitions,
+                int producers,
+                int batchBytes) {
             this.http = http;
             this.url = url;
             this.produce = url.resolve("/v1/topics/" + topic + "/records?acks=" + acks);
@@ -243,12 +276,31 @@ final class ProduceCommand implements Perf.Command {
             long recs = records.sum();
             Map<String, Long> samples = new LinkedHashMap<>();
             errorSamples.forEach((k, v) -> samples.put(k, v.sum()));
-            return new ProduceResult("eddy", lingerMs, acks, size, partitions, producers, recordsPerRequest, seconds,
-                    recs, requests.sum(), recs / seconds, recs * (double) size / (1024 * 1024) / seconds,
-                    h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0,
-                    h.getValueAtPercentile(99.9) / 1000.0, h.getMaxValue() / 1000.0, errors.sum(), samples,
-                    delta.segmentPuts(), delta.transactions(), delta.bytes(), delta.putsPerGiB(),
-                    delta.transactionsPerGiB(), cpuAfter.coresSince(cpuBefore, clockTicks));
+            return new ProduceResult(
+                    "eddy",
+                    lingerMs,
+                    acks,
+                    size,
+                    partitions,
+                    producers,
+                    recordsPerRequest,
+                    seconds,
+                    recs,
+                    requests.sum(),
+                    recs / seconds,
+                    recs * (double) size / (1024 * 1024) / seconds,
+                    h.getValueAtPercentile(50) / 1000.0,
+                    h.getValueAtPercentile(99) / 1000.0,
+                    h.getValueAtPercentile(99.9) / 1000.0,
+                    h.getMaxValue() / 1000.0,
+                    errors.sum(),
+                    samples,
+                    delta.segmentPuts(),
+                    delta.transactions(),
+                    delta.bytes(),
+                    delta.putsPerGiB(),
+                    delta.transactionsPerGiB(),
+                    cpuAfter.coresSince(cpuBefore, clockTicks));
         }
 
         /** Waits until {@code until}, printing the rate every 5 s; returns early when every producer gave up. */
@@ -261,8 +313,14 @@ final class ProduceCommand implements Perf.Command {
                 long now = System.nanoTime();
                 if (now >= nextPrint && now < until) {
                     long recs = allRecords.sum();
-                    System.err.printf(Locale.ROOT, "  %s: %s, %.0f s, %,.0f records/s, %d errors%n", label, phase,
-                            (now - from) / 1e9, (recs - lastRecords) / ((now - lastAt) / 1e9), errors.sum());
+                    System.err.printf(
+                            Locale.ROOT,
+                            "  %s: %s, %.0f s, %,.0f records/s, %d errors%n",
+                            label,
+                            phase,
+                            (now - from) / 1e9,
+                            (recs - lastRecords) / ((now - lastAt) / 1e9),
+                            errors.sum());
                     lastRecords = recs;
                     lastAt = now;
                     nextPrint += 5_000_000_000L;
@@ -284,9 +342,11 @@ final class ProduceCommand implements Perf.Command {
             recordsPerRequest = partitions * bodies.recordsPerBatch();
             while (!stopped) {
                 ProduceBodies.Body body = bodies.next(System.currentTimeMillis());
-                HttpRequest request = HttpRequest.newBuilder(produce).timeout(Duration.ofSeconds(60))
+                HttpRequest request = HttpRequest.newBuilder(produce)
+                        .timeout(Duration.ofSeconds(60))
                         .header("Content-Type", BatchFrames.MEDIA_TYPE)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes())).build();
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.bytes()))
+                        .build();
                 long sent = System.nanoTime();
                 try {
                     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
@@ -345,8 +405,10 @@ final class ProduceCommand implements Perf.Command {
             }
             for (int i = 0; i < batches.size(); i++) {
                 JsonNode b = batches.get(i);
-                long count = b.path("last_offset").asLong(-1) - b.path("base_offset").asLong(0) + 1;
-                if (b.path("partition").asInt(-1) != body.partitions()[i] || b.path("base_offset").asLong(-1) < 0
+                long count =
+                        b.path("last_offset").asLong(-1) - b.path("base_offset").asLong(0) + 1;
+                if (b.path("partition").asInt(-1) != body.partitions()[i]
+                        || b.path("base_offset").asLong(-1) < 0
                         || count != body.recordsPerFrame()) {
                     return "200 with wrong offsets for frame " + i + ": " + b;
                 }

@@ -12,9 +12,28 @@ import java.util.Map;
  * @param transactionsPerGib  DynamoDB commit transactions per GiB of batch bytes the server flushed
  * @param cpuCores            cores kept busy on average in the window: per process, "machine" and "others"
  */
-record ProduceResult(String system, int lingerMs, String acks, int recordSize, int partitions, int producers,
-                     int recordsPerRequest, double seconds, long records, long requests, double recordsPerSec,
-                     double mbPerSec, double p50Ms, double p99Ms, double p999Ms, double maxMs, long errors,
-                     Map<String, Long> errorSamples, long segmentPuts, long transactions, long serverBytes,
-                     double putsPerGib, double transactionsPerGib, Map<String, Double> cpuCores) {
-}
+record ProduceResult(
+        String system,
+        int lingerMs,
+        String acks,
+        int recordSize,
+        int partitions,
+        int producers,
+        int recordsPerRequest,
+        double seconds,
+        long records,
+        long requests,
+        double recordsPerSec,
+        double mbPerSec,
+        double p50Ms,
+        double p99Ms,
+        double p999Ms,
+        double maxMs,
+        long errors,
+        Map<String, Long> errorSamples,
+        long segmentPuts,
+        long transactions,
+        long serverBytes,
+        double putsPerGib,
+        double transactionsPerGib,
+        Map<String, Double> cpuCores) {}

@@ -37,7 +37,8 @@ final class ProfileCommand implements Perf.Command {
         Map<String, Long> packages = new HashMap<>();
         Map<String, Long> threads = new HashMap<>();
         long samples = 0;
-        for (RecordedEvent event : RecordingFile.readAllEvents(Path.of(args.positional().get(0)))) {
+        for (RecordedEvent event :
+                RecordingFile.readAllEvents(Path.of(args.positional().get(0)))) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
                 continue;
             }
@@ -65,8 +66,13 @@ final class ProfileCommand implements Perf.Command {
                 }
             }
             eddy.merge(firstEddy == null ? "(no Eddy frame)" : firstEddy, 1L, Long::sum);
-            String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
-            threads.merge(thread == null ? "?" : thread.replaceAll("[-#]?\\d+$", "-N").replaceAll("\\d+", "N"), 1L, Long::sum);
+            String thread = event.getThread("sampledThread") == null
+                    ? "?"
+                    : event.getThread("sampledThread").getJavaName();
+            threads.merge(
+                    thread == null ? "?" : thread.replaceAll("[-#]?\\d+$", "-N").replaceAll("\\d+", "N"),
+                    1L,
+                    Long::sum);
         }
         if (samples == 0) {
             System.out.println("no execution samples in " + args.positional().get(0));
@@ -93,8 +99,11 @@ final class ProfileCommand implements Perf.Command {
             return "(unknown)";
         }
         String[] parts = m.getType().getName().split("\\.");
-        int keep = Math.min(parts.length - 1, parts[0].equals("io") || parts[0].equals("org") || parts[0].equals("com")
-                || parts[0].equals("software") ? 3 : 2);
+        int keep = Math.min(
+                parts.length - 1,
+                parts[0].equals("io") || parts[0].equals("org") || parts[0].equals("com") || parts[0].equals("software")
+                        ? 3
+                        : 2);
         return String.join(".", java.util.Arrays.copyOf(parts, Math.max(1, keep)));
     }
 
@@ -104,6 +113,7 @@ final class ProfileCommand implements Perf.Command {
         counts.entrySet().stream()
                 .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .limit(top)
-                .forEach(e -> System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / samples, e.getKey()));
+                .forEach(e ->
+                        System.out.printf(Locale.ROOT, "  %5.1f%%  %s%n", 100.0 * e.getValue() / samples, e.getKey()));
     }
 }

@@ -7,12 +7,27 @@ import com.fasterxml.jackson.databind.JsonNode;
  * the cache's block GETs to S3 and their bytes ({@code cache.s3}), every GetObject the S3 client sent
  * ({@code s3.requests.GetObject}), and index-entry cache hits and misses (a miss is a DynamoDB query).
  */
-record ReadStatsDelta(long memoryHits, long memoryMisses, long diskHits, long diskMisses, long s3Gets, long s3Bytes,
-                      long getObjects, long indexHits, long indexMisses) {
+record ReadStatsDelta(
+        long memoryHits,
+        long memoryMisses,
+        long diskHits,
+        long diskMisses,
+        long s3Gets,
+        long s3Bytes,
+        long getObjects,
+        long indexHits,
+        long indexMisses) {
 
     ReadStatsDelta {
-        if (memoryHits < 0 || memoryMisses < 0 || diskHits < 0 || diskMisses < 0 || s3Gets < 0 || s3Bytes < 0
-                || getObjects < 0 || indexHits < 0 || indexMisses < 0) {
+        if (memoryHits < 0
+                || memoryMisses < 0
+                || diskHits < 0
+                || diskMisses < 0
+                || s3Gets < 0
+                || s3Bytes < 0
+                || getObjects < 0
+                || indexHits < 0
+                || indexMisses < 0) {
             throw new IllegalArgumentException("counters went backwards (did the server restart?)");
         }
     }

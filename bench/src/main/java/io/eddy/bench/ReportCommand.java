@@ -64,20 +64,39 @@ final class ReportCommand implements Perf.Command {
         List<Map<String, Object>> ratios = ratios(eddy, kafka);
 
         System.out.println();
-        System.out.println("Produce: Eddy (binary API) vs Kafka 4.4.0 ProducerPerformance (acks=all, linger 5 ms), same run");
-        System.out.printf(Locale.ROOT, "%-6s %6s %4s %6s %12s %8s %8s %8s %9s %9s %6s %10s  %s%n", "system", "linger",
-                "acks", "size", "records/s", "MB/s", "p50 ms", "p99 ms", "PUTs/GiB", "txns/GiB", "errors", "Eddy/Kafka",
+        System.out.println(
+                "Produce: Eddy (binary API) vs Kafka 4.4.0 ProducerPerformance (acks=all, linger 5 ms), same run");
+        System.out.printf(
+                Locale.ROOT,
+                "%-6s %6s %4s %6s %12s %8s %8s %8s %9s %9s %6s %10s  %s%n",
+                "system",
+                "linger",
+                "acks",
+                "size",
+                "records/s",
+                "MB/s",
+                "p50 ms",
+                "p99 ms",
+                "PUTs/GiB",
+                "txns/GiB",
+                "errors",
+                "Eddy/Kafka",
                 "cores busy");
         for (ProduceResult r : eddy) {
             ProduceResult k = kafka.get(r.recordSize());
-            System.out.println(row(r, k == null ? "" : String.format(Locale.ROOT, "%.2f", r.recordsPerSec() / k.recordsPerSec())));
+            System.out.println(
+                    row(r, k == null ? "" : String.format(Locale.ROOT, "%.2f", r.recordsPerSec() / k.recordsPerSec())));
         }
         for (ProduceResult k : kafka.values()) {
             System.out.println(row(k, ""));
         }
         for (Map<String, Object> ratio : ratios) {
-            System.out.printf(Locale.ROOT, "%d B, acks=all, linger 5 ms: Eddy %,.0f records/s, Kafka %,.0f records/s: Eddy/Kafka = %.2f%n",
-                    ratio.get("record_size"), ratio.get("eddy_records_per_sec"), ratio.get("kafka_records_per_sec"),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%d B, acks=all, linger 5 ms: Eddy %,.0f records/s, Kafka %,.0f records/s: Eddy/Kafka = %.2f%n",
+                    ratio.get("record_size"),
+                    ratio.get("eddy_records_per_sec"),
+                    ratio.get("kafka_records_per_sec"),
                     ratio.get("ratio"));
         }
 
@@ -86,9 +105,31 @@ final class ReportCommand implements Perf.Command {
     }
 
     static ProduceResult kafkaResult(int size, KafkaPerfLine k, Map<String, Double> cpuCores) {
-        return new ProduceResult("kafka", 5, "all", size, 6, 1, 0, Double.NaN, k.records(), 0, k.recordsPerSec(),
-                k.mbPerSec(), k.p50Ms(), k.p99Ms(), Double.NaN, k.maxMs(), 0, Map.of(), 0, 0, 0, Double.NaN,
-                Double.NaN, cpuCores);
+        return new ProduceResult(
+                "kafka",
+                5,
+                "all",
+                size,
+                6,
+                1,
+                0,
+                Double.NaN,
+                k.records(),
+                0,
+                k.recordsPerSec(),
+                k.mbPerSec(),
+                k.p50Ms(),
+                k.p99Ms(),
+                Double.NaN,
+                k.maxMs(),
+                0,
+                Map.of(),
+                0,
+                0,
+                0,
+                Double.NaN,
+                Double.NaN,
+                cpuCores);
     }
 
     /** Eddy/Kafka records/s per record size, for the configuration Kafka ran (acks=all, linger 5 ms). */
@@ -105,9 +146,22 @@ final class ReportCommand implements Perf.Command {
 
     private static String row(ProduceResult r, String ratio) {
         String cores = CpuSample.describe(r.cpuCores(), " ");
-        return String.format(Locale.ROOT, "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s  %s",
-                r.system(), r.lingerMs(), r.acks(), r.recordSize(), r.recordsPerSec(), r.mbPerSec(), r.p50Ms(),
-                r.p99Ms(), count(r.putsPerGib()), count(r.transactionsPerGib()), r.errors(), ratio, cores);
+        return String.format(
+                Locale.ROOT,
+                "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s  %s",
+                r.system(),
+                r.lingerMs(),
+                r.acks(),
+                r.recordSize(),
+                r.recordsPerSec(),
+                r.mbPerSec(),
+                r.p50Ms(),
+                r.p99Ms(),
+                count(r.putsPerGib()),
+                count(r.transactionsPerGib()),
+                r.errors(),
+                ratio,
+                cores);
     }
 
     private static String count(double v) {

@@ -12,8 +12,7 @@ import java.util.Map;
 
 /** What the produce and consume reports share: the Eddy/Kafka ratio entry and the results document. Stateless. */
 final class Reports {
-    private Reports() {
-    }
+    private Reports() {}
 
     /** One Eddy/Kafka comparison at a record size, as the JSON document lists it. */
     static Map<String, Object> ratio(int recordSize, double eddyRecordsPerSec, double kafkaRecordsPerSec) {
@@ -26,8 +25,8 @@ final class Reports {
     }
 
     /** Writes {note, eddy, kafka, ratios} to the {@code --out} file and says where. */
-    static void write(ObjectMapper json, Args args, List<?> eddy, Collection<?> kafka,
-                      List<Map<String, Object>> ratios) throws IOException {
+    static void write(ObjectMapper json, Args args, List<?> eddy, Collection<?> kafka, List<Map<String, Object>> ratios)
+            throws IOException {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("note", args.string("note", ""));
         doc.put("eddy", eddy);

@@ -18,8 +18,12 @@ class FetchedBatchesTest {
 
     /** A v2 batch of {@code count} records with offsets from {@code base}, as a binary fetch returns it. */
     private static ByteBuffer batch(long base, int count, Compression compression) {
-        MemoryRecordsBuilder b = MemoryRecords.builder(ByteBuffer.allocate(1024 + count * 64), RecordBatch.CURRENT_MAGIC_VALUE,
-                compression, TimestampType.CREATE_TIME, base);
+        MemoryRecordsBuilder b = MemoryRecords.builder(
+                ByteBuffer.allocate(1024 + count * 64),
+                RecordBatch.CURRENT_MAGIC_VALUE,
+                compression,
+                TimestampType.CREATE_TIME,
+                base);
         for (int i = 0; i < count; i++) {
             b.append(1764000000000L + i, null, ("value-" + i).getBytes());
         }
@@ -36,7 +40,10 @@ class FetchedBatchesTest {
 
     @Test
     void countsRecordsFromBatchHeadersWithoutDecodingThem() throws Exception {
-        ByteBuffer body = body(3, batch(100, 5, Compression.NONE), batch(105, 7, Compression.gzip().build()),
+        ByteBuffer body = body(
+                3,
+                batch(100, 5, Compression.NONE),
+                batch(105, 7, Compression.gzip().build()),
                 batch(112, 1, Compression.NONE));
 
         FetchedBatches f = FetchedBatches.scan(body, 3, 100);
@@ -49,7 +56,8 @@ class FetchedBatchesTest {
 
     @Test
     void aFirstBatchStartingBeforeTheOffsetCountsOnlyTheRecordsFromIt() throws Exception {
-        FetchedBatches f = FetchedBatches.scan(body(0, batch(10, 10, Compression.NONE), batch(20, 2, Compression.NONE)), 0, 14);
+        FetchedBatches f =
+                FetchedBatches.scan(body(0, batch(10, 10, Compression.NONE), batch(20, 2, Compression.NONE)), 0, 14);
 
         assertThat(f.records()).isEqualTo(6 + 2);
         assertThat(f.nextOffset()).isEqualTo(22);
@@ -65,9 +73,12 @@ class FetchedBatchesTest {
 
     @Test
     void aGapOrAnOverlapBetweenBatchesIsRefused() {
-        assertThatThrownBy(() -> FetchedBatches.scan(body(0, batch(0, 5, Compression.NONE), batch(6, 1, Compression.NONE)), 0, 0))
-                .isInstanceOf(FetchedBatches.BadBodyException.class).hasMessageContaining("offsets 6-6 where 5 was due");
-        assertThatThrownBy(() -> FetchedBatches.scan(body(0, batch(0, 5, Compression.NONE), batch(4, 1, Compression.NONE)), 0, 0))
+        assertThatThrownBy(() -> FetchedBatches.scan(
+                        body(0, batch(0, 5, Compression.NONE), batch(6, 1, Compression.NONE)), 0, 0))
+                .isInstanceOf(FetchedBatches.BadBodyException.class)
+                .hasMessageContaining("offsets 6-6 where 5 was due");
+        assertThatThrownBy(() -> FetchedBatches.scan(
+                        body(0, batch(0, 5, Compression.NONE), batch(4, 1, Compression.NONE)), 0, 0))
                 .isInstanceOf(FetchedBatches.BadBodyException.class);
         assertThatThrownBy(() -> FetchedBatches.scan(body(0, batch(7, 5, Compression.NONE)), 0, 3))
                 .hasMessageContaining("the batch holding 3");
@@ -84,8 +95,9 @@ class FetchedBatchesTest {
         assertThatThrownBy(() -> FetchedBatches.scan(cut, 0, 0)).hasMessageContaining("does not fit");
 
         ByteBuffer lying = body(0, batch(0, 3, Compression.NONE));
-        lying.putInt(FetchedBatches.FRAME_HEADER + FetchedBatches.LENGTH, lying.getInt(FetchedBatches.FRAME_HEADER
-                + FetchedBatches.LENGTH) - 1);
+        lying.putInt(
+                FetchedBatches.FRAME_HEADER + FetchedBatches.LENGTH,
+                lying.getInt(FetchedBatches.FRAME_HEADER + FetchedBatches.LENGTH) - 1);
         assertThatThrownBy(() -> FetchedBatches.scan(lying, 0, 0)).hasMessageContaining("is not the frame's");
     }
 }

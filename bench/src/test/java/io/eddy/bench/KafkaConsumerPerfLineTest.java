@@ -28,15 +28,16 @@ class KafkaConsumerPerfLineTest {
 
     @Test
     void noResultLineIsEmpty() {
-        assertThat(KafkaConsumerPerfLine.parse(List.of(OUTPUT.get(0), "WARN something, else"))).isEmpty();
+        assertThat(KafkaConsumerPerfLine.parse(List.of(OUTPUT.get(0), "WARN something, else")))
+                .isEmpty();
     }
 
     @Test
     void theRatioIsTheMemoryTiersAgainstKafkasFetchRateAtTheSameSize() {
         KafkaConsumerPerfLine k = KafkaConsumerPerfLine.parse(OUTPUT).orElseThrow();
         ConsumeResult kafka = ConsumeReportCommand.kafkaResult(100, k, Map.of());
-        List<ConsumeResult> eddy = List.of(eddy("s3", 100, 1000), eddy("memory", 100, 430736.8422),
-                eddy("memory", 1024, 5));
+        List<ConsumeResult> eddy =
+                List.of(eddy("s3", 100, 1000), eddy("memory", 100, 430736.8422), eddy("memory", 1024, 5));
 
         List<Map<String, Object>> ratios = ConsumeReportCommand.ratios(eddy, Map.of(100, kafka));
 
@@ -47,7 +48,34 @@ class KafkaConsumerPerfLineTest {
     }
 
     private static ConsumeResult eddy(String tier, int size, double recordsPerSec) {
-        return new ConsumeResult("eddy", tier, "measure", size, 6, 6, 1, 1, 1, 1, 1, recordsPerSec, 1, 1, 0, Map.of(), 0,
-                0, 0, 0, 0, 0, 0, Double.NaN, Double.NaN, 0, 0, Map.of());
+        return new ConsumeResult(
+                "eddy",
+                tier,
+                "measure",
+                size,
+                6,
+                6,
+                1,
+                1,
+                1,
+                1,
+                1,
+                recordsPerSec,
+                1,
+                1,
+                0,
+                Map.of(),
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                Double.NaN,
+                Double.NaN,
+                0,
+                0,
+                Map.of());
     }
 }

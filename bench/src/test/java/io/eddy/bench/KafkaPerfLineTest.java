@@ -45,7 +45,9 @@ class KafkaPerfLineTest {
 
     @Test
     void noSummaryWhenTheRunDidNotFinish() {
-        assertThat(KafkaPerfLine.parse(List.of("ERROR something", "1 records sent, 1.0 records/sec (0.00 MB/sec), "
-                + "1.0 ms avg latency, 1.0 ms max latency."))).isEmpty();
+        assertThat(KafkaPerfLine.parse(List.of(
+                        "ERROR something",
+                        "1 records sent, 1.0 records/sec (0.00 MB/sec), " + "1.0 ms avg latency, 1.0 ms max latency.")))
+                .isEmpty();
     }
 }

@@ -36,7 +36,8 @@ class ProduceBodiesTest {
     void batchesFillUpToTheBatchSizeAsKafkasAccumulatorDoes() {
         int perBatch = ProduceBodies.recordsPerBatch(16384, 1024);
         ProduceBodies.Body body = new ProduceBodies(new int[] {0}, new byte[1024], 16384).next(0);
-        int batchBytes = BatchFrames.decode(ByteBuffer.wrap(body.bytes())).get(0).batch().remaining();
+        int batchBytes =
+                BatchFrames.decode(ByteBuffer.wrap(body.bytes())).get(0).batch().remaining();
 
         assertThat(batchBytes).isLessThanOrEqualTo(16384);
         // one more record would not have fitted

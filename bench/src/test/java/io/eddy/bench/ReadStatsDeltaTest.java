@@ -12,17 +12,20 @@ class ReadStatsDeltaTest {
 
     private static JsonNode stats(long memHits, long diskHits, long gets, long getBytes, long indexMisses, boolean disk)
             throws Exception {
-        return JSON.readTree("{\"s3\": {\"requests\": {\"GetObject\": " + (gets + 1) + "}}, \"cache\": {\"block_bytes\": 4194304,"
-                + "\"memory\": {\"hits\": " + memHits + ", \"misses\": 3, \"joined\": 0, \"bytes\": 0, \"evictions\": 0},"
-                + "\"disk\": " + (disk ? "{\"enabled\": true, \"hits\": " + diskHits + ", \"misses\": 1}" : "{\"enabled\": false}")
+        return JSON.readTree("{\"s3\": {\"requests\": {\"GetObject\": " + (gets + 1)
+                + "}}, \"cache\": {\"block_bytes\": 4194304,"
+                + "\"memory\": {\"hits\": " + memHits
+                + ", \"misses\": 3, \"joined\": 0, \"bytes\": 0, \"evictions\": 0},"
+                + "\"disk\": "
+                + (disk ? "{\"enabled\": true, \"hits\": " + diskHits + ", \"misses\": 1}" : "{\"enabled\": false}")
                 + ", \"s3\": {\"gets\": " + gets + ", \"bytes\": " + getBytes + "},"
                 + "\"index\": {\"hits\": 9, \"misses\": " + indexMisses + "}}}");
     }
 
     @Test
     void countsEachTiersHitsAndTheGetsPerGibibyteConsumersReceived() throws Exception {
-        ReadStatsDelta d = ReadStatsDelta.between(stats(10, 5, 100, 1000, 2, true),
-                stats(30, 7, 356, 1000 + (1L << 31), 26, true));
+        ReadStatsDelta d = ReadStatsDelta.between(
+                stats(10, 5, 100, 1000, 2, true), stats(30, 7, 356, 1000 + (1L << 31), 26, true));
 
         assertThat(d.memoryHits()).isEqualTo(20);
         assertThat(d.diskHits()).isEqualTo(2);

@@ -14,11 +14,11 @@ import java.util.List;
  * matrix and writes it as JSON. Exit code 0 when no scenario broke a guarantee, 1 when one did, 2 on bad arguments.
  */
 public final class ChaosMain {
-    private ChaosMain() {
-    }
+    private ChaosMain() {}
 
     /** Held so the levels stick (JUL keeps loggers weakly). */
     private static final java.util.logging.Logger CLIENT_LOG = java.util.logging.Logger.getLogger("io.eddy.client");
+
     private static final java.util.logging.Logger CHAOS_LOG = java.util.logging.Logger.getLogger("io.eddy.chaos");
 
     public static void main(String[] args) throws Exception {
@@ -39,8 +39,10 @@ public final class ChaosMain {
                 String value = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
                     case "--duration" -> duration = duration(require(a, value));
-                    case "--scenarios" -> scenarios = Arrays.stream(require(a, value).split(","))
-                            .map(Scenario::byLabel).toList();
+                    case "--scenarios" ->
+                        scenarios = Arrays.stream(require(a, value).split(","))
+                                .map(Scenario::byLabel)
+                                .toList();
                     case "--seed" -> seed = Long.parseLong(require(a, value));
                     case "--rate" -> rate = Integer.parseInt(require(a, value));
                     case "--out-dir" -> out = Path.of(require(a, value));
@@ -57,7 +59,8 @@ public final class ChaosMain {
         }
         Files.createDirectories(out);
         List<ChaosRunner.Result> results = new ArrayList<>();
-        System.err.printf("eddy chaos: %s per scenario, seed %d, %d records/s per producer; logs in %s%n",
+        System.err.printf(
+                "eddy chaos: %s per scenario, seed %d, %d records/s per producer; logs in %s%n",
                 duration, seed, rate, out.toAbsolutePath());
         try (ChaosRunner runner = ChaosRunner.start(out.resolve("logs"))) {
             for (int i = 0; i < scenarios.size(); i++) {
@@ -65,8 +68,13 @@ public final class ChaosMain {
                 System.err.printf("eddy chaos: running %s…%n", s.label());
                 ChaosRunner.Result r = runner.run(s, duration, rate, seed + i);
                 results.add(r);
-                System.err.printf("eddy chaos: %s: %d sends, %d acked, %d violations %s%s%n", s.label(),
-                        r.verdict().sends(), r.verdict().acked(), r.verdict().violations(), r.verdict().nonZero(),
+                System.err.printf(
+                        "eddy chaos: %s: %d sends, %d acked, %d violations %s%s%n",
+                        s.label(),
+                        r.verdict().sends(),
+                        r.verdict().acked(),
+                        r.verdict().violations(),
+                        r.verdict().nonZero(),
                         r.sendFailures().isEmpty() ? "" : "; failed sends: " + r.sendFailures());
                 write(out, results, duration, seed, rate);
             }
@@ -92,7 +100,8 @@ public final class ChaosMain {
     /** {@code 90s}, {@code 2m}, {@code 1h}. */
     static Duration duration(String text) {
         if (!text.matches("\\d+[smh]")) {
-            throw new IllegalArgumentException("a duration is a whole number and s, m or h, such as 2m, not '" + text + "'");
+            throw new IllegalArgumentException(
+                    "a duration is a whole number and s, m or h, such as 2m, not '" + text + "'");
         }
         long n = Long.parseLong(text.substring(0, text.length() - 1));
         return switch (text.charAt(text.length() - 1)) {

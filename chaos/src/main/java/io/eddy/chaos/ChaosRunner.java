@@ -30,12 +30,23 @@ public final class ChaosRunner implements AutoCloseable {
     static final Duration PAUSE = Duration.ofSeconds(5);
 
     /** One scenario's outcome. */
-    public record Result(Scenario scenario, long seed, double seconds, Checker.Verdict verdict,
-                         Map<String, Long> s3Faults, Map<String, Long> dynamoFaults, long memberCrashes,
-                         long pollErrors, long compactions, long compactionFailures, long slowAcks,
-                         Map<String, Long> sendFailures, long downMillis, long topicsCreated,
-                         long topicsDeleted, long partitionsPurged) {
-    }
+    public record Result(
+            Scenario scenario,
+            long seed,
+            double seconds,
+            Checker.Verdict verdict,
+            Map<String, Long> s3Faults,
+            Map<String, Long> dynamoFaults,
+            long memberCrashes,
+            long pollErrors,
+            long compactions,
+            long compactionFailures,
+            long slowAcks,
+            Map<String, Long> sendFailures,
+            long downMillis,
+            long topicsCreated,
+            long topicsDeleted,
+            long partitionsPurged) {}
 
     private final EddyStack stack;
     private final FaultProxy s3;
@@ -86,12 +97,14 @@ public final class ChaosRunner implements AutoCloseable {
     /** Runs {@code scenario} for {@code duration} with producers sending {@code rate} records/s each. */
     public Result run(Scenario scenario, Duration duration, int rate, long seed) throws InterruptedException {
         long started = System.nanoTime();
-        String name = scenario.label() + "-" + Long.toHexString(seed & 0xffff) + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        String name = scenario.label() + "-" + Long.toHexString(seed & 0xffff) + "-"
+                + Long.toHexString(System.nanoTime() & 0xffffff);
         String topic = "chaos-" + name;
         List<URI> urls = new ArrayList<>(List.of(first.url()));
         if (scenario.process() == Scenario.ProcessFault.PAUSE) {
             if (second == null) {
-                second = ServerProcess.start(jar, ServerProcess.freePort(), serverProperties, logs.resolve("server-2.log"));
+                second = ServerProcess.start(
+                        jar, ServerProcess.freePort(), serverProperties, logs.resolve("server-2.log"));
             }
             urls.add(second.url());
         }
@@ -100,8 +113,8 @@ public final class ChaosRunner implements AutoCloseable {
         dynamo.resetCounts();
         s3.plan(scenario.plan(), seed);
         dynamo.plan(scenario.plan(), seed + 1);
-        Workload workload = new Workload(new Workload.Settings(topic, "group-" + name, urls, rate, duration, seed,
-                REQUEST_TIMEOUT, scenario.topicChurn()));
+        Workload workload = new Workload(new Workload.Settings(
+                topic, "group-" + name, urls, rate, duration, seed, REQUEST_TIMEOUT, scenario.topicChurn()));
         java.util.concurrent.atomic.AtomicLong downMillis = new java.util.concurrent.atomic.AtomicLong();
         Thread processFault = processFault(scenario, duration, downMillis);
         History history;
@@ -117,45 +130,60 @@ public final class ChaosRunner implements AutoCloseable {
         }
         Checker.Verdict verdict = Checker.check(history);
         for (History churned : workload.churned()) {
-            verdict = verdict.plus(Checker.check(churned));   // every churned topic alive at the end, on its own
+            verdict = verdict.plus(Checker.check(churned)); // every churned topic alive at the end, on its own
         }
-        return new Result(scenario, seed, (System.nanoTime() - started) / 1e9, verdict, s3.counts(), dynamo.counts(),
-                workload.crashes.get(), workload.pollErrors.get(), workload.compactions.get(),
-                workload.compactionFailures.get(), workload.slowAcks.get(),
-                Map.copyOf(workload.failures), downMillis.get(),
+        return new Result(
+                scenario,
+                seed,
+                (System.nanoTime() - started) / 1e9,
+                verdict,
+                s3.counts(),
+                dynamo.counts(),
+                workload.crashes.get(),
+                workload.pollErrors.get(),
+                workload.compactions.get(),
+                workload.compactionFailures.get(),
+                workload.slowAcks.get(),
+                Map.copyOf(workload.failures),
+                downMillis.get(),
                 workload.churn.stream().mapToLong(c -> c.created.get()).sum(),
-                workload.churn.stream().mapToLong(c -> c.deleted.get()).sum(), workload.partitionsPurged.get());
+                workload.churn.stream().mapToLong(c -> c.deleted.get()).sum(),
+                workload.partitionsPurged.get());
     }
 
     /** A third into the load: SIGKILL and restart the first server, or stop it for {@link #PAUSE}. */
-    private Thread processFault(Scenario scenario, Duration duration, java.util.concurrent.atomic.AtomicLong downMillis) {
+    private Thread processFault(
+            Scenario scenario, Duration duration, java.util.concurrent.atomic.AtomicLong downMillis) {
         if (scenario.process() == Scenario.ProcessFault.NONE) {
             return null;
         }
-        Thread t = new Thread(() -> {
-            LockSupport.parkNanos(duration.toNanos() / 3);
-            long down = System.nanoTime();
-            if (scenario.process() == Scenario.ProcessFault.SIGKILL) {
-                LOG.info("SIGKILL server " + first.pid());
-                first.kill();
-                LOG.info("server gone after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down) + " ms");
-                try {
-                    first.restart();
-                } finally {
-                    downMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
-                    LOG.info("server answering again after " + downMillis.get() + " ms");
-                }
-            } else {
-                LOG.info("SIGSTOP server " + first.pid() + " for " + PAUSE);
-                first.pause();
-                try {
-                    LockSupport.parkNanos(PAUSE.toNanos());
-                } finally {
-                    first.resume();
-                    downMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
-                }
-            }
-        }, "chaos-process-fault");
+        Thread t = new Thread(
+                () -> {
+                    LockSupport.parkNanos(duration.toNanos() / 3);
+                    long down = System.nanoTime();
+                    if (scenario.process() == Scenario.ProcessFault.SIGKILL) {
+                        LOG.info("SIGKILL server " + first.pid());
+                        first.kill();
+                        LOG.info(
+                                "server gone after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down) + " ms");
+                        try {
+                            first.restart();
+                        } finally {
+                            downMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
+                            LOG.info("server answering again after " + downMillis.get() + " ms");
+                        }
+                    } else {
+                        LOG.info("SIGSTOP server " + first.pid() + " for " + PAUSE);
+                        first.pause();
+                        try {
+                            LockSupport.parkNanos(PAUSE.toNanos());
+                        } finally {
+                            first.resume();
+                            downMillis.set(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
+                        }
+                    }
+                },
+                "chaos-process-fault");
         t.setDaemon(true);
         t.start();
         return t;
@@ -163,9 +191,11 @@ public final class ChaosRunner implements AutoCloseable {
 
     private void createTopic(String topic) throws InterruptedException {
         HttpRequest put = HttpRequest.newBuilder(first.url().resolve("/v1/topics/" + topic))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"partitions\": " + Workload.PARTITIONS
-                        + ", \"config\": {\"retention.ms\": -1}}")).build();
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(
+                        "{\"partitions\": " + Workload.PARTITIONS + ", \"config\": {\"retention.ms\": -1}}"))
+                .build();
         try {
             HttpResponse<String> r = http.send(put, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
             if (r.statusCode() != 201) {

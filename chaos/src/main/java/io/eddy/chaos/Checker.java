@@ -48,31 +48,61 @@ import java.util.TreeMap;
  * </ul>
  */
 public final class Checker {
-    private Checker() {
-    }
+    private Checker() {}
 
     /** The counts of one run. {@link #violations()} adds up everything Eddy guarantees never happens. */
-    public record Verdict(long operations, long sends, long acked, long unknown, long reads, long lost,
-                          long ackMismatches, long duplicatedIdempotent, long duplicatedOther, long offsetsReused,
-                          long offsetsSkipped, long orderViolations, long doubleOwnership, long commitsBackwards,
-                          long phantomReads, long unreadBelowCommit) {
+    public record Verdict(
+            long operations,
+            long sends,
+            long acked,
+            long unknown,
+            long reads,
+            long lost,
+            long ackMismatches,
+            long duplicatedIdempotent,
+            long duplicatedOther,
+            long offsetsReused,
+            long offsetsSkipped,
+            long orderViolations,
+            long doubleOwnership,
+            long commitsBackwards,
+            long phantomReads,
+            long unreadBelowCommit) {
         public long duplicated() {
             return duplicatedIdempotent + duplicatedOther;
         }
 
         public long violations() {
-            return lost + ackMismatches + duplicatedIdempotent + offsetsReused + offsetsSkipped + orderViolations
-                    + doubleOwnership + commitsBackwards + phantomReads + unreadBelowCommit;
+            return lost
+                    + ackMismatches
+                    + duplicatedIdempotent
+                    + offsetsReused
+                    + offsetsSkipped
+                    + orderViolations
+                    + doubleOwnership
+                    + commitsBackwards
+                    + phantomReads
+                    + unreadBelowCommit;
         }
 
         /** This run's counts added to another's (a run that checked several histories: one per topic). */
         public Verdict plus(Verdict o) {
-            return new Verdict(operations + o.operations, sends + o.sends, acked + o.acked, unknown + o.unknown,
-                    reads + o.reads, lost + o.lost, ackMismatches + o.ackMismatches,
-                    duplicatedIdempotent + o.duplicatedIdempotent, duplicatedOther + o.duplicatedOther,
-                    offsetsReused + o.offsetsReused, offsetsSkipped + o.offsetsSkipped,
-                    orderViolations + o.orderViolations, doubleOwnership + o.doubleOwnership,
-                    commitsBackwards + o.commitsBackwards, phantomReads + o.phantomReads,
+            return new Verdict(
+                    operations + o.operations,
+                    sends + o.sends,
+                    acked + o.acked,
+                    unknown + o.unknown,
+                    reads + o.reads,
+                    lost + o.lost,
+                    ackMismatches + o.ackMismatches,
+                    duplicatedIdempotent + o.duplicatedIdempotent,
+                    duplicatedOther + o.duplicatedOther,
+                    offsetsReused + o.offsetsReused,
+                    offsetsSkipped + o.offsetsSkipped,
+                    orderViolations + o.orderViolations,
+                    doubleOwnership + o.doubleOwnership,
+                    commitsBackwards + o.commitsBackwards,
+                    phantomReads + o.phantomReads,
                     unreadBelowCommit + o.unreadBelowCommit);
         }
 
@@ -95,8 +125,7 @@ public final class Checker {
         }
     }
 
-    private record Position(int partition, long offset) {
-    }
+    private record Position(int partition, long offset) {}
 
     public static Verdict check(History h) {
         Map<String, Send> sent = new HashMap<>();
@@ -200,17 +229,36 @@ public final class Checker {
             }
         }
 
-        long operations = h.sends().size() + h.reads().size() + h.heartbeats().size() + h.commits().size();
-        return new Verdict(operations, h.sends().size(), acked, unknown, h.reads().size(), lost, mismatches,
-                dupIdempotent, dupOther, reused, skipped, orderViolations(h.sends()), doubleOwnership(h),
-                commitsBackwards(h.commits()), phantom, unread);
+        long operations = h.sends().size()
+                + h.reads().size()
+                + h.heartbeats().size()
+                + h.commits().size();
+        return new Verdict(
+                operations,
+                h.sends().size(),
+                acked,
+                unknown,
+                h.reads().size(),
+                lost,
+                mismatches,
+                dupIdempotent,
+                dupOther,
+                reused,
+                skipped,
+                orderViolations(h.sends()),
+                doubleOwnership(h),
+                commitsBackwards(h.commits()),
+                phantom,
+                unread);
     }
 
     static long orderViolations(List<Send> sends) {
         Map<String, List<Send>> byProducerPartition = new HashMap<>();
         for (Send s : sends) {
             if (s.outcome() == Outcome.ACKED) {
-                byProducerPartition.computeIfAbsent(s.producer() + "#" + s.partition(), k -> new ArrayList<>()).add(s);
+                byProducerPartition
+                        .computeIfAbsent(s.producer() + "#" + s.partition(), k -> new ArrayList<>())
+                        .add(s);
             }
         }
         long violations = 0;
@@ -226,8 +274,7 @@ public final class Checker {
     }
 
     /** A span of time [from, to) in which a member certainly held a partition. */
-    record Holding(String member, long from, long to) {
-    }
+    record Holding(String member, long from, long to) {}
 
     static List<Holding> holdings(History h, int partition) {
         Map<String, List<Heartbeat>> byMember = new HashMap<>();
@@ -251,7 +298,10 @@ public final class Checker {
                     for (Heartbeat g : h.heartbeats()) {
                         // a successor's join ends it only if let in (refused while this member lives: 409
                         // unreleased_instance_id)
-                        if (g.join() && g.ok() && e.instanceId().equals(g.instanceId()) && !g.member().equals(e.member())
+                        if (g.join()
+                                && g.ok()
+                                && e.instanceId().equals(g.instanceId())
+                                && !g.member().equals(e.member())
                                 && g.answeredMicros() > e.sentMicros()) {
                             end = Math.min(end, g.sentMicros());
                         }
@@ -303,8 +353,10 @@ public final class Checker {
         Map<Integer, List<long[]>> byPartition = new HashMap<>(); // {sent, answered, offset}
         for (Commit c : commits) {
             if (c.ok()) {
-                c.offsets().forEach((p, o) -> byPartition.computeIfAbsent(p, k -> new ArrayList<>())
-                        .add(new long[] {c.sentMicros(), c.answeredMicros(), o}));
+                c.offsets()
+                        .forEach((p, o) -> byPartition
+                                .computeIfAbsent(p, k -> new ArrayList<>())
+                                .add(new long[] {c.sentMicros(), c.answeredMicros(), o}));
             }
         }
         long backwards = 0;

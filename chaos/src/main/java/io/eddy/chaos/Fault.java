@@ -18,24 +18,20 @@ import java.util.UUID;
  */
 sealed interface Fault {
     /** Forward the request and relay the answer. */
-    record Pass() implements Fault {
-    }
+    record Pass() implements Fault {}
 
     /** Answer without forwarding: the upstream never sees the request. */
-    record Answer(String kind, int status, String contentType, byte[] body) implements Fault {
-    }
+    record Answer(String kind, int status, String contentType, byte[] body) implements Fault {}
 
     /**
      * Hold the request past the client's attempt timeout, then close the connection; with {@code forwardLate} the
      * request is forwarded after the wait (the upstream applies it after the client gave up on it) and the answer
      * dropped.
      */
-    record Stall(long millis, boolean forwardLate) implements Fault {
-    }
+    record Stall(long millis, boolean forwardLate) implements Fault {}
 
     /** Forward the request, let it succeed, then close the connection without answering. */
-    record LoseResponse() implements Fault {
-    }
+    record LoseResponse() implements Fault {}
 
     Pass PASS = new Pass();
 
@@ -71,18 +67,24 @@ sealed interface Fault {
     }
 
     static Answer provisionedThroughputExceeded() {
-        return dynamoError("dynamo_throughput", "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+        return dynamoError(
+                "dynamo_throughput",
+                "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
                 "The level of configured provisioned throughput for the table was exceeded. Consider increasing your"
                         + " provisioning level with the UpdateTable API.");
     }
 
     static Answer throttling() {
-        return dynamoError("dynamo_throttling", "com.amazon.coral.availability#ThrottlingException",
+        return dynamoError(
+                "dynamo_throttling",
+                "com.amazon.coral.availability#ThrottlingException",
                 "Rate of requests exceeds the allowed throughput.");
     }
 
     static Answer transactionConflict() {
-        return dynamoError("dynamo_conflict", "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
+        return dynamoError(
+                "dynamo_conflict",
+                "com.amazonaws.dynamodb.v20120810#TransactionConflictException",
                 "Transaction is ongoing for the item");
     }
 
@@ -93,15 +95,18 @@ sealed interface Fault {
         for (int i = 0; i < items; i++) {
             boolean conflict = i == conflicting;
             codes.add(conflict ? "TransactionConflict" : "None");
-            reasons.append(i == 0 ? "" : ",").append(conflict
-                    ? "{\"Code\":\"TransactionConflict\",\"Message\":\"Transaction is ongoing for the item\"}"
-                    : "{\"Code\":\"None\"}");
+            reasons.append(i == 0 ? "" : ",")
+                    .append(
+                            conflict
+                                    ? "{\"Code\":\"TransactionConflict\",\"Message\":\"Transaction is ongoing for the item\"}"
+                                    : "{\"Code\":\"None\"}");
         }
         String json = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\","
                 + "\"CancellationReasons\":[" + reasons + "],"
                 + "\"Message\":\"Transaction cancelled, please refer cancellation reasons for specific reasons "
                 + codes + "\"}";
-        return new Answer("dynamo_tx_conflict", 400, "application/x-amz-json-1.0", json.getBytes(StandardCharsets.UTF_8));
+        return new Answer(
+                "dynamo_tx_conflict", 400, "application/x-amz-json-1.0", json.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String requestId() {

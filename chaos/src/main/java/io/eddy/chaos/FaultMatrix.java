@@ -11,23 +11,44 @@ import java.util.Map;
 final class FaultMatrix {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private FaultMatrix() {
-    }
+    private FaultMatrix() {}
 
     static String table(List<ChaosRunner.Result> results) {
         StringBuilder out = new StringBuilder();
         String format = "%-18s %7s %10s %7s %7s %7s %5s %10s %10s %10s  %s%n";
-        out.append(String.format(format, "scenario", "seconds", "operations", "sends", "acked", "unknown", "lost",
-                "dup(idem)", "dup(other)", "violations", "faults injected"));
+        out.append(String.format(
+                format,
+                "scenario",
+                "seconds",
+                "operations",
+                "sends",
+                "acked",
+                "unknown",
+                "lost",
+                "dup(idem)",
+                "dup(other)",
+                "violations",
+                "faults injected"));
         for (ChaosRunner.Result r : results) {
             Checker.Verdict v = r.verdict();
-            out.append(String.format(format, r.scenario().label(), String.format("%.0f", r.seconds()), v.operations(),
-                    v.sends(), v.acked(), v.unknown(), v.lost(), v.duplicatedIdempotent(), v.duplicatedOther(),
-                    v.violations(), faults(r)));
+            out.append(String.format(
+                    format,
+                    r.scenario().label(),
+                    String.format("%.0f", r.seconds()),
+                    v.operations(),
+                    v.sends(),
+                    v.acked(),
+                    v.unknown(),
+                    v.lost(),
+                    v.duplicatedIdempotent(),
+                    v.duplicatedOther(),
+                    v.violations(),
+                    faults(r)));
         }
         for (ChaosRunner.Result r : results) {
             if (r.verdict().violations() > 0) {
-                out.append(String.format("%s: %s%n", r.scenario().label(), r.verdict().nonZero()));
+                out.append(String.format(
+                        "%s: %s%n", r.scenario().label(), r.verdict().nonZero()));
             }
         }
         return out.toString();
@@ -39,12 +60,15 @@ final class FaultMatrix {
         appendFaults(s, "s3 ", r.s3Faults());
         appendFaults(s, "dynamodb ", r.dynamoFaults());
         if (r.scenario().process() != Scenario.ProcessFault.NONE) {
-            s.append(s.length() == 0 ? "" : ", ").append(r.scenario().process().name().toLowerCase(java.util.Locale.ROOT))
+            s.append(s.length() == 0 ? "" : ", ")
+                    .append(r.scenario().process().name().toLowerCase(java.util.Locale.ROOT))
                     .append(String.format(" (down %.1f s)", r.downMillis() / 1000.0));
         }
         if (r.topicsCreated() > 0) {
-            s.append(s.length() == 0 ? "" : ", ").append(String.format("%d topics created, %d deleted, %d partitions purged",
-                    r.topicsCreated(), r.topicsDeleted(), r.partitionsPurged()));
+            s.append(s.length() == 0 ? "" : ", ")
+                    .append(String.format(
+                            "%d topics created, %d deleted, %d partitions purged",
+                            r.topicsCreated(), r.topicsDeleted(), r.partitionsPurged()));
         }
         if (r.memberCrashes() > 0) {
             s.append(s.length() == 0 ? "" : ", ").append(r.memberCrashes()).append(" member crashes");
@@ -55,7 +79,11 @@ final class FaultMatrix {
     private static void appendFaults(StringBuilder s, String service, Map<String, Long> counts) {
         counts.forEach((k, v) -> {
             if (!k.equals("pass")) {
-                s.append(s.length() == 0 ? "" : ", ").append(k.startsWith("s3_") ? "" : service).append(k).append(' ').append(v);
+                s.append(s.length() == 0 ? "" : ", ")
+                        .append(k.startsWith("s3_") ? "" : service)
+                        .append(k)
+                        .append(' ')
+                        .append(v);
             }
         });
     }

@@ -20,16 +20,27 @@ import java.util.random.RandomGenerator;
  * @param lostResponse any request (either service) is applied and its answer lost
  * @param stallMillis how long a stall holds a request
  */
-public record FaultPlan(double s3InternalError, double s3SlowDown, double s3Stall, double dynamoThrottling,
-                        double dynamoConflict, double dynamoStall, double lostResponse, long stallMillis) {
+public record FaultPlan(
+        double s3InternalError,
+        double s3SlowDown,
+        double s3Stall,
+        double dynamoThrottling,
+        double dynamoConflict,
+        double dynamoStall,
+        double lostResponse,
+        long stallMillis) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The two services behind the proxies. */
-    public enum Service { S3, DYNAMODB }
+    public enum Service {
+        S3,
+        DYNAMODB
+    }
 
     public FaultPlan {
-        for (double rate : new double[] {s3InternalError, s3SlowDown, s3Stall, dynamoThrottling, dynamoConflict,
-                dynamoStall, lostResponse}) {
+        for (double rate : new double[] {
+            s3InternalError, s3SlowDown, s3Stall, dynamoThrottling, dynamoConflict, dynamoStall, lostResponse
+        }) {
             if (rate < 0 || rate > 1) {
                 throw new IllegalArgumentException("fault rates are probabilities, not " + rate);
             }
@@ -44,7 +55,8 @@ public record FaultPlan(double s3InternalError, double s3SlowDown, double s3Stal
     }
 
     public boolean injectsNothing() {
-        return s3InternalError + s3SlowDown + s3Stall + dynamoThrottling + dynamoConflict + dynamoStall + lostResponse == 0;
+        return s3InternalError + s3SlowDown + s3Stall + dynamoThrottling + dynamoConflict + dynamoStall + lostResponse
+                == 0;
     }
 
     /** What to do with {@code request} to {@code service}. */
@@ -64,7 +76,9 @@ public record FaultPlan(double s3InternalError, double s3SlowDown, double s3Stal
                 return new Fault.Stall(stallMillis, random.nextBoolean());
             }
         } else {
-            String operation = request.header("x-amz-target").map(t -> t.substring(t.indexOf('.') + 1)).orElse("");
+            String operation = request.header("x-amz-target")
+                    .map(t -> t.substring(t.indexOf('.') + 1))
+                    .orElse("");
             if ((draw -= dynamoThrottling) < 0) {
                 return random.nextBoolean() ? Fault.provisionedThroughputExceeded() : Fault.throttling();
             }

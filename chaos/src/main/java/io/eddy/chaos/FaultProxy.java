@@ -61,9 +61,10 @@ public final class FaultProxy implements AutoCloseable {
     /** Starts a proxy on a free port of 127.0.0.1 in front of {@code upstream} ({@code http://host:port}). */
     public static FaultProxy start(FaultPlan.Service service, URI upstream, long seed) throws IOException {
         ServerSocket server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
-        FaultProxy proxy = new FaultProxy(service, new InetSocketAddress(upstream.getHost(), upstream.getPort()),
-                server, seed);
-        Thread acceptor = new Thread(proxy::accept, "fault-proxy-accept-" + service.name().toLowerCase(java.util.Locale.ROOT));
+        FaultProxy proxy =
+                new FaultProxy(service, new InetSocketAddress(upstream.getHost(), upstream.getPort()), server, seed);
+        Thread acceptor =
+                new Thread(proxy::accept, "fault-proxy-accept-" + service.name().toLowerCase(java.util.Locale.ROOT));
         acceptor.setDaemon(true);
         acceptor.start();
         return proxy;
@@ -111,8 +112,7 @@ public final class FaultProxy implements AutoCloseable {
     }
 
     /** A connection to the upstream with its one read buffer. */
-    private record Upstream(Socket socket, InputStream in) {
-    }
+    private record Upstream(Socket socket, InputStream in) {}
 
     private void serve(Socket client) {
         Upstream up = null;

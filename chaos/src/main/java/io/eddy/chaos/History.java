@@ -16,9 +16,14 @@ import java.util.Set;
  * @param finalCommitted the group's committed offset per partition after the run (absent: none)
  * @param sessionTimeoutMicros the members' session timeout
  */
-public record History(List<Send> sends, List<Read> reads, List<Heartbeat> heartbeats, List<Commit> commits,
-                      Map<Integer, FinalPartition> finalLog, Map<Integer, Long> finalCommitted,
-                      long sessionTimeoutMicros) {
+public record History(
+        List<Send> sends,
+        List<Read> reads,
+        List<Heartbeat> heartbeats,
+        List<Commit> commits,
+        Map<Integer, FinalPartition> finalLog,
+        Map<Integer, Long> finalCommitted,
+        long sessionTimeoutMicros) {
     public History {
         sends = List.copyOf(sends);
         reads = List.copyOf(reads);
@@ -42,9 +47,17 @@ public record History(List<Send> sends, List<Read> reads, List<Heartbeat> heartb
      * One record sent. {@code value} is unique in the run ({@code <producer>:<seq>}), {@code seq} counts up per
      * producer in send order.
      */
-    public record Send(String producer, boolean idempotent, String acks, long seq, String value, Outcome outcome,
-                       int partition, long offset) {
-        public static Send acked(String producer, boolean idempotent, String acks, long seq, int partition, long offset) {
+    public record Send(
+            String producer,
+            boolean idempotent,
+            String acks,
+            long seq,
+            String value,
+            Outcome outcome,
+            int partition,
+            long offset) {
+        public static Send acked(
+                String producer, boolean idempotent, String acks, long seq, int partition, long offset) {
             return new Send(producer, idempotent, acks, seq, value(producer, seq), Outcome.ACKED, partition, offset);
         }
 
@@ -58,16 +71,22 @@ public record History(List<Send> sends, List<Read> reads, List<Heartbeat> heartb
     }
 
     /** A record returned by a member's poll. */
-    public record Read(String member, int partition, long offset, String value, long atMicros) {
-    }
+    public record Read(String member, int partition, long offset, String value, long atMicros) {}
 
     /**
      * One exchange of {@code PUT /v1/groups/{g}/members/{m}} (or a leave): sent at {@code sentMicros}, answered at
      * {@code answeredMicros} ({@code Long.MAX_VALUE} when it never was); {@code ok} with the partitions the answer
      * assigned. {@code instanceId} is the static member's instance id, or null.
      */
-    public record Heartbeat(String member, String instanceId, boolean join, boolean leave, long sentMicros,
-                            long answeredMicros, boolean ok, Set<Integer> assigned) {
+    public record Heartbeat(
+            String member,
+            String instanceId,
+            boolean join,
+            boolean leave,
+            long sentMicros,
+            long answeredMicros,
+            boolean ok,
+            Set<Integer> assigned) {
         public Heartbeat {
             assigned = Set.copyOf(assigned);
         }

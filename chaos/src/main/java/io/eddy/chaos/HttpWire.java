@@ -70,9 +70,15 @@ record HttpWire(String startLine, String head, byte[] headBytes, byte[] body) {
 
     /** True when the sender will close the connection after this message (or its body ran to the end of it). */
     boolean closes() {
-        boolean delimitedByEnd = startLine.startsWith("HTTP/") && header("content-length").isEmpty()
-                && header("transfer-encoding").isEmpty() && status() != 204 && status() != 304;
-        return delimitedByEnd || header("connection").map(v -> v.toLowerCase(Locale.ROOT).contains("close")).orElse(false);
+        boolean delimitedByEnd = startLine.startsWith("HTTP/")
+                && header("content-length").isEmpty()
+                && header("transfer-encoding").isEmpty()
+                && status() != 204
+                && status() != 304;
+        return delimitedByEnd
+                || header("connection")
+                        .map(v -> v.toLowerCase(Locale.ROOT).contains("close"))
+                        .orElse(false);
     }
 
     void writeTo(OutputStream out) throws IOException {
@@ -119,7 +125,8 @@ record HttpWire(String startLine, String head, byte[] headBytes, byte[] body) {
             }
             head.write(b);
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : (b == '\r' ? 1 : 0);
+                    ? matched + 1
+                    : (b == '\r' ? 1 : 0);
             if (head.size() > MAX_HEAD_BYTES) {
                 throw new IOException("a message head longer than " + MAX_HEAD_BYTES + " bytes");
             }

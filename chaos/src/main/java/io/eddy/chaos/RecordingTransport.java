@@ -30,8 +30,11 @@ final class RecordingTransport implements HttpTransport {
     private final Consumer<History.Commit> commits;
     private volatile boolean crashed;
 
-    RecordingTransport(HttpTransport delegate, String topic, Consumer<History.Heartbeat> heartbeats,
-                       Consumer<History.Commit> commits) {
+    RecordingTransport(
+            HttpTransport delegate,
+            String topic,
+            Consumer<History.Heartbeat> heartbeats,
+            Consumer<History.Commit> commits) {
         this.delegate = delegate;
         this.topic = topic;
         this.heartbeats = heartbeats;
@@ -50,7 +53,8 @@ final class RecordingTransport implements HttpTransport {
         }
         String path = request.uri().getPath();
         Matcher member = MEMBER.matcher(path);
-        boolean heartbeat = member.matches() && (request.method().equals("PUT") || request.method().equals("DELETE"));
+        boolean heartbeat = member.matches()
+                && (request.method().equals("PUT") || request.method().equals("DELETE"));
         boolean commit = COMMIT.matcher(path).matches() && request.method().equals("POST");
         if (!heartbeat && !commit) {
             return delegate.send(request);
@@ -63,7 +67,9 @@ final class RecordingTransport implements HttpTransport {
             boolean ok = e == null && r.status() == 200;
             if (heartbeat) {
                 boolean leave = request.method().equals("DELETE");
-                String instance = body.path("instance_id").isTextual() ? body.path("instance_id").asText() : null;
+                String instance = body.path("instance_id").isTextual()
+                        ? body.path("instance_id").asText()
+                        : null;
                 boolean join = !leave && body.path("member_epoch").asLong(-1) == 0;
                 Set<Integer> assigned = new HashSet<>();
                 if (ok && !leave) {
@@ -73,13 +79,21 @@ final class RecordingTransport implements HttpTransport {
                         }
                     }
                 }
-                heartbeats.accept(new History.Heartbeat(member.group(1), instance, join, leave, sent,
-                        ok ? answered : (e == null ? answered : Long.MAX_VALUE), ok, assigned));
+                heartbeats.accept(new History.Heartbeat(
+                        member.group(1),
+                        instance,
+                        join,
+                        leave,
+                        sent,
+                        ok ? answered : (e == null ? answered : Long.MAX_VALUE),
+                        ok,
+                        assigned));
             } else {
                 Map<Integer, Long> offsets = new HashMap<>();
                 for (JsonNode o : body.path("offsets")) {
                     if (topic.equals(o.path("topic").asText())) {
-                        offsets.put(o.path("partition").asInt(), o.path("offset").asLong());
+                        offsets.put(
+                                o.path("partition").asInt(), o.path("offset").asLong());
                     }
                 }
                 commits.accept(new History.Commit(body.path("member_id").asText(), sent, answered, ok, offsets));
@@ -106,8 +120,7 @@ final class RecordingTransport implements HttpTransport {
 
     /** The run's one monotonic clock, in microseconds. */
     static final class Clock {
-        private Clock() {
-        }
+        private Clock() {}
 
         static long micros() {
             return System.nanoTime() / 1_000;

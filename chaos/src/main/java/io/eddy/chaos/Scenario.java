@@ -34,10 +34,15 @@ public enum Scenario {
 
     /** The servers' SDK attempt timeout, and how long a stall holds a request (past it). */
     static final long ATTEMPT_TIMEOUT_MILLIS = 2_000;
+
     static final long STALL_MILLIS = ATTEMPT_TIMEOUT_MILLIS + 1_000;
 
     /** What happens to a server process during the load. */
-    public enum ProcessFault { NONE, SIGKILL, PAUSE }
+    public enum ProcessFault {
+        NONE,
+        SIGKILL,
+        PAUSE
+    }
 
     private final FaultPlan plan;
     private final ProcessFault process;
@@ -72,7 +77,9 @@ public enum Scenario {
     }
 
     public static Scenario byLabel(String label) {
-        return Arrays.stream(values()).filter(s -> s.label().equals(label.trim())).findFirst()
+        return Arrays.stream(values())
+                .filter(s -> s.label().equals(label.trim()))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no scenario '" + label + "'; there are: "
                         + Arrays.stream(values()).map(Scenario::label).toList()));
     }

@@ -1,7 +1,6 @@
 package io.eddy.chaos;
 
 import io.eddy.testkit.ChildProcesses;
-
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -26,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path jar;
     private final int port;
@@ -45,8 +45,11 @@ final class ServerProcess implements AutoCloseable {
     /** The packaged server jar of this checkout: {@code eddy.server.jar}, else {@code ../server/target/...}. */
     static Path serverJar() {
         String given = System.getProperty("eddy.server.jar");
-        Path jar = given != null ? Path.of(given)
-                : Path.of("..", "server", "target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().normalize();
+        Path jar = given != null
+                ? Path.of(given)
+                : Path.of("..", "server", "target", "quarkus-app", "quarkus-run.jar")
+                        .toAbsolutePath()
+                        .normalize();
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException("the server jar " + jar + " is missing: build it first (mvn -o -DskipTests "
                     + "package -pl server -am), or point -Deddy.server.jar at it");
@@ -78,14 +81,20 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private void launch() {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary(),
+                "-Xmx256m",
+                "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1",
+                "-Dquarkus.http.port=" + port));
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.addAll(List.of("-jar", jar.toString()));
         try {
             Files.createDirectories(log.getParent());
-            process = new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the server: " + command, e);
         }
@@ -97,11 +106,13 @@ final class ServerProcess implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        HttpRequest probe = HttpRequest.newBuilder(url().resolve("/v1/topics")).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(url().resolve("/v1/topics"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                throw new IllegalStateException("the server exited with " + process.exitValue() + " while starting; "
-                        + "its log: " + log);
+                throw new IllegalStateException(
+                        "the server exited with " + process.exitValue() + " while starting; " + "its log: " + log);
             }
             try {
                 if (HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
@@ -149,7 +160,9 @@ final class ServerProcess implements AutoCloseable {
 
     private void signal(String name) {
         try {
-            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                    .inheritIO()
+                    .start();
             if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
                 throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
             }
@@ -189,7 +202,9 @@ final class ServerProcess implements AutoCloseable {
     }
 
     private static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     }
 }

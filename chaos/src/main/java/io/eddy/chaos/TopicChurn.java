@@ -52,7 +52,8 @@ final class TopicChurn {
     private final String prefix;
     private final URI url;
     private final SplittableRandom random;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<String, Incarnation> alive = new LinkedHashMap<>();
     private final Map<String, Integer> incarnations = new LinkedHashMap<>();
     final AtomicLong created = new AtomicLong();
@@ -68,7 +69,7 @@ final class TopicChurn {
 
     void run(long deadline) {
         long next = System.nanoTime();
-        for (int cycle = 0; cycle < 2 || System.nanoTime() < deadline; cycle++) {   // a delete, however slow the box
+        for (int cycle = 0; cycle < 2 || System.nanoTime() < deadline; cycle++) { // a delete, however slow the box
             String name = prefix + "-" + cycle / 2;
             long started = System.nanoTime();
             int n = cycle;
@@ -82,7 +83,8 @@ final class TopicChurn {
                         send(fresh);
                     }
                 }
-                List<Incarnation> older = alive.values().stream().filter(t -> t != fresh).toList();
+                List<Incarnation> older =
+                        alive.values().stream().filter(t -> t != fresh).toList();
                 if (!older.isEmpty()) {
                     send(older.get(random.nextInt(older.size())));
                 }
@@ -93,7 +95,8 @@ final class TopicChurn {
                 Thread.currentThread().interrupt();
                 return;
             }
-            LOG.fine(() -> name + ", cycle " + n + ": " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
+            LOG.fine(() ->
+                    name + ", cycle " + n + ": " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms");
             next += CYCLE_NANOS;
             LockSupport.parkNanos(next - System.nanoTime()); // pacing, not synchronisation
         }
@@ -118,8 +121,12 @@ final class TopicChurn {
     }
 
     private void delete(String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/topics/" + name))
-                .timeout(Duration.ofSeconds(30)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(url.resolve("/v1/topics/" + name))
+                        .timeout(Duration.ofSeconds(30))
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 204) {
             alive.remove(name);
             deleted.incrementAndGet();
@@ -129,10 +136,14 @@ final class TopicChurn {
     }
 
     private Incarnation create(String name) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/topics/" + name))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"partitions\": " + PARTITIONS
-                        + ", \"config\": {\"retention.ms\": -1}}")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(url.resolve("/v1/topics/" + name))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(
+                                "{\"partitions\": " + PARTITIONS + ", \"config\": {\"retention.ms\": -1}}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             failures.incrementAndGet();
             return null;
@@ -148,22 +159,33 @@ final class TopicChurn {
         long seq = t.seq++;
         int partition = (int) (seq % PARTITIONS);
         ObjectNode body = JSON.createObjectNode();
-        body.putArray("records").addObject().put("value", History.Send.value(t.producer, seq)).put("partition", partition);
+        body.putArray("records")
+                .addObject()
+                .put("value", History.Send.value(t.producer, seq))
+                .put("partition", partition);
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(url.resolve("/v1/topics/" + t.topic
-                            + "/records?acks=all")).timeout(Duration.ofSeconds(30))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(
-                            body.toString(), StandardCharsets.UTF_8)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(url.resolve("/v1/topics/" + t.topic + "/records?acks=all"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 JsonNode offset = JSON.readTree(r.body()).path("offsets").path(0);
-                t.sends.add(History.Send.acked(t.producer, false, "all", seq, offset.path("partition").asInt(),
+                t.sends.add(History.Send.acked(
+                        t.producer,
+                        false,
+                        "all",
+                        seq,
+                        offset.path("partition").asInt(),
                         offset.path("offset").asLong()));
                 return;
             }
             failures.incrementAndGet();
             boolean refused = r.statusCode() == 400 || r.statusCode() == 413 || r.statusCode() == 422;
-            t.sends.add(History.Send.notAcked(t.producer, false, "all", seq,
-                    refused ? History.Outcome.REFUSED : History.Outcome.UNKNOWN));
+            t.sends.add(History.Send.notAcked(
+                    t.producer, false, "all", seq, refused ? History.Outcome.REFUSED : History.Outcome.UNKNOWN));
         } catch (IOException e) {
             failures.incrementAndGet();
             t.sends.add(History.Send.notAcked(t.producer, false, "all", seq, History.Outcome.UNKNOWN));

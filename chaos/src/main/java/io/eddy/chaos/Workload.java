@@ -9,7 +9,6 @@ import io.eddy.client.EddyProducer;
 import io.eddy.client.ProducerRecord;
 import io.eddy.client.http.EddyHttp;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -47,11 +46,12 @@ final class Workload {
     static final long SESSION_TIMEOUT_MS = 2_000;
 
     /** One producer's settings. */
-    record ProducerSpec(String name, boolean idempotent, String acks) {
-    }
+    record ProducerSpec(String name, boolean idempotent, String acks) {}
 
-    static final List<ProducerSpec> PRODUCERS = List.of(new ProducerSpec("idem-all", true, "all"),
-            new ProducerSpec("idem-1", true, "1"), new ProducerSpec("plain-all", false, "all"),
+    static final List<ProducerSpec> PRODUCERS = List.of(
+            new ProducerSpec("idem-all", true, "all"),
+            new ProducerSpec("idem-1", true, "1"),
+            new ProducerSpec("plain-all", false, "all"),
             new ProducerSpec("plain-1", false, "1"));
 
     /**
@@ -66,9 +66,15 @@ final class Workload {
      * @param topicChurn also create, write to and delete topics ({@link TopicChurn}), and run whole-table passes
      *                   with garbage collection back to back instead of the topic's own passes
      */
-    record Settings(String topic, String group, List<URI> urls, int recordsPerSecond, Duration duration, long seed,
-                    Duration requestTimeout, boolean topicChurn) {
-    }
+    record Settings(
+            String topic,
+            String group,
+            List<URI> urls,
+            int recordsPerSecond,
+            Duration duration,
+            long seed,
+            Duration requestTimeout,
+            boolean topicChurn) {}
 
     /** What the caller does once the load has stopped and before the final read: turn faults off, resume servers. */
     interface Quiesce {
@@ -76,7 +82,8 @@ final class Workload {
     }
 
     private final Settings settings;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final Queue<History.Send> sends = new ConcurrentLinkedQueue<>();
     private final Queue<History.Read> reads = new ConcurrentLinkedQueue<>();
     private final Queue<History.Heartbeat> heartbeats = new ConcurrentLinkedQueue<>();
@@ -86,6 +93,7 @@ final class Workload {
     final AtomicLong compactionFailures = new AtomicLong();
     /** Partitions of deleted topics the passes' garbage collection purged (their summaries' partitions_purged). */
     final AtomicLong partitionsPurged = new AtomicLong();
+
     final AtomicLong crashes = new AtomicLong();
     /** Acks that came later than a producer's request timeout after the send: at least one attempt timed out. */
     final AtomicLong slowAcks = new AtomicLong();
@@ -96,6 +104,7 @@ final class Workload {
     static final int CHURNERS = 4;
     /** The topic churners, when the settings ask for churn. */
     final List<TopicChurn> churn = new ArrayList<>();
+
     private final List<History> churned = new ArrayList<>();
 
     Workload(Settings settings) {
@@ -118,10 +127,22 @@ final class Workload {
         try {
             for (int i = 0; i < PRODUCERS.size(); i++) {
                 ProducerSpec spec = PRODUCERS.get(i);
-                EddyProducer<String, String> producer = new EddyProducer<>(Map.of(
-                        "url", url(i).toString(), "acks", spec.acks(), "enable.idempotence", spec.idempotent(),
-                        "request.timeout.ms", settings.requestTimeout().toMillis(), "retries", 100, "delivery.timeout.ms", 90_000),
-                        new StringSerializer(), new StringSerializer());
+                EddyProducer<String, String> producer = new EddyProducer<>(
+                        Map.of(
+                                "url",
+                                url(i).toString(),
+                                "acks",
+                                spec.acks(),
+                                "enable.idempotence",
+                                spec.idempotent(),
+                                "request.timeout.ms",
+                                settings.requestTimeout().toMillis(),
+                                "retries",
+                                100,
+                                "delivery.timeout.ms",
+                                90_000),
+                        new StringSerializer(),
+                        new StringSerializer());
                 producers.add(producer);
                 java.util.Set<Long> inFlight = java.util.concurrent.ConcurrentHashMap.newKeySet();
                 pending.add(inFlight);
@@ -131,8 +152,10 @@ final class Workload {
                 int s = slot;
                 threads.add(thread("member-" + slot, () -> consume(s, deadline)));
             }
-            threads.add(settings.topicChurn() ? thread("compactor", () -> compactAll(deadline))
-                    : thread("compactor", () -> compact(deadline)));
+            threads.add(
+                    settings.topicChurn()
+                            ? thread("compactor", () -> compactAll(deadline))
+                            : thread("compactor", () -> compact(deadline)));
             for (int i = 0; i < churn.size(); i++) {
                 TopicChurn c = churn.get(i);
                 threads.add(thread("topic-churn-" + i, () -> c.run(deadline)));
@@ -141,7 +164,7 @@ final class Workload {
                 t.join();
             }
             if (settings.topicChurn()) {
-                compactAllOnce();   // one pass that starts after every delete: each deleted topic is purged
+                compactAllOnce(); // one pass that starts after every delete: each deleted topic is purged
             }
             LOG.fine(() -> "load stopped " + millisSince(deadline) + " ms after the deadline");
         } finally {
@@ -160,7 +183,8 @@ final class Workload {
             ProducerSpec spec = PRODUCERS.get(i);
             for (Long seq : List.copyOf(pending.get(i))) {
                 if (pending.get(i).remove(seq)) {
-                    sends.add(History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), seq, History.Outcome.UNKNOWN));
+                    sends.add(History.Send.notAcked(
+                            spec.name(), spec.idempotent(), spec.acks(), seq, History.Outcome.UNKNOWN));
                 }
             }
         }
@@ -172,8 +196,14 @@ final class Workload {
             churned.addAll(c.histories(this::readAll, TimeUnit.MILLISECONDS.toMicros(SESSION_TIMEOUT_MS)));
         }
         LOG.fine(() -> "final read done " + millisSince(deadline) + " ms after the deadline");
-        return new History(new ArrayList<>(sends), new ArrayList<>(reads), new ArrayList<>(heartbeats),
-                new ArrayList<>(commits), log, committed(), TimeUnit.MILLISECONDS.toMicros(SESSION_TIMEOUT_MS));
+        return new History(
+                new ArrayList<>(sends),
+                new ArrayList<>(reads),
+                new ArrayList<>(heartbeats),
+                new ArrayList<>(commits),
+                log,
+                committed(),
+                TimeUnit.MILLISECONDS.toMicros(SESSION_TIMEOUT_MS));
     }
 
     private static long millisSince(long nanos) {
@@ -184,8 +214,8 @@ final class Workload {
         return settings.urls().get(i % settings.urls().size());
     }
 
-    private void produce(ProducerSpec spec, EddyProducer<String, String> producer,
-                         java.util.Set<Long> inFlight, long deadline) {
+    private void produce(
+            ProducerSpec spec, EddyProducer<String, String> producer, java.util.Set<Long> inFlight, long deadline) {
         long interval = TimeUnit.SECONDS.toNanos(1) / settings.recordsPerSecond();
         long next = System.nanoTime();
         for (long seq = 0; System.nanoTime() < deadline; seq++) {
@@ -199,16 +229,31 @@ final class Workload {
                     if (!inFlight.remove(s)) {
                         return;
                     }
-                    if (error == null && System.nanoTime() - sentAt > settings.requestTimeout().toNanos()) {
+                    if (error == null
+                            && System.nanoTime() - sentAt
+                                    > settings.requestTimeout().toNanos()) {
                         slowAcks.incrementAndGet();
                     }
-                    sends.add(error == null
-                            ? History.Send.acked(spec.name(), spec.idempotent(), spec.acks(), s, meta.partition(), meta.offset())
-                            : History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), s, outcome(spec.name(), error)));
+                    sends.add(
+                            error == null
+                                    ? History.Send.acked(
+                                            spec.name(),
+                                            spec.idempotent(),
+                                            spec.acks(),
+                                            s,
+                                            meta.partition(),
+                                            meta.offset())
+                                    : History.Send.notAcked(
+                                            spec.name(),
+                                            spec.idempotent(),
+                                            spec.acks(),
+                                            s,
+                                            outcome(spec.name(), error)));
                 });
             } catch (RuntimeException e) {
                 if (inFlight.remove(s)) {
-                    sends.add(History.Send.notAcked(spec.name(), spec.idempotent(), spec.acks(), s, outcome(spec.name(), e)));
+                    sends.add(History.Send.notAcked(
+                            spec.name(), spec.idempotent(), spec.acks(), s, outcome(spec.name(), e)));
                 }
             }
             next += interval;
@@ -219,10 +264,13 @@ final class Workload {
     /** Refused for good only on answers that say the request itself is wrong (nothing was or will be stored). */
     private History.Outcome outcome(String producer, Throwable error) {
         Throwable e = EddyHttp.unwrap(error);
-        String reason = e instanceof EddyClientException c ? c.code() + " " + c.status() : e.getClass().getSimpleName();
+        String reason = e instanceof EddyClientException c
+                ? c.code() + " " + c.status()
+                : e.getClass().getSimpleName();
         failures.merge(producer + " " + reason, 1L, Long::sum);
-        if (e instanceof EddyClientException c && !c.retryable() && (c.status() == 400 || c.status() == 413
-                || c.status() == 422)) {
+        if (e instanceof EddyClientException c
+                && !c.retryable()
+                && (c.status() == 400 || c.status() == 413 || c.status() == 422)) {
             return History.Outcome.REFUSED;
         }
         return History.Outcome.UNKNOWN;
@@ -232,25 +280,41 @@ final class Workload {
         SplittableRandom random = new SplittableRandom(settings.seed() * 31 + slot);
         for (int incarnation = 0; System.nanoTime() < deadline; incarnation++) {
             String member = "m" + slot + "-" + incarnation;
-            RecordingTransport transport = new RecordingTransport(EddyHttp.transport(Duration.ofSeconds(2),
-                    Duration.ofSeconds(5), "", "lambda"), settings.topic(), heartbeats::add, commits::add);
-            Map<String, Object> config = new HashMap<>(Map.of("url", url(slot).toString(), "group.id", settings.group(),
-                    "client.id", member, "auto.offset.reset", "earliest", "session.timeout.ms", SESSION_TIMEOUT_MS,
-                    "auto.commit.interval.ms", 500, "fetch.max.wait.ms", 200));
+            RecordingTransport transport = new RecordingTransport(
+                    EddyHttp.transport(Duration.ofSeconds(2), Duration.ofSeconds(5), "", "lambda"),
+                    settings.topic(),
+                    heartbeats::add,
+                    commits::add);
+            Map<String, Object> config = new HashMap<>(Map.of(
+                    "url",
+                    url(slot).toString(),
+                    "group.id",
+                    settings.group(),
+                    "client.id",
+                    member,
+                    "auto.offset.reset",
+                    "earliest",
+                    "session.timeout.ms",
+                    SESSION_TIMEOUT_MS,
+                    "auto.commit.interval.ms",
+                    500,
+                    "fetch.max.wait.ms",
+                    200));
             if (slot == 0) {
                 config.put("group.instance.id", "static-0");
             }
-            EddyConsumer<String, String> consumer = new EddyConsumer<>(config, new StringDeserializer(),
-                    new StringDeserializer(), transport);
-            long lifeEnd = Math.min(deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextLong(2_000, 6_000)));
+            EddyConsumer<String, String> consumer =
+                    new EddyConsumer<>(config, new StringDeserializer(), new StringDeserializer(), transport);
+            long lifeEnd = Math.min(
+                    deadline, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(random.nextLong(2_000, 6_000)));
             boolean crash = random.nextBoolean();
             try {
                 consumer.subscribe(List.of(settings.topic()));
                 while (System.nanoTime() < lifeEnd) {
                     try {
                         for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                            reads.add(new History.Read(member, r.partition(), r.offset(), r.value(),
-                                    RecordingTransport.Clock.micros()));
+                            reads.add(new History.Read(
+                                    member, r.partition(), r.offset(), r.value(), RecordingTransport.Clock.micros()));
                         }
                     } catch (RuntimeException e) {
                         pollErrors.incrementAndGet();
@@ -280,8 +344,12 @@ final class Workload {
                 + URLEncoder.encode(settings.topic(), StandardCharsets.UTF_8));
         while (System.nanoTime() + TimeUnit.SECONDS.toNanos(3) < deadline) {
             LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(3));
-            var pass = http.sendAsync(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(2))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            var pass = http.sendAsync(
+                    HttpRequest.newBuilder(target)
+                            .timeout(Duration.ofMinutes(2))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             try {
                 HttpResponse<String> r = pass.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (r.statusCode() == 200 && !r.body().contains("\"code\"")) {
@@ -315,8 +383,12 @@ final class Workload {
     private void compactAllOnce() {
         URI target = url(0).resolve("/v1/admin/compact?gc=true&repair=false");
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(target).timeout(Duration.ofMinutes(2))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(target)
+                            .timeout(Duration.ofMinutes(2))
+                            .POST(HttpRequest.BodyPublishers.noBody())
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             String[] lines = r.body().strip().split("\n");
             JsonNode summary = JSON.readTree(lines[lines.length - 1]);
             if (r.statusCode() == 200 && "summary".equals(summary.path("type").asText())) {
@@ -366,7 +438,8 @@ final class Workload {
     private Map<Integer, Long> committed() throws InterruptedException {
         Map<Integer, Long> out = new HashMap<>();
         for (JsonNode p : get("/v1/groups/" + settings.group()).path("partitions")) {
-            if (settings.topic().equals(p.path("topic").asText()) && p.path("committed_offset").isNumber()) {
+            if (settings.topic().equals(p.path("topic").asText())
+                    && p.path("committed_offset").isNumber()) {
                 out.put(p.path("partition").asInt(), p.path("committed_offset").asLong());
             }
         }
@@ -378,8 +451,12 @@ final class Workload {
         IOException last = null;
         for (int attempt = 0; attempt < 10; attempt++) {
             try {
-                HttpResponse<byte[]> r = http.send(HttpRequest.newBuilder(url(0).resolve(path))
-                        .timeout(Duration.ofSeconds(30)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<byte[]> r = http.send(
+                        HttpRequest.newBuilder(url(0).resolve(path))
+                                .timeout(Duration.ofSeconds(30))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
                 if (r.statusCode() == 200) {
                     return JSON.readTree(r.body());
                 }

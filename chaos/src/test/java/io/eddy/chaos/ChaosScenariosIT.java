@@ -51,23 +51,39 @@ class ChaosScenariosIT {
         assertThat(v.acked()).as("acked records").isGreaterThan(50);
         assertThat(v.reads()).as("records the group read").isGreaterThan(0);
         if (!scenario.plan().injectsNothing()) {
-            assertThat(injected(r.s3Faults()) + injected(r.dynamoFaults())).as("faults injected").isGreaterThan(0);
+            assertThat(injected(r.s3Faults()) + injected(r.dynamoFaults()))
+                    .as("faults injected")
+                    .isGreaterThan(0);
         }
         if (scenario.topicChurn()) {
             assertThat(r.topicsCreated()).as("topics created").isGreaterThanOrEqualTo(2L * Workload.CHURNERS);
             assertThat(r.topicsDeleted()).as("topics deleted").isGreaterThanOrEqualTo(Workload.CHURNERS);
             assertThat(r.compactions()).as("passes with garbage collection").isGreaterThan(1);
-            assertThat(r.partitionsPurged()).as("partitions of deleted topics purged").isGreaterThan(0);
+            assertThat(r.partitionsPurged())
+                    .as("partitions of deleted topics purged")
+                    .isGreaterThan(0);
         }
         // and kept every guarantee
-        assertThat(v.nonZero()).as("%s: %s", scenario.label(), FaultMatrix.faults(r))
-                .doesNotContainKeys("lost", "ack_mismatches", "duplicated_idempotent", "offsets_reused",
-                        "offsets_skipped", "order_violations", "double_ownership", "commits_backwards",
-                        "phantom_reads", "unread_below_commit");
+        assertThat(v.nonZero())
+                .as("%s: %s", scenario.label(), FaultMatrix.faults(r))
+                .doesNotContainKeys(
+                        "lost",
+                        "ack_mismatches",
+                        "duplicated_idempotent",
+                        "offsets_reused",
+                        "offsets_skipped",
+                        "order_violations",
+                        "double_ownership",
+                        "commits_backwards",
+                        "phantom_reads",
+                        "unread_below_commit");
         assertThat(v.violations()).isZero();
     }
 
     private static long injected(Map<String, Long> counts) {
-        return counts.entrySet().stream().filter(e -> !e.getKey().equals("pass")).mapToLong(Map.Entry::getValue).sum();
+        return counts.entrySet().stream()
+                .filter(e -> !e.getKey().equals("pass"))
+                .mapToLong(Map.Entry::getValue)
+                .sum();
     }
 }

@@ -19,8 +19,10 @@ class CheckerTest {
     private static final long SESSION = 2_000_000;
 
     /** Three acked records of one idempotent producer at offsets 0-2 of partition 0, a log holding exactly them. */
-    private static final List<Send> SENDS = List.of(Send.acked("p", true, "all", 0, 0, 0),
-            Send.acked("p", true, "all", 1, 0, 1), Send.acked("p", true, "all", 2, 0, 2));
+    private static final List<Send> SENDS = List.of(
+            Send.acked("p", true, "all", 0, 0, 0),
+            Send.acked("p", true, "all", 1, 0, 1),
+            Send.acked("p", true, "all", 2, 0, 2));
 
     private static FinalPartition log(String... values) {
         List<Long> offsets = new ArrayList<>();
@@ -56,7 +58,9 @@ class CheckerTest {
     @Test
     void aTopicPurgedAndWrittenAgainLosesItsAcksAndReusesTheirOffsetsAndVerdictsOfTopicsAddUp() {
         // a churned topic: two records acked, the partition purged, the next record acked at offset 0 again
-        List<Send> purged = List.of(Send.acked("t#1", false, "all", 0, 0, 0), Send.acked("t#1", false, "all", 1, 0, 1),
+        List<Send> purged = List.of(
+                Send.acked("t#1", false, "all", 0, 0, 0),
+                Send.acked("t#1", false, "all", 1, 0, 1),
                 Send.acked("t#1", false, "all", 2, 0, 0));
         Checker.Verdict churned = Checker.check(history(purged, log("t#1:2")));
         Checker.Verdict clean = Checker.check(history(SENDS, log("p:0", "p:1", "p:2")));
@@ -71,7 +75,8 @@ class CheckerTest {
 
     @Test
     void anAckedRecordAtAnotherOffsetThanItsAckIsAMismatch() {
-        List<Send> sends = List.of(Send.acked("p", true, "all", 0, 0, 1), Send.notAcked("q", false, "1", 0, Outcome.UNKNOWN));
+        List<Send> sends =
+                List.of(Send.acked("p", true, "all", 0, 0, 1), Send.notAcked("q", false, "1", 0, Outcome.UNKNOWN));
 
         Checker.Verdict v = Checker.check(history(sends, log("p:0", "q:0")));
 
@@ -110,8 +115,14 @@ class CheckerTest {
 
     @Test
     void aMemberReadingAnotherValueAtAnOffsetThanTheLogHoldsSawItReused() {
-        History h = new History(SENDS, List.of(new Read("m", 0, 1, "p:2", 5)), List.of(), List.of(),
-                Map.of(0, log("p:0", "p:1", "p:2")), Map.of(), SESSION);
+        History h = new History(
+                SENDS,
+                List.of(new Read("m", 0, 1, "p:2", 5)),
+                List.of(),
+                List.of(),
+                Map.of(0, log("p:0", "p:1", "p:2")),
+                Map.of(),
+                SESSION);
 
         assertThat(Checker.check(h).offsetsReused()).isEqualTo(1);
     }
@@ -119,7 +130,9 @@ class CheckerTest {
     @Test
     void aHoleBelowTheHighWatermarkIsASkippedOffset() {
         FinalPartition p0 = new FinalPartition(0, 4, List.of(0L, 1L, 3L), List.of("p:0", "p:1", "p:2"));
-        List<Send> sends = List.of(Send.acked("p", true, "all", 0, 0, 0), Send.acked("p", true, "all", 1, 0, 1),
+        List<Send> sends = List.of(
+                Send.acked("p", true, "all", 0, 0, 0),
+                Send.acked("p", true, "all", 1, 0, 1),
                 Send.acked("p", true, "all", 2, 0, 3));
 
         Checker.Verdict v = Checker.check(history(sends, p0));
@@ -170,8 +183,8 @@ class CheckerTest {
         History h = new History(List.of(), List.of(), beats, List.of(), Map.of(), Map.of(), SESSION);
         assertThat(Checker.check(h).doubleOwnership()).isZero();
 
-        List<Heartbeat> early = List.of(beats.get(0),
-                new Heartbeat("b", null, true, false, SESSION / 2, SESSION / 2 + 10, true, Set.of(0)));
+        List<Heartbeat> early = List.of(
+                beats.get(0), new Heartbeat("b", null, true, false, SESSION / 2, SESSION / 2 + 10, true, Set.of(0)));
         History h2 = new History(List.of(), List.of(), early, List.of(), Map.of(), Map.of(), SESSION);
         assertThat(Checker.check(h2).doubleOwnership()).isEqualTo(1);
     }
@@ -188,7 +201,8 @@ class CheckerTest {
 
     @Test
     void aCommitBelowOneAnsweredBeforeItWasSentMovesBackwards() {
-        List<Commit> commits = List.of(new Commit("a", 0, 10, true, Map.of(0, 50L)),
+        List<Commit> commits = List.of(
+                new Commit("a", 0, 10, true, Map.of(0, 50L)),
                 new Commit("b", 20, 30, true, Map.of(0, 40L)),
                 // concurrent with the first: no order between them, so not counted
                 new Commit("c", 5, 8, true, Map.of(0, 45L)),
@@ -201,9 +215,16 @@ class CheckerTest {
 
     @Test
     void aValueNobodySentOrThatWasRefusedIsAPhantomRead() {
-        List<Send> sends = List.of(Send.acked("p", true, "all", 0, 0, 0), Send.notAcked("p", true, "all", 1, Outcome.REFUSED));
-        History h = new History(sends, List.of(new Read("m", 0, 1, "p:1", 5)), List.of(), List.of(),
-                Map.of(0, log("p:0", "p:1", "ghost:0")), Map.of(), SESSION);
+        List<Send> sends =
+                List.of(Send.acked("p", true, "all", 0, 0, 0), Send.notAcked("p", true, "all", 1, Outcome.REFUSED));
+        History h = new History(
+                sends,
+                List.of(new Read("m", 0, 1, "p:1", 5)),
+                List.of(),
+                List.of(),
+                Map.of(0, log("p:0", "p:1", "ghost:0")),
+                Map.of(),
+                SESSION);
 
         // the read of p:1, p:1 in the log, ghost:0 in the log
         assertThat(Checker.check(h).phantomReads()).isEqualTo(3);
@@ -218,8 +239,14 @@ class CheckerTest {
 
     @Test
     void aCommitPastARecordNoMemberReadBreaksAtLeastOnce() {
-        History h = new History(SENDS, List.of(new Read("m", 0, 0, "p:0", 1), new Read("m", 0, 2, "p:2", 2)),
-                List.of(), List.of(), Map.of(0, log("p:0", "p:1", "p:2")), Map.of(0, 3L), SESSION);
+        History h = new History(
+                SENDS,
+                List.of(new Read("m", 0, 0, "p:0", 1), new Read("m", 0, 2, "p:2", 2)),
+                List.of(),
+                List.of(),
+                Map.of(0, log("p:0", "p:1", "p:2")),
+                Map.of(0, 3L),
+                SESSION);
 
         assertThat(Checker.check(h).unreadBelowCommit()).isEqualTo(1);
     }

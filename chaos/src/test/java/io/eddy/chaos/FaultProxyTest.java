@@ -45,14 +45,21 @@ class FaultProxyTest {
         stack = EddyStack.create(EddyStack.uniqueName("proxy"), EddyStack.uniqueName("proxy"));
         s3Proxy = FaultProxy.start(FaultPlan.Service.S3, stack.s3Endpoint(), 1);
         dynamoProxy = FaultProxy.start(FaultPlan.Service.DYNAMODB, stack.dynamoEndpoint(), 2);
-        s3 = S3AsyncClient.builder().endpointOverride(s3Proxy.endpoint()).forcePathStyle(true)
-                .region(Region.of(stack.region())).credentialsProvider(stack.credentials())
+        s3 = S3AsyncClient.builder()
+                .endpointOverride(s3Proxy.endpoint())
+                .forcePathStyle(true)
+                .region(Region.of(stack.region()))
+                .credentialsProvider(stack.credentials())
                 .httpClientBuilder(EddyStack.nettyHttpClient())
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
-        dynamo = DynamoDbAsyncClient.builder().endpointOverride(dynamoProxy.endpoint())
-                .region(Region.of(stack.region())).credentialsProvider(stack.credentials())
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
+        dynamo = DynamoDbAsyncClient.builder()
+                .endpointOverride(dynamoProxy.endpoint())
+                .region(Region.of(stack.region()))
+                .credentialsProvider(stack.credentials())
                 .httpClientBuilder(EddyStack.nettyHttpClient())
-                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry())).build();
+                .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.doNotRetry()))
+                .build();
         s3.createBucket(b -> b.bucket(stack.bucket())).join();
     }
 
@@ -71,10 +78,12 @@ class FaultProxyTest {
     @Test
     void aPassThroughKeepsTheSignatureValid() {
         s3Proxy.plan(FaultPlan.none(), 1);
-        s3.putObject(b -> b.bucket(stack.bucket()).key("through"), AsyncRequestBody.fromString("hello")).join();
+        s3.putObject(b -> b.bucket(stack.bucket()).key("through"), AsyncRequestBody.fromString("hello"))
+                .join();
 
         String read = s3.getObject(b -> b.bucket(stack.bucket()).key("through"), AsyncResponseTransformer.toBytes())
-                .join().asString(StandardCharsets.UTF_8);
+                .join()
+                .asString(StandardCharsets.UTF_8);
 
         assertThat(read).isEqualTo("hello");
     }
@@ -83,16 +92,23 @@ class FaultProxyTest {
     void s3SlowDownAndInternalErrorParseAsS3Does() {
         s3Proxy.plan(s3Only(0, 1, 0), 1);
         assertThatThrownBy(() -> s3.headBucket(b -> b.bucket(stack.bucket())).join())
-                .cause().isInstanceOfSatisfying(S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
-        assertThatThrownBy(() -> s3.putObject(b -> b.bucket(stack.bucket()).key("k"), AsyncRequestBody.fromString("v")).join())
-                .cause().isInstanceOfSatisfying(S3Exception.class, e -> {
+                .cause()
+                .isInstanceOfSatisfying(
+                        S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(503));
+        assertThatThrownBy(() -> s3.putObject(b -> b.bucket(stack.bucket()).key("k"), AsyncRequestBody.fromString("v"))
+                        .join())
+                .cause()
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(503);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("SlowDown");
                 });
 
         s3Proxy.plan(s3Only(1, 0, 0), 1);
-        assertThatThrownBy(() -> s3.getObject(b -> b.bucket(stack.bucket()).key("k"), AsyncResponseTransformer.toBytes()).join())
-                .cause().isInstanceOfSatisfying(S3Exception.class, e -> {
+        assertThatThrownBy(() -> s3.getObject(
+                                b -> b.bucket(stack.bucket()).key("k"), AsyncResponseTransformer.toBytes())
+                        .join())
+                .cause()
+                .isInstanceOfSatisfying(S3Exception.class, e -> {
                     assertThat(e.statusCode()).isEqualTo(500);
                     assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InternalError");
                 });
@@ -102,13 +118,17 @@ class FaultProxyTest {
     @Test
     void aLostAnswerFailsTheClientButTheRequestWasApplied() {
         s3Proxy.plan(s3Only(0, 0, 1), 1);
-        assertThatThrownBy(() -> s3.putObject(b -> b.bucket(stack.bucket()).key("lost"),
-                AsyncRequestBody.fromString("applied")).join())
-                .isInstanceOf(CompletionException.class).cause().isInstanceOf(SdkClientException.class);
+        assertThatThrownBy(() -> s3.putObject(
+                                b -> b.bucket(stack.bucket()).key("lost"), AsyncRequestBody.fromString("applied"))
+                        .join())
+                .isInstanceOf(CompletionException.class)
+                .cause()
+                .isInstanceOf(SdkClientException.class);
 
         s3Proxy.plan(FaultPlan.none(), 1);
         String read = s3.getObject(b -> b.bucket(stack.bucket()).key("lost"), AsyncResponseTransformer.toBytes())
-                .join().asString(StandardCharsets.UTF_8);
+                .join()
+                .asString(StandardCharsets.UTF_8);
         assertThat(read).isEqualTo("applied");
     }
 
@@ -116,11 +136,14 @@ class FaultProxyTest {
     void dynamoThrottlingParsesAsDynamoDbDoes() {
         dynamoProxy.plan(new FaultPlan(0, 0, 0, 1, 0, 0, 0, 0), 3);
         for (int i = 0; i < 6; i++) {
-            assertThatThrownBy(() -> dynamo.describeTable(b -> b.tableName("any")).join())
-                    .cause().isInstanceOfSatisfying(DynamoDbException.class, e -> {
+            assertThatThrownBy(
+                            () -> dynamo.describeTable(b -> b.tableName("any")).join())
+                    .cause()
+                    .isInstanceOfSatisfying(DynamoDbException.class, e -> {
                         assertThat(e.statusCode()).isEqualTo(400);
                         assertThat(e instanceof ProvisionedThroughputExceededException
-                                || e.awsErrorDetails().errorCode().equals("ThrottlingException")).isTrue();
+                                        || e.awsErrorDetails().errorCode().equals("ThrottlingException"))
+                                .isTrue();
                         assertThat(e.isThrottlingException()).isTrue();
                     });
         }
@@ -130,14 +153,22 @@ class FaultProxyTest {
     @Test
     void aConflictCancelsATransactionWithOneReasonPerItem() {
         dynamoProxy.plan(new FaultPlan(0, 0, 0, 0, 1, 0, 0, 0), 4);
-        TransactWriteItem put = TransactWriteItem.builder().put(p -> p.tableName("any")
-                .item(Map.of("pk", AttributeValue.fromS("a"), "sk", AttributeValue.fromS("b")))).build();
+        TransactWriteItem put = TransactWriteItem.builder()
+                .put(p -> p.tableName("any")
+                        .item(Map.of("pk", AttributeValue.fromS("a"), "sk", AttributeValue.fromS("b"))))
+                .build();
 
-        assertThatThrownBy(() -> dynamo.transactWriteItems(b -> b.transactItems(List.of(put, put, put))).join())
-                .cause().isInstanceOfSatisfying(TransactionCanceledException.class, e -> {
+        assertThatThrownBy(() -> dynamo.transactWriteItems(b -> b.transactItems(List.of(put, put, put)))
+                        .join())
+                .cause()
+                .isInstanceOfSatisfying(TransactionCanceledException.class, e -> {
                     assertThat(e.cancellationReasons()).hasSize(3);
-                    assertThat(e.cancellationReasons()).filteredOn(r -> "TransactionConflict".equals(r.code())).hasSize(1);
-                    assertThat(e.cancellationReasons()).filteredOn(r -> "None".equals(r.code())).hasSize(2);
+                    assertThat(e.cancellationReasons())
+                            .filteredOn(r -> "TransactionConflict".equals(r.code()))
+                            .hasSize(1);
+                    assertThat(e.cancellationReasons())
+                            .filteredOn(r -> "None".equals(r.code()))
+                            .hasSize(2);
                 });
         dynamoProxy.plan(FaultPlan.none(), 4);
     }
@@ -145,8 +176,11 @@ class FaultProxyTest {
     @Test
     void aReadInTheConflictBandPassesRatherThanFallingIntoTheNextFault() {
         FaultPlan conflictsOnly = new FaultPlan(0, 0, 0, 0, 1, 0, 0, 5_000);
-        HttpWire query = new HttpWire("POST / HTTP/1.1", "POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.Query\r\n\r\n",
-                new byte[0], "{}".getBytes(StandardCharsets.UTF_8));
+        HttpWire query = new HttpWire(
+                "POST / HTTP/1.1",
+                "POST / HTTP/1.1\r\nX-Amz-Target: DynamoDB_20120810.Query\r\n\r\n",
+                new byte[0],
+                "{}".getBytes(StandardCharsets.UTF_8));
 
         assertThat(conflictsOnly.decide(FaultPlan.Service.DYNAMODB, query, new SplittableRandom(1)))
                 .isInstanceOf(Fault.Pass.class);

@@ -31,7 +31,8 @@ public final class ClientConfig {
         all.putAll(defaults);
         for (Map.Entry<String, ?> e : given.entrySet()) {
             if (!all.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("unknown setting '" + e.getKey() + "'; known: " + new TreeSet<>(all.keySet()));
+                throw new IllegalArgumentException(
+                        "unknown setting '" + e.getKey() + "'; known: " + new TreeSet<>(all.keySet()));
             }
             Object def = all.get(e.getKey());
             all.put(e.getKey(), coerce(e.getKey(), e.getValue(), def));

@@ -22,25 +22,31 @@ public final class EddyAdmin implements AutoCloseable {
     private static final ObjectMapper JSON = EddyHttp.JSON;
     private final EddyHttp http;
 
-    public record PartitionOffsets(int partition, long logStartOffset, long highWatermark) {
-    }
+    public record PartitionOffsets(int partition, long logStartOffset, long highWatermark) {}
 
     /** A topic; {@code offsets} is empty in a listing. */
-    public record TopicDescription(String name, String topicId, int partitions, Map<String, Object> config,
-                                   List<PartitionOffsets> offsets) {
-    }
+    public record TopicDescription(
+            String name, String topicId, int partitions, Map<String, Object> config, List<PartitionOffsets> offsets) {}
 
-    public record Member(String memberId, Optional<String> instanceId, long memberEpoch, List<TopicPartition> assignment) {
-    }
+    public record Member(
+            String memberId, Optional<String> instanceId, long memberEpoch, List<TopicPartition> assignment) {}
 
     /** A partition's position in a group, like a line of {@code kafka-consumer-groups --describe}. */
-    public record PartitionLag(TopicPartition partition, Optional<String> owner, Optional<Long> committedOffset,
-                               long logStartOffset, long highWatermark, Optional<Long> lag) {
-    }
+    public record PartitionLag(
+            TopicPartition partition,
+            Optional<String> owner,
+            Optional<Long> committedOffset,
+            long logStartOffset,
+            long highWatermark,
+            Optional<Long> lag) {}
 
-    public record GroupDescription(String group, String state, long groupEpoch, String assignor, List<Member> members,
-                                   List<PartitionLag> partitions) {
-    }
+    public record GroupDescription(
+            String group,
+            String state,
+            long groupEpoch,
+            String assignor,
+            List<Member> members,
+            List<PartitionLag> partitions) {}
 
     /** Where {@link #resetOffsets} moves a group: earliest, latest, a timestamp (ms) or a duration back (ms). */
     public record ResetTarget(String to, long value) {
@@ -108,14 +114,17 @@ public final class EddyAdmin implements AutoCloseable {
     /** The offset {@code at} gives: {@code earliest}, {@code latest}, or the first at or after epoch milliseconds. */
     public long listOffset(TopicPartition tp, String at) {
         return call("GET", topicPath(tp.topic()) + "/partitions/" + tp.partition() + "/offsets?at=" + at, null)
-                .get("offset").asLong();
+                .get("offset")
+                .asLong();
     }
 
     // ---- groups --------------------------------------------------------------------------------------------
 
     public List<String> listGroups() {
         List<String> out = new ArrayList<>();
-        call("GET", "v1/groups", null).path("groups").forEach(g -> out.add(g.get("group").asText()));
+        call("GET", "v1/groups", null)
+                .path("groups")
+                .forEach(g -> out.add(g.get("group").asText()));
         return out;
     }
 
@@ -123,17 +132,30 @@ public final class EddyAdmin implements AutoCloseable {
         JsonNode g = call("GET", groupPath(group), null);
         List<Member> members = new ArrayList<>();
         for (JsonNode m : g.path("members")) {
-            members.add(new Member(m.get("member_id").asText(), Optional.ofNullable(m.path("instance_id").textValue()),
-                    m.path("member_epoch").asLong(), partitions(m.path("assignment"))));
+            members.add(new Member(
+                    m.get("member_id").asText(),
+                    Optional.ofNullable(m.path("instance_id").textValue()),
+                    m.path("member_epoch").asLong(),
+                    partitions(m.path("assignment"))));
         }
         List<PartitionLag> partitions = new ArrayList<>();
         for (JsonNode p : g.path("partitions")) {
-            partitions.add(new PartitionLag(new TopicPartition(p.get("topic").asText(), p.get("partition").asInt()),
-                    Optional.ofNullable(p.path("owner").textValue()), optionalLong(p.get("committed_offset")),
-                    p.path("log_start_offset").asLong(), p.path("high_watermark").asLong(), optionalLong(p.get("lag"))));
+            partitions.add(new PartitionLag(
+                    new TopicPartition(
+                            p.get("topic").asText(), p.get("partition").asInt()),
+                    Optional.ofNullable(p.path("owner").textValue()),
+                    optionalLong(p.get("committed_offset")),
+                    p.path("log_start_offset").asLong(),
+                    p.path("high_watermark").asLong(),
+                    optionalLong(p.get("lag"))));
         }
-        return new GroupDescription(g.get("group").asText(), g.path("state").asText(), g.path("group_epoch").asLong(),
-                g.path("assignor").asText(), members, partitions);
+        return new GroupDescription(
+                g.get("group").asText(),
+                g.path("state").asText(),
+                g.path("group_epoch").asLong(),
+                g.path("assignor").asText(),
+                members,
+                partitions);
     }
 
     public void deleteGroup(String group) {
@@ -144,8 +166,10 @@ public final class EddyAdmin implements AutoCloseable {
      * Moves a group's committed offsets (only while it has no live member, as Kafka); {@code topics} empty means
      * the topics it has committed on. Answers the new offsets; with {@code dryRun} nothing changes.
      */
-    public Map<TopicPartition, Long> resetOffsets(String group, ResetTarget target, List<String> topics, boolean dryRun) {
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("to", target.to()).put("dry_run", dryRun);
+    public Map<TopicPartition, Long> resetOffsets(
+            String group, ResetTarget target, List<String> topics, boolean dryRun) {
+        ObjectNode body =
+                JsonNodeFactory.instance.objectNode().put("to", target.to()).put("dry_run", dryRun);
         if (target.to().equals("timestamp")) {
             body.put("timestamp", target.value());
         } else if (target.to().equals("duration")) {
@@ -156,8 +180,12 @@ public final class EddyAdmin implements AutoCloseable {
             topics.forEach(t::add);
         }
         Map<TopicPartition, Long> out = new LinkedHashMap<>();
-        call("POST", groupPath(group) + "/offsets:reset", body).path("offsets").forEach(o ->
-                out.put(new TopicPartition(o.get("topic").asText(), o.get("partition").asInt()), o.get("offset").asLong()));
+        call("POST", groupPath(group) + "/offsets:reset", body)
+                .path("offsets")
+                .forEach(o -> out.put(
+                        new TopicPartition(
+                                o.get("topic").asText(), o.get("partition").asInt()),
+                        o.get("offset").asLong()));
         return out;
     }
 
@@ -179,17 +207,25 @@ public final class EddyAdmin implements AutoCloseable {
     private static TopicDescription topic(JsonNode t) {
         List<PartitionOffsets> offsets = new ArrayList<>();
         for (JsonNode p : t.path("partition_offsets")) {
-            offsets.add(new PartitionOffsets(p.get("partition").asInt(), p.get("log_start_offset").asLong(),
+            offsets.add(new PartitionOffsets(
+                    p.get("partition").asInt(),
+                    p.get("log_start_offset").asLong(),
                     p.get("high_watermark").asLong()));
         }
-        Map<String, Object> config = t.has("config") ? JSON.convertValue(t.get("config"), LinkedHashMap.class) : Map.of();
-        return new TopicDescription(t.get("name").asText(), t.path("topic_id").asText(), t.get("partitions").asInt(), config,
+        Map<String, Object> config =
+                t.has("config") ? JSON.convertValue(t.get("config"), LinkedHashMap.class) : Map.of();
+        return new TopicDescription(
+                t.get("name").asText(),
+                t.path("topic_id").asText(),
+                t.get("partitions").asInt(),
+                config,
                 offsets);
     }
 
     private static List<TopicPartition> partitions(JsonNode array) {
         List<TopicPartition> out = new ArrayList<>();
-        array.forEach(p -> out.add(new TopicPartition(p.get("topic").asText(), p.get("partition").asInt())));
+        array.forEach(p -> out.add(
+                new TopicPartition(p.get("topic").asText(), p.get("partition").asInt())));
         return out;
     }
 

@@ -19,7 +19,8 @@ public class EddyClientException extends RuntimeException {
     private final boolean retryable;
     private final transient JsonNode problem;
 
-    public EddyClientException(String code, int status, boolean retryable, String detail, JsonNode problem, Throwable cause) {
+    public EddyClientException(
+            String code, int status, boolean retryable, String detail, JsonNode problem, Throwable cause) {
         super(detail, cause);
         this.code = code;
         this.status = status;

@@ -89,6 +89,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
     private long generation;
     /** Owned (or assigned) partitions and the next offset to return; {@code null} until reset. */
     private final Map<TopicPartition, Long> positions = new LinkedHashMap<>();
+
     private final Map<TopicPartition, Long> committed = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<TopicPartition, Deque<KafkaBatches.Decoded>> buffered = new HashMap<>();
     private final Map<TopicPartition, CompletableFuture<?>> fetching = new HashMap<>();
@@ -96,8 +97,7 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
     private long nextAutoCommitMs;
     private boolean closed;
 
-    private record Fetched(TopicPartition tp, long offset, HttpTransport.Response response, Throwable error) {
-    }
+    private record Fetched(TopicPartition tp, long offset, HttpTransport.Response response, Throwable error) {}
 
     public EddyConsumer(Map<String, ?> config, Deserializer<K> keys, Deserializer<V> values) {
         this(config, keys, values, null);
@@ -109,13 +109,14 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
     }
 
     /** With a transport and a clock of the caller's: the clock measures sessions and auto-commit intervals. */
-    public EddyConsumer(Map<String, ?> config, Deserializer<K> keys, Deserializer<V> values, HttpTransport transport,
-                        Clock clock) {
+    public EddyConsumer(
+            Map<String, ?> config, Deserializer<K> keys, Deserializer<V> values, HttpTransport transport, Clock clock) {
         this.clock = clock;
         this.config = new ClientConfig(config, DEFAULTS);
         this.offsetReset = this.config.string("auto.offset.reset");
         if (!Set.of("earliest", "latest", "none").contains(offsetReset)) {
-            throw new IllegalArgumentException("auto.offset.reset must be earliest, latest or none, not '" + offsetReset + "'");
+            throw new IllegalArgumentException(
+                    "auto.offset.reset must be earliest, latest or none, not '" + offsetReset + "'");
         }
         HttpTransport t = transport != null ? transport : EddyHttp.transport(this.config);
         this.http = new EddyHttp(this.config.url(), t);
@@ -157,10 +158,19 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         String instance = config.string("group.instance.id");
         String assignor = config.string("group.remote.assignor");
         this.listener = listener == null ? RebalanceListener.NONE : listener;
-        this.member = new GroupMember(http, new GroupMember.Settings(group, memberId,
-                instance.isEmpty() ? Optional.empty() : Optional.of(instance), topics, pattern,
-                config.number("session.timeout.ms"), config.number("max.poll.interval.ms"), offsetReset,
-                assignor.isEmpty() ? Optional.empty() : Optional.of(assignor)), clock);
+        this.member = new GroupMember(
+                http,
+                new GroupMember.Settings(
+                        group,
+                        memberId,
+                        instance.isEmpty() ? Optional.empty() : Optional.of(instance),
+                        topics,
+                        pattern,
+                        config.number("session.timeout.ms"),
+                        config.number("max.poll.interval.ms"),
+                        offsetReset,
+                        assignor.isEmpty() ? Optional.empty() : Optional.of(assignor)),
+                clock);
     }
 
     /** Reads the given partitions without a group, from the offsets given by {@link #seek} or {@code auto.offset.reset}. */
@@ -238,15 +248,22 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
     }
 
     private long listOffset(TopicPartition tp, String at) {
-        JsonNode r = EddyHttp.await(http.json("GET", "v1/topics/" + EddyHttp.segment(tp.topic()) + "/partitions/"
-                + tp.partition() + "/offsets?at=" + at, null));
+        JsonNode r = EddyHttp.await(http.json(
+                "GET",
+                "v1/topics/" + EddyHttp.segment(tp.topic()) + "/partitions/" + tp.partition() + "/offsets?at=" + at,
+                null));
         return r.get("offset").asLong();
     }
 
     private long resetOffset(TopicPartition tp) {
         if (offsetReset.equals("none")) {
-            throw new EddyClientException("no_offset", 0, false, "no committed offset for " + tp
-                    + " and auto.offset.reset=none: seek first", null, null);
+            throw new EddyClientException(
+                    "no_offset",
+                    0,
+                    false,
+                    "no committed offset for " + tp + " and auto.offset.reset=none: seek first",
+                    null,
+                    null);
         }
         return listOffset(tp, offsetReset);
     }
@@ -345,8 +362,14 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
             Deque<KafkaBatches.Decoded> q = e.getValue();
             while (!q.isEmpty() && out.size() < max) {
                 KafkaBatches.Decoded d = q.pollFirst();
-                out.add(new ConsumerRecord<>(tp.topic(), tp.partition(), d.offset(), d.timestamp(),
-                        keys.deserialize(tp.topic(), d.key()), values.deserialize(tp.topic(), d.value()), d.headers()));
+                out.add(new ConsumerRecord<>(
+                        tp.topic(),
+                        tp.partition(),
+                        d.offset(),
+                        d.timestamp(),
+                        keys.deserialize(tp.topic(), d.key()),
+                        values.deserialize(tp.topic(), d.value()),
+                        d.headers()));
                 positions.put(tp, d.offset() + 1);
             }
         }
@@ -366,11 +389,12 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
                 e.setValue(offset);
             }
             long from = offset;
-            String path = "v1/topics/" + EddyHttp.segment(tp.topic()) + "/partitions/" + tp.partition() + "/records?offset="
-                    + from + "&max_bytes=" + config.number("max.partition.fetch.bytes") + "&wait_ms="
-                    + config.number("fetch.max.wait.ms");
-            CompletableFuture<HttpTransport.Response> f = http.send("GET", path, null, null,
-                    Map.of("Accept", EddyHttp.BATCHES));
+            String path =
+                    "v1/topics/" + EddyHttp.segment(tp.topic()) + "/partitions/" + tp.partition() + "/records?offset="
+                            + from + "&max_bytes=" + config.number("max.partition.fetch.bytes") + "&wait_ms="
+                            + config.number("fetch.max.wait.ms");
+            CompletableFuture<HttpTransport.Response> f =
+                    http.send("GET", path, null, null, Map.of("Accept", EddyHttp.BATCHES));
             fetching.put(tp, f);
             f.whenComplete((r, error) -> arrived.add(new Fetched(tp, from, r, error)));
         }
@@ -383,7 +407,9 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
             return; // revoked, or sought elsewhere meanwhile
         }
         if (f.error() != null) {
-            LOG.log(System.Logger.Level.DEBUG, "fetch of " + f.tp() + " failed: " + f.error().getMessage());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "fetch of " + f.tp() + " failed: " + f.error().getMessage());
             return; // fetched again on the next poll
         }
         HttpTransport.Response r = f.response();
@@ -392,7 +418,9 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
             if (!records.isEmpty()) {
                 buffered.put(f.tp(), new ArrayDeque<>(records));
             } else {
-                r.header("Eddy-Next-Offset").map(Long::parseLong).filter(n -> n > position)
+                r.header("Eddy-Next-Offset")
+                        .map(Long::parseLong)
+                        .filter(n -> n > position)
                         .ifPresent(n -> positions.put(f.tp(), n)); // stepped over a compaction gap
             }
             return;
@@ -400,8 +428,12 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         EddyClientException e = EddyHttp.problem(r);
         if (e.code().equals("offset_out_of_range") && !offsetReset.equals("none")) {
             JsonNode p = e.problem();
-            long to = offsetReset.equals("earliest") ? p.path("log_start_offset").asLong() : p.path("high_watermark").asLong();
-            LOG.log(System.Logger.Level.INFO, "offset " + f.offset() + " of " + f.tp() + " is out of range; reset to " + to);
+            long to = offsetReset.equals("earliest")
+                    ? p.path("log_start_offset").asLong()
+                    : p.path("high_watermark").asLong();
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "offset " + f.offset() + " of " + f.tp() + " is out of range; reset to " + to);
             positions.put(f.tp(), to);
             return;
         }
@@ -456,10 +488,13 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         if (offsets.isEmpty()) {
             return CompletableFuture.completedFuture(null);
         }
-        ObjectNode body = JsonNodeFactory.instance.objectNode().put("member_id", memberId)
-                .put("member_epoch", member.epoch());
+        ObjectNode body =
+                JsonNodeFactory.instance.objectNode().put("member_id", memberId).put("member_epoch", member.epoch());
         ArrayNode list = body.putArray("offsets");
-        offsets.forEach((tp, o) -> list.addObject().put("topic", tp.topic()).put("partition", tp.partition()).put("offset", o));
+        offsets.forEach((tp, o) -> list.addObject()
+                .put("topic", tp.topic())
+                .put("partition", tp.partition())
+                .put("offset", o));
         GroupMember m = member;
         return http.json("POST", "v1/groups/" + EddyHttp.segment(config.string("group.id")) + "/offsets", body)
                 .handle((ok, error) -> {
@@ -479,7 +514,9 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         try {
             commitSync(currentPositions(partitions));
         } catch (EddyClientException e) {
-            LOG.log(System.Logger.Level.WARNING, "commit of " + partitions + " failed (" + e.code() + "): " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "commit of " + partitions + " failed (" + e.code() + "): " + e.getMessage());
         }
     }
 
@@ -492,7 +529,9 @@ public final class EddyConsumer<K, V> implements AutoCloseable {
         Map<TopicPartition, Long> offsets = currentPositions(positions.keySet());
         commit(offsets).whenComplete((ok, error) -> {
             if (error != null) {
-                LOG.log(System.Logger.Level.WARNING, "auto-commit failed: " + EddyHttp.unwrap(error).getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "auto-commit failed: " + EddyHttp.unwrap(error).getMessage());
             }
         });
     }

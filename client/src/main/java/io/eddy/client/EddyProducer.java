@@ -3,9 +3,9 @@ package io.eddy.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.eddy.client.http.EddyHttp;
 import io.eddy.client.http.HttpTransport;
-import io.eddy.client.internal.RetryPolicy;
 import io.eddy.client.internal.KafkaBatches;
 import io.eddy.client.internal.ProducerEngine;
+import io.eddy.client.internal.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -68,8 +68,7 @@ public final class EddyProducer<K, V> implements AutoCloseable {
     private final Map<String, TopicInfo> topics = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> sticky = new ConcurrentHashMap<>();
 
-    private record TopicInfo(int partitions, long fetchedAtMs) {
-    }
+    private record TopicInfo(int partitions, long fetchedAtMs) {}
 
     public EddyProducer(Map<String, ?> config, Serializer<K> keys, Serializer<V> values) {
         this(new ClientConfig(config, DEFAULTS), keys, values, null);
@@ -95,11 +94,20 @@ public final class EddyProducer<K, V> implements AutoCloseable {
         this.values = values;
         this.maxBlock = c.millis("max.block.ms");
         this.metadataMaxAgeMs = c.number("metadata.max.age.ms");
-        this.engine = new ProducerEngine(http, new ProducerEngine.Settings(acks, c.integer("batch.size"),
-                c.millis("linger.ms"), KafkaBatches.compression(c.string("compression.type")),
-                c.bool("enable.idempotence") && !acks.equals("0"),
-                RetryPolicy.ofRetries(c.integer("retries"), c.millis("retry.backoff.ms"), c.millis("retry.backoff.max.ms")),
-                c.millis("delivery.timeout.ms"), c.number("buffer.memory"), maxBlock, c.integer("max.request.size")));
+        this.engine = new ProducerEngine(
+                http,
+                new ProducerEngine.Settings(
+                        acks,
+                        c.integer("batch.size"),
+                        c.millis("linger.ms"),
+                        KafkaBatches.compression(c.string("compression.type")),
+                        c.bool("enable.idempotence") && !acks.equals("0"),
+                        RetryPolicy.ofRetries(
+                                c.integer("retries"), c.millis("retry.backoff.ms"), c.millis("retry.backoff.max.ms")),
+                        c.millis("delivery.timeout.ms"),
+                        c.number("buffer.memory"),
+                        maxBlock,
+                        c.integer("max.request.size")));
     }
 
     /**
@@ -113,7 +121,8 @@ public final class EddyProducer<K, V> implements AutoCloseable {
             byte[] value = values.serialize(record.topic(), record.value());
             int partition = partition(record, key);
             long timestamp = record.timestamp() != null ? record.timestamp() : System.currentTimeMillis();
-            ProducerEngine.Appended appended = engine.append(new TopicPartition(record.topic(), partition),
+            ProducerEngine.Appended appended = engine.append(
+                    new TopicPartition(record.topic(), partition),
                     new KafkaBatches.Entry(key, value, record.headers().toArray(new Header[0]), timestamp));
             if (appended.batchFull() && record.partition() == null && key == null) {
                 sticky.computeIfAbsent(record.topic(), t -> new AtomicInteger()).incrementAndGet();
@@ -135,11 +144,18 @@ public final class EddyProducer<K, V> implements AutoCloseable {
                 t = call.get(maxBlock.toMillis(), TimeUnit.MILLISECONDS);
             } catch (TimeoutException e) {
                 call.cancel(true);
-                throw new EddyClientException(EddyClientException.TIMEOUT, 0, true, "no metadata for topic '" + topic
-                        + "' within max.block.ms", null, e);
+                throw new EddyClientException(
+                        EddyClientException.TIMEOUT,
+                        0,
+                        true,
+                        "no metadata for topic '" + topic + "' within max.block.ms",
+                        null,
+                        e);
             } catch (ExecutionException e) {
-                throw (RuntimeException) (EddyHttp.unwrap(e) instanceof RuntimeException re ? re
-                        : new EddyClientException("client_error", 0, false, e.toString(), null, e));
+                throw (RuntimeException)
+                        (EddyHttp.unwrap(e) instanceof RuntimeException re
+                                ? re
+                                : new EddyClientException("client_error", 0, false, e.toString(), null, e));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw EddyClientException.client(EddyClientException.CLOSED, "interrupted", e);
@@ -154,15 +170,22 @@ public final class EddyProducer<K, V> implements AutoCloseable {
         int partitions = partitionsFor(record.topic());
         if (record.partition() != null) {
             if (record.partition() >= partitions) {
-                throw new EddyClientException("unknown_partition", 0, false, "topic '" + record.topic() + "' has "
-                        + partitions + " partitions; there is no partition " + record.partition(), null, null);
+                throw new EddyClientException(
+                        "unknown_partition",
+                        0,
+                        false,
+                        "topic '" + record.topic() + "' has " + partitions + " partitions; there is no partition "
+                                + record.partition(),
+                        null,
+                        null);
             }
             return record.partition();
         }
         if (key != null) {
             return Utils.toPositive(Utils.murmur2(key)) % partitions;
         }
-        AtomicInteger s = sticky.computeIfAbsent(record.topic(),
+        AtomicInteger s = sticky.computeIfAbsent(
+                record.topic(),
                 t -> new AtomicInteger(ThreadLocalRandom.current().nextInt(partitions)));
         return Utils.toPositive(s.get()) % partitions;
     }

@@ -6,7 +6,8 @@ import java.util.List;
  * A record to send: topic, optional partition (else the key's murmur2 partition, as Kafka's, else sticky),
  * key, value, optional timestamp (else now), headers.
  */
-public record ProducerRecord<K, V>(String topic, Integer partition, K key, V value, Long timestamp, List<Header> headers) {
+public record ProducerRecord<K, V>(
+        String topic, Integer partition, K key, V value, Long timestamp, List<Header> headers) {
     public ProducerRecord {
         if (topic == null || topic.isEmpty()) {
             throw new IllegalArgumentException("a record needs a topic");

@@ -45,9 +45,19 @@ class EddyConsumerSessionTest {
     private EddyConsumer<String, String> consumer;
 
     private EddyConsumer<String, String> consumer(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of("url", "http://eddy.test:8080", "group.id", "g",
-                "client.id", "m", "session.timeout.ms", SESSION, "enable.auto.commit", false,
-                "auto.offset.reset", "earliest"));
+        Map<String, Object> config = new HashMap<>(Map.of(
+                "url",
+                "http://eddy.test:8080",
+                "group.id",
+                "g",
+                "client.id",
+                "m",
+                "session.timeout.ms",
+                SESSION,
+                "enable.auto.commit",
+                false,
+                "auto.offset.reset",
+                "earliest"));
         config.putAll(extra);
         consumer = new EddyConsumer<>(config, new StringDeserializer(), new StringDeserializer(), server, clock);
         return consumer;
@@ -55,7 +65,7 @@ class EddyConsumerSessionTest {
 
     @AfterEach
     void close() {
-        server.release();   // a heartbeat left hanging would hold close() until the member's thread gives up
+        server.release(); // a heartbeat left hanging would hold close() until the member's thread gives up
         if (consumer != null) {
             consumer.close();
         }
@@ -81,7 +91,9 @@ class EddyConsumerSessionTest {
 
         // within the session the member still owns the partition
         clock.advance(SESSION - 1);
-        assertThat(c.poll(Duration.ofSeconds(5))).extracting(ConsumerRecord::offset).containsExactly(3L, 4L, 5L);
+        assertThat(c.poll(Duration.ofSeconds(5)))
+                .extracting(ConsumerRecord::offset)
+                .containsExactly(3L, 4L, 5L);
         assertThat(listener.lost).isEmpty();
 
         // when: a whole session has passed since the last answered heartbeat was sent
@@ -98,15 +110,16 @@ class EddyConsumerSessionTest {
     @Test
     void aStaticMemberRetriesAJoinRefusedWhileItsPredecessorLives() throws Exception {
         // given: the instance id is still held by a live predecessor for the first two joins
-        server.heartbeats = n -> n <= 2 ? CompletableFuture.completedFuture(GroupServer.problem(409,
-                "unreleased_instance_id", true)) : GroupServer.assigned();
+        server.heartbeats = n -> n <= 2
+                ? CompletableFuture.completedFuture(GroupServer.problem(409, "unreleased_instance_id", true))
+                : GroupServer.assigned();
         EddyConsumer<String, String> c = consumer(Map.of("group.instance.id", "host-a"));
         c.subscribe(List.of("t"), listener);
 
         // then: it joins again until it is let in, and consumes
         assertThat(firstRecords(c)).extracting(ConsumerRecord::offset).containsExactly(0L, 1L, 2L);
-        assertThat(List.copyOf(server.bodies).subList(0, 3)).allSatisfy(b -> assertThat(b).contains("\"member_epoch\":0")
-                .contains("\"instance_id\":\"host-a\""));
+        assertThat(List.copyOf(server.bodies).subList(0, 3))
+                .allSatisfy(b -> assertThat(b).contains("\"member_epoch\":0").contains("\"instance_id\":\"host-a\""));
         assertThat(listener.lost).isEmpty();
     }
 
@@ -150,8 +163,7 @@ class EddyConsumerSessionTest {
         }
 
         @Override
-        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        }
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {}
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
@@ -170,14 +182,19 @@ class EddyConsumerSessionTest {
         private final Map<Integer, CompletableFuture<Response>> pending = new ConcurrentHashMap<>();
 
         static Response problem(int status, String code, boolean retryable) {
-            return json(status, "{\"code\": \"" + code + "\", \"detail\": \"injected " + code + "\", \"retryable\": "
-                    + retryable + "}");
+            return json(
+                    status,
+                    "{\"code\": \"" + code + "\", \"detail\": \"injected " + code + "\", \"retryable\": " + retryable
+                            + "}");
         }
 
         static CompletableFuture<Response> assigned() {
-            return CompletableFuture.completedFuture(json(200, "{\"group\": \"g\", \"member_id\": \"m\", "
-                    + "\"member_epoch\": 1, \"heartbeat_interval_ms\": 1000, \"assignment\": [{\"topic\": \"t\", "
-                    + "\"partition\": 0, \"offset\": 0, \"committed\": false}], \"revoke\": [], \"pending\": []}"));
+            return CompletableFuture.completedFuture(
+                    json(
+                            200,
+                            "{\"group\": \"g\", \"member_id\": \"m\", "
+                                    + "\"member_epoch\": 1, \"heartbeat_interval_ms\": 1000, \"assignment\": [{\"topic\": \"t\", "
+                                    + "\"partition\": 0, \"offset\": 0, \"committed\": false}], \"revoke\": [], \"pending\": []}"));
         }
 
         private static Response json(int status, String body) {

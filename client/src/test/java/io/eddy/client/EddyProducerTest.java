@@ -16,8 +16,8 @@ class EddyProducerTest {
     private final FakeEddy eddy = new FakeEddy();
 
     private EddyProducer<String, String> producer(Map<String, Object> extra) {
-        Map<String, Object> config = new HashMap<>(Map.of("url", "http://eddy.test:8080", "retry.backoff.ms", "1",
-                "retry.backoff.max.ms", "5"));
+        Map<String, Object> config = new HashMap<>(
+                Map.of("url", "http://eddy.test:8080", "retry.backoff.ms", "1", "retry.backoff.max.ms", "5"));
         config.putAll(extra);
         return new EddyProducer<>(config, new StringSerializer(), new StringSerializer(), eddy);
     }
@@ -44,16 +44,21 @@ class EddyProducerTest {
         FakeEddy.Frame retried = FakeEddy.frames(eddy.produces.get(1)).get(0);
         assertThat(retried.batch().producerId()).isEqualTo(7L);
         assertThat(retried.batch().baseSequence()).isZero();
-        assertThat(FakeEddy.frames(eddy.produces.get(2)).get(0).batch().baseSequence()).isEqualTo(3);
+        assertThat(FakeEddy.frames(eddy.produces.get(2)).get(0).batch().baseSequence())
+                .isEqualTo(3);
     }
 
     @Test
     void retriesAreBounded() {
         eddy.policy = n -> FakeEddy.problem(503, "storage_unavailable", true);
         try (var p = producer(Map.of("retries", "3"))) {
-            CompletableFuture<RecordMetadata> f = p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
-            assertThatThrownBy(f::join).cause().isInstanceOf(EddyClientException.class)
-                    .extracting(e -> ((EddyClientException) e).code()).isEqualTo("storage_unavailable");
+            CompletableFuture<RecordMetadata> f =
+                    p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
+            assertThatThrownBy(f::join)
+                    .cause()
+                    .isInstanceOf(EddyClientException.class)
+                    .extracting(e -> ((EddyClientException) e).code())
+                    .isEqualTo("storage_unavailable");
         }
         assertThat(eddy.produces).hasSize(4);
     }
@@ -62,12 +67,16 @@ class EddyProducerTest {
     void aRefusedBatchFailsItsRecordsAndItsSequencesAreReused() {
         eddy.policy = n -> n == 1 ? FakeEddy.problem(413, "record_too_large", false) : null;
         try (var p = producer(Map.of())) {
-            CompletableFuture<RecordMetadata> refused = p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
-            assertThatThrownBy(refused::join).cause().extracting(e -> ((EddyClientException) e).code())
+            CompletableFuture<RecordMetadata> refused =
+                    p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
+            assertThatThrownBy(refused::join)
+                    .cause()
+                    .extracting(e -> ((EddyClientException) e).code())
                     .isEqualTo("record_too_large");
             sendAll(p, 0, "b");
         }
-        assertThat(FakeEddy.frames(eddy.produces.get(1)).get(0).batch().baseSequence()).isZero();
+        assertThat(FakeEddy.frames(eddy.produces.get(1)).get(0).batch().baseSequence())
+                .isZero();
         assertThat(eddy.calls).doesNotContain("POST /v1/producers/7/epoch");
     }
 
@@ -76,8 +85,11 @@ class EddyProducerTest {
         eddy.policy = n -> n == 2 ? FakeEddy.problem(409, "out_of_order_sequence", false) : null;
         try (var p = producer(Map.of())) {
             sendAll(p, 0, "a", "b");
-            CompletableFuture<RecordMetadata> refused = p.send(new ProducerRecord<>("t", 0, null, "c")).toCompletableFuture();
-            assertThatThrownBy(refused::join).cause().extracting(e -> ((EddyClientException) e).code())
+            CompletableFuture<RecordMetadata> refused =
+                    p.send(new ProducerRecord<>("t", 0, null, "c")).toCompletableFuture();
+            assertThatThrownBy(refused::join)
+                    .cause()
+                    .extracting(e -> ((EddyClientException) e).code())
                     .isEqualTo("out_of_order_sequence");
             sendAll(p, 0, "d");
         }
@@ -91,10 +103,18 @@ class EddyProducerTest {
     void aFencedProducerFailsEveryLaterSend() {
         eddy.policy = n -> FakeEddy.problem(409, "producer_fenced", false);
         try (var p = producer(Map.of())) {
-            CompletableFuture<RecordMetadata> first = p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
-            assertThatThrownBy(first::join).cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("producer_fenced");
-            CompletableFuture<RecordMetadata> later = p.send(new ProducerRecord<>("t", 1, null, "b")).toCompletableFuture();
-            assertThatThrownBy(later::join).cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("producer_fenced");
+            CompletableFuture<RecordMetadata> first =
+                    p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
+            assertThatThrownBy(first::join)
+                    .cause()
+                    .extracting(e -> ((EddyClientException) e).code())
+                    .isEqualTo("producer_fenced");
+            CompletableFuture<RecordMetadata> later =
+                    p.send(new ProducerRecord<>("t", 1, null, "b")).toCompletableFuture();
+            assertThatThrownBy(later::join)
+                    .cause()
+                    .extracting(e -> ((EddyClientException) e).code())
+                    .isEqualTo("producer_fenced");
         }
     }
 
@@ -102,11 +122,19 @@ class EddyProducerTest {
     void closeWithATimeoutFailsWhatIsStillUnanswered() {
         eddy.hang = true;
         var p = producer(Map.of());
-        CompletableFuture<RecordMetadata> f = p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
+        CompletableFuture<RecordMetadata> f =
+                p.send(new ProducerRecord<>("t", 0, null, "a")).toCompletableFuture();
         p.close(java.time.Duration.ofMillis(50));
-        assertThatThrownBy(f::join).cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("closed");
-        assertThatThrownBy(() -> p.send(new ProducerRecord<>("t", 0, null, "b")).toCompletableFuture().join())
-                .cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("closed");
+        assertThatThrownBy(f::join)
+                .cause()
+                .extracting(e -> ((EddyClientException) e).code())
+                .isEqualTo("closed");
+        assertThatThrownBy(() -> p.send(new ProducerRecord<>("t", 0, null, "b"))
+                        .toCompletableFuture()
+                        .join())
+                .cause()
+                .extracting(e -> ((EddyClientException) e).code())
+                .isEqualTo("closed");
     }
 
     @Test
@@ -117,7 +145,8 @@ class EddyProducerTest {
             sendAll(p, 1, values);
         }
         assertThat(eddy.produces).hasSize(1);
-        assertThat(FakeEddy.frames(eddy.produces.get(0)).get(0).batch().countOrNull()).isEqualTo(50);
+        assertThat(FakeEddy.frames(eddy.produces.get(0)).get(0).batch().countOrNull())
+                .isEqualTo(50);
 
         eddy.produces.clear();
         try (var p = producer(Map.of("linger.ms", "60000", "batch.size", "1000"))) {
@@ -125,7 +154,8 @@ class EddyProducerTest {
             java.util.Arrays.fill(values, "x".repeat(100));
             sendAll(p, 1, values);
         }
-        List<FakeEddy.Frame> frames = eddy.produces.stream().flatMap(b -> FakeEddy.frames(b).stream()).toList();
+        List<FakeEddy.Frame> frames =
+                eddy.produces.stream().flatMap(b -> FakeEddy.frames(b).stream()).toList();
         assertThat(frames.size()).isGreaterThanOrEqualTo(5);
         assertThat(frames).allSatisfy(f -> assertThat(f.batch().sizeInBytes()).isLessThanOrEqualTo(1_200));
         assertThat(frames.stream().mapToInt(f -> f.batch().countOrNull()).sum()).isEqualTo(50);
@@ -141,12 +171,13 @@ class EddyProducerTest {
         List<RecordMetadata> acked;
         try (var p = producer(Map.of("linger.ms", "60000", "batch.size", "1000"))) {
             // larger than batch.size: a full batch at once, sent without waiting for the linger
-            CompletableFuture<RecordMetadata> first = p.send(new ProducerRecord<>("t", 0, null, "z".repeat(1200)))
-                    .toCompletableFuture();
+            CompletableFuture<RecordMetadata> first =
+                    p.send(new ProducerRecord<>("t", 0, null, "z".repeat(1200))).toCompletableFuture();
             eddy.arrival(1).join();
             List<CompletableFuture<RecordMetadata>> backlog = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
-                backlog.add(p.send(new ProducerRecord<>("t", 0, null, "y".repeat(100))).toCompletableFuture());
+                backlog.add(p.send(new ProducerRecord<>("t", 0, null, "y".repeat(100)))
+                        .toCompletableFuture());
             }
             release.complete(null);
             p.flush();
@@ -164,33 +195,44 @@ class EddyProducerTest {
             expected += f.batch().countOrNull();
         }
         assertThat(expected).isEqualTo(51);
-        assertThat(acked).extracting(RecordMetadata::offset).containsExactlyElementsOf(
-                java.util.stream.LongStream.range(1, 51).boxed().toList());
+        assertThat(acked)
+                .extracting(RecordMetadata::offset)
+                .containsExactlyElementsOf(
+                        java.util.stream.LongStream.range(1, 51).boxed().toList());
     }
 
     @Test
     void aKeyGoesToKafkasMurmur2PartitionAndCompressionIsApplied() {
         try (var p = producer(Map.of("compression.type", "zstd"))) {
-            RecordMetadata m = p.send(new ProducerRecord<>("t", "cust-7", "v")).toCompletableFuture().join();
+            RecordMetadata m = p.send(new ProducerRecord<>("t", "cust-7", "v"))
+                    .toCompletableFuture()
+                    .join();
             assertThat(m.partition()).isEqualTo(Utils.toPositive(Utils.murmur2("cust-7".getBytes())) % 2);
         }
-        assertThat(FakeEddy.frames(eddy.produces.get(0)).get(0).batch().compressionType().name).isEqualTo("zstd");
+        assertThat(FakeEddy.frames(eddy.produces.get(0)).get(0).batch().compressionType().name)
+                .isEqualTo("zstd");
     }
 
     @Test
     void anUnknownTopicFailsTheSend() {
         try (var p = producer(Map.of())) {
-            CompletableFuture<RecordMetadata> f = p.send(new ProducerRecord<>("nope", "k", "v")).toCompletableFuture();
-            assertThatThrownBy(f::join).cause().extracting(e -> ((EddyClientException) e).code()).isEqualTo("unknown_topic");
+            CompletableFuture<RecordMetadata> f =
+                    p.send(new ProducerRecord<>("nope", "k", "v")).toCompletableFuture();
+            assertThatThrownBy(f::join)
+                    .cause()
+                    .extracting(e -> ((EddyClientException) e).code())
+                    .isEqualTo("unknown_topic");
         }
     }
 
     @Test
     void unknownSettingsAndBadValuesAreRefused() {
-        assertThatThrownBy(() -> producer(Map.of("linger", "5"))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> producer(Map.of("linger", "5")))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown setting 'linger'");
         assertThatThrownBy(() -> producer(Map.of("linger.ms", "soon"))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> producer(Map.of("acks", "2"))).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> producer(Map.of("compression.type", "brotli"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> producer(Map.of("compression.type", "brotli")))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -38,8 +38,12 @@ final class FakeEddy implements HttpTransport {
     }
 
     static Response problem(int status, String code, boolean retryable) {
-        return new Response(status, Map.of(), ("{\"code\": \"" + code + "\", \"detail\": \"injected " + code
-                + "\", \"retryable\": " + retryable + "}").getBytes(StandardCharsets.UTF_8));
+        return new Response(
+                status,
+                Map.of(),
+                ("{\"code\": \"" + code + "\", \"detail\": \"injected " + code + "\", \"retryable\": " + retryable
+                                + "}")
+                        .getBytes(StandardCharsets.UTF_8));
     }
 
     private static Response json(int status, String body) {
@@ -89,15 +93,19 @@ final class FakeEddy implements HttpTransport {
         for (Frame f : frames(request.body())) {
             long base = next.getOrDefault(f.partition(), 0L);
             next.put(f.partition(), base + f.batch().countOrNull());
-            out.append(out.charAt(out.length() - 1) == '[' ? "" : ",").append("{\"partition\": ").append(f.partition())
-                    .append(", \"base_offset\": ").append(base).append(", \"last_offset\": ")
-                    .append(base + f.batch().countOrNull() - 1).append('}');
+            out.append(out.charAt(out.length() - 1) == '[' ? "" : ",")
+                    .append("{\"partition\": ")
+                    .append(f.partition())
+                    .append(", \"base_offset\": ")
+                    .append(base)
+                    .append(", \"last_offset\": ")
+                    .append(base + f.batch().countOrNull() - 1)
+                    .append('}');
         }
         return json(200, out.append("]}").toString());
     }
 
-    record Frame(int partition, RecordBatch batch) {
-    }
+    record Frame(int partition, RecordBatch batch) {}
 
     static List<Frame> frames(byte[] body) {
         List<Frame> out = new ArrayList<>();
@@ -108,7 +116,9 @@ final class FakeEddy implements HttpTransport {
             ByteBuffer batch = buf.slice();
             batch.limit(length);
             buf.position(buf.position() + length);
-            out.add(new Frame(partition, MemoryRecords.readableRecords(batch).batches().iterator().next()));
+            out.add(new Frame(
+                    partition,
+                    MemoryRecords.readableRecords(batch).batches().iterator().next()));
         }
         return out;
     }

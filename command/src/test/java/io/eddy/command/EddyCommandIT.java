@@ -43,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
 class EddyCommandIT {
     /** The reactor's root: its modules are packaged by the time this module's tests run. */
     private static final Path BUILT = Path.of("..").toAbsolutePath().normalize();
+
     private static final Duration RUN = Duration.ofMinutes(2);
     private static final AtomicInteger CHECKOUTS = new AtomicInteger();
     /** Every module ./eddy builds: the script builds the launcher, the launcher the modules a subcommand runs. */
@@ -51,6 +52,7 @@ class EddyCommandIT {
 
     @TempDir
     static Path work;
+
     private static Path bin;
     private static Path realMvn;
     private static List<String> tracked;
@@ -66,11 +68,15 @@ class EddyCommandIT {
         }
         assertThat(bin.resolve("mvn").toFile().setExecutable(true)).isTrue();
         modules = Reactor.modules(BUILT);
-        Files.write(work.resolve("reactor.txt"), modules.values().stream()
-                .map(m -> m.dir() + " " + String.join(" ", m.alsoMade())).toList());
+        Files.write(
+                work.resolve("reactor.txt"),
+                modules.values().stream()
+                        .map(m -> m.dir() + " " + String.join(" ", m.alsoMade()))
+                        .toList());
 
         Process git = new ProcessBuilder("git", "-C", BUILT.toString(), "ls-files", "-z")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
         String files = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(git.waitFor()).as("git ls-files in %s", BUILT).isZero();
         tracked = List.of(files.split("\0"));
@@ -79,16 +85,25 @@ class EddyCommandIT {
 
     @Test
     void theStandInForMavenMakesTheModulesMavenWouldBuild() throws Exception {
-        Process mvn = new ProcessBuilder(realMvn.toString(), "-B", "-pl", String.join(",", BUILT_BY_EDDY), "-am",
-                "validate").directory(BUILT.toFile()).redirectErrorStream(true).start();
+        Process mvn = new ProcessBuilder(
+                        realMvn.toString(), "-B", "-pl", String.join(",", BUILT_BY_EDDY), "-am", "validate")
+                .directory(BUILT.toFile())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(mvn.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(mvn.waitFor()).as(out).isZero();
         // "[INFO] ------< io.eddy:eddy-bench >------", in build order
-        Set<String> maven = Pattern.compile("(?m)^\\[INFO\\] -+< io\\.eddy:(\\S+) >-+$").matcher(out).results()
-                .map(r -> r.group(1)).filter(a -> !a.equals("eddy-parent")).collect(Collectors.toSet());
+        Set<String> maven = Pattern.compile("(?m)^\\[INFO\\] -+< io\\.eddy:(\\S+) >-+$")
+                .matcher(out)
+                .results()
+                .map(r -> r.group(1))
+                .filter(a -> !a.equals("eddy-parent"))
+                .collect(Collectors.toSet());
 
-        Set<String> ours = BUILT_BY_EDDY.stream().flatMap(m -> modules.get(m).alsoMade().stream())
-                .map(dir -> modules.get(dir).artifactId()).collect(Collectors.toSet());
+        Set<String> ours = BUILT_BY_EDDY.stream()
+                .flatMap(m -> modules.get(m).alsoMade().stream())
+                .map(dir -> modules.get(dir).artifactId())
+                .collect(Collectors.toSet());
 
         assertThat(ours).isEqualTo(maven);
     }
@@ -113,8 +128,12 @@ class EddyCommandIT {
         for (var usage : usages.entrySet()) {
             Run help = freshCheckout().run("", usage.getKey().toArray(String[]::new));
 
-            assertThat(help.exit()).as("./eddy %s: %s", String.join(" ", usage.getKey()), help.output()).isZero();
-            assertThat(help.output()).as("./eddy %s", String.join(" ", usage.getKey())).contains(usage.getValue());
+            assertThat(help.exit())
+                    .as("./eddy %s: %s", String.join(" ", usage.getKey()), help.output())
+                    .isZero();
+            assertThat(help.output())
+                    .as("./eddy %s", String.join(" ", usage.getKey()))
+                    .contains(usage.getValue());
         }
     }
 
@@ -123,7 +142,12 @@ class EddyCommandIT {
         Checkout checkout = freshCheckout();
         int port = freePort();
         Path log = work.resolve("dev.log");
-        Process dev = checkout.start(log, "dev", "--port", String.valueOf(port), "--data-dir",
+        Process dev = checkout.start(
+                log,
+                "dev",
+                "--port",
+                String.valueOf(port),
+                "--data-dir",
                 work.resolve("dev-data").toString());
         try {
             awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
@@ -134,35 +158,104 @@ class EddyCommandIT {
             assertThat(token.output()).contains("eddy.auth.principals.alice.token-sha256=");
 
             assertSucceeds(freshCheckout().run("", "topics", "create", "newcomer", "--partitions", "2", "--url", url));
-            assertThat(lines(freshCheckout().run("", "topics", "list", "--url", url))).contains("newcomer");
+            assertThat(lines(freshCheckout().run("", "topics", "list", "--url", url)))
+                    .contains("newcomer");
             assertSucceeds(freshCheckout().run("first\nsecond\n", "produce", "newcomer", "--url", url));
-            assertThat(lines(freshCheckout().run("", "consume", "newcomer", "--group", "readers", "--from-beginning",
-                    "--max-messages", "2", "--timeout-ms", "20000", "--url", url))).contains("first", "second");
-            assertThat(lines(freshCheckout().run("", "groups", "list", "--url", url))).contains("readers");
-            assertThat(assertSucceeds(freshCheckout().run("", "perf", "client-produce", "--topic", "newcomer",
-                    "--num-records", "100", "--json", "--url", url))).contains("\"records\":100,");
-            assertThat(assertSucceeds(freshCheckout().run("", "perf", "client-consume", "--topic", "newcomer",
-                    "--messages", "102", "--timeout-ms", "5000", "--json", "--url", url))).contains("\"records\":102,");
+            assertThat(lines(freshCheckout()
+                            .run(
+                                    "",
+                                    "consume",
+                                    "newcomer",
+                                    "--group",
+                                    "readers",
+                                    "--from-beginning",
+                                    "--max-messages",
+                                    "2",
+                                    "--timeout-ms",
+                                    "20000",
+                                    "--url",
+                                    url)))
+                    .contains("first", "second");
+            assertThat(lines(freshCheckout().run("", "groups", "list", "--url", url)))
+                    .contains("readers");
+            assertThat(assertSucceeds(freshCheckout()
+                            .run(
+                                    "",
+                                    "perf",
+                                    "client-produce",
+                                    "--topic",
+                                    "newcomer",
+                                    "--num-records",
+                                    "100",
+                                    "--json",
+                                    "--url",
+                                    url)))
+                    .contains("\"records\":100,");
+            assertThat(assertSucceeds(freshCheckout()
+                            .run(
+                                    "",
+                                    "perf",
+                                    "client-consume",
+                                    "--topic",
+                                    "newcomer",
+                                    "--messages",
+                                    "102",
+                                    "--timeout-ms",
+                                    "5000",
+                                    "--json",
+                                    "--url",
+                                    url)))
+                    .contains("\"records\":102,");
             assertThat(assertSucceeds(freshCheckout().run("", "compact", "--dry-run", "--url", url)))
                     .contains("summary:");
         } finally {
             dev.destroy(); // SIGTERM, as Ctrl-C would be to a foreground run
-            assertThat(dev.waitFor(60, TimeUnit.SECONDS)).as("./eddy dev stopped on SIGTERM").isTrue();
+            assertThat(dev.waitFor(60, TimeUnit.SECONDS))
+                    .as("./eddy dev stopped on SIGTERM")
+                    .isTrue();
         }
         assertThat(listening(port)).as("the server is stopped with ./eddy dev").isFalse();
 
         // dev built the server and the stand-ins; that must not pass for what perf produce runs
-        Run produce = checkout.run("", "perf", "produce", "--quick", "--no-kafka", "--producers", "2", "--warmup", "1s",
-                "--duration", "1s", "--out-dir", work.resolve("perf-produce").toString());
+        Run produce = checkout.run(
+                "",
+                "perf",
+                "produce",
+                "--quick",
+                "--no-kafka",
+                "--producers",
+                "2",
+                "--warmup",
+                "1s",
+                "--duration",
+                "1s",
+                "--out-dir",
+                work.resolve("perf-produce").toString());
 
         assertThat(produce.exit()).as(produce.output()).isZero();
-        assertThat(Files.readString(work.resolve("perf-produce/perf-produce.json"))).contains("\"eddy\"");
+        assertThat(Files.readString(work.resolve("perf-produce/perf-produce.json")))
+                .contains("\"eddy\"");
     }
 
     @Test
     void perfFloorRunsOnAFreshCheckout() throws Exception {
-        Run floor = freshCheckout().run("", "perf", "floor", "--mb", "1", "--object-kb", "256", "--transactions", "10",
-                "--threads", "2", "--warmup", "1s", "--flush-kb", "800");
+        Run floor = freshCheckout()
+                .run(
+                        "",
+                        "perf",
+                        "floor",
+                        "--mb",
+                        "1",
+                        "--object-kb",
+                        "256",
+                        "--transactions",
+                        "10",
+                        "--threads",
+                        "2",
+                        "--warmup",
+                        "1s",
+                        "--flush-kb",
+                        "800");
 
         assertThat(floor.exit()).as(floor.output()).isZero();
         assertThat(floor.output()).contains("stand-ins' CPU per record");
@@ -170,8 +263,19 @@ class EddyCommandIT {
 
     @Test
     void perfConsumeRunsOnAFreshCheckout() throws Exception {
-        Run consume = freshCheckout().run("", "perf", "consume", "--quick", "--no-kafka", "--tiers", "memory",
-                "--mb", "1", "--out-dir", work.resolve("perf-consume").toString());
+        Run consume = freshCheckout()
+                .run(
+                        "",
+                        "perf",
+                        "consume",
+                        "--quick",
+                        "--no-kafka",
+                        "--tiers",
+                        "memory",
+                        "--mb",
+                        "1",
+                        "--out-dir",
+                        work.resolve("perf-consume").toString());
 
         assertThat(consume.exit()).as(consume.output()).isZero();
         assertThat(work.resolve("perf-consume/perf-consume.json")).exists();
@@ -205,8 +309,7 @@ class EddyCommandIT {
 
     // ---- the checkouts and runs
 
-    private record Run(int exit, String output) {
-    }
+    private record Run(int exit, String output) {}
 
     private static String assertSucceeds(Run run) {
         assertThat(run.exit()).as(run.output()).isZero();
@@ -243,8 +346,10 @@ class EddyCommandIT {
         private Process process(Path log, String... args) throws IOException {
             List<String> command = new ArrayList<>(List.of("bash", "eddy"));
             command.addAll(List.of(args));
-            ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectErrorStream(true).redirectOutput(log.toFile());
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
             Map<String, String> env = pb.environment();
             env.remove("EDDY_TOKEN");
             env.put("PATH", bin + File.pathSeparator + System.getenv("PATH"));
@@ -260,7 +365,9 @@ class EddyCommandIT {
         /** The Maven calls made in this checkout so far. */
         List<String> builds() throws IOException {
             return Files.exists(mvnLog)
-                    ? Files.readAllLines(mvnLog).stream().filter(l -> l.startsWith("mvn ")).toList()
+                    ? Files.readAllLines(mvnLog).stream()
+                            .filter(l -> l.startsWith("mvn "))
+                            .toList()
                     : List.of();
         }
     }
@@ -287,8 +394,9 @@ class EddyCommandIT {
         long deadline = System.nanoTime() + RUN.toNanos();
         while (!Files.readString(log).contains(line)) {
             if (!p.isAlive() || System.nanoTime() > deadline) {
-                fail("./eddy never printed '%s'%s:%n%s", line, p.isAlive() ? " in " + RUN : " before it exited",
-                        Files.readString(log));
+                fail(
+                        "./eddy never printed '%s'%s:%n%s",
+                        line, p.isAlive() ? " in " + RUN : " before it exited", Files.readString(log));
             }
             Thread.sleep(100);
         }

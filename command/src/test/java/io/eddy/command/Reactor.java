@@ -22,11 +22,9 @@ import org.w3c.dom.Node;
  */
 final class Reactor {
     /** A module: its directory relative to the root, its artifact id, and the directories {@code -pl dir -am} builds. */
-    record Module(String dir, String artifactId, Set<String> alsoMade) {
-    }
+    record Module(String dir, String artifactId, Set<String> alsoMade) {}
 
-    private Reactor() {
-    }
+    private Reactor() {}
 
     /** The reactor's modules by directory. */
     static Map<String, Module> modules(Path root) throws Exception {
@@ -46,8 +44,13 @@ final class Reactor {
         return out;
     }
 
-    private static void collect(Path root, Path moduleDir, List<String> dirs, Map<String, String> dirByArtifact,
-                                Map<String, List<String>> dependsOn) throws Exception {
+    private static void collect(
+            Path root,
+            Path moduleDir,
+            List<String> dirs,
+            Map<String, String> dirByArtifact,
+            Map<String, List<String>> dependsOn)
+            throws Exception {
         Element project = parse(moduleDir.resolve("pom.xml"));
         String dir = root.relativize(moduleDir).toString();
         String artifactId = text(child(project, "artifactId"));
@@ -81,8 +84,8 @@ final class Reactor {
         }
     }
 
-    private static void visit(String dir, Map<String, String> dirByArtifact, Map<String, List<String>> dependsOn,
-                              Set<String> made) {
+    private static void visit(
+            String dir, Map<String, String> dirByArtifact, Map<String, List<String>> dependsOn, Set<String> made) {
         if (!made.add(dir)) {
             return;
         }

@@ -48,57 +48,99 @@ public class CompactResource {
     @POST
     @Produces(RestMediaType.APPLICATION_NDJSON)
     @RestStreamElementType("application/json")
-    @Blocking   // checks the topic before streaming: an error once streaming cannot be a problem+json
-    public Multi<ObjectNode> compact(@QueryParam("dry_run") String dryRun, @QueryParam("topic") String topic,
-                                     @QueryParam("gc") String gc, @QueryParam("repair") String repair,
-                                     @QueryParam("scrub") String scrub) {
-        Compactor.Options options = new Compactor.Options(Params.flag("dry_run", dryRun), gc == null || Params.flag("gc", gc),
-                repair == null || Params.flag("repair", repair), topic == null || topic.isEmpty() ? null : topic,
+    @Blocking // checks the topic before streaming: an error once streaming cannot be a problem+json
+    public Multi<ObjectNode> compact(
+            @QueryParam("dry_run") String dryRun,
+            @QueryParam("topic") String topic,
+            @QueryParam("gc") String gc,
+            @QueryParam("repair") String repair,
+            @QueryParam("scrub") String scrub) {
+        Compactor.Options options = new Compactor.Options(
+                Params.flag("dry_run", dryRun),
+                gc == null || Params.flag("gc", gc),
+                repair == null || Params.flag("repair", repair),
+                topic == null || topic.isEmpty() ? null : topic,
                 Params.flag("scrub", scrub));
         if (options.onlyTopic() != null) {
             topics.require(options.onlyTopic()).await().atMost(Duration.ofSeconds(30));
         }
-        return Multi.createFrom().emitter(emitter -> compactor.run(options, new Compactor.Progress() {
-            @Override
-            public void partitionDone(int done, int total, CompactionPlan plan) {
-                emitter.emit(partitionLine(done, total, plan));
-            }
+        return Multi.createFrom()
+                .emitter(emitter -> compactor
+                        .run(options, new Compactor.Progress() {
+                            @Override
+                            public void partitionDone(int done, int total, CompactionPlan plan) {
+                                emitter.emit(partitionLine(done, total, plan));
+                            }
 
-            @Override
-            public void garbage(List<GarbageCollector.Doomed> doomed) {
-                emitter.emit(garbageLine(doomed, options.dryRun()));
-            }
-        }).subscribe().with(result -> {
-            ObjectNode summary = NODES.objectNode().put("type", "summary").put("dry_run", options.dryRun());
-            result.report().summary().forEach(summary::putPOJO);
-            emitter.emit(summary);
-            emitter.complete();
-        }, emitter::fail));
+                            @Override
+                            public void garbage(List<GarbageCollector.Doomed> doomed) {
+                                emitter.emit(garbageLine(doomed, options.dryRun()));
+                            }
+                        })
+                        .subscribe()
+                        .with(
+                                result -> {
+                                    ObjectNode summary = NODES.objectNode()
+                                            .put("type", "summary")
+                                            .put("dry_run", options.dryRun());
+                                    result.report().summary().forEach(summary::putPOJO);
+                                    emitter.emit(summary);
+                                    emitter.complete();
+                                },
+                                emitter::fail));
     }
 
     private static ObjectNode partitionLine(int done, int total, CompactionPlan plan) {
-        ObjectNode line = NODES.objectNode().put("type", "partition").put("done", done).put("total", total)
-                .put("topic", plan.topic()).put("partition", plan.partition());
-        plan.retention().ifPresent(r -> line.putObject("retention").put("log_start_offset", r.logStartOffset())
-                .put("entries", r.dropped().size()).put("reason", r.reason()));
+        ObjectNode line = NODES.objectNode()
+                .put("type", "partition")
+                .put("done", done)
+                .put("total", total)
+                .put("topic", plan.topic())
+                .put("partition", plan.partition());
+        plan.retention()
+                .ifPresent(r -> line.putObject("retention")
+                        .put("log_start_offset", r.logStartOffset())
+                        .put("entries", r.dropped().size())
+                        .put("reason", r.reason()));
         ArrayNode merges = line.putArray("merges");
         for (CompactionPlan.Merge m : plan.merges()) {
-            merges.addObject().put("tier", m.tier()).put("entries", m.sources().size()).put("bytes", m.bytes())
+            merges.addObject()
+                    .put("tier", m.tier())
+                    .put("entries", m.sources().size())
+                    .put("bytes", m.bytes())
                     .put("from_offset", m.sources().get(0).baseOffset())
                     .put("to_offset", m.sources().get(m.sources().size() - 1).lastOffset());
         }
-        plan.compaction().ifPresent(k -> line.putObject("compaction").put("entries", k.cleanable().size())
-                .put("bytes", k.cleanable().stream().mapToLong(IndexEntry::length).sum())
-                .put("dirty_ratio", Math.round(k.dirtyRatio() * 1000) / 1000.0));
+        plan.compaction()
+                .ifPresent(k -> line.putObject("compaction")
+                        .put("entries", k.cleanable().size())
+                        .put(
+                                "bytes",
+                                k.cleanable().stream()
+                                        .mapToLong(IndexEntry::length)
+                                        .sum())
+                        .put("dirty_ratio", Math.round(k.dirtyRatio() * 1000) / 1000.0));
         return line;
     }
 
     private static ObjectNode garbageLine(List<GarbageCollector.Doomed> doomed, boolean dryRun) {
-        ObjectNode line = NODES.objectNode().put("type", "garbage").put("dry_run", dryRun).put("objects", doomed.size())
-                .put("bytes", doomed.stream().mapToLong(GarbageCollector.Doomed::bytes).sum());
+        ObjectNode line = NODES.objectNode()
+                .put("type", "garbage")
+                .put("dry_run", dryRun)
+                .put("objects", doomed.size())
+                .put(
+                        "bytes",
+                        doomed.stream()
+                                .mapToLong(GarbageCollector.Doomed::bytes)
+                                .sum());
         ArrayNode listed = line.putArray("listed");
-        doomed.stream().limit(MAX_LISTED).forEach(d -> listed.addObject().put("bucket", d.bucket()).put("key", d.key())
-                .put("bytes", d.bytes()).put("reason", d.reason()));
+        doomed.stream()
+                .limit(MAX_LISTED)
+                .forEach(d -> listed.addObject()
+                        .put("bucket", d.bucket())
+                        .put("key", d.key())
+                        .put("bytes", d.bytes())
+                        .put("reason", d.reason()));
         return line;
     }
 }

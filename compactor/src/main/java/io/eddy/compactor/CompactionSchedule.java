@@ -26,24 +26,28 @@ public class CompactionSchedule {
         this.config = config;
     }
 
-    @Scheduled(every = "${eddy.compactor.interval:5m}", delayed = "${eddy.compactor.interval:5m}",
+    @Scheduled(
+            every = "${eddy.compactor.interval:5m}",
+            delayed = "${eddy.compactor.interval:5m}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> pass() {
         if (!config.compactor().scheduled()) {
             return Uni.createFrom().voidItem();
         }
-        return compactor.run(Compactor.Options.all(), new Compactor.Progress() {
+        return compactor
+                .run(Compactor.Options.all(), new Compactor.Progress() {
                     @Override
-                    public void partitionDone(int done, int total, CompactionPlan plan) {
-                    }
+                    public void partitionDone(int done, int total, CompactionPlan plan) {}
 
                     @Override
-                    public void garbage(List<GarbageCollector.Doomed> doomed) {
-                    }
+                    public void garbage(List<GarbageCollector.Doomed> doomed) {}
                 })
-                .invoke(result -> LOG.infof("compaction pass: %s", result.report().summary()))
-                .onFailure().invoke(failure -> LOG.warnf("compaction pass failed: %s", failure.getMessage()))
-                .onFailure().recoverWithNull()
+                .invoke(result ->
+                        LOG.infof("compaction pass: %s", result.report().summary()))
+                .onFailure()
+                .invoke(failure -> LOG.warnf("compaction pass failed: %s", failure.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

@@ -30,20 +30,47 @@ public class CompactorWiring {
     @Singleton
     CompactionPolicy compactionPolicy(EddyConfig config) {
         EddyConfig.Compactor c = config.compactor();
-        return new CompactionPolicy(c.tierBaseBytes(), c.fanout(), c.maxObjectBytes(), c.minCleanableDirtyRatio(),
-                c.replacedGrace(), c.orphanGrace(), c.leaseDuration());
+        return new CompactionPolicy(
+                c.tierBaseBytes(),
+                c.fanout(),
+                c.maxObjectBytes(),
+                c.minCleanableDirtyRatio(),
+                c.replacedGrace(),
+                c.orphanGrace(),
+                c.leaseDuration());
     }
 
     @Produces
     @Singleton
-    Compactor compactor(DynamoDbAsyncClient dynamo, EddyConfig config, TopicService topics, MetadataStore metadata,
-                        SegmentStore segments, ReadCaches caches, CompactionPolicy policy, ObjectKeys keys,
-                        BucketAllowList buckets, Clock clock) {
+    Compactor compactor(
+            DynamoDbAsyncClient dynamo,
+            EddyConfig config,
+            TopicService topics,
+            MetadataStore metadata,
+            SegmentStore segments,
+            ReadCaches caches,
+            CompactionPolicy policy,
+            ObjectKeys keys,
+            BucketAllowList buckets,
+            Clock clock) {
         CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), RetryPolicy.defaults());
-        CompactionExecutor executor = new CompactionExecutor(store, segments, keys, clock,
+        CompactionExecutor executor = new CompactionExecutor(
+                store,
+                segments,
+                keys,
+                clock,
                 (topicId, partition) -> caches.index().invalidate(topicId, partition));
-        return new Compactor(topics, metadata, store, executor, new GarbageCollector(store, metadata, segments, clock),
-                new ReplicaRepair(metadata, store, segments, keys, buckets, clock), policy,
-                "compactor-" + UUID.randomUUID(), config.bucket(), buckets, clock);
+        return new Compactor(
+                topics,
+                metadata,
+                store,
+                executor,
+                new GarbageCollector(store, metadata, segments, clock),
+                new ReplicaRepair(metadata, store, segments, keys, buckets, clock),
+                policy,
+                "compactor-" + UUID.randomUUID(),
+                config.bucket(),
+                buckets,
+                clock);
     }
 }

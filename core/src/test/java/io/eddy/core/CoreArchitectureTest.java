@@ -23,9 +23,12 @@ class CoreArchitectureTest {
     private static final Set<String> ADAPTERS = Set.of("storage.dynamo", "storage.s3");
 
     @ArchTest
-    static final ArchRule coreDependsOnNoFrameworkNorFunction = noClasses().that().resideInAPackage("io.eddy.core..")
-            .should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "io.vertx..", "io.eddy.runtime..",
-                    "io.eddy.edge..")
+    static final ArchRule coreDependsOnNoFrameworkNorFunction = noClasses()
+            .that()
+            .resideInAPackage("io.eddy.core..")
+            .should()
+            .dependOnClassesThat()
+            .resideInAnyPackage("io.quarkus..", "io.vertx..", "io.eddy.runtime..", "io.eddy.edge..")
             .because("core is plain Java over Mutiny and the AWS SDK: functions wire it, it does not know them");
 
     /**
@@ -36,29 +39,32 @@ class CoreArchitectureTest {
      */
     @ArchTest
     static final ArchRule concernsAreFreeOfCycles = slices().assignedFrom(new SliceAssignment() {
-        @Override
-        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
-            String name = javaClass.getPackageName();
-            if (!name.startsWith(CORE)) {
-                return SliceIdentifier.ignore();
-            }
-            String rest = name.substring(CORE.length());
-            for (String adapter : ADAPTERS) {
-                if (rest.equals(adapter) || rest.startsWith(adapter + ".")) {
-                    return SliceIdentifier.of(adapter);
+                @Override
+                public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+                    String name = javaClass.getPackageName();
+                    if (!name.startsWith(CORE)) {
+                        return SliceIdentifier.ignore();
+                    }
+                    String rest = name.substring(CORE.length());
+                    for (String adapter : ADAPTERS) {
+                        if (rest.equals(adapter) || rest.startsWith(adapter + ".")) {
+                            return SliceIdentifier.of(adapter);
+                        }
+                    }
+                    int dot = rest.indexOf('.');
+                    return SliceIdentifier.of(dot < 0 ? rest : rest.substring(0, dot));
                 }
-            }
-            int dot = rest.indexOf('.');
-            return SliceIdentifier.of(dot < 0 ? rest : rest.substring(0, dot));
-        }
 
-        @Override
-        public String getDescription() {
-            return "core's concerns io.eddy.core.(*).., with the storage adapters " + ADAPTERS + " apart";
-        }
-    }).should().beFreeOfCycles();
+                @Override
+                public String getDescription() {
+                    return "core's concerns io.eddy.core.(*).., with the storage adapters " + ADAPTERS + " apart";
+                }
+            })
+            .should()
+            .beFreeOfCycles();
 
     /** Nor any cycle between two packages of core. */
     @ArchTest
-    static final ArchRule packagesAreFreeOfCycles = slices().matching("io.eddy.core.(**)").should().beFreeOfCycles();
+    static final ArchRule packagesAreFreeOfCycles =
+            slices().matching("io.eddy.core.(**)").should().beFreeOfCycles();
 }

@@ -28,23 +28,38 @@ class LocalStackRestartTest {
     void dataWrittenBeforeARestartIsReadableAfterIt(@TempDir Path dataDir) {
         String name = EddyStack.uniqueName("restart");
         List<RecordOffset> acked;
-        try (Standins before = Standins.start(dataDir); CoreInstance eddy = CoreInstance.on(EddyStack.on(before, name, name)).start()) {
+        try (Standins before = Standins.start(dataDir);
+                CoreInstance eddy =
+                        CoreInstance.on(EddyStack.on(before, name, name)).start()) {
             eddy.ensureResources();
             await(eddy.topics().create("survivor", 2, Map.of()));
             List<ProduceRequest.Entry> records = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
-                records.add(new ProduceRequest.Entry(i % 2, new Record(-1, 1_000 + i, ("k" + i).getBytes(StandardCharsets.UTF_8),
-                        ("v" + i).getBytes(StandardCharsets.UTF_8), List.of(new Header("h", new byte[]{(byte) i})))));
+                records.add(new ProduceRequest.Entry(
+                        i % 2,
+                        new Record(
+                                -1,
+                                1_000 + i,
+                                ("k" + i).getBytes(StandardCharsets.UTF_8),
+                                ("v" + i).getBytes(StandardCharsets.UTF_8),
+                                List.of(new Header("h", new byte[] {(byte) i})))));
             }
             acked = await(eddy.produce().produce("survivor", new ProduceRequest(records, false)));
         }
 
-        try (Standins after = Standins.start(dataDir); CoreInstance eddy = CoreInstance.on(EddyStack.on(after, name, name)).start()) {
-            assertThat(await(eddy.topics().list())).extracting(t -> t.name().value()).containsExactly("survivor");
+        try (Standins after = Standins.start(dataDir);
+                CoreInstance eddy =
+                        CoreInstance.on(EddyStack.on(after, name, name)).start()) {
+            assertThat(await(eddy.topics().list()))
+                    .extracting(t -> t.name().value())
+                    .containsExactly("survivor");
             for (int p = 0; p < 2; p++) {
-                FetchResult r = await(eddy.coldFetch().fetch(new FetchRequest("survivor", p, 0, 100, 1 << 20, Duration.ZERO)));
+                FetchResult r =
+                        await(eddy.coldFetch().fetch(new FetchRequest("survivor", p, 0, 100, 1 << 20, Duration.ZERO)));
                 assertThat(r.highWatermark()).isEqualTo(10);
-                assertThat(r.records()).extracting(Record::offset).containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
+                assertThat(r.records())
+                        .extracting(Record::offset)
+                        .containsExactly(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L);
                 for (Record rec : r.records()) {
                     int i = Integer.parseInt(new String(rec.key(), StandardCharsets.UTF_8).substring(1));
                     assertThat(acked.get(i).partition()).isEqualTo(p);

@@ -62,12 +62,17 @@ public class FetchResource {
     @GET
     @Path("/records")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<ObjectNode> records(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                                   @QueryParam("offset") String offset, @QueryParam("max_records") String maxRecords,
-                                   @QueryParam("max_bytes") String maxBytes, @QueryParam("wait_ms") String waitMs,
-                                   @QueryParam("encoding") String encoding) {
+    public Uni<ObjectNode> records(
+            @PathParam("topic") String topic,
+            @PathParam("partition") String partition,
+            @QueryParam("offset") String offset,
+            @QueryParam("max_records") String maxRecords,
+            @QueryParam("max_bytes") String maxBytes,
+            @QueryParam("wait_ms") String waitMs,
+            @QueryParam("encoding") String encoding) {
         boolean base64 = encoding("encoding", encoding);
-        return fetch.fetch(request(topic, partition, offset, maxRecords, maxBytes, waitMs)).map(r -> json.fetched(r, base64));
+        return fetch.fetch(request(topic, partition, offset, maxRecords, maxBytes, waitMs))
+                .map(r -> json.fetched(r, base64));
     }
 
     /** The stored batches, base offsets patched, framed as binary produce frames (docs/protocol.md). */
@@ -75,17 +80,25 @@ public class FetchResource {
     @GET
     @Path("/records")
     @Produces(BatchFrames.MEDIA_TYPE)
-    public Uni<Response> batches(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                                 @QueryParam("offset") String offset, @QueryParam("max_records") String maxRecords,
-                                 @QueryParam("max_bytes") String maxBytes, @QueryParam("wait_ms") String waitMs) {
+    public Uni<Response> batches(
+            @PathParam("topic") String topic,
+            @PathParam("partition") String partition,
+            @QueryParam("offset") String offset,
+            @QueryParam("max_records") String maxRecords,
+            @QueryParam("max_bytes") String maxBytes,
+            @QueryParam("wait_ms") String waitMs) {
         FetchRequest request = request(topic, partition, offset, maxRecords, maxBytes, waitMs);
         return fetch.fetchBatches(request).map(r -> {
             ByteBuffer body = BatchFrames.encode(r.batches().stream()
-                    .map(b -> new BatchFrames.Frame(request.partition(), b)).toList());
+                    .map(b -> new BatchFrames.Frame(request.partition(), b))
+                    .toList());
             byte[] bytes = new byte[body.remaining()];
             body.get(bytes);
-            return Response.ok(bytes, BatchFrames.MEDIA_TYPE).header(NEXT_OFFSET, r.nextOffset())
-                    .header(HIGH_WATERMARK, r.highWatermark()).header(LOG_START_OFFSET, r.logStartOffset()).build();
+            return Response.ok(bytes, BatchFrames.MEDIA_TYPE)
+                    .header(NEXT_OFFSET, r.nextOffset())
+                    .header(HIGH_WATERMARK, r.highWatermark())
+                    .header(LOG_START_OFFSET, r.logStartOffset())
+                    .build();
         });
     }
 
@@ -99,13 +112,19 @@ public class FetchResource {
     @GET
     @Path("/records")
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    @Blocking   // checks the topic before the stream starts: an error once streaming cannot be a problem+json
-    public Multi<OutboundSseEvent> stream(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                                          @QueryParam("offset") String offset, @QueryParam("encoding") String encoding,
-                                          @HeaderParam("Last-Event-ID") String lastEventId, @Context Sse sse) {
+    @Blocking // checks the topic before the stream starts: an error once streaming cannot be a problem+json
+    public Multi<OutboundSseEvent> stream(
+            @PathParam("topic") String topic,
+            @PathParam("partition") String partition,
+            @QueryParam("offset") String offset,
+            @QueryParam("encoding") String encoding,
+            @HeaderParam("Last-Event-ID") String lastEventId,
+            @Context Sse sse) {
         if (!config.produce().serverMode()) {
-            throw new EddyException(ErrorCode.STREAMING_UNAVAILABLE, "streaming reads (text/event-stream) are served by "
-                    + "the Eddy server only; poll with wait_ms instead");
+            throw new EddyException(
+                    ErrorCode.STREAMING_UNAVAILABLE,
+                    "streaming reads (text/event-stream) are served by "
+                            + "the Eddy server only; poll with wait_ms instead");
         }
         boolean base64 = encoding("encoding", encoding);
         int p = Params.partition(partition);
@@ -114,40 +133,58 @@ public class FetchResource {
                 : Params.longValue("offset", offset, 0, Long.MAX_VALUE, 0);
         fetch.offsetAt(topic, p, new OffsetSpec.Latest()).await().atMost(Duration.ofSeconds(30));
         Duration heartbeat = config.fetch().sseHeartbeat().compareTo(FetchRequest.MAX_WAIT) > 0
-                ? FetchRequest.MAX_WAIT : config.fetch().sseHeartbeat();
-        return Multi.createBy().repeating()
-                .uni(() -> new AtomicLong(start), next -> fetch.fetch(new FetchRequest(topic, p, next.get(),
-                        FetchRequest.DEFAULT_MAX_RECORDS, FetchRequest.DEFAULT_MAX_BYTES, heartbeat))
-                        .invoke(r -> next.set(r.nextOffset())))
+                ? FetchRequest.MAX_WAIT
+                : config.fetch().sseHeartbeat();
+        return Multi.createBy()
+                .repeating()
+                .uni(
+                        () -> new AtomicLong(start),
+                        next -> fetch.fetch(new FetchRequest(
+                                        topic,
+                                        p,
+                                        next.get(),
+                                        FetchRequest.DEFAULT_MAX_RECORDS,
+                                        FetchRequest.DEFAULT_MAX_BYTES,
+                                        heartbeat))
+                                .invoke(r -> next.set(r.nextOffset())))
                 .indefinitely()
-                .onItem().transformToMultiAndConcatenate(r -> {
+                .onItem()
+                .transformToMultiAndConcatenate(r -> {
                     if (r.records().isEmpty()) {
-                        return Multi.createFrom().item(sse.newEventBuilder().comment("heartbeat").build());
+                        return Multi.createFrom()
+                                .item(sse.newEventBuilder().comment("heartbeat").build());
                     }
                     List<OutboundSseEvent> events = new ArrayList<>(r.records().size());
                     for (Record record : r.records()) {
-                        events.add(sse.newEventBuilder().name("record").id(Long.toString(record.offset() + 1))
+                        events.add(sse.newEventBuilder()
+                                .name("record")
+                                .id(Long.toString(record.offset() + 1))
                                 .mediaType(MediaType.APPLICATION_JSON_TYPE)
-                                .data(json.record(record, base64).toString()).build());
+                                .data(json.record(record, base64).toString())
+                                .build());
                     }
                     return Multi.createFrom().iterable(events);
                 });
     }
 
-    private static FetchRequest request(String topic, String partition, String offset, String maxRecords,
-                                        String maxBytes, String waitMs) {
-        return new FetchRequest(topic, Params.partition(partition),
+    private static FetchRequest request(
+            String topic, String partition, String offset, String maxRecords, String maxBytes, String waitMs) {
+        return new FetchRequest(
+                topic,
+                Params.partition(partition),
                 Params.longValue("offset", offset, 0, Long.MAX_VALUE, 0),
-                (int) Params.longValue("max_records", maxRecords, 1, FetchRequest.MAX_MAX_RECORDS, FetchRequest.DEFAULT_MAX_RECORDS),
-                (int) Params.longValue("max_bytes", maxBytes, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES),
+                (int) Params.longValue(
+                        "max_records", maxRecords, 1, FetchRequest.MAX_MAX_RECORDS, FetchRequest.DEFAULT_MAX_RECORDS),
+                (int) Params.longValue(
+                        "max_bytes", maxBytes, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES),
                 Duration.ofMillis(Params.longValue("wait_ms", waitMs, 0, FetchRequest.MAX_WAIT.toMillis(), 0)));
     }
 
     @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
     @GET
     @Path("/offsets")
-    public Uni<ObjectNode> offsets(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                                   @QueryParam("at") String at) {
+    public Uni<ObjectNode> offsets(
+            @PathParam("topic") String topic, @PathParam("partition") String partition, @QueryParam("at") String at) {
         OffsetSpec spec;
         if (at == null || at.isEmpty() || at.equals("latest")) {
             spec = new OffsetSpec.Latest();
@@ -157,7 +194,8 @@ public class FetchResource {
             try {
                 spec = new OffsetSpec.AtTimestamp(Params.longValue("at", at, 0, Long.MAX_VALUE));
             } catch (EddyException e) {
-                throw new EddyException(ErrorCode.INVALID_PARAMETER,
+                throw new EddyException(
+                        ErrorCode.INVALID_PARAMETER,
                         "'at' must be earliest, latest or a timestamp in epoch milliseconds, not '" + at + "'",
                         Map.of("parameter", "at"));
             }
@@ -173,7 +211,9 @@ public class FetchResource {
         if (raw.equals("base64")) {
             return true;
         }
-        throw new EddyException(ErrorCode.INVALID_PARAMETER, "'" + name + "' must be json or base64, not '" + raw + "'",
+        throw new EddyException(
+                ErrorCode.INVALID_PARAMETER,
+                "'" + name + "' must be json or base64, not '" + raw + "'",
                 Map.of("parameter", name));
     }
 }

@@ -31,15 +31,22 @@ import java.util.regex.Pattern;
 final class GroupJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern MEMBER_ID = Pattern.compile("[\\x21-\\x7e]{1,255}");
-    private static final Set<String> HEARTBEAT_FIELDS = Set.of("member_epoch", "topics", "topic_pattern", "owned",
-            "instance_id", "session_timeout_ms", "rebalance_timeout_ms", "auto_offset_reset", "assignor");
+    private static final Set<String> HEARTBEAT_FIELDS = Set.of(
+            "member_epoch",
+            "topics",
+            "topic_pattern",
+            "owned",
+            "instance_id",
+            "session_timeout_ms",
+            "rebalance_timeout_ms",
+            "auto_offset_reset",
+            "assignor");
     private static final Set<String> COMMIT_FIELDS = Set.of("member_id", "member_epoch", "offsets");
     private static final Set<String> OFFSET_FIELDS = Set.of("topic", "partition", "offset", "metadata");
     private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition");
     private static final Set<String> RESET_FIELDS = Set.of("to", "timestamp", "duration_ms", "topics", "dry_run");
 
-    private GroupJson() {
-    }
+    private GroupJson() {}
 
     static String memberId(String raw) {
         if (raw == null || !MEMBER_ID.matcher(raw).matches()) {
@@ -50,11 +57,13 @@ final class GroupJson {
 
     static Heartbeat heartbeat(String memberId, JsonNode body, EddyConfig.Groups defaults) {
         object(body, HEARTBEAT_FIELDS, "the body");
-        long epoch = integer(body, "member_epoch", 0, Long.MAX_VALUE).orElseThrow(() ->
-                invalid("'member_epoch' is required: 0 to join, then the epoch the last answer gave", "member_epoch"));
+        long epoch = integer(body, "member_epoch", 0, Long.MAX_VALUE)
+                .orElseThrow(() -> invalid(
+                        "'member_epoch' is required: 0 to join, then the epoch the last answer gave", "member_epoch"));
         Optional<Subscription> subscription = subscription(body);
-        Optional<Set<TopicPartition>> owned = body.has("owned") ? Optional.of(new HashSet<>(partitions(body.get("owned"),
-                "owned"))) : Optional.empty();
+        Optional<Set<TopicPartition>> owned = body.has("owned")
+                ? Optional.of(new HashSet<>(partitions(body.get("owned"), "owned")))
+                : Optional.empty();
         Optional<String> instance = text(body, "instance_id").map(i -> {
             if (!MEMBER_ID.matcher(i).matches()) {
                 throw invalid("an instance id is 1 to 255 visible ASCII characters", "instance_id");
@@ -65,9 +74,10 @@ final class GroupJson {
                 .orElse(defaults.defaultSessionTimeout().toMillis());
         long rebalance = integer(body, "rebalance_timeout_ms", 1, Integer.MAX_VALUE)
                 .orElse(defaults.defaultRebalanceTimeout().toMillis());
-        OffsetReset reset = text(body, "auto_offset_reset").map(OffsetReset::fromWire).orElse(OffsetReset.LATEST);
-        return new Heartbeat(memberId, epoch, instance, subscription, owned, text(body, "assignor"), session, rebalance,
-                reset);
+        OffsetReset reset =
+                text(body, "auto_offset_reset").map(OffsetReset::fromWire).orElse(OffsetReset.LATEST);
+        return new Heartbeat(
+                memberId, epoch, instance, subscription, owned, text(body, "assignor"), session, rebalance, reset);
     }
 
     private static Optional<Subscription> subscription(JsonNode body) {
@@ -95,14 +105,13 @@ final class GroupJson {
         return Optional.of(Subscription.ofTopics(names));
     }
 
-    record Commit(String memberId, long memberEpoch, List<CommittedOffset> offsets) {
-    }
+    record Commit(String memberId, long memberEpoch, List<CommittedOffset> offsets) {}
 
     static Commit commit(JsonNode body) {
         object(body, COMMIT_FIELDS, "the body");
         String member = memberId(text(body, "member_id").orElse(null));
-        long epoch = integer(body, "member_epoch", 0, Long.MAX_VALUE).orElseThrow(() ->
-                invalid("'member_epoch' is required", "member_epoch"));
+        long epoch = integer(body, "member_epoch", 0, Long.MAX_VALUE)
+                .orElseThrow(() -> invalid("'member_epoch' is required", "member_epoch"));
         JsonNode offsets = body.get("offsets");
         if (offsets == null || !offsets.isArray() || offsets.isEmpty()) {
             throw invalid("'offsets' must be a non-empty array of {topic, partition, offset, metadata}", "offsets");
@@ -113,11 +122,12 @@ final class GroupJson {
             String where = "offsets[" + i + "]";
             object(o, OFFSET_FIELDS, where);
             TopicPartition tp = partition(o, where);
-            long offset = integer(o, "offset", 0, Long.MAX_VALUE).orElseThrow(() ->
-                    invalid(where + ".offset is required: the next offset to consume", "offsets"));
+            long offset = integer(o, "offset", 0, Long.MAX_VALUE)
+                    .orElseThrow(() -> invalid(where + ".offset is required: the next offset to consume", "offsets"));
             String metadata = text(o, "metadata").orElse("");
             if (metadata.length() > CommittedOffset.MAX_METADATA_CHARS) {
-                throw invalid(where + ".metadata is longer than " + CommittedOffset.MAX_METADATA_CHARS + " characters",
+                throw invalid(
+                        where + ".metadata is longer than " + CommittedOffset.MAX_METADATA_CHARS + " characters",
                         "offsets");
             }
             out.add(new CommittedOffset(tp, offset, metadata, epoch, 0));
@@ -125,19 +135,22 @@ final class GroupJson {
         return new Commit(member, epoch, out);
     }
 
-    record Reset(OffsetSpec target, List<String> topics, boolean dryRun) {
-    }
+    record Reset(OffsetSpec target, List<String> topics, boolean dryRun) {}
 
     static Reset reset(JsonNode body) {
         object(body, RESET_FIELDS, "the body");
-        String to = text(body, "to").orElseThrow(() -> invalid("'to' is required: earliest, latest, timestamp or duration", "to"));
+        String to = text(body, "to")
+                .orElseThrow(() -> invalid("'to' is required: earliest, latest, timestamp or duration", "to"));
         OffsetSpec target = switch (to) {
             case "earliest" -> new OffsetSpec.Earliest();
             case "latest" -> new OffsetSpec.Latest();
-            case "timestamp" -> new OffsetSpec.AtTimestamp(integer(body, "timestamp", 0, Long.MAX_VALUE)
-                    .orElseThrow(() -> invalid("to=timestamp needs 'timestamp' (epoch milliseconds)", "timestamp")));
-            case "duration" -> new OffsetSpec.Ago(Duration.ofMillis(integer(body, "duration_ms", 0, Long.MAX_VALUE)
-                    .orElseThrow(() -> invalid("to=duration needs 'duration_ms'", "duration_ms"))));
+            case "timestamp" ->
+                new OffsetSpec.AtTimestamp(integer(body, "timestamp", 0, Long.MAX_VALUE)
+                        .orElseThrow(
+                                () -> invalid("to=timestamp needs 'timestamp' (epoch milliseconds)", "timestamp")));
+            case "duration" ->
+                new OffsetSpec.Ago(Duration.ofMillis(integer(body, "duration_ms", 0, Long.MAX_VALUE)
+                        .orElseThrow(() -> invalid("to=duration needs 'duration_ms'", "duration_ms"))));
             default -> throw invalid("'to' must be earliest, latest, timestamp or duration, not '" + to + "'", "to");
         };
         List<String> topics = new ArrayList<>();
@@ -163,8 +176,11 @@ final class GroupJson {
     // ---- rendering -----------------------------------------------------------------------------------------
 
     static ObjectNode reply(String group, GroupService.HeartbeatReply r) {
-        ObjectNode out = NODES.objectNode().put("group", group).put("member_id", r.memberId())
-                .put("member_epoch", r.memberEpoch()).put("heartbeat_interval_ms", r.heartbeatIntervalMs());
+        ObjectNode out = NODES.objectNode()
+                .put("group", group)
+                .put("member_id", r.memberId())
+                .put("member_epoch", r.memberEpoch())
+                .put("heartbeat_interval_ms", r.heartbeatIntervalMs());
         Map<TopicPartition, GroupService.StartOffset> starts = new java.util.HashMap<>();
         r.starts().forEach(s -> starts.put(s.partition(), s));
         ArrayNode assignment = out.putArray("assignment");
@@ -194,8 +210,11 @@ final class GroupJson {
 
     /** A described group, showing only the topics {@code visible} allows (members' subscriptions and partitions too). */
     static ObjectNode describe(GroupService.GroupDescription d, Predicate<String> visible) {
-        ObjectNode out = NODES.objectNode().put("group", d.group().groupId().value()).put("state", d.state())
-                .put("group_epoch", d.group().groupEpoch()).put("assignor", d.group().assignor());
+        ObjectNode out = NODES.objectNode()
+                .put("group", d.group().groupId().value())
+                .put("state", d.state())
+                .put("group_epoch", d.group().groupEpoch())
+                .put("assignor", d.group().assignor());
         ArrayNode members = out.putArray("members");
         for (MemberState m : d.members()) {
             ObjectNode o = members.addObject().put("member_id", m.memberId());
@@ -223,7 +242,8 @@ final class GroupJson {
                 p.putNull("owner");
             }
             if (l.committed().isPresent()) {
-                p.put("committed_offset", l.committed().get().offset()).put("metadata", l.committed().get().metadata());
+                p.put("committed_offset", l.committed().get().offset())
+                        .put("metadata", l.committed().get().metadata());
             } else {
                 p.putNull("committed_offset");
             }
@@ -270,8 +290,8 @@ final class GroupJson {
 
     private static TopicPartition partition(JsonNode o, String where) {
         String topic = text(o, "topic").orElseThrow(() -> invalid(where + ".topic is required", "topic"));
-        long partition = integer(o, "partition", 0, Integer.MAX_VALUE).orElseThrow(() ->
-                invalid(where + ".partition is required", "partition"));
+        long partition = integer(o, "partition", 0, Integer.MAX_VALUE)
+                .orElseThrow(() -> invalid(where + ".partition is required", "partition"));
         if (topic.isBlank()) {
             throw invalid(where + ".topic must not be blank", "topic");
         }

@@ -41,7 +41,8 @@ public class GroupsResource {
     private final EddyConfig config;
     private final Caller caller;
 
-    public GroupsResource(GroupService groups, JsonRecords json, RequestLimits limits, EddyConfig config, Caller caller) {
+    public GroupsResource(
+            GroupService groups, JsonRecords json, RequestLimits limits, EddyConfig config, Caller caller) {
         this.groups = groups;
         this.json = json;
         this.limits = limits;
@@ -57,7 +58,8 @@ public class GroupsResource {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             var list = out.putArray("groups");
             // only the groups the caller holds some grant on
-            all.stream().filter(g -> principal.mayDescribe(ResourceType.GROUP, g.value()))
+            all.stream()
+                    .filter(g -> principal.mayDescribe(ResourceType.GROUP, g.value()))
                     .forEach(g -> list.addObject().put("group", g.value()));
             return out;
         });
@@ -69,7 +71,8 @@ public class GroupsResource {
     public Uni<ObjectNode> describe(@PathParam("group") String group) {
         Principal principal = caller.principal();
         // Kafka's OffsetFetch needs Describe on the topic: offsets, watermarks and names of others are left out
-        return groups.describe(group).map(d -> GroupJson.describe(d, t -> principal.mayDescribe(ResourceType.TOPIC, t)));
+        return groups.describe(group)
+                .map(d -> GroupJson.describe(d, t -> principal.mayDescribe(ResourceType.TOPIC, t)));
     }
 
     @Requires(operation = Operation.ADMIN, resource = ResourceType.GROUP, param = "group")
@@ -83,14 +86,17 @@ public class GroupsResource {
     @PUT
     @Path("/{group}/members/{member}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<ObjectNode> heartbeat(@PathParam("group") String group, @PathParam("member") String member, byte[] body) {
+    public Uni<ObjectNode> heartbeat(
+            @PathParam("group") String group, @PathParam("member") String member, byte[] body) {
         limits.check(body);
         var hb = GroupJson.heartbeat(GroupJson.memberId(member), json.parse(body), config.groups());
         hb.subscription().ifPresent(s -> {
             if (s.pattern().isPresent()) {
                 caller.requireEverywhere(Operation.CONSUME, ResourceType.TOPIC);
             } else {
-                caller.requireAll(s.topics().stream().map(t -> Permission.topic(Operation.CONSUME, t)).toList());
+                caller.requireAll(s.topics().stream()
+                        .map(t -> Permission.topic(Operation.CONSUME, t))
+                        .toList());
             }
         });
         return groups.heartbeat(group, hb).map(r -> GroupJson.reply(group, r));
@@ -100,7 +106,8 @@ public class GroupsResource {
     @DELETE
     @Path("/{group}/members/{member}")
     public Uni<Response> leave(@PathParam("group") String group, @PathParam("member") String member) {
-        return groups.leave(group, GroupJson.memberId(member)).replaceWith(Response.noContent().build());
+        return groups.leave(group, GroupJson.memberId(member))
+                .replaceWith(Response.noContent().build());
     }
 
     @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
@@ -110,9 +117,12 @@ public class GroupsResource {
     public Uni<ObjectNode> commit(@PathParam("group") String group, byte[] body) {
         limits.check(body);
         GroupJson.Commit commit = GroupJson.commit(json.parse(body));
-        caller.requireAll(commit.offsets().stream().map(o -> Permission.topic(Operation.CONSUME, o.partition().topic()))
-                .distinct().toList());
-        return groups.commit(group, commit.memberId(), commit.memberEpoch(), commit.offsets()).map(GroupJson::committed);
+        caller.requireAll(commit.offsets().stream()
+                .map(o -> Permission.topic(Operation.CONSUME, o.partition().topic()))
+                .distinct()
+                .toList());
+        return groups.commit(group, commit.memberId(), commit.memberEpoch(), commit.offsets())
+                .map(GroupJson::committed);
     }
 
     @Requires(operation = Operation.ADMIN, resource = ResourceType.GROUP, param = "group")
@@ -124,8 +134,11 @@ public class GroupsResource {
         GroupJson.Reset reset = GroupJson.reset(json.parse(body));
         Principal principal = caller.principal();
         // as Kafka's AlterConsumerGroupOffsets needs Read on each topic: every topic it moves, named or implied
-        Consumer<List<String>> mayConsume = topics -> topics.stream().map(t -> Permission.topic(Operation.CONSUME, t))
-                .filter(wanted -> !principal.allows(wanted)).findFirst().ifPresent(wanted -> {
+        Consumer<List<String>> mayConsume = topics -> topics.stream()
+                .map(t -> Permission.topic(Operation.CONSUME, t))
+                .filter(wanted -> !principal.allows(wanted))
+                .findFirst()
+                .ifPresent(wanted -> {
                     throw Caller.forbidden(principal, wanted);
                 });
         return groups.reset(group, reset.topics(), reset.target(), reset.dryRun(), mayConsume)

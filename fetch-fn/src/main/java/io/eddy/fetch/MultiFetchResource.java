@@ -44,6 +44,7 @@ import java.util.Set;
 public class MultiFetchResource {
     /** Most partitions one request may name. */
     public static final int MAX_PARTITIONS = 1_000;
+
     private static final Set<String> BODY_FIELDS = Set.of("wait_ms", "min_bytes", "max_bytes", "partitions");
     private static final Set<String> PARTITION_FIELDS = Set.of("topic", "partition", "offset", "max_bytes");
 
@@ -54,8 +55,13 @@ public class MultiFetchResource {
     private final Caller caller;
     private final long maxResponseBytes;
 
-    public MultiFetchResource(FetchService fetch, JsonRecords json, RequestLimits limits, ObjectMapper mapper, Caller caller,
-                              EddyConfig config) {
+    public MultiFetchResource(
+            FetchService fetch,
+            JsonRecords json,
+            RequestLimits limits,
+            ObjectMapper mapper,
+            Caller caller,
+            EddyConfig config) {
         this.fetch = fetch;
         this.json = json;
         this.limits = limits;
@@ -72,7 +78,9 @@ public class MultiFetchResource {
         limits.check(body);
         boolean base64 = "base64".equals(encoding);
         if (encoding != null && !encoding.isEmpty() && !base64 && !encoding.equals("json")) {
-            throw new EddyException(ErrorCode.INVALID_PARAMETER, "'encoding' must be json or base64, not '" + encoding + "'",
+            throw new EddyException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "'encoding' must be json or base64, not '" + encoding + "'",
                     Map.of("parameter", "encoding"));
         }
         JsonNode root = json.parse(body);
@@ -85,11 +93,14 @@ public class MultiFetchResource {
         long maxBytes = integer(root, "max_bytes", "the body", 1, maxResponseBytes, maxResponseBytes);
         JsonNode partitions = root.get("partitions");
         if (partitions == null || !partitions.isArray() || partitions.isEmpty()) {
-            throw invalid("'partitions' must be a non-empty array of {\"topic\", \"partition\", \"offset\", \"max_bytes\"}");
+            throw invalid(
+                    "'partitions' must be a non-empty array of {\"topic\", \"partition\", \"offset\", \"max_bytes\"}");
         }
         if (partitions.size() > MAX_PARTITIONS) {
-            throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "a fetch names at most " + MAX_PARTITIONS
-                    + " partitions, not " + partitions.size(), Map.of("max_partitions", MAX_PARTITIONS));
+            throw new EddyException(
+                    ErrorCode.TOO_MANY_PARTITIONS,
+                    "a fetch names at most " + MAX_PARTITIONS + " partitions, not " + partitions.size(),
+                    Map.of("max_partitions", MAX_PARTITIONS));
         }
         List<PartitionFetch> fetches = new ArrayList<>();
         Set<String> seen = new HashSet<>();
@@ -111,13 +122,17 @@ public class MultiFetchResource {
             if (!seen.add(topic.asText() + "/" + partition)) {
                 throw invalid(where + " names " + topic.asText() + "/" + partition + " a second time");
             }
-            fetches.add(new PartitionFetch(topic.asText(), partition,
-                    integer(p, "offset", where, 0, Long.MAX_VALUE, 0),
-                    (int) integer(p, "max_bytes", where, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES)));
+            fetches.add(new PartitionFetch(
+                    topic.asText(), partition, integer(p, "offset", where, 0, Long.MAX_VALUE, 0), (int) integer(
+                            p, "max_bytes", where, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES)));
         }
         // the whole request is refused if one topic may not be read (not a problem per partition): nothing is read
-        caller.requireAll(fetches.stream().map(f -> Permission.topic(Operation.CONSUME, f.topic())).distinct().toList());
-        return fetch.fetchMany(fetches, Duration.ofMillis(waitMs), minBytes, maxBytes).map(outcomes -> render(outcomes, base64));
+        caller.requireAll(fetches.stream()
+                .map(f -> Permission.topic(Operation.CONSUME, f.topic()))
+                .distinct()
+                .toList());
+        return fetch.fetchMany(fetches, Duration.ofMillis(waitMs), minBytes, maxBytes)
+                .map(outcomes -> render(outcomes, base64));
     }
 
     private ObjectNode render(List<PartitionOutcome> outcomes, boolean base64) {

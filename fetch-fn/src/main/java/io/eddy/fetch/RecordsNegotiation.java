@@ -14,11 +14,13 @@ public class RecordsNegotiation {
 
     @ServerRequestFilter(preMatching = true)
     public void jsonByDefault(ContainerRequestContext request) {
-        if (!"GET".equals(request.getMethod()) || !request.getUriInfo().getPath().endsWith("/records")) {
+        if (!"GET".equals(request.getMethod())
+                || !request.getUriInfo().getPath().endsWith("/records")) {
             return;
         }
         String accept = request.getHeaderString(HttpHeaders.ACCEPT);
-        if (accept == null || !(accept.contains(BatchFrames.MEDIA_TYPE) || accept.contains(MediaType.SERVER_SENT_EVENTS))) {
+        if (accept == null
+                || !(accept.contains(BatchFrames.MEDIA_TYPE) || accept.contains(MediaType.SERVER_SENT_EVENTS))) {
             request.getHeaders().putSingle(HttpHeaders.ACCEPT, MediaType.APPLICATION_JSON);
         }
     }

@@ -25,6 +25,7 @@ import software.constructs.Node;
 public record EddyAccess(Map<String, IamPrincipal> principals) {
     /** A principal's name becomes part of an environment variable's name, where dashes would be ambiguous. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
+
     private static final Pattern GRANT = Pattern.compile("(produce|consume|admin):(topic|group|cluster):[^,\\s*]*\\*?");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,7 +33,8 @@ public record EddyAccess(Map<String, IamPrincipal> principals) {
     public record IamPrincipal(String iamArn, List<String> grants) {
         public IamPrincipal {
             if (!iamArn.startsWith("arn:")) {
-                throw new IllegalArgumentException("iamArn must be an ARN or an ARN prefix ending in *, not '" + iamArn + "'");
+                throw new IllegalArgumentException(
+                        "iamArn must be an ARN or an ARN prefix ending in *, not '" + iamArn + "'");
             }
             grants = List.copyOf(grants);
             for (String g : grants) {
@@ -48,8 +50,9 @@ public record EddyAccess(Map<String, IamPrincipal> principals) {
         principals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(principals));
         principals.keySet().forEach(name -> {
             if (!NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("a principal's name is 1 to 32 lower-case letters and digits, starting"
-                        + " with a letter, not '" + name + "'");
+                throw new IllegalArgumentException(
+                        "a principal's name is 1 to 32 lower-case letters and digits, starting"
+                                + " with a letter, not '" + name + "'");
             }
         });
     }
@@ -73,8 +76,8 @@ public record EddyAccess(Map<String, IamPrincipal> principals) {
         tree.fields().forEachRemaining(e -> {
             JsonNode p = e.getValue();
             if (!p.path("iamArn").isTextual() || !p.path("grants").isArray()) {
-                throw new IllegalArgumentException("principal '" + e.getKey() + "' needs \"iamArn\" (a string) and"
-                        + " \"grants\" (a list)");
+                throw new IllegalArgumentException(
+                        "principal '" + e.getKey() + "' needs \"iamArn\" (a string) and" + " \"grants\" (a list)");
             }
             List<String> grants = new ArrayList<>();
             p.path("grants").forEach(g -> grants.add(g.asText()));

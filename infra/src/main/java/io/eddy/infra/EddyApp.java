@@ -11,18 +11,23 @@ import software.amazon.awscdk.StackProps;
  */
 public final class EddyApp {
 
-    private EddyApp() {
-    }
+    private EddyApp() {}
 
     public static void main(String[] args) {
         // Under the CDK CLI, CDK_OUTDIR names the output directory; run by hand, write to ./cdk.out (the default
         // would be a temporary directory).
-        App app = System.getenv("CDK_OUTDIR") != null ? new App() : App.Builder.create().outdir("cdk.out").build();
+        App app = System.getenv("CDK_OUTDIR") != null
+                ? new App()
+                : App.Builder.create().outdir("cdk.out").build();
         EddySettings settings = EddySettings.fromContext(app.getNode());
-        new EddyStack(app, "Eddy-" + settings.stage(), StackProps.builder()
-                .env(environment())
-                .description("Eddy event log, stage " + settings.stage())
-                .build(), settings);
+        new EddyStack(
+                app,
+                "Eddy-" + settings.stage(),
+                StackProps.builder()
+                        .env(environment())
+                        .description("Eddy event log, stage " + settings.stage())
+                        .build(),
+                settings);
         app.synth();
     }
 

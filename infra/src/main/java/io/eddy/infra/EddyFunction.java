@@ -47,9 +47,17 @@ public final class EddyFunction extends Construct {
      * @param statements  everything the function may do besides logging
      * @param alarmAction what alarms notify, or null
      */
-    public EddyFunction(Construct scope, String id, String stage, String name, String asset, String handler,
-                        EddySettings.Size size, Map<String, String> environment, List<PolicyStatement> statements,
-                        IAlarmAction alarmAction) {
+    public EddyFunction(
+            Construct scope,
+            String id,
+            String stage,
+            String name,
+            String asset,
+            String handler,
+            EddySettings.Size size,
+            Map<String, String> environment,
+            List<PolicyStatement> statements,
+            IAlarmAction alarmAction) {
         super(scope, id);
         String functionName = "eddy-" + stage + "-" + name;
 
@@ -60,7 +68,8 @@ public final class EddyFunction extends Construct {
                 .build();
 
         PolicyDocument policy = new PolicyDocument();
-        policy.addStatements(PolicyStatement.Builder.create().sid("WriteOwnLogs")
+        policy.addStatements(PolicyStatement.Builder.create()
+                .sid("WriteOwnLogs")
                 .actions(List.of("logs:CreateLogStream", "logs:PutLogEvents"))
                 .resources(List.of(logs.getLogGroupArn(), logs.getLogGroupArn() + ":*"))
                 .build());
@@ -89,8 +98,10 @@ public final class EddyFunction extends Construct {
                 .version(function.getCurrentVersion())
                 .build();
         // CDK warns that SnapStart needs published versions; the alias above publishes and invokes one.
-        Annotations.of(function).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
-                "every deployment publishes a version and the live alias, which all callers invoke, points at it");
+        Annotations.of(function)
+                .acknowledgeWarning(
+                        "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                        "every deployment publishes a version and the live alias, which all callers invoke, points at it");
 
         alarm("Errors", function.metricErrors(), functionName, "errors", alarmAction);
         alarm("Throttles", function.metricThrottles(), functionName, "throttles", alarmAction);
@@ -100,7 +111,10 @@ public final class EddyFunction extends Construct {
         Alarm alarm = Alarm.Builder.create(this, id + "Alarm")
                 .alarmName(functionName + "-" + what)
                 .alarmDescription("Eddy: " + what + " in " + functionName + " (any in 5 minutes)")
-                .metric(metric.with(MetricOptions.builder().period(Duration.minutes(5)).statistic("Sum").build()))
+                .metric(metric.with(MetricOptions.builder()
+                        .period(Duration.minutes(5))
+                        .statistic("Sum")
+                        .build()))
                 .threshold(1)
                 .evaluationPeriods(1)
                 .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)

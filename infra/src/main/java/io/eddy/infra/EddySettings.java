@@ -28,11 +28,23 @@ import software.constructs.Node;
  * @param retainData        keep buckets and table when the stack is deleted (default) or delete them
  * @param serviceEndpoint   S3 and DynamoDB endpoint the functions use instead of AWS's (LocalStack only); empty on AWS
  */
-public record EddySettings(String stage, Optional<String> primaryBucket, Optional<String> replicaBucket, String table,
-                           String ingestAsset, String fetchAsset, Optional<String> compactorAsset,
-                           String compactorHandler, String compactorSchedule, Duration compactorLease,
-                           Size ingest, Size fetch, Size compactor,
-                           Optional<String> alarmTopicArn, boolean retainData, Optional<String> serviceEndpoint) {
+public record EddySettings(
+        String stage,
+        Optional<String> primaryBucket,
+        Optional<String> replicaBucket,
+        String table,
+        String ingestAsset,
+        String fetchAsset,
+        Optional<String> compactorAsset,
+        String compactorHandler,
+        String compactorSchedule,
+        Duration compactorLease,
+        Size ingest,
+        Size fetch,
+        Size compactor,
+        Optional<String> alarmTopicArn,
+        boolean retainData,
+        Optional<String> serviceEndpoint) {
 
     /** Where {@code mvn install} leaves the compactor function's zip, relative to {@code infra/}. */
     public static final String COMPACTOR_ASSET = "../compactor/lambda/target/function.zip";
@@ -65,7 +77,8 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
             throw new IllegalArgumentException("the fetch timeout must exceed the longest long-poll (wait_ms ≤ 20 s)");
         }
         if (compactorAsset.isPresent()
-                && compactor.timeoutSeconds() < compactorLease.plus(COMPACTOR_TIMEOUT_MARGIN).toSeconds()) {
+                && compactor.timeoutSeconds()
+                        < compactorLease.plus(COMPACTOR_TIMEOUT_MARGIN).toSeconds()) {
             throw new IllegalArgumentException("the compactor timeout (" + compactor.timeoutSeconds()
                     + " s) must be at least its job lease (" + compactorLease.toSeconds() + " s) plus "
                     + COMPACTOR_TIMEOUT_MARGIN.toSeconds() + " s, so that a job can run its whole lease");
@@ -76,13 +89,15 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
     public static EddySettings fromContext(Node node) {
         Context c = new Context(node);
         String stage = c.string("stage").orElse("dev");
-        return new EddySettings(stage,
+        return new EddySettings(
+                stage,
                 c.string("primaryBucket"),
                 c.string("replicaBucket"),
                 c.string("table").orElse("eddy-" + stage),
                 c.string("ingestAsset").orElse("../ingest-fn/lambda/target/function.zip"),
                 c.string("fetchAsset").orElse("../fetch-fn/lambda/target/function.zip"),
-                "false".equals(c.string("compactor").orElse("true")) ? Optional.empty()
+                "false".equals(c.string("compactor").orElse("true"))
+                        ? Optional.empty()
                         : Optional.of(c.string("compactorAsset").orElse(COMPACTOR_ASSET)),
                 c.string("compactorHandler").orElse(QUARKUS_HANDLER),
                 c.string("compactorSchedule").orElse("rate(5 minutes)"),
@@ -106,13 +121,16 @@ public record EddySettings(String stage, Optional<String> primaryBucket, Optiona
         }
 
         int integer(String key, int fallback) {
-            return string(key).map(s -> {
-                try {
-                    return (int) Double.parseDouble(s);
-                } catch (NumberFormatException e) {
-                    throw new IllegalArgumentException("context '" + key + "' must be a number, not '" + s + "'", e);
-                }
-            }).orElse(fallback);
+            return string(key)
+                    .map(s -> {
+                        try {
+                            return (int) Double.parseDouble(s);
+                        } catch (NumberFormatException e) {
+                            throw new IllegalArgumentException(
+                                    "context '" + key + "' must be a number, not '" + s + "'", e);
+                        }
+                    })
+                    .orElse(fallback);
         }
     }
 }

@@ -47,10 +47,10 @@ public final class EddyStack extends Stack {
     /** Partition keys of the consumer-group items (group, member, offsets) and of the group directory row. */
     static final List<String> GROUP_KEY_PATTERNS = List.of("G#*", "GROUPS");
 
-    private static final List<String> TABLE_READS = List.of(
-            "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query");
-    private static final List<String> ITEM_WRITES = List.of(
-            "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
+    private static final List<String> TABLE_READS =
+            List.of("dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query");
+    private static final List<String> ITEM_WRITES =
+            List.of("dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:ConditionCheckItem");
 
     private final Bucket primary;
     private final Optional<Bucket> replica;
@@ -68,11 +68,18 @@ public final class EddyStack extends Stack {
         replica = settings.replicaBucket().map(name -> bucket("ReplicaBucket", Optional.of(name), dataRemoval));
         table = Table.Builder.create(this, "Table")
                 .tableName(settings.table())
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .partitionKey(Attribute.builder()
+                        .name("pk")
+                        .type(AttributeType.STRING)
+                        .build())
+                .sortKey(Attribute.builder()
+                        .name("sk")
+                        .type(AttributeType.STRING)
+                        .build())
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .pointInTimeRecoverySpecification(PointInTimeRecoverySpecification.builder()
-                        .pointInTimeRecoveryEnabled(true).build())
+                        .pointInTimeRecoveryEnabled(true)
+                        .build())
                 .timeToLiveAttribute("expiresAt")
                 .encryption(TableEncryption.AWS_MANAGED)
                 .removalPolicy(dataRemoval)
@@ -85,8 +92,10 @@ public final class EddyStack extends Stack {
         environment.put("EDDY_TABLE", table.getTableName());
         environment.put("EDDY_BUCKET", primary.getBucketName());
         // the only buckets a topic may name in its replicas, and garbage collection and repair may touch
-        environment.put("EDDY_STORAGE_BUCKETS", replica.map(r -> Fn.join(",", List.of(primary.getBucketName(),
-                r.getBucketName()))).orElse(primary.getBucketName()));
+        environment.put(
+                "EDDY_STORAGE_BUCKETS",
+                replica.map(r -> Fn.join(",", List.of(primary.getBucketName(), r.getBucketName())))
+                        .orElse(primary.getBucketName()));
         environment.put("EDDY_AWS_REGION", Aws.REGION);
         settings.serviceEndpoint().ifPresent(endpoint -> {
             environment.put("EDDY_AWS_S3_ENDPOINT", endpoint);
@@ -96,23 +105,51 @@ public final class EddyStack extends Stack {
         // the HTTP functions apply Eddy's permission model to the IAM caller when principals are configured
         Map<String, String> httpEnvironment = new LinkedHashMap<>(environment);
         httpEnvironment.putAll(EddyAccess.fromContext(getNode()).environment());
-        ingest = new EddyFunction(this, "Ingest", settings.stage(), "ingest", settings.ingestAsset(),
-                EddySettings.QUARKUS_HANDLER, settings.ingest(), httpEnvironment, ingestStatements(), alarms);
-        fetch = new EddyFunction(this, "Fetch", settings.stage(), "fetch", settings.fetchAsset(),
-                EddySettings.QUARKUS_HANDLER, settings.fetch(), httpEnvironment, fetchStatements(), alarms);
+        ingest = new EddyFunction(
+                this,
+                "Ingest",
+                settings.stage(),
+                "ingest",
+                settings.ingestAsset(),
+                EddySettings.QUARKUS_HANDLER,
+                settings.ingest(),
+                httpEnvironment,
+                ingestStatements(),
+                alarms);
+        fetch = new EddyFunction(
+                this,
+                "Fetch",
+                settings.stage(),
+                "fetch",
+                settings.fetchAsset(),
+                EddySettings.QUARKUS_HANDLER,
+                settings.fetch(),
+                httpEnvironment,
+                fetchStatements(),
+                alarms);
         FunctionUrl ingestUrl = url(ingest);
         FunctionUrl fetchUrl = url(fetch);
 
         compactor = settings.compactorAsset().map(asset -> {
             if (!Files.exists(Path.of(asset))) {
-                throw new IllegalArgumentException("no compactor function at " + asset + ": build it (mvn -DskipTests"
-                        + " install), name it with -c compactorAsset=…, or leave the compactor out with -c compactor=false");
+                throw new IllegalArgumentException(
+                        "no compactor function at " + asset + ": build it (mvn -DskipTests"
+                                + " install), name it with -c compactorAsset=…, or leave the compactor out with -c compactor=false");
             }
             // The lease the function runs its jobs under is the one its timeout was checked against (EddySettings).
             Map<String, String> compactorEnvironment = new LinkedHashMap<>(environment);
-            compactorEnvironment.put("EDDY_COMPACTOR_LEASE_DURATION", settings.compactorLease().toSeconds() + "s");
-            EddyFunction fn = new EddyFunction(this, "Compactor", settings.stage(), "compactor", asset,
-                    settings.compactorHandler(), settings.compactor(), compactorEnvironment, compactorStatements(),
+            compactorEnvironment.put(
+                    "EDDY_COMPACTOR_LEASE_DURATION", settings.compactorLease().toSeconds() + "s");
+            EddyFunction fn = new EddyFunction(
+                    this,
+                    "Compactor",
+                    settings.stage(),
+                    "compactor",
+                    asset,
+                    settings.compactorHandler(),
+                    settings.compactor(),
+                    compactorEnvironment,
+                    compactorStatements(),
                     alarms);
             // Through the alias, like every caller (a SnapStart version); no retries: the next run picks up where a
             // failed one stopped, and a retry would overlap it.
@@ -120,18 +157,24 @@ public final class EddyStack extends Stack {
                     .ruleName("eddy-" + settings.stage() + "-compactor")
                     .description("Runs the Eddy compactor (merge, retention, garbage collection, repair)")
                     .schedule(Schedule.expression(settings.compactorSchedule()))
-                    .targets(List.of(LambdaFunction.Builder.create(fn.alias()).retryAttempts(0).build()))
+                    .targets(List.of(LambdaFunction.Builder.create(fn.alias())
+                            .retryAttempts(0)
+                            .build()))
                     .build();
             return fn;
         });
 
         output("IngestUrl", ingestUrl.getUrl(), "produce and topic admin (SigV4, service lambda)");
         output("FetchUrl", fetchUrl.getUrl(), "fetch, offsets, consumer groups (SigV4, service lambda)");
-        output("IngestFunction", ingest.alias().getFunctionArn(), "grant lambda:InvokeFunctionUrl on this to producers");
+        output(
+                "IngestFunction",
+                ingest.alias().getFunctionArn(),
+                "grant lambda:InvokeFunctionUrl on this to producers");
         output("FetchFunction", fetch.alias().getFunctionArn(), "grant lambda:InvokeFunctionUrl on this to consumers");
         output("TableName", table.getTableName(), "metadata table");
         output("PrimaryBucketName", primary.getBucketName(), "segment bucket");
-        replica.ifPresent(b -> output("ReplicaBucketName", b.getBucketName(), "replica bucket: name it in a topic's replicas"));
+        replica.ifPresent(
+                b -> output("ReplicaBucketName", b.getBucketName(), "replica bucket: name it in a topic's replicas"));
         compactor.ifPresent(c -> output("CompactorFunction", c.alias().getFunctionArn(), "scheduled compactor"));
     }
 
@@ -181,10 +224,12 @@ public final class EddyStack extends Stack {
         return List.of(
                 statement("ReadSegments", List.of("s3:GetObject"), bucketObjects()),
                 statement("ReadMetadata", TABLE_READS, List.of(table.getTableArn())),
-                PolicyStatement.Builder.create().sid("WriteGroupItemsOnly")
+                PolicyStatement.Builder.create()
+                        .sid("WriteGroupItemsOnly")
                         .actions(groupWrites)
                         .resources(List.of(table.getTableArn()))
-                        .conditions(Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", GROUP_KEY_PATTERNS)))
+                        .conditions(
+                                Map.of("ForAllValues:StringLike", Map.of("dynamodb:LeadingKeys", GROUP_KEY_PATTERNS)))
                         .build());
     }
 
@@ -200,17 +245,25 @@ public final class EddyStack extends Stack {
         tableActions.addAll(ITEM_WRITES);
         tableActions.addAll(List.of("dynamodb:BatchWriteItem", "dynamodb:Scan"));
         return List.of(
-                statement("RewriteSegments", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), bucketObjects()),
+                statement(
+                        "RewriteSegments", List.of("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), bucketObjects()),
                 statement("ListSegments", List.of("s3:ListBucket"), bucketArns()),
                 statement("MaintainMetadata", tableActions, List.of(table.getTableArn())));
     }
 
     private static PolicyStatement statement(String sid, List<String> actions, List<String> resources) {
-        return PolicyStatement.Builder.create().sid(sid).actions(actions).resources(resources).build();
+        return PolicyStatement.Builder.create()
+                .sid(sid)
+                .actions(actions)
+                .resources(resources)
+                .build();
     }
 
     private static FunctionUrl url(EddyFunction fn) {
-        return fn.alias().addFunctionUrl(FunctionUrlOptions.builder().authType(FunctionUrlAuthType.AWS_IAM).build());
+        return fn.alias()
+                .addFunctionUrl(FunctionUrlOptions.builder()
+                        .authType(FunctionUrlAuthType.AWS_IAM)
+                        .build());
     }
 
     private void output(String id, String value, String description) {

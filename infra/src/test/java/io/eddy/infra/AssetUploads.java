@@ -16,17 +16,20 @@ import java.util.List;
 record AssetUploads(List<Upload> uploads) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    record Upload(Path source, String bucket, String key) {
-    }
+    record Upload(Path source, String bucket, String key) {}
 
     static AssetUploads read(Path assembly, String stackName, String account, String region) throws IOException {
-        JsonNode manifest = JSON.readTree(assembly.resolve(stackName + ".assets.json").toFile());
+        JsonNode manifest =
+                JSON.readTree(assembly.resolve(stackName + ".assets.json").toFile());
         List<Upload> uploads = new ArrayList<>();
         for (JsonNode file : (Iterable<JsonNode>) () -> manifest.path("files").elements()) {
             Path source = assembly.resolve(file.path("source").path("path").asText());
-            for (JsonNode dest : (Iterable<JsonNode>) () -> file.path("destinations").elements()) {
-                String bucket = dest.path("bucketName").asText()
-                        .replace("${AWS::AccountId}", account).replace("${AWS::Region}", region);
+            for (JsonNode dest :
+                    (Iterable<JsonNode>) () -> file.path("destinations").elements()) {
+                String bucket = dest.path("bucketName")
+                        .asText()
+                        .replace("${AWS::AccountId}", account)
+                        .replace("${AWS::Region}", region);
                 uploads.add(new Upload(source, bucket, dest.path("objectKey").asText()));
             }
         }

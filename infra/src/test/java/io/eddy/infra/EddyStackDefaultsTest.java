@@ -22,6 +22,7 @@ import software.amazon.awscdk.assertions.Match;
 class EddyStackDefaultsTest {
     @TempDir
     static Path dir;
+
     static Synth synth;
     static Synth withoutCompactor;
 
@@ -39,19 +40,32 @@ class EddyStackDefaultsTest {
         assertThat(settings.compactorAsset()).contains("../compactor/lambda/target/function.zip");
         assertThat(settings.compactorSchedule()).isEqualTo("rate(5 minutes)");
         assertThat(settings.compactorLease()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(EddySettings.fromContext(App.Builder.create().context(Map.of("compactor", "false")).build().getNode())
-                .compactorAsset()).isEmpty();
+        assertThat(EddySettings.fromContext(App.Builder.create()
+                                .context(Map.of("compactor", "false"))
+                                .build()
+                                .getNode())
+                        .compactorAsset())
+                .isEmpty();
     }
 
     @Test
     void byDefaultTheCompactorRunsEveryFiveMinutesWithFifteenToFinish() {
         synth.template.resourceCountIs("AWS::Lambda::Function", 3);
-        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "FunctionName", "eddy-dev-compactor", "Handler", EddySettings.QUARKUS_HANDLER,
-                "MemorySize", 2048, "Timeout", 900)));
+        synth.template.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Match.objectLike(Map.of(
+                        "FunctionName",
+                        "eddy-dev-compactor",
+                        "Handler",
+                        EddySettings.QUARKUS_HANDLER,
+                        "MemorySize",
+                        2048,
+                        "Timeout",
+                        900)));
         synth.template.resourceCountIs("AWS::Events::Rule", 1);
-        synth.template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
-                "Name", "eddy-dev-compactor", "ScheduleExpression", "rate(5 minutes)")));
+        synth.template.hasResourceProperties(
+                "AWS::Events::Rule",
+                Match.objectLike(Map.of("Name", "eddy-dev-compactor", "ScheduleExpression", "rate(5 minutes)")));
         synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
         assertThat(synth.stack.compactor()).isPresent();
         synth.template.hasOutput("CompactorFunction", Match.anyValue());
@@ -59,10 +73,20 @@ class EddyStackDefaultsTest {
 
     @Test
     void withoutAReplicaTheFunctionsMayUseThePrimaryBucketAlone() {
-        synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
-                Map.of("Variables", Match.objectLike(Map.of("EDDY_STORAGE_BUCKETS", Map.of("Ref", synth.stack.getLogicalId(
-                        (software.amazon.awscdk.CfnElement) synth.stack.getNode().findChild("PrimaryBucket").getNode()
-                                .getDefaultChild()))))))));
+        synth.template.allResourcesProperties(
+                "AWS::Lambda::Function",
+                Match.objectLike(Map.of(
+                        "Environment",
+                        Map.of(
+                                "Variables",
+                                Match.objectLike(Map.of(
+                                        "EDDY_STORAGE_BUCKETS",
+                                        Map.of("Ref", synth.stack.getLogicalId((software.amazon.awscdk.CfnElement)
+                                                synth.stack
+                                                        .getNode()
+                                                        .findChild("PrimaryBucket")
+                                                        .getNode()
+                                                        .getDefaultChild()))))))));
     }
 
     @Test
@@ -72,61 +96,84 @@ class EddyStackDefaultsTest {
         withoutCompactor.template.resourceCountIs("AWS::CloudWatch::Alarm", 4);
         withoutCompactor.template.resourceCountIs("AWS::IAM::Role", 2);
         assertThat(withoutCompactor.stack.compactor()).isEmpty();
-        assertThat(withoutCompactor.template.findOutputs("CompactorFunction", Match.anyValue())).isEmpty();
+        assertThat(withoutCompactor.template.findOutputs("CompactorFunction", Match.anyValue()))
+                .isEmpty();
     }
 
     @Test
     void aMissingCompactorZipIsExplained() {
-        App app = App.Builder.create().outdir(dir.resolve("missing").toString()).context(Map.of(
-                "ingestAsset", Synth.placeholderZip(dir.resolve("i.zip")).toString(),
-                "fetchAsset", Synth.placeholderZip(dir.resolve("f.zip")).toString(),
-                "compactorAsset", dir.resolve("nowhere.zip").toString())).build();
+        App app = App.Builder.create()
+                .outdir(dir.resolve("missing").toString())
+                .context(Map.of(
+                        "ingestAsset",
+                                Synth.placeholderZip(dir.resolve("i.zip")).toString(),
+                        "fetchAsset", Synth.placeholderZip(dir.resolve("f.zip")).toString(),
+                        "compactorAsset", dir.resolve("nowhere.zip").toString()))
+                .build();
         EddySettings settings = EddySettings.fromContext(app.getNode());
-        assertThatThrownBy(() -> new EddyStack(app, "Eddy-dev", StackProps.builder().build(), settings))
-                .hasMessageContaining("nowhere.zip").hasMessageContaining("-c compactor=false");
+        assertThatThrownBy(() ->
+                        new EddyStack(app, "Eddy-dev", StackProps.builder().build(), settings))
+                .hasMessageContaining("nowhere.zip")
+                .hasMessageContaining("-c compactor=false");
     }
 
     @Test
     void oneGeneratedPrimaryBucketAndNoReplica() {
         synth.template.resourceCountIs("AWS::S3::Bucket", 1);
-        synth.template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of(
-                "BucketName", Match.absent())));
+        synth.template.hasResourceProperties("AWS::S3::Bucket", Match.objectLike(Map.of("BucketName", Match.absent())));
         synth.template.hasResource("AWS::S3::Bucket", Map.of("DeletionPolicy", "Retain"));
-        assertThat(synth.template.findOutputs("ReplicaBucketName", Match.anyValue())).isEmpty();
+        assertThat(synth.template.findOutputs("ReplicaBucketName", Match.anyValue()))
+                .isEmpty();
     }
 
     @Test
     void namesDeriveFromTheStage() {
         synth.template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of("TableName", "eddy-dev")));
-        synth.template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "FunctionName", "eddy-dev-fetch", "MemorySize", 1024, "Timeout", 30)));
+        synth.template.hasResourceProperties(
+                "AWS::Lambda::Function",
+                Match.objectLike(Map.of("FunctionName", "eddy-dev-fetch", "MemorySize", 1024, "Timeout", 30)));
         assertThat(synth.stack.getStackName()).isEqualTo("Eddy-dev");
     }
 
     @Test
     void onAwsTheFunctionsUseTheServicesDefaultEndpoints() {
-        synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
-                Map.of("Variables", Match.objectLike(Map.of("EDDY_AWS_S3_ENDPOINT", Match.absent(),
-                        "EDDY_AWS_DYNAMODB_ENDPOINT", Match.absent()))))));
+        synth.template.allResourcesProperties(
+                "AWS::Lambda::Function",
+                Match.objectLike(Map.of(
+                        "Environment",
+                        Map.of(
+                                "Variables",
+                                Match.objectLike(Map.of(
+                                        "EDDY_AWS_S3_ENDPOINT",
+                                        Match.absent(),
+                                        "EDDY_AWS_DYNAMODB_ENDPOINT",
+                                        Match.absent()))))));
     }
 
     @Test
     void withoutPrincipalsTheFunctionsLeaveAccessToIam() {
-        synth.template.allResourcesProperties("AWS::Lambda::Function", Match.objectLike(Map.of("Environment",
-                Map.of("Variables", Match.objectLike(Map.of("EDDY_AUTH_MODE", Match.absent()))))));
+        synth.template.allResourcesProperties(
+                "AWS::Lambda::Function",
+                Match.objectLike(Map.of(
+                        "Environment",
+                        Map.of("Variables", Match.objectLike(Map.of("EDDY_AUTH_MODE", Match.absent()))))));
     }
 
     @Test
     void principalsWithBadNamesOrGrantsAreRefusedBeforeSynthesis() {
-        assertThatThrownBy(() -> new EddyAccess(Map.of("orders-writer", new EddyAccess.IamPrincipal(
-                "arn:aws:iam::1:role/w", List.of("produce:topic:orders-*")))))
+        assertThatThrownBy(() -> new EddyAccess(Map.of(
+                        "orders-writer",
+                        new EddyAccess.IamPrincipal("arn:aws:iam::1:role/w", List.of("produce:topic:orders-*")))))
                 .hasMessageContaining("lower-case letters and digits");
         assertThatThrownBy(() -> new EddyAccess.IamPrincipal("arn:aws:iam::1:role/w", List.of("write:topic:orders")))
                 .hasMessageContaining("a grant is");
         assertThatThrownBy(() -> new EddyAccess.IamPrincipal("role/w", List.of()))
                 .hasMessageContaining("must be an ARN");
-        assertThat(new EddyAccess(Map.of("ops", new EddyAccess.IamPrincipal("arn:aws:iam::1:role/*",
-                List.of("admin:cluster:*")))).environment()).containsEntry("EDDY_AUTH_MODE", "iam")
+        assertThat(new EddyAccess(Map.of(
+                                "ops",
+                                new EddyAccess.IamPrincipal("arn:aws:iam::1:role/*", List.of("admin:cluster:*"))))
+                        .environment())
+                .containsEntry("EDDY_AUTH_MODE", "iam")
                 .containsEntry("EDDY_AUTH_PRINCIPALS_OPS_IAM_ARN", "arn:aws:iam::1:role/*");
     }
 
@@ -135,21 +182,81 @@ class EddyStackDefaultsTest {
         EddySettings.Size size = new EddySettings.Size(1024, 30);
         Duration lease = Duration.ofMinutes(5);
         EddySettings.Size compactor = new EddySettings.Size(2048, 900);
-        assertThatThrownBy(() -> new EddySettings("Prod!", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.empty(), "h", "rate(1 hour)", lease, size, size, compactor, Optional.empty(), true, Optional.empty()))
+        assertThatThrownBy(() -> new EddySettings(
+                        "Prod!",
+                        Optional.empty(),
+                        Optional.empty(),
+                        "t",
+                        "a",
+                        "b",
+                        Optional.empty(),
+                        "h",
+                        "rate(1 hour)",
+                        lease,
+                        size,
+                        size,
+                        compactor,
+                        Optional.empty(),
+                        true,
+                        Optional.empty()))
                 .hasMessageContaining("stage");
-        assertThatThrownBy(() -> new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.empty(), "h", "rate(1 hour)", lease, size, new EddySettings.Size(1024, 20), compactor,
-                Optional.empty(), true, Optional.empty()))
+        assertThatThrownBy(() -> new EddySettings(
+                        "dev",
+                        Optional.empty(),
+                        Optional.empty(),
+                        "t",
+                        "a",
+                        "b",
+                        Optional.empty(),
+                        "h",
+                        "rate(1 hour)",
+                        lease,
+                        size,
+                        new EddySettings.Size(1024, 20),
+                        compactor,
+                        Optional.empty(),
+                        true,
+                        Optional.empty()))
                 .hasMessageContaining("long-poll");
         // a job may run its whole lease (5 min) before it stops: the function must not be cut off before that
-        assertThatThrownBy(() -> new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b",
-                Optional.of("c"), "h", "rate(1 hour)", lease, size, size, new EddySettings.Size(2048, 300),
-                Optional.empty(), true, Optional.empty()))
+        assertThatThrownBy(() -> new EddySettings(
+                        "dev",
+                        Optional.empty(),
+                        Optional.empty(),
+                        "t",
+                        "a",
+                        "b",
+                        Optional.of("c"),
+                        "h",
+                        "rate(1 hour)",
+                        lease,
+                        size,
+                        size,
+                        new EddySettings.Size(2048, 300),
+                        Optional.empty(),
+                        true,
+                        Optional.empty()))
                 .hasMessageContaining("job lease");
-        assertThat(new EddySettings("dev", Optional.empty(), Optional.empty(), "t", "a", "b", Optional.empty(), "h",
-                "rate(1 hour)", lease, size, size, new EddySettings.Size(2048, 300), Optional.empty(), true,
-                Optional.empty()).compactorAsset()).as("no compactor, nothing to check").isEmpty();
+        assertThat(new EddySettings(
+                                "dev",
+                                Optional.empty(),
+                                Optional.empty(),
+                                "t",
+                                "a",
+                                "b",
+                                Optional.empty(),
+                                "h",
+                                "rate(1 hour)",
+                                lease,
+                                size,
+                                size,
+                                new EddySettings.Size(2048, 300),
+                                Optional.empty(),
+                                true,
+                                Optional.empty())
+                        .compactorAsset())
+                .as("no compactor, nothing to check")
+                .isEmpty();
         assertThatThrownBy(() -> new EddySettings.Size(64, 30)).hasMessageContaining("memory");
     }
 }

@@ -15,8 +15,7 @@ final class LocalStackAssembly {
     /** What the functions call S3 and DynamoDB at, from their containers beside LocalStack. */
     static final String SERVICE_ENDPOINT = "http://localhost.localstack.cloud:4566";
 
-    private LocalStackAssembly() {
-    }
+    private LocalStackAssembly() {}
 
     /**
      * Synthesises {@code Eddy-<stage>} for LocalStack into {@code out}, with the default synthesizer minus its
@@ -33,10 +32,19 @@ final class LocalStackAssembly {
         context.put("compactorAsset", compactorZip.toString());
         App app = App.Builder.create().outdir(out.toString()).context(context).build();
         EddySettings settings = EddySettings.fromContext(app.getNode());
-        new EddyStack(app, "Eddy-" + stage, StackProps.builder()
-                .env(Environment.builder().account(ACCOUNT).region(region).build())
-                .synthesizer(DefaultStackSynthesizer.Builder.create().generateBootstrapVersionRule(false).build())
-                .build(), settings);
+        new EddyStack(
+                app,
+                "Eddy-" + stage,
+                StackProps.builder()
+                        .env(Environment.builder()
+                                .account(ACCOUNT)
+                                .region(region)
+                                .build())
+                        .synthesizer(DefaultStackSynthesizer.Builder.create()
+                                .generateBootstrapVersionRule(false)
+                                .build())
+                        .build(),
+                settings);
         app.synth();
         return out;
     }

@@ -22,6 +22,7 @@ class LocalStackAssemblyTest {
 
     @TempDir
     static Path dir;
+
     static Path out;
     static JsonNode template;
 
@@ -42,13 +43,17 @@ class LocalStackAssemblyTest {
 
     @Test
     void everyFunctionsCodeIsAnUploadTheDeployerMakes() throws Exception {
-        List<AssetUploads.Upload> all = AssetUploads.read(out, "Eddy-smoke", "000000000000", "us-east-1").uploads();
+        List<AssetUploads.Upload> all = AssetUploads.read(out, "Eddy-smoke", "000000000000", "us-east-1")
+                .uploads();
         assertThat(all).allSatisfy(u -> {
             assertThat(u.bucket()).isEqualTo(BUCKET);
-            assertThat(Files.isRegularFile(u.source())).as(u.source().toString()).isTrue();
+            assertThat(Files.isRegularFile(u.source()))
+                    .as(u.source().toString())
+                    .isTrue();
         });
         // the three function zips, and the template itself (published too; harmless)
-        List<AssetUploads.Upload> uploads = all.stream().filter(u -> u.key().endsWith(".zip")).toList();
+        List<AssetUploads.Upload> uploads =
+                all.stream().filter(u -> u.key().endsWith(".zip")).toList();
         assertThat(uploads).hasSize(3);
         assertThat(all).hasSize(4);
 
@@ -60,7 +65,9 @@ class LocalStackAssemblyTest {
                 codeKeys.add(code.path("S3Key").asText());
             }
         });
-        assertThat(codeKeys).containsExactlyInAnyOrderElementsOf(uploads.stream().map(AssetUploads.Upload::key).toList());
+        assertThat(codeKeys)
+                .containsExactlyInAnyOrderElementsOf(
+                        uploads.stream().map(AssetUploads.Upload::key).toList());
     }
 
     @Test
@@ -69,7 +76,8 @@ class LocalStackAssemblyTest {
             if (r.path("Type").asText().equals("AWS::Lambda::Function")) {
                 JsonNode vars = r.path("Properties").path("Environment").path("Variables");
                 assertThat(vars.path("EDDY_AWS_S3_ENDPOINT").asText()).isEqualTo(LocalStackAssembly.SERVICE_ENDPOINT);
-                assertThat(vars.path("EDDY_AWS_DYNAMODB_ENDPOINT").asText()).isEqualTo(LocalStackAssembly.SERVICE_ENDPOINT);
+                assertThat(vars.path("EDDY_AWS_DYNAMODB_ENDPOINT").asText())
+                        .isEqualTo(LocalStackAssembly.SERVICE_ENDPOINT);
             }
         });
     }

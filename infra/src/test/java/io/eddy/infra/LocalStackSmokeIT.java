@@ -54,16 +54,27 @@ class LocalStackSmokeIT {
 
     @TempDir
     static Path dir;
+
     static LocalStackContainer localstack;
 
     @BeforeAll
     static void startLocalStack() throws IOException {
         localstack = new LocalStackContainer(composeImage())
-                .withServices("s3", "dynamodb", "lambda", "cloudformation", "iam", "sts", "ssm", "events",
-                        "cloudwatch", "logs")
+                .withServices(
+                        "s3",
+                        "dynamodb",
+                        "lambda",
+                        "cloudformation",
+                        "iam",
+                        "sts",
+                        "ssm",
+                        "events",
+                        "cloudwatch",
+                        "logs")
                 .withEnv("LAMBDA_IGNORE_ARCHITECTURE", "1")
                 .withEnv("LAMBDA_RUNTIME_ENVIRONMENT_TIMEOUT", "60")
-                .withCopyFileToContainer(MountableFile.forHostPath(REPO.resolve("localstack/init/ready.d/10-eddy.sh"), 0755),
+                .withCopyFileToContainer(
+                        MountableFile.forHostPath(REPO.resolve("localstack/init/ready.d/10-eddy.sh"), 0755),
                         "/etc/localstack/init/ready.d/10-eddy.sh");
         localstack.start();
     }
@@ -81,7 +92,7 @@ class LocalStackSmokeIT {
         if (!m.find()) {
             throw new IllegalStateException("no image in " + COMPOSE);
         }
-        String image = m.group(1);  // repository:tag@sha256:digest
+        String image = m.group(1); // repository:tag@sha256:digest
         String digest = image.substring(image.indexOf('@') + 1);
         String repository = image.substring(0, image.indexOf(':'));
         return DockerImageName.parse(repository + "@" + digest).asCompatibleSubstituteFor("localstack/localstack");
@@ -99,12 +110,21 @@ class LocalStackSmokeIT {
         StringBuilder connectTo = new StringBuilder();
         for (String url : List.of(ingest, fetch)) {
             URI u = URI.create(url);
-            connectTo.append(u.getHost()).append(':').append(u.getPort()).append(':')
-                    .append(localstack.getHost()).append(':').append(localstack.getMappedPort(4566)).append(' ');
+            connectTo
+                    .append(u.getHost())
+                    .append(':')
+                    .append(u.getPort())
+                    .append(':')
+                    .append(localstack.getHost())
+                    .append(':')
+                    .append(localstack.getMappedPort(4566))
+                    .append(' ');
         }
         Path log = dir.resolve("smoke.log");
-        ProcessBuilder smoke = new ProcessBuilder("bash", REPO.resolve("localstack/smoke.sh").toString(), ingest, fetch)
-                .redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder smoke = new ProcessBuilder(
+                        "bash", REPO.resolve("localstack/smoke.sh").toString(), ingest, fetch)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
         smoke.environment().put("EDDY_CURL_CONNECT_TO", connectTo.toString().trim());
         Process process = smoke.start();
         assertThat(process.waitFor(5, TimeUnit.MINUTES)).as("smoke.sh finished").isTrue();
@@ -116,17 +136,29 @@ class LocalStackSmokeIT {
 
     /** Synthesises the stack, publishes its assets where the default synthesizer expects them, creates it. */
     private static Map<String, String> deploy() throws IOException {
-        Path out = LocalStackAssembly.synthesise(dir.resolve("cdk.out"), STAGE, localstack.getRegion(),
+        Path out = LocalStackAssembly.synthesise(
+                dir.resolve("cdk.out"),
+                STAGE,
+                localstack.getRegion(),
                 REPO.resolve("ingest-fn/lambda/target/function.zip"),
                 REPO.resolve("fetch-fn/lambda/target/function.zip"),
                 REPO.resolve("compactor/lambda/target/function.zip"));
         var credentials = StaticCredentialsProvider.create(
                 AwsBasicCredentials.create(localstack.getAccessKey(), localstack.getSecretKey()));
         Region region = Region.of(localstack.getRegion());
-        try (S3Client s3 = S3Client.builder().endpointOverride(localstack.getEndpoint()).forcePathStyle(true)
-                .region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build();
-             CloudFormationClient cfn = CloudFormationClient.builder().endpointOverride(localstack.getEndpoint())
-                     .region(region).credentialsProvider(credentials).httpClient(UrlConnectionHttpClient.create()).build()) {
+        try (S3Client s3 = S3Client.builder()
+                        .endpointOverride(localstack.getEndpoint())
+                        .forcePathStyle(true)
+                        .region(region)
+                        .credentialsProvider(credentials)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build();
+                CloudFormationClient cfn = CloudFormationClient.builder()
+                        .endpointOverride(localstack.getEndpoint())
+                        .region(region)
+                        .credentialsProvider(credentials)
+                        .httpClient(UrlConnectionHttpClient.create())
+                        .build()) {
             for (AssetUploads.Upload upload : AssetUploads.read(out, "Eddy-" + STAGE, ACCOUNT, localstack.getRegion())
                     .uploads()) {
                 if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(upload.bucket()))) {
@@ -135,13 +167,19 @@ class LocalStackSmokeIT {
                 s3.putObject(b -> b.bucket(upload.bucket()).key(upload.key()), RequestBody.fromFile(upload.source()));
             }
             String template = Files.readString(out.resolve("Eddy-" + STAGE + ".template.json"));
-            cfn.createStack(b -> b.stackName("Eddy-" + STAGE).templateBody(template)
+            cfn.createStack(b -> b.stackName("Eddy-" + STAGE)
+                    .templateBody(template)
                     .capabilities(Capability.CAPABILITY_IAM, Capability.CAPABILITY_NAMED_IAM));
-            cfn.waiter().waitUntilStackCreateComplete(b -> b.stackName("Eddy-" + STAGE),
-                    w -> w.waitTimeout(Duration.ofMinutes(10))
-                            .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(3))));
+            cfn.waiter()
+                    .waitUntilStackCreateComplete(
+                            b -> b.stackName("Eddy-" + STAGE),
+                            w -> w.waitTimeout(Duration.ofMinutes(10))
+                                    .backoffStrategyV2(BackoffStrategy.fixedDelayWithoutJitter(Duration.ofSeconds(3))));
             Map<String, String> outputs = new HashMap<>();
-            for (Output o : cfn.describeStacks(b -> b.stackName("Eddy-" + STAGE)).stacks().get(0).outputs()) {
+            for (Output o : cfn.describeStacks(b -> b.stackName("Eddy-" + STAGE))
+                    .stacks()
+                    .get(0)
+                    .outputs()) {
                 outputs.put(o.outputKey(), o.outputValue());
             }
             return outputs;

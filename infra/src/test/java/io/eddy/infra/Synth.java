@@ -41,16 +41,20 @@ final class Synth {
         for (String asset : assets) {
             ctx.put(asset + "Asset", placeholderZip(dir.resolve(asset + ".zip")).toString());
         }
-        App app = App.Builder.create().outdir(dir.resolve("cdk.out").toString()).context(ctx).build();
+        App app = App.Builder.create()
+                .outdir(dir.resolve("cdk.out").toString())
+                .context(ctx)
+                .build();
         EddySettings settings = EddySettings.fromContext(app.getNode());
-        EddyStack stack = new EddyStack(app, "Eddy-" + settings.stage(), StackProps.builder().build(), settings);
+        EddyStack stack = new EddyStack(
+                app, "Eddy-" + settings.stage(), StackProps.builder().build(), settings);
         return new Synth(stack, Template.fromStack(stack));
     }
 
     static Path placeholderZip(Path zip) {
         try (ZipOutputStream out = new ZipOutputStream(Files.newOutputStream(zip))) {
             out.putNextEntry(new ZipEntry("placeholder.txt"));
-            out.write(("not a function: " + zip.getFileName()).getBytes());  // distinct zips, distinct assets
+            out.write(("not a function: " + zip.getFileName()).getBytes()); // distinct zips, distinct assets
             out.closeEntry();
             return zip;
         } catch (IOException e) {
@@ -72,15 +76,23 @@ final class Synth {
     /** The logical id of the role whose description names the function. */
     String roleOf(String function) {
         return resources("AWS::IAM::Role").entrySet().stream()
-                .filter(e -> e.getValue().path("Properties").path("Description").asText().contains(" " + function + " function"))
-                .map(Map.Entry::getKey).findFirst()
+                .filter(e -> e.getValue()
+                        .path("Properties")
+                        .path("Description")
+                        .asText()
+                        .contains(" " + function + " function"))
+                .map(Map.Entry::getKey)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no role for " + function));
     }
 
     /** Every statement the role holds: inline policies and any policy resource attached to it. */
     List<JsonNode> statementsOf(String roleId) {
         List<JsonNode> out = new ArrayList<>();
-        json.get("Resources").get(roleId).path("Properties").path("Policies")
+        json.get("Resources")
+                .get(roleId)
+                .path("Properties")
+                .path("Policies")
                 .forEach(p -> p.path("PolicyDocument").path("Statement").forEach(out::add));
         resources("AWS::IAM::Policy").values().forEach(p -> {
             boolean attached = false;

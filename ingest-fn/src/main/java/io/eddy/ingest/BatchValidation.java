@@ -36,7 +36,8 @@ public final class BatchValidation implements AutoCloseable {
 
     /** The body's batches, validated on the pool; the item (or the 400/413 failure) is emitted from there. */
     public Uni<List<ValidatedBatch>> validate(byte[] body, int maxMessageBytes) {
-        return Uni.createFrom().item(() -> BatchValidator.validate(ByteBuffer.wrap(body), maxMessageBytes, limits))
+        return Uni.createFrom()
+                .item(() -> BatchValidator.validate(ByteBuffer.wrap(body), maxMessageBytes, limits))
                 .runSubscriptionOn(pool);
     }
 

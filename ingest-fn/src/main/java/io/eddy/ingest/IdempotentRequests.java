@@ -40,8 +40,8 @@ public final class IdempotentRequests {
     /** The name of the principal of the request being served (read on the request's thread). */
     private final Supplier<String> principal;
 
-    public IdempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, Clock clock, Duration ttl,
-                              Supplier<String> principal) {
+    public IdempotentRequests(
+            IdempotencyKeys keys, ObjectMapper mapper, Clock clock, Duration ttl, Supplier<String> principal) {
         this.keys = keys;
         this.mapper = mapper;
         this.clock = clock;
@@ -58,8 +58,10 @@ public final class IdempotentRequests {
             return request.get();
         }
         if (!KEY.matcher(key).matches()) {
-            throw new EddyException(ErrorCode.INVALID_PARAMETER,
-                    "Idempotency-Key must be 1 to 255 visible ASCII characters", Map.of("parameter", "Idempotency-Key"));
+            throw new EddyException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "Idempotency-Key must be 1 to 255 visible ASCII characters",
+                    Map.of("parameter", "Idempotency-Key"));
         }
         String owner = principal.get();
         String fingerprint = fingerprint(target, body);
@@ -68,24 +70,38 @@ public final class IdempotentRequests {
                 .flatMap(claim -> answer(claim, owner, key, fingerprint, request));
     }
 
-    private Uni<Response> answer(IdempotencyKeys.Claim claim, String owner, String key, String fingerprint,
-                                 Supplier<Uni<Response>> request) {
+    private Uni<Response> answer(
+            IdempotencyKeys.Claim claim,
+            String owner,
+            String key,
+            String fingerprint,
+            Supplier<Uni<Response>> request) {
         if (claim instanceof IdempotencyKeys.Replay replay) {
-            return Uni.createFrom().item(Response.status(replay.response().status())
-                    .type(replay.response().contentType()).entity(replay.response().body())
-                    .header("Idempotent-Replayed", "true").build());
+            return Uni.createFrom()
+                    .item(Response.status(replay.response().status())
+                            .type(replay.response().contentType())
+                            .entity(replay.response().body())
+                            .header("Idempotent-Replayed", "true")
+                            .build());
         }
         if (claim instanceof IdempotencyKeys.InFlight) {
-            return Uni.createFrom().failure(new EddyException(ErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT,
-                    "a request with this Idempotency-Key is still running; retry shortly",
-                    Map.of("idempotency_key", key)));
+            return Uni.createFrom()
+                    .failure(new EddyException(
+                            ErrorCode.IDEMPOTENCY_KEY_IN_FLIGHT,
+                            "a request with this Idempotency-Key is still running; retry shortly",
+                            Map.of("idempotency_key", key)));
         }
         if (claim instanceof IdempotencyKeys.Reused) {
-            return Uni.createFrom().failure(new EddyException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
-                    "this Idempotency-Key was used for a different request", Map.of("idempotency_key", key)));
+            return Uni.createFrom()
+                    .failure(new EddyException(
+                            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                            "this Idempotency-Key was used for a different request",
+                            Map.of("idempotency_key", key)));
         }
-        return Uni.createFrom().deferred(request::get)
-                .onFailure(EddyException.class).recoverWithUni(failure -> failed(owner, key, fingerprint, (EddyException) failure))
+        return Uni.createFrom()
+                .deferred(request::get)
+                .onFailure(EddyException.class)
+                .recoverWithUni(failure -> failed(owner, key, fingerprint, (EddyException) failure))
                 .flatMap(response -> store(owner, key, fingerprint, response));
     }
 
@@ -96,14 +112,23 @@ public final class IdempotentRequests {
      */
     private Uni<Response> store(String owner, String key, String fingerprint, Response response) {
         byte[] bytes = serialize(response.getEntity());
-        String type = response.getMediaType() == null ? "application/json" : response.getMediaType().toString();
-        Response answer = Response.status(response.getStatus()).type(type).entity(bytes).build();
-        return keys.complete(owner, key, fingerprint, new IdempotencyKeys.StoredResponse(response.getStatus(), type, bytes),
+        String type = response.getMediaType() == null
+                ? "application/json"
+                : response.getMediaType().toString();
+        Response answer =
+                Response.status(response.getStatus()).type(type).entity(bytes).build();
+        return keys.complete(
+                        owner,
+                        key,
+                        fingerprint,
+                        new IdempotencyKeys.StoredResponse(response.getStatus(), type, bytes),
                         clock.millis() + ttl.toMillis())
                 .replaceWith(answer)
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("could not store the response of Idempotency-Key '%s' for replay: %s", key,
-                            failure.getMessage());
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "could not store the response of Idempotency-Key '%s' for replay: %s",
+                            key, failure.getMessage());
                     return answer;
                 });
     }
@@ -111,12 +136,17 @@ public final class IdempotentRequests {
     /** A client error is the request's answer and is replayed; a retryable failure gives the key back. */
     private Uni<Response> failed(String owner, String key, String fingerprint, EddyException failure) {
         if (failure.retryable() || failure.code().status() >= 500) {
-            return keys.release(owner, key, fingerprint).onFailure().recoverWithNull()
+            return keys.release(owner, key, fingerprint)
+                    .onFailure()
+                    .recoverWithNull()
                     .flatMap(ignored -> Uni.createFrom().failure(failure));
         }
         Map<String, Object> problem = Problems.body(failure.code(), failure.getMessage(), failure.details(), null);
-        return Uni.createFrom().item(Response.status(failure.code().status()).type(Problems.PROBLEM_JSON)
-                .entity(problem).build());
+        return Uni.createFrom()
+                .item(Response.status(failure.code().status())
+                        .type(Problems.PROBLEM_JSON)
+                        .entity(problem)
+                        .build());
     }
 
     private byte[] serialize(Object entity) {

@@ -2,17 +2,16 @@ package io.eddy.ingest;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eddy.core.cache.BlockCache;
-import io.eddy.core.tail.TailSignals;
 import io.eddy.core.format.InflateLimits;
 import io.eddy.core.idempotency.IdempotencyKeys;
 import io.eddy.core.produce.Appender;
-import io.eddy.core.produce.WriteThroughCache;
 import io.eddy.core.produce.FlushExecutor;
 import io.eddy.core.produce.GroupCommitAppender;
 import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.produce.ProduceService;
 import io.eddy.core.produce.ProducerRegistry;
 import io.eddy.core.produce.QueueLimits;
+import io.eddy.core.produce.WriteThroughCache;
 import io.eddy.core.produce.lease.LeaderLeases;
 import io.eddy.core.produce.lease.Leases;
 import io.eddy.core.storage.MetadataStore;
@@ -20,6 +19,7 @@ import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoIdempotencyKeys;
 import io.eddy.core.support.RetryPolicy;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.Caller;
@@ -42,16 +42,34 @@ public class IngestWiring {
 
     @Produces
     @Singleton
-    Appender appender(MetadataStore metadata, SegmentStore segments, BlockCache cache, TailSignals signals,
-                      EddyConfig config, ProduceMetrics metrics, ObjectKeys keys, Clock clock) {
+    Appender appender(
+            MetadataStore metadata,
+            SegmentStore segments,
+            BlockCache cache,
+            TailSignals signals,
+            EddyConfig config,
+            ProduceMetrics metrics,
+            ObjectKeys keys,
+            Clock clock) {
         EddyConfig.Produce produce = config.produce();
         LeaderLeases leases = produce.serverMode()
-                ? new Leases(metadata, "eddy-" + UUID.randomUUID(), produce.leaseDuration(),
-                produce.leaseDuration().dividedBy(5), clock)
+                ? new Leases(
+                        metadata,
+                        "eddy-" + UUID.randomUUID(),
+                        produce.leaseDuration(),
+                        produce.leaseDuration().dividedBy(5),
+                        clock)
                 : LeaderLeases.none();
-        FlushExecutor executor = new FlushExecutor(metadata, segments, keys,
-                config.cache().populateOnWrite() ? cache::putObject : WriteThroughCache.none(), signals,
-                FlushExecutor.CONFLICT_RETRY, leases, metrics, clock,
+        FlushExecutor executor = new FlushExecutor(
+                metadata,
+                segments,
+                keys,
+                config.cache().populateOnWrite() ? cache::putObject : WriteThroughCache.none(),
+                signals,
+                FlushExecutor.CONFLICT_RETRY,
+                leases,
+                metrics,
+                clock,
                 produce.producerExpiry());
         if (!produce.serverMode()) {
             return executor;
@@ -61,8 +79,12 @@ public class IngestWiring {
             t.setDaemon(true);
             return t;
         });
-        return new GroupCommitAppender(executor, produce.linger(), produce.segmentMaxBytes(),
-                new QueueLimits(produce.laneMaxBytes(), produce.queueMaxBytes()), timer);
+        return new GroupCommitAppender(
+                executor,
+                produce.linger(),
+                produce.segmentMaxBytes(),
+                new QueueLimits(produce.laneMaxBytes(), produce.queueMaxBytes()),
+                timer);
     }
 
     @Produces
@@ -85,10 +107,14 @@ public class IngestWiring {
 
     @Produces
     @Singleton
-    IdempotentRequests idempotentRequests(IdempotencyKeys keys, ObjectMapper mapper, EddyConfig config, Clock clock,
-                                          Caller caller) {
+    IdempotentRequests idempotentRequests(
+            IdempotencyKeys keys, ObjectMapper mapper, EddyConfig config, Clock clock, Caller caller) {
         // the caller is request-scoped: this proxy names the principal of whichever request asks
-        return new IdempotentRequests(keys, mapper, clock, config.produce().idempotencyKeyTtl(),
+        return new IdempotentRequests(
+                keys,
+                mapper,
+                clock,
+                config.produce().idempotencyKeyTtl(),
                 () -> caller.principal().name());
     }
 
@@ -96,7 +122,8 @@ public class IngestWiring {
     @Singleton
     BatchValidation batchValidation(EddyConfig config) {
         EddyConfig.Produce p = config.produce();
-        return new BatchValidation(p.validationThreads().orElse(Runtime.getRuntime().availableProcessors()),
+        return new BatchValidation(
+                p.validationThreads().orElse(Runtime.getRuntime().availableProcessors()),
                 new InflateLimits(p.maxInflatedBatchBytes(), p.maxInflatedRequestBytes()));
     }
 

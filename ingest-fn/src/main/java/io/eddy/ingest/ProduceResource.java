@@ -50,8 +50,14 @@ public class ProduceResource {
     private final BatchValidation validation;
     private final boolean serverMode;
 
-    public ProduceResource(ProduceService produce, TopicService topics, JsonRecords json, RequestLimits limits,
-                           IdempotentRequests idempotent, BatchValidation validation, EddyConfig config) {
+    public ProduceResource(
+            ProduceService produce,
+            TopicService topics,
+            JsonRecords json,
+            RequestLimits limits,
+            IdempotentRequests idempotent,
+            BatchValidation validation,
+            EddyConfig config) {
         this.produce = produce;
         this.topics = topics;
         this.json = json;
@@ -65,9 +71,14 @@ public class ProduceResource {
     @POST
     @Path("/records")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> produce(@PathParam("topic") String topic, @QueryParam("atomic") String atomic,
-                                 @QueryParam("acks") String acks, @QueryParam("compression") String compression,
-                                 @HeaderParam(IDEMPOTENCY_KEY) String key, @Context UriInfo uri, byte[] body) {
+    public Uni<Response> produce(
+            @PathParam("topic") String topic,
+            @QueryParam("atomic") String atomic,
+            @QueryParam("acks") String acks,
+            @QueryParam("compression") String compression,
+            @HeaderParam(IDEMPOTENCY_KEY) String key,
+            @Context UriInfo uri,
+            byte[] body) {
         return produceJson(topic, -1, atomic, acks, compression, key, uri, body);
     }
 
@@ -75,10 +86,15 @@ public class ProduceResource {
     @POST
     @Path("/partitions/{partition}/records")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> produceToPartition(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                                            @QueryParam("atomic") String atomic, @QueryParam("acks") String acks,
-                                            @QueryParam("compression") String compression,
-                                            @HeaderParam(IDEMPOTENCY_KEY) String key, @Context UriInfo uri, byte[] body) {
+    public Uni<Response> produceToPartition(
+            @PathParam("topic") String topic,
+            @PathParam("partition") String partition,
+            @QueryParam("atomic") String atomic,
+            @QueryParam("acks") String acks,
+            @QueryParam("compression") String compression,
+            @HeaderParam(IDEMPOTENCY_KEY) String key,
+            @Context UriInfo uri,
+            byte[] body) {
         return produceJson(topic, Params.partition(partition), atomic, acks, compression, key, uri, body);
     }
 
@@ -86,33 +102,57 @@ public class ProduceResource {
     @POST
     @Path("/records")
     @Consumes(BatchFrames.MEDIA_TYPE)
-    public Uni<Response> produceBatches(@PathParam("topic") String topic, @QueryParam("atomic") String atomic,
-                                        @QueryParam("acks") String acks, @HeaderParam(IDEMPOTENCY_KEY) String key,
-                                        @Context UriInfo uri, byte[] body) {
+    public Uni<Response> produceBatches(
+            @PathParam("topic") String topic,
+            @QueryParam("atomic") String atomic,
+            @QueryParam("acks") String acks,
+            @HeaderParam(IDEMPOTENCY_KEY) String key,
+            @Context UriInfo uri,
+            byte[] body) {
         limits.check(body);
         Acks ack = acks(acks);
         boolean all = Params.flag("atomic", atomic);
-        return idempotent.run(key, target(uri, BatchFrames.MEDIA_TYPE), body, () -> topics.require(topic)
-                .flatMap(t -> validation.validate(body, t.config().maxMessageBytes()))
-                .flatMap(batches -> respond(ack, () -> produce.produceBatches(topic, batches, ack, all)
-                        .map(json::batchOffsets))));
+        return idempotent.run(
+                key,
+                target(uri, BatchFrames.MEDIA_TYPE),
+                body,
+                () -> topics.require(topic)
+                        .flatMap(t -> validation.validate(body, t.config().maxMessageBytes()))
+                        .flatMap(batches -> respond(
+                                ack,
+                                () -> produce.produceBatches(topic, batches, ack, all)
+                                        .map(json::batchOffsets))));
     }
 
-    private Uni<Response> produceJson(String topic, int partition, String atomic, String acks, String compression,
-                                      String key, UriInfo uri, byte[] body) {
+    private Uni<Response> produceJson(
+            String topic,
+            int partition,
+            String atomic,
+            String acks,
+            String compression,
+            String key,
+            UriInfo uri,
+            byte[] body) {
         limits.check(body);
         Acks ack = acks(acks);
-        Compression codec = compression == null ? Compression.NONE : BatchCompression.fromWire(compression).compression();
+        Compression codec = compression == null
+                ? Compression.NONE
+                : BatchCompression.fromWire(compression).compression();
         var request = json.parseProduce(body, partition, Params.flag("atomic", atomic), ack, codec);
-        return idempotent.run(key, target(uri, MediaType.APPLICATION_JSON), body,
+        return idempotent.run(
+                key,
+                target(uri, MediaType.APPLICATION_JSON),
+                body,
                 () -> respond(ack, () -> produce.produce(topic, request).map(json::offsets)));
     }
 
     private Acks acks(String raw) {
         Acks ack = Acks.fromWire(raw);
         if (ack == Acks.NONE && !serverMode) {
-            throw new EddyException(ErrorCode.INVALID_PARAMETER, "acks=0 needs server mode (an instance that keeps an "
-                    + "open segment); a function acknowledges only what it stored: use acks=1 or all",
+            throw new EddyException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "acks=0 needs server mode (an instance that keeps an "
+                            + "open segment); a function acknowledges only what it stored: use acks=1 or all",
                     Map.of("parameter", "acks", "value", raw));
         }
         return ack;
@@ -126,7 +166,8 @@ public class ProduceResource {
         if (acks == Acks.NONE) {
             return produce.get().map(ignored -> Response.accepted().build());
         }
-        return produce.get().map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build());
+        return produce.get()
+                .map(body -> Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     /** What a request does, for its Idempotency-Key fingerprint: method, path, sorted query, content type. */

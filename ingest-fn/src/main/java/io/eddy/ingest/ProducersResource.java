@@ -46,7 +46,8 @@ public class ProducersResource {
     @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, anywhere = true)
     @POST
     public Uni<Response> register() {
-        return registry.register(caller.principal().name()).map(r -> Response.status(201).entity(body(r)).build());
+        return registry.register(caller.principal().name())
+                .map(r -> Response.status(201).entity(body(r)).build());
     }
 
     @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, anywhere = true)
@@ -61,7 +62,9 @@ public class ProducersResource {
             producerId = -1;
         }
         if (producerId < 0) {
-            throw new EddyException(ErrorCode.INVALID_PARAMETER, "a producer id is a non-negative integer, not '" + id + "'",
+            throw new EddyException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "a producer id is a non-negative integer, not '" + id + "'",
                     Map.of("parameter", "id"));
         }
         short epoch = presentedEpoch(body);
@@ -72,7 +75,8 @@ public class ProducersResource {
     private short presentedEpoch(byte[] body) {
         String expected = "send {\"epoch\": <the producer's current epoch>}";
         if (body == null || body.length == 0) {
-            throw new EddyException(ErrorCode.INVALID_REQUEST, "a bump presents the producer's current epoch: " + expected);
+            throw new EddyException(
+                    ErrorCode.INVALID_REQUEST, "a bump presents the producer's current epoch: " + expected);
         }
         limits.check(body);
         JsonNode root = json.parse(body);
@@ -81,15 +85,23 @@ public class ProducersResource {
         }
         JsonRecords.rejectUnknownFields(root, Set.of("epoch"), "the body");
         JsonNode epoch = root.get("epoch");
-        if (epoch == null || !epoch.isIntegralNumber() || !epoch.canConvertToInt() || epoch.asInt() < 0
+        if (epoch == null
+                || !epoch.isIntegralNumber()
+                || !epoch.canConvertToInt()
+                || epoch.asInt() < 0
                 || epoch.asInt() > Short.MAX_VALUE) {
-            throw new EddyException(ErrorCode.INVALID_REQUEST, "'epoch' must be an integer from 0 to "
-                    + Short.MAX_VALUE + ": " + expected, Map.of("field", "epoch"));
+            throw new EddyException(
+                    ErrorCode.INVALID_REQUEST,
+                    "'epoch' must be an integer from 0 to " + Short.MAX_VALUE + ": " + expected,
+                    Map.of("field", "epoch"));
         }
         return (short) epoch.asInt();
     }
 
     private static ObjectNode body(ProducerRegistry.Registration r) {
-        return JsonNodeFactory.instance.objectNode().put("producer_id", r.producerId()).put("epoch", r.epoch());
+        return JsonNodeFactory.instance
+                .objectNode()
+                .put("producer_id", r.producerId())
+                .put("epoch", r.epoch());
     }
 }

@@ -42,8 +42,8 @@ public class TopicsResource {
     private final RequestLimits limits;
     private final Caller caller;
 
-    public TopicsResource(TopicService topics, MetadataStore metadata, JsonRecords json, RequestLimits limits,
-                          Caller caller) {
+    public TopicsResource(
+            TopicService topics, MetadataStore metadata, JsonRecords json, RequestLimits limits, Caller caller) {
         this.topics = topics;
         this.metadata = metadata;
         this.json = json;
@@ -59,11 +59,14 @@ public class TopicsResource {
         JsonNode root = topicBody(body);
         JsonNode partitions = root.get("partitions");
         if (partitions == null || !partitions.isIntegralNumber() || !partitions.canConvertToInt()) {
-            throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
+            throw new EddyException(
+                    ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
         }
         Map<String, Object> config = json.configValues(root.get("config"));
         return topics.create(name, partitions.asInt(), config)
-                .map(t -> Response.status(Response.Status.CREATED).entity(describe(t, null)).build());
+                .map(t -> Response.status(Response.Status.CREATED)
+                        .entity(describe(t, null))
+                        .build());
     }
 
     @CallerChecks
@@ -74,7 +77,9 @@ public class TopicsResource {
             ObjectNode out = JsonNodeFactory.instance.objectNode();
             var list = out.putArray("topics");
             // as Kafka's metadata: only the topics the caller holds some grant on
-            all.stream().filter(t -> principal.mayDescribe(ResourceType.TOPIC, t.name().value()))
+            all.stream()
+                    .filter(t ->
+                            principal.mayDescribe(ResourceType.TOPIC, t.name().value()))
                     .forEach(t -> list.add(describe(t, null)));
             return out;
         });
@@ -85,8 +90,11 @@ public class TopicsResource {
     @Path("/{topic}")
     public Uni<ObjectNode> describe(@PathParam("topic") String name) {
         caller.requireDescribe(ResourceType.TOPIC, name);
-        return topics.require(name).flatMap(t -> metadata.heads(t.id(), IntStream.range(0, t.partitions()).boxed().toList())
-                .map(heads -> describe(t, heads)));
+        return topics.require(name)
+                .flatMap(t -> metadata.heads(
+                                t.id(),
+                                IntStream.range(0, t.partitions()).boxed().toList())
+                        .map(heads -> describe(t, heads)));
     }
 
     /** A create or alter body within the size limit: a JSON object of {@code partitions} and {@code config} only. */
@@ -94,7 +102,8 @@ public class TopicsResource {
         limits.check(body);
         JsonNode root = json.parse(body);
         if (!root.isObject()) {
-            throw new EddyException(ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
+            throw new EddyException(
+                    ErrorCode.INVALID_REQUEST, "the body must be an object: {\"partitions\": N, \"config\": {...}}");
         }
         JsonRecords.rejectUnknownFields(root, Set.of("partitions", "config"), "the body");
         return root;
@@ -109,14 +118,17 @@ public class TopicsResource {
         JsonNode root = topicBody(body);
         JsonNode partitions = root.get("partitions");
         if (partitions != null && (!partitions.isIntegralNumber() || !partitions.canConvertToInt())) {
-            throw new EddyException(ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
+            throw new EddyException(
+                    ErrorCode.INVALID_PARTITIONS, "'partitions' must be an integer from 1 to " + Topic.MAX_PARTITIONS);
         }
         if (partitions == null && root.get("config") == null) {
             throw new EddyException(ErrorCode.INVALID_REQUEST, "nothing to alter: give 'partitions', 'config' or both");
         }
         Map<String, Object> config = json.configValues(root.get("config"));
         return topics.alter(name, java.util.Optional.ofNullable(partitions).map(JsonNode::asInt), config)
-                .flatMap(t -> metadata.heads(t.id(), IntStream.range(0, t.partitions()).boxed().toList())
+                .flatMap(t -> metadata.heads(
+                                t.id(),
+                                IntStream.range(0, t.partitions()).boxed().toList())
                         .map(heads -> describe(t, heads)));
     }
 
@@ -139,7 +151,9 @@ public class TopicsResource {
             var offsets = o.putArray("partition_offsets");
             for (int p = 0; p < t.partitions(); p++) {
                 PartitionHead h = heads.get(p);
-                offsets.addObject().put("partition", p).put("log_start_offset", h.logStartOffset())
+                offsets.addObject()
+                        .put("partition", p)
+                        .put("log_start_offset", h.logStartOffset())
                         .put("high_watermark", h.nextOffset());
             }
         }

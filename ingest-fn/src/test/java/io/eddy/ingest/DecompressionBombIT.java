@@ -46,7 +46,8 @@ class DecompressionBombIT {
     void topic() {
         http = new Http(URI.create(url.toString()));
         topic = "bombs-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -85,7 +86,8 @@ class DecompressionBombIT {
         byte[] zeros = body(batch(Compression.gzip().build(), 96, out -> zeroRecords(out, 96, MIB - 64)));
 
         List<CompletableFuture<Http.Reply>> sent = IntStream.range(0, 8)
-                .mapToObj(i -> CompletableFuture.supplyAsync(() -> produce(i % 2 == 0 ? length : zeros))).toList();
+                .mapToObj(i -> CompletableFuture.supplyAsync(() -> produce(i % 2 == 0 ? length : zeros)))
+                .toList();
 
         for (CompletableFuture<Http.Reply> f : sent) {
             assertProblem(f.join(), 413, "record_too_large");
@@ -127,9 +129,24 @@ class DecompressionBombIT {
         ByteBuffer batch = ByteBuffer.allocate(DefaultRecordBatch.RECORD_BATCH_OVERHEAD + payload.remaining());
         batch.position(DefaultRecordBatch.RECORD_BATCH_OVERHEAD);
         batch.put(payload).flip();
-        DefaultRecordBatch.writeHeader(batch, 0L, count - 1, batch.limit(), RecordBatch.MAGIC_VALUE_V2, codec.type(),
-                TimestampType.CREATE_TIME, T0, T0, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, count);
+        DefaultRecordBatch.writeHeader(
+                batch,
+                0L,
+                count - 1,
+                batch.limit(),
+                RecordBatch.MAGIC_VALUE_V2,
+                codec.type(),
+                TimestampType.CREATE_TIME,
+                T0,
+                T0,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                false,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                count);
         return batch.rewind();
     }
 
@@ -137,8 +154,8 @@ class DecompressionBombIT {
     private static void zeroRecords(DataOutputStream out, int count, int valueSize) throws IOException {
         byte[] zeros = new byte[64 * 1024];
         for (int i = 0; i < count; i++) {
-            ByteUtils.writeVarint(1 + 1 + ByteUtils.sizeOfVarint(i) + 1 + ByteUtils.sizeOfVarint(valueSize) + valueSize + 1,
-                    out);
+            ByteUtils.writeVarint(
+                    1 + 1 + ByteUtils.sizeOfVarint(i) + 1 + ByteUtils.sizeOfVarint(valueSize) + valueSize + 1, out);
             out.write(0);
             ByteUtils.writeVarlong(0, out);
             ByteUtils.writeVarint(i, out);

@@ -1,11 +1,10 @@
 package io.eddy.runtime;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eddy.core.cache.BlockCache;
 import io.eddy.core.cache.DiskBlockStore;
 import io.eddy.core.cache.IndexCache;
 import io.eddy.core.fetch.ReadCaches;
-import io.eddy.core.support.AsyncLimiter;
-import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.ProduceMetrics;
 import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.MetadataStore;
@@ -15,10 +14,11 @@ import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoMetadataStore;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import io.eddy.core.storage.s3.S3SegmentStore;
+import io.eddy.core.support.AsyncLimiter;
 import io.eddy.core.support.RetryPolicy;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.json.JsonRecords;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -59,9 +59,12 @@ public class EddyWiring {
     @Produces
     @Singleton
     DynamoDbAsyncClient dynamo(EddyConfig config) {
-        var builder = DynamoDbAsyncClient.builder().region(Region.of(config.aws().region()))
-                .credentialsProvider(credentials(config)).httpClientBuilder(NettyNioAsyncHttpClient.builder());
-        config.aws().apiCallAttemptTimeout()
+        var builder = DynamoDbAsyncClient.builder()
+                .region(Region.of(config.aws().region()))
+                .credentialsProvider(credentials(config))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
+        config.aws()
+                .apiCallAttemptTimeout()
                 .ifPresent(t -> builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(t)));
         config.aws().dynamodbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
@@ -74,13 +77,17 @@ public class EddyWiring {
     @Produces
     @Singleton
     S3AsyncClient s3(EddyConfig config, S3RequestCounter counter) {
-        var builder = S3AsyncClient.builder().region(Region.of(config.aws().region()))
-                .credentialsProvider(credentials(config)).httpClientBuilder(NettyNioAsyncHttpClient.builder())
+        var builder = S3AsyncClient.builder()
+                .region(Region.of(config.aws().region()))
+                .credentialsProvider(credentials(config))
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .overrideConfiguration(o -> {
                     o.addExecutionInterceptor(counter);
                     config.aws().apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
                 });
-        config.aws().s3Endpoint().ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
+        config.aws()
+                .s3Endpoint()
+                .ifPresent(endpoint -> builder.endpointOverride(endpoint).forcePathStyle(true));
         return builder.build();
     }
 
@@ -90,8 +97,8 @@ public class EddyWiring {
 
     private static AwsCredentialsProvider credentials(EddyConfig config) {
         if (config.aws().accessKey().isPresent() && config.aws().secretKey().isPresent()) {
-            return StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(config.aws().accessKey().get(), config.aws().secretKey().get()));
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    config.aws().accessKey().get(), config.aws().secretKey().get()));
         }
         return DefaultCredentialsProvider.builder().build();
     }
@@ -112,7 +119,9 @@ public class EddyWiring {
     @Singleton
     BlockCache blockCache(EddyConfig config) {
         EddyConfig.Cache c = config.cache();
-        DiskBlockStore disk = c.diskDir().map(dir -> new DiskBlockStore(dir, c.diskMaxBytes())).orElse(null);
+        DiskBlockStore disk = c.diskDir()
+                .map(dir -> new DiskBlockStore(dir, c.diskMaxBytes()))
+                .orElse(null);
         return new BlockCache(c.maxBytes(), c.blockBytes(), disk);
     }
 
@@ -124,9 +133,13 @@ public class EddyWiring {
     @Singleton
     ReadCaches readCaches(BlockCache blocks, EddyConfig config) {
         EddyConfig.Cache c = config.cache();
-        return new ReadCaches(blocks, new IndexCache(c.indexPartitions(), c.indexEntriesPerPartition()),
-                new AsyncLimiter("tail-gets", c.tailGets()), new AsyncLimiter("catch-up-gets", c.catchUpGets()),
-                c.readAheadBlocks(), c.tailBytes());
+        return new ReadCaches(
+                blocks,
+                new IndexCache(c.indexPartitions(), c.indexEntriesPerPartition()),
+                new AsyncLimiter("tail-gets", c.tailGets()),
+                new AsyncLimiter("catch-up-gets", c.catchUpGets()),
+                c.readAheadBlocks(),
+                c.tailBytes());
     }
 
     @Produces

@@ -21,15 +21,21 @@ public class MediaTypeHeaders {
     public Response checkMediaTypes(ContainerRequestContext request) {
         String contentType = request.getHeaderString(HttpHeaders.CONTENT_TYPE);
         if (contentType != null && !parses(contentType)) {
-            return Problems.problem(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Content-Type is not a media type; send "
-                    + "application/json", Map.of("header", HttpHeaders.CONTENT_TYPE), null);
+            return Problems.problem(
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type is not a media type; send " + "application/json",
+                    Map.of("header", HttpHeaders.CONTENT_TYPE),
+                    null);
         }
         String accept = request.getHeaderString(HttpHeaders.ACCEPT);
         if (accept != null && !accept.isBlank()) {
             for (String type : accept.split(",")) {
                 if (!type.isBlank() && !parses(type)) {
-                    return Problems.problem(ErrorCode.NOT_ACCEPTABLE, "Accept is not a list of media types; accept "
-                            + "application/json", Map.of("header", HttpHeaders.ACCEPT), null);
+                    return Problems.problem(
+                            ErrorCode.NOT_ACCEPTABLE,
+                            "Accept is not a list of media types; accept " + "application/json",
+                            Map.of("header", HttpHeaders.ACCEPT),
+                            null);
                 }
             }
         }

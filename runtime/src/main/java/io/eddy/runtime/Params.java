@@ -6,8 +6,7 @@ import java.util.Map;
 
 /** Parses path and query parameters, so a bad one is a 400 naming it rather than a framework 404. */
 public final class Params {
-    private Params() {
-    }
+    private Params() {}
 
     public static int partition(String raw) {
         long p = longValue("partition", raw, 0, Integer.MAX_VALUE);
@@ -22,7 +21,9 @@ public final class Params {
             }
             return v;
         } catch (NumberFormatException | NullPointerException e) {
-            throw new EddyException(ErrorCode.INVALID_PARAMETER, "'" + name + "' must be an integer, not '" + raw + "'",
+            throw new EddyException(
+                    ErrorCode.INVALID_PARAMETER,
+                    "'" + name + "' must be an integer, not '" + raw + "'",
                     Map.of("parameter", name));
         }
     }
@@ -33,8 +34,10 @@ public final class Params {
     }
 
     private static EddyException outOfRange(String name, String raw, long min, long max) {
-        return new EddyException(ErrorCode.INVALID_PARAMETER, "'" + name + "' must be between " + min + " and " + max
-                + ", not " + raw, Map.of("parameter", name));
+        return new EddyException(
+                ErrorCode.INVALID_PARAMETER,
+                "'" + name + "' must be between " + min + " and " + max + ", not " + raw,
+                Map.of("parameter", name));
     }
 
     /** A boolean query flag: absent, "true" or "false". */
@@ -45,7 +48,9 @@ public final class Params {
         if (raw.equals("true") || raw.equals("false")) {
             return Boolean.parseBoolean(raw);
         }
-        throw new EddyException(ErrorCode.INVALID_PARAMETER, "'" + name + "' must be true or false, not '" + raw + "'",
+        throw new EddyException(
+                ErrorCode.INVALID_PARAMETER,
+                "'" + name + "' must be true or false, not '" + raw + "'",
                 Map.of("parameter", name));
     }
 }

@@ -74,7 +74,8 @@ public class Problems {
     }
 
     public static Response problem(ErrorCode code, String detail, Map<String, Object> details, UriInfo uri) {
-        Response.ResponseBuilder r = Response.status(code.status()).type(PROBLEM_JSON)
+        Response.ResponseBuilder r = Response.status(code.status())
+                .type(PROBLEM_JSON)
                 .entity(body(code, detail, details, uri == null ? null : uri.getPath()));
         if (code.retryable()) {
             r.header("Retry-After", "1");
@@ -83,7 +84,8 @@ public class Problems {
     }
 
     /** The problem document's members, in their wire order. */
-    public static Map<String, Object> body(ErrorCode code, String detail, Map<String, Object> details, String instance) {
+    public static Map<String, Object> body(
+            ErrorCode code, String detail, Map<String, Object> details, String instance) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "urn:eddy:problem:" + code.code());
         body.put("title", title(code));

@@ -50,7 +50,9 @@ public class RequestLimits {
     }
 
     private EddyException tooLargeException(long n) {
-        return new EddyException(ErrorCode.REQUEST_TOO_LARGE, "the request body of " + n + " bytes exceeds the limit of "
-                + maxRequestBytes() + " bytes", Map.of("max_request_bytes", maxRequestBytes()));
+        return new EddyException(
+                ErrorCode.REQUEST_TOO_LARGE,
+                "the request body of " + n + " bytes exceeds the limit of " + maxRequestBytes() + " bytes",
+                Map.of("max_request_bytes", maxRequestBytes()));
     }
 }

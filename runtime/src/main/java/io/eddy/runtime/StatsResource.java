@@ -46,19 +46,34 @@ public class StatsResource {
         BlockCache blocks = caches.blocks();
         ObjectNode cache = out.putObject("cache");
         cache.put("block_bytes", blocks.blockBytes());
-        cache.putObject("memory").put("hits", blocks.hits()).put("misses", blocks.misses())
-                .put("joined", blocks.joined()).put("bytes", blocks.bytes()).put("evictions", blocks.evictions());
+        cache.putObject("memory")
+                .put("hits", blocks.hits())
+                .put("misses", blocks.misses())
+                .put("joined", blocks.joined())
+                .put("bytes", blocks.bytes())
+                .put("evictions", blocks.evictions());
         ObjectNode disk = cache.putObject("disk");
-        blocks.disk().ifPresentOrElse(d -> disk.put("enabled", true).put("hits", d.hits()).put("misses", d.misses())
-                .put("bytes", d.bytes()).put("evictions", d.evictions()).put("corrupt", d.corrupt())
-                .put("write_failures", d.writeFailures()), () -> disk.put("enabled", false));
+        blocks.disk()
+                .ifPresentOrElse(
+                        d -> disk.put("enabled", true)
+                                .put("hits", d.hits())
+                                .put("misses", d.misses())
+                                .put("bytes", d.bytes())
+                                .put("evictions", d.evictions())
+                                .put("corrupt", d.corrupt())
+                                .put("write_failures", d.writeFailures()),
+                        () -> disk.put("enabled", false));
         cache.putObject("s3").put("gets", blocks.storageGets()).put("bytes", blocks.storageBytes());
-        cache.putObject("index").put("hits", caches.index().hits()).put("misses", caches.index().misses());
-        cache.putObject("pools").put("tail_queued", caches.tailGets().queued())
+        cache.putObject("index")
+                .put("hits", caches.index().hits())
+                .put("misses", caches.index().misses());
+        cache.putObject("pools")
+                .put("tail_queued", caches.tailGets().queued())
                 .put("catch_up_queued", caches.catchUpGets().queued());
         ObjectNode writes = out.putObject("produce");
         produce.snapshot().forEach(writes::put);
-        out.putObject("fetch").put("replica_fallbacks", fetch.isResolvable() ? fetch.get().replicaFallbacks() : 0);
+        out.putObject("fetch")
+                .put("replica_fallbacks", fetch.isResolvable() ? fetch.get().replicaFallbacks() : 0);
         return out;
     }
 }

@@ -38,7 +38,8 @@ class AccessRulesTest {
                 Class<?> resource = Class.forName(path.target().asClass().name().toString());
                 for (Method m : resource.getDeclaredMethods()) {
                     boolean endpoint = java.util.Arrays.stream(m.getAnnotations())
-                            .anyMatch(a -> HTTP_METHODS.contains(a.annotationType().getSimpleName())
+                            .anyMatch(a -> HTTP_METHODS.contains(
+                                            a.annotationType().getSimpleName())
                                     && a.annotationType().getPackageName().equals("jakarta.ws.rs"));
                     if (endpoint) {
                         endpoints.add(m);
@@ -47,8 +48,11 @@ class AccessRulesTest {
             }
         }
         assertThat(endpoints).as("the endpoints found").hasSizeGreaterThanOrEqualTo(24);
-        assertThat(endpoints).allSatisfy(m -> assertThat(m.isAnnotationPresent(Requires.class) || m.isAnnotationPresent(CallerChecks.class))
-                .as(m.getDeclaringClass().getSimpleName() + "." + m.getName()).isTrue());
+        assertThat(endpoints)
+                .allSatisfy(m -> assertThat(
+                                m.isAnnotationPresent(Requires.class) || m.isAnnotationPresent(CallerChecks.class))
+                        .as(m.getDeclaringClass().getSimpleName() + "." + m.getName())
+                        .isTrue());
     }
 
     private static Index read(URL url) throws IOException {

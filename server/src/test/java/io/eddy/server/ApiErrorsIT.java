@@ -32,25 +32,28 @@ class ApiErrorsIT {
     void topic() {
         http = new Http(URI.create(url.toString()));
         topic = "errors-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 3, \"config\": {\"max.message.bytes\": 2000}}").status())
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 3, \"config\": {\"max.message.bytes\": 2000}}")
+                        .status())
                 .isEqualTo(201);
     }
 
     @ParameterizedTest(name = "PUT /v1/topics/{0} {1} -> {2} {3}")
-    @CsvSource(delimiter = '|', value = {
-        "bad name!          | {\"partitions\": 1}                                  | 400 | invalid_topic_name",
-        "star*name          | {\"partitions\": 1}                                  | 400 | invalid_topic_name",
-        "ok-name            | {\"partitions\": 0}                                  | 400 | invalid_partitions",
-        "ok-name            | {\"partitions\": 10001}                              | 400 | invalid_partitions",
-        "ok-name            | {\"partitions\": \"six\"}                            | 400 | invalid_partitions",
-        "ok-name            | {}                                                   | 400 | invalid_partitions",
-        "ok-name            | {\"partitions\": 1, \"config\": {\"retention.ms\": -5}} | 400 | invalid_config",
-        "ok-name            | {\"partitions\": 1, \"config\": {\"cleanup.policy\": \"shred\"}} | 400 | invalid_config",
-        "ok-name            | {\"partitions\": 1, \"config\": {\"no.such.key\": 1}}  | 400 | invalid_config",
-        "ok-name            | {\"partitions\": 1, \"config\": {\"replicas\": \"b\"}} | 400 | invalid_config",
-        "ok-name            | {\"partitions\": 1,                                  | 400 | malformed_json",
-        "ok-name            | [1, 2]                                               | 400 | invalid_request",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "bad name!          | {\"partitions\": 1}                                  | 400 | invalid_topic_name",
+                "star*name          | {\"partitions\": 1}                                  | 400 | invalid_topic_name",
+                "ok-name            | {\"partitions\": 0}                                  | 400 | invalid_partitions",
+                "ok-name            | {\"partitions\": 10001}                              | 400 | invalid_partitions",
+                "ok-name            | {\"partitions\": \"six\"}                            | 400 | invalid_partitions",
+                "ok-name            | {}                                                   | 400 | invalid_partitions",
+                "ok-name            | {\"partitions\": 1, \"config\": {\"retention.ms\": -5}} | 400 | invalid_config",
+                "ok-name            | {\"partitions\": 1, \"config\": {\"cleanup.policy\": \"shred\"}} | 400 | invalid_config",
+                "ok-name            | {\"partitions\": 1, \"config\": {\"no.such.key\": 1}}  | 400 | invalid_config",
+                "ok-name            | {\"partitions\": 1, \"config\": {\"replicas\": \"b\"}} | 400 | invalid_config",
+                "ok-name            | {\"partitions\": 1,                                  | 400 | malformed_json",
+                "ok-name            | [1, 2]                                               | 400 | invalid_request",
+            })
     void badTopicCreatesAreRejected(String name, String body, int status, String code) {
         Http.Reply r = http.put("/v1/topics/" + name.replace(" ", "%20").replace("!", "%21"), body);
         assertProblem(r, status, code);
@@ -66,32 +69,37 @@ class ApiErrorsIT {
     void unknownTopicIsNotFoundEverywhere() {
         assertProblem(http.get("/v1/topics/nope-" + topic), 404, "unknown_topic");
         assertProblem(http.delete("/v1/topics/nope-" + topic), 404, "unknown_topic");
-        assertProblem(http.post("/v1/topics/nope-" + topic + "/records", "{\"records\": [{\"value\": 1}]}"), 404, "unknown_topic");
+        assertProblem(
+                http.post("/v1/topics/nope-" + topic + "/records", "{\"records\": [{\"value\": 1}]}"),
+                404,
+                "unknown_topic");
         assertProblem(http.get("/v1/topics/nope-" + topic + "/partitions/0/records?offset=0"), 404, "unknown_topic");
         assertProblem(http.get("/v1/topics/nope-" + topic + "/partitions/0/offsets?at=latest"), 404, "unknown_topic");
     }
 
     @ParameterizedTest(name = "{0} -> {1} {2}")
-    @CsvSource(delimiter = '|', value = {
-        "{\"records\": [{\"value\": \"x\"}]                   | 400 | malformed_json",
-        "not json at all                                      | 400 | malformed_json",
-        "{\"records\": []}                                    | 400 | no_records",
-        "{\"records\": {}}                                    | 400 | invalid_request",
-        "{\"recs\": []}                                       | 400 | invalid_request",
-        "{\"records\": [{\"value\": \"x\", \"partition\": \"1\"}]} | 400 | invalid_request",
-        "{\"records\": [{\"value\": \"x\", \"partition\": -1}]}  | 400 | invalid_request",
-        "{\"records\": [{\"value\": \"x\", \"partition\": 1.5}]} | 400 | invalid_request",
-        "{\"records\": [{\"value\": \"x\", \"partition\": 3}]}   | 404 | unknown_partition",
-        "{\"records\": [{\"value\": \"x\", \"timestamp\": -2}]}  | 400 | invalid_request",
-        "{\"records\": [{\"value\": \"x\", \"timestamp\": 99999999999999999999}]} | 400 | invalid_request",
-        "{\"records\": [{\"value_b64\": \"***\"}]}             | 400 | invalid_base64",
-        "{\"records\": [{\"key_b64\": 12}]}                    | 400 | invalid_base64",
-        "{\"records\": [{\"value\": 1, \"value_b64\": \"AA==\"}]} | 400 | invalid_request",
-        "{\"records\": [{\"vlaue\": 1}]}                       | 400 | invalid_request",
-        "{\"records\": [{\"value\": 1, \"headers\": [{\"value\": \"no name\"}]}]} | 400 | invalid_request",
-        "{\"records\": [{\"value\": 1, \"headers\": {\"a\": 1}}]} | 400 | invalid_request",
-        "{\"records\": [17]}                                   | 400 | invalid_request",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"records\": [{\"value\": \"x\"}]                   | 400 | malformed_json",
+                "not json at all                                      | 400 | malformed_json",
+                "{\"records\": []}                                    | 400 | no_records",
+                "{\"records\": {}}                                    | 400 | invalid_request",
+                "{\"recs\": []}                                       | 400 | invalid_request",
+                "{\"records\": [{\"value\": \"x\", \"partition\": \"1\"}]} | 400 | invalid_request",
+                "{\"records\": [{\"value\": \"x\", \"partition\": -1}]}  | 400 | invalid_request",
+                "{\"records\": [{\"value\": \"x\", \"partition\": 1.5}]} | 400 | invalid_request",
+                "{\"records\": [{\"value\": \"x\", \"partition\": 3}]}   | 404 | unknown_partition",
+                "{\"records\": [{\"value\": \"x\", \"timestamp\": -2}]}  | 400 | invalid_request",
+                "{\"records\": [{\"value\": \"x\", \"timestamp\": 99999999999999999999}]} | 400 | invalid_request",
+                "{\"records\": [{\"value_b64\": \"***\"}]}             | 400 | invalid_base64",
+                "{\"records\": [{\"key_b64\": 12}]}                    | 400 | invalid_base64",
+                "{\"records\": [{\"value\": 1, \"value_b64\": \"AA==\"}]} | 400 | invalid_request",
+                "{\"records\": [{\"vlaue\": 1}]}                       | 400 | invalid_request",
+                "{\"records\": [{\"value\": 1, \"headers\": [{\"value\": \"no name\"}]}]} | 400 | invalid_request",
+                "{\"records\": [{\"value\": 1, \"headers\": {\"a\": 1}}]} | 400 | invalid_request",
+                "{\"records\": [17]}                                   | 400 | invalid_request",
+            })
     void badProducesAreRejectedAndStoreNothing(String body, int status, String code) {
         long puts = s3Puts();
         assertProblem(http.post("/v1/topics/" + topic + "/records", body), status, code);
@@ -119,20 +127,30 @@ class ApiErrorsIT {
     @Test
     void bodyOverTheRequestLimitIsTooLarge() {
         long puts = s3Puts();
-        byte[] body = ("{\"records\": [{\"value\": \"" + "y".repeat(9 * 1024 * 1024) + "\"}]}").getBytes(StandardCharsets.UTF_8);
-        assertProblem(http.post("/v1/topics/" + topic + "/records", "application/json", body), 413, "request_too_large");
+        byte[] body = ("{\"records\": [{\"value\": \"" + "y".repeat(9 * 1024 * 1024) + "\"}]}")
+                .getBytes(StandardCharsets.UTF_8);
+        assertProblem(
+                http.post("/v1/topics/" + topic + "/records", "application/json", body), 413, "request_too_large");
         assertNothingStored(puts);
     }
 
     @Test
     void partitionOutOfRangeInThePathIsNotFound() {
         long puts = s3Puts();
-        assertProblem(http.post("/v1/topics/" + topic + "/partitions/3/records", "{\"records\": [{\"value\": 1}]}"),
-                404, "unknown_partition");
-        assertProblem(http.post("/v1/topics/" + topic + "/partitions/x/records", "{\"records\": [{\"value\": 1}]}"),
-                400, "invalid_parameter");
-        assertProblem(http.post("/v1/topics/" + topic + "/partitions/1/records",
-                "{\"records\": [{\"value\": 1, \"partition\": 2}]}"), 400, "invalid_request");
+        assertProblem(
+                http.post("/v1/topics/" + topic + "/partitions/3/records", "{\"records\": [{\"value\": 1}]}"),
+                404,
+                "unknown_partition");
+        assertProblem(
+                http.post("/v1/topics/" + topic + "/partitions/x/records", "{\"records\": [{\"value\": 1}]}"),
+                400,
+                "invalid_parameter");
+        assertProblem(
+                http.post(
+                        "/v1/topics/" + topic + "/partitions/1/records",
+                        "{\"records\": [{\"value\": 1, \"partition\": 2}]}"),
+                400,
+                "invalid_request");
         assertNothingStored(puts);
     }
 
@@ -156,19 +174,30 @@ class ApiErrorsIT {
     void unknownRoutesAndMethodsAreProblems() {
         assertProblem(http.get("/v1/nothing-here"), 404, "not_found");
         assertProblem(http.post("/v1/topics/" + topic, "{}"), 405, "method_not_allowed");
-        assertProblem(http.post("/v1/topics/" + topic + "/records", "text/plain", "hi".getBytes(StandardCharsets.UTF_8)),
-                415, "unsupported_media_type");
+        assertProblem(
+                http.post("/v1/topics/" + topic + "/records", "text/plain", "hi".getBytes(StandardCharsets.UTF_8)),
+                415,
+                "unsupported_media_type");
     }
 
     private void assertNothingStored(long putsBefore) {
         assertThat(s3Puts()).as("no object written").isEqualTo(putsBefore);
         for (int p = 0; p < 3; p++) {
-            assertThat(http.get("/v1/topics/" + topic + "/partitions/" + p + "/offsets?at=latest").body().get("offset").asLong())
-                    .as("partition %d latest offset", p).isZero();
+            assertThat(http.get("/v1/topics/" + topic + "/partitions/" + p + "/offsets?at=latest")
+                            .body()
+                            .get("offset")
+                            .asLong())
+                    .as("partition %d latest offset", p)
+                    .isZero();
         }
     }
 
     private long s3Puts() {
-        return http.get("/v1/stats").body().path("s3").path("requests").path("PutObject").asLong(0);
+        return http.get("/v1/stats")
+                .body()
+                .path("s3")
+                .path("requests")
+                .path("PutObject")
+                .asLong(0);
     }
 }

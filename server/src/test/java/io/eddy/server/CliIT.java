@@ -47,14 +47,31 @@ class CliIT {
 
         CliRun described = eddy("", "topics", "describe", topic);
         assertThat(described.exit()).isZero();
-        assertThat(described.out()).contains("Topic: " + topic + "\tPartitions: 3").contains("retention.ms=86400000");
-        long total = described.lines().stream().filter(l -> l.contains("HighWatermark"))
-                .mapToLong(l -> Long.parseLong(l.replaceAll(".*HighWatermark: ", "").trim())).sum();
+        assertThat(described.out())
+                .contains("Topic: " + topic + "\tPartitions: 3")
+                .contains("retention.ms=86400000");
+        long total = described.lines().stream()
+                .filter(l -> l.contains("HighWatermark"))
+                .mapToLong(l ->
+                        Long.parseLong(l.replaceAll(".*HighWatermark: ", "").trim()))
+                .sum();
         assertThat(total).isEqualTo(5);
 
         // consume: a partition from an offset, key and value
-        CliRun fromOffset = eddy("", "consume", topic, "--partition", "1", "--offset", "0", "--max-messages", "5",
-                "--timeout-ms", "2000", "--format", "key_value");
+        CliRun fromOffset = eddy(
+                "",
+                "consume",
+                topic,
+                "--partition",
+                "1",
+                "--offset",
+                "0",
+                "--max-messages",
+                "5",
+                "--timeout-ms",
+                "2000",
+                "--format",
+                "key_value");
         assertThat(fromOffset.exit()).as(fromOffset.err()).isZero();
         assertThat(fromOffset.lines()).contains("null\ta", "null\tb");
         // consume: every partition from the beginning, as JSON
@@ -80,37 +97,53 @@ class CliIT {
         CliRun lag = eddy("", "groups", "describe", group);
         assertThat(lag.exit()).isZero();
         assertThat(lag.lines().get(2)).contains("CURRENT-OFFSET", "LOG-END-OFFSET", "LAG");
-        List<String> rows = lag.lines().stream().filter(l -> l.startsWith(group)).toList();
+        List<String> rows =
+                lag.lines().stream().filter(l -> l.startsWith(group)).toList();
         assertThat(rows).hasSize(3);
         assertThat(rows).allSatisfy(r -> assertThat(r.trim().split("\\s+")[5]).isEqualTo("0"));
         CliRun dry = eddy("", "groups", "reset-offsets", group, "--to-earliest", "--topic", topic, "--dry-run");
         assertThat(dry.exit()).as(dry.err()).isZero();
-        assertThat(dry.lines().stream().filter(l -> l.startsWith(group))).hasSize(3)
+        assertThat(dry.lines().stream().filter(l -> l.startsWith(group)))
+                .hasSize(3)
                 .allSatisfy(r -> assertThat(r.trim().split("\\s+")[3]).isEqualTo("0"));
         assertThat(eddy("", "groups", "describe", group).out()).doesNotContain(" 5 ");
         CliRun executed = eddy("", "groups", "reset-offsets", group, "--to-earliest", "--topic", topic, "--execute");
         assertThat(executed.exit()).as(executed.err()).isZero();
-        List<String> after = eddy("", "groups", "describe", group).lines().stream().filter(l -> l.startsWith(group)).toList();
-        long lagSum = after.stream().mapToLong(r -> Long.parseLong(r.trim().split("\\s+")[5])).sum();
+        List<String> after = eddy("", "groups", "describe", group).lines().stream()
+                .filter(l -> l.startsWith(group))
+                .toList();
+        long lagSum = after.stream()
+                .mapToLong(r -> Long.parseLong(r.trim().split("\\s+")[5]))
+                .sum();
         assertThat(lagSum).isEqualTo(5);
 
         // perf
-        CliRun perfProduce = eddy("", "perf", "produce", "--topic", topic, "--num-records", "500", "--record-size", "50", "--json");
+        CliRun perfProduce =
+                eddy("", "perf", "produce", "--topic", topic, "--num-records", "500", "--record-size", "50", "--json");
         assertThat(perfProduce.exit()).as(perfProduce.err()).isZero();
         JsonNode p = Http.JSON.readTree(perfProduce.out());
         assertThat(p.get("records").asLong()).isEqualTo(500);
         assertThat(p.get("records_per_sec").asDouble()).isPositive();
-        assertThat(p.get("latency_p99_ms").asDouble()).isGreaterThanOrEqualTo(p.get("latency_p50_ms").asDouble());
-        CliRun perfConsume = eddy("", "perf", "consume", "--topic", topic, "--messages", "505", "--timeout-ms", "3000", "--json");
+        assertThat(p.get("latency_p99_ms").asDouble())
+                .isGreaterThanOrEqualTo(p.get("latency_p50_ms").asDouble());
+        CliRun perfConsume =
+                eddy("", "perf", "consume", "--topic", topic, "--messages", "505", "--timeout-ms", "3000", "--json");
         assertThat(perfConsume.exit()).as(perfConsume.err()).isZero();
-        assertThat(Http.JSON.readTree(perfConsume.out()).get("records").asLong()).isEqualTo(505);
+        assertThat(Http.JSON.readTree(perfConsume.out()).get("records").asLong())
+                .isEqualTo(505);
         CliRun perfText = eddy("", "perf", "produce", "--topic", topic, "--num-records", "10");
-        assertThat(perfText.out()).contains("10 records sent").contains("records/s").contains("p99.9");
+        assertThat(perfText.out())
+                .contains("10 records sent")
+                .contains("records/s")
+                .contains("p99.9");
 
         // alter: more partitions and a config change; partitions never shrink
         CliRun altered = eddy("", "topics", "alter", topic, "--partitions", "4", "--config", "retention.ms=3600000");
         assertThat(altered.exit()).as(altered.err()).isZero();
-        assertThat(altered.out()).contains("Partitions: 4").contains("retention.ms=3600000").contains("Partition: 3\t");
+        assertThat(altered.out())
+                .contains("Partitions: 4")
+                .contains("retention.ms=3600000")
+                .contains("Partition: 3\t");
         CliRun shrink = eddy("", "topics", "alter", topic, "--partitions", "2");
         assertThat(shrink.exit()).isEqualTo(EddyCli.FAILED);
         assertThat(shrink.err()).contains("(invalid_partitions)");
@@ -139,7 +172,8 @@ class CliIT {
 
         // bad arguments: 2
         assertThat(eddy("", "topics", "create").exit()).isEqualTo(EddyCli.USAGE);
-        assertThat(eddy("", "consume", "t", "--group", "g", "--partition", "1").exit()).isEqualTo(EddyCli.USAGE);
+        assertThat(eddy("", "consume", "t", "--group", "g", "--partition", "1").exit())
+                .isEqualTo(EddyCli.USAGE);
         assertThat(eddy("", "produce", "t", "--acks", "2").exit()).isEqualTo(EddyCli.USAGE);
         assertThat(eddy("", "groups", "reset-offsets", "g").exit()).isEqualTo(EddyCli.USAGE);
         assertThat(eddy("", "no-such-command", "x").exit()).isEqualTo(EddyCli.USAGE);
@@ -147,7 +181,10 @@ class CliIT {
         // a server that is down: 3
         CliRun down = eddy("", "topics", "list", "--url", "http://127.0.0.1:1");
         assertThat(down.exit()).isEqualTo(EddyCli.UNREACHABLE);
-        assertThat(down.err()).startsWith("eddy: cannot reach Eddy at http://127.0.0.1:1").contains("(unreachable)");
-        assertThat(eddy("x\n", "produce", "t", "--url", "http://127.0.0.1:1").exit()).isEqualTo(EddyCli.UNREACHABLE);
+        assertThat(down.err())
+                .startsWith("eddy: cannot reach Eddy at http://127.0.0.1:1")
+                .contains("(unreachable)");
+        assertThat(eddy("x\n", "produce", "t", "--url", "http://127.0.0.1:1").exit())
+                .isEqualTo(EddyCli.UNREACHABLE);
     }
 }

@@ -21,12 +21,11 @@ import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -70,9 +69,25 @@ class ClientGroupIT {
 
         Worker(String name, String group, String topic) {
             this.name = name;
-            this.consumer = new EddyConsumer<>(Map.of("url", url.toString(), "group.id", group, "client.id", name,
-                    "session.timeout.ms", "1500", "auto.offset.reset", "earliest", "auto.commit.interval.ms", "200",
-                    "fetch.max.wait.ms", "200"), new StringDeserializer(), new StringDeserializer(), transport);
+            this.consumer = new EddyConsumer<>(
+                    Map.of(
+                            "url",
+                            url.toString(),
+                            "group.id",
+                            group,
+                            "client.id",
+                            name,
+                            "session.timeout.ms",
+                            "1500",
+                            "auto.offset.reset",
+                            "earliest",
+                            "auto.commit.interval.ms",
+                            "200",
+                            "fetch.max.wait.ms",
+                            "200"),
+                    new StringDeserializer(),
+                    new StringDeserializer(),
+                    transport);
             consumer.subscribe(List.of(topic), new RebalanceListener() {
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
@@ -97,7 +112,9 @@ class ClientGroupIT {
         public void run() {
             while (running.get()) {
                 for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(100))) {
-                    processed.computeIfAbsent(r.value(), v -> new CopyOnWriteArrayList<>()).add(name);
+                    processed
+                            .computeIfAbsent(r.value(), v -> new CopyOnWriteArrayList<>())
+                            .add(name);
                 }
             }
         }
@@ -110,34 +127,42 @@ class ClientGroupIT {
         Http http = new Http(URI.create(url.toString()));
         String topic = "client-group-" + Long.toHexString(System.nanoTime());
         String group = "g-" + topic;
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}").status()).isEqualTo(201);
-        List<Worker> workers = List.of(new Worker("a", group, topic), new Worker("b", group, topic), new Worker("c", group, topic));
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}")
+                        .status())
+                .isEqualTo(201);
+        List<Worker> workers =
+                List.of(new Worker("a", group, topic), new Worker("b", group, topic), new Worker("c", group, topic));
         workers.forEach(w -> w.thread.start());
         Map<Integer, List<Long>> commits = new ConcurrentHashMap<>();
         AtomicBoolean watching = new AtomicBoolean(true);
-        Thread watcher = new Thread(() -> {
-            while (watching.get()) {
-                Http.Reply r = http.get("/v1/groups/" + group);
-                if (r.status() == 200) {
-                    for (JsonNode p : r.body().get("partitions")) {
-                        if (!p.get("committed_offset").isNull()) {
-                            commits.computeIfAbsent(p.get("partition").asInt(), k -> new CopyOnWriteArrayList<>())
-                                    .add(p.get("committed_offset").asLong());
+        Thread watcher = new Thread(
+                () -> {
+                    while (watching.get()) {
+                        Http.Reply r = http.get("/v1/groups/" + group);
+                        if (r.status() == 200) {
+                            for (JsonNode p : r.body().get("partitions")) {
+                                if (!p.get("committed_offset").isNull()) {
+                                    commits.computeIfAbsent(
+                                                    p.get("partition").asInt(), k -> new CopyOnWriteArrayList<>())
+                                            .add(p.get("committed_offset").asLong());
+                                }
+                            }
+                        }
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
                         }
                     }
-                }
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "commit-watcher");
+                },
+                "commit-watcher");
         watcher.start();
-        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
-                new StringSerializer(), new StringSerializer())) {
+        try (EddyProducer<String, String> producer =
+                new EddyProducer<>(Map.of("url", url.toString()), new StringSerializer(), new StringSerializer())) {
             // given: the three share the six partitions, two each
-            awaitTrue("each worker owns two partitions", Duration.ofSeconds(30),
+            awaitTrue(
+                    "each worker owns two partitions",
+                    Duration.ofSeconds(30),
                     () -> workers.stream().allMatch(w -> w.owned.size() == 2));
             produce(producer, topic, 0, 300);
             awaitTrue("the first 300 records processed", Duration.ofSeconds(30), () -> processedAll(0, 300));
@@ -158,7 +183,9 @@ class ClientGroupIT {
             });
             awaitTrue("all 600 records processed", Duration.ofSeconds(30), () -> processedAll(0, 600));
             JsonNode described = http.get("/v1/groups/" + group).body();
-            assertThat(described.get("members")).extracting(m -> m.get("member_id").asText()).containsExactlyInAnyOrder("a", "b");
+            assertThat(described.get("members"))
+                    .extracting(m -> m.get("member_id").asText())
+                    .containsExactlyInAnyOrder("a", "b");
         } finally {
             for (Worker w : workers.subList(0, 2)) {
                 w.running.set(false);
@@ -174,10 +201,13 @@ class ClientGroupIT {
         assertThat(processed.keySet()).hasSize(600);
         // committed offsets never went backwards, and end at each partition's end
         assertThat(commits).isNotEmpty();
-        commits.forEach((p, seen) -> assertThat(seen).as("commits of partition %d", p).isSorted());
+        commits.forEach(
+                (p, seen) -> assertThat(seen).as("commits of partition %d", p).isSorted());
         JsonNode end = http.get("/v1/groups/" + group).body();
         for (JsonNode p : end.get("partitions")) {
-            assertThat(p.get("lag").asLong()).as("lag of partition %s", p.get("partition")).isZero();
+            assertThat(p.get("lag").asLong())
+                    .as("lag of partition %s", p.get("partition"))
+                    .isZero();
         }
     }
 
@@ -186,13 +216,17 @@ class ClientGroupIT {
         Http http = new Http(URI.create(url.toString()));
         String topic = "client-rejoin-" + Long.toHexString(System.nanoTime());
         String group = "g-" + topic;
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}")
+                        .status())
+                .isEqualTo(201);
         Worker a = new Worker("a", group, topic);
         Worker b = new Worker("b", group, topic);
         List.of(a, b).forEach(w -> w.thread.start());
-        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
-                new StringSerializer(), new StringSerializer())) {
-            awaitTrue("a and b own three partitions each", Duration.ofSeconds(30),
+        try (EddyProducer<String, String> producer =
+                new EddyProducer<>(Map.of("url", url.toString()), new StringSerializer(), new StringSerializer())) {
+            awaitTrue(
+                    "a and b own three partitions each",
+                    Duration.ofSeconds(30),
                     () -> a.owned.size() == 3 && b.owned.size() == 3);
             Set<TopicPartition> aHad = Set.copyOf(a.owned);
 
@@ -205,7 +239,9 @@ class ClientGroupIT {
             a.transport.dead.set(false);
 
             // then: a joins again and gets its share back; everything is processed
-            awaitTrue("a and b own three partitions each again", Duration.ofSeconds(30),
+            awaitTrue(
+                    "a and b own three partitions each again",
+                    Duration.ofSeconds(30),
                     () -> a.owned.size() == 3 && b.owned.size() == 3);
             produce(producer, topic, 120, 240);
             awaitTrue("all 240 records processed", Duration.ofSeconds(30), () -> processedAll(0, 240));
@@ -222,25 +258,46 @@ class ClientGroupIT {
     void aPatternSubscriptionFollowsNewTopicsAndManualAssignmentSeeksAndCommitsNothing() throws Exception {
         Http http = new Http(URI.create(url.toString()));
         String prefix = "client-pattern-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + prefix + "-a", "{\"partitions\": 1}").status()).isEqualTo(201);
-        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
-                new StringSerializer(), new StringSerializer());
-             EddyConsumer<String, String> consumer = new EddyConsumer<>(Map.of("url", url.toString(), "group.id",
-                     "g-" + prefix, "session.timeout.ms", "1500", "auto.offset.reset", "earliest", "enable.auto.commit",
-                     "false"), new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "-.*"),
+        assertThat(http.put("/v1/topics/" + prefix + "-a", "{\"partitions\": 1}")
+                        .status())
+                .isEqualTo(201);
+        try (EddyProducer<String, String> producer = new EddyProducer<>(
+                        Map.of("url", url.toString()), new StringSerializer(), new StringSerializer());
+                EddyConsumer<String, String> consumer = new EddyConsumer<>(
+                        Map.of(
+                                "url",
+                                url.toString(),
+                                "group.id",
+                                "g-" + prefix,
+                                "session.timeout.ms",
+                                "1500",
+                                "auto.offset.reset",
+                                "earliest",
+                                "enable.auto.commit",
+                                "false"),
+                        new StringDeserializer(),
+                        new StringDeserializer())) {
+            consumer.subscribe(
+                    java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(prefix) + "-.*"),
                     RebalanceListener.NONE);
             produce(producer, prefix + "-a", 0, 3);
             // a topic created after the subscription is picked up at a later heartbeat
-            assertThat(http.put("/v1/topics/" + prefix + "-b", "{\"partitions\": 1}").status()).isEqualTo(201);
+            assertThat(http.put("/v1/topics/" + prefix + "-b", "{\"partitions\": 1}")
+                            .status())
+                    .isEqualTo(201);
             produce(producer, prefix + "-b", 3, 5);
             List<String> seen = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (seen.size() < 5 && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.topic() + ":" + r.value()));
             }
-            assertThat(seen).containsExactlyInAnyOrder(prefix + "-a:r-0", prefix + "-a:r-1", prefix + "-a:r-2",
-                    prefix + "-b:r-3", prefix + "-b:r-4");
+            assertThat(seen)
+                    .containsExactlyInAnyOrder(
+                            prefix + "-a:r-0",
+                            prefix + "-a:r-1",
+                            prefix + "-a:r-2",
+                            prefix + "-b:r-3",
+                            prefix + "-b:r-4");
             // manual commits: only what is asked
             TopicPartition a0 = new TopicPartition(prefix + "-a", 0);
             consumer.commitSync(Map.of(a0, 2L));
@@ -253,8 +310,8 @@ class ClientGroupIT {
         }
 
         // without a group: assign, seek, seekToEnd, position
-        try (EddyConsumer<String, String> manual = new EddyConsumer<>(Map.of("url", url.toString()),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (EddyConsumer<String, String> manual =
+                new EddyConsumer<>(Map.of("url", url.toString()), new StringDeserializer(), new StringDeserializer())) {
             TopicPartition a0 = new TopicPartition(prefix + "-a", 0);
             manual.assign(List.of(a0));
             manual.seek(a0, 1);
@@ -269,7 +326,8 @@ class ClientGroupIT {
             assertThat(manual.position(a0)).isZero();
             manual.seekToEnd(List.of(a0));
             assertThat(manual.position(a0)).isEqualTo(3);
-            org.assertj.core.api.Assertions.assertThatThrownBy(manual::commitSync).isInstanceOf(IllegalStateException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(manual::commitSync)
+                    .isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -285,7 +343,8 @@ class ClientGroupIT {
     private static void produce(EddyProducer<String, String> producer, String topic, int from, int to) {
         List<CompletableFuture<?>> acks = new ArrayList<>();
         for (int i = from; i < to; i++) {
-            acks.add(producer.send(new ProducerRecord<>(topic, "k-" + i, "r-" + i)).toCompletableFuture());
+            acks.add(producer.send(new ProducerRecord<>(topic, "k-" + i, "r-" + i))
+                    .toCompletableFuture());
         }
         producer.flush();
         acks.forEach(CompletableFuture::join);

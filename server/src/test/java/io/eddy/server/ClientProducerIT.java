@@ -60,8 +60,9 @@ class ClientProducerIT {
             int n = produces.incrementAndGet();
             if (n % 3 == 0) {
                 lost.incrementAndGet();
-                return real.send(request).thenCompose(r -> CompletableFuture.failedFuture(
-                        new IOException("injected: the connection closed before the answer")));
+                return real.send(request)
+                        .thenCompose(r -> CompletableFuture.failedFuture(
+                                new IOException("injected: the connection closed before the answer")));
             }
             if (n % 5 == 0) {
                 refused.incrementAndGet();
@@ -79,17 +80,34 @@ class ClientProducerIT {
     void idempotentProducerWritesEveryRecordExactlyOnceDespiteLostAnswersAndDuplicates() throws Exception {
         Http http = new Http(URI.create(url.toString()));
         String topic = "client-eos-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}")
+                        .status())
+                .isEqualTo(201);
         FaultyTransport faults = new FaultyTransport();
         int records = 3_000;
 
         // when: keyed records through a producer whose requests fail in the three ways above
         List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
-        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString(), "linger.ms", "2",
-                "batch.size", "2048", "max.request.size", "2048", "retry.backoff.ms", "5", "retry.backoff.max.ms", "50"),
-                new StringSerializer(), new StringSerializer(), faults)) {
+        try (EddyProducer<String, String> producer = new EddyProducer<>(
+                Map.of(
+                        "url",
+                        url.toString(),
+                        "linger.ms",
+                        "2",
+                        "batch.size",
+                        "2048",
+                        "max.request.size",
+                        "2048",
+                        "retry.backoff.ms",
+                        "5",
+                        "retry.backoff.max.ms",
+                        "50"),
+                new StringSerializer(),
+                new StringSerializer(),
+                faults)) {
             for (int i = 0; i < records; i++) {
-                sent.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 50), "value-" + i)).toCompletableFuture());
+                sent.add(producer.send(new ProducerRecord<>(topic, "key-" + (i % 50), "value-" + i))
+                        .toCompletableFuture());
             }
             producer.flush();
         }
@@ -122,47 +140,74 @@ class ClientProducerIT {
         }
         // and a key lands where the server's own partitioner puts it (Kafka's murmur2)
         for (String key : List.of("key-0", "key-7", "key-49")) {
-            Http.Reply r = http.post("/v1/topics/" + topic + "/records", "{\"records\": [{\"key\": \"" + key + "\", \"value\": 1}]}");
-            int serverPartition = r.body().get("offsets").get(0).get("partition").asInt();
-            int clientPartition = log.stream().filter(c -> c.key().equals(key)).findFirst().orElseThrow().partition();
+            Http.Reply r = http.post(
+                    "/v1/topics/" + topic + "/records", "{\"records\": [{\"key\": \"" + key + "\", \"value\": 1}]}");
+            int serverPartition =
+                    r.body().get("offsets").get(0).get("partition").asInt();
+            int clientPartition = log.stream()
+                    .filter(c -> c.key().equals(key))
+                    .findFirst()
+                    .orElseThrow()
+                    .partition();
             assertThat(clientPartition).as(key).isEqualTo(serverPartition);
         }
     }
 
     @Test
     void sendToAnUnknownTopicFailsWithItsCodeAndAFullBufferFailsAfterMaxBlock() {
-        try (EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString()),
-                new StringSerializer(), new StringSerializer())) {
+        try (EddyProducer<String, String> producer =
+                new EddyProducer<>(Map.of("url", url.toString()), new StringSerializer(), new StringSerializer())) {
             assertThatThrownBy(() -> producer.send(new ProducerRecord<>("no-such-topic-" + System.nanoTime(), "k", "v"))
-                    .toCompletableFuture().get())
-                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(EddyClientException.class)
-                    .extracting(e -> ((EddyClientException) e).code()).isEqualTo("unknown_topic");
+                            .toCompletableFuture()
+                            .get())
+                    .isInstanceOf(ExecutionException.class)
+                    .cause()
+                    .isInstanceOf(EddyClientException.class)
+                    .extracting(e -> ((EddyClientException) e).code())
+                    .isEqualTo("unknown_topic");
         }
         // a server that never answers: the buffer fills, and send gives up after max.block.ms
         Http http = new Http(URI.create(url.toString()));
         String topic = "client-buffer-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status())
+                .isEqualTo(201);
         HttpTransport hangingProduce = new HttpTransport() {
             final HttpTransport real = new JdkHttpTransport(Duration.ofSeconds(5), Duration.ofSeconds(30));
 
             @Override
             public CompletableFuture<Response> send(Request request) {
-                return request.method().equals("POST") && request.uri().getPath().endsWith("/records")
-                        ? new CompletableFuture<>() : real.send(request);
+                return request.method().equals("POST")
+                                && request.uri().getPath().endsWith("/records")
+                        ? new CompletableFuture<>()
+                        : real.send(request);
             }
         };
-        EddyProducer<String, String> producer = new EddyProducer<>(Map.of("url", url.toString(), "max.block.ms", "300",
-                "buffer.memory", "4096", "enable.idempotence", "false"), new StringSerializer(), new StringSerializer(),
+        EddyProducer<String, String> producer = new EddyProducer<>(
+                Map.of(
+                        "url",
+                        url.toString(),
+                        "max.block.ms",
+                        "300",
+                        "buffer.memory",
+                        "4096",
+                        "enable.idempotence",
+                        "false"),
+                new StringSerializer(),
+                new StringSerializer(),
                 hangingProduce);
         try {
             long start = System.nanoTime();
             CompletableFuture<RecordMetadata> last = null;
             for (int i = 0; i < 200 && (last == null || !last.isCompletedExceptionally()); i++) {
-                last = producer.send(new ProducerRecord<>(topic, null, "x".repeat(100))).toCompletableFuture();
+                last = producer.send(new ProducerRecord<>(topic, null, "x".repeat(100)))
+                        .toCompletableFuture();
             }
             assertThat(last).isCompletedExceptionally();
-            assertThatThrownBy(last::join).cause().isInstanceOf(EddyClientException.class)
-                    .extracting(e -> ((EddyClientException) e).code()).isEqualTo(EddyClientException.TIMEOUT);
+            assertThatThrownBy(last::join)
+                    .cause()
+                    .isInstanceOf(EddyClientException.class)
+                    .extracting(e -> ((EddyClientException) e).code())
+                    .isEqualTo(EddyClientException.TIMEOUT);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
         } finally {
             producer.close(Duration.ofMillis(100));
@@ -171,8 +216,8 @@ class ClientProducerIT {
 
     private List<ConsumerRecord<String, String>> readAll(String topic, int expected) {
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (EddyConsumer<String, String> consumer = new EddyConsumer<>(Map.of("url", url.toString()),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (EddyConsumer<String, String> consumer =
+                new EddyConsumer<>(Map.of("url", url.toString()), new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> tps = new ArrayList<>();
             for (int p = 0; p < PARTITIONS; p++) {
                 tps.add(new TopicPartition(topic, p));
@@ -186,7 +231,8 @@ class ClientProducerIT {
             // nothing more than expected arrives
             out.addAll(consumer.poll(Duration.ofMillis(300)));
         }
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
+        out.sort((a, b) -> a.partition() != b.partition()
+                ? Integer.compare(a.partition(), b.partition())
                 : Long.compare(a.offset(), b.offset()));
         return out;
     }

@@ -31,11 +31,15 @@ class CompactIT {
     void topic() {
         http = new Http(URI.create(url.toString()));
         topic = "compact-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1, \"config\": {\"retention.ms\": -1}}").status())
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1, \"config\": {\"retention.ms\": -1}}")
+                        .status())
                 .isEqualTo(201);
-        for (int i = 0; i < 8; i++) {   // eight requests, eight small segments (each waits for its answer)
-            assertThat(http.post("/v1/topics/" + topic + "/records",
-                    "{\"records\": [{\"value\": \"v" + i + "\", \"partition\": 0}]}").status()).isEqualTo(200);
+        for (int i = 0; i < 8; i++) { // eight requests, eight small segments (each waits for its answer)
+            assertThat(http.post(
+                                    "/v1/topics/" + topic + "/records",
+                                    "{\"records\": [{\"value\": \"v" + i + "\", \"partition\": 0}]}")
+                            .status())
+                    .isEqualTo(200);
         }
     }
 
@@ -55,7 +59,9 @@ class CompactIT {
 
     private List<String> values() {
         List<String> out = new ArrayList<>();
-        http.get("/v1/topics/" + topic + "/partitions/0/records?offset=0").body().get("records")
+        http.get("/v1/topics/" + topic + "/partitions/0/records?offset=0")
+                .body()
+                .get("records")
                 .forEach(r -> out.add(r.get("value").asText()));
         return out;
     }
@@ -83,14 +89,20 @@ class CompactIT {
 
         assertThat(values()).isEqualTo(before).containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7");
         Http.Reply again = http.post(compact + "&dry_run=true", "application/json", new byte[0]);
-        assertThat(lines(again).get(0).get("merges")).as("nothing left to merge").isEmpty();
+        assertThat(lines(again).get(0).get("merges"))
+                .as("nothing left to merge")
+                .isEmpty();
     }
 
     @Test
     void badParametersAreProblems() {
-        assertProblem(http.post("/v1/admin/compact?topic=no-such-" + topic, "application/json", new byte[0]), 404,
+        assertProblem(
+                http.post("/v1/admin/compact?topic=no-such-" + topic, "application/json", new byte[0]),
+                404,
                 "unknown_topic");
-        assertProblem(http.post("/v1/admin/compact?dry_run=maybe", "application/json", new byte[0]), 400,
+        assertProblem(
+                http.post("/v1/admin/compact?dry_run=maybe", "application/json", new byte[0]),
+                400,
                 "invalid_parameter");
     }
 }

@@ -29,7 +29,8 @@ class FetchIT {
     void topic() {
         http = new Http(URI.create(url.toString()));
         topic = "fetch-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 2}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 2}").status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -77,8 +78,8 @@ class FetchIT {
     @Test
     void longPollReturnsAsSoonAsARecordArrives() throws Exception {
         produce(0, 1, 1_000);
-        CompletableFuture<Http.Reply> waiting = CompletableFuture.supplyAsync(
-                () -> http.get(records(0) + "?offset=1&wait_ms=15000"));
+        CompletableFuture<Http.Reply> waiting =
+                CompletableFuture.supplyAsync(() -> http.get(records(0) + "?offset=1&wait_ms=15000"));
         // the fetch is parked at the high watermark; a produce must wake it long before 15 s
         produce(0, 1, 2_000);
         Http.Reply r = waiting.get(10, TimeUnit.SECONDS);
@@ -96,8 +97,8 @@ class FetchIT {
 
     @Test
     void offsetsAtEarliestLatestAndTimestamp() {
-        produce(0, 5, 1_000);   // timestamps 1000..1004
-        produce(0, 5, 5_000);   // timestamps 5000..5004
+        produce(0, 5, 1_000); // timestamps 1000..1004
+        produce(0, 5, 5_000); // timestamps 5000..5004
         assertThat(offset(0, "earliest")).isZero();
         assertThat(offset(0, "latest")).isEqualTo(10);
         assertThat(offset(0, "1003")).isEqualTo(3);
@@ -123,7 +124,10 @@ class FetchIT {
         assertThat(recs.get(4).get("value").isNull()).isTrue();
         assertThat(recs.get(4).get("key").isNull()).isTrue();
         assertThat(recs.get(4).get("headers").get(0).get("value").isNull()).isTrue();
-        JsonNode b64 = http.get(records(0) + "?offset=0&encoding=base64").body().get("records").get(0);
+        JsonNode b64 = http.get(records(0) + "?offset=0&encoding=base64")
+                .body()
+                .get("records")
+                .get(0);
         assertThat(b64.get("key_b64").asText()).isEqualTo("aw==");
     }
 
@@ -141,9 +145,12 @@ class FetchIT {
         produce(1, 4, 1_000);
         JsonNode t = http.get("/v1/topics/" + topic).body();
         assertThat(t.get("partitions").asInt()).isEqualTo(2);
-        assertThat(t.get("partition_offsets").get(1).get("high_watermark").asLong()).isEqualTo(4);
+        assertThat(t.get("partition_offsets").get(1).get("high_watermark").asLong())
+                .isEqualTo(4);
         assertThat(t.get("config").get("cleanup.policy").asText()).isEqualTo("delete");
-        assertThat(http.get("/v1/topics").body().get("topics")).extracting(n -> n.get("name").asText()).contains(topic);
+        assertThat(http.get("/v1/topics").body().get("topics"))
+                .extracting(n -> n.get("name").asText())
+                .contains(topic);
         assertThat(http.delete("/v1/topics/" + topic).status()).isEqualTo(204);
         assertThat(http.get("/v1/topics/" + topic).status()).isEqualTo(404);
     }
@@ -153,14 +160,21 @@ class FetchIT {
     }
 
     private long offset(int partition, String at) {
-        return http.get("/v1/topics/" + topic + "/partitions/" + partition + "/offsets?at=" + at).body().get("offset").asLong();
+        return http.get("/v1/topics/" + topic + "/partitions/" + partition + "/offsets?at=" + at)
+                .body()
+                .get("offset")
+                .asLong();
     }
 
     private void produce(int partition, int count, long firstTimestamp) {
         StringBuilder body = new StringBuilder("{\"records\": [");
         for (int i = 0; i < count; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"value\": \"v").append(i).append("\", \"timestamp\": ")
-                    .append(firstTimestamp + i).append('}');
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"value\": \"v")
+                    .append(i)
+                    .append("\", \"timestamp\": ")
+                    .append(firstTimestamp + i)
+                    .append('}');
         }
         body.append("]}");
         Http.Reply r = http.post("/v1/topics/" + topic + "/partitions/" + partition + "/records", body.toString());
@@ -168,6 +182,11 @@ class FetchIT {
     }
 
     private long s3Gets() {
-        return http.get("/v1/stats").body().path("s3").path("requests").path("GetObject").asLong(0);
+        return http.get("/v1/stats")
+                .body()
+                .path("s3")
+                .path("requests")
+                .path("GetObject")
+                .asLong(0);
     }
 }

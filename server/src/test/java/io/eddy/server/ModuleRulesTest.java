@@ -32,15 +32,23 @@ class ModuleRulesTest {
     @ParameterizedTest(name = "{0} depends on none of {1}")
     @MethodSource("functions")
     void aFunctionDoesNotDependOnAnotherFunction(String function, List<String> others) {
-        noClasses().that().resideInAPackage(function)
-                .should().dependOnClassesThat().resideInAnyPackage(others.toArray(String[]::new))
+        noClasses()
+                .that()
+                .resideInAPackage(function)
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(others.toArray(String[]::new))
                 .check(EDDY);
     }
 
     @Test
     void coreDoesNotDependOnTheRuntime() {
-        noClasses().that().resideInAPackage("io.eddy.core..")
-                .should().dependOnClassesThat().resideInAPackage("io.eddy.runtime..")
+        noClasses()
+                .that()
+                .resideInAPackage("io.eddy.core..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.eddy.runtime..")
                 .check(EDDY);
     }
 }

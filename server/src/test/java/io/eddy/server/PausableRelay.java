@@ -56,14 +56,15 @@ final class PausableRelay implements AutoCloseable {
                 daemon(() -> pipe(client, upstream, true), "relay-up");
                 daemon(() -> pipe(upstream, client, false), "relay-down");
             } catch (IOException e) {
-                return;   // closed
+                return; // closed
             }
         }
     }
 
     private void pipe(Socket from, Socket to, boolean gated) {
         byte[] buffer = new byte[64 << 10];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (gated) {

@@ -60,7 +60,8 @@ class ProduceBackpressureIT {
     void aFullLaneAnswers429WithRetryAfterEvenForAcksZeroAndCommitsWhatItTookOnceS3Moves() {
         Http http = new Http(URI.create(url.toString()));
         String topic = "backpressure-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status())
+                .isEqualTo(201);
         String records = "/v1/topics/" + topic + "/partitions/0/records";
 
         // given: S3 takes nothing, and acks=0 requests of ~30 KB keep coming

@@ -53,26 +53,34 @@ class ProducerGuaranteesIT {
         http = new Http(URI.create(url.toString()));
         topic = "guarantees-" + Long.toHexString(System.nanoTime());
         assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 3, \"config\": {\"max.message.bytes\": 4000}}")
-                .status()).isEqualTo(201);
+                        .status())
+                .isEqualTo(201);
     }
 
     // ---- binary produce ------------------------------------------------------------------------------------
 
     @Test
     void binaryBatchesInEveryCodecAreStoredAndReadBackWithTheirOffsets() {
-        List<Compression> codecs = List.of(Compression.NONE, Compression.gzip().build(), Compression.snappy().build(),
-                Compression.lz4().build(), Compression.zstd().build());
+        List<Compression> codecs = List.of(
+                Compression.NONE,
+                Compression.gzip().build(),
+                Compression.snappy().build(),
+                Compression.lz4().build(),
+                Compression.zstd().build());
         List<BatchFrames.Frame> frames = new ArrayList<>();
         for (int i = 0; i < codecs.size(); i++) {
-            frames.add(new BatchFrames.Frame(i % 2, batch(codecs.get(i), RecordBatch.NO_PRODUCER_ID, (short) -1, -1,
-                    "c" + i + "-a", "c" + i + "-b")));
+            frames.add(new BatchFrames.Frame(
+                    i % 2,
+                    batch(codecs.get(i), RecordBatch.NO_PRODUCER_ID, (short) -1, -1, "c" + i + "-a", "c" + i + "-b")));
         }
 
         Http.Reply r = produceBatches(frames);
 
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
-        assertThat(r.body().get("batches")).extracting(b -> b.get("partition").asInt() + ":"
-                + b.get("base_offset").asLong() + "-" + b.get("last_offset").asLong())
+        assertThat(r.body().get("batches"))
+                .extracting(b ->
+                        b.get("partition").asInt() + ":" + b.get("base_offset").asLong() + "-"
+                                + b.get("last_offset").asLong())
                 .containsExactly("0:0-1", "1:0-1", "0:2-3", "1:2-3", "0:4-5");
         assertThat(values(0)).containsExactly("c0-a", "c0-b", "c2-a", "c2-b", "c4-a", "c4-b");
         assertThat(values(1)).containsExactly("c1-a", "c1-b", "c3-a", "c3-b");
@@ -82,7 +90,7 @@ class ProducerGuaranteesIT {
     void aCorruptBatchRejectsTheWholeRequestAndStoresNothing() {
         ByteBuffer good = batch(Compression.NONE, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, "fine");
         ByteBuffer bad = batch(Compression.NONE, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, "flipped");
-        bad.put(bad.limit() - 1, (byte) (bad.get(bad.limit() - 1) ^ 1));   // a bit flip the CRC covers
+        bad.put(bad.limit() - 1, (byte) (bad.get(bad.limit() - 1) ^ 1)); // a bit flip the CRC covers
         long puts = s3Puts();
 
         Http.Reply r = produceBatches(List.of(new BatchFrames.Frame(0, good), new BatchFrames.Frame(1, bad)));
@@ -95,23 +103,35 @@ class ProducerGuaranteesIT {
     @Test
     void aBatchOverMaxMessageBytesIsTooLargeAndStoresNothing() {
         long puts = s3Puts();
-        Http.Reply r = produceBatches(List.of(new BatchFrames.Frame(0,
-                batch(Compression.NONE, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, "x".repeat(5000)))));
+        Http.Reply r = produceBatches(List.of(new BatchFrames.Frame(
+                0, batch(Compression.NONE, RecordBatch.NO_PRODUCER_ID, (short) -1, -1, "x".repeat(5000)))));
         assertProblem(r, 413, "record_too_large");
         assertNothingStored(puts);
     }
 
     @Test
     void jsonProduceCanAskTheServerToCompress() {
-        String body = "{\"records\": [" + String.join(",", IntStream.range(0, 20)
-                .mapToObj(i -> "{\"value\": \"the same words again and again " + i + "\", \"partition\": 2}").toList()) + "]}";
+        String body = "{\"records\": ["
+                + String.join(
+                        ",",
+                        IntStream.range(0, 20)
+                                .mapToObj(i ->
+                                        "{\"value\": \"the same words again and again " + i + "\", \"partition\": 2}")
+                                .toList())
+                + "]}";
         for (String codec : List.of("gzip", "snappy", "lz4", "zstd")) {
-            assertThat(http.post(records() + "?compression=" + codec, body).status()).as(codec).isEqualTo(200);
+            assertThat(http.post(records() + "?compression=" + codec, body).status())
+                    .as(codec)
+                    .isEqualTo(200);
         }
-        assertThat(values(2)).hasSize(80).startsWith("the same words again and again 0").endsWith("the same words again and again 19");
+        assertThat(values(2))
+                .hasSize(80)
+                .startsWith("the same words again and again 0")
+                .endsWith("the same words again and again 19");
         Http.Reply unknown = http.post(records() + "?compression=brotli", body);
         assertProblem(unknown, 400, "invalid_parameter");
-        assertThat(unknown.body().get("allowed")).extracting(JsonNode::asText)
+        assertThat(unknown.body().get("allowed"))
+                .extracting(JsonNode::asText)
                 .containsExactly("none", "gzip", "snappy", "lz4", "zstd");
     }
 
@@ -134,7 +154,8 @@ class ProducerGuaranteesIT {
     @Test
     void aSequenceGapIsOutOfOrderAndStoresNothing() {
         long id = registerProducer().get("producer_id").asLong();
-        assertThat(http.post(records(), idempotent(id, 0, 0, "a", "b")).status()).isEqualTo(200);
+        assertThat(http.post(records(), idempotent(id, 0, 0, "a", "b")).status())
+                .isEqualTo(200);
 
         assertProblem(http.post(records(), idempotent(id, 0, 5, "gap")), 409, "out_of_order_sequence");
 
@@ -159,11 +180,13 @@ class ProducerGuaranteesIT {
     @Test
     void binaryBatchesCarryTheProducerInTheirHeader() {
         long id = registerProducer().get("producer_id").asLong();
-        List<BatchFrames.Frame> frames = List.of(new BatchFrames.Frame(1, batch(Compression.NONE, id, (short) 0, 0, "x", "y")));
+        List<BatchFrames.Frame> frames =
+                List.of(new BatchFrames.Frame(1, batch(Compression.NONE, id, (short) 0, 0, "x", "y")));
 
         Http.Reply first = produceBatches(frames);
         Http.Reply retry = produceBatches(frames);
-        Http.Reply gap = produceBatches(List.of(new BatchFrames.Frame(1, batch(Compression.NONE, id, (short) 0, 7, "z"))));
+        Http.Reply gap =
+                produceBatches(List.of(new BatchFrames.Frame(1, batch(Compression.NONE, id, (short) 0, 7, "z"))));
 
         assertThat(retry.body()).isEqualTo(first.body());
         assertProblem(gap, 409, "out_of_order_sequence");
@@ -172,18 +195,23 @@ class ProducerGuaranteesIT {
 
     @Test
     void unknownProducersAndBadIdsAreClientErrors() {
-        assertProblem(http.post("/v1/producers/not-a-number/epoch", "application/json", new byte[0]), 400, "invalid_parameter");
+        assertProblem(
+                http.post("/v1/producers/not-a-number/epoch", "application/json", new byte[0]),
+                400,
+                "invalid_parameter");
         assertProblem(bump(987654321987L, 0), 404, "unknown_producer");
     }
 
     @Test
     void producerIdsAreNotACounter() {
-        List<Long> ids = java.util.stream.IntStream.range(0, 5).mapToObj(i -> registerProducer().get("producer_id").asLong())
+        List<Long> ids = java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> registerProducer().get("producer_id").asLong())
                 .toList();
 
         assertThat(ids).doesNotHaveDuplicates().allMatch(id -> id > 0);
         for (int i = 1; i < ids.size(); i++) {
-            assertThat(Math.abs(ids.get(i) - ids.get(i - 1))).as("ids %s are guessable from each other", ids)
+            assertThat(Math.abs(ids.get(i) - ids.get(i - 1)))
+                    .as("ids %s are guessable from each other", ids)
                     .isGreaterThan(1_000_000L);
         }
     }
@@ -191,7 +219,8 @@ class ProducerGuaranteesIT {
     @Test
     void aBumpMustPresentTheCurrentEpochAndAStaleOneIsFenced() {
         long id = registerProducer().get("producer_id").asLong();
-        assertProblem(http.post("/v1/producers/" + id + "/epoch", "application/json", new byte[0]), 400, "invalid_request");
+        assertProblem(
+                http.post("/v1/producers/" + id + "/epoch", "application/json", new byte[0]), 400, "invalid_request");
         assertProblem(bump(id, 3), 409, "producer_fenced");
         assertThat(bump(id, 0).body().get("epoch").asInt()).isEqualTo(1);
         assertThat(bump(id, 1).body().get("epoch").asInt()).isEqualTo(2);
@@ -200,7 +229,8 @@ class ProducerGuaranteesIT {
         assertProblem(bump(id, 0), 409, "producer_fenced");
         // the epoch the last bump started from is a retry of it whose answer was lost (Kafka's KIP-360): no new bump
         assertThat(bump(id, 1).body().get("epoch").asInt()).isEqualTo(2);
-        assertThat(http.post(records(), idempotent(id, 2, 0, "current")).status()).isEqualTo(200);
+        assertThat(http.post(records(), idempotent(id, 2, 0, "current")).status())
+                .isEqualTo(200);
         assertProblem(http.post(records(), idempotent(id, 1, 0, "zombie")), 409, "producer_fenced");
     }
 
@@ -240,14 +270,21 @@ class ProducerGuaranteesIT {
     void aLargeRequestUnderAnIdempotencyKeyIsReplayedWhole() {
         String key = "large-" + topic;
         int n = 10_000;
-        String body = "{\"records\": [" + String.join(",", IntStream.range(0, n)
-                .mapToObj(i -> "{\"value\": " + i + ", \"partition\": " + (i % 3) + ", \"timestamp\": " + (T0 + i * 7919L) + "}")
-                .toList()) + "]}";
+        String body = "{\"records\": ["
+                + String.join(
+                        ",",
+                        IntStream.range(0, n)
+                                .mapToObj(i -> "{\"value\": " + i + ", \"partition\": " + (i % 3) + ", \"timestamp\": "
+                                        + (T0 + i * 7919L) + "}")
+                                .toList())
+                + "]}";
 
         Http.Reply first = post(body, key);
         Http.Reply retry = post(body, key);
 
-        assertThat(first.status()).as(first.raw().substring(0, Math.min(400, first.raw().length()))).isEqualTo(200);
+        assertThat(first.status())
+                .as(first.raw().substring(0, Math.min(400, first.raw().length())))
+                .isEqualTo(200);
         assertThat(first.body().get("offsets")).hasSize(n);
         assertThat(retry.status()).isEqualTo(200);
         assertThat(retry.body()).isEqualTo(first.body());
@@ -258,23 +295,40 @@ class ProducerGuaranteesIT {
 
     @Test
     void acksAllWritesEveryReplicaBucket() {
-        String primary = http.get("/v1/topics/" + topic).body().get("config").get("replicas").get(0).asText();
+        String primary = http.get("/v1/topics/" + topic)
+                .body()
+                .get("config")
+                .get("replicas")
+                .get(0)
+                .asText();
         // the deployment's other bucket (eddy.storage.buckets): a topic may name no bucket outside it
         String replica = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValues("eddy.storage.buckets", String.class).stream().filter(b -> !b.equals(primary)).findFirst()
+                .getValues("eddy.storage.buckets", String.class)
+                .stream()
+                .filter(b -> !b.equals(primary))
+                .findFirst()
                 .orElseThrow();
         ResourceBootstrap.ensureBuckets(s3, List.of(replica));
         String name = topic + "-r";
-        assertThat(http.put("/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\"" + primary
-                + "\", \"" + replica + "\"]}}").status()).isEqualTo(201);
+        assertThat(http.put(
+                                "/v1/topics/" + name,
+                                "{\"partitions\": 1, \"config\": {\"replicas\": [\"" + primary + "\", \"" + replica
+                                        + "\"]}}")
+                        .status())
+                .isEqualTo(201);
         long puts = s3Puts();
 
         Http.Reply r = http.post("/v1/topics/" + name + "/records?acks=all", "{\"records\": [{\"value\": \"safe\"}]}");
 
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         assertThat(s3Puts() - puts).as("one PUT per bucket").isEqualTo(2);
-        assertThat(http.get("/v1/topics/" + name + "/partitions/0/records?offset=0").body().get("records").get(0)
-                .get("value").asText()).isEqualTo("safe");
+        assertThat(http.get("/v1/topics/" + name + "/partitions/0/records?offset=0")
+                        .body()
+                        .get("records")
+                        .get(0)
+                        .get("value")
+                        .asText())
+                .isEqualTo("safe");
     }
 
     @Test
@@ -283,16 +337,21 @@ class ProducerGuaranteesIT {
         ResourceBootstrap.ensureBuckets(s3, List.of(foreign));
         String name = topic + "-foreign";
 
-        Http.Reply created = http.put("/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\""
-                + foreign + "\"]}}");
-        Http.Reply altered = http.send("PATCH", "/v1/topics/" + topic, List.of("Content-Type", "application/json"),
-                ("{\"config\": {\"replicas\": [\"" + foreign + "\"]}}").getBytes(StandardCharsets.UTF_8), false);
+        Http.Reply created = http.put(
+                "/v1/topics/" + name, "{\"partitions\": 1, \"config\": {\"replicas\": [\"" + foreign + "\"]}}");
+        Http.Reply altered = http.send(
+                "PATCH",
+                "/v1/topics/" + topic,
+                List.of("Content-Type", "application/json"),
+                ("{\"config\": {\"replicas\": [\"" + foreign + "\"]}}").getBytes(StandardCharsets.UTF_8),
+                false);
 
         assertProblem(created, 400, "invalid_config");
         assertThat(created.body().get("key").asText()).isEqualTo("replicas");
         assertProblem(http.get("/v1/topics/" + name), 404, "unknown_topic");
         assertProblem(altered, 400, "invalid_config");
-        assertThat(http.get("/v1/topics/" + topic).body().get("config").get("replicas")).extracting(JsonNode::asText)
+        assertThat(http.get("/v1/topics/" + topic).body().get("config").get("replicas"))
+                .extracting(JsonNode::asText)
                 .doesNotContain(foreign);
     }
 
@@ -301,7 +360,8 @@ class ProducerGuaranteesIT {
         Http.Reply r = http.post(records() + "?acks=0", "{\"records\": [{\"value\": \"fire\", \"partition\": 2}]}");
 
         assertThat(r.status()).isEqualTo(202);
-        JsonNode read = http.get("/v1/topics/" + topic + "/partitions/2/records?offset=0&wait_ms=15000").body();
+        JsonNode read = http.get("/v1/topics/" + topic + "/partitions/2/records?offset=0&wait_ms=15000")
+                .body();
         assertThat(read.get("records")).extracting(n -> n.get("value").asText()).containsExactly("fire");
         assertProblem(http.post(records() + "?acks=2", "{\"records\": [{\"value\": 1}]}"), 400, "invalid_parameter");
     }
@@ -318,9 +378,16 @@ class ProducerGuaranteesIT {
             int client = c;
             replies.add(CompletableFuture.supplyAsync(() -> {
                 await(start);
-                return http.post(records(), "{\"records\": [" + String.join(",", IntStream.range(0, 5)
-                        .mapToObj(i -> "{\"value\": \"c" + client + "-" + i + "\", \"partition\": " + (i % 3) + "}")
-                        .toList()) + "]}");
+                return http.post(
+                        records(),
+                        "{\"records\": ["
+                                + String.join(
+                                        ",",
+                                        IntStream.range(0, 5)
+                                                .mapToObj(i -> "{\"value\": \"c" + client + "-" + i
+                                                        + "\", \"partition\": " + (i % 3) + "}")
+                                                .toList())
+                                + "]}");
             }));
         }
         List<Long> all = new ArrayList<>();
@@ -340,7 +407,8 @@ class ProducerGuaranteesIT {
         assertThat(all).doesNotHaveDuplicates().hasSize(clients * 5);
         long requests = after.get("requests").asLong() - before.get("requests").asLong();
         long flushes = after.get("flushes").asLong() - before.get("flushes").asLong();
-        long segmentPuts = after.get("segment_puts").asLong() - before.get("segment_puts").asLong();
+        long segmentPuts =
+                after.get("segment_puts").asLong() - before.get("segment_puts").asLong();
         assertThat(requests).isEqualTo(clients);
         assertThat(flushes).as("requests share flushes").isLessThan(clients);
         assertThat(segmentPuts).as("one PUT per flush").isEqualTo(flushes);
@@ -362,8 +430,12 @@ class ProducerGuaranteesIT {
     }
 
     private Http.Reply post(String body, String idempotencyKey) {
-        return http.post(records(), "application/json", body.getBytes(StandardCharsets.UTF_8),
-                "Idempotency-Key", idempotencyKey);
+        return http.post(
+                records(),
+                "application/json",
+                body.getBytes(StandardCharsets.UTF_8),
+                "Idempotency-Key",
+                idempotencyKey);
     }
 
     private Http.Reply produceBatches(List<BatchFrames.Frame> frames) {
@@ -374,9 +446,18 @@ class ProducerGuaranteesIT {
     }
 
     /** A Kafka v2 batch as a Kafka producer builds it, with offsets from 0. */
-    private static ByteBuffer batch(Compression compression, long producerId, short epoch, int sequence, String... values) {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(16 * 1024), RecordBatch.MAGIC_VALUE_V2,
-                compression, TimestampType.CREATE_TIME, 0L, RecordBatch.NO_TIMESTAMP, producerId, epoch, sequence);
+    private static ByteBuffer batch(
+            Compression compression, long producerId, short epoch, int sequence, String... values) {
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(16 * 1024),
+                RecordBatch.MAGIC_VALUE_V2,
+                compression,
+                TimestampType.CREATE_TIME,
+                0L,
+                RecordBatch.NO_TIMESTAMP,
+                producerId,
+                epoch,
+                sequence);
         for (int i = 0; i < values.length; i++) {
             builder.append(T0 + i, null, values[i].getBytes(StandardCharsets.UTF_8));
         }
@@ -392,8 +473,13 @@ class ProducerGuaranteesIT {
 
     private static String idempotent(long producerId, int epoch, int sequence, String... values) {
         return "{\"producer_id\": " + producerId + ", \"producer_epoch\": " + epoch + ", \"base_sequences\": {\"0\": "
-                + sequence + "}, \"records\": [" + String.join(",", java.util.Arrays.stream(values)
-                .map(v -> "{\"value\": \"" + v + "\", \"partition\": 0}").toList()) + "]}";
+                + sequence + "}, \"records\": ["
+                + String.join(
+                        ",",
+                        java.util.Arrays.stream(values)
+                                .map(v -> "{\"value\": \"" + v + "\", \"partition\": 0}")
+                                .toList())
+                + "]}";
     }
 
     private static List<Long> offsets(Http.Reply r) {
@@ -403,18 +489,27 @@ class ProducerGuaranteesIT {
     }
 
     private List<String> values(int partition) {
-        JsonNode r = http.get("/v1/topics/" + topic + "/partitions/" + partition + "/records?offset=0&max_records=1000").body();
+        JsonNode r = http.get("/v1/topics/" + topic + "/partitions/" + partition + "/records?offset=0&max_records=1000")
+                .body();
         List<String> out = new ArrayList<>();
         r.get("records").forEach(n -> out.add(n.get("value").asText()));
         return out;
     }
 
     private long latest(int partition) {
-        return http.get("/v1/topics/" + topic + "/partitions/" + partition + "/offsets?at=latest").body().get("offset").asLong();
+        return http.get("/v1/topics/" + topic + "/partitions/" + partition + "/offsets?at=latest")
+                .body()
+                .get("offset")
+                .asLong();
     }
 
     private long s3Puts() {
-        return http.get("/v1/stats").body().path("s3").path("requests").path("PutObject").asLong(0);
+        return http.get("/v1/stats")
+                .body()
+                .path("s3")
+                .path("requests")
+                .path("PutObject")
+                .asLong(0);
     }
 
     private void assertNothingStored(long putsBefore) {

@@ -23,14 +23,15 @@ final class PropertyRunner {
     private static final int GEN_SIZE = 1000;
     private static final int MAX_SHRINK_STEPS = 150;
 
-    private PropertyRunner() {
-    }
+    private PropertyRunner() {}
 
     /** What a property saw: the cases run and their statuses (a check answers -1 for a case it could not send). */
     record Tally(String property, int cases, Map<Integer, Integer> statuses, long millis) {
         int count(int fromStatus, int toStatus) {
-            return statuses.entrySet().stream().filter(e -> e.getKey() >= fromStatus && e.getKey() < toStatus)
-                    .mapToInt(Map.Entry::getValue).sum();
+            return statuses.entrySet().stream()
+                    .filter(e -> e.getKey() >= fromStatus && e.getKey() < toStatus)
+                    .mapToInt(Map.Entry::getValue)
+                    .sum();
         }
 
         int accepted() {
@@ -47,8 +48,9 @@ final class PropertyRunner {
 
         @Override
         public String toString() {
-            return String.format("%s: %d cases in %d ms, %d rejected (%.0f%%), %d accepted, statuses %s", property, cases,
-                    millis, rejected(), 100 * rejectedRatio(), accepted(), statuses);
+            return String.format(
+                    "%s: %d cases in %d ms, %d rejected (%.0f%%), %d accepted, statuses %s",
+                    property, cases, millis, rejected(), 100 * rejectedRatio(), accepted(), statuses);
         }
     }
 
@@ -88,8 +90,8 @@ final class PropertyRunner {
         return e.getClass().getName() + ":" + message.substring(0, of < 0 ? Math.min(20, message.length()) : of);
     }
 
-    private static <T> AssertionError shrunk(String property, long seed, int index, Shrinkable<T> failing,
-                                             ToIntFunction<T> check, Throwable failure) {
+    private static <T> AssertionError shrunk(
+            String property, long seed, int index, Shrinkable<T> failing, ToIntFunction<T> check, Throwable failure) {
         Shrinkable<T> smallest = failing;
         Throwable smallestFailure = failure;
         int steps = 0;
@@ -104,7 +106,7 @@ final class PropertyRunner {
                     check.applyAsInt(candidate.value());
                 } catch (AssertionError | RuntimeException e) {
                     if (!kind(e).equals(kind(failure))) {
-                        continue;   // another failure: shrinking follows the first one
+                        continue; // another failure: shrinking follows the first one
                     }
                     smallest = candidate;
                     smallestFailure = e;
@@ -113,9 +115,11 @@ final class PropertyRunner {
                 }
             }
         }
-        AssertionError error = new AssertionError(String.format(
-                "%s failed at case %d of seed %d%n  original: %s%n  shrunk (%d steps): %s%n  failure: %s", property,
-                index, seed, failing.value(), steps, smallest.value(), smallestFailure.getMessage()), smallestFailure);
+        AssertionError error = new AssertionError(
+                String.format(
+                        "%s failed at case %d of seed %d%n  original: %s%n  shrunk (%d steps): %s%n  failure: %s",
+                        property, index, seed, failing.value(), steps, smallest.value(), smallestFailure.getMessage()),
+                smallestFailure);
         System.out.println("[fuzz] " + error.getMessage());
         return error;
     }

@@ -8,7 +8,6 @@ import io.eddy.testkit.ProblemAssertions;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -47,7 +46,8 @@ class ReadsIT {
         http = new Http(URI.create(url.toString()));
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         topic = "reads-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 6}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 6}").status())
+                .isEqualTo(201);
     }
 
     @Test
@@ -56,8 +56,11 @@ class ReadsIT {
         produce(0, 5, "b");
         produce(0, 5, "c");
 
-        HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(URI.create(url + records(0).substring(1) + "?offset=7"))
-                .header("Accept", BATCHES).build(), HttpResponse.BodyHandlers.ofByteArray());
+        HttpResponse<byte[]> r = client.send(
+                HttpRequest.newBuilder(URI.create(url + records(0).substring(1) + "?offset=7"))
+                        .header("Accept", BATCHES)
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
 
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue(BATCHES);
@@ -71,7 +74,8 @@ class ReadsIT {
             assertThat(body.getInt()).as("partition").isZero();
             byte[] batch = new byte[body.getInt()];
             body.get(batch);
-            for (RecordBatch b : MemoryRecords.readableRecords(ByteBuffer.wrap(batch)).batches()) {
+            for (RecordBatch b :
+                    MemoryRecords.readableRecords(ByteBuffer.wrap(batch)).batches()) {
                 b.ensureValid();
                 for (Record rec : b) {
                     offsets.add(rec.offset());
@@ -89,20 +93,26 @@ class ReadsIT {
         produce(1, 3, "x");
         produce(4, 2, "y");
 
-        Http.Reply r = http.post("/v1/fetch", "{\"partitions\": ["
-                + "{\"topic\": \"" + topic + "\", \"partition\": 1, \"offset\": 1},"
-                + "{\"topic\": \"" + topic + "\", \"partition\": 4, \"offset\": 0, \"max_bytes\": 1000},"
-                + "{\"topic\": \"" + topic + "\", \"partition\": 2, \"offset\": 0},"
-                + "{\"topic\": \"" + topic + "\", \"partition\": 3, \"offset\": 9},"
-                + "{\"topic\": \"no-such-topic-" + topic + "\", \"partition\": 0, \"offset\": 0}]}");
+        Http.Reply r = http.post(
+                "/v1/fetch",
+                "{\"partitions\": ["
+                        + "{\"topic\": \"" + topic + "\", \"partition\": 1, \"offset\": 1},"
+                        + "{\"topic\": \"" + topic + "\", \"partition\": 4, \"offset\": 0, \"max_bytes\": 1000},"
+                        + "{\"topic\": \"" + topic + "\", \"partition\": 2, \"offset\": 0},"
+                        + "{\"topic\": \"" + topic + "\", \"partition\": 3, \"offset\": 9},"
+                        + "{\"topic\": \"no-such-topic-" + topic + "\", \"partition\": 0, \"offset\": 0}]}");
 
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         JsonNode responses = r.body().get("responses");
         assertThat(responses).hasSize(5);
-        assertThat(responses.get(0).get("records")).extracting(n -> n.get("value").asText()).containsExactly("x1", "x2");
+        assertThat(responses.get(0).get("records"))
+                .extracting(n -> n.get("value").asText())
+                .containsExactly("x1", "x2");
         assertThat(responses.get(0).get("next_offset").asLong()).isEqualTo(3);
         assertThat(responses.get(0).get("high_watermark").asLong()).isEqualTo(3);
-        assertThat(responses.get(1).get("records")).extracting(n -> n.get("offset").asLong()).containsExactly(0L, 1L);
+        assertThat(responses.get(1).get("records"))
+                .extracting(n -> n.get("offset").asLong())
+                .containsExactly(0L, 1L);
         assertThat(responses.get(2).get("records")).isEmpty();
         assertThat(responses.get(3).get("error").get("code").asText()).isEqualTo("offset_out_of_range");
         assertThat(responses.get(3).get("error").get("high_watermark").asLong()).isZero();
@@ -116,28 +126,33 @@ class ReadsIT {
                 + "{\"topic\": \"" + topic + "\", \"partition\": 5, \"offset\": 0}]}";
         CompletableFuture<Http.Reply> waiting = CompletableFuture.supplyAsync(() -> http.post("/v1/fetch", body));
 
-        produce(5, 1, "late");   // wakes the parked fetch long before 15 s
+        produce(5, 1, "late"); // wakes the parked fetch long before 15 s
 
         Http.Reply r = waiting.get(10, TimeUnit.SECONDS);
         assertThat(r.status()).isEqualTo(200);
-        assertThat(r.body().get("responses").get(1).get("records")).extracting(n -> n.get("value").asText())
+        assertThat(r.body().get("responses").get(1).get("records"))
+                .extracting(n -> n.get("value").asText())
                 .containsExactly("late0");
     }
 
     @Test
     void multiPartitionFetchKeepsTheWholeAnswerWithinTheBodysMaxBytes() {
-        produce(1, 3, "x".repeat(1000));   // records of 1,025 bytes as max_bytes counts them
+        produce(1, 3, "x".repeat(1000)); // records of 1,025 bytes as max_bytes counts them
         produce(2, 3, "y".repeat(1000));
 
-        Http.Reply r = http.post("/v1/fetch", "{\"max_bytes\": 2500, \"partitions\": ["
-                + "{\"topic\": \"" + topic + "\", \"partition\": 1, \"offset\": 0},"
-                + "{\"topic\": \"" + topic + "\", \"partition\": 2, \"offset\": 0}]}");
+        Http.Reply r = http.post(
+                "/v1/fetch",
+                "{\"max_bytes\": 2500, \"partitions\": ["
+                        + "{\"topic\": \"" + topic + "\", \"partition\": 1, \"offset\": 0},"
+                        + "{\"topic\": \"" + topic + "\", \"partition\": 2, \"offset\": 0}]}");
 
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
         JsonNode responses = r.body().get("responses");
         assertThat(responses.get(0).get("records")).hasSize(2);
         assertThat(responses.get(0).get("next_offset").asLong()).isEqualTo(2);
-        assertThat(responses.get(1).get("records")).as("nothing of it fits what is left").isEmpty();
+        assertThat(responses.get(1).get("records"))
+                .as("nothing of it fits what is left")
+                .isEmpty();
         assertThat(responses.get(1).get("next_offset").asLong()).isZero();
         assertThat(responses.get(1).get("high_watermark").asLong()).isEqualTo(3);
     }
@@ -147,18 +162,26 @@ class ReadsIT {
         String t = "\"topic\": \"" + topic + "\"";
         assertProblem(http.post("/v1/fetch", "{\"partitions\": []}"), "invalid_request");
         assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + "}]}"), "invalid_request");
-        assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": 0, \"ofset\": 1}]}"),
+        assertProblem(
+                http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": 0, \"ofset\": 1}]}"),
                 "invalid_request");
-        assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": 0},"
-                + "{" + t + ", \"partition\": 0}]}"), "invalid_request");
-        assertProblem(http.post("/v1/fetch", "{\"wait_ms\": 999999, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
+        assertProblem(
+                http.post(
+                        "/v1/fetch",
+                        "{\"partitions\": [{" + t + ", \"partition\": 0}," + "{" + t + ", \"partition\": 0}]}"),
+                "invalid_request");
+        assertProblem(
+                http.post("/v1/fetch", "{\"wait_ms\": 999999, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
                 "invalid_request");
         assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": -1}]}"), "invalid_request");
-        assertProblem(http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": 0, \"max_bytes\": 0}]}"),
+        assertProblem(
+                http.post("/v1/fetch", "{\"partitions\": [{" + t + ", \"partition\": 0, \"max_bytes\": 0}]}"),
                 "invalid_request");
-        assertProblem(http.post("/v1/fetch", "{\"max_bytes\": 52428801, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
+        assertProblem(
+                http.post("/v1/fetch", "{\"max_bytes\": 52428801, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
                 "invalid_request");
-        assertProblem(http.post("/v1/fetch", "{\"max_bytes\": 0, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
+        assertProblem(
+                http.post("/v1/fetch", "{\"max_bytes\": 0, \"partitions\": [{" + t + ", \"partition\": 0}]}"),
                 "invalid_request");
         assertProblem(http.post("/v1/fetch", "[1, 2"), "malformed_json");
     }
@@ -170,8 +193,11 @@ class ReadsIT {
     @Test
     void aStreamSendsRecordsAsCommittedWithTheNextOffsetAsEventIdAndHeartbeats() throws Exception {
         produce(2, 2, "s");
-        HttpResponse<Stream<String>> r = client.send(HttpRequest.newBuilder(URI.create(url + records(2).substring(1) + "?offset=0"))
-                .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = client.send(
+                HttpRequest.newBuilder(URI.create(url + records(2).substring(1) + "?offset=0"))
+                        .header("Accept", "text/event-stream")
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
         try (Stream<String> lines = r.body()) {
@@ -179,15 +205,18 @@ class ReadsIT {
             List<String> events = new ArrayList<>();
             events.addAll(nextEvent(it));
             events.addAll(nextEvent(it));
-            produce(2, 1, "t");   // committed while the stream is open
+            produce(2, 1, "t"); // committed while the stream is open
             List<String> heartbeatOrRecord = new ArrayList<>();
             while (heartbeatOrRecord.stream().noneMatch(l -> l.startsWith("id:"))) {
                 heartbeatOrRecord = nextEvent(it);
                 events.addAll(heartbeatOrRecord);
             }
             assertThat(events).filteredOn(l -> l.startsWith("id:")).containsExactly("id:1", "id:2", "id:3");
-            assertThat(events).filteredOn(l -> l.startsWith("data:")).extracting(l -> Http.JSON.readTree(l.substring(5))
-                    .get("value").asText()).containsExactly("s0", "s1", "t0");
+            assertThat(events)
+                    .filteredOn(l -> l.startsWith("data:"))
+                    .extracting(
+                            l -> Http.JSON.readTree(l.substring(5)).get("value").asText())
+                    .containsExactly("s0", "s1", "t0");
             // nothing more is committed: the stream stays open with heartbeat comments
             assertThat(nextEvent(it)).anyMatch(l -> l.startsWith(":"));
         }
@@ -196,13 +225,21 @@ class ReadsIT {
     @Test
     void lastEventIdResumesTheStreamFromThatOffset() throws Exception {
         produce(3, 4, "r");
-        HttpResponse<Stream<String>> r = client.send(HttpRequest.newBuilder(URI.create(url + records(3).substring(1) + "?offset=0"))
-                .header("Accept", "text/event-stream").header("Last-Event-ID", "2").build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = client.send(
+                HttpRequest.newBuilder(URI.create(url + records(3).substring(1) + "?offset=0"))
+                        .header("Accept", "text/event-stream")
+                        .header("Last-Event-ID", "2")
+                        .build(),
+                HttpResponse.BodyHandlers.ofLines());
         try (Stream<String> lines = r.body()) {
             Iterator<String> it = lines.iterator();
             List<String> first = nextEvent(it);
             assertThat(first).contains("id:3");
-            assertThat(first).filteredOn(l -> l.startsWith("data:")).singleElement().asString().contains("\"offset\":2");
+            assertThat(first)
+                    .filteredOn(l -> l.startsWith("data:"))
+                    .singleElement()
+                    .asString()
+                    .contains("\"offset\":2");
         }
     }
 
@@ -226,10 +263,18 @@ class ReadsIT {
         for (int round = 0; round < rounds; round++) {
             StringBuilder body = new StringBuilder("{\"records\": [");
             for (int p = 0; p < partitions; p++) {
-                body.append(p == 0 ? "" : ",").append("{\"value\": \"r").append(round).append("\", \"partition\": ")
-                        .append(p).append('}');
+                body.append(p == 0 ? "" : ",")
+                        .append("{\"value\": \"r")
+                        .append(round)
+                        .append("\", \"partition\": ")
+                        .append(p)
+                        .append('}');
             }
-            assertThat(http.post("/v1/topics/" + topic + "/records", body.append("]}").toString()).status()).isEqualTo(200);
+            assertThat(http.post(
+                                    "/v1/topics/" + topic + "/records",
+                                    body.append("]}").toString())
+                            .status())
+                    .isEqualTo(200);
         }
         for (CompletableFuture<long[]> c : consumers) {
             assertThat(c.get(60, TimeUnit.SECONDS)).containsOnly(rounds);
@@ -245,8 +290,14 @@ class ReadsIT {
         while (java.util.Arrays.stream(next).anyMatch(n -> n < rounds)) {
             StringBuilder body = new StringBuilder("{\"wait_ms\": 5000, \"partitions\": [");
             for (int p = 0; p < partitions; p++) {
-                body.append(p == 0 ? "" : ",").append("{\"topic\": \"").append(topic).append("\", \"partition\": ")
-                        .append(p).append(", \"offset\": ").append(next[p]).append('}');
+                body.append(p == 0 ? "" : ",")
+                        .append("{\"topic\": \"")
+                        .append(topic)
+                        .append("\", \"partition\": ")
+                        .append(p)
+                        .append(", \"offset\": ")
+                        .append(next[p])
+                        .append('}');
             }
             Http.Reply r = http.post("/v1/fetch", body.append("]}").toString());
             assertThat(r.status()).as(r.raw()).isEqualTo(200);
@@ -285,13 +336,22 @@ class ReadsIT {
     private void produce(int partition, int count, String prefix) {
         StringBuilder body = new StringBuilder("{\"records\": [");
         for (int i = 0; i < count; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"value\": \"").append(prefix).append(i).append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"value\": \"")
+                    .append(prefix)
+                    .append(i)
+                    .append("\"}");
         }
         Http.Reply r = http.post(records(partition), body.append("]}").toString());
         assertThat(r.status()).as(r.raw()).isEqualTo(200);
     }
 
     private long s3Gets() {
-        return http.get("/v1/stats").body().path("s3").path("requests").path("GetObject").asLong(0);
+        return http.get("/v1/stats")
+                .body()
+                .path("s3")
+                .path("requests")
+                .path("GetObject")
+                .asLong(0);
     }
 }

@@ -40,17 +40,18 @@ class RoundTripIT {
     URL url;
 
     /** What a record was sent as, in bytes. */
-    record Sent(int client, int seq, byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers, long timestamp) {
-    }
+    record Sent(
+            int client, int seq, byte[] key, byte[] value, List<Map.Entry<String, byte[]>> headers, long timestamp) {}
 
-    record At(int partition, long offset) {
-    }
+    record At(int partition, long offset) {}
 
     @Test
     void everyAcknowledgedRecordIsReadBackOnceAtItsOffsetByteForByte() throws Exception {
         Http http = new Http(URI.create(url.toString()));
         String topic = "roundtrip-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}").status()).isEqualTo(201);
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": " + PARTITIONS + "}")
+                        .status())
+                .isEqualTo(201);
 
         // when: 8 clients produce 10,000 keyed records concurrently
         Map<At, Sent> acked = new ConcurrentHashMap<>();
@@ -81,18 +82,24 @@ class RoundTripIT {
                     long o = rec.get("offset").asLong();
                     assertThat(o).as("offsets are dense and ordered").isEqualTo(offset);
                     Sent sent = acked.get(new At(p, o));
-                    assertThat(sent).as("record at %d/%d was acknowledged", p, o).isNotNull();
+                    assertThat(sent)
+                            .as("record at %d/%d was acknowledged", p, o)
+                            .isNotNull();
                     assertThat(decode(rec.get("key_b64"))).isEqualTo(sent.key());
                     assertThat(decode(rec.get("value_b64"))).isEqualTo(sent.value());
                     assertThat(rec.get("timestamp").asLong()).isEqualTo(sent.timestamp());
                     JsonNode headers = rec.get("headers");
                     assertThat(headers).hasSize(sent.headers().size());
                     for (int h = 0; h < headers.size(); h++) {
-                        assertThat(headers.get(h).get("name").asText()).isEqualTo(sent.headers().get(h).getKey());
-                        assertThat(decode(headers.get(h).get("value_b64"))).isEqualTo(sent.headers().get(h).getValue());
+                        assertThat(headers.get(h).get("name").asText())
+                                .isEqualTo(sent.headers().get(h).getKey());
+                        assertThat(decode(headers.get(h).get("value_b64")))
+                                .isEqualTo(sent.headers().get(h).getValue());
                     }
                     Integer previous = lastSeqPerClientPartition.put(sent.client() + "/" + p, sent.seq());
-                    assertThat(previous == null || previous < sent.seq()).as("per-producer order in partition %d", p).isTrue();
+                    assertThat(previous == null || previous < sent.seq())
+                            .as("per-producer order in partition %d", p)
+                            .isTrue();
                     offset++;
                     read++;
                 }
@@ -115,7 +122,10 @@ class RoundTripIT {
                 byte[] value;
                 switch (seq % 3) {
                     case 0 -> {
-                        ObjectNode v = r.putObject("value").put("client", client).put("seq", seq).put("text", "naïve ✓");
+                        ObjectNode v = r.putObject("value")
+                                .put("client", client)
+                                .put("seq", seq)
+                                .put("text", "naïve ✓");
                         value = toBytes(v);
                     }
                     case 1 -> {
@@ -136,9 +146,15 @@ class RoundTripIT {
                 headers.addObject().put("name", "bin").put("value_b64", B64.encodeToString(binaryHeader));
                 long timestamp = 1_764_000_000_000L + client * 1_000_000L + seq;
                 r.put("timestamp", timestamp);
-                sent.add(new Sent(client, seq, key.getBytes(StandardCharsets.UTF_8), value,
-                        List.of(Map.entry("trace", ("t-" + client + "-" + seq).getBytes(StandardCharsets.UTF_8)),
-                                Map.entry("bin", binaryHeader)), timestamp));
+                sent.add(new Sent(
+                        client,
+                        seq,
+                        key.getBytes(StandardCharsets.UTF_8),
+                        value,
+                        List.of(
+                                Map.entry("trace", ("t-" + client + "-" + seq).getBytes(StandardCharsets.UTF_8)),
+                                Map.entry("bin", binaryHeader)),
+                        timestamp));
             }
             Http.Reply reply = http.post("/v1/topics/" + topic + "/records", body.toString());
             assertThat(reply.status()).as("produce: %s", reply.raw()).isEqualTo(200);
@@ -146,9 +162,11 @@ class RoundTripIT {
             assertThat(offsets).hasSize(PER_REQUEST);
             for (int i = 0; i < PER_REQUEST; i++) {
                 JsonNode o = offsets.get(i);
-                assertThat(o.get("partition").asInt()).as("Kafka's partition for the key")
+                assertThat(o.get("partition").asInt())
+                        .as("Kafka's partition for the key")
                         .isEqualTo(Utils.toPositive(Utils.murmur2(sent.get(i).key())) % PARTITIONS);
-                Sent previous = acked.put(new At(o.get("partition").asInt(), o.get("offset").asLong()), sent.get(i));
+                Sent previous = acked.put(
+                        new At(o.get("partition").asInt(), o.get("offset").asLong()), sent.get(i));
                 assertThat(previous).as("offset acknowledged twice").isNull();
                 assertThat(o.get("timestamp").asLong()).isEqualTo(sent.get(i).timestamp());
             }
@@ -166,5 +184,4 @@ class RoundTripIT {
     private static byte[] decode(JsonNode b64) {
         return b64 == null || b64.isNull() ? null : Base64.getDecoder().decode(b64.asText());
     }
-
 }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @QuarkusTestResource(StandinsTestResource.class)
 class SmokeScriptIT {
-    private static final Path SCRIPT = Path.of("..", "localstack", "smoke.sh").toAbsolutePath().normalize();
+    private static final Path SCRIPT =
+            Path.of("..", "localstack", "smoke.sh").toAbsolutePath().normalize();
 
     @TestHTTPResource("/")
     URL url;
@@ -30,8 +31,12 @@ class SmokeScriptIT {
         Path log = Files.createTempFile("eddy-smoke", ".log");
         try {
             Process smoke = new ProcessBuilder("bash", SCRIPT.toString(), url.toString(), url.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-            assertThat(smoke.waitFor(2, TimeUnit.MINUTES)).as("smoke.sh finished").isTrue();
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
+            assertThat(smoke.waitFor(2, TimeUnit.MINUTES))
+                    .as("smoke.sh finished")
+                    .isTrue();
             String output = Files.readString(log, StandardCharsets.UTF_8);
 
             assertThat(smoke.exitValue()).as(output).isZero();

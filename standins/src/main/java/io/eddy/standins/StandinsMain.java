@@ -34,8 +34,7 @@ public final class StandinsMain {
     public static final String DEFAULT_ACCESS_KEY = "eddy";
     public static final String DEFAULT_SECRET_KEY = "eddy-local-secret";
 
-    private StandinsMain() {
-    }
+    private StandinsMain() {}
 
     public static void main(String[] args) {
         try {
@@ -71,16 +70,19 @@ public final class StandinsMain {
             i++;
         }
         if (parentPid > 0) {
-            ProcessHandle.of(parentPid).ifPresentOrElse(
-                    parent -> parent.onExit().thenRun(() -> Runtime.getRuntime().halt(0)),
-                    () -> Runtime.getRuntime().halt(0));
+            ProcessHandle.of(parentPid)
+                    .ifPresentOrElse(
+                            parent -> parent.onExit()
+                                    .thenRun(() -> Runtime.getRuntime().halt(0)),
+                            () -> Runtime.getRuntime().halt(0));
         }
         dynamoPort = dynamoPort == 0 ? freePort() : dynamoPort;
         s3Port = s3Port == 0 ? freePort() : s3Port;
 
         Path logging = loggingConfig();
         // This JVM is the stand-ins' own: point logback (s3proxy's logger) at our warnings-only file.
-        System.setProperty("logback.configurationFile", logging.resolve("logback.xml").toString());
+        System.setProperty(
+                "logback.configurationFile", logging.resolve("logback.xml").toString());
         startDynamo(dataDir, dynamoPort, logging);
         startS3(dataDir, s3Port, accessKey, secretKey, logging);
         awaitPort(dynamoPort);
@@ -116,7 +118,8 @@ public final class StandinsMain {
         });
     }
 
-    private static void startS3(Path dataDir, int port, String accessKey, String secretKey, Path logging) throws Exception {
+    private static void startS3(Path dataDir, int port, String accessKey, String secretKey, Path logging)
+            throws Exception {
         Properties p = new Properties();
         p.setProperty("s3proxy.endpoint", "http://127.0.0.1:" + port);
         p.setProperty("s3proxy.authorization", "aws-v2-or-v4");
@@ -135,13 +138,15 @@ public final class StandinsMain {
         // Not through s3proxy's Main: without a console it replaces System.err with a stream into its logger (so
         // this JVM's stderr, our own failure line included, is lost) and calls System.exit on a failed start.
         withContextLoader(loader, () -> {
-            Method createBlobStore = loader.loadClass("org.gaul.s3proxy.Main")
-                    .getDeclaredMethod("createBlobStore", Properties.class);
+            Method createBlobStore =
+                    loader.loadClass("org.gaul.s3proxy.Main").getDeclaredMethod("createBlobStore", Properties.class);
             createBlobStore.setAccessible(true);
             Object blobStore = createBlobStore.invoke(null, p);
             Class<?> builderType = loader.loadClass("org.gaul.s3proxy.S3Proxy$Builder");
-            Object builder = builderType.getMethod("fromProperties", Properties.class).invoke(null, p);
-            builderType.getMethod("blobStore", loader.loadClass("org.gaul.s3proxy.blobstore.BlobStore"))
+            Object builder =
+                    builderType.getMethod("fromProperties", Properties.class).invoke(null, p);
+            builderType
+                    .getMethod("blobStore", loader.loadClass("org.gaul.s3proxy.blobstore.BlobStore"))
                     .invoke(builder, blobStore);
             Object proxy = builderType.getMethod("build").invoke(builder);
             proxy.getClass().getMethod("start").invoke(proxy);
@@ -180,9 +185,12 @@ public final class StandinsMain {
         for (String name : listNames) {
             try (InputStream in = StandinsMain.class.getResourceAsStream("/META-INF/eddy/" + name)) {
                 if (in == null) {
-                    throw new IllegalStateException("META-INF/eddy/" + name + " is missing: build the testkit module first");
+                    throw new IllegalStateException(
+                            "META-INF/eddy/" + name + " is missing: build the testkit module first");
                 }
-                for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8).trim().split(File.pathSeparator)) {
+                for (String entry : new String(in.readAllBytes(), StandardCharsets.UTF_8)
+                        .trim()
+                        .split(File.pathSeparator)) {
                     if (!entry.isBlank()) {
                         File jar = new File(entry.trim());
                         if (!jar.isFile()) {

@@ -29,8 +29,14 @@ import software.amazon.awssdk.services.s3.S3Client;
  * @param table this test class's table name
  * @param bucket this test class's bucket name; {@link #newBucketName()} makes more
  */
-public record EddyStack(URI dynamoEndpoint, URI s3Endpoint, String region, String accessKey, String secretKey,
-                        String table, String bucket) {
+public record EddyStack(
+        URI dynamoEndpoint,
+        URI s3Endpoint,
+        String region,
+        String accessKey,
+        String secretKey,
+        String table,
+        String bucket) {
     /** System property: an endpoint (LocalStack, say) to use for both services instead of starting stand-ins. */
     public static final String ENDPOINT_PROPERTY = "eddy.test.endpoint";
     /** System property: access key for {@link #ENDPOINT_PROPERTY}, default {@code test}. */
@@ -42,6 +48,7 @@ public record EddyStack(URI dynamoEndpoint, URI s3Endpoint, String region, Strin
 
     /** Longest name {@link #uniqueName} makes, leaving room for {@link #newBucketName()}'s suffix within 63. */
     private static final int UNIQUE_NAME_MAX = 54;
+
     private static final int BUCKET_NAME_MAX = 63;
 
     public EddyStack {
@@ -66,22 +73,32 @@ public record EddyStack(URI dynamoEndpoint, URI s3Endpoint, String region, Strin
 
     /** {@link #create(String, String)} with the given source of settings (system properties). */
     static EddyStack create(String table, String bucket, UnaryOperator<String> settings) {
-        String endpoint = Objects.requireNonNullElse(settings.apply(ENDPOINT_PROPERTY), "").trim();
+        String endpoint = Objects.requireNonNullElse(settings.apply(ENDPOINT_PROPERTY), "")
+                .trim();
         if (endpoint.isEmpty()) {
             return on(Standins.shared(), table, bucket);
         }
         URI uri = URI.create(endpoint);
-        return new EddyStack(uri, uri,
+        return new EddyStack(
+                uri,
+                uri,
                 Objects.requireNonNullElse(settings.apply(REGION_PROPERTY), Standins.REGION),
                 Objects.requireNonNullElse(settings.apply(ACCESS_KEY_PROPERTY), "test"),
                 Objects.requireNonNullElse(settings.apply(SECRET_KEY_PROPERTY), "test"),
-                table, bucket);
+                table,
+                bucket);
     }
 
     /** The stack for these names on the given stand-ins. */
     public static EddyStack on(Standins standins, String table, String bucket) {
-        return new EddyStack(standins.dynamoEndpoint(), standins.s3Endpoint(), standins.region(),
-                standins.accessKey(), standins.secretKey(), table, bucket);
+        return new EddyStack(
+                standins.dynamoEndpoint(),
+                standins.s3Endpoint(),
+                standins.region(),
+                standins.accessKey(),
+                standins.secretKey(),
+                table,
+                bucket);
     }
 
     /**

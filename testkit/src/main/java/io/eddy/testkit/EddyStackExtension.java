@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Thread-safe: JUnit may run classes in parallel; each class's stack is kept in its own extension store.
  */
 public final class EddyStackExtension implements ParameterResolver, AfterAllCallback {
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(EddyStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE =
+            ExtensionContext.Namespace.create(EddyStackExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -60,11 +61,13 @@ public final class EddyStackExtension implements ParameterResolver, AfterAllCall
     /** The stack of the test class {@code context} belongs to, made at the first request. */
     private static EddyStack stackOf(ExtensionContext context) {
         ExtensionContext classContext = context;
-        while (classContext.getTestMethod().isPresent() && classContext.getParent().isPresent()) {
+        while (classContext.getTestMethod().isPresent()
+                && classContext.getParent().isPresent()) {
             classContext = classContext.getParent().get();
         }
         String name = EddyStack.uniqueName(classContext.getRequiredTestClass().getSimpleName());
-        return classContext.getStore(NAMESPACE)
+        return classContext
+                .getStore(NAMESPACE)
                 .computeIfAbsent(EddyStack.class, key -> EddyStack.create(name, name), EddyStack.class);
     }
 
@@ -88,11 +91,13 @@ public final class EddyStackExtension implements ParameterResolver, AfterAllCall
 
     private static void emptyAndDelete(S3Client s3, String bucket) {
         try {
-            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads()) {
+            for (MultipartUpload upload :
+                    s3.listMultipartUploadsPaginator(b -> b.bucket(bucket)).uploads()) {
                 s3.abortMultipartUpload(b -> b.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
             }
             List<ObjectIdentifier> keys = new ArrayList<>();
-            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
+            for (S3Object object :
+                    s3.listObjectsV2Paginator(b -> b.bucket(bucket)).contents()) {
                 keys.add(ObjectIdentifier.builder().key(object.key()).build());
                 if (keys.size() == 1000) {
                     deleteObjects(s3, bucket, keys);

@@ -24,7 +24,10 @@ public final class Http {
     /** With HTTP/1.1 only: an oversized request line or header is then a 414 or 431, not an HTTP/2 GOAWAY. */
     public Http(URI base, HttpClient.Version version) {
         this.base = base;
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(version).build();
+        this.client = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(5))
+                .version(version)
+                .build();
     }
 
     public record Reply(int status, String contentType, JsonNode body, String raw, HttpHeaders headers) {
@@ -51,7 +54,8 @@ public final class Http {
     }
 
     public Reply put(String path, String json) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(json)));
     }
 
@@ -60,7 +64,8 @@ public final class Http {
     }
 
     public Reply post(String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", contentType)
+        HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         return send(headers.length == 0 ? request : request.headers(headers));
     }
@@ -75,7 +80,8 @@ public final class Http {
         HttpRequest.BodyPublisher publisher = chunked
                 ? HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(body))
                 : HttpRequest.BodyPublishers.ofByteArray(body);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                        URI.create(base.toString().replaceAll("/$", "") + path))
                 .method(method, publisher);
         for (int i = 0; i < headers.size(); i += 2) {
             request.header(headers.get(i), headers.get(i + 1));
@@ -86,7 +92,11 @@ public final class Http {
     /** Any method with headers given as name, value, name, value… ({@code body} null for none). */
     public Reply send(String method, String path, String contentType, byte[] body, String... headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
@@ -95,8 +105,8 @@ public final class Http {
 
     private Reply send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = client.send(request.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    client.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             JsonNode body = null;
             if (!r.body().isEmpty()) {
                 try {
@@ -105,7 +115,8 @@ public final class Http {
                     body = null;
                 }
             }
-            return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, r.body(), r.headers());
+            return new Reply(
+                    r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), body, r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What every error answer of the HTTP API looks like, asserted in one place for the ITs of every module. */
 public final class ProblemAssertions {
 
-    private ProblemAssertions() {
-    }
+    private ProblemAssertions() {}
 
     /** {@code r} is a problem+json answer with this status and code, a detail, a retryable flag and no stack trace. */
     public static void assertProblem(Http.Reply r, int status, String code) {

@@ -99,8 +99,15 @@ public final class Standins implements AutoCloseable {
             if (dataDir != null) {
                 args.addAll(List.of("--data-dir", dataDir.toAbsolutePath().toString()));
             }
-            args.addAll(List.of("--dynamodb-port", Integer.toString(dynamoPort), "--s3-port", Integer.toString(s3Port),
-                    "--access-key", accessKey, "--secret-key", secretKey));
+            args.addAll(List.of(
+                    "--dynamodb-port",
+                    Integer.toString(dynamoPort),
+                    "--s3-port",
+                    Integer.toString(s3Port),
+                    "--access-key",
+                    accessKey,
+                    "--secret-key",
+                    secretKey));
             return args;
         }
     }
@@ -134,8 +141,8 @@ public final class Standins implements AutoCloseable {
                 WarmUp.run(EddyStack.on(started, scratch, scratch));
             } catch (RuntimeException e) {
                 started.close();
-                sharedFailure = new IllegalStateException("warming the stand-ins up failed; their output:\n"
-                        + started.recentOutput(), e);
+                sharedFailure = new IllegalStateException(
+                        "warming the stand-ins up failed; their output:\n" + started.recentOutput(), e);
                 throw sharedFailure;
             }
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "eddy-standins-stop"));
@@ -155,8 +162,13 @@ public final class Standins implements AutoCloseable {
      * @throws IllegalStateException if it does not start, with what it wrote on stderr
      */
     public static Standins start(Options options) {
-        List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", codeSource(), StandinsMain.class.getName(),
-                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        List<String> command = new ArrayList<>(List.of(
+                javaBinary(),
+                "-cp",
+                codeSource(),
+                StandinsMain.class.getName(),
+                "--parent-pid",
+                Long.toString(ProcessHandle.current().pid())));
         command.addAll(options.arguments());
         ProcessBuilder builder = new ProcessBuilder(command).directory(workingDirectory());
         // DynamoDB Local would otherwise try to send usage data (there is no network) and write a metadata file
@@ -171,13 +183,16 @@ public final class Standins implements AutoCloseable {
         Output output = new Output();
         CompletableFuture<String> ready = new CompletableFuture<>();
         Thread err = drain(process.getErrorStream(), output::add, "eddy-standins-stderr");
-        Thread out = drain(process.getInputStream(), line -> {
-            if (line.startsWith(StandinsMain.READY)) {
-                ready.complete(line);
-            } else {
-                output.add(line);
-            }
-        }, "eddy-standins-stdout");
+        Thread out = drain(
+                process.getInputStream(),
+                line -> {
+                    if (line.startsWith(StandinsMain.READY)) {
+                        ready.complete(line);
+                    } else {
+                        output.add(line);
+                    }
+                },
+                "eddy-standins-stdout");
         process.onExit().thenRun(() -> {
             joinQuietly(out);
             joinQuietly(err);
@@ -185,18 +200,19 @@ public final class Standins implements AutoCloseable {
         });
         try {
             String line = ready.get(START_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return new Standins(process, URI.create(field(line, "dynamodb=")), URI.create(field(line, "s3=")),
-                    options, output);
+            return new Standins(
+                    process, URI.create(field(line, "dynamodb=")), URI.create(field(line, "s3=")), options, output);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ChildProcesses.terminate(process);
             throw new IllegalStateException("interrupted while starting the stand-ins", e);
         } catch (ExecutionException | TimeoutException e) {
             ChildProcesses.terminate(process);
-            String reason = e instanceof TimeoutException ? "not ready within " + START_TIMEOUT_SECONDS + " s"
+            String reason = e instanceof TimeoutException
+                    ? "not ready within " + START_TIMEOUT_SECONDS + " s"
                     : e.getCause().getMessage();
-            throw new IllegalStateException("the stand-ins helper JVM did not start (" + reason + "); its output:\n"
-                    + output, e);
+            throw new IllegalStateException(
+                    "the stand-ins helper JVM did not start (" + reason + "); its output:\n" + output, e);
         }
     }
 
@@ -245,16 +261,18 @@ public final class Standins implements AutoCloseable {
     }
 
     private static Thread drain(InputStream in, Consumer<String> sink, String name) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.accept(line);
-                }
-            } catch (IOException closed) {
-                // the helper exited
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = r.readLine()) != null) {
+                            sink.accept(line);
+                        }
+                    } catch (IOException closed) {
+                        // the helper exited
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return t;
@@ -269,13 +287,20 @@ public final class Standins implements AutoCloseable {
     }
 
     private static String javaBinary() {
-        return ProcessHandle.current().info().command()
+        return ProcessHandle.current()
+                .info()
+                .command()
                 .orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
     }
 
     private static String codeSource() {
         try {
-            return Path.of(StandinsMain.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+            return Path.of(StandinsMain.class
+                            .getProtectionDomain()
+                            .getCodeSource()
+                            .getLocation()
+                            .toURI())
+                    .toString();
         } catch (URISyntaxException e) {
             throw new IllegalStateException("cannot locate the stand-ins classes", e);
         }
@@ -284,7 +309,8 @@ public final class Standins implements AutoCloseable {
     /** One directory for all helpers, so nothing the stand-ins write by the way lands in the caller's directory. */
     private static File workingDirectory() {
         try {
-            return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "eddy-standins")).toFile();
+            return Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir"), "eddy-standins"))
+                    .toFile();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a working directory for the stand-ins", e);
         }

@@ -32,23 +32,31 @@ final class WarmUp {
     private static final int THREADS = 8;
     private static final int ROUNDS_PER_THREAD = 60;
 
-    private WarmUp() {
-    }
+    private WarmUp() {}
 
     /** Runs the warm-up on a scratch table and bucket (the stack's names), deleted afterwards. */
     static void run(EddyStack stack) {
         long deadline = System.nanoTime() + BUDGET.toNanos();
-        try (DynamoDbClient dynamo = stack.dynamo(); S3Client s3 = stack.s3()) {
+        try (DynamoDbClient dynamo = stack.dynamo();
+                S3Client s3 = stack.s3()) {
             warmDynamo(dynamo, stack.table(), deadline);
             warmS3(s3, stack.bucket());
         }
     }
 
     private static void warmDynamo(DynamoDbClient dynamo, String table, long deadline) {
-        dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
+        dynamo.createTable(b -> b.tableName(table)
+                .billingMode(BillingMode.PAY_PER_REQUEST)
                 .attributeDefinitions(attribute("pk"), attribute("sk"))
-                .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                        KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
+                .keySchema(
+                        KeySchemaElement.builder()
+                                .attributeName("pk")
+                                .keyType(KeyType.HASH)
+                                .build(),
+                        KeySchemaElement.builder()
+                                .attributeName("sk")
+                                .keyType(KeyType.RANGE)
+                                .build()));
         ExecutorService pool = Executors.newFixedThreadPool(THREADS, r -> {
             Thread t = new Thread(r, "eddy-warm-up");
             t.setDaemon(true);
@@ -78,28 +86,39 @@ final class WarmUp {
         for (int i = 1; i <= ROUNDS_PER_THREAD && System.nanoTime() < deadline; i++) {
             Map<String, AttributeValue> head = Map.of("pk", s(pk), "sk", s("head"));
             AttributeValue next = AttributeValue.fromN(Integer.toString(i));
-            dynamo.updateItem(b -> b.tableName(table).key(head)
-                    .updateExpression("SET nxt = :n").conditionExpression("attribute_not_exists(nxt) OR nxt < :n")
+            dynamo.updateItem(b -> b.tableName(table)
+                    .key(head)
+                    .updateExpression("SET nxt = :n")
+                    .conditionExpression("attribute_not_exists(nxt) OR nxt < :n")
                     .expressionAttributeValues(Map.of(":n", next)));
             if (i % 4 == 0) {
                 try {
-                    dynamo.updateItem(b -> b.tableName(table).key(head)
-                            .updateExpression("SET nxt = :n").conditionExpression("nxt < :n")
+                    dynamo.updateItem(b -> b.tableName(table)
+                            .key(head)
+                            .updateExpression("SET nxt = :n")
+                            .conditionExpression("nxt < :n")
                             .expressionAttributeValues(Map.of(":n", next)));
                 } catch (ConditionalCheckFailedException expected) {
                     // the losing side of a commit race: warmed up too
                 }
                 String sk = String.format("e%08d", i);
                 dynamo.transactWriteItems(b -> b.transactItems(
-                        TransactWriteItem.builder().put(p -> p.tableName(table)
-                                .item(Map.of("pk", s(pk), "sk", s(sk), "v", next))
-                                .conditionExpression("attribute_not_exists(pk)")).build(),
-                        TransactWriteItem.builder().update(u -> u.tableName(table).key(head)
-                                .updateExpression("SET tip = :sk").expressionAttributeValues(Map.of(":sk", s(sk))))
+                        TransactWriteItem.builder()
+                                .put(p -> p.tableName(table)
+                                        .item(Map.of("pk", s(pk), "sk", s(sk), "v", next))
+                                        .conditionExpression("attribute_not_exists(pk)"))
+                                .build(),
+                        TransactWriteItem.builder()
+                                .update(u -> u.tableName(table)
+                                        .key(head)
+                                        .updateExpression("SET tip = :sk")
+                                        .expressionAttributeValues(Map.of(":sk", s(sk))))
                                 .build()));
-                dynamo.query(b -> b.tableName(table).keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
+                dynamo.query(b -> b.tableName(table)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :e)")
                         .expressionAttributeValues(Map.of(":pk", s(pk), ":e", s("e")))
-                        .scanIndexForward(false).limit(1));
+                        .scanIndexForward(false)
+                        .limit(1));
             }
         }
     }
@@ -117,7 +136,10 @@ final class WarmUp {
     }
 
     private static AttributeDefinition attribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
     }
 
     private static AttributeValue s(String value) {

@@ -35,7 +35,8 @@ class EddyStackExtensionTest {
         String extra = fromMethod.newBucketName();
         assertThat(extra).matches("[a-z0-9][a-z0-9-]{1,61}[a-z0-9]").isNotEqualTo(fromMethod.newBucketName());
         assertThat(fromMethod.ownsBucket(extra)).isTrue();
-        assertThat(fromMethod.ownsBucket(EddyStack.uniqueName("eddystackextensiontest"))).isFalse();
+        assertThat(fromMethod.ownsBucket(EddyStack.uniqueName("eddystackextensiontest")))
+                .isFalse();
     }
 
     @Test
@@ -62,14 +63,19 @@ class EddyStackExtensionTest {
     @Test
     void afterTheClassItsTableAndBucketsAreDeleted() {
         // when
-        EngineTestKit.engine("junit-jupiter").selectors(selectClass(CreatesItsResources.class)).execute()
-                .testEvents().assertStatistics(stats -> stats.succeeded(1).failed(0));
+        EngineTestKit.engine("junit-jupiter")
+                .selectors(selectClass(CreatesItsResources.class))
+                .execute()
+                .testEvents()
+                .assertStatistics(stats -> stats.succeeded(1).failed(0));
 
         // then
         EddyStack used = CreatesItsResources.stack;
-        try (DynamoDbClient dynamo = fromConstructor.dynamo(); S3Client s3 = fromConstructor.s3()) {
+        try (DynamoDbClient dynamo = fromConstructor.dynamo();
+                S3Client s3 = fromConstructor.s3()) {
             assertThat(dynamo.listTables().tableNames()).doesNotContain(used.table());
-            assertThat(s3.listBuckets().buckets()).extracting(Bucket::name)
+            assertThat(s3.listBuckets().buckets())
+                    .extracting(Bucket::name)
                     .noneMatch(name -> name.startsWith(used.bucket()));
         }
     }
@@ -82,17 +88,26 @@ class EddyStackExtensionTest {
         @Test
         void createsTableBucketAndReplica(EddyStack stack) {
             CreatesItsResources.stack = stack;
-            try (DynamoDbClient dynamo = stack.dynamo(); S3AsyncClient s3 = stack.s3Async()) {
-                dynamo.createTable(b -> b.tableName(stack.table()).billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(AttributeDefinition.builder().attributeName("pk")
-                                .attributeType(ScalarAttributeType.S).build())
-                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build()));
+            try (DynamoDbClient dynamo = stack.dynamo();
+                    S3AsyncClient s3 = stack.s3Async()) {
+                dynamo.createTable(b -> b.tableName(stack.table())
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
+                        .attributeDefinitions(AttributeDefinition.builder()
+                                .attributeName("pk")
+                                .attributeType(ScalarAttributeType.S)
+                                .build())
+                        .keySchema(KeySchemaElement.builder()
+                                .attributeName("pk")
+                                .keyType(KeyType.HASH)
+                                .build()));
                 String replica = stack.newBucketName();
                 for (String bucket : new String[] {stack.bucket(), replica}) {
                     s3.createBucket(b -> b.bucket(bucket)).join();
-                    s3.putObject(b -> b.bucket(bucket).key("a/b"), AsyncRequestBody.fromString("x")).join();
+                    s3.putObject(b -> b.bucket(bucket).key("a/b"), AsyncRequestBody.fromString("x"))
+                            .join();
                 }
-                s3.createMultipartUpload(b -> b.bucket(replica).key("unfinished")).join();
+                s3.createMultipartUpload(b -> b.bucket(replica).key("unfinished"))
+                        .join();
             }
         }
     }

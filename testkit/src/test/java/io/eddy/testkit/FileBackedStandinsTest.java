@@ -27,13 +27,22 @@ class FileBackedStandinsTest {
         // given
         try (Standins first = Standins.start(Standins.Options.fileBacked(dir))) {
             EddyStack stack = EddyStack.on(first, name, name);
-            try (DynamoDbClient dynamo = stack.dynamo(); S3Client s3 = stack.s3()) {
-                dynamo.createTable(b -> b.tableName(name).billingMode(BillingMode.PAY_PER_REQUEST)
+            try (DynamoDbClient dynamo = stack.dynamo();
+                    S3Client s3 = stack.s3()) {
+                dynamo.createTable(b -> b.tableName(name)
+                        .billingMode(BillingMode.PAY_PER_REQUEST)
                         .attributeDefinitions(stringAttribute("pk"), stringAttribute("sk"))
-                        .keySchema(KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build()));
-                dynamo.putItem(b -> b.tableName(name).item(Map.of("pk", key.get("pk"), "sk", key.get("sk"),
-                        "v", AttributeValue.fromS("kept"))));
+                        .keySchema(
+                                KeySchemaElement.builder()
+                                        .attributeName("pk")
+                                        .keyType(KeyType.HASH)
+                                        .build(),
+                                KeySchemaElement.builder()
+                                        .attributeName("sk")
+                                        .keyType(KeyType.RANGE)
+                                        .build()));
+                dynamo.putItem(b -> b.tableName(name)
+                        .item(Map.of("pk", key.get("pk"), "sk", key.get("sk"), "v", AttributeValue.fromS("kept"))));
                 s3.createBucket(b -> b.bucket(name));
                 s3.putObject(b -> b.bucket(name).key("k"), RequestBody.fromString("kept too"));
             }
@@ -42,11 +51,16 @@ class FileBackedStandinsTest {
         // when
         try (Standins second = Standins.start(Standins.Options.fileBacked(dir))) {
             EddyStack stack = EddyStack.on(second, name, name);
-            try (DynamoDbClient dynamo = stack.dynamo(); S3Client s3 = stack.s3()) {
+            try (DynamoDbClient dynamo = stack.dynamo();
+                    S3Client s3 = stack.s3()) {
                 // then
-                assertThat(dynamo.getItem(b -> b.tableName(name).key(key).consistentRead(true)).item().get("v").s())
+                assertThat(dynamo.getItem(b -> b.tableName(name).key(key).consistentRead(true))
+                                .item()
+                                .get("v")
+                                .s())
                         .isEqualTo("kept");
-                assertThat(s3.getObjectAsBytes(b -> b.bucket(name).key("k")).asUtf8String()).isEqualTo("kept too");
+                assertThat(s3.getObjectAsBytes(b -> b.bucket(name).key("k")).asUtf8String())
+                        .isEqualTo("kept too");
             }
         }
         assertThat(dir.resolve("dynamodb")).isDirectory();
@@ -54,6 +68,9 @@ class FileBackedStandinsTest {
     }
 
     private static AttributeDefinition stringAttribute(String name) {
-        return AttributeDefinition.builder().attributeName(name).attributeType(ScalarAttributeType.S).build();
+        return AttributeDefinition.builder()
+                .attributeName(name)
+                .attributeType(ScalarAttributeType.S)
+                .build();
     }
 }

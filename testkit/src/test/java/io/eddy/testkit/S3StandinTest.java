@@ -42,12 +42,17 @@ class S3StandinTest {
                 String key = "sdk-checksum/" + size;
 
                 // when
-                s3.putObject(b -> b.bucket(stack.bucket()).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
-                        AsyncRequestBody.fromBytes(bytes)).join();
+                s3.putObject(
+                                b -> b.bucket(stack.bucket()).key(key).checksumAlgorithm(ChecksumAlgorithm.CRC32_C),
+                                AsyncRequestBody.fromBytes(bytes))
+                        .join();
 
                 // then: the object is the payload, not the SDK's aws-chunked framing of it
-                assertThat(s3.headObject(b -> b.bucket(stack.bucket()).key(key)).join().contentLength())
-                        .as("stored length of %d bytes", size).isEqualTo(size);
+                assertThat(s3.headObject(b -> b.bucket(stack.bucket()).key(key))
+                                .join()
+                                .contentLength())
+                        .as("stored length of %d bytes", size)
+                        .isEqualTo(size);
                 assertThat(get(s3, key)).as("stored bytes of %d", size).isEqualTo(bytes);
             }
         }
@@ -58,8 +63,10 @@ class S3StandinTest {
         try (S3AsyncClient s3 = stack.s3Async()) {
             byte[] bytes = randomBytes(100_000);
 
-            s3.putObject(b -> b.bucket(stack.bucket()).key("own-checksum").checksumCRC32C(crc32c(bytes)),
-                    AsyncRequestBody.fromBytes(bytes)).join();
+            s3.putObject(
+                            b -> b.bucket(stack.bucket()).key("own-checksum").checksumCRC32C(crc32c(bytes)),
+                            AsyncRequestBody.fromBytes(bytes))
+                    .join();
 
             assertThat(get(s3, "own-checksum")).isEqualTo(bytes);
         }
@@ -69,10 +76,14 @@ class S3StandinTest {
     void rangedGetReturnsTheInclusiveRange() {
         try (S3AsyncClient s3 = stack.s3Async()) {
             byte[] bytes = randomBytes(10_000);
-            s3.putObject(b -> b.bucket(stack.bucket()).key("ranged"), AsyncRequestBody.fromBytes(bytes)).join();
+            s3.putObject(b -> b.bucket(stack.bucket()).key("ranged"), AsyncRequestBody.fromBytes(bytes))
+                    .join();
 
-            byte[] range = s3.getObject(b -> b.bucket(stack.bucket()).key("ranged").range("bytes=1000-1999"),
-                    AsyncResponseTransformer.toBytes()).join().asByteArray();
+            byte[] range = s3.getObject(
+                            b -> b.bucket(stack.bucket()).key("ranged").range("bytes=1000-1999"),
+                            AsyncResponseTransformer.toBytes())
+                    .join()
+                    .asByteArray();
 
             assertThat(range).isEqualTo(Arrays.copyOfRange(bytes, 1000, 2000));
         }
@@ -81,14 +92,20 @@ class S3StandinTest {
     @Test
     void conditionalPutIfNoneMatchFailsWhenTheKeyExists() {
         try (S3AsyncClient s3 = stack.s3Async()) {
-            s3.putObject(b -> b.bucket(stack.bucket()).key("once").ifNoneMatch("*"),
-                    AsyncRequestBody.fromString("first")).join();
+            s3.putObject(
+                            b -> b.bucket(stack.bucket()).key("once").ifNoneMatch("*"),
+                            AsyncRequestBody.fromString("first"))
+                    .join();
 
-            Throwable second = catchThrowable(() -> s3.putObject(b -> b.bucket(stack.bucket()).key("once")
-                    .ifNoneMatch("*"), AsyncRequestBody.fromString("second")).join());
+            Throwable second = catchThrowable(() -> s3.putObject(
+                            b -> b.bucket(stack.bucket()).key("once").ifNoneMatch("*"),
+                            AsyncRequestBody.fromString("second"))
+                    .join());
 
-            assertThat(second).cause().isInstanceOfSatisfying(S3Exception.class,
-                    e -> assertThat(e.statusCode()).isEqualTo(412));
+            assertThat(second)
+                    .cause()
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(412));
             assertThat(get(s3, "once")).asString().isEqualTo("first");
         }
     }
@@ -98,15 +115,19 @@ class S3StandinTest {
         String replica = stack.newBucketName();
         try (S3AsyncClient s3 = stack.s3Async()) {
             s3.createBucket(b -> b.bucket(replica)).join();
-            s3.putObject(b -> b.bucket(replica).key("k"), AsyncRequestBody.fromString("v")).join();
+            s3.putObject(b -> b.bucket(replica).key("k"), AsyncRequestBody.fromString("v"))
+                    .join();
 
-            assertThat(s3.getObject(b -> b.bucket(replica).key("k"), AsyncResponseTransformer.toBytes()).join()
-                    .asUtf8String()).isEqualTo("v");
+            assertThat(s3.getObject(b -> b.bucket(replica).key("k"), AsyncResponseTransformer.toBytes())
+                            .join()
+                            .asUtf8String())
+                    .isEqualTo("v");
         }
     }
 
     private byte[] get(S3AsyncClient s3, String key) {
-        return s3.getObject(b -> b.bucket(stack.bucket()).key(key), AsyncResponseTransformer.toBytes()).join()
+        return s3.getObject(b -> b.bucket(stack.bucket()).key(key), AsyncResponseTransformer.toBytes())
+                .join()
                 .asByteArray();
     }
 
@@ -119,6 +140,8 @@ class S3StandinTest {
     private static String crc32c(byte[] bytes) {
         CRC32C crc = new CRC32C();
         crc.update(bytes);
-        return Base64.getEncoder().encodeToString(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+        return Base64.getEncoder()
+                .encodeToString(
+                        ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
     }
 }

@@ -21,11 +21,18 @@ class StandinsTest {
         assertThat(standins.dynamoEndpoint().getHost()).isEqualTo("127.0.0.1");
         assertThat(standins.s3Endpoint().getHost()).isEqualTo("127.0.0.1");
         assertThat(standins.region()).isEqualTo("us-east-1");
-        EddyStack wrongSecret = new EddyStack(standins.dynamoEndpoint(), standins.s3Endpoint(), standins.region(),
-                standins.accessKey(), standins.secretKey() + "-not", "eddy-unused-table", "eddy-unused-bucket");
+        EddyStack wrongSecret = new EddyStack(
+                standins.dynamoEndpoint(),
+                standins.s3Endpoint(),
+                standins.region(),
+                standins.accessKey(),
+                standins.secretKey() + "-not",
+                "eddy-unused-table",
+                "eddy-unused-bucket");
         try (S3Client s3 = wrongSecret.s3()) {
-            assertThat(catchThrowable(s3::listBuckets)).isInstanceOfSatisfying(S3Exception.class,
-                    e -> assertThat(e.statusCode()).isEqualTo(403));
+            assertThat(catchThrowable(s3::listBuckets))
+                    .isInstanceOfSatisfying(
+                            S3Exception.class, e -> assertThat(e.statusCode()).isEqualTo(403));
         }
     }
 
@@ -34,10 +41,12 @@ class StandinsTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(0));
 
-            Throwable failure = catchThrowable(() -> Standins.start(Standins.Options.inMemory()
-                    .withPorts(0, taken.getLocalPort())).close());
+            Throwable failure = catchThrowable(
+                    () -> Standins.start(Standins.Options.inMemory().withPorts(0, taken.getLocalPort()))
+                            .close());
 
-            assertThat(failure).isInstanceOf(IllegalStateException.class)
+            assertThat(failure)
+                    .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("did not start")
                     .hasMessageContaining("exited with status");
         }

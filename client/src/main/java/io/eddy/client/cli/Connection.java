@@ -9,14 +9,23 @@ import picocli.CommandLine.Option;
  * signing for IAM-protected endpoints. The token is never printed (not even as a default in the usage).
  */
 final class Connection {
-    @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", description = "Eddy's URL (default: ${DEFAULT-VALUE})")
+    @Option(
+            names = "--url",
+            defaultValue = "http://127.0.0.1:8080",
+            description = "Eddy's URL (default: ${DEFAULT-VALUE})")
     String url;
 
-    @Option(names = "--signing-region", description = "sign requests with SigV4 for this AWS region (credentials from the default chain)")
+    @Option(
+            names = "--signing-region",
+            description = "sign requests with SigV4 for this AWS region (credentials from the default chain)")
     String signingRegion;
 
-    @Option(names = "--token", defaultValue = "${env:EDDY_TOKEN}", arity = "1",
-            description = "bearer token for a server with access control (default: the EDDY_TOKEN environment variable)")
+    @Option(
+            names = "--token",
+            defaultValue = "${env:EDDY_TOKEN}",
+            arity = "1",
+            description =
+                    "bearer token for a server with access control (default: the EDDY_TOKEN environment variable)")
     String token;
 
     Map<String, Object> config() {

@@ -32,33 +32,63 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "consume", description = "Print records of a topic.")
 final class ConsumeCommand implements Callable<Integer> {
-    enum Format { value, key_value, json }
+    enum Format {
+        value,
+        key_value,
+        json
+    }
 
-    @Mixin Connection connection;
-    @Spec CommandSpec spec;
-    @Parameters(paramLabel = "TOPIC") String topic;
+    @Mixin
+    Connection connection;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TOPIC")
+    String topic;
 
     @ArgGroup(exclusive = true)
     Source source;
 
     static final class Source {
-        @Option(names = "--group", description = "consume in this consumer group, committing what was printed") String group;
-        @ArgGroup(exclusive = false) Position position;
+        @Option(names = "--group", description = "consume in this consumer group, committing what was printed")
+        String group;
+
+        @ArgGroup(exclusive = false)
+        Position position;
     }
 
     static final class Position {
-        @Option(names = "--partition", required = true, description = "read this partition, no group") Integer partition;
-        @Option(names = "--offset", description = "start at this offset (default: the end, or the beginning with --from-beginning)")
+        @Option(names = "--partition", required = true, description = "read this partition, no group")
+        Integer partition;
+
+        @Option(
+                names = "--offset",
+                description = "start at this offset (default: the end, or the beginning with --from-beginning)")
         Long offset;
     }
 
-    @Option(names = "--from-beginning", description = "start at the earliest offset (in a group: when it has no commit)")
+    @Option(
+            names = "--from-beginning",
+            description = "start at the earliest offset (in a group: when it has no commit)")
     boolean fromBeginning;
-    @Option(names = "--max-messages", description = "stop after this many records") Long maxMessages;
-    @Option(names = "--timeout-ms", description = "stop when no record arrives for this long") Long timeoutMs;
-    @Option(names = "--format", defaultValue = "value", description = "value, key_value or json (default: ${DEFAULT-VALUE})")
+
+    @Option(names = "--max-messages", description = "stop after this many records")
+    Long maxMessages;
+
+    @Option(names = "--timeout-ms", description = "stop when no record arrives for this long")
+    Long timeoutMs;
+
+    @Option(
+            names = "--format",
+            defaultValue = "value",
+            description = "value, key_value or json (default: ${DEFAULT-VALUE})")
     Format format;
-    @Option(names = "--separator", defaultValue = "\t", description = "between key and value in key_value (default: tab)")
+
+    @Option(
+            names = "--separator",
+            defaultValue = "\t",
+            description = "between key and value in key_value (default: tab)")
     String separator;
 
     @Override
@@ -79,8 +109,8 @@ final class ConsumeCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         long printed = 0;
         try (EddyAdmin admin = new EddyAdmin(connection.config());
-             EddyConsumer<byte[], byte[]> consumer = new EddyConsumer<>(config, new ByteArrayDeserializer(),
-                     new ByteArrayDeserializer())) {
+                EddyConsumer<byte[], byte[]> consumer =
+                        new EddyConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             int partitions = admin.describeTopic(topic).partitions(); // fails fast: unknown topic, server down
             if (group != null) {
                 consumer.subscribe(List.of(topic));
@@ -88,8 +118,8 @@ final class ConsumeCommand implements Callable<Integer> {
                 List<TopicPartition> tps = new ArrayList<>();
                 if (source != null && source.position != null) {
                     if (source.position.partition >= partitions || source.position.partition < 0) {
-                        throw new IllegalArgumentException("topic " + topic + " has " + partitions + " partitions; --partition "
-                                + source.position.partition + " does not exist");
+                        throw new IllegalArgumentException("topic " + topic + " has " + partitions
+                                + " partitions; --partition " + source.position.partition + " does not exist");
                     }
                     tps.add(new TopicPartition(topic, source.position.partition));
                 } else {
@@ -140,8 +170,12 @@ final class ConsumeCommand implements Callable<Integer> {
             case value -> text(r.value());
             case key_value -> text(r.key()) + separator + text(r.value());
             case json -> {
-                ObjectNode o = JsonNodeFactory.instance.objectNode().put("topic", r.topic()).put("partition", r.partition())
-                        .put("offset", r.offset()).put("timestamp", r.timestamp());
+                ObjectNode o = JsonNodeFactory.instance
+                        .objectNode()
+                        .put("topic", r.topic())
+                        .put("partition", r.partition())
+                        .put("offset", r.offset())
+                        .put("timestamp", r.timestamp());
                 bytes(o, "key", r.key());
                 bytes(o, "value", r.value());
                 ArrayNode headers = o.putArray("headers");
@@ -164,7 +198,12 @@ final class ConsumeCommand implements Callable<Integer> {
             return;
         }
         try {
-            o.put(name, StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString());
+            o.put(
+                    name,
+                    StandardCharsets.UTF_8
+                            .newDecoder()
+                            .decode(java.nio.ByteBuffer.wrap(b))
+                            .toString());
         } catch (CharacterCodingException notText) {
             o.put(name + "_b64", Base64.getEncoder().encodeToString(b));
         }

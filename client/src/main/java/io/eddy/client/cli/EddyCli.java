@@ -12,10 +12,21 @@ import picocli.CommandLine.Command;
  * {@code eddy: <detail> (<code>)}), 2 bad arguments, 3 the server is unreachable.
  */
 // INHERIT: every subcommand takes --help (and --version) too, as ./eddy's usage promises
-@Command(name = "eddy", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "eddy 0.1.0",
+@Command(
+        name = "eddy",
+        mixinStandardHelpOptions = true,
+        scope = CommandLine.ScopeType.INHERIT,
+        version = "eddy 0.1.0",
         description = "Kafka-style command-line tools for Eddy.",
-        subcommands = {TopicsCommand.class, ProduceCommand.class, ConsumeCommand.class, GroupsCommand.class,
-                PerfCommand.class, TokenCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {
+            TopicsCommand.class,
+            ProduceCommand.class,
+            ConsumeCommand.class,
+            GroupsCommand.class,
+            PerfCommand.class,
+            TokenCommand.class,
+            CommandLine.HelpCommand.class
+        },
         footer = {"", "Exit codes: 0 ok, 1 server or operation error, 2 bad arguments, 3 server unreachable."})
 public final class EddyCli implements Runnable {
     public static final int OK = 0;
@@ -35,7 +46,8 @@ public final class EddyCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this), "name a command: topics, produce, consume, groups or perf");
+        throw new CommandLine.ParameterException(
+                new CommandLine(this), "name a command: topics, produce, consume, groups or perf");
     }
 
     /** The command line with Eddy's error handling: problems and unreachable servers as one line and an exit code. */

@@ -18,14 +18,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy groups list|describe|reset-offsets}, as {@code kafka-consumer-groups}. */
-@Command(name = "groups", description = "List and describe consumer groups; reset their offsets.",
+@Command(
+        name = "groups",
+        description = "List and describe consumer groups; reset their offsets.",
         subcommands = {GroupsCommand.ListGroups.class, GroupsCommand.Describe.class, GroupsCommand.ResetOffsets.class})
 final class GroupsCommand {
 
     @Command(name = "list", description = "List groups, one name a line.")
     static final class ListGroups implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -38,23 +43,41 @@ final class GroupsCommand {
 
     @Command(name = "describe", description = "Each partition's committed offset, log end offset, lag and owner.")
     static final class Describe implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "GROUP") String group;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
 
         @Override
         public Integer call() {
             try (EddyAdmin admin = new EddyAdmin(connection.config())) {
                 EddyAdmin.GroupDescription d = admin.describeGroup(group);
                 PrintWriter out = spec.commandLine().getOut();
-                out.printf("Group %s is %s (epoch %d, assignor %s, %d member%s)%n%n", d.group(), d.state(), d.groupEpoch(),
-                        d.assignor(), d.members().size(), d.members().size() == 1 ? "" : "s");
+                out.printf(
+                        "Group %s is %s (epoch %d, assignor %s, %d member%s)%n%n",
+                        d.group(),
+                        d.state(),
+                        d.groupEpoch(),
+                        d.assignor(),
+                        d.members().size(),
+                        d.members().size() == 1 ? "" : "s");
                 String row = "%-24s %-24s %9s %15s %15s %8s %s%n";
-                out.printf(row, "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
+                out.printf(
+                        row, "GROUP", "TOPIC", "PARTITION", "CURRENT-OFFSET", "LOG-END-OFFSET", "LAG", "CONSUMER-ID");
                 for (EddyAdmin.PartitionLag p : d.partitions()) {
-                    out.printf(row, d.group(), p.partition().topic(), p.partition().partition(),
-                            p.committedOffset().map(String::valueOf).orElse("-"), p.highWatermark(),
-                            p.lag().map(String::valueOf).orElse("-"), p.owner().orElse("-"));
+                    out.printf(
+                            row,
+                            d.group(),
+                            p.partition().topic(),
+                            p.partition().partition(),
+                            p.committedOffset().map(String::valueOf).orElse("-"),
+                            p.highWatermark(),
+                            p.lag().map(String::valueOf).orElse("-"),
+                            p.owner().orElse("-"));
                 }
             }
             return EddyCli.OK;
@@ -63,36 +86,59 @@ final class GroupsCommand {
 
     @Command(name = "reset-offsets", description = "Move a group's offsets (only while it has no live member).")
     static final class ResetOffsets implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "GROUP") String group;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "GROUP")
+        String group;
+
         @Option(names = "--topic", description = "a topic to reset (repeatable; default: the topics it committed on)")
         List<String> topics = List.of();
 
-        @ArgGroup(exclusive = true, multiplicity = "1") Target target;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
 
         static final class Target {
-            @Option(names = "--to-earliest") boolean earliest;
-            @Option(names = "--to-latest") boolean latest;
-            @Option(names = "--to-datetime", description = "ISO-8601 instant, e.g. 2026-01-31T12:00:00Z") String datetime;
-            @Option(names = "--by-duration", description = "ISO-8601 duration back from now, e.g. PT1H") String duration;
+            @Option(names = "--to-earliest")
+            boolean earliest;
+
+            @Option(names = "--to-latest")
+            boolean latest;
+
+            @Option(names = "--to-datetime", description = "ISO-8601 instant, e.g. 2026-01-31T12:00:00Z")
+            String datetime;
+
+            @Option(names = "--by-duration", description = "ISO-8601 duration back from now, e.g. PT1H")
+            String duration;
         }
 
-        @ArgGroup(exclusive = true) Mode mode;
+        @ArgGroup(exclusive = true)
+        Mode mode;
 
         static final class Mode {
-            @Option(names = "--dry-run", description = "show the new offsets, change nothing (the default)") boolean dryRun;
-            @Option(names = "--execute", description = "move the offsets") boolean execute;
+            @Option(names = "--dry-run", description = "show the new offsets, change nothing (the default)")
+            boolean dryRun;
+
+            @Option(names = "--execute", description = "move the offsets")
+            boolean execute;
         }
 
         @Override
         public Integer call() {
             EddyAdmin.ResetTarget to;
             try {
-                to = target.earliest ? EddyAdmin.ResetTarget.earliest()
-                        : target.latest ? EddyAdmin.ResetTarget.latest()
-                        : target.datetime != null ? EddyAdmin.ResetTarget.timestamp(Instant.parse(target.datetime).toEpochMilli())
-                        : EddyAdmin.ResetTarget.duration(Duration.parse(target.duration).toMillis());
+                to = target.earliest
+                        ? EddyAdmin.ResetTarget.earliest()
+                        : target.latest
+                                ? EddyAdmin.ResetTarget.latest()
+                                : target.datetime != null
+                                        ? EddyAdmin.ResetTarget.timestamp(
+                                                Instant.parse(target.datetime).toEpochMilli())
+                                        : EddyAdmin.ResetTarget.duration(
+                                                Duration.parse(target.duration).toMillis());
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("cannot read '" + e.getParsedString() + "': " + e.getMessage(), e);
             }

@@ -35,27 +35,53 @@ import picocli.CommandLine.Spec;
  * acknowledgement; consume latency is the record's age when {@code poll} returned it (end to end when a producer
  * runs at the same time).
  */
-@Command(name = "perf", description = "Measure the client's produce or consume throughput and latency.",
+@Command(
+        name = "perf",
+        description = "Measure the client's produce or consume throughput and latency.",
         subcommands = {PerfCommand.Produce.class, PerfCommand.Consume.class})
 final class PerfCommand {
 
-    static void report(CommandSpec spec, boolean json, String kind, long records, long bytes, long nanos, Histogram latency,
-                       long failed) {
+    static void report(
+            CommandSpec spec,
+            boolean json,
+            String kind,
+            long records,
+            long bytes,
+            long nanos,
+            Histogram latency,
+            long failed) {
         double seconds = nanos / 1e9;
         double rate = records / seconds;
         double mbs = bytes / seconds / (1024 * 1024);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode().put("kind", kind).put("records", records)
-                    .put("failed", failed).put("bytes", bytes).put("seconds", round(seconds)).put("records_per_sec", round(rate))
-                    .put("mb_per_sec", round(mbs)).put("latency_p50_ms", ms(latency, 50))
-                    .put("latency_p99_ms", ms(latency, 99)).put("latency_p999_ms", ms(latency, 99.9))
+            ObjectNode o = JsonNodeFactory.instance
+                    .objectNode()
+                    .put("kind", kind)
+                    .put("records", records)
+                    .put("failed", failed)
+                    .put("bytes", bytes)
+                    .put("seconds", round(seconds))
+                    .put("records_per_sec", round(rate))
+                    .put("mb_per_sec", round(mbs))
+                    .put("latency_p50_ms", ms(latency, 50))
+                    .put("latency_p99_ms", ms(latency, 99))
+                    .put("latency_p999_ms", ms(latency, 99.9))
                     .put("latency_max_ms", round(latency.getMaxValue() / 1e3));
             out.println(o);
         } else {
-            out.printf("%d records %s in %.2f s: %.1f records/s, %.2f MB/s; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
-                            + " max %.2f ms%s%n", records, kind.equals("produce") ? "sent" : "read", seconds, rate, mbs,
-                    ms(latency, 50), ms(latency, 99), ms(latency, 99.9), latency.getMaxValue() / 1e3,
+            out.printf(
+                    "%d records %s in %.2f s: %.1f records/s, %.2f MB/s; latency p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms,"
+                            + " max %.2f ms%s%n",
+                    records,
+                    kind.equals("produce") ? "sent" : "read",
+                    seconds,
+                    rate,
+                    mbs,
+                    ms(latency, 50),
+                    ms(latency, 99),
+                    ms(latency, 99.9),
+                    latency.getMaxValue() / 1e3,
                     failed == 0 ? "" : "; " + failed + " failed");
         }
         out.flush();
@@ -97,17 +123,38 @@ final class PerfCommand {
 
     @Command(name = "produce", description = "Send records as fast as the producer takes them (or at --throughput).")
     static final class Produce implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Option(names = "--topic", required = true) String topic;
-        @Option(names = "--num-records", defaultValue = "100000") long records;
-        @Option(names = "--record-size", defaultValue = "100") int size;
-        @Option(names = "--throughput", defaultValue = "-1", description = "records/s at most; -1 for no limit") long throughput;
-        @Option(names = "--acks", defaultValue = "all") String acks;
-        @Option(names = "--linger-ms", defaultValue = "5") long linger;
-        @Option(names = "--batch-size", defaultValue = "16384") long batchSize;
-        @Option(names = "--compression", defaultValue = "none") String compression;
-        @Option(names = "--json", description = "one JSON line of results") boolean json;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Option(names = "--num-records", defaultValue = "100000")
+        long records;
+
+        @Option(names = "--record-size", defaultValue = "100")
+        int size;
+
+        @Option(names = "--throughput", defaultValue = "-1", description = "records/s at most; -1 for no limit")
+        long throughput;
+
+        @Option(names = "--acks", defaultValue = "all")
+        String acks;
+
+        @Option(names = "--linger-ms", defaultValue = "5")
+        long linger;
+
+        @Option(names = "--batch-size", defaultValue = "16384")
+        long batchSize;
+
+        @Option(names = "--compression", defaultValue = "none")
+        String compression;
+
+        @Option(names = "--json", description = "one JSON line of results")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -126,8 +173,8 @@ final class PerfCommand {
             AtomicReference<Throwable> firstFailure = new AtomicReference<>();
             Progress progress = new Progress(spec.commandLine().getErr());
             long start = System.nanoTime();
-            try (EddyProducer<byte[], byte[]> producer = new EddyProducer<>(config, new ByteArraySerializer(),
-                    new ByteArraySerializer())) {
+            try (EddyProducer<byte[], byte[]> producer =
+                    new EddyProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
                 producer.partitionsFor(topic);
                 for (long i = 0; i < records; i++) {
                     if (throughput > 0) {
@@ -151,7 +198,15 @@ final class PerfCommand {
                 producer.flush();
             }
             long nanos = System.nanoTime() - start;
-            report(spec, json, "produce", records - failed.get(), (records - failed.get()) * size, nanos, latency, failed.get());
+            report(
+                    spec,
+                    json,
+                    "produce",
+                    records - failed.get(),
+                    (records - failed.get()) * size,
+                    nanos,
+                    latency,
+                    failed.get());
             if (firstFailure.get() != null && EddyHttp.unwrap(firstFailure.get()) instanceof EddyClientException e) {
                 throw e;
             }
@@ -161,13 +216,23 @@ final class PerfCommand {
 
     @Command(name = "consume", description = "Read records from the beginning of every partition of a topic.")
     static final class Consume implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Option(names = "--topic", required = true) String topic;
-        @Option(names = "--messages", defaultValue = "100000", description = "stop after this many records") long messages;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--topic", required = true)
+        String topic;
+
+        @Option(names = "--messages", defaultValue = "100000", description = "stop after this many records")
+        long messages;
+
         @Option(names = "--timeout-ms", defaultValue = "10000", description = "stop when nothing arrives for this long")
         long timeoutMs;
-        @Option(names = "--json", description = "one JSON line of results") boolean json;
+
+        @Option(names = "--json", description = "one JSON line of results")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -178,8 +243,8 @@ final class PerfCommand {
             long start;
             long end;
             try (EddyAdmin admin = new EddyAdmin(connection.config());
-                 EddyConsumer<byte[], byte[]> consumer = new EddyConsumer<>(connection.config(), new ByteArrayDeserializer(),
-                         new ByteArrayDeserializer())) {
+                    EddyConsumer<byte[], byte[]> consumer = new EddyConsumer<>(
+                            connection.config(), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 int partitions = admin.describeTopic(topic).partitions();
                 List<TopicPartition> tps = new ArrayList<>();
                 for (int p = 0; p < partitions; p++) {

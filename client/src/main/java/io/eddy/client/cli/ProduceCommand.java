@@ -26,16 +26,29 @@ import picocli.CommandLine.Spec;
 /** {@code eddy produce TOPIC}: one record per line of standard input, as {@code kafka-console-producer}. */
 @Command(name = "produce", description = "Produce one record per line of standard input.")
 final class ProduceCommand implements Callable<Integer> {
-    @Mixin Connection connection;
-    @Spec CommandSpec spec;
-    @Parameters(paramLabel = "TOPIC") String topic;
+    @Mixin
+    Connection connection;
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "TOPIC")
+    String topic;
+
     @Option(names = "--key-separator", description = "split each line into key and value at the first occurrence")
     String keySeparator;
+
     @Option(names = "--partition", description = "send every record to this partition (else by key, else sticky)")
     Integer partition;
-    @Option(names = "--acks", defaultValue = "all", description = "all, 1 or 0 (default: ${DEFAULT-VALUE})") String acks;
-    @Option(names = "--compression", defaultValue = "none", description = "none, gzip, snappy, lz4 or zstd") String compression;
-    @Option(names = "--linger-ms", defaultValue = "5") long lingerMs;
+
+    @Option(names = "--acks", defaultValue = "all", description = "all, 1 or 0 (default: ${DEFAULT-VALUE})")
+    String acks;
+
+    @Option(names = "--compression", defaultValue = "none", description = "none, gzip, snappy, lz4 or zstd")
+    String compression;
+
+    @Option(names = "--linger-ms", defaultValue = "5")
+    long lingerMs;
 
     @Override
     public Integer call() {
@@ -48,8 +61,9 @@ final class ProduceCommand implements Callable<Integer> {
         config.put("linger.ms", lingerMs);
         EddyCli root = (EddyCli) spec.root().userObject();
         List<CompletableFuture<RecordMetadata>> sent = new ArrayList<>();
-        try (EddyProducer<String, String> producer = new EddyProducer<>(config, new StringSerializer(), new StringSerializer());
-             BufferedReader in = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8))) {
+        try (EddyProducer<String, String> producer =
+                        new EddyProducer<>(config, new StringSerializer(), new StringSerializer());
+                BufferedReader in = new BufferedReader(new InputStreamReader(root.in(), StandardCharsets.UTF_8))) {
             int partitions = producer.partitionsFor(topic); // fails fast on an unknown topic or a server that is down
             if (partition != null && partition >= partitions) {
                 throw new IllegalArgumentException("topic " + topic + " has " + partitions + " partitions; --partition "
@@ -62,13 +76,14 @@ final class ProduceCommand implements Callable<Integer> {
                 if (keySeparator != null) {
                     int at = line.indexOf(keySeparator);
                     if (at < 0) {
-                        throw new IllegalArgumentException("line " + (sent.size() + 1) + " has no key separator '"
-                                + keySeparator + "'");
+                        throw new IllegalArgumentException(
+                                "line " + (sent.size() + 1) + " has no key separator '" + keySeparator + "'");
                     }
                     key = line.substring(0, at);
                     value = line.substring(at + keySeparator.length());
                 }
-                sent.add(producer.send(new ProducerRecord<>(topic, partition, key, value)).toCompletableFuture());
+                sent.add(producer.send(new ProducerRecord<>(topic, partition, key, value))
+                        .toCompletableFuture());
             }
             producer.flush();
         } catch (IOException e) {
@@ -86,8 +101,13 @@ final class ProduceCommand implements Callable<Integer> {
                 }
             }
         }
-        spec.commandLine().getErr().printf("%d record%s produced%s%n", sent.size() - failed, sent.size() - failed == 1 ? "" : "s",
-                failed == 0 ? "" : ", " + failed + " failed");
+        spec.commandLine()
+                .getErr()
+                .printf(
+                        "%d record%s produced%s%n",
+                        sent.size() - failed,
+                        sent.size() - failed == 1 ? "" : "s",
+                        failed == 0 ? "" : ", " + failed + " failed");
         if (first != null) {
             throw first;
         }

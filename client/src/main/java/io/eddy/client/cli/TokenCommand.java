@@ -21,7 +21,10 @@ import picocli.CommandLine.Spec;
  * (its SHA-256, never the token, goes into configuration); {@code eddy token hash} prints the SHA-256 of a token
  * read from standard input, as {@code printf %s TOKEN | sha256sum} does. Works offline.
  */
-@Command(name = "token", mixinStandardHelpOptions = true, description = "make a bearer token, or hash one, for eddy.auth",
+@Command(
+        name = "token",
+        mixinStandardHelpOptions = true,
+        description = "make a bearer token, or hash one, for eddy.auth",
         subcommands = {TokenCommand.New.class, TokenCommand.Hash.class})
 final class TokenCommand implements Runnable {
     @ParentCommand
@@ -37,13 +40,16 @@ final class TokenCommand implements Runnable {
 
     static String sha256Hex(String token) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
     }
 
-    @Command(name = "new", mixinStandardHelpOptions = true,
+    @Command(
+            name = "new",
+            mixinStandardHelpOptions = true,
             description = "print a new random token and the server configuration for a principal holding it")
     static final class New implements Runnable {
         @Spec
@@ -55,7 +61,8 @@ final class TokenCommand implements Runnable {
         @Override
         public void run() {
             if (!principal.matches("[a-zA-Z0-9_-]{1,64}")) {
-                throw new IllegalArgumentException("a principal name is 1-64 of [a-zA-Z0-9_-], not '" + principal + "'");
+                throw new IllegalArgumentException(
+                        "a principal name is 1-64 of [a-zA-Z0-9_-], not '" + principal + "'");
             }
             byte[] bytes = new byte[32];
             new SecureRandom().nextBytes(bytes);
@@ -65,12 +72,16 @@ final class TokenCommand implements Runnable {
             out.println("  " + token);
             out.println("server configuration (holds only the token's SHA-256):");
             out.println("  eddy.auth.principals." + principal + ".token-sha256=" + sha256Hex(token));
-            out.println("  eddy.auth.principals." + principal + ".grants=produce:topic:*,consume:topic:*,consume:group:*");
+            out.println(
+                    "  eddy.auth.principals." + principal + ".grants=produce:topic:*,consume:topic:*,consume:group:*");
             out.flush();
         }
     }
 
-    @Command(name = "hash", mixinStandardHelpOptions = true, description = "print the SHA-256 of the token on standard input")
+    @Command(
+            name = "hash",
+            mixinStandardHelpOptions = true,
+            description = "print the SHA-256 of the token on standard input")
     static final class Hash implements Runnable {
         @Spec
         CommandSpec spec;

@@ -13,9 +13,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code eddy topics create|list|describe|alter|delete}. */
-@Command(name = "topics", description = "Create, list, describe, alter and delete topics.",
-        subcommands = {TopicsCommand.Create.class, TopicsCommand.ListTopics.class, TopicsCommand.Describe.class,
-                TopicsCommand.Alter.class, TopicsCommand.Delete.class})
+@Command(
+        name = "topics",
+        description = "Create, list, describe, alter and delete topics.",
+        subcommands = {
+            TopicsCommand.Create.class,
+            TopicsCommand.ListTopics.class,
+            TopicsCommand.Describe.class,
+            TopicsCommand.Alter.class,
+            TopicsCommand.Delete.class
+        })
 final class TopicsCommand {
 
     /** {@code --config k=v}: numbers as numbers, anything else as text. */
@@ -36,32 +43,48 @@ final class TopicsCommand {
     static void print(PrintWriter out, EddyAdmin.TopicDescription t) {
         out.printf("Topic: %s\tPartitions: %d\tConfig: %s%n", t.name(), t.partitions(), config(t.config()));
         for (EddyAdmin.PartitionOffsets p : t.offsets()) {
-            out.printf("\tPartition: %d\tLogStartOffset: %d\tHighWatermark: %d%n", p.partition(), p.logStartOffset(),
-                    p.highWatermark());
+            out.printf(
+                    "\tPartition: %d\tLogStartOffset: %d\tHighWatermark: %d%n",
+                    p.partition(), p.logStartOffset(), p.highWatermark());
         }
     }
 
     private static String config(Map<String, Object> config) {
         StringBuilder s = new StringBuilder();
-        config.forEach((k, v) -> s.append(s.length() == 0 ? "" : ",").append(k).append('=').append(v));
+        config.forEach((k, v) ->
+                s.append(s.length() == 0 ? "" : ",").append(k).append('=').append(v));
         return s.toString();
     }
 
     @Command(name = "create", description = "Create a topic.")
     static final class Create implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "TOPIC") String topic;
-        @Option(names = "--partitions", defaultValue = "1", description = "number of partitions (default: ${DEFAULT-VALUE})")
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
+
+        @Option(
+                names = "--partitions",
+                defaultValue = "1",
+                description = "number of partitions (default: ${DEFAULT-VALUE})")
         int partitions;
-        @Option(names = "--config", description = "topic config, e.g. retention.ms=86400000") Map<String, String> config;
+
+        @Option(names = "--config", description = "topic config, e.g. retention.ms=86400000")
+        Map<String, String> config;
 
         @Override
         public Integer call() {
             try (EddyAdmin admin = new EddyAdmin(connection.config())) {
                 admin.createTopic(topic, partitions, configValues(config));
-                spec.commandLine().getOut().printf("Created topic %s with %d partition%s.%n", topic, partitions,
-                        partitions == 1 ? "" : "s");
+                spec.commandLine()
+                        .getOut()
+                        .printf(
+                                "Created topic %s with %d partition%s.%n",
+                                topic, partitions, partitions == 1 ? "" : "s");
             }
             return EddyCli.OK;
         }
@@ -69,8 +92,11 @@ final class TopicsCommand {
 
     @Command(name = "list", description = "List topics, one name a line.")
     static final class ListTopics implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -83,9 +109,14 @@ final class TopicsCommand {
 
     @Command(name = "describe", description = "Partitions, config and each partition's offsets.")
     static final class Describe implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "TOPIC") String topic;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
 
         @Override
         public Integer call() {
@@ -98,11 +129,20 @@ final class TopicsCommand {
 
     @Command(name = "alter", description = "Change a topic's config or add partitions (PATCH /v1/topics/{topic}).")
     static final class Alter implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "TOPIC") String topic;
-        @Option(names = "--partitions", defaultValue = "0", description = "new partition count (more than now)") int partitions;
-        @Option(names = "--config", description = "config to set, e.g. retention.ms=86400000") Map<String, String> config;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
+
+        @Option(names = "--partitions", defaultValue = "0", description = "new partition count (more than now)")
+        int partitions;
+
+        @Option(names = "--config", description = "config to set, e.g. retention.ms=86400000")
+        Map<String, String> config;
 
         @Override
         public Integer call() {
@@ -118,9 +158,14 @@ final class TopicsCommand {
 
     @Command(name = "delete", description = "Delete a topic and its records.")
     static final class Delete implements Callable<Integer> {
-        @Mixin Connection connection;
-        @Spec CommandSpec spec;
-        @Parameters(paramLabel = "TOPIC") String topic;
+        @Mixin
+        Connection connection;
+
+        @Spec
+        CommandSpec spec;
+
+        @Parameters(paramLabel = "TOPIC")
+        String topic;
 
         @Override
         public Integer call() {

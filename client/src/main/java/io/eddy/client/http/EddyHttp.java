@@ -35,8 +35,11 @@ public final class EddyHttp implements AutoCloseable {
      * The transport for a client's settings: the JDK's HTTP/1.1 client, signed with SigV4 (the AWS default
      * credentials chain) when a signing region is set.
      */
-    public static HttpTransport transport(java.time.Duration connectTimeout, java.time.Duration requestTimeout,
-                                          String signingRegion, String signingService) {
+    public static HttpTransport transport(
+            java.time.Duration connectTimeout,
+            java.time.Duration requestTimeout,
+            String signingRegion,
+            String signingService) {
         HttpTransport jdk = new JdkHttpTransport(connectTimeout, requestTimeout);
         if (signingRegion == null || signingRegion.isBlank()) {
             return jdk;
@@ -53,10 +56,11 @@ public final class EddyHttp implements AutoCloseable {
         String token = c.string("token");
         String region = c.string("signing.region");
         if (!token.isEmpty() && !region.isBlank()) {
-            throw new IllegalArgumentException("token and signing.region cannot both be set: both use the Authorization header");
+            throw new IllegalArgumentException(
+                    "token and signing.region cannot both be set: both use the Authorization header");
         }
-        HttpTransport t = transport(c.millis("connect.timeout.ms"), c.millis("request.timeout.ms"), region,
-                c.string("signing.service"));
+        HttpTransport t = transport(
+                c.millis("connect.timeout.ms"), c.millis("request.timeout.ms"), region, c.string("signing.service"));
         return token.isEmpty() ? t : new BearerTokenTransport(t, token);
     }
 
@@ -79,8 +83,8 @@ public final class EddyHttp implements AutoCloseable {
     }
 
     /** Sends a request to {@code path} (relative to the base URL); fails only for a connection failure. */
-    public CompletableFuture<HttpTransport.Response> send(String method, String path, String contentType, byte[] body,
-                                                          Map<String, String> headers) {
+    public CompletableFuture<HttpTransport.Response> send(
+            String method, String path, String contentType, byte[] body, Map<String, String> headers) {
         Map<String, List<String>> h = new HashMap<>();
         if (contentType != null) {
             h.put("Content-Type", List.of(contentType));
@@ -125,8 +129,10 @@ public final class EddyHttp implements AutoCloseable {
         try {
             return JSON.readTree(r.body());
         } catch (IOException e) {
-            throw EddyClientException.client(EddyClientException.BAD_RESPONSE, "the server answered " + r.status()
-                    + " with a body that is not JSON", e);
+            throw EddyClientException.client(
+                    EddyClientException.BAD_RESPONSE,
+                    "the server answered " + r.status() + " with a body that is not JSON",
+                    e);
         }
     }
 
@@ -140,12 +146,17 @@ public final class EddyHttp implements AutoCloseable {
         }
         if (body != null && body.hasNonNull("code")) {
             String detail = body.path("detail").asText(body.path("title").asText("HTTP " + r.status()));
-            return new EddyClientException(body.get("code").asText(), r.status(), body.path("retryable").asBoolean(false),
-                    detail, body, null);
+            return new EddyClientException(
+                    body.get("code").asText(),
+                    r.status(),
+                    body.path("retryable").asBoolean(false),
+                    detail,
+                    body,
+                    null);
         }
         boolean retryable = r.status() == 429 || r.status() == 502 || r.status() == 503 || r.status() == 504;
-        return new EddyClientException("http_" + r.status(), r.status(), retryable, "the server answered HTTP " + r.status(),
-                body, null);
+        return new EddyClientException(
+                "http_" + r.status(), r.status(), retryable, "the server answered HTTP " + r.status(), body, null);
     }
 
     /** A transport failure as an exception with a code: {@code unreachable}, {@code timeout} or the original. */
@@ -156,12 +167,18 @@ public final class EddyHttp implements AutoCloseable {
         }
         String where = request.method() + " " + request.uri();
         if (cause instanceof HttpTimeoutException) {
-            return new EddyClientException(EddyClientException.TIMEOUT, 0, true, "no answer in time to " + where, null, cause);
+            return new EddyClientException(
+                    EddyClientException.TIMEOUT, 0, true, "no answer in time to " + where, null, cause);
         }
         if (cause instanceof ConnectException || cause instanceof IOException) {
             String uri = request.uri().getScheme() + "://" + request.uri().getAuthority();
-            return new EddyClientException(EddyClientException.UNREACHABLE, 0, true, "cannot reach Eddy at " + uri
-                    + (cause.getMessage() == null ? "" : ": " + cause.getMessage()), null, cause);
+            return new EddyClientException(
+                    EddyClientException.UNREACHABLE,
+                    0,
+                    true,
+                    "cannot reach Eddy at " + uri + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                    null,
+                    cause);
         }
         return new EddyClientException("client_error", 0, false, cause.toString(), null, cause);
     }

@@ -17,8 +17,7 @@ public interface HttpTransport extends AutoCloseable {
     CompletableFuture<Response> send(Request request);
 
     @Override
-    default void close() {
-    }
+    default void close() {}
 
     /** A request: method, absolute URI, headers (name → values) and a body ({@code null} for none). */
     record Request(String method, URI uri, Map<String, List<String>> headers, byte[] body) {
@@ -27,8 +26,10 @@ public interface HttpTransport extends AutoCloseable {
         }
 
         public Optional<String> header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .flatMap(e -> e.getValue().stream()).findFirst();
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .flatMap(e -> e.getValue().stream())
+                    .findFirst();
         }
     }
 

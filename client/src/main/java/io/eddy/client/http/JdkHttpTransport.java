@@ -18,11 +18,15 @@ import java.util.concurrent.CompletableFuture;
 public final class JdkHttpTransport implements HttpTransport {
     /** Headers the JDK client sets itself and refuses to be given. */
     private static final Set<String> RESTRICTED = Set.of("host", "content-length", "connection", "expect", "upgrade");
+
     private final HttpClient client;
     private final Duration requestTimeout;
 
     public JdkHttpTransport(Duration connectTimeout, Duration requestTimeout) {
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout).build();
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(connectTimeout)
+                .build();
         this.requestTimeout = requestTimeout;
     }
 
@@ -34,13 +38,15 @@ public final class JdkHttpTransport implements HttpTransport {
                 values.forEach(v -> b.header(name, v));
             }
         });
-        HttpRequest.BodyPublisher body = request.body() == null ? HttpRequest.BodyPublishers.noBody()
+        HttpRequest.BodyPublisher body = request.body() == null
+                ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(request.body());
         b.method(request.method(), body);
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray()).thenApply(r -> {
-            Map<String, List<String>> headers = new HashMap<>();
-            r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
-            return new Response(r.statusCode(), headers, r.body());
-        });
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofByteArray())
+                .thenApply(r -> {
+                    Map<String, List<String>> headers = new HashMap<>();
+                    r.headers().map().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v));
+                    return new Response(r.statusCode(), headers, r.body());
+                });
     }
 }

@@ -47,12 +47,13 @@ public final class SigV4Transport implements HttpTransport {
 
     /** The request with the signature headers ({@code Authorization}, {@code X-Amz-Date}, …) added. */
     public Request sign(Request request) {
-        SdkHttpRequest.Builder http = SdkHttpRequest.builder().uri(request.uri())
-                .method(SdkHttpMethod.fromValue(request.method()));
+        SdkHttpRequest.Builder http =
+                SdkHttpRequest.builder().uri(request.uri()).method(SdkHttpMethod.fromValue(request.method()));
         request.headers().forEach(http::putHeader);
         byte[] body = request.body() == null ? new byte[0] : request.body();
         AwsCredentialsIdentity identity = credentials.resolveCredentials();
-        SignedRequest signed = signer.sign(r -> r.identity(identity).request(http.build())
+        SignedRequest signed = signer.sign(r -> r.identity(identity)
+                .request(http.build())
                 .payload(ContentStreamProvider.fromInputStreamSupplier(() -> new ByteArrayInputStream(body)))
                 .putProperty(AwsV4HttpSigner.REGION_NAME, region)
                 .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, service));

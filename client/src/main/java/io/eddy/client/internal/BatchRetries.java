@@ -13,16 +13,13 @@ import java.util.function.DoubleSupplier;
  */
 final class BatchRetries {
     /** What to do with a failed batch. */
-    sealed interface Decision permits Retry, GiveUp {
-    }
+    sealed interface Decision permits Retry, GiveUp {}
 
     /** Send the batch again at {@code atNs}. */
-    record Retry(long atNs) implements Decision {
-    }
+    record Retry(long atNs) implements Decision {}
 
     /** Fail the batch's records. */
-    record GiveUp() implements Decision {
-    }
+    record GiveUp() implements Decision {}
 
     private final RetryPolicy policy;
     private final long deliveryTimeoutNs;
@@ -42,7 +39,9 @@ final class BatchRetries {
     Decision afterFailure(boolean retryable, int attempts, long firstSentNs, long nowNs, boolean forced) {
         boolean inTime = nowNs - firstSentNs < deliveryTimeoutNs;
         if (retryable && attempts <= policy.retries() && inTime && !forced) {
-            return new Retry(nowNs + TimeUnit.MILLISECONDS.toNanos(policy.backoff(attempts, draw.getAsDouble()).toMillis()));
+            return new Retry(nowNs
+                    + TimeUnit.MILLISECONDS.toNanos(
+                            policy.backoff(attempts, draw.getAsDouble()).toMillis()));
         }
         return new GiveUp();
     }

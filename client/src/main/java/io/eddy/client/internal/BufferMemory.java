@@ -28,8 +28,13 @@ final class BufferMemory {
     /** Refuses a record that could never fit, whatever is freed. Needs no lock. */
     void checkFits(int size) {
         if (size > capacity) {
-            throw new EddyClientException("record_too_large", 0, false, "a record of " + size
-                    + " bytes is larger than buffer.memory (" + capacity + ")", null, null);
+            throw new EddyClientException(
+                    "record_too_large",
+                    0,
+                    false,
+                    "a record of " + size + " bytes is larger than buffer.memory (" + capacity + ")",
+                    null,
+                    null);
         }
     }
 
@@ -45,8 +50,13 @@ final class BufferMemory {
             checkOpen.run();
             long left = deadline - nanoClock.getAsLong();
             if (left <= 0) {
-                throw new EddyClientException(EddyClientException.TIMEOUT, 0, true, "the send buffer (buffer.memory "
-                        + capacity + " bytes) stayed full for max.block.ms", null, null);
+                throw new EddyClientException(
+                        EddyClientException.TIMEOUT,
+                        0,
+                        true,
+                        "the send buffer (buffer.memory " + capacity + " bytes) stayed full for max.block.ms",
+                        null,
+                        null);
             }
             space.awaitNanos(left);
         }

@@ -39,22 +39,26 @@ public final class GroupMember {
     private static final Set<String> FENCED = Set.of("unknown_member", "stale_member_epoch", "fenced_instance_id");
 
     /** Settings for joining. */
-    public record Settings(String group, String memberId, Optional<String> instanceId, List<String> topics,
-                           Optional<Pattern> pattern, long sessionTimeoutMs, long rebalanceTimeoutMs, String autoOffsetReset,
-                           Optional<String> assignor) {
-    }
+    public record Settings(
+            String group,
+            String memberId,
+            Optional<String> instanceId,
+            List<String> topics,
+            Optional<Pattern> pattern,
+            long sessionTimeoutMs,
+            long rebalanceTimeoutMs,
+            String autoOffsetReset,
+            Optional<String> assignor) {}
 
     /** Where to start a newly assigned partition: an offset, or none (seek, as {@code auto_offset_reset=none}). */
-    public record Start(Long offset, boolean committed) {
-    }
+    public record Start(Long offset, boolean committed) {}
 
     /**
      * The latest answer as the polling thread sees it: whether the member lost its partitions since the last
      * snapshot, the assignment (partitions with start information when the member did not own them), and a
      * generation for {@link #owned}.
      */
-    public record Snapshot(boolean lost, Map<TopicPartition, Optional<Start>> assignment, long generation) {
-    }
+    public record Snapshot(boolean lost, Map<TopicPartition, Optional<Start>> assignment, long generation) {}
 
     private final EddyHttp http;
     private final Settings settings;
@@ -145,9 +149,12 @@ public final class GroupMember {
      */
     private void loseIfSessionCanHaveExpired() {
         if (epoch != 0 && clock.millis() - lastSuccessSentMs >= settings.sessionTimeoutMs()) {
-            LOG.log(System.Logger.Level.INFO, "no heartbeat of member " + settings.memberId() + " sent in the last "
-                    + settings.sessionTimeoutMs() + " ms was answered: its session may have expired, its partitions "
-                    + "are lost");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "no heartbeat of member " + settings.memberId() + " sent in the last "
+                            + settings.sessionTimeoutMs()
+                            + " ms was answered: its session may have expired, its partitions "
+                            + "are lost");
             loseAll();
         }
     }
@@ -235,9 +242,12 @@ public final class GroupMember {
             settings.topics().forEach(topics::add);
         }
         ArrayNode o = b.putArray("owned");
-        owned.stream().sorted().forEach(tp -> o.addObject().put("topic", tp.topic()).put("partition", tp.partition()));
+        owned.stream()
+                .sorted()
+                .forEach(tp -> o.addObject().put("topic", tp.topic()).put("partition", tp.partition()));
         settings.instanceId().ifPresent(i -> b.put("instance_id", i));
-        b.put("session_timeout_ms", settings.sessionTimeoutMs()).put("rebalance_timeout_ms", settings.rebalanceTimeoutMs())
+        b.put("session_timeout_ms", settings.sessionTimeoutMs())
+                .put("rebalance_timeout_ms", settings.rebalanceTimeoutMs())
                 .put("auto_offset_reset", settings.autoOffsetReset());
         settings.assignor().ifPresent(a -> b.put("assignor", a));
         return b;
@@ -248,14 +258,18 @@ public final class GroupMember {
         try {
             lastSuccessSentMs = sentMs;
             epoch = reply.get("member_epoch").asLong();
-            intervalMs = Math.max(50, Math.min(reply.path("heartbeat_interval_ms").asLong(5_000),
-                    settings.sessionTimeoutMs() / 3));
+            intervalMs = Math.max(
+                    50, Math.min(reply.path("heartbeat_interval_ms").asLong(5_000), settings.sessionTimeoutMs() / 3));
             Map<TopicPartition, Optional<Start>> next = new HashMap<>();
             for (JsonNode p : reply.path("assignment")) {
-                TopicPartition tp = new TopicPartition(p.get("topic").asText(), p.get("partition").asInt());
+                TopicPartition tp = new TopicPartition(
+                        p.get("topic").asText(), p.get("partition").asInt());
                 Optional<Start> start = p.has("committed")
-                        ? Optional.of(new Start(p.get("offset").isNull() ? null : p.get("offset").asLong(),
-                        p.get("committed").asBoolean()))
+                        ? Optional.of(new Start(
+                                p.get("offset").isNull()
+                                        ? null
+                                        : p.get("offset").asLong(),
+                                p.get("committed").asBoolean()))
                         : Optional.empty();
                 next.put(tp, start);
             }
@@ -271,8 +285,10 @@ public final class GroupMember {
         lock.lock();
         try {
             if (FENCED.contains(e.code())) {
-                LOG.log(System.Logger.Level.INFO, "member " + settings.memberId() + " of group " + settings.group()
-                        + " was removed (" + e.code() + "); joining again");
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "member " + settings.memberId() + " of group " + settings.group() + " was removed (" + e.code()
+                                + "); joining again");
                 loseAll();
                 return 0;
             }

@@ -19,6 +19,7 @@ final class InFlightBatches {
     private final Set<TopicPartition> busy = new HashSet<>();
     /** A partition's batches waiting to be sent again, in sequence order; they keep the partition busy. */
     private final Map<TopicPartition, List<ProducerBatch>> retrying = new HashMap<>();
+
     private final Set<ProducerBatch> posted = new HashSet<>();
 
     boolean isBusy(TopicPartition tp) {

@@ -20,7 +20,8 @@ record ProduceRequest(String topic, List<ProducerBatch> batches) {
     static List<ProduceRequest> pack(List<ProducerBatch> ready, int maxRequestSize) {
         Map<String, Map<TopicPartition, List<ProducerBatch>>> byTopic = new LinkedHashMap<>();
         ready.forEach(b -> byTopic.computeIfAbsent(b.partition().topic(), t -> new LinkedHashMap<>())
-                .computeIfAbsent(b.partition(), k -> new ArrayList<>()).add(b));
+                .computeIfAbsent(b.partition(), k -> new ArrayList<>())
+                .add(b));
         List<ProduceRequest> requests = new ArrayList<>();
         for (var e : byTopic.entrySet()) {
             List<ProducerBatch> request = new ArrayList<>();

@@ -17,8 +17,7 @@ import java.util.concurrent.CompletableFuture;
  */
 final class ProducerBatch {
     /** A record waiting in a batch: its entry, the buffer room it holds and the future its sender waits on. */
-    record Pending(KafkaBatches.Entry entry, int size, CompletableFuture<RecordMetadata> future) {
-    }
+    record Pending(KafkaBatches.Entry entry, int size, CompletableFuture<RecordMetadata> future) {}
 
     private final TopicPartition tp;
     private final long createdNs;
@@ -108,8 +107,12 @@ final class ProducerBatch {
     void complete(long baseOffset) {
         for (int j = 0; j < records.size(); j++) {
             Pending p = records.get(j);
-            p.future().complete(new RecordMetadata(tp.topic(), tp.partition(), baseOffset < 0 ? -1 : baseOffset + j,
-                    p.entry().timestamp()));
+            p.future()
+                    .complete(new RecordMetadata(
+                            tp.topic(),
+                            tp.partition(),
+                            baseOffset < 0 ? -1 : baseOffset + j,
+                            p.entry().timestamp()));
         }
     }
 

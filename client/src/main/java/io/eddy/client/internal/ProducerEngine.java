@@ -50,30 +50,31 @@ import org.apache.kafka.common.compress.Compression;
  */
 public final class ProducerEngine {
     /** Settings, checked by the producer. */
-    public record Settings(String acks, int batchSize, Duration linger, Compression compression, boolean idempotent,
-                           RetryPolicy backoff, Duration deliveryTimeout, long bufferMemory, Duration maxBlock,
-                           int maxRequestSize) {
-    }
+    public record Settings(
+            String acks,
+            int batchSize,
+            Duration linger,
+            Compression compression,
+            boolean idempotent,
+            RetryPolicy backoff,
+            Duration deliveryTimeout,
+            long bufferMemory,
+            Duration maxBlock,
+            int maxRequestSize) {}
 
     /** An appended record's future, and whether the batch it went into is now full (the sticky partition moves on). */
-    public record Appended(CompletableFuture<RecordMetadata> future, boolean batchFull) {
-    }
+    public record Appended(CompletableFuture<RecordMetadata> future, boolean batchFull) {}
 
     /** What the sender does next, decided under the lock and done outside it. */
-    private sealed interface Step permits Register, BumpEpoch, Send, Stop {
-    }
+    private sealed interface Step permits Register, BumpEpoch, Send, Stop {}
 
-    private record Register() implements Step {
-    }
+    private record Register() implements Step {}
 
-    private record BumpEpoch() implements Step {
-    }
+    private record BumpEpoch() implements Step {}
 
-    private record Send(List<ProducerBatch> batches) implements Step {
-    }
+    private record Send(List<ProducerBatch> batches) implements Step {}
 
-    private record Stop() implements Step {
-    }
+    private record Stop() implements Step {}
 
     private static final long MAX_IDLE_NS = TimeUnit.SECONDS.toNanos(1);
     private static final long MIN_WAIT_NS = 100_000;
@@ -86,6 +87,7 @@ public final class ProducerEngine {
     private final Condition work = lock.newCondition();
     /** Signalled when nothing may be queued or in flight any more, for {@link #flush()}. */
     private final Condition idle = lock.newCondition();
+
     private final BufferMemory buffer;
     private final RecordAccumulator accumulator;
     private final InFlightBatches inFlight = new InFlightBatches();
@@ -93,6 +95,7 @@ public final class ProducerEngine {
     private final BatchRetries retries;
     /** Set once the producer is fenced, or failed to bump its epoch: every later send fails with it. */
     private Optional<EddyClientException> fatal = Optional.empty();
+
     private int flushers;
     private boolean closing;
     private boolean forced;
@@ -103,7 +106,9 @@ public final class ProducerEngine {
         this.settings = settings;
         this.buffer = new BufferMemory(settings.bufferMemory(), lock, nanoClock);
         this.accumulator = new RecordAccumulator(settings.batchSize(), settings.linger(), settings.maxRequestSize());
-        this.retries = new BatchRetries(settings.backoff(), settings.deliveryTimeout(),
+        this.retries = new BatchRetries(
+                settings.backoff(),
+                settings.deliveryTimeout(),
                 () -> ThreadLocalRandom.current().nextDouble());
         this.sender = new Thread(this::run, "eddy-producer-sender");
         this.sender.setDaemon(true);
@@ -118,15 +123,16 @@ public final class ProducerEngine {
         lock.lock();
         try {
             buffer.reserve(size, settings.maxBlock(), this::checkOpen);
-            RecordAccumulator.Appended appended = accumulator.append(tp, new ProducerBatch.Pending(entry, size, future),
-                    nanoClock.getAsLong());
+            RecordAccumulator.Appended appended =
+                    accumulator.append(tp, new ProducerBatch.Pending(entry, size, future), nanoClock.getAsLong());
             if (appended.wakeSender()) {
                 work.signalAll();
             }
             return new Appended(future, appended.batchFull());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw EddyClientException.client(EddyClientException.CLOSED, "interrupted while waiting for buffer room", e);
+            throw EddyClientException.client(
+                    EddyClientException.CLOSED, "interrupted while waiting for buffer room", e);
         } finally {
             lock.unlock();
         }
@@ -210,8 +216,10 @@ public final class ProducerEngine {
     private Step nextStep() throws InterruptedException {
         while (true) {
             if (forced) {
-                failEverything(EddyClientException.client(EddyClientException.CLOSED,
-                        "the producer was closed before the record was acknowledged", null));
+                failEverything(EddyClientException.client(
+                        EddyClientException.CLOSED,
+                        "the producer was closed before the record was acknowledged",
+                        null));
                 return new Stop();
             }
             if (fatal.isPresent() && !accumulator.isEmpty()) {
@@ -256,7 +264,9 @@ public final class ProducerEngine {
         List<KafkaBatches.Entry> entries = b.entries();
         if (settings.idempotent()) {
             int seq = sequences.assign(b.partition(), entries.size());
-            b.seal(KafkaBatches.batch(entries, settings.compression(), sequences.producerId(), sequences.epoch(), seq), seq);
+            b.seal(
+                    KafkaBatches.batch(entries, settings.compression(), sequences.producerId(), sequences.epoch(), seq),
+                    seq);
         } else {
             b.seal(KafkaBatches.batch(entries, settings.compression(), -1L, (short) -1, -1), -1);
         }
@@ -265,15 +275,17 @@ public final class ProducerEngine {
 
     private long nextWakeupNs() {
         long now = nanoClock.getAsLong();
-        long next = Math.min(MAX_IDLE_NS, Math.min(inFlight.nanosUntilRetry(now),
-                accumulator.nanosUntilLingerEnds(now, inFlight::isBusy)));
+        long next = Math.min(
+                MAX_IDLE_NS,
+                Math.min(inFlight.nanosUntilRetry(now), accumulator.nanosUntilLingerEnds(now, inFlight::isBusy)));
         return Math.max(next, MIN_WAIT_NS);
     }
 
     private void register() {
         try {
             JsonNode r = withRetries(() -> http.json("POST", "v1/producers", null));
-            locked(() -> sequences.registered(r.get("producer_id").asLong(), (short) r.get("epoch").asInt()));
+            locked(() -> sequences.registered(
+                    r.get("producer_id").asLong(), (short) r.get("epoch").asInt()));
         } catch (EddyClientException e) {
             locked(() -> failQueued(e));
         }
@@ -338,8 +350,12 @@ public final class ProducerEngine {
             b.attempted(now);
         }
         byte[] body = KafkaBatches.frames(frames);
-        http.send("POST", "v1/topics/" + EddyHttp.segment(request.topic()) + "/records?acks=" + settings.acks(),
-                        EddyHttp.BATCHES, body, Map.of("Accept", "application/json"))
+        http.send(
+                        "POST",
+                        "v1/topics/" + EddyHttp.segment(request.topic()) + "/records?acks=" + settings.acks(),
+                        EddyHttp.BATCHES,
+                        body,
+                        Map.of("Accept", "application/json"))
                 .thenApply(EddyHttp::jsonOrThrow)
                 .whenComplete((json, error) -> done(batches, json, error));
     }
@@ -359,33 +375,39 @@ public final class ProducerEngine {
         if (error == null) {
             JsonNode answered = json == null ? null : json.get("batches");
             for (int i = 0; i < batches.size(); i++) {
-                long base = answered == null || answered.size() <= i ? -1 : answered.get(i).path("base_offset").asLong(-1);
+                long base = answered == null || answered.size() <= i
+                        ? -1
+                        : answered.get(i).path("base_offset").asLong(-1);
                 batches.get(i).complete(base);
             }
             finish(batches);
             return;
         }
-        EddyClientException e = error instanceof EddyClientException ece ? ece
+        EddyClientException e = error instanceof EddyClientException ece
+                ? ece
                 : EddyHttp.failure(error, new HttpTransport.Request("POST", http.base(), Map.of(), null));
         long now = nanoClock.getAsLong();
         List<ProducerBatch> failed = new ArrayList<>();
         Map<TopicPartition, List<ProducerBatch>> byPartition = new LinkedHashMap<>();
-        batches.forEach(b -> byPartition.computeIfAbsent(b.partition(), k -> new ArrayList<>()).add(b));
+        batches.forEach(b -> byPartition
+                .computeIfAbsent(b.partition(), k -> new ArrayList<>())
+                .add(b));
         lock.lock();
         try {
             for (var entry : byPartition.entrySet()) {
                 // a partition's batches are retried or fail together: their sequences follow on
                 List<ProducerBatch> mine = entry.getValue();
                 ProducerBatch first = mine.get(0);
-                BatchRetries.Decision decision = retries.afterFailure(e.retryable(), first.attempts(),
-                        first.firstSentNs(), now, forced);
+                BatchRetries.Decision decision =
+                        retries.afterFailure(e.retryable(), first.attempts(), first.firstSentNs(), now, forced);
                 if (decision instanceof BatchRetries.Retry retry) {
                     inFlight.retryAt(entry.getKey(), mine, retry.atNs());
                     continue;
                 }
                 failed.addAll(mine);
-                if (settings.idempotent() && sequences.failed(first.partition(), first.baseSequence(), e.code(),
-                        e.retryable()) == ProducerSequences.Effect.FENCED) {
+                if (settings.idempotent()
+                        && sequences.failed(first.partition(), first.baseSequence(), e.code(), e.retryable())
+                                == ProducerSequences.Effect.FENCED) {
                     fatal = Optional.of(e);
                 }
             }

@@ -21,7 +21,12 @@ import java.util.Map;
  */
 final class ProducerSequences {
     /** What a batch's final failure did to the book. */
-    enum Effect { FENCED, BUMP_EPOCH, REWOUND, NONE }
+    enum Effect {
+        FENCED,
+        BUMP_EPOCH,
+        REWOUND,
+        NONE
+    }
 
     private static final long SEQUENCE_SPACE = 1L << 31;
 
@@ -76,7 +81,9 @@ final class ProducerSequences {
         if (code.equals("producer_fenced")) {
             return Effect.FENCED;
         }
-        if (retryable || code.equals("out_of_order_sequence") || code.equals("unknown_producer")
+        if (retryable
+                || code.equals("out_of_order_sequence")
+                || code.equals("unknown_producer")
                 || code.equals("invalid_producer")) {
             bumpWanted = true; // the outcome is unknown or the sequence is broken: start over
             return Effect.BUMP_EPOCH;

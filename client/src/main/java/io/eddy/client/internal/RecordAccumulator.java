@@ -21,8 +21,7 @@ import java.util.function.ToIntFunction;
  */
 final class RecordAccumulator {
     /** What an append did: whether the batch is now full, and whether the sender has something new to look at. */
-    record Appended(boolean batchFull, boolean wakeSender) {
-    }
+    record Appended(boolean batchFull, boolean wakeSender) {}
 
     private final int batchSize;
     private final long lingerNs;
@@ -61,8 +60,8 @@ final class RecordAccumulator {
      *
      * @return the batches taken, grouped by partition, partitions in the order they first had a record queued
      */
-    List<ProducerBatch> drain(long nowNs, boolean urgent, Predicate<TopicPartition> busy,
-                              ToIntFunction<ProducerBatch> seal) {
+    List<ProducerBatch> drain(
+            long nowNs, boolean urgent, Predicate<TopicPartition> busy, ToIntFunction<ProducerBatch> seal) {
         List<ProducerBatch> out = new ArrayList<>();
         for (var it = queued.entrySet().iterator(); it.hasNext(); ) {
             var e = it.next();

@@ -19,7 +19,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBackoff, double jitter) {
     public RetryPolicy {
-        if (maxAttempts < 1 || baseBackoff.isNegative() || maxBackoff.compareTo(baseBackoff) < 0
+        if (maxAttempts < 1
+                || baseBackoff.isNegative()
+                || maxBackoff.compareTo(baseBackoff) < 0
                 || !(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("bad retry policy: " + maxAttempts + " attempts, backoff " + baseBackoff
                     + " to " + maxBackoff + ", jitter " + jitter);

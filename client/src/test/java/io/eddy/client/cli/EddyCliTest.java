@@ -15,9 +15,18 @@ class EddyCliTest {
 
     @Test
     void everyCommandPrintsItsUsageOnHelp() {
-        List<List<String>> commands = List.of(List.of(), List.of("topics"), List.of("topics", "create"),
-                List.of("produce"), List.of("consume"), List.of("groups"), List.of("groups", "reset-offsets"),
-                List.of("perf"), List.of("perf", "produce"), List.of("perf", "consume"), List.of("token"));
+        List<List<String>> commands = List.of(
+                List.of(),
+                List.of("topics"),
+                List.of("topics", "create"),
+                List.of("produce"),
+                List.of("consume"),
+                List.of("groups"),
+                List.of("groups", "reset-offsets"),
+                List.of("perf"),
+                List.of("perf", "produce"),
+                List.of("perf", "consume"),
+                List.of("token"));
         for (List<String> command : commands) {
             CommandLine cli = EddyCli.commandLine(new ByteArrayInputStream(new byte[0]));
             StringWriter out = new StringWriter();
@@ -28,8 +37,11 @@ class EddyCliTest {
 
             int exit = cli.execute(args);
 
-            assertThat(exit).as("eddy %s --help: %s", String.join(" ", command), err).isZero();
-            assertThat(out.toString()).startsWith("Usage: eddy" + (command.isEmpty() ? "" : " " + String.join(" ", command)));
+            assertThat(exit)
+                    .as("eddy %s --help: %s", String.join(" ", command), err)
+                    .isZero();
+            assertThat(out.toString())
+                    .startsWith("Usage: eddy" + (command.isEmpty() ? "" : " " + String.join(" ", command)));
         }
     }
 }

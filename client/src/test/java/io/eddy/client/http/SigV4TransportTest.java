@@ -13,7 +13,8 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 class SigV4TransportTest {
-    private static final URI FUNCTION_URL = URI.create("https://abcdef.lambda-url.eu-west-1.on.aws/v1/topics/orders/records?acks=all");
+    private static final URI FUNCTION_URL =
+            URI.create("https://abcdef.lambda-url.eu-west-1.on.aws/v1/topics/orders/records?acks=all");
 
     @Test
     void everyRequestLeavesSignedForTheRegionAndService() {
@@ -22,17 +23,28 @@ class SigV4TransportTest {
             seen.set(request);
             return CompletableFuture.completedFuture(new HttpTransport.Response(200, Map.of(), new byte[0]));
         };
-        SigV4Transport signing = new SigV4Transport(capture,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")), "eu-west-1", "lambda");
+        SigV4Transport signing = new SigV4Transport(
+                capture,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
+                "eu-west-1",
+                "lambda");
 
-        signing.send(new HttpTransport.Request("POST", FUNCTION_URL, Map.of("Content-Type", List.of(EddyHttp.BATCHES)),
-                "body".getBytes(StandardCharsets.UTF_8))).join();
+        signing.send(new HttpTransport.Request(
+                        "POST",
+                        FUNCTION_URL,
+                        Map.of("Content-Type", List.of(EddyHttp.BATCHES)),
+                        "body".getBytes(StandardCharsets.UTF_8)))
+                .join();
 
         HttpTransport.Request sent = seen.get();
-        assertThat(sent.header("Authorization")).get().asString()
+        assertThat(sent.header("Authorization"))
+                .get()
+                .asString()
                 .startsWith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
                 .contains("/eu-west-1/lambda/aws4_request")
-                .contains("SignedHeaders=").contains("content-type").contains("Signature=");
+                .contains("SignedHeaders=")
+                .contains("content-type")
+                .contains("Signature=");
         assertThat(sent.header("X-Amz-Date")).get().asString().matches("\\d{8}T\\d{6}Z");
         assertThat(sent.header("Content-Type")).contains(EddyHttp.BATCHES);
         assertThat(sent.body()).isEqualTo("body".getBytes(StandardCharsets.UTF_8));
@@ -41,10 +53,15 @@ class SigV4TransportTest {
 
     @Test
     void aDifferentBodyGetsADifferentSignature() {
-        SigV4Transport signing = new SigV4Transport(r -> null,
-                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")), "eu-west-1", "lambda");
-        HttpTransport.Request a = signing.sign(new HttpTransport.Request("POST", FUNCTION_URL, Map.of(), new byte[] {1}));
-        HttpTransport.Request b = signing.sign(new HttpTransport.Request("POST", FUNCTION_URL, Map.of(), new byte[] {2}));
+        SigV4Transport signing = new SigV4Transport(
+                r -> null,
+                StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")),
+                "eu-west-1",
+                "lambda");
+        HttpTransport.Request a =
+                signing.sign(new HttpTransport.Request("POST", FUNCTION_URL, Map.of(), new byte[] {1}));
+        HttpTransport.Request b =
+                signing.sign(new HttpTransport.Request("POST", FUNCTION_URL, Map.of(), new byte[] {2}));
         String sigA = a.header("Authorization").orElseThrow().replaceAll(".*Signature=", "");
         String sigB = b.header("Authorization").orElseThrow().replaceAll(".*Signature=", "");
         assertThat(sigA).isNotEqualTo(sigB);

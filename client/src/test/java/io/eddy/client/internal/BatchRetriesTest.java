@@ -22,25 +22,25 @@ class BatchRetriesTest {
                 Arguments.of(true, 1, 0L, false, 50L),
                 Arguments.of(true, 2, 0L, false, 100L),
                 Arguments.of(true, 3, 0L, false, 200L),
-                Arguments.of(true, 4, 0L, false, -1L),         // retries used up
-                Arguments.of(false, 1, 0L, false, -1L),        // refused for good
+                Arguments.of(true, 4, 0L, false, -1L), // retries used up
+                Arguments.of(false, 1, 0L, false, -1L), // refused for good
                 Arguments.of(true, 1, 9_999L, false, 50L),
-                Arguments.of(true, 1, 10_000L, false, -1L),    // delivery.timeout.ms used up
-                Arguments.of(true, 1, 0L, true, -1L));         // a forced close retries nothing
+                Arguments.of(true, 1, 10_000L, false, -1L), // delivery.timeout.ms used up
+                Arguments.of(true, 1, 0L, true, -1L)); // a forced close retries nothing
     }
 
     @ParameterizedTest
     @MethodSource("decisions")
-    void aFailedBatchIsRetriedWhileRetryableWithinItsAttemptsAndDeliveryTime(boolean retryable, int attempts,
-                                                                            long sinceFirstMs, boolean forced,
-                                                                            long retryAfterMs) {
+    void aFailedBatchIsRetriedWhileRetryableWithinItsAttemptsAndDeliveryTime(
+            boolean retryable, int attempts, long sinceFirstMs, boolean forced, long retryAfterMs) {
         long firstSent = 1_000 * MS;
         long now = firstSent + sinceFirstMs * MS;
 
         BatchRetries.Decision decision = RETRIES.afterFailure(retryable, attempts, firstSent, now, forced);
 
-        assertThat(decision).isEqualTo(retryAfterMs < 0 ? new BatchRetries.GiveUp()
-                : new BatchRetries.Retry(now + retryAfterMs * MS));
+        assertThat(decision)
+                .isEqualTo(
+                        retryAfterMs < 0 ? new BatchRetries.GiveUp() : new BatchRetries.Retry(now + retryAfterMs * MS));
     }
 
     @Test

@@ -7,8 +7,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** Batches and records of given sizes for the producer's unit tests. */
 final class Batches {
-    private Batches() {
-    }
+    private Batches() {}
 
     /** A record that holds {@code size} bytes of buffer room. */
     static ProducerBatch.Pending record(int size) {
@@ -17,8 +16,8 @@ final class Batches {
 
     /** A record that holds {@code size} bytes of buffer room and has {@code timestamp}, to tell it apart. */
     static ProducerBatch.Pending record(int size, long timestamp) {
-        return new ProducerBatch.Pending(new KafkaBatches.Entry(null, new byte[0], new Header[0], timestamp), size,
-                new CompletableFuture<>());
+        return new ProducerBatch.Pending(
+                new KafkaBatches.Entry(null, new byte[0], new Header[0], timestamp), size, new CompletableFuture<>());
     }
 
     /** A batch of one record of {@code size} bytes, sealed as {@code size} bytes, created at {@code createdNs}. */

@@ -12,7 +12,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.junit.jupiter.api.Test;
 
 class BufferMemoryTest {
-    private static final Runnable OPEN = () -> { };
+    private static final Runnable OPEN = () -> {};
 
     private final ReentrantLock lock = new ReentrantLock();
     private final AtomicLong clock = new AtomicLong();
@@ -27,7 +27,8 @@ class BufferMemoryTest {
 
     @Test
     void aRecordLargerThanTheWholeBufferIsRefusedAtOnce() {
-        assertThatThrownBy(() -> buffer(100).checkFits(101)).extracting(BufferMemoryTest::code)
+        assertThatThrownBy(() -> buffer(100).checkFits(101))
+                .extracting(BufferMemoryTest::code)
                 .isEqualTo("record_too_large");
     }
 
@@ -54,7 +55,8 @@ class BufferMemoryTest {
             buffer.reserve(100, Duration.ZERO, OPEN);
             // every look at the clock finds a minute gone: the first check after the deadline gives up
             assertThatThrownBy(() -> buffer.reserve(1, Duration.ofSeconds(60), OPEN))
-                    .extracting(BufferMemoryTest::code).isEqualTo(EddyClientException.TIMEOUT);
+                    .extracting(BufferMemoryTest::code)
+                    .isEqualTo(EddyClientException.TIMEOUT);
             assertThat(buffer.used()).isEqualTo(100);
         } finally {
             lock.unlock();
@@ -71,11 +73,13 @@ class BufferMemoryTest {
         try {
             buffer.reserve(100, Duration.ZERO, OPEN);
             assertThatThrownBy(() -> buffer.reserve(1, Duration.ofSeconds(60), closed))
-                    .extracting(BufferMemoryTest::code).isEqualTo(EddyClientException.CLOSED);
+                    .extracting(BufferMemoryTest::code)
+                    .isEqualTo(EddyClientException.CLOSED);
             buffer.release(100);
             // even with room, a closed producer takes none
             assertThatThrownBy(() -> buffer.reserve(1, Duration.ofSeconds(60), closed))
-                    .extracting(BufferMemoryTest::code).isEqualTo(EddyClientException.CLOSED);
+                    .extracting(BufferMemoryTest::code)
+                    .isEqualTo(EddyClientException.CLOSED);
             assertThat(buffer.used()).isZero();
         } finally {
             lock.unlock();

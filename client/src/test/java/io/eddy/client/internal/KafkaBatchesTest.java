@@ -25,7 +25,8 @@ class KafkaBatchesTest {
         // as the server returns it: base offset patched to 100
         batch.putLong(0, 100L);
 
-        List<KafkaBatches.Decoded> decoded = KafkaBatches.decode(KafkaBatches.frames(List.of(new KafkaBatches.Frame(5, batch))), 101);
+        List<KafkaBatches.Decoded> decoded =
+                KafkaBatches.decode(KafkaBatches.frames(List.of(new KafkaBatches.Frame(5, batch))), 101);
 
         assertThat(decoded).extracting(KafkaBatches.Decoded::offset).containsExactly(101L, 102L);
         assertThat(decoded.get(0).key()).isNull();
@@ -37,9 +38,14 @@ class KafkaBatchesTest {
 
     @Test
     void anIdempotentBatchCarriesItsProducerEpochAndSequence() {
-        ByteBuffer batch = KafkaBatches.batch(List.of(new KafkaBatches.Entry(null, b("v"), new Header[0], 1)),
-                KafkaBatches.compression("none"), 7L, (short) 2, 300);
-        RecordBatch read = MemoryRecords.readableRecords(batch).batches().iterator().next();
+        ByteBuffer batch = KafkaBatches.batch(
+                List.of(new KafkaBatches.Entry(null, b("v"), new Header[0], 1)),
+                KafkaBatches.compression("none"),
+                7L,
+                (short) 2,
+                300);
+        RecordBatch read =
+                MemoryRecords.readableRecords(batch).batches().iterator().next();
         assertThat(read.producerId()).isEqualTo(7L);
         assertThat(read.producerEpoch()).isEqualTo((short) 2);
         assertThat(read.baseSequence()).isEqualTo(300);
@@ -48,8 +54,12 @@ class KafkaBatchesTest {
 
     @Test
     void framesArePartitionLengthBatch() {
-        ByteBuffer batch = KafkaBatches.batch(List.of(new KafkaBatches.Entry(null, b("v"), new Header[0], 1)),
-                KafkaBatches.compression("none"), -1L, (short) -1, -1);
+        ByteBuffer batch = KafkaBatches.batch(
+                List.of(new KafkaBatches.Entry(null, b("v"), new Header[0], 1)),
+                KafkaBatches.compression("none"),
+                -1L,
+                (short) -1,
+                -1);
         ByteBuffer body = ByteBuffer.wrap(KafkaBatches.frames(List.of(new KafkaBatches.Frame(3, batch))));
         assertThat(body.getInt()).isEqualTo(3);
         assertThat(body.getInt()).isEqualTo(batch.remaining()).isEqualTo(body.remaining());

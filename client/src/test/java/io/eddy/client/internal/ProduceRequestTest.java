@@ -18,8 +18,8 @@ class ProduceRequestTest {
         ProducerBatch b = Batches.sealed(B0, 10, 0);
         ProducerBatch a1 = Batches.sealed(A1, 10, 0);
 
-        assertThat(ProduceRequest.pack(List.of(a, b, a1), 1_000)).containsExactly(
-                new ProduceRequest("a", List.of(a, a1)), new ProduceRequest("b", List.of(b)));
+        assertThat(ProduceRequest.pack(List.of(a, b, a1), 1_000))
+                .containsExactly(new ProduceRequest("a", List.of(a, a1)), new ProduceRequest("b", List.of(b)));
     }
 
     @Test
@@ -32,9 +32,10 @@ class ProduceRequestTest {
 
         List<ProduceRequest> requests = ProduceRequest.pack(List.of(p0a, p1, p0b, p2), 140);
 
-        assertThat(requests).containsExactly(
-                new ProduceRequest("a", List.of(p0a, p0b)),
-                new ProduceRequest("a", List.of(p1)),
-                new ProduceRequest("a", List.of(p2))); // larger than the limit, alone
+        assertThat(requests)
+                .containsExactly(
+                        new ProduceRequest("a", List.of(p0a, p0b)),
+                        new ProduceRequest("a", List.of(p1)),
+                        new ProduceRequest("a", List.of(p2))); // larger than the limit, alone
     }
 }

@@ -36,8 +36,9 @@ class ProducerSequencesTest {
     }
 
     @Property
-    void sequencesWrapAroundAtTwoToTheThirtyOne(@ForAll @IntRange(min = 1, max = 1_000) int count,
-                                                @ForAll @IntRange(min = 0, max = 2_000) int beforeTheEnd) {
+    void sequencesWrapAroundAtTwoToTheThirtyOne(
+            @ForAll @IntRange(min = 1, max = 1_000) int count,
+            @ForAll @IntRange(min = 0, max = 2_000) int beforeTheEnd) {
         var book = new ProducerSequences();
         int start = Integer.MAX_VALUE - beforeTheEnd;
         book.assign(P0, start);
@@ -59,8 +60,8 @@ class ProducerSequencesTest {
 
     @ParameterizedTest
     @MethodSource("failures")
-    void aBatchsFinalFailureFencesBumpsOrRewinds(String code, boolean retryable, ProducerSequences.Effect effect,
-                                                 boolean bumpWanted, int next) {
+    void aBatchsFinalFailureFencesBumpsOrRewinds(
+            String code, boolean retryable, ProducerSequences.Effect effect, boolean bumpWanted, int next) {
         sequences.assign(P0, 5);
         int base = sequences.assign(P0, 3);
 

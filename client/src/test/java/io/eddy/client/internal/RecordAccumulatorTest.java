@@ -31,18 +31,19 @@ class RecordAccumulatorTest {
     static Stream<Arguments> readiness() {
         return Stream.of(
                 // batches queued in the partition, bytes of the first, urgent, age in ns, ready
-                Arguments.of(1, 10, false, 0L, false),               // young and small: lingers
+                Arguments.of(1, 10, false, 0L, false), // young and small: lingers
                 Arguments.of(1, 10, false, LINGER_NS - 1, false),
-                Arguments.of(1, 10, false, LINGER_NS, true),         // lingered long enough
-                Arguments.of(1, 100, false, 0L, true),               // full
-                Arguments.of(1, 250, false, 0L, true),               // one record larger than batch.size
-                Arguments.of(2, 10, false, 0L, true),                // another batch behind it
-                Arguments.of(1, 10, true, 0L, true));                // flushing or closing
+                Arguments.of(1, 10, false, LINGER_NS, true), // lingered long enough
+                Arguments.of(1, 100, false, 0L, true), // full
+                Arguments.of(1, 250, false, 0L, true), // one record larger than batch.size
+                Arguments.of(2, 10, false, 0L, true), // another batch behind it
+                Arguments.of(1, 10, true, 0L, true)); // flushing or closing
     }
 
     @ParameterizedTest
     @MethodSource("readiness")
-    void aBatchIsReadyWhenFullFollowedLingeredOrUrgent(int queued, int bytes, boolean urgent, long ageNs, boolean ready) {
+    void aBatchIsReadyWhenFullFollowedLingeredOrUrgent(
+            int queued, int bytes, boolean urgent, long ageNs, boolean ready) {
         ProducerBatch first = new ProducerBatch(P0, 1_000);
         first.add(Batches.record(bytes));
         assertThat(accumulator.ready(first, queued, 1_000 + ageNs, urgent)).isEqualTo(ready);
@@ -55,9 +56,9 @@ class RecordAccumulatorTest {
         var second = accumulator.append(P0, Batches.record(40), 0);
         var third = accumulator.append(P0, Batches.record(40), 0);
         // then
-        assertThat(first).isEqualTo(new RecordAccumulator.Appended(false, true));    // a new batch: a new linger
-        assertThat(second).isEqualTo(new RecordAccumulator.Appended(false, false));  // joins, nothing new
-        assertThat(third).isEqualTo(new RecordAccumulator.Appended(false, true));    // a second batch: a backlog
+        assertThat(first).isEqualTo(new RecordAccumulator.Appended(false, true)); // a new batch: a new linger
+        assertThat(second).isEqualTo(new RecordAccumulator.Appended(false, false)); // joins, nothing new
+        assertThat(third).isEqualTo(new RecordAccumulator.Appended(false, true)); // a second batch: a backlog
         List<ProducerBatch> drained = accumulator.drain(0, true, tp -> false, RecordAccumulatorTest::sealAsItsBytes);
         assertThat(drained).extracting(ProducerBatch::recordCount).containsExactly(2, 1);
     }
@@ -65,7 +66,8 @@ class RecordAccumulatorTest {
     @Test
     void aRecordThatFillsTheBatchSaysSoAndARecordLargerThanBatchSizeGetsABatchOfItsOwn() {
         assertThat(accumulator.append(P0, Batches.record(100), 0).batchFull()).isTrue();
-        assertThat(accumulator.append(P1, Batches.record(250), 0)).isEqualTo(new RecordAccumulator.Appended(true, true));
+        assertThat(accumulator.append(P1, Batches.record(250), 0))
+                .isEqualTo(new RecordAccumulator.Appended(true, true));
         List<ProducerBatch> drained = accumulator.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes);
         assertThat(drained).extracting(ProducerBatch::bytes).containsExactly(100, 250);
         assertThat(accumulator.isEmpty()).isTrue();
@@ -88,7 +90,8 @@ class RecordAccumulatorTest {
         accumulator.append(P0, Batches.record(100), 0);
         accumulator.append(P1, Batches.record(100), 0);
 
-        List<ProducerBatch> drained = accumulator.drain(0, true, Set.of(P0)::contains, RecordAccumulatorTest::sealAsItsBytes);
+        List<ProducerBatch> drained =
+                accumulator.drain(0, true, Set.of(P0)::contains, RecordAccumulatorTest::sealAsItsBytes);
 
         assertThat(drained).extracting(ProducerBatch::partition).containsExactly(P1);
         assertThat(accumulator.nanosUntilLingerEnds(0, Set.of(P0)::contains)).isEqualTo(Long.MAX_VALUE);
@@ -107,8 +110,10 @@ class RecordAccumulatorTest {
 
         // P0: 100 + 100 fit in 250, a third would not; P1: one batch over the limit still goes
         assertThat(drained).extracting(ProducerBatch::partition).containsExactly(P0, P0, P1);
-        assertThat(small.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes)).hasSize(2);
-        assertThat(small.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes)).hasSize(1);
+        assertThat(small.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes))
+                .hasSize(2);
+        assertThat(small.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes))
+                .hasSize(1);
         assertThat(small.isEmpty()).isTrue();
     }
 
@@ -117,8 +122,10 @@ class RecordAccumulatorTest {
         accumulator.append(P0, Batches.record(60), 0);
         accumulator.append(P0, Batches.record(60), 0);
 
-        assertThat(accumulator.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes)).hasSize(1);
-        assertThat(accumulator.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes)).isEmpty();
+        assertThat(accumulator.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes))
+                .hasSize(1);
+        assertThat(accumulator.drain(0, false, tp -> false, RecordAccumulatorTest::sealAsItsBytes))
+                .isEmpty();
     }
 
     @Test

@@ -20,8 +20,8 @@ class RetryPolicyTest {
                 Arguments.of(1, 0.99, 100),
                 Arguments.of(2, 0.0, 100),
                 Arguments.of(4, 0.5, 600),
-                Arguments.of(5, 0.0, 500),    // capped at the max
-                Arguments.of(60, 0.0, 500));  // no overflow however many retries
+                Arguments.of(5, 0.0, 500), // capped at the max
+                Arguments.of(60, 0.0, 500)); // no overflow however many retries
     }
 
     @ParameterizedTest
@@ -34,14 +34,17 @@ class RetryPolicyTest {
     void kafkasRetriesCountAfterTheFirstAttempt() {
         assertThat(KAFKA.maxAttempts()).isEqualTo(11);
         assertThat(KAFKA.retries()).isEqualTo(10);
-        assertThat(RetryPolicy.ofRetries(0, Duration.ZERO, Duration.ZERO).maxAttempts()).isEqualTo(1);
-        assertThat(RetryPolicy.ofRetries(Integer.MAX_VALUE, Duration.ZERO, Duration.ZERO).maxAttempts())
+        assertThat(RetryPolicy.ofRetries(0, Duration.ZERO, Duration.ZERO).maxAttempts())
+                .isEqualTo(1);
+        assertThat(RetryPolicy.ofRetries(Integer.MAX_VALUE, Duration.ZERO, Duration.ZERO)
+                        .maxAttempts())
                 .isEqualTo(Integer.MAX_VALUE);
     }
 
     @Test
     void aZeroBackoffStillWaitsAMillisecond() {
-        assertThat(RetryPolicy.ofRetries(3, Duration.ZERO, Duration.ZERO).backoff(2, 0.5)).isEqualTo(Duration.ofMillis(1));
+        assertThat(RetryPolicy.ofRetries(3, Duration.ZERO, Duration.ZERO).backoff(2, 0.5))
+                .isEqualTo(Duration.ofMillis(1));
     }
 
     @Test

@@ -48,7 +48,9 @@ final class Builds {
         for (Module m : modules) {
             if (!complete(m)) {
                 throw EddyExit.die("the build did not make everything of " + m.dir.path + " ("
-                        + String.join(" ", layout.outputs(m).stream().map(Path::toString).toList()) + " )");
+                        + String.join(
+                                " ",
+                                layout.outputs(m).stream().map(Path::toString).toList()) + " )");
             }
         }
     }

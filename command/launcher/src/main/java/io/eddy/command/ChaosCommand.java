@@ -18,21 +18,27 @@ import picocli.CommandLine.Option;
 @Command(name = "chaos")
 final class ChaosCommand implements Callable<Integer>, Usage {
     /** The AWS SDK's SLF4J has no binding here (nothing of it is worth printing); JUL prints one line each. */
-    static final List<String> JVM = List.of("-Xmx768m", "-Dslf4j.internal.verbosity=ERROR",
-            "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%n");
+    static final List<String> JVM = List.of(
+            "-Xmx768m", "-Dslf4j.internal.verbosity=ERROR", "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%n");
 
     @Option(names = "--duration")
     Optional<String> duration = Optional.empty();
+
     @Option(names = "--scenarios")
     Optional<String> scenarios = Optional.empty();
+
     @Option(names = "--seed")
     Optional<String> seed = Optional.empty();
+
     @Option(names = "--rate")
     Optional<String> rate = Optional.empty();
+
     @Option(names = "--out-dir")
     Optional<String> outDir = Optional.empty();
+
     @Option(names = "--rebuild")
     boolean rebuild;
+
     @Option(names = {"-h", "--help"})
     boolean help;
 

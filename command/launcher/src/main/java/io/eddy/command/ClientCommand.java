@@ -16,8 +16,8 @@ import picocli.CommandLine.Parameters;
 @Command
 final class ClientCommand implements Callable<Integer> {
     /** kafka-clients brings SLF4J without a binding (nothing of it is worth printing); JUL prints one line each. */
-    static final List<String> JVM = List.of("-Xmx512m", "-Dslf4j.internal.verbosity=ERROR",
-            "-Djava.util.logging.SimpleFormatter.format=eddy: %5$s%n");
+    static final List<String> JVM = List.of(
+            "-Xmx512m", "-Dslf4j.internal.verbosity=ERROR", "-Djava.util.logging.SimpleFormatter.format=eddy: %5$s%n");
 
     @Parameters
     List<String> args = new ArrayList<>();

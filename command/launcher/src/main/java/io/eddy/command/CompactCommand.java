@@ -26,16 +26,22 @@ import picocli.CommandLine.Option;
 final class CompactCommand implements Callable<Integer>, Usage {
     @Option(names = "--url")
     String url = "http://127.0.0.1:8080";
+
     @Option(names = "--topic")
     List<String> topics = new ArrayList<>();
+
     @Option(names = "--dry-run")
     boolean dryRun;
+
     @Option(names = "--no-gc")
     boolean noGc;
+
     @Option(names = "--no-repair")
     boolean noRepair;
+
     @Option(names = "--scrub")
     boolean scrub;
+
     @Option(names = {"-h", "--help"})
     boolean help;
 

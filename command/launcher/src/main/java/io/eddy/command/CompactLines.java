@@ -22,15 +22,15 @@ final class CompactLines {
 
     private static final int BAR = 30;
 
-    private CompactLines() {
-    }
+    private CompactLines() {}
 
     /**
      * The value of a number, string or boolean field of a compact JSON line (the last one of that name, quotes
      * removed), or the empty string.
      */
     static String field(String line, String name) {
-        Matcher m = Pattern.compile(".*\"" + Pattern.quote(name) + "\":(\"[^\"]*\"|[^,}]*).*").matcher(line);
+        Matcher m = Pattern.compile(".*\"" + Pattern.quote(name) + "\":(\"[^\"]*\"|[^,}]*).*")
+                .matcher(line);
         return m.matches() ? m.group(1).replace("\"", "") : "";
     }
 
@@ -43,15 +43,20 @@ final class CompactLines {
             long total = Long.parseLong(field(line, "total"));
             if (tty) {
                 int filled = (int) (total > 0 ? done * BAR / total : BAR);
-                return new Printed(String.format(Locale.ROOT, "\r[%-" + BAR + "s] %d/%d partitions",
-                        "#".repeat(filled), done, total), List.of(), false);
+                return new Printed(
+                        String.format(
+                                Locale.ROOT, "\r[%-" + BAR + "s] %d/%d partitions", "#".repeat(filled), done, total),
+                        List.of(),
+                        false);
             }
-            return new Printed(field(line, "topic") + "/" + field(line, "partition") + ": " + plan(line) + "\n",
-                    List.of(), false);
+            return new Printed(
+                    field(line, "topic") + "/" + field(line, "partition") + ": " + plan(line) + "\n", List.of(), false);
         }
         if (type.equals("garbage")) {
-            return new Printed(newline + "garbage: " + field(line, "objects") + " objects, " + field(line, "bytes")
-                    + " bytes" + (field(line, "dry_run").equals("true") ? " (dry run: kept)" : "") + "\n", List.of(),
+            return new Printed(
+                    newline + "garbage: " + field(line, "objects") + " objects, " + field(line, "bytes") + " bytes"
+                            + (field(line, "dry_run").equals("true") ? " (dry run: kept)" : "") + "\n",
+                    List.of(),
                     false);
         }
         if (type.equals("summary")) {

@@ -22,8 +22,7 @@ final class Cpu {
      *
      * @param processTicks -1 when the process's stat could not be read
      */
-    record Mark(MachineTicks machine, long processTicks, long nanoTime) {
-    }
+    record Mark(MachineTicks machine, long processTicks, long nanoTime) {}
 
     private final Path proc;
 
@@ -54,14 +53,18 @@ final class Cpu {
 
     /** The {@code cpu } line of {@code /proc/stat}: user nice system idle iowait irq softirq steal. */
     static MachineTicks machineTicks(String procStat) {
-        return procStat.lines().filter(l -> l.startsWith("cpu ")).findFirst().map(l -> {
-            String[] f = l.trim().split("\\s+");
-            long total = 0;
-            for (int i = 1; i <= 8 && i < f.length; i++) {
-                total += Long.parseLong(f[i]);
-            }
-            return new MachineTicks(total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total);
-        }).orElse(MachineTicks.UNKNOWN);
+        return procStat.lines()
+                .filter(l -> l.startsWith("cpu "))
+                .findFirst()
+                .map(l -> {
+                    String[] f = l.trim().split("\\s+");
+                    long total = 0;
+                    for (int i = 1; i <= 8 && i < f.length; i++) {
+                        total += Long.parseLong(f[i]);
+                    }
+                    return new MachineTicks(total - Long.parseLong(f[4]) - Long.parseLong(f[5]), total);
+                })
+                .orElse(MachineTicks.UNKNOWN);
     }
 
     /**

@@ -68,8 +68,8 @@ final class DevCommand implements Callable<Integer>, Usage {
 
     static String sha256Hex(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
@@ -77,7 +77,9 @@ final class DevCommand implements Callable<Integer>, Usage {
 
     /** The server's access control options for an admin with the token (only its SHA-256 is given). */
     static List<String> authOptions(String token) {
-        return List.of("-Deddy.auth.mode=token", "-Deddy.auth.principals.admin.token-sha256=" + sha256Hex(token),
+        return List.of(
+                "-Deddy.auth.mode=token",
+                "-Deddy.auth.principals.admin.token-sha256=" + sha256Hex(token),
                 "-Deddy.auth.principals.admin.grants=admin:topic:*,admin:group:*,admin:cluster:*");
     }
 
@@ -109,11 +111,17 @@ final class DevCommand implements Callable<Integer>, Usage {
         session.out().printf("Eddy is ready at http://127.0.0.1:%d  (logs in %s; Ctrl-C stops)%n", portNumber, logs);
         if (auth) {
             session.out().printf("Access control is on. Admin token (shown only now): %s%n", token);
-            session.out().printf("  export EDDY_TOKEN=%s   # for ./eddy commands; curl -H \"Authorization: Bearer "
-                    + "$EDDY_TOKEN\" ...%n", token);
+            session.out()
+                    .printf(
+                            "  export EDDY_TOKEN=%s   # for ./eddy commands; curl -H \"Authorization: Bearer "
+                                    + "$EDDY_TOKEN\" ...%n",
+                            token);
         } else {
-            session.out().printf("warning: access control is off (eddy.auth.mode=open): anyone who can reach port %d "
-                    + "may do anything; ./eddy dev --auth requires a token%n", portNumber);
+            session.out()
+                    .printf(
+                            "warning: access control is off (eddy.auth.mode=open): anyone who can reach port %d "
+                                    + "may do anything; ./eddy dev --auth requires a token%n",
+                            portNumber);
         }
         session.out().flush();
         return server.waitFor();

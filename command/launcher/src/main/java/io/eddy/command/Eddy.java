@@ -64,8 +64,8 @@ final class Eddy implements Callable<Integer>, Usage {
         }
         cl.setExpandAtFiles(false);
         cl.setOverwrittenOptionsAllowed(true);
-        cl.setParameterExceptionHandler((e, args) -> e.getCommandLine().getCommand() instanceof Usage u
-                ? u.badUsage(e) : 2);
+        cl.setParameterExceptionHandler(
+                (e, args) -> e.getCommandLine().getCommand() instanceof Usage u ? u.badUsage(e) : 2);
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
             if (e instanceof EddyExit exit) {
                 if (!exit.getMessage().isEmpty()) {
@@ -98,22 +98,37 @@ final class Eddy implements Callable<Integer>, Usage {
     public static void main(String[] args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
-        Layout layout = new Layout(Path.of(System.getProperty("eddy.root", ".")).toAbsolutePath().normalize());
+        Layout layout = new Layout(
+                Path.of(System.getProperty("eddy.root", ".")).toAbsolutePath().normalize());
         Children children = new Children(err);
-        Builds builds = new Builds(layout, (dir, mvnArgs) -> children.run(new ProcessBuilder(
-                concat("mvn", mvnArgs)).directory(dir.toFile()).inheritIO()), err);
-        Session session = new Session(layout, builds, children, new Probes(new SecureRandom()),
-                new Cpu(Path.of("/proc")), out, err, Map.copyOf(System.getenv()));
+        Builds builds = new Builds(
+                layout,
+                (dir, mvnArgs) -> children.run(new ProcessBuilder(concat("mvn", mvnArgs))
+                        .directory(dir.toFile())
+                        .inheritIO()),
+                err);
+        Session session = new Session(
+                layout,
+                builds,
+                children,
+                new Probes(new SecureRandom()),
+                new Cpu(Path.of("/proc")),
+                out,
+                err,
+                Map.copyOf(System.getenv()));
         // Ctrl-C or SIGTERM: everything started is stopped, and the exit code is the script's 130
         AtomicBoolean finished = new AtomicBoolean();
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            if (!finished.get()) {
-                children.stopAll();
-                out.flush();
-                err.flush();
-                Runtime.getRuntime().halt(130);
-            }
-        }, "eddy-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            if (!finished.get()) {
+                                children.stopAll();
+                                out.flush();
+                                err.flush();
+                                Runtime.getRuntime().halt(130);
+                            }
+                        },
+                        "eddy-stop"));
         int code = commandLine(session).execute(args);
         children.stopAll();
         finished.set(true);
@@ -122,6 +137,7 @@ final class Eddy implements Callable<Integer>, Usage {
     }
 
     private static List<String> concat(String head, List<String> tail) {
-        return java.util.stream.Stream.concat(java.util.stream.Stream.of(head), tail.stream()).toList();
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(head), tail.stream())
+                .toList();
     }
 }

@@ -12,8 +12,7 @@ import java.util.List;
  * and ConsumerPerformance against the baseline broker, each output file ending with the broker's CPU line. Stateless.
  */
 final class KafkaBaseline {
-    private KafkaBaseline() {
-    }
+    private KafkaBaseline() {}
 
     /** Records per measured second at a size: Kafka's rate on a quiet machine (~290,000/s at 100 B), 300,000 at most. */
     static long recordsPerSecond(int size) {
@@ -38,8 +37,8 @@ final class KafkaBaseline {
      * A one-node KRaft broker, then ProducerPerformance per record size (acks=all, linger 5 ms, 6 partitions), its
      * output in {@code out/kafka-SIZE.txt}.
      */
-    static void produce(Session session, Path work, Path out, Path logs, int warmupSeconds, int seconds,
-                        List<Integer> sizes) {
+    static void produce(
+            Session session, Path work, Path out, Path logs, int warmupSeconds, int seconds, List<Integer> sizes) {
         KafkaBroker broker = KafkaBroker.start(session, work, logs);
         for (int size : sizes) {
             Counts counts = Counts.of(size, warmupSeconds, seconds);
@@ -48,11 +47,26 @@ final class KafkaBaseline {
                     + counts.warmupRecords() + " warm-up), acks=all, linger 5 ms…");
             Path result = out.resolve("kafka-" + size + ".txt");
             Cpu.Mark before = broker.cpuMark();
-            int exit = broker.runTool(List.of("org.apache.kafka.tools.ProducerPerformance", "--bootstrap-server",
-                    "127.0.0.1:" + broker.port(), "--topic", "perf-" + size, "--num-records",
-                    String.valueOf(counts.records()), "--warmup-records", String.valueOf(counts.warmupRecords()),
-                    "--record-size", String.valueOf(size), "--throughput", "-1", "--command-property", "acks=all",
-                    "linger.ms=5"), ProcessBuilder.Redirect.to(result.toFile()), false);
+            int exit = broker.runTool(
+                    List.of(
+                            "org.apache.kafka.tools.ProducerPerformance",
+                            "--bootstrap-server",
+                            "127.0.0.1:" + broker.port(),
+                            "--topic",
+                            "perf-" + size,
+                            "--num-records",
+                            String.valueOf(counts.records()),
+                            "--warmup-records",
+                            String.valueOf(counts.warmupRecords()),
+                            "--record-size",
+                            String.valueOf(size),
+                            "--throughput",
+                            "-1",
+                            "--command-property",
+                            "acks=all",
+                            "linger.ms=5"),
+                    ProcessBuilder.Redirect.to(result.toFile()),
+                    false);
             if (exit != 0) {
                 throw EddyExit.die("ProducerPerformance failed (output: " + result + ", log: "
                         + logs.resolve("kafka-tools.log") + ")");

@@ -15,8 +15,15 @@ import java.util.List;
  */
 final class KafkaBroker {
     /** The JVM options of Kafka's kafka-server-start.sh and kafka-run-class.sh. */
-    static final List<String> BROKER_JVM = List.of("-Xmx1G", "-Xms1G", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-            "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true");
+    static final List<String> BROKER_JVM = List.of(
+            "-Xmx1G",
+            "-Xms1G",
+            "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20",
+            "-XX:InitiatingHeapOccupancyPercent=35",
+            "-XX:+ExplicitGCInvokesConcurrent",
+            "-Djava.awt.headless=true");
+
     static final String STARTED = "Kafka Server started";
 
     private final Session session;
@@ -80,8 +87,11 @@ final class KafkaBroker {
 
     /** The broker port of a server.properties this class wrote. */
     static int brokerPort(String serverProperties) {
-        return serverProperties.lines().filter(l -> l.startsWith("advertised.listeners=PLAINTEXT://127.0.0.1:"))
-                .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(':') + 1))).findFirst()
+        return serverProperties
+                .lines()
+                .filter(l -> l.startsWith("advertised.listeners=PLAINTEXT://127.0.0.1:"))
+                .map(l -> Integer.parseInt(l.substring(l.lastIndexOf(':') + 1)))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no advertised listener"));
     }
 
@@ -101,20 +111,35 @@ final class KafkaBroker {
         writeProperties(session, dir);
         write(dir.resolve("log4j2-broker.properties"), brokerLog4j(logs.resolve("kafka-broker.log")));
         write(dir.resolve("log4j2-tools.properties"), TOOLS_LOG4J);
-        List<String> tool = List.of(session.java(), "-Xmx512m",
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2-tools.properties"), "-cp", cp);
+        List<String> tool = List.of(
+                session.java(),
+                "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2-tools.properties"),
+                "-cp",
+                cp);
         Path toolsLog = logs.resolve("kafka-tools.log");
 
         Path uuidOut = dir.resolve("cluster-id.txt");
-        if (session.children().run(new ProcessBuilder(with(tool, "kafka.tools.StorageTool", "random-uuid"))
-                .redirectOutput(uuidOut.toFile()).redirectError(ProcessBuilder.Redirect.appendTo(toolsLog.toFile())))
+        if (session.children()
+                        .run(new ProcessBuilder(with(tool, "kafka.tools.StorageTool", "random-uuid"))
+                                .redirectOutput(uuidOut.toFile())
+                                .redirectError(ProcessBuilder.Redirect.appendTo(toolsLog.toFile())))
                 != 0) {
             throw EddyExit.die("kafka-storage random-uuid failed (log: " + toolsLog + ")");
         }
         String clusterId = Session.read(uuidOut).strip();
-        if (session.children().run(new ProcessBuilder(with(tool, "kafka.tools.StorageTool", "format", "-t", clusterId,
-                "-c", properties.toString())).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(toolsLog.toFile()))) != 0) {
+        if (session.children()
+                        .run(new ProcessBuilder(with(
+                                        tool,
+                                        "kafka.tools.StorageTool",
+                                        "format",
+                                        "-t",
+                                        clusterId,
+                                        "-c",
+                                        properties.toString()))
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.appendTo(toolsLog.toFile())))
+                != 0) {
             throw EddyExit.die("formatting Kafka's storage failed (log: " + toolsLog + ")");
         }
 
@@ -126,10 +151,14 @@ final class KafkaBroker {
             write(brokerLog, "");
             List<String> command = new ArrayList<>(List.of(session.java()));
             command.addAll(BROKER_JVM);
-            command.addAll(List.of("-Dlog4j2.configurationFile=" + dir.resolve("log4j2-broker.properties"), "-cp", cp,
-                    "kafka.Kafka", properties.toString()));
-            Process broker = session.children().start(new ProcessBuilder(command).redirectErrorStream(true)
-                    .redirectOutput(brokerOut.toFile()));
+            command.addAll(List.of(
+                    "-Dlog4j2.configurationFile=" + dir.resolve("log4j2-broker.properties"),
+                    "-cp",
+                    cp,
+                    "kafka.Kafka",
+                    properties.toString()));
+            Process broker = session.children()
+                    .start(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(brokerOut.toFile()));
             if (Probes.awaitLine(brokerLog, STARTED, Duration.ofSeconds(120), broker)) {
                 return new KafkaBroker(session, logs, tool, broker, port);
             }
@@ -162,12 +191,15 @@ final class KafkaBroker {
         Path cpFile = session.layout().kafkaClasspathFile();
         Path pom = session.layout().kafkaBaselinePom();
         try {
-            if (!Files.exists(cpFile) || Files.size(cpFile) == 0
+            if (!Files.exists(cpFile)
+                    || Files.size(cpFile) == 0
                     || Files.getLastModifiedTime(pom).compareTo(Files.getLastModifiedTime(cpFile)) > 0) {
                 session.say("resolving the Kafka 4.4.0 baseline jars (mvn -f bench/kafka-baseline/pom.xml validate)…");
                 Path mvnOut = Files.createTempFile("eddy-kafka-resolve", ".log");
-                int exit = session.children().run(new ProcessBuilder("mvn", "-q", "-B", "-f", pom.toString(), "validate")
-                        .redirectErrorStream(true).redirectOutput(mvnOut.toFile()));
+                int exit = session.children()
+                        .run(new ProcessBuilder("mvn", "-q", "-B", "-f", pom.toString(), "validate")
+                                .redirectErrorStream(true)
+                                .redirectOutput(mvnOut.toFile()));
                 session.err().print(Session.read(mvnOut)); // on standard error, as all of the script's progress
                 Files.delete(mvnOut);
                 if (exit != 0) {
@@ -193,9 +225,21 @@ final class KafkaBroker {
     /** A 6-partition topic. */
     void createTopic(String name) {
         Path toolsLog = logs.resolve("kafka-tools.log");
-        if (runTool(List.of("org.apache.kafka.tools.TopicCommand", "--bootstrap-server", "127.0.0.1:" + port,
-                "--create", "--topic", name, "--partitions", "6", "--replication-factor", "1"),
-                ProcessBuilder.Redirect.appendTo(toolsLog.toFile()), true) != 0) {
+        if (runTool(
+                        List.of(
+                                "org.apache.kafka.tools.TopicCommand",
+                                "--bootstrap-server",
+                                "127.0.0.1:" + port,
+                                "--create",
+                                "--topic",
+                                name,
+                                "--partitions",
+                                "6",
+                                "--replication-factor",
+                                "1"),
+                        ProcessBuilder.Redirect.appendTo(toolsLog.toFile()),
+                        true)
+                != 0) {
             throw EddyExit.die("creating the Kafka topic " + name + " failed (log: " + toolsLog + ")");
         }
     }
@@ -206,7 +250,8 @@ final class KafkaBroker {
         if (errorsWithOutput) {
             pb.redirectErrorStream(true);
         } else {
-            pb.redirectError(ProcessBuilder.Redirect.appendTo(logs.resolve("kafka-tools.log").toFile()));
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(
+                    logs.resolve("kafka-tools.log").toFile()));
         }
         return session.children().run(pb);
     }

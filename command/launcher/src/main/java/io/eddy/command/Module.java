@@ -11,16 +11,29 @@ import java.util.List;
  * sources) and the modules whose sources its outputs are made from.
  */
 enum Module {
-    SERVER(Dir.SERVER, List.of("target/quarkus-app/quarkus-run.jar"),
+    SERVER(
+            Dir.SERVER,
+            List.of("target/quarkus-app/quarkus-run.jar"),
             List.of(Dir.CORE, Dir.RUNTIME, Dir.INGEST_FN, Dir.FETCH_FN, Dir.COMPACTOR, Dir.SERVER)),
-    STANDINS(Dir.STANDINS, List.of("target/classes/io/eddy/standins/StandinsMain.class",
-            "target/classes/META-INF/eddy/dynamodb-local.classpath", "target/classes/META-INF/eddy/s3proxy.classpath",
-            "target/classes/META-INF/eddy/s3proxy-extra.classpath"), List.of(Dir.STANDINS)),
-    BENCH(Dir.BENCH, List.of("target/classes/io/eddy/bench/Perf.class", "target/classpath.txt"),
+    STANDINS(
+            Dir.STANDINS,
+            List.of(
+                    "target/classes/io/eddy/standins/StandinsMain.class",
+                    "target/classes/META-INF/eddy/dynamodb-local.classpath",
+                    "target/classes/META-INF/eddy/s3proxy.classpath",
+                    "target/classes/META-INF/eddy/s3proxy-extra.classpath"),
+            List.of(Dir.STANDINS)),
+    BENCH(
+            Dir.BENCH,
+            List.of("target/classes/io/eddy/bench/Perf.class", "target/classpath.txt"),
             List.of(Dir.CORE, Dir.BENCH)),
-    CLIENT(Dir.CLIENT, List.of("target/classes/io/eddy/client/cli/EddyCli.class", "target/classpath.txt"),
+    CLIENT(
+            Dir.CLIENT,
+            List.of("target/classes/io/eddy/client/cli/EddyCli.class", "target/classpath.txt"),
             List.of(Dir.CLIENT)),
-    CHAOS(Dir.CHAOS, List.of("target/classes/io/eddy/chaos/ChaosMain.class", "target/classpath.txt"),
+    CHAOS(
+            Dir.CHAOS,
+            List.of("target/classes/io/eddy/chaos/ChaosMain.class", "target/classpath.txt"),
             List.of(Dir.STANDINS, Dir.TESTKIT, Dir.CLIENT, Dir.CHAOS));
 
     /** Every module directory {@code ./eddy} depends on, relative to the repository's root. */

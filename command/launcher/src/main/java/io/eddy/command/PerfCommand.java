@@ -31,8 +31,10 @@ final class PerfCommand implements Callable<Integer>, Usage {
     @Override
     public int badUsage(CommandLine.ParameterException e) {
         session.err().print(Eddy.text(PRODUCE_USAGE));
-        String what = e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
-                ? u.getUnmatched().get(0) : e.getMessage();
+        String what = e instanceof CommandLine.UnmatchedArgumentException u
+                        && !u.getUnmatched().isEmpty()
+                ? u.getUnmatched().get(0)
+                : e.getMessage();
         session.say("unknown benchmark '" + what
                 + "' (there are: produce, consume, floor, client-produce, client-consume)");
         return 1;

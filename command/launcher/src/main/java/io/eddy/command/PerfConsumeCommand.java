@@ -21,20 +21,28 @@ import picocli.CommandLine.Option;
 final class PerfConsumeCommand implements Callable<Integer>, Usage {
     @Option(names = "--quick")
     boolean quick;
+
     @Option(names = "--sizes")
     Optional<String> sizes = Optional.empty();
+
     @Option(names = "--mb")
     Optional<String> mb = Optional.empty();
+
     @Option(names = "--tiers")
     String tiers = "s3,disk,memory";
+
     @Option(names = "--out-dir")
     Optional<String> outDir = Optional.empty();
+
     @Option(names = "--no-kafka")
     boolean noKafka;
+
     @Option(names = "--profile")
     boolean profile;
+
     @Option(names = "--rebuild")
     boolean rebuild;
+
     @Option(names = {"-h", "--help"})
     boolean help;
 
@@ -91,9 +99,15 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         }
         Plan plan = Plan.of(quick, sizes, mb, tiers);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
-        PerfOutput.Run run = PerfOutput.Run.start(session, outDir.map(Path::of).orElse(session.layout()
-                .dir(Module.Dir.BENCH).resolve("target/perf-consume")), "eddy-*.json", "kafka-*.txt",
-                "profile-*.txt", "*.jfr", "topics.json");
+        PerfOutput.Run run = PerfOutput.Run.start(
+                session,
+                outDir.map(Path::of)
+                        .orElse(session.layout().dir(Module.Dir.BENCH).resolve("target/perf-consume")),
+                "eddy-*.json",
+                "kafka-*.txt",
+                "profile-*.txt",
+                "*.jfr",
+                "topics.json");
         out = run.out();
         logs = run.logs();
         status = 0;
@@ -107,8 +121,18 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         Server load = server(stack, standins, "load", List.of());
         session.say("loading " + plan.mb() + " MiB of values per record size (" + plan.sizes()
                 + " B) through the binary produce API…");
-        if (perf.run(List.of("consume", "load", "--url", load.url(), "--sizes", plan.sizes(), "--mb",
-                String.valueOf(plan.mb()), "--out", out.resolve("topics.json").toString())) != 0) {
+        if (perf.run(List.of(
+                        "consume",
+                        "load",
+                        "--url",
+                        load.url(),
+                        "--sizes",
+                        plan.sizes(),
+                        "--mb",
+                        String.valueOf(plan.mb()),
+                        "--out",
+                        out.resolve("topics.json").toString()))
+                != 0) {
             throw EddyExit.die("loading the topics failed (server log: " + logs.resolve("server-load.log") + ")");
         }
         session.children().stop(load.process());
@@ -121,10 +145,13 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             read(perf, s3, standins, "s3", "measure", "s3-measure");
             session.children().stop(s3.process());
             profileSummary(perf, "s3");
-            measured.addAll(List.of("--eddy", out.resolve("eddy-s3-measure.json").toString()));
+            measured.addAll(
+                    List.of("--eddy", out.resolve("eddy-s3-measure.json").toString()));
         }
         if (plan.reads("disk")) {
-            List<String> disk = List.of("-Deddy.cache.max-bytes=0", "-Deddy.cache.disk-dir=" + work.resolve("disk-cache"),
+            List<String> disk = List.of(
+                    "-Deddy.cache.max-bytes=0",
+                    "-Deddy.cache.disk-dir=" + work.resolve("disk-cache"),
                     "-Deddy.cache.disk-max-bytes=" + dataBytes);
             Server fill = server(stack, standins, "disk-fill", disk);
             read(perf, fill, standins, "disk", "warm-up", "disk-fill");
@@ -135,7 +162,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             read(perf, measure, standins, "disk", "measure", "disk-measure");
             session.children().stop(measure.process());
             profileSummary(perf, "disk");
-            measured.addAll(List.of("--eddy", out.resolve("eddy-disk-measure.json").toString()));
+            measured.addAll(
+                    List.of("--eddy", out.resolve("eddy-disk-measure.json").toString()));
         }
         if (plan.reads("memory")) {
             Server memory = server(stack, standins, "memory", List.of("-Deddy.cache.max-bytes=" + dataBytes));
@@ -143,7 +171,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             read(perf, memory, standins, "memory", "measure", "memory-measure");
             session.children().stop(memory.process());
             profileSummary(perf, "memory");
-            measured.addAll(List.of("--eddy", out.resolve("eddy-memory-measure.json").toString()));
+            measured.addAll(
+                    List.of("--eddy", out.resolve("eddy-memory-measure.json").toString()));
         }
         session.children().stop(standins.process());
 
@@ -152,8 +181,14 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             kafka(work, plan, kafkaResults);
         }
         measured.addAll(kafkaResults);
-        if (run.report(session, perf, "consume-report", measured, "; " + plan.mb() + " MiB of values per topic",
-                "perf-consume.json") != 0) {
+        if (run.report(
+                        session,
+                        perf,
+                        "consume-report",
+                        measured,
+                        "; " + plan.mb() + " MiB of values per topic",
+                        "perf-consume.json")
+                != 0) {
             status = 1;
         }
         if (status != 0) {
@@ -185,18 +220,38 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         session.say("reading every topic from the " + tier + " tier (" + pass + ")…");
         boolean record = profile && pass.equals("measure");
         if (record) {
-            jcmd(server, "JFR.start", "name=perf-consume", "settings=profile",
+            jcmd(
+                    server,
+                    "JFR.start",
+                    "name=perf-consume",
+                    "settings=profile",
                     "filename=" + out.resolve("server-" + tier + ".jfr"));
         }
-        int exit = perf.run(List.of("consume", "read", "--url", server.url(), "--topics",
-                out.resolve("topics.json").toString(), "--tier", tier, "--pass", pass, "--pid",
-                "server=" + server.process().pid(), "--pid", "standins=" + standins.process().pid(), "--clock-ticks",
-                session.clockTicks(), "--out", out.resolve("eddy-" + name + ".json").toString()));
+        int exit = perf.run(List.of(
+                "consume",
+                "read",
+                "--url",
+                server.url(),
+                "--topics",
+                out.resolve("topics.json").toString(),
+                "--tier",
+                tier,
+                "--pass",
+                pass,
+                "--pid",
+                "server=" + server.process().pid(),
+                "--pid",
+                "standins=" + standins.process().pid(),
+                "--clock-ticks",
+                session.clockTicks(),
+                "--out",
+                out.resolve("eddy-" + name + ".json").toString()));
         if (record) {
             jcmd(server, "JFR.stop", "name=perf-consume");
         }
         if (exit > 1) {
-            throw EddyExit.die("perf consume read failed (server log: " + logs.resolve("server-" + tier + ".log") + ")");
+            throw EddyExit.die(
+                    "perf consume read failed (server log: " + logs.resolve("server-" + tier + ".log") + ")");
         }
         if (exit != 0) {
             status = 1;
@@ -204,12 +259,16 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     }
 
     private void jcmd(Server server, String... args) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                .toString(), String.valueOf(server.process().pid())));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(server.process().pid())));
         command.addAll(List.of(args));
         Path log = logs.resolve("jcmd.log");
-        if (session.children().run(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))) != 0) {
+        if (session.children()
+                        .run(new ProcessBuilder(command)
+                                .redirectErrorStream(true)
+                                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())))
+                != 0) {
             throw EddyExit.die("could not " + (args[0].equals("JFR.start") ? "start" : "stop")
                     + " JFR in the server (log: " + log + ")");
         }
@@ -232,18 +291,44 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             session.say("Kafka baseline: loading " + records + " records of " + size
                     + " B with ProducerPerformance (acks=1, linger 5 ms)…");
             Path loaded = out.resolve("kafka-load-" + size + ".txt");
-            if (broker.runTool(List.of("org.apache.kafka.tools.ProducerPerformance", "--bootstrap-server",
-                    "127.0.0.1:" + broker.port(), "--topic", topic, "--num-records", String.valueOf(records),
-                    "--record-size", String.valueOf(size), "--throughput", "-1", "--command-property", "acks=1",
-                    "linger.ms=5"), ProcessBuilder.Redirect.to(loaded.toFile()), false) != 0) {
+            if (broker.runTool(
+                            List.of(
+                                    "org.apache.kafka.tools.ProducerPerformance",
+                                    "--bootstrap-server",
+                                    "127.0.0.1:" + broker.port(),
+                                    "--topic",
+                                    topic,
+                                    "--num-records",
+                                    String.valueOf(records),
+                                    "--record-size",
+                                    String.valueOf(size),
+                                    "--throughput",
+                                    "-1",
+                                    "--command-property",
+                                    "acks=1",
+                                    "linger.ms=5"),
+                            ProcessBuilder.Redirect.to(loaded.toFile()),
+                            false)
+                    != 0) {
                 throw EddyExit.die("ProducerPerformance failed (output: " + loaded + ")");
             }
             session.say("Kafka baseline: ConsumerPerformance, " + records + " records of " + size + " B…");
             Path result = out.resolve("kafka-consume-" + size + ".txt");
             Cpu.Mark before = broker.cpuMark();
-            if (broker.runTool(List.of("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server",
-                    "127.0.0.1:" + broker.port(), "--topic", topic, "--num-records", String.valueOf(records),
-                    "--timeout", "60000"), ProcessBuilder.Redirect.to(result.toFile()), false) != 0) {
+            if (broker.runTool(
+                            List.of(
+                                    "org.apache.kafka.tools.ConsumerPerformance",
+                                    "--bootstrap-server",
+                                    "127.0.0.1:" + broker.port(),
+                                    "--topic",
+                                    topic,
+                                    "--num-records",
+                                    String.valueOf(records),
+                                    "--timeout",
+                                    "60000"),
+                            ProcessBuilder.Redirect.to(result.toFile()),
+                            false)
+                    != 0) {
                 throw EddyExit.die("ConsumerPerformance failed (output: " + result + ", log: "
                         + logs.resolve("kafka-tools.log") + ")");
             }

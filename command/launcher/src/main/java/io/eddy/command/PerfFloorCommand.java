@@ -36,9 +36,16 @@ final class PerfFloorCommand implements Callable<Integer> {
         Path work = session.scratch("eddy-floor.");
         Path logs = PerfOutput.mkdirs(work.resolve("logs"));
         Stack.Standins standins = new Stack(session).startStandins(PerfOutput.mkdirs(work.resolve("standins")), logs);
-        List<String> args = new ArrayList<>(List.of("floor", "--s3-endpoint", standins.s3Endpoint(),
-                "--dynamodb-endpoint", standins.dynamoEndpoint(), "--pid", "standins=" + standins.process().pid(),
-                "--clock-ticks", session.clockTicks()));
+        List<String> args = new ArrayList<>(List.of(
+                "floor",
+                "--s3-endpoint",
+                standins.s3Endpoint(),
+                "--dynamodb-endpoint",
+                standins.dynamoEndpoint(),
+                "--pid",
+                "standins=" + standins.process().pid(),
+                "--clock-ticks",
+                session.clockTicks()));
         args.addAll(options);
         int exit = perf.run(args);
         session.children().stop(standins.process());

@@ -12,8 +12,7 @@ import java.util.stream.Stream;
 
 /** The output directory of a benchmark: made, and cleared of the files an earlier run left. Stateless. */
 final class PerfOutput {
-    private PerfOutput() {
-    }
+    private PerfOutput() {}
 
     /**
      * Makes the directory and its {@code logs}, deletes the files of an earlier run that match one of the globs
@@ -23,7 +22,8 @@ final class PerfOutput {
         Path abs = mkdirs(dir.toAbsolutePath().normalize());
         mkdirs(abs.resolve("logs"));
         List<PathMatcher> matchers = Stream.of(earlierRuns)
-                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob)).toList();
+                .map(glob -> FileSystems.getDefault().getPathMatcher("glob:" + glob))
+                .toList();
         try (Stream<Path> files = Files.list(abs)) {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 if (matchers.stream().anyMatch(m -> m.matches(f.getFileName()))) {
@@ -52,12 +52,14 @@ final class PerfOutput {
          * The perf tool's report command over the results, with the load and the cores as its note; the report's
          * exit code.
          */
-        int report(Session session, PerfTool perf, String command, List<String> results, String noteTail,
-                   String json) {
+        int report(Session session, PerfTool perf, String command, List<String> results, String noteTail, String json) {
             List<String> args = new ArrayList<>(List.of(command));
             args.addAll(results);
-            args.addAll(List.of("--note", "load average before the run: " + loadBefore + "; " + session.cpus()
-                    + " cores" + noteTail, "--out", out.resolve(json).toString()));
+            args.addAll(List.of(
+                    "--note",
+                    "load average before the run: " + loadBefore + "; " + session.cpus() + " cores" + noteTail,
+                    "--out",
+                    out.resolve(json).toString()));
             return perf.run(args);
         }
     }

@@ -1,8 +1,5 @@
 package io.eddy.command;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,26 +20,37 @@ import picocli.CommandLine.Option;
 final class PerfProduceCommand implements Callable<Integer>, Usage {
     @Option(names = "--quick")
     boolean quick;
+
     @Option(names = "--lingers")
     Optional<String> lingers = Optional.empty();
+
     @Option(names = "--sizes")
     Optional<String> sizes = Optional.empty();
+
     @Option(names = "--acks")
     Optional<String> acks = Optional.empty();
+
     @Option(names = "--producers")
     Optional<String> producers = Optional.empty();
+
     @Option(names = "--warmup")
     Optional<String> warmup = Optional.empty();
+
     @Option(names = "--duration")
     Optional<String> duration = Optional.empty();
+
     @Option(names = "--out-dir")
     Optional<String> outDir = Optional.empty();
+
     @Option(names = "--no-kafka")
     boolean noKafka;
+
     @Option(names = "--profile")
     boolean profile;
+
     @Option(names = "--rebuild")
     boolean rebuild;
+
     @Option(names = {"-h", "--help"})
     boolean help;
 
@@ -56,10 +64,21 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
      * What one run measures: the options with their defaults, the quick ones where {@code --quick} and the option was
      * not given, checked.
      */
-    record Plan(List<Integer> lingers, String sizes, String acks, String producers, int warmupSeconds,
-                int durationSeconds) {
-        static Plan of(boolean quick, Optional<String> lingers, Optional<String> sizes, Optional<String> acks,
-                       Optional<String> producers, Optional<String> warmup, Optional<String> duration) {
+    record Plan(
+            List<Integer> lingers,
+            String sizes,
+            String acks,
+            String producers,
+            int warmupSeconds,
+            int durationSeconds) {
+        static Plan of(
+                boolean quick,
+                Optional<String> lingers,
+                Optional<String> sizes,
+                Optional<String> acks,
+                Optional<String> producers,
+                Optional<String> warmup,
+                Optional<String> duration) {
             String l = lingers.orElse(quick ? "5" : "0,5,50");
             String s = sizes.orElse(quick ? "100" : "100,1024");
             String a = acks.orElse(quick ? "all" : "1,all");
@@ -77,8 +96,13 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             if (!w.matches("[0-9]+s")) {
                 throw EddyExit.die("--warmup takes whole seconds such as 5s, not '" + w + "'");
             }
-            return new Plan(Arrays.stream(l.split(",")).map(Integer::valueOf).toList(), s, a, producers.orElse("16"),
-                    Integer.parseInt(w.substring(0, w.length() - 1)), Integer.parseInt(d.substring(0, d.length() - 1)));
+            return new Plan(
+                    Arrays.stream(l.split(",")).map(Integer::valueOf).toList(),
+                    s,
+                    a,
+                    producers.orElse("16"),
+                    Integer.parseInt(w.substring(0, w.length() - 1)),
+                    Integer.parseInt(d.substring(0, d.length() - 1)));
         }
 
         List<Integer> sizeList() {
@@ -99,9 +123,14 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
         }
         Plan plan = Plan.of(quick, lingers, sizes, acks, producers, warmup, duration);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
-        PerfOutput.Run run = PerfOutput.Run.start(session, outDir.map(Path::of).orElse(session.layout()
-                .dir(Module.Dir.BENCH).resolve("target/perf-produce")), "eddy-linger-*.json", "kafka-*.txt",
-                "profile-*.txt", "*.jfr");
+        PerfOutput.Run run = PerfOutput.Run.start(
+                session,
+                outDir.map(Path::of)
+                        .orElse(session.layout().dir(Module.Dir.BENCH).resolve("target/perf-produce")),
+                "eddy-linger-*.json",
+                "kafka-*.txt",
+                "profile-*.txt",
+                "*.jfr");
         Path out = run.out();
         Path logs = run.logs();
         Path work = run.work();
@@ -116,7 +145,8 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             int port = session.probes().freePort();
             String name = "linger-" + linger + "ms";
             // perf produce's topics name a replica bucket (acks=all): it must be one of the deployment's buckets
-            List<String> jvm = new ArrayList<>(List.of("-Deddy.produce.linger=" + linger + "ms",
+            List<String> jvm = new ArrayList<>(List.of(
+                    "-Deddy.produce.linger=" + linger + "ms",
                     "-Deddy.storage.buckets=eddy-segments,eddy-perf-replica"));
             Path jfr = out.resolve("server-" + name + ".jfr");
             if (profile) {
@@ -127,12 +157,32 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             Path serverLog = logs.resolve("server-" + name + ".log");
             Process server = stack.startServer(port, serverLog, standins, jvm);
             Path result = out.resolve("eddy-" + name + ".json");
-            int exit = perf.run(List.of("produce", "--url", "http://127.0.0.1:" + port, "--linger-ms",
-                    String.valueOf(linger), "--sizes", plan.sizes(), "--acks", plan.acks(), "--producers",
-                    plan.producers(), "--warmup", plan.warmupSeconds() + "s", "--duration",
-                    plan.durationSeconds() + "s", "--s3-endpoint", standins.s3Endpoint(), "--pid",
-                    "server=" + server.pid(), "--pid", "standins=" + standins.process().pid(), "--clock-ticks", ticks,
-                    "--out", result.toString()));
+            int exit = perf.run(List.of(
+                    "produce",
+                    "--url",
+                    "http://127.0.0.1:" + port,
+                    "--linger-ms",
+                    String.valueOf(linger),
+                    "--sizes",
+                    plan.sizes(),
+                    "--acks",
+                    plan.acks(),
+                    "--producers",
+                    plan.producers(),
+                    "--warmup",
+                    plan.warmupSeconds() + "s",
+                    "--duration",
+                    plan.durationSeconds() + "s",
+                    "--s3-endpoint",
+                    standins.s3Endpoint(),
+                    "--pid",
+                    "server=" + server.pid(),
+                    "--pid",
+                    "standins=" + standins.process().pid(),
+                    "--clock-ticks",
+                    ticks,
+                    "--out",
+                    result.toString()));
             status = exit != 0 ? exit : status;
             session.children().stop(server);
             if (status > 1) {
@@ -150,8 +200,8 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
 
         List<String> kafkaResults = new ArrayList<>();
         if (!noKafka) {
-            KafkaBaseline.produce(session, work, out, logs, plan.warmupSeconds(), plan.durationSeconds(),
-                    plan.sizeList());
+            KafkaBaseline.produce(
+                    session, work, out, logs, plan.warmupSeconds(), plan.durationSeconds(), plan.sizeList());
             for (int size : plan.sizeList()) {
                 kafkaResults.addAll(List.of("--kafka", size + "=" + out.resolve("kafka-" + size + ".txt")));
             }

@@ -13,8 +13,8 @@ import java.util.List;
  */
 final class PerfTool {
     /** The AWS SDK's SLF4J has no binding in the tool (nothing of it is worth printing); JUL prints one line each. */
-    static final List<String> JVM = List.of("-Xmx512m", "-Dslf4j.internal.verbosity=ERROR",
-            "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%n");
+    static final List<String> JVM = List.of(
+            "-Xmx512m", "-Dslf4j.internal.verbosity=ERROR", "-Djava.util.logging.SimpleFormatter.format=%4$s: %5$s%n");
 
     private final Session session;
 
@@ -29,8 +29,11 @@ final class PerfTool {
 
     /** Runs {@code Perf profile JFR}, its output both on the terminal and in {@code copy} (as {@code | tee}). */
     void profile(Path jfr, Path copy) {
-        session.children().run(builder(List.of("profile", jfr.toString())).redirectOutput(copy.toFile())
-                .redirectError(ProcessBuilder.Redirect.INHERIT).redirectInput(ProcessBuilder.Redirect.INHERIT));
+        session.children()
+                .run(builder(List.of("profile", jfr.toString()))
+                        .redirectOutput(copy.toFile())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .redirectInput(ProcessBuilder.Redirect.INHERIT));
         try {
             session.out().print(Files.readString(copy));
         } catch (IOException e) {

@@ -17,7 +17,8 @@ final class Probes {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final RandomGenerator random;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     Probes(RandomGenerator random) {
         this.random = random;
@@ -38,7 +39,10 @@ final class Probes {
     /** The first line of the file that holds {@code text}, or the empty string. */
     static String lineWith(Path file, String text) {
         try {
-            return Files.readAllLines(file).stream().filter(l -> l.contains(text)).findFirst().orElse("");
+            return Files.readAllLines(file).stream()
+                    .filter(l -> l.contains(text))
+                    .findFirst()
+                    .orElse("");
         } catch (IOException e) {
             return "";
         }
@@ -55,7 +59,11 @@ final class Probes {
     /** Any HTTP answer (a 401 of a server with access control too) means it is up. */
     boolean httpReady(String url) {
         try {
-            http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+            http.send(
+                    HttpRequest.newBuilder(URI.create(url))
+                            .timeout(Duration.ofSeconds(5))
+                            .GET()
+                            .build(),
                     HttpResponse.BodyHandlers.discarding());
             return true;
         } catch (IOException e) {

@@ -15,8 +15,15 @@ import java.util.Map;
  *
  * @param env the environment ({@code TMPDIR}, {@code EDDY_TOKEN})
  */
-record Session(Layout layout, Builds builds, Children children, Probes probes, Cpu cpu, PrintStream out,
-               PrintStream err, Map<String, String> env) {
+record Session(
+        Layout layout,
+        Builds builds,
+        Children children,
+        Probes probes,
+        Cpu cpu,
+        PrintStream out,
+        PrintStream err,
+        Map<String, String> env) {
 
     /** {@code eddy: message} on standard error. */
     void say(String message) {
@@ -33,7 +40,8 @@ record Session(Layout layout, Builds builds, Children children, Probes probes, C
         List<String> command = new ArrayList<>(List.of(java()));
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(layout.classes(module) + ":" + read(layout.classpathFile(module)).strip());
+        command.add(layout.classes(module) + ":"
+                + read(layout.classpathFile(module)).strip());
         command.add(mainClass);
         return command;
     }
@@ -52,7 +60,9 @@ record Session(Layout layout, Builds builds, Children children, Probes probes, C
     /** The kernel's clock ticks per second ({@code getconf CLK_TCK}), 100 where that cannot say. */
     String clockTicks() {
         try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder("getconf", "CLK_TCK")
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes()).strip();
             return p.waitFor() == 0 && out.matches("[0-9]+") ? out : "100";
         } catch (IOException e) {

@@ -17,8 +17,7 @@ final class Stack {
     private static final Pattern S3 = Pattern.compile("s3=(\\S*)");
 
     /** The running stand-ins: their process and endpoints. */
-    record Standins(Process process, String dynamoEndpoint, String s3Endpoint) {
-    }
+    record Standins(Process process, String dynamoEndpoint, String s3Endpoint) {}
 
     private final Session session;
 
@@ -29,11 +28,17 @@ final class Stack {
     Standins startStandins(Path dataDir, Path logs) {
         session.say("starting DynamoDB Local and the S3 stand-in (data in " + dataDir + ")…");
         Path log = logs.resolve("standins.log");
-        List<String> command = new ArrayList<>(List.of(session.java(), "-cp",
-                session.layout().classes(Module.STANDINS).toString(), "io.eddy.standins.StandinsMain",
-                "--data-dir", dataDir.toString(), "--parent-pid", String.valueOf(ProcessHandle.current().pid())));
-        Process p = session.children().start(new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(log.toFile()));
+        List<String> command = new ArrayList<>(List.of(
+                session.java(),
+                "-cp",
+                session.layout().classes(Module.STANDINS).toString(),
+                "io.eddy.standins.StandinsMain",
+                "--data-dir",
+                dataDir.toString(),
+                "--parent-pid",
+                String.valueOf(ProcessHandle.current().pid())));
+        Process p = session.children()
+                .start(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
         if (!Probes.awaitLine(log, STANDINS_READY, Duration.ofSeconds(90), p)) {
             session.err().print(Session.read(log));
             throw EddyExit.die("the stand-ins did not start (log: " + log + ")");
@@ -48,23 +53,29 @@ final class Stack {
     }
 
     /** The server's command line: JVM options, the port and the stand-ins' endpoints. */
-    static List<String> serverCommand(String java, Path serverJar, int port, Standins standins,
-                                      List<String> jvmOptions) {
+    static List<String> serverCommand(
+            String java, Path serverJar, int port, Standins standins, List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
-        command.addAll(List.of("-Dquarkus.http.port=" + port,
+        command.addAll(List.of(
+                "-Dquarkus.http.port=" + port,
                 "-Deddy.aws.dynamodb-endpoint=" + standins.dynamoEndpoint(),
                 "-Deddy.aws.s3-endpoint=" + standins.s3Endpoint(),
-                "-Deddy.aws.access-key=eddy", "-Deddy.aws.secret-key=eddy-local-secret",
-                "-Deddy.bootstrap.create-resources=true", "-jar", serverJar.toString()));
+                "-Deddy.aws.access-key=eddy",
+                "-Deddy.aws.secret-key=eddy-local-secret",
+                "-Deddy.bootstrap.create-resources=true",
+                "-jar",
+                serverJar.toString()));
         return command;
     }
 
     /** Starts the server against the stand-ins and waits until it answers. */
     Process startServer(int port, Path log, Standins standins, List<String> jvmOptions) {
-        Process p = session.children().start(new ProcessBuilder(serverCommand(session.java(),
-                session.layout().serverJar(), port, standins, jvmOptions)).redirectErrorStream(true)
-                .redirectOutput(log.toFile()));
+        Process p = session.children()
+                .start(new ProcessBuilder(
+                                serverCommand(session.java(), session.layout().serverJar(), port, standins, jvmOptions))
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile()));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (!session.probes().httpReady("http://127.0.0.1:" + port + "/v1/topics")) {
             if (!p.isAlive()) {

@@ -9,10 +9,12 @@ interface Usage {
 
     /** The script's wording of a bad argument: {@code unknown option 'X'} or {@code --port needs a value}. */
     static String problem(CommandLine.ParameterException e) {
-        if (e instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()) {
+        if (e instanceof CommandLine.UnmatchedArgumentException u
+                && !u.getUnmatched().isEmpty()) {
             return "unknown option '" + u.getUnmatched().get(0) + "'";
         }
-        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+        if (e instanceof CommandLine.MissingParameterException m
+                && !m.getMissing().isEmpty()
                 && m.getMissing().get(0) instanceof CommandLine.Model.OptionSpec o) {
             return o.longestName() + " needs a value";
         }

@@ -24,6 +24,7 @@ class BuildsTest {
 
     @TempDir
     Path root;
+
     private Layout layout;
     private Builds builds;
     private final List<List<String>> calls = new ArrayList<>();
@@ -31,10 +32,13 @@ class BuildsTest {
     @BeforeEach
     void aBuiltClient() throws IOException {
         layout = new Layout(root);
-        builds = new Builds(layout, (dir, args) -> {
-            calls.add(args);
-            return 0;
-        }, new PrintStream(new ByteArrayOutputStream()));
+        builds = new Builds(
+                layout,
+                (dir, args) -> {
+                    calls.add(args);
+                    return 0;
+                },
+                new PrintStream(new ByteArrayOutputStream()));
         touch(root.resolve("pom.xml"), OLD);
         touch(root.resolve("client/pom.xml"), OLD);
         touch(root.resolve("client/src/main/java/A.java"), OLD);
@@ -92,7 +96,8 @@ class BuildsTest {
     @Test
     void staleModulesAreBuiltInOneMavenCallThenChecked() {
         assertThatThrownBy(() -> builds.ensureBuilt(false, Module.CLIENT, Module.BENCH))
-                .isInstanceOf(EddyExit.class).hasMessageStartingWith("the build did not make everything of bench (");
+                .isInstanceOf(EddyExit.class)
+                .hasMessageStartingWith("the build did not make everything of bench (");
 
         assertThat(calls).containsExactly(List.of("-q", "-B", "-DskipTests", "package", "-pl", "bench", "-am"));
     }

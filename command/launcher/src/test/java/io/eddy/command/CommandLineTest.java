@@ -31,10 +31,21 @@ class CommandLineTest {
         PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8);
         Layout layout = new Layout(root);
         Children children = new Children(e);
-        Session session = new Session(layout, new Builds(layout, (dir, a) -> {
-            mavenCalls.add(a);
-            return 1;
-        }, e), children, new Probes(new SplittableRandom(1)), new Cpu(root), o, e, Map.of());
+        Session session = new Session(
+                layout,
+                new Builds(
+                        layout,
+                        (dir, a) -> {
+                            mavenCalls.add(a);
+                            return 1;
+                        },
+                        e),
+                children,
+                new Probes(new SplittableRandom(1)),
+                new Cpu(root),
+                o,
+                e,
+                Map.of());
         try {
             return Eddy.commandLine(session).execute(args);
         } finally {
@@ -51,15 +62,18 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "--help|usage.txt",
-        "-h|usage.txt",
-        "help|usage.txt",
-        "dev --help|usage.txt",
-        "compact --help|usage.txt",
-        "chaos -h|usage.txt",
-        "perf produce --help|perf-produce-usage.txt",
-        "perf consume --help|perf-consume-usage.txt"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--help|usage.txt",
+                "-h|usage.txt",
+                "help|usage.txt",
+                "dev --help|usage.txt",
+                "compact --help|usage.txt",
+                "chaos -h|usage.txt",
+                "perf produce --help|perf-produce-usage.txt",
+                "perf consume --help|perf-consume-usage.txt"
+            })
     void helpPrintsTheUsageAndSucceedsWithoutBuilding(String args, String usage) {
         assertThat(eddy(args.split(" "))).isZero();
         assertThat(out()).isEqualTo(Eddy.text(usage));
@@ -86,23 +100,26 @@ class CommandLineTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "dev --bogus|1|eddy: unknown option '--bogus'",
-        "dev --port|1|eddy: --port needs a value",
-        "dev --port 99999|1|eddy: --port must be 1-65535, not '99999'",
-        "dev --port x|1|eddy: --port must be 1-65535, not 'x'",
-        "perf bogus|1|eddy: unknown benchmark 'bogus' (there are: produce, consume, floor, client-produce, client-consume)",
-        "perf produce --bogus|1|eddy: unknown option '--bogus'",
-        "perf produce --sizes|1|eddy: --sizes needs a value",
-        "perf produce --lingers 5,x|1|eddy: --lingers takes milliseconds separated by commas, not '5,x'",
-        "perf produce --duration 20|1|eddy: --duration takes whole seconds such as 20s, not '20'",
-        "perf produce --warmup 1m|1|eddy: --warmup takes whole seconds such as 5s, not '1m'",
-        "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
-        "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
-        "chaos --bogus|2|eddy: unknown option '--bogus'",
-        "chaos --seed|1|eddy: --seed needs a value",
-        "compact --bogus|2|eddy: unknown option '--bogus'",
-        "compact --url|1|eddy: --url needs a value"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "dev --bogus|1|eddy: unknown option '--bogus'",
+                "dev --port|1|eddy: --port needs a value",
+                "dev --port 99999|1|eddy: --port must be 1-65535, not '99999'",
+                "dev --port x|1|eddy: --port must be 1-65535, not 'x'",
+                "perf bogus|1|eddy: unknown benchmark 'bogus' (there are: produce, consume, floor, client-produce, client-consume)",
+                "perf produce --bogus|1|eddy: unknown option '--bogus'",
+                "perf produce --sizes|1|eddy: --sizes needs a value",
+                "perf produce --lingers 5,x|1|eddy: --lingers takes milliseconds separated by commas, not '5,x'",
+                "perf produce --duration 20|1|eddy: --duration takes whole seconds such as 20s, not '20'",
+                "perf produce --warmup 1m|1|eddy: --warmup takes whole seconds such as 5s, not '1m'",
+                "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
+                "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
+                "chaos --bogus|2|eddy: unknown option '--bogus'",
+                "chaos --seed|1|eddy: --seed needs a value",
+                "compact --bogus|2|eddy: unknown option '--bogus'",
+                "compact --url|1|eddy: --url needs a value"
+            })
     void badArgumentsSayWhatIsWrongWithTheScriptsExitCode(String args, int exit, String lastLine) {
         assertThat(eddy(args.split(" "))).isEqualTo(exit);
         assertThat(err().lines().reduce((a, b) -> b)).contains(lastLine);
@@ -125,35 +142,57 @@ class CommandLineTest {
         eddy("chaos");
         eddy("groups", "--help");
 
-        assertThat(mavenCalls).extracting(a -> a.get(5)).containsExactly("server,standins", "server,standins,bench",
-                "standins,bench", "bench", "server,chaos", "client");
+        assertThat(mavenCalls)
+                .extracting(a -> a.get(5))
+                .containsExactly(
+                        "server,standins",
+                        "server,standins,bench",
+                        "standins,bench",
+                        "bench",
+                        "server,chaos",
+                        "client");
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        // quick, given lingers, sizes, acks, warmup, duration -> lingers, sizes, acks, warmup s, duration s
-        "false|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|20",
-        "true|''|''|''|''|''|[5]|100|all|2|5",
-        "true|0,50|1024|1|1s|9s|[0, 50]|1024|1|1|9",
-        "false|7|''|''|''|3s|[7]|100,1024|1,all|5|3"})
-    void perfProduceQuickChangesOnlyTheDefaultsNotGiven(boolean quick, String lingers, String sizes, String acks,
-                                                        String warmup, String duration, String expectLingers,
-                                                        String expectSizes, String expectAcks, int expectWarmup,
-                                                        int expectDuration) {
-        PerfProduceCommand.Plan plan = PerfProduceCommand.Plan.of(quick, given(lingers), given(sizes), given(acks),
-                Optional.empty(), given(warmup), given(duration));
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // quick, given lingers, sizes, acks, warmup, duration -> lingers, sizes, acks, warmup s, duration s
+                "false|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|20",
+                "true|''|''|''|''|''|[5]|100|all|2|5",
+                "true|0,50|1024|1|1s|9s|[0, 50]|1024|1|1|9",
+                "false|7|''|''|''|3s|[7]|100,1024|1,all|5|3"
+            })
+    void perfProduceQuickChangesOnlyTheDefaultsNotGiven(
+            boolean quick,
+            String lingers,
+            String sizes,
+            String acks,
+            String warmup,
+            String duration,
+            String expectLingers,
+            String expectSizes,
+            String expectAcks,
+            int expectWarmup,
+            int expectDuration) {
+        PerfProduceCommand.Plan plan = PerfProduceCommand.Plan.of(
+                quick, given(lingers), given(sizes), given(acks), Optional.empty(), given(warmup), given(duration));
 
         assertThat(plan.lingers()).hasToString(expectLingers);
-        assertThat(plan).extracting(PerfProduceCommand.Plan::sizes, PerfProduceCommand.Plan::acks,
-                        PerfProduceCommand.Plan::producers, PerfProduceCommand.Plan::warmupSeconds,
+        assertThat(plan)
+                .extracting(
+                        PerfProduceCommand.Plan::sizes,
+                        PerfProduceCommand.Plan::acks,
+                        PerfProduceCommand.Plan::producers,
+                        PerfProduceCommand.Plan::warmupSeconds,
                         PerfProduceCommand.Plan::durationSeconds)
                 .containsExactly(expectSizes, expectAcks, "16", expectWarmup, expectDuration);
     }
 
     @Test
     void perfConsumeQuickReadsSixteenMibOfHundredByteRecords() {
-        PerfConsumeCommand.Plan quick = PerfConsumeCommand.Plan.of(true, Optional.empty(), Optional.empty(),
-                "s3,disk,memory");
+        PerfConsumeCommand.Plan quick =
+                PerfConsumeCommand.Plan.of(true, Optional.empty(), Optional.empty(), "s3,disk,memory");
         PerfConsumeCommand.Plan full = PerfConsumeCommand.Plan.of(false, Optional.empty(), Optional.empty(), "memory");
 
         assertThat(quick).isEqualTo(new PerfConsumeCommand.Plan("100", 16, "s3,disk,memory"));
@@ -178,9 +217,11 @@ class CommandLineTest {
         assertThat(token).matches("eddy_[A-Za-z0-9_-]{43}");
         assertThat(DevCommand.sha256Hex("abc"))
                 .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-        assertThat(DevCommand.authOptions(token)).containsExactly("-Deddy.auth.mode=token",
-                "-Deddy.auth.principals.admin.token-sha256=" + DevCommand.sha256Hex(token),
-                "-Deddy.auth.principals.admin.grants=admin:topic:*,admin:group:*,admin:cluster:*");
+        assertThat(DevCommand.authOptions(token))
+                .containsExactly(
+                        "-Deddy.auth.mode=token",
+                        "-Deddy.auth.principals.admin.token-sha256=" + DevCommand.sha256Hex(token),
+                        "-Deddy.auth.principals.admin.grants=admin:topic:*,admin:group:*,admin:cluster:*");
     }
 
     @Test
@@ -189,8 +230,16 @@ class CommandLineTest {
         picocli.CommandLine cl = new picocli.CommandLine(chaos);
         cl.parseArgs("--scenarios", "baseline", "--duration", "20s", "--out-dir", "/x");
 
-        assertThat(chaos.runnerArgs(Path.of("/r/chaos/target/chaos"))).containsExactly("--out-dir",
-                "/r/chaos/target/chaos", "--duration", "20s", "--scenarios", "baseline", "--out-dir", "/x");
+        assertThat(chaos.runnerArgs(Path.of("/r/chaos/target/chaos")))
+                .containsExactly(
+                        "--out-dir",
+                        "/r/chaos/target/chaos",
+                        "--duration",
+                        "20s",
+                        "--scenarios",
+                        "baseline",
+                        "--out-dir",
+                        "/x");
     }
 
     @Test

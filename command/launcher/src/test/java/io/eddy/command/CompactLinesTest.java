@@ -13,12 +13,15 @@ class CompactLinesTest {
             + "\"compaction\":{\"keys\":7}}";
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"a\":1,\"b\":\"x y\",\"c\":true}|a|1",
-        "{\"a\":1,\"b\":\"x y\",\"c\":true}|b|x y",
-        "{\"a\":1,\"b\":\"x y\",\"c\":true}|c|true",
-        "{\"a\":1}|missing|''",
-        "{\"n\":{\"v\":1},\"v\":2}|v|2"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "{\"a\":1,\"b\":\"x y\",\"c\":true}|a|1",
+                "{\"a\":1,\"b\":\"x y\",\"c\":true}|b|x y",
+                "{\"a\":1,\"b\":\"x y\",\"c\":true}|c|true",
+                "{\"a\":1}|missing|''",
+                "{\"n\":{\"v\":1},\"v\":2}|v|2"
+            })
     void aFieldIsTheLastValueOfThatName(String line, String name, String value) {
         assertThat(CompactLines.field(line, name)).isEqualTo(value);
     }
@@ -45,15 +48,18 @@ class CompactLinesTest {
     @Test
     void garbageSaysWhetherItWasKept() {
         assertThat(CompactLines.print("{\"type\":\"garbage\",\"objects\":3,\"bytes\":4096,\"dry_run\":true}", false)
-                .out()).isEqualTo("garbage: 3 objects, 4096 bytes (dry run: kept)\n");
+                        .out())
+                .isEqualTo("garbage: 3 objects, 4096 bytes (dry run: kept)\n");
         assertThat(CompactLines.print("{\"type\":\"garbage\",\"objects\":3,\"bytes\":4096,\"dry_run\":false}", true)
-                .out()).isEqualTo("\ngarbage: 3 objects, 4096 bytes\n");
+                        .out())
+                .isEqualTo("\ngarbage: 3 objects, 4096 bytes\n");
     }
 
     @Test
     void theSummaryIsAnIndentedLinePerFieldButItsType() {
         assertThat(CompactLines.print("{\"type\":\"summary\",\"partitions\":4,\"merged\":2,\"dry_run\":false}", false)
-                .out()).isEqualTo("summary:\n  partitions: 4\n  merged: 2\n  dry_run: false\n");
+                        .out())
+                .isEqualTo("summary:\n  partitions: 4\n  merged: 2\n  dry_run: false\n");
     }
 
     @Test
@@ -63,7 +69,8 @@ class CompactLinesTest {
 
         assertThat(CompactLines.print(problem, false))
                 .isEqualTo(new CompactLines.Printed("", List.of("no topic x (TOPIC_NOT_FOUND)"), true));
-        assertThat(CompactLines.print("{\"code\":\"UNAUTHORIZED\",\"detail\":\"a token is needed\"}", false).errors())
+        assertThat(CompactLines.print("{\"code\":\"UNAUTHORIZED\",\"detail\":\"a token is needed\"}", false)
+                        .errors())
                 .containsExactly("a token is needed (UNAUTHORIZED)");
     }
 

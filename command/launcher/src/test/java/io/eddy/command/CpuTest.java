@@ -63,9 +63,11 @@ class CpuTest {
         Cpu.Mark known = new Cpu.Mark(new Cpu.MachineTicks(1000, 4000), 100, 0);
         Cpu.Mark later = new Cpu.Mark(new Cpu.MachineTicks(1600, 5000), 250, 1_000_000_000L);
 
-        assertThat(Cpu.coresLine(known, new Cpu.Mark(later.machine(), -1, 1_000_000_000L), 100, 2)).isEmpty();
+        assertThat(Cpu.coresLine(known, new Cpu.Mark(later.machine(), -1, 1_000_000_000L), 100, 2))
+                .isEmpty();
         assertThat(Cpu.coresLine(known, new Cpu.Mark(Cpu.MachineTicks.UNKNOWN, 250, 1_000_000_000L), 100, 2))
                 .isEmpty();
-        assertThat(Cpu.coresLine(known, new Cpu.Mark(later.machine(), 250, 0), 100, 2)).isEmpty();
+        assertThat(Cpu.coresLine(known, new Cpu.Mark(later.machine(), 250, 0), 100, 2))
+                .isEmpty();
     }
 }

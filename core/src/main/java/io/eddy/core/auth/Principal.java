@@ -11,10 +11,12 @@ import java.util.Objects;
  */
 public record Principal(String name, List<Grant> grants) {
     /** The caller of an open server: may do everything. */
-    public static final Principal OPEN = new Principal("anonymous", List.of(
-            new Grant(Operation.ADMIN, ResourceType.TOPIC, NamePattern.ANY),
-            new Grant(Operation.ADMIN, ResourceType.GROUP, NamePattern.ANY),
-            new Grant(Operation.ADMIN, ResourceType.CLUSTER, NamePattern.ANY)));
+    public static final Principal OPEN = new Principal(
+            "anonymous",
+            List.of(
+                    new Grant(Operation.ADMIN, ResourceType.TOPIC, NamePattern.ANY),
+                    new Grant(Operation.ADMIN, ResourceType.GROUP, NamePattern.ANY),
+                    new Grant(Operation.ADMIN, ResourceType.CLUSTER, NamePattern.ANY)));
 
     public Principal {
         Objects.requireNonNull(name, "name");
@@ -40,7 +42,9 @@ public record Principal(String name, List<Grant> grants) {
 
     /** Whether one grant allows {@code operation} on every resource of the type (pattern {@code *}). */
     public boolean mayEverywhere(Operation operation, ResourceType type) {
-        return grants.stream().anyMatch(g -> g.type() == type && g.operation().implies(operation)
-                && g.pattern().equals(NamePattern.ANY));
+        return grants.stream()
+                .anyMatch(g -> g.type() == type
+                        && g.operation().implies(operation)
+                        && g.pattern().equals(NamePattern.ANY));
     }
 }

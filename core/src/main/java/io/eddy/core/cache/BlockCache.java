@@ -58,8 +58,7 @@ public final class BlockCache implements AutoCloseable {
         Uni<byte[]> read(long position, int maxLength);
     }
 
-    private record Claim(BlockKey key, CompletableFuture<byte[]> future) {
-    }
+    private record Claim(BlockKey key, CompletableFuture<byte[]> future) {}
 
     private final int blockBytes;
     private final Cache<BlockKey, byte[]> memory;
@@ -94,11 +93,13 @@ public final class BlockCache implements AutoCloseable {
                 })
                 .build();
         this.disk = disk;
-        this.diskIo = disk == null ? null : Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "eddy-disk-cache");
-            t.setDaemon(true);
-            return t;
-        });
+        this.diskIo = disk == null
+                ? null
+                : Executors.newFixedThreadPool(2, r -> {
+                    Thread t = new Thread(r, "eddy-disk-cache");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** A memory-only cache with the default block size. */
@@ -142,7 +143,7 @@ public final class BlockCache implements AutoCloseable {
                     parts.add(other);
                     continue;
                 }
-                cached = memory.getIfPresent(key);   // a load that finished between the two looks
+                cached = memory.getIfPresent(key); // a load that finished between the two looks
                 if (cached != null) {
                     loading.remove(key, mine);
                     mine.complete(cached);
@@ -161,7 +162,8 @@ public final class BlockCache implements AutoCloseable {
         });
     }
 
-    private byte[] assemble(String objectKey, long first, List<CompletableFuture<byte[]>> parts, long position, int length) {
+    private byte[] assemble(
+            String objectKey, long first, List<CompletableFuture<byte[]>> parts, long position, int length) {
         byte[] out = new byte[length];
         for (int i = 0; i < parts.size(); i++) {
             byte[] block = parts.get(i).join();
@@ -201,7 +203,8 @@ public final class BlockCache implements AutoCloseable {
         List<List<Claim>> runs = new ArrayList<>();
         for (Claim c : missing) {
             List<Claim> run = runs.isEmpty() ? null : runs.get(runs.size() - 1);
-            if (run != null && run.get(run.size() - 1).key().index() + 1 == c.key().index()) {
+            if (run != null
+                    && run.get(run.size() - 1).key().index() + 1 == c.key().index()) {
                 run.add(c);
             } else {
                 runs.add(new ArrayList<>(List.of(c)));
@@ -229,10 +232,13 @@ public final class BlockCache implements AutoCloseable {
             } catch (RuntimeException e) {
                 read = Uni.createFrom().failure(e);
             }
-            read.subscribe().with(bytes -> {
-                storageBytes.add(bytes.length);
-                deliver(run, bytes);
-            }, failure -> run.forEach(c -> fail(c, failure)));
+            read.subscribe()
+                    .with(
+                            bytes -> {
+                                storageBytes.add(bytes.length);
+                                deliver(run, bytes);
+                            },
+                            failure -> run.forEach(c -> fail(c, failure)));
         }
     }
 
@@ -250,7 +256,10 @@ public final class BlockCache implements AutoCloseable {
             Claim c = run.get(i);
             long from = (long) i * blockBytes;
             if (from >= bytes.length) {
-                fail(c, new CorruptSegmentException("object " + c.key().objectKey() + " has no block " + c.key().index()));
+                fail(
+                        c,
+                        new CorruptSegmentException("object " + c.key().objectKey() + " has no block "
+                                + c.key().index()));
                 continue;
             }
             byte[] content = Arrays.copyOfRange(bytes, (int) from, (int) Math.min(bytes.length, from + blockBytes));
@@ -275,7 +284,7 @@ public final class BlockCache implements AutoCloseable {
 
     private void finish(Claim c, byte[] content) {
         memory.put(c.key(), content);
-        loading.remove(c.key(), c.future());   // after the put: a new reader finds the block in one place or the other
+        loading.remove(c.key(), c.future()); // after the put: a new reader finds the block in one place or the other
         c.future().complete(content);
     }
 
@@ -288,8 +297,8 @@ public final class BlockCache implements AutoCloseable {
     public void putObject(String objectKey, byte[] object) {
         for (long b = 0; b * blockBytes < object.length; b++) {
             int from = (int) (b * blockBytes);
-            memory.put(new BlockKey(objectKey, b),
-                    Arrays.copyOfRange(object, from, (int) Math.min(object.length, (long) from + blockBytes)));
+            memory.put(new BlockKey(objectKey, b), Arrays.copyOfRange(object, from, (int)
+                    Math.min(object.length, (long) from + blockBytes)));
         }
     }
 

@@ -62,6 +62,7 @@ public final class DiskBlockStore {
     private final long maxBytes;
     /** File name → size, in access order (eldest first). Guarded by {@code this}. */
     private final LinkedHashMap<String, Long> files = new LinkedHashMap<>(256, 0.75f, true);
+
     private long totalBytes;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -84,8 +85,7 @@ public final class DiskBlockStore {
         }
     }
 
-    private record Found(String name, long size, long modified) {
-    }
+    private record Found(String name, long size, long modified) {}
 
     private void scan() throws IOException {
         List<Found> found = new ArrayList<>();
@@ -93,7 +93,7 @@ public final class DiskBlockStore {
             for (Path p : entries) {
                 String name = p.getFileName().toString();
                 if (name.startsWith(TEMP_PREFIX)) {
-                    Files.deleteIfExists(p);   // a write cut short by a crash
+                    Files.deleteIfExists(p); // a write cut short by a crash
                 } else if (name.endsWith(SUFFIX)) {
                     BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                     found.add(new Found(name, a.size(), a.lastModifiedTime().toMillis()));
@@ -119,7 +119,7 @@ public final class DiskBlockStore {
     public Optional<byte[]> read(BlockCache.BlockKey key) {
         String name = fileName(key);
         synchronized (this) {
-            if (files.get(name) == null) {   // get: counts as an access for the LRU order
+            if (files.get(name) == null) { // get: counts as an access for the LRU order
                 misses.increment();
                 return Optional.empty();
             }
@@ -128,7 +128,7 @@ public final class DiskBlockStore {
         try {
             file = Files.readAllBytes(dir.resolve(name));
         } catch (NoSuchFileException e) {
-            forget(name);   // evicted meanwhile
+            forget(name); // evicted meanwhile
             misses.increment();
             return Optional.empty();
         } catch (IOException e) {
@@ -155,7 +155,8 @@ public final class DiskBlockStore {
         try {
             Files.write(temp, file);
             try {
-                Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                Files.move(
+                        temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(temp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
             }
@@ -180,7 +181,7 @@ public final class DiskBlockStore {
         drop(fileName(key));
     }
 
-    private void evictOverLimit() {   // holds this
+    private void evictOverLimit() { // holds this
         Iterator<Map.Entry<String, Long>> eldest = files.entrySet().iterator();
         while (totalBytes > maxBytes && eldest.hasNext()) {
             Map.Entry<String, Long> e = eldest.next();
@@ -226,8 +227,14 @@ public final class DiskBlockStore {
     static byte[] encode(BlockCache.BlockKey key, byte[] content) {
         byte[] k = key.objectKey().getBytes(StandardCharsets.UTF_8);
         ByteBuffer out = ByteBuffer.allocate(MAGIC.length + 1 + 2 + k.length + 8 + 4 + 4 + content.length);
-        out.put(MAGIC).put(VERSION).putShort((short) k.length).put(k).putLong(key.index()).putInt(content.length)
-                .putInt(crc(k, key.index(), content, 0, content.length)).put(content);
+        out.put(MAGIC)
+                .put(VERSION)
+                .putShort((short) k.length)
+                .put(k)
+                .putLong(key.index())
+                .putInt(content.length)
+                .putInt(crc(k, key.index(), content, 0, content.length))
+                .put(content);
         return out.array();
     }
 
@@ -235,21 +242,22 @@ public final class DiskBlockStore {
     static Optional<byte[]> decode(byte[] file, BlockCache.BlockKey key) {
         byte[] k = key.objectKey().getBytes(StandardCharsets.UTF_8);
         int header = MAGIC.length + 1 + 2 + k.length + 8 + 4 + 4;
-        if (file.length < header || !Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
+        if (file.length < header
+                || !Arrays.equals(file, 0, MAGIC.length, MAGIC, 0, MAGIC.length)
                 || file[MAGIC.length] != VERSION) {
             return Optional.empty();
         }
         ByteBuffer in = ByteBuffer.wrap(file);
         int keyLength = in.getShort(MAGIC.length + 1) & 0xffff;
-        if (keyLength != k.length || !Arrays.equals(file, MAGIC.length + 3, MAGIC.length + 3 + k.length, k, 0, k.length)) {
-            return Optional.empty();   // a hash collision, or a damaged key
+        if (keyLength != k.length
+                || !Arrays.equals(file, MAGIC.length + 3, MAGIC.length + 3 + k.length, k, 0, k.length)) {
+            return Optional.empty(); // a hash collision, or a damaged key
         }
         int at = MAGIC.length + 3 + k.length;
         long block = in.getLong(at);
         int length = in.getInt(at + 8);
         int crc = in.getInt(at + 12);
-        if (block != key.index() || length != file.length - header
-                || crc != crc(k, block, file, header, length)) {
+        if (block != key.index() || length != file.length - header || crc != crc(k, block, file, header, length)) {
             return Optional.empty();
         }
         return Optional.of(Arrays.copyOfRange(file, header, file.length));

@@ -27,8 +27,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Thread-safe.
  */
 public final class IndexCache {
-    private record PartitionKey(UUID topicId, int partition) {
-    }
+    private record PartitionKey(UUID topicId, int partition) {}
 
     private final Cache<PartitionKey, ConcurrentSkipListMap<Long, IndexEntry>> partitions;
     /** Well under the compactor's default 10 minutes of grace for replaced objects. */
@@ -51,8 +50,11 @@ public final class IndexCache {
         if (maxPartitions < 0 || entriesPerPartition < 1 || ttl.isNegative()) {
             throw new IllegalArgumentException("bad index cache bounds " + maxPartitions + " x " + entriesPerPartition);
         }
-        this.partitions = Caffeine.newBuilder().maximumSize(maxPartitions).expireAfterWrite(ttl)
-                .executor(Runnable::run).build();
+        this.partitions = Caffeine.newBuilder()
+                .maximumSize(maxPartitions)
+                .expireAfterWrite(ttl)
+                .executor(Runnable::run)
+                .build();
         this.entriesPerPartition = entriesPerPartition;
     }
 
@@ -73,8 +75,8 @@ public final class IndexCache {
         if (committed.isEmpty()) {
             return;
         }
-        ConcurrentSkipListMap<Long, IndexEntry> entries = partitions.get(new PartitionKey(topicId, partition),
-                k -> new ConcurrentSkipListMap<>());
+        ConcurrentSkipListMap<Long, IndexEntry> entries =
+                partitions.get(new PartitionKey(topicId, partition), k -> new ConcurrentSkipListMap<>());
         for (IndexEntry e : committed) {
             entries.put(e.baseOffset(), e);
         }
@@ -90,7 +92,7 @@ public final class IndexCache {
             }
         }
         while (entries.size() > entriesPerPartition) {
-            entries.pollFirstEntry();   // a page larger than the bound itself: keep its highest entries
+            entries.pollFirstEntry(); // a page larger than the bound itself: keep its highest entries
         }
     }
 

@@ -58,8 +58,8 @@ public final class CompactionExecutor {
     private final Clock clock;
     private final SwapListener listener;
 
-    public CompactionExecutor(CompactionStore store, SegmentStore segments, ObjectKeys keys, Clock clock,
-                              SwapListener listener) {
+    public CompactionExecutor(
+            CompactionStore store, SegmentStore segments, ObjectKeys keys, Clock clock, SwapListener listener) {
         this.store = store;
         this.segments = new ReplicatedSegments(segments);
         this.keys = keys;
@@ -86,12 +86,16 @@ public final class CompactionExecutor {
 
     // ---- retention -----------------------------------------------------------------------------------------
 
-    private Uni<Boolean> retention(CompactionPlan plan, CompactionPlan.Retention r, JobLease lease,
-                                   CompactionReport report) {
-        List<String> objects = r.dropped().stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
+    private Uni<Boolean> retention(
+            CompactionPlan plan, CompactionPlan.Retention r, JobLease lease, CompactionReport report) {
+        List<String> objects = r.dropped().stream()
+                .filter(e -> !e.isGap())
+                .map(IndexEntry::objectKey)
+                .distinct()
                 .toList();
         return store.markReplaced(objects, clock.millis())
-                .flatMap(ignored -> store.truncate(plan.topicId(), plan.partition(), r.logStartOffset(), r.dropped(), lease))
+                .flatMap(ignored ->
+                        store.truncate(plan.topicId(), plan.partition(), r.logStartOffset(), r.dropped(), lease))
                 .invoke(ok -> {
                     if (ok) {
                         report.entriesDropped.add(r.dropped().size());
@@ -104,14 +108,15 @@ public final class CompactionExecutor {
 
     // ---- merge ---------------------------------------------------------------------------------------------
 
-    private Uni<Boolean> merge(CompactionPlan plan, Topic topic, CompactionPlan.Merge m, JobLease lease,
-                               CompactionReport report) {
+    private Uni<Boolean> merge(
+            CompactionPlan plan, Topic topic, CompactionPlan.Merge m, JobLease lease, CompactionReport report) {
         return readAll(m.sources(), report).flatMap(chunks -> {
             List<List<IndexEntry>> groups = groups(m.sources());
             List<SegmentChunk> out = new ArrayList<>();
             for (List<IndexEntry> group : groups) {
                 long base = group.get(0).baseOffset();
-                ByteBuffer chunk = ByteBuffer.allocate(group.stream().mapToInt(IndexEntry::length).sum());
+                ByteBuffer chunk = ByteBuffer.allocate(
+                        group.stream().mapToInt(IndexEntry::length).sum());
                 long records = 0;
                 long maxTs = Long.MIN_VALUE;
                 for (IndexEntry e : group) {
@@ -119,8 +124,12 @@ public final class CompactionExecutor {
                     records += e.recordCount();
                     maxTs = Math.max(maxTs, e.maxTimestamp());
                 }
-                out.add(new SegmentChunk(plan.topicId(), plan.partition(), chunk.flip(),
-                        (int) Math.min(Integer.MAX_VALUE, records), maxTs));
+                out.add(new SegmentChunk(
+                        plan.topicId(),
+                        plan.partition(),
+                        chunk.flip(),
+                        (int) Math.min(Integer.MAX_VALUE, records),
+                        maxTs));
             }
             return writeAndSwap(plan, topic, groups, out, lease, report);
         });
@@ -152,16 +161,28 @@ public final class CompactionExecutor {
      * then swaps each group for one entry pointing at its chunk. A group whose chunk is null (key compaction left
      * nothing of it) is swapped for a gap entry; when every group is one, no object is written.
      */
-    private Uni<Boolean> writeAndSwap(CompactionPlan plan, Topic topic, List<List<IndexEntry>> groups,
-                                      List<SegmentChunk> chunks, JobLease lease, CompactionReport report) {
+    private Uni<Boolean> writeAndSwap(
+            CompactionPlan plan,
+            Topic topic,
+            List<List<IndexEntry>> groups,
+            List<SegmentChunk> chunks,
+            JobLease lease,
+            CompactionReport report) {
         List<String> buckets = topic.config().replicas();
-        List<String> replaced = groups.stream().flatMap(List::stream).filter(e -> !e.isGap())
-                .map(IndexEntry::objectKey).distinct().toList();
+        List<String> replaced = groups.stream()
+                .flatMap(List::stream)
+                .filter(e -> !e.isGap())
+                .map(IndexEntry::objectKey)
+                .distinct()
+                .toList();
         List<SegmentChunk> stored = chunks.stream().filter(Objects::nonNull).toList();
         Uni<List<IndexEntry>> replacements;
         if (stored.isEmpty()) {
-            replacements = Uni.createFrom().item(groups.stream().map(g -> IndexEntry.gap(g.get(0).baseOffset(),
-                    g.get(g.size() - 1).lastOffset(), buckets)).toList());
+            replacements = Uni.createFrom()
+                    .item(groups.stream()
+                            .map(g -> IndexEntry.gap(
+                                    g.get(0).baseOffset(), g.get(g.size() - 1).lastOffset(), buckets))
+                            .toList());
         } else {
             SegmentFormat.Encoded encoded = SegmentFormat.encode(stored);
             long firstBase = groups.get(chunks.indexOf(stored.get(0))).get(0).baseOffset();
@@ -179,8 +200,8 @@ public final class CompactionExecutor {
                         out.add(IndexEntry.gap(base, last, buckets));
                     } else {
                         ChunkLocation l = encoded.chunks().get(c++);
-                        out.add(new IndexEntry(base, last, key, l.position(), l.length(), l.maxTimestamp(), l.crc32c(),
-                                buckets));
+                        out.add(new IndexEntry(
+                                base, last, key, l.position(), l.length(), l.maxTimestamp(), l.crc32c(), buckets));
                     }
                 }
                 return out;
@@ -190,38 +211,44 @@ public final class CompactionExecutor {
                 .flatMap(ignored -> swapEach(plan, groups, added, lease, report, 0)));
     }
 
-    private Uni<Boolean> swapEach(CompactionPlan plan, List<List<IndexEntry>> groups, List<IndexEntry> replacements,
-                                  JobLease lease, CompactionReport report, int i) {
+    private Uni<Boolean> swapEach(
+            CompactionPlan plan,
+            List<List<IndexEntry>> groups,
+            List<IndexEntry> replacements,
+            JobLease lease,
+            CompactionReport report,
+            int i) {
         if (i == groups.size()) {
             return Uni.createFrom().item(true);
         }
         if (clock.millis() >= lease.expiresAtMs()) {
-            report.leasesLost.increment();   // past its term the lease may be someone else's: stop before writing
+            report.leasesLost.increment(); // past its term the lease may be someone else's: stop before writing
             return Uni.createFrom().item(false);
         }
         List<IndexEntry> group = groups.get(i);
-        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacements.get(i)), lease).flatMap(ok -> {
-            if (!ok) {
-                report.leasesLost.increment();
-                return Uni.createFrom().item(false);
-            }
-            listener.swapped(plan.topicId(), plan.partition());
-            report.entriesReplaced.add(group.size());
-            report.entriesWritten.increment();
-            return swapEach(plan, groups, replacements, lease, report, i + 1);
-        });
+        return store.swap(plan.topicId(), plan.partition(), group, List.of(replacements.get(i)), lease)
+                .flatMap(ok -> {
+                    if (!ok) {
+                        report.leasesLost.increment();
+                        return Uni.createFrom().item(false);
+                    }
+                    listener.swapped(plan.topicId(), plan.partition());
+                    report.entriesReplaced.add(group.size());
+                    report.entriesWritten.increment();
+                    return swapEach(plan, groups, replacements, lease, report, i + 1);
+                });
     }
 
     // ---- key compaction ------------------------------------------------------------------------------------
 
-    private Uni<Boolean> compact(CompactionPlan plan, Topic topic, CompactionPlan.KeyCompaction k, JobLease lease,
-                                 CompactionReport report) {
+    private Uni<Boolean> compact(
+            CompactionPlan plan, Topic topic, CompactionPlan.KeyCompaction k, JobLease lease, CompactionReport report) {
         List<IndexEntry> all = new ArrayList<>(k.cleanable());
         all.addAll(k.active());
         return readAll(all, report).flatMap(chunks -> {
             Map<ByteBuffer, Long> latest = new HashMap<>();
             Map<IndexEntry, List<Record>> decoded = new LinkedHashMap<>();
-            Map<Long, Long> horizons = new HashMap<>();   // tombstone offset → delete horizon its batch carries
+            Map<Long, Long> horizons = new HashMap<>(); // tombstone offset → delete horizon its batch carries
             Compression codec = null;
             for (int i = 0; i < all.size(); i++) {
                 IndexEntry e = all.get(i);
@@ -237,13 +264,14 @@ public final class CompactionExecutor {
                         latest.merge(ByteBuffer.wrap(r.key()), r.offset(), Math::max);
                     }
                 }
-                if (i < k.cleanable().size()) {   // the active part is never rewritten: its horizons do not matter
+                if (i < k.cleanable().size()) { // the active part is never rewritten: its horizons do not matter
                     horizons.putAll(RecordBatches.tombstoneHorizons(chunk, e.baseOffset()));
                     codec = codec != null ? codec : codecOf(chunks.get(e));
                 }
             }
             // a tombstone first kept now is kept delete.retention.ms from now (Kafka's delete horizon)
-            long newHorizon = k.deleteRetentionMs() > Long.MAX_VALUE - k.nowMs() ? Long.MAX_VALUE
+            long newHorizon = k.deleteRetentionMs() > Long.MAX_VALUE - k.nowMs()
+                    ? Long.MAX_VALUE
                     : k.nowMs() + k.deleteRetentionMs();
             Map<Long, Long> keptHorizons = new HashMap<>();
             List<List<IndexEntry>> groups = new ArrayList<>();
@@ -254,7 +282,7 @@ public final class CompactionExecutor {
             long removed = 0;
             for (IndexEntry e : k.cleanable()) {
                 if (group.size() == CompactionStore.MAX_ENTRIES_PER_SWAP) {
-                    groups.add(group);   // with nothing left, it becomes a gap entry
+                    groups.add(group); // with nothing left, it becomes a gap entry
                     kept.add(groupRecords);
                     group = new ArrayList<>();
                     groupRecords = new ArrayList<>();
@@ -284,7 +312,7 @@ public final class CompactionExecutor {
                 }
             }
             if (!group.isEmpty()) {
-                groups.add(group);   // a trailing run with nothing left becomes a gap entry too
+                groups.add(group); // a trailing run with nothing left becomes a gap entry too
                 kept.add(groupRecords);
             }
             report.recordsRemoved.add(removed);
@@ -292,9 +320,23 @@ public final class CompactionExecutor {
             for (int i = 0; i < groups.size(); i++) {
                 long base = groups.get(i).get(0).baseOffset();
                 List<Record> records = kept.get(i);
-                out.add(records.isEmpty() ? null : new SegmentChunk(plan.topicId(), plan.partition(),
-                        batches(records, base, codec, topic.config().maxMessageBytes(), keptHorizons), records.size(),
-                        records.stream().mapToLong(Record::timestamp).max().orElseThrow()));
+                out.add(
+                        records.isEmpty()
+                                ? null
+                                : new SegmentChunk(
+                                        plan.topicId(),
+                                        plan.partition(),
+                                        batches(
+                                                records,
+                                                base,
+                                                codec,
+                                                topic.config().maxMessageBytes(),
+                                                keptHorizons),
+                                        records.size(),
+                                        records.stream()
+                                                .mapToLong(Record::timestamp)
+                                                .max()
+                                                .orElseThrow()));
             }
             return writeAndSwap(plan, topic, groups, out, lease, report);
         });
@@ -305,15 +347,16 @@ public final class CompactionExecutor {
      * tombstones of different delete horizons ({@code horizons}, by offset) never share a batch, since a batch
      * carries one.
      */
-    private static ByteBuffer batches(List<Record> records, long base, Compression codec, int maxBatchBytes,
-                                      Map<Long, Long> horizons) {
+    private static ByteBuffer batches(
+            List<Record> records, long base, Compression codec, int maxBatchBytes, Map<Long, Long> horizons) {
         List<ByteBuffer> batches = new ArrayList<>();
         int start = 0;
         while (start < records.size()) {
             int end = start;
             long size = 0;
             long horizon = RecordBatch.NO_TIMESTAMP;
-            while (end < records.size() && (end == start || size + records.get(end).sizeInBytes() + 32 <= maxBatchBytes)) {
+            while (end < records.size()
+                    && (end == start || size + records.get(end).sizeInBytes() + 32 <= maxBatchBytes)) {
                 Long h = horizons.get(records.get(end).offset());
                 if (h != null) {
                     if (horizon != RecordBatch.NO_TIMESTAMP && h != horizon) {
@@ -327,15 +370,18 @@ public final class CompactionExecutor {
             batches.add(RecordBatches.encodeAt(records.subList(start, end), base, codec, horizon));
             start = end;
         }
-        ByteBuffer out = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
+        ByteBuffer out = ByteBuffer.allocate(
+                batches.stream().mapToInt(ByteBuffer::remaining).sum());
         batches.forEach(out::put);
         return out.flip();
     }
 
     private static Compression codecOf(byte[] chunk) {
         try {
-            return BatchCompression.of(MemoryRecords.readableRecords(ByteBuffer.wrap(chunk)).firstBatch()
-                    .compressionType()).compression();
+            return BatchCompression.of(MemoryRecords.readableRecords(ByteBuffer.wrap(chunk))
+                            .firstBatch()
+                            .compressionType())
+                    .compression();
         } catch (RuntimeException e) {
             return Compression.NONE;
         }
@@ -349,14 +395,20 @@ public final class CompactionExecutor {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IndexEntry e : entries) {
             if (e.isGap()) {
-                continue;   // nothing stored
+                continue; // nothing stored
             }
-            chain = chain.flatMap(ignored -> segments.readChunk(e).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
+            chain = chain.flatMap(ignored ->
+                    segments.readChunk(e).invoke(bytes -> out.put(e, bytes)).replaceWithVoid());
         }
         return chain.invoke(ignored -> {
-            report.objectsRead.add(entries.stream().filter(e -> !e.isGap()).map(IndexEntry::objectKey).distinct()
-                    .count());
-            report.bytesRead.add(entries.stream().mapToLong(IndexEntry::length).sum());
-        }).replaceWith(out);
+                    report.objectsRead.add(entries.stream()
+                            .filter(e -> !e.isGap())
+                            .map(IndexEntry::objectKey)
+                            .distinct()
+                            .count());
+                    report.bytesRead.add(
+                            entries.stream().mapToLong(IndexEntry::length).sum());
+                })
+                .replaceWith(out);
     }
 }

@@ -13,8 +13,13 @@ import java.util.UUID;
  * @param merges     runs of adjacent entries to rewrite into one object each (for topics that delete)
  * @param compaction the key compaction to run, if due (for compacted topics)
  */
-public record CompactionPlan(UUID topicId, String topic, int partition, Optional<Retention> retention,
-                             List<Merge> merges, Optional<KeyCompaction> compaction) {
+public record CompactionPlan(
+        UUID topicId,
+        String topic,
+        int partition,
+        Optional<Retention> retention,
+        List<Merge> merges,
+        Optional<KeyCompaction> compaction) {
 
     public CompactionPlan {
         merges = List.copyOf(merges);
@@ -60,8 +65,12 @@ public record CompactionPlan(UUID topicId, String topic, int partition, Optional
      * @param deleteRetentionMs the topic's {@code delete.retention.ms}
      * @param dirtyRatio        the share of cleanable bytes never compacted before
      */
-    public record KeyCompaction(List<IndexEntry> cleanable, List<IndexEntry> active, long nowMs,
-                                long deleteRetentionMs, double dirtyRatio) {
+    public record KeyCompaction(
+            List<IndexEntry> cleanable,
+            List<IndexEntry> active,
+            long nowMs,
+            long deleteRetentionMs,
+            double dirtyRatio) {
         public KeyCompaction {
             cleanable = List.copyOf(cleanable);
             active = List.copyOf(active);

@@ -43,8 +43,8 @@ public final class CompactionPlanner {
         } else {
             compaction = keyCompaction(entries, config, policy, now.toEpochMilli());
         }
-        return new CompactionPlan(log.topic().id(), log.topic().name().value(), log.partition(), retention, merges,
-                compaction);
+        return new CompactionPlan(
+                log.topic().id(), log.topic().name().value(), log.partition(), retention, merges, compaction);
     }
 
     private static Optional<CompactionPlan.Retention> retention(PartitionLog log, TopicConfig config, long nowMs) {
@@ -64,15 +64,17 @@ public final class CompactionPlanner {
                 bySize++;
             }
         }
-        int belowStart = 0;   // left behind by an earlier run that stopped half way
-        while (belowStart < entries.size() && entries.get(belowStart).lastOffset() < log.head().logStartOffset()) {
+        int belowStart = 0; // left behind by an earlier run that stopped half way
+        while (belowStart < entries.size()
+                && entries.get(belowStart).lastOffset() < log.head().logStartOffset()) {
             belowStart++;
         }
         int drop = Math.max(belowStart, Math.max(byTime, bySize));
         if (drop == 0) {
             return Optional.empty();
         }
-        String reason = byTime >= bySize && byTime >= belowStart ? TopicConfig.RETENTION_MS
+        String reason = byTime >= bySize && byTime >= belowStart
+                ? TopicConfig.RETENTION_MS
                 : bySize >= belowStart ? TopicConfig.RETENTION_BYTES : "log start offset";
         long start = Math.max(log.head().logStartOffset(), entries.get(drop - 1).lastOffset() + 1);
         return Optional.of(new CompactionPlan.Retention(start, entries.subList(0, drop), reason));
@@ -95,8 +97,7 @@ public final class CompactionPlanner {
     }
 
     /** Adjacent entries of one object. */
-    private record Unit(List<IndexEntry> entries, long bytes) {
-    }
+    private record Unit(List<IndexEntry> entries, long bytes) {}
 
     static List<CompactionPlan.Merge> merges(List<IndexEntry> entries, CompactionPolicy policy) {
         List<Unit> units = units(entries);
@@ -107,14 +108,18 @@ public final class CompactionPlanner {
             List<Unit> run = new ArrayList<>();
             long bytes = 0;
             int j = i;
-            while (j < units.size() && run.size() < policy.fanout() && tier >= 0
+            while (j < units.size()
+                    && run.size() < policy.fanout()
+                    && tier >= 0
                     && policy.tierOf(units.get(j).bytes()) == tier
                     && bytes + units.get(j).bytes() < policy.maxObjectBytes()) {
                 run.add(units.get(j));
                 bytes += units.get(j).bytes();
                 j++;
             }
-            boolean capped = j < units.size() && tier >= 0 && policy.tierOf(units.get(j).bytes()) == tier
+            boolean capped = j < units.size()
+                    && tier >= 0
+                    && policy.tierOf(units.get(j).bytes()) == tier
                     && run.size() < policy.fanout();
             if (run.size() == policy.fanout() || (capped && run.size() >= 2)) {
                 List<IndexEntry> sources = new ArrayList<>();
@@ -147,8 +152,8 @@ public final class CompactionPlanner {
         return units;
     }
 
-    private static Optional<CompactionPlan.KeyCompaction> keyCompaction(List<IndexEntry> entries, TopicConfig config,
-                                                                         CompactionPolicy policy, long nowMs) {
+    private static Optional<CompactionPlan.KeyCompaction> keyCompaction(
+            List<IndexEntry> entries, TopicConfig config, CompactionPolicy policy, long nowMs) {
         if (entries.isEmpty()) {
             return Optional.empty();
         }
@@ -159,12 +164,18 @@ public final class CompactionPlanner {
         }
         List<IndexEntry> cleanable = entries.subList(0, activeFrom);
         long total = cleanable.stream().mapToLong(IndexEntry::length).sum();
-        long dirty = cleanable.stream().filter(e -> !e.objectKey().startsWith(COMPACTED_PREFIX))
-                .mapToLong(IndexEntry::length).sum();
+        long dirty = cleanable.stream()
+                .filter(e -> !e.objectKey().startsWith(COMPACTED_PREFIX))
+                .mapToLong(IndexEntry::length)
+                .sum();
         if (cleanable.isEmpty() || dirty == 0 || (double) dirty / total < policy.minCleanableDirtyRatio()) {
             return Optional.empty();
         }
-        return Optional.of(new CompactionPlan.KeyCompaction(cleanable, entries.subList(activeFrom, entries.size()),
-                nowMs, config.deleteRetentionMs(), (double) dirty / total));
+        return Optional.of(new CompactionPlan.KeyCompaction(
+                cleanable,
+                entries.subList(activeFrom, entries.size()),
+                nowMs,
+                config.deleteRetentionMs(),
+                (double) dirty / total));
     }
 }

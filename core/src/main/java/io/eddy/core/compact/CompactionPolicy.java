@@ -21,20 +21,32 @@ import java.time.Duration;
  *                               object whose commit is still under way is younger than this)
  * @param leaseDuration          how long a job's lease lasts; a job that runs longer loses it and commits nothing
  */
-public record CompactionPolicy(long tierBaseBytes, int fanout, long maxObjectBytes, double minCleanableDirtyRatio,
-                               Duration replacedGrace, Duration orphanGrace, Duration leaseDuration) {
+public record CompactionPolicy(
+        long tierBaseBytes,
+        int fanout,
+        long maxObjectBytes,
+        double minCleanableDirtyRatio,
+        Duration replacedGrace,
+        Duration orphanGrace,
+        Duration leaseDuration) {
     public CompactionPolicy {
-        if (tierBaseBytes < 1 || fanout < 2 || maxObjectBytes <= tierBaseBytes || minCleanableDirtyRatio < 0
-                || minCleanableDirtyRatio > 1 || replacedGrace.isNegative() || orphanGrace.isNegative()
-                || leaseDuration.isNegative() || leaseDuration.isZero()) {
+        if (tierBaseBytes < 1
+                || fanout < 2
+                || maxObjectBytes <= tierBaseBytes
+                || minCleanableDirtyRatio < 0
+                || minCleanableDirtyRatio > 1
+                || replacedGrace.isNegative()
+                || orphanGrace.isNegative()
+                || leaseDuration.isNegative()
+                || leaseDuration.isZero()) {
             throw new IllegalArgumentException("bad compaction policy");
         }
     }
 
     /** Tiers from 64 KiB by 8 up to 512 MiB objects; Kafka's dirty ratio; 10 min and 1 h grace; 5 min leases. */
     public static CompactionPolicy defaults() {
-        return new CompactionPolicy(64 << 10, 8, 512L << 20, 0.5, Duration.ofMinutes(10), Duration.ofHours(1),
-                Duration.ofMinutes(5));
+        return new CompactionPolicy(
+                64 << 10, 8, 512L << 20, 0.5, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5));
     }
 
     /** The tier of a unit of {@code bytes}; -1 for one at or above {@link #maxObjectBytes} (never merged). */

@@ -6,7 +6,6 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.replica.ReplicaRepair;
 import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.CompactionStore;
-import io.eddy.core.storage.CompactionStore.JobLease;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
@@ -45,9 +44,18 @@ public final class Compactor {
      * @param defaultBucket the bucket topics use when they name no replicas (garbage is looked for there too)
      * @param buckets       the deployment's buckets: garbage is never looked for in any other, whatever a topic names
      */
-    public Compactor(TopicService topics, MetadataStore metadata, CompactionStore store, CompactionExecutor executor,
-                     GarbageCollector gc, ReplicaRepair repair, CompactionPolicy policy, String owner,
-                     String defaultBucket, BucketAllowList buckets, Clock clock) {
+    public Compactor(
+            TopicService topics,
+            MetadataStore metadata,
+            CompactionStore store,
+            CompactionExecutor executor,
+            GarbageCollector gc,
+            ReplicaRepair repair,
+            CompactionPolicy policy,
+            String owner,
+            String defaultBucket,
+            BucketAllowList buckets,
+            Clock clock) {
         this.topics = topics;
         this.metadata = metadata;
         this.store = store;
@@ -70,10 +78,15 @@ public final class Compactor {
      *                  is deferred to the next pass, and garbage collection too. A job already started runs on,
      *                  for at most its lease. For a process with a time limit (a Lambda function).
      */
-    public record Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic,
-                          boolean scrub, Instant deadline) {
-        public Options(boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic,
-                       boolean scrub) {
+    public record Options(
+            boolean dryRun,
+            boolean collectGarbage,
+            boolean repairReplicas,
+            String onlyTopic,
+            boolean scrub,
+            Instant deadline) {
+        public Options(
+                boolean dryRun, boolean collectGarbage, boolean repairReplicas, String onlyTopic, boolean scrub) {
             this(dryRun, collectGarbage, repairReplicas, onlyTopic, scrub, null);
         }
 
@@ -99,26 +112,30 @@ public final class Compactor {
     }
 
     /** A pass's plans (what a dry run prints) and its report. */
-    public record Result(List<CompactionPlan> plans, List<GarbageCollector.Doomed> garbage, CompactionReport report) {
-    }
+    public record Result(List<CompactionPlan> plans, List<GarbageCollector.Doomed> garbage, CompactionReport report) {}
 
     public Uni<Result> run(Options options, Progress progress) {
         CompactionReport report = new CompactionReport();
         List<CompactionPlan> plans = new ArrayList<>();
         Uni<List<Topic>> all = topics.list();
         return all.flatMap(live -> {
-            List<Topic> chosen = options.onlyTopic() == null ? live
-                    : live.stream().filter(t -> t.name().value().equals(options.onlyTopic())).toList();
+            List<Topic> chosen = options.onlyTopic() == null
+                    ? live
+                    : live.stream()
+                            .filter(t -> t.name().value().equals(options.onlyTopic()))
+                            .toList();
             int total = chosen.stream().mapToInt(Topic::partitions).sum();
             int[] done = {0};
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Topic topic : chosen) {
                 for (int p = 0; p < topic.partitions(); p++) {
                     int partition = p;
-                    chain = chain.flatMap(ignored -> partition(topic, partition, options, report).invoke(plan -> {
-                        plans.add(plan);
-                        progress.partitionDone(++done[0], total, plan);
-                    }).replaceWithVoid());
+                    chain = chain.flatMap(ignored -> partition(topic, partition, options, report)
+                            .invoke(plan -> {
+                                plans.add(plan);
+                                progress.partitionDone(++done[0], total, plan);
+                            })
+                            .replaceWithVoid());
                 }
             }
             Uni<List<GarbageCollector.Doomed>> garbage = chain.flatMap(ignored -> {
@@ -138,37 +155,55 @@ public final class Compactor {
     /** One partition under its lease: plan, and unless a dry run, execute and repair. */
     private Uni<CompactionPlan> partition(Topic topic, int partition, Options options, CompactionReport report) {
         if (pastDeadline(options)) {
-            report.partitionsDeferred.increment();   // the next pass starts over and gets to it
-            return Uni.createFrom().item(new CompactionPlan(topic.id(), topic.name().value(), partition,
-                    java.util.Optional.empty(), List.of(), java.util.Optional.empty()));
+            report.partitionsDeferred.increment(); // the next pass starts over and gets to it
+            return Uni.createFrom()
+                    .item(new CompactionPlan(
+                            topic.id(),
+                            topic.name().value(),
+                            partition,
+                            java.util.Optional.empty(),
+                            List.of(),
+                            java.util.Optional.empty()));
         }
         long now = clock.millis();
         String name = "compact:" + topic.id() + ":" + partition;
-        return store.acquire(name, owner, now, now + policy.leaseDuration().toMillis()).flatMap(lease -> {
-            if (lease.isEmpty()) {
-                report.partitionsSkipped.increment();   // another compactor is on it
-                return Uni.createFrom().item(new CompactionPlan(topic.id(), topic.name().value(), partition,
-                        java.util.Optional.empty(), List.of(), java.util.Optional.empty()));
-            }
-            report.partitions.increment();
-            return log(topic, partition).flatMap(log -> {
-                CompactionPlan plan = planner.plan(log, policy, clock.instant());
-                if (options.dryRun()) {
-                    return Uni.createFrom().item(plan);
-                }
-                Uni<Boolean> executed = plan.isEmpty() ? Uni.createFrom().item(true)
-                        : executor.execute(plan, topic, lease.get(), report);
-                boolean replicated = topic.config().replicas().size() > 1;
-                long from = log.head().logStartOffset();
-                return executed.flatMap(ok -> ok && options.repairReplicas() && replicated
-                                ? repair.repair(topic, partition, from, lease.get()).replaceWith(ok)
-                                : Uni.createFrom().item(ok))
-                        .flatMap(ok -> ok && options.scrub() && replicated
-                                ? repair.scrub(topic, partition, from, lease.get()).replaceWith(ok)
-                                : Uni.createFrom().item(ok))
-                        .replaceWith(plan);
-            }).eventually(() -> store.release(lease.get()));
-        });
+        return store.acquire(name, owner, now, now + policy.leaseDuration().toMillis())
+                .flatMap(lease -> {
+                    if (lease.isEmpty()) {
+                        report.partitionsSkipped.increment(); // another compactor is on it
+                        return Uni.createFrom()
+                                .item(new CompactionPlan(
+                                        topic.id(),
+                                        topic.name().value(),
+                                        partition,
+                                        java.util.Optional.empty(),
+                                        List.of(),
+                                        java.util.Optional.empty()));
+                    }
+                    report.partitions.increment();
+                    return log(topic, partition)
+                            .flatMap(log -> {
+                                CompactionPlan plan = planner.plan(log, policy, clock.instant());
+                                if (options.dryRun()) {
+                                    return Uni.createFrom().item(plan);
+                                }
+                                Uni<Boolean> executed = plan.isEmpty()
+                                        ? Uni.createFrom().item(true)
+                                        : executor.execute(plan, topic, lease.get(), report);
+                                boolean replicated = topic.config().replicas().size() > 1;
+                                long from = log.head().logStartOffset();
+                                return executed.flatMap(ok -> ok && options.repairReplicas() && replicated
+                                                ? repair.repair(topic, partition, from, lease.get())
+                                                        .replaceWith(ok)
+                                                : Uni.createFrom().item(ok))
+                                        .flatMap(ok -> ok && options.scrub() && replicated
+                                                ? repair.scrub(topic, partition, from, lease.get())
+                                                        .replaceWith(ok)
+                                                : Uni.createFrom().item(ok))
+                                        .replaceWith(plan);
+                            })
+                            .eventually(() -> store.release(lease.get()));
+                });
     }
 
     private boolean pastDeadline(Options options) {
@@ -204,11 +239,12 @@ public final class Compactor {
         live.forEach(t -> named.addAll(t.config().replicas()));
         // a topic stored before the allow-list may still name another deployment's bucket: never collect there
         Set<String> collected = new LinkedHashSet<>(this.buckets.filter(named));
-        return store.acquire(GC_LEASE, owner, now, now + policy.leaseDuration().toMillis()).flatMap(lease -> {
-            if (lease.isEmpty()) {
-                return Uni.createFrom().item(List.<GarbageCollector.Doomed>of());
-            }
-            return gc.collect(collected, policy, dryRun, report).eventually(() -> store.release(lease.get()));
-        });
+        return store.acquire(GC_LEASE, owner, now, now + policy.leaseDuration().toMillis())
+                .flatMap(lease -> {
+                    if (lease.isEmpty()) {
+                        return Uni.createFrom().item(List.<GarbageCollector.Doomed>of());
+                    }
+                    return gc.collect(collected, policy, dryRun, report).eventually(() -> store.release(lease.get()));
+                });
     }
 }

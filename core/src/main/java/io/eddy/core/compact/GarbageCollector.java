@@ -48,30 +48,48 @@ public final class GarbageCollector {
     }
 
     /** An object GC would delete, and why. */
-    public record Doomed(String bucket, String key, long bytes, String reason) {
-    }
+    public record Doomed(String bucket, String key, long bytes, String reason) {}
 
     /** Collects across {@code buckets}; {@code dryRun} deletes and purges nothing. */
-    public Uni<List<Doomed>> collect(Set<String> buckets, CompactionPolicy policy, boolean dryRun,
-                                     CompactionReport report) {
+    public Uni<List<Doomed>> collect(
+            Set<String> buckets, CompactionPolicy policy, boolean dryRun, CompactionReport report) {
         long now = clock.millis();
         List<Uni<List<Listed>>> listings = new ArrayList<>();
         for (String bucket : buckets) {
             for (String prefix : PREFIXES) {
                 listings.add(segments.list(bucket, prefix)
-                        .map(objects -> objects.stream().map(o -> new Listed(bucket, o)).toList()));
+                        .map(objects ->
+                                objects.stream().map(o -> new Listed(bucket, o)).toList()));
             }
         }
-        return Uni.join().all(listings).andFailFast().flatMap(lists -> store.scanEntries().flatMap(entries ->
-                // the listing is read after the scan has ended: see deadTopics
-                metadata.topics().flatMap(liveAfterScan -> store.deletedTopics().flatMap(tombstones ->
-                        collect(lists, entries, deadTopics(entries, liveAfterScan, tombstones), tombstones, now,
-                                policy, dryRun, report)))));
+        return Uni.join()
+                .all(listings)
+                .andFailFast()
+                .flatMap(lists -> store.scanEntries()
+                        .flatMap(entries ->
+                                // the listing is read after the scan has ended: see deadTopics
+                                metadata.topics()
+                                        .flatMap(liveAfterScan -> store.deletedTopics()
+                                                .flatMap(tombstones -> collect(
+                                                        lists,
+                                                        entries,
+                                                        deadTopics(entries, liveAfterScan, tombstones),
+                                                        tombstones,
+                                                        now,
+                                                        policy,
+                                                        dryRun,
+                                                        report)))));
     }
 
-    private Uni<List<Doomed>> collect(List<List<Listed>> lists, List<CompactionStore.ScannedEntry> entries,
-                                      Map<UUID, Set<Integer>> dead, List<CompactionStore.DeletedTopic> tombstones,
-                                      long now, CompactionPolicy policy, boolean dryRun, CompactionReport report) {
+    private Uni<List<Doomed>> collect(
+            List<List<Listed>> lists,
+            List<CompactionStore.ScannedEntry> entries,
+            Map<UUID, Set<Integer>> dead,
+            List<CompactionStore.DeletedTopic> tombstones,
+            long now,
+            CompactionPolicy policy,
+            boolean dryRun,
+            CompactionReport report) {
         Set<String> referenced = new HashSet<>();
         for (CompactionStore.ScannedEntry e : entries) {
             if (!dead.containsKey(e.topicId())) {
@@ -90,9 +108,14 @@ public final class GarbageCollector {
                         continue;
                     }
                     Long replacedAt = replaced.get(l.object().key());
-                    if (replacedAt != null ? replacedAt < now - policy.replacedGrace().toMillis()
-                            : l.object().lastModifiedMs() < now - policy.orphanGrace().toMillis()) {
-                        doomed.add(new Doomed(l.bucket(), l.object().key(), l.object().size(),
+                    if (replacedAt != null
+                            ? replacedAt < now - policy.replacedGrace().toMillis()
+                            : l.object().lastModifiedMs()
+                                    < now - policy.orphanGrace().toMillis()) {
+                        doomed.add(new Doomed(
+                                l.bucket(),
+                                l.object().key(),
+                                l.object().size(),
                                 replacedAt != null ? "replaced" : "orphan"));
                     }
                 }
@@ -100,10 +123,11 @@ public final class GarbageCollector {
             if (dryRun) {
                 return Uni.createFrom().item(doomed);
             }
-            List<String> gone = replaced.keySet().stream().filter(k -> !seen.contains(k)).toList();
+            List<String> gone =
+                    replaced.keySet().stream().filter(k -> !seen.contains(k)).toList();
             return delete(doomed, report)
-                    .flatMap(ignored -> store.forgetReplaced(new ArrayList<>(concat(gone,
-                            doomed.stream().map(Doomed::key).toList()))))
+                    .flatMap(ignored -> store.forgetReplaced(new ArrayList<>(
+                            concat(gone, doomed.stream().map(Doomed::key).toList()))))
                     .flatMap(ignored -> purge(dead, tombstoned, report))
                     .replaceWith(doomed);
         });
@@ -114,8 +138,10 @@ public final class GarbageCollector {
      * when deleted, and any other the scan saw), and every id the scan saw that {@code liveAfterScan} (a listing read
      * after the scan ended) does not have. An id in that listing is never dead, tombstone or not.
      */
-    static Map<UUID, Set<Integer>> deadTopics(List<CompactionStore.ScannedEntry> scanned, List<Topic> liveAfterScan,
-                                             List<CompactionStore.DeletedTopic> tombstones) {
+    static Map<UUID, Set<Integer>> deadTopics(
+            List<CompactionStore.ScannedEntry> scanned,
+            List<Topic> liveAfterScan,
+            List<CompactionStore.DeletedTopic> tombstones) {
         Set<UUID> live = new HashSet<>();
         liveAfterScan.forEach(t -> live.add(t.id()));
         Map<UUID, Set<Integer>> dead = new LinkedHashMap<>();
@@ -135,18 +161,20 @@ public final class GarbageCollector {
         return dead;
     }
 
-    private record Listed(String bucket, SegmentStore.StoredObject object) {
-    }
+    private record Listed(String bucket, SegmentStore.StoredObject object) {}
 
     private Uni<Void> delete(List<Doomed> doomed, CompactionReport report) {
         Map<String, List<Doomed>> byBucket = new java.util.TreeMap<>();
-        doomed.forEach(d -> byBucket.computeIfAbsent(d.bucket(), b -> new ArrayList<>()).add(d));
+        doomed.forEach(d ->
+                byBucket.computeIfAbsent(d.bucket(), b -> new ArrayList<>()).add(d));
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Map.Entry<String, List<Doomed>> e : byBucket.entrySet()) {
-            chain = chain.flatMap(ignored -> segments.delete(e.getKey(), e.getValue().stream().map(Doomed::key).toList())
+            chain = chain.flatMap(ignored -> segments.delete(
+                            e.getKey(), e.getValue().stream().map(Doomed::key).toList())
                     .invoke(() -> {
                         report.objectsDeleted.add(e.getValue().size());
-                        report.bytesDeleted.add(e.getValue().stream().mapToLong(Doomed::bytes).sum());
+                        report.bytesDeleted.add(
+                                e.getValue().stream().mapToLong(Doomed::bytes).sum());
                     }));
         }
         return chain;
@@ -157,11 +185,13 @@ public final class GarbageCollector {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Map.Entry<UUID, Set<Integer>> topic : dead.entrySet()) {
             for (int partition : topic.getValue()) {
-                chain = chain.flatMap(ignored -> store.purgePartition(topic.getKey(), partition).invoke(n -> {
-                    if (n > 0) {
-                        report.partitionsPurged.increment();
-                    }
-                }).replaceWithVoid());
+                chain = chain.flatMap(ignored -> store.purgePartition(topic.getKey(), partition)
+                        .invoke(n -> {
+                            if (n > 0) {
+                                report.partitionsPurged.increment();
+                            }
+                        })
+                        .replaceWithVoid());
             }
             if (tombstoned.contains(topic.getKey())) {
                 chain = chain.flatMap(ignored -> store.forgetDeletedTopic(topic.getKey()));

@@ -13,7 +13,8 @@ public record PartitionLog(Topic topic, int partition, PartitionHead head, List<
         entries = List.copyOf(entries);
         for (int i = 1; i < entries.size(); i++) {
             if (entries.get(i).baseOffset() <= entries.get(i - 1).baseOffset()) {
-                throw new IllegalArgumentException("entries out of order at " + entries.get(i).baseOffset());
+                throw new IllegalArgumentException(
+                        "entries out of order at " + entries.get(i).baseOffset());
             }
         }
     }

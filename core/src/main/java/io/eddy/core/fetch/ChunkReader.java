@@ -41,7 +41,8 @@ final class ChunkReader {
                 pool.submit(() -> replicas.readUpTo(entry.buckets(), entry.objectKey(), position, maxLength));
         return blocks.read(entry.objectKey(), entry.position(), entry.length(), caches.readAheadBlocks(), source)
                 .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), entry.crc32c()))
-                .onFailure(CorruptSegmentException.class).recoverWithUni(t -> {
+                .onFailure(CorruptSegmentException.class)
+                .recoverWithUni(t -> {
                     blocks.invalidate(entry.objectKey(), entry.position(), entry.length());
                     return pool.submit(() -> replicas.readChunk(entry));
                 });

@@ -1,12 +1,12 @@
 package io.eddy.core.fetch;
 
-import io.eddy.core.tail.TailSignals;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
@@ -42,8 +42,14 @@ public final class FetchService {
     /**
      * @param headPollInterval how often a long-poll re-reads the head, to see commits by other processes
      */
-    public FetchService(TopicService topics, MetadataStore metadata, SegmentStore segments, ReadCaches caches,
-                        TailSignals signals, Duration headPollInterval, Clock clock) {
+    public FetchService(
+            TopicService topics,
+            MetadataStore metadata,
+            SegmentStore segments,
+            ReadCaches caches,
+            TailSignals signals,
+            Duration headPollInterval,
+            Clock clock) {
         this.topics = topics;
         this.caches = caches;
         this.signals = signals;
@@ -59,7 +65,10 @@ public final class FetchService {
     public Uni<FetchResult> fetch(FetchRequest request) {
         return topics.require(request.topic()).flatMap(topic -> {
             TopicService.checkPartition(topic, request.partition());
-            return attempt(topic, request, clock.millis() + request.maxWait().toMillis(),
+            return attempt(
+                    topic,
+                    request,
+                    clock.millis() + request.maxWait().toMillis(),
                     (t, r, head) -> reader.read(t, r, head, true),
                     head -> new FetchResult(List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
         });
@@ -72,29 +81,45 @@ public final class FetchService {
     public Uni<BatchFetchResult> fetchBatches(FetchRequest request) {
         return topics.require(request.topic()).flatMap(topic -> {
             TopicService.checkPartition(topic, request.partition());
-            return attempt(topic, request, clock.millis() + request.maxWait().toMillis(), reader::readBatches,
-                    head -> new BatchFetchResult(List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
+            return attempt(
+                    topic,
+                    request,
+                    clock.millis() + request.maxWait().toMillis(),
+                    reader::readBatches,
+                    head -> new BatchFetchResult(
+                            List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
         });
     }
 
     /** Reads when there is something below the high watermark, else waits for a commit until the deadline. */
-    private <T> Uni<T> attempt(Topic topic, FetchRequest request, long deadline,
-                               TriFunction<Topic, FetchRequest, PartitionHead, Uni<T>> read, Function<PartitionHead, T> empty) {
+    private <T> Uni<T> attempt(
+            Topic topic,
+            FetchRequest request,
+            long deadline,
+            TriFunction<Topic, FetchRequest, PartitionHead, Uni<T>> read,
+            Function<PartitionHead, T> empty) {
         CompletableFuture<Void> wake = signals.nextCommit(topic.id(), request.partition());
-        return reader.head(topic, request.partition()).flatMap(head -> {
-            PartitionReader.checkRange(topic, request.partition(), request.offset(), head);
-            if (request.offset() < head.nextOffset()) {
-                return read.apply(topic, request, head);
-            }
-            long remaining = deadline - clock.millis();
-            if (remaining <= 0) {
-                return Uni.createFrom().item(empty.apply(head));
-            }
-            Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
-            // the waiter is this fetch's own: when the wait times out Mutiny cancels it, which detaches it
-            return Uni.createFrom().completionStage(wake).ifNoItem().after(wait).recoverWithItem((Void) null)
-                    .flatMap(ignored -> attempt(topic, request, deadline, read, empty));
-        }).onTermination().invoke(() -> wake.cancel(false));   // detach this attempt's waiter, however it ended
+        return reader.head(topic, request.partition())
+                .flatMap(head -> {
+                    PartitionReader.checkRange(topic, request.partition(), request.offset(), head);
+                    if (request.offset() < head.nextOffset()) {
+                        return read.apply(topic, request, head);
+                    }
+                    long remaining = deadline - clock.millis();
+                    if (remaining <= 0) {
+                        return Uni.createFrom().item(empty.apply(head));
+                    }
+                    Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
+                    // the waiter is this fetch's own: when the wait times out Mutiny cancels it, which detaches it
+                    return Uni.createFrom()
+                            .completionStage(wake)
+                            .ifNoItem()
+                            .after(wait)
+                            .recoverWithItem((Void) null)
+                            .flatMap(ignored -> attempt(topic, request, deadline, read, empty));
+                })
+                .onTermination()
+                .invoke(() -> wake.cancel(false)); // detach this attempt's waiter, however it ended
     }
 
     @FunctionalInterface
@@ -114,8 +139,8 @@ public final class FetchService {
      * the first partition with records gets its first record even when that is larger than its limits (so a
      * consumer always moves on); any other partition's limit is strict.
      */
-    public Uni<List<PartitionOutcome>> fetchMany(List<PartitionFetch> fetches, Duration maxWait, long minBytes,
-                                                 long maxBytes) {
+    public Uni<List<PartitionOutcome>> fetchMany(
+            List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
         return multi.fetchMany(fetches, maxWait, minBytes, maxBytes);
     }
 

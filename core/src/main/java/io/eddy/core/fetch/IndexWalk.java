@@ -58,8 +58,11 @@ final class IndexWalk {
         long offset = sink.nextOffset();
         return entryCovering(topic, partition, offset).flatMap(first -> {
             if (first.isEmpty()) {
-                return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR, "no index entry covers offset "
-                        + offset + " of " + topic.name() + "/" + partition + " below the high watermark"));
+                return Uni.createFrom()
+                        .failure(new EddyException(
+                                ErrorCode.INTERNAL_ERROR,
+                                "no index entry covers offset " + offset + " of " + topic.name() + "/" + partition
+                                        + " below the high watermark"));
             }
             return collect(topic, partition, head, List.of(first.get()), sink);
         });
@@ -78,7 +81,8 @@ final class IndexWalk {
         });
     }
 
-    private Uni<Void> collect(Topic topic, int partition, PartitionHead head, List<IndexEntry> entries, ChunkSink sink) {
+    private Uni<Void> collect(
+            Topic topic, int partition, PartitionHead head, List<IndexEntry> entries, ChunkSink sink) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (IndexEntry entry : entries) {
             chain = chain.flatMap(ignored -> switch (step(entry, sink.nextOffset(), sink.full())) {
@@ -87,12 +91,15 @@ final class IndexWalk {
                     sink.skipTo(entry.lastOffset() + 1);
                     yield Uni.createFrom().voidItem();
                 }
-                case READ -> chunks.chunk(entry, head).invoke(bytes -> {
-                    sink.accept(entry, bytes);
-                    if (!sink.full()) {
-                        sink.skipTo(entry.lastOffset() + 1);   // read it all: what is left of it is a gap
-                    }
-                }).replaceWithVoid();
+                case READ ->
+                    chunks.chunk(entry, head)
+                            .invoke(bytes -> {
+                                sink.accept(entry, bytes);
+                                if (!sink.full()) {
+                                    sink.skipTo(entry.lastOffset() + 1); // read it all: what is left of it is a gap
+                                }
+                            })
+                            .replaceWithVoid();
             });
         }
         return chain.flatMap(ignored -> {
@@ -112,8 +119,10 @@ final class IndexWalk {
                 // a compaction merged the entry starting here into one starting before: read that one
                 return metadata.entryAtOrBefore(topic.id(), partition, next).flatMap(covering -> {
                     if (covering.isEmpty() || !covering.get().covers(next)) {
-                        return Uni.createFrom().failure(new EddyException(ErrorCode.INTERNAL_ERROR,
-                                "index gap at offset " + next + " of " + topic.name() + "/" + partition));
+                        return Uni.createFrom()
+                                .failure(new EddyException(
+                                        ErrorCode.INTERNAL_ERROR,
+                                        "index gap at offset " + next + " of " + topic.name() + "/" + partition));
                     }
                     index.invalidate(topic.id(), partition);
                     return collect(topic, partition, head, List.of(covering.get()), sink);

@@ -1,9 +1,9 @@
 package io.eddy.core.fetch;
 
-import io.eddy.core.tail.TailSignals;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
+import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
@@ -26,8 +26,8 @@ final class MultiFetch {
     private final Duration headPollInterval;
     private final Clock clock;
 
-    MultiFetch(TopicService topics, TailSignals signals, PartitionReader reader, Duration headPollInterval,
-               Clock clock) {
+    MultiFetch(
+            TopicService topics, TailSignals signals, PartitionReader reader, Duration headPollInterval, Clock clock) {
         this.topics = topics;
         this.signals = signals;
         this.reader = reader;
@@ -47,61 +47,82 @@ final class MultiFetch {
      * the first partition with records gets its first record even when that is larger than its limits (so a
      * consumer always moves on); any other partition's limit is strict.
      */
-    Uni<List<PartitionOutcome>> fetchMany(List<PartitionFetch> fetches, Duration maxWait, long minBytes,
-                                          long maxBytes) {
+    Uni<List<PartitionOutcome>> fetchMany(
+            List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
         if (fetches.isEmpty() || maxWait.isNegative() || maxWait.compareTo(FetchRequest.MAX_WAIT) > 0) {
             throw new IllegalArgumentException("bad multi-partition fetch");
         }
         long deadline = clock.millis() + maxWait.toMillis();
         Map<String, Uni<Resolved>> byName = new LinkedHashMap<>();
         for (PartitionFetch f : fetches) {
-            byName.computeIfAbsent(f.topic(), name -> topics.require(name).map(t -> new Resolved(t, null))
-                    .onFailure(EddyException.class).recoverWithItem(t -> new Resolved(null, (EddyException) t))
-                    .memoize().indefinitely());
+            byName.computeIfAbsent(
+                    f.topic(),
+                    name -> topics.require(name)
+                            .map(t -> new Resolved(t, null))
+                            .onFailure(EddyException.class)
+                            .recoverWithItem(t -> new Resolved(null, (EddyException) t))
+                            .memoize()
+                            .indefinitely());
         }
-        List<Uni<Resolved>> resolving = fetches.stream().map(f -> byName.get(f.topic())).toList();
-        return Uni.join().all(resolving).andFailFast()
+        List<Uni<Resolved>> resolving =
+                fetches.stream().map(f -> byName.get(f.topic())).toList();
+        return Uni.join()
+                .all(resolving)
+                .andFailFast()
                 .flatMap(resolved -> round(fetches, resolved, minBytes, maxBytes, deadline));
     }
 
     /** A topic named by a multi-partition fetch, or why it cannot be read. */
-    private record Resolved(Topic topic, EddyException error) {
-    }
+    private record Resolved(Topic topic, EddyException error) {}
 
-    private Uni<List<PartitionOutcome>> round(List<PartitionFetch> fetches, List<Resolved> resolved, long minBytes,
-                                              long maxBytes, long deadline) {
+    private Uni<List<PartitionOutcome>> round(
+            List<PartitionFetch> fetches, List<Resolved> resolved, long minBytes, long maxBytes, long deadline) {
         List<CompletableFuture<Void>> wakes = new ArrayList<>();
         List<Uni<Headed>> heads = new ArrayList<>();
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
             if (resolved.get(i).error() != null) {
-                heads.add(Uni.createFrom().item(new Headed(f, null, null, resolved.get(i).error())));
+                heads.add(Uni.createFrom()
+                        .item(new Headed(f, null, null, resolved.get(i).error())));
                 continue;
             }
             Topic topic = resolved.get(i).topic();
             if (f.partition() < topic.partitions()) {
                 wakes.add(signals.nextCommit(topic.id(), f.partition()));
             }
-            heads.add(Uni.createFrom().deferred(() -> {
-                TopicService.checkPartition(topic, f.partition());
-                return reader.head(topic, f.partition()).map(head -> {
-                    PartitionReader.checkRange(topic, f.partition(), f.offset(), head);
-                    return new Headed(f, topic, head, null);
-                });
-            }).onFailure(EddyException.class).recoverWithItem(t -> new Headed(f, topic, null, (EddyException) t)));
+            heads.add(Uni.createFrom()
+                    .deferred(() -> {
+                        TopicService.checkPartition(topic, f.partition());
+                        return reader.head(topic, f.partition()).map(head -> {
+                            PartitionReader.checkRange(topic, f.partition(), f.offset(), head);
+                            return new Headed(f, topic, head, null);
+                        });
+                    })
+                    .onFailure(EddyException.class)
+                    .recoverWithItem(t -> new Headed(f, topic, null, (EddyException) t)));
         }
-        return Uni.join().all(heads).andFailFast().flatMap(headed -> new Budget(headed, maxBytes).run()).flatMap(outcomes -> {
-            long bytes = outcomes.stream().mapToLong(PartitionOutcome::bytes).sum();
-            boolean failed = outcomes.stream().anyMatch(o -> o.error() != null);
-            long remaining = deadline - clock.millis();
-            if (bytes >= minBytes || failed || remaining <= 0) {
-                return Uni.createFrom().item(outcomes);
-            }
-            Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
-            return Uni.createFrom().completionStage(CompletableFuture.anyOf(wakes.toArray(CompletableFuture[]::new)))
-                    .ifNoItem().after(wait).recoverWithItem((Object) null)
-                    .flatMap(ignored -> round(fetches, resolved, minBytes, maxBytes, deadline));
-        }).onTermination().invoke(() -> wakes.forEach(w -> w.cancel(false)));
+        return Uni.join()
+                .all(heads)
+                .andFailFast()
+                .flatMap(headed -> new Budget(headed, maxBytes).run())
+                .flatMap(outcomes -> {
+                    long bytes =
+                            outcomes.stream().mapToLong(PartitionOutcome::bytes).sum();
+                    boolean failed = outcomes.stream().anyMatch(o -> o.error() != null);
+                    long remaining = deadline - clock.millis();
+                    if (bytes >= minBytes || failed || remaining <= 0) {
+                        return Uni.createFrom().item(outcomes);
+                    }
+                    Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
+                    return Uni.createFrom()
+                            .completionStage(CompletableFuture.anyOf(wakes.toArray(CompletableFuture[]::new)))
+                            .ifNoItem()
+                            .after(wait)
+                            .recoverWithItem((Object) null)
+                            .flatMap(ignored -> round(fetches, resolved, minBytes, maxBytes, deadline));
+                })
+                .onTermination()
+                .invoke(() -> wakes.forEach(w -> w.cancel(false)));
     }
 
     /** A partition of a multi-partition fetch with its head read, or why it cannot be read. */
@@ -111,8 +132,11 @@ final class MultiFetch {
         }
 
         PartitionOutcome empty() {
-            return error != null ? PartitionOutcome.failed(fetch, error) : PartitionOutcome.of(fetch,
-                    new FetchResult(List.of(), fetch.offset(), head.nextOffset(), head.logStartOffset()));
+            return error != null
+                    ? PartitionOutcome.failed(fetch, error)
+                    : PartitionOutcome.of(
+                            fetch,
+                            new FetchResult(List.of(), fetch.offset(), head.nextOffset(), head.logStartOffset()));
         }
     }
 
@@ -128,6 +152,7 @@ final class MultiFetch {
         private final CompletableFuture<List<PartitionOutcome>> done = new CompletableFuture<>();
         /** Pumps asked for: one thread pumps at a time, again while others asked (reads that end at once recurse no deeper). */
         private final AtomicInteger pumps = new AtomicInteger();
+
         private long left;
         private int next;
         private int running;
@@ -173,7 +198,7 @@ final class MultiFetch {
                     }
                     int i = next++;
                     int allowed = (int) Math.min(h.fetch().maxBytes(), left);
-                    boolean atLeastOne = !firstStarted;   // the first partition with records moves on, whatever its size
+                    boolean atLeastOne = !firstStarted; // the first partition with records moves on, whatever its size
                     firstStarted = true;
                     left -= allowed;
                     running++;
@@ -181,7 +206,7 @@ final class MultiFetch {
                 }
                 if (running == 0 && starts.isEmpty()) {
                     for (int i = next; i < partitions.size(); i++) {
-                        outcomes[i] = partitions.get(i).empty();   // nothing left: read again from where it was
+                        outcomes[i] = partitions.get(i).empty(); // nothing left: read again from where it was
                     }
                     next = partitions.size();
                     done.complete(List.of(outcomes));
@@ -193,18 +218,21 @@ final class MultiFetch {
 
         private void start(int i, Headed h, int allowed, boolean atLeastOne) {
             PartitionFetch f = h.fetch();
-            FetchRequest request = new FetchRequest(f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS,
-                    allowed, Duration.ZERO);
-            Uni.createFrom().deferred(() -> reader.read(h.topic(), request, h.head(), atLeastOne))
+            FetchRequest request = new FetchRequest(
+                    f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS, allowed, Duration.ZERO);
+            Uni.createFrom()
+                    .deferred(() -> reader.read(h.topic(), request, h.head(), atLeastOne))
                     .map(r -> PartitionOutcome.of(f, r))
-                    .onFailure(EddyException.class).recoverWithItem(t -> PartitionOutcome.failed(f, (EddyException) t))
-                    .subscribe().with(outcome -> finished(i, outcome, allowed), done::completeExceptionally);
+                    .onFailure(EddyException.class)
+                    .recoverWithItem(t -> PartitionOutcome.failed(f, (EddyException) t))
+                    .subscribe()
+                    .with(outcome -> finished(i, outcome, allowed), done::completeExceptionally);
         }
 
         private void finished(int i, PartitionOutcome outcome, int allowed) {
             synchronized (this) {
                 outcomes[i] = outcome;
-                left += allowed - outcome.bytes();   // below zero only after the first partition's oversized record
+                left += allowed - outcome.bytes(); // below zero only after the first partition's oversized record
                 running--;
             }
             pump();

@@ -1,10 +1,10 @@
 package io.eddy.core.fetch;
 
+import io.eddy.core.format.RecordBatches;
+import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.OffsetSpec.AtTimestamp;
 import io.eddy.core.model.OffsetSpec.Earliest;
-import io.eddy.core.format.RecordBatches;
-import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
@@ -41,8 +41,12 @@ final class OffsetLookup {
             return reader.head(topic, partition).flatMap(head -> {
                 if (spec instanceof AtTimestamp at) {
                     return metadata.entryAtOrBefore(topic.id(), partition, head.logStartOffset())
-                            .flatMap(first -> firstAtOrAfter(topic, partition,
-                                    first.map(IndexEntry::baseOffset).orElse(0L), at.epochMillis(), head));
+                            .flatMap(first -> firstAtOrAfter(
+                                    topic,
+                                    partition,
+                                    first.map(IndexEntry::baseOffset).orElse(0L),
+                                    at.epochMillis(),
+                                    head));
                 }
                 return Uni.createFrom().item(spec instanceof Earliest ? head.logStartOffset() : head.nextOffset());
             });
@@ -53,24 +57,31 @@ final class OffsetLookup {
         if (fromBase >= head.nextOffset()) {
             return Uni.createFrom().item(head.nextOffset());
         }
-        return metadata.entriesFrom(topic.id(), partition, fromBase, IndexWalk.ENTRY_PAGE).flatMap(entries -> {
-            for (IndexEntry entry : entries) {
-                if (!entry.isGap() && entry.maxTimestamp() >= timestamp && entry.lastOffset() >= head.logStartOffset()) {
-                    return chunks.chunk(entry, head).map(bytes -> {
-                        for (Record r : RecordBatches.decode(ByteBuffer.wrap(bytes), entry.baseOffset(),
-                                head.logStartOffset(), head.nextOffset() - 1)) {
-                            if (r.timestamp() >= timestamp) {
-                                return r.offset();
-                            }
+        return metadata.entriesFrom(topic.id(), partition, fromBase, IndexWalk.ENTRY_PAGE)
+                .flatMap(entries -> {
+                    for (IndexEntry entry : entries) {
+                        if (!entry.isGap()
+                                && entry.maxTimestamp() >= timestamp
+                                && entry.lastOffset() >= head.logStartOffset()) {
+                            return chunks.chunk(entry, head).map(bytes -> {
+                                for (Record r : RecordBatches.decode(
+                                        ByteBuffer.wrap(bytes),
+                                        entry.baseOffset(),
+                                        head.logStartOffset(),
+                                        head.nextOffset() - 1)) {
+                                    if (r.timestamp() >= timestamp) {
+                                        return r.offset();
+                                    }
+                                }
+                                return entry.lastOffset() + 1;
+                            });
                         }
-                        return entry.lastOffset() + 1;
-                    });
-                }
-            }
-            if (entries.size() < IndexWalk.ENTRY_PAGE) {
-                return Uni.createFrom().item(head.nextOffset());
-            }
-            return firstAtOrAfter(topic, partition, entries.get(entries.size() - 1).lastOffset() + 1, timestamp, head);
-        });
+                    }
+                    if (entries.size() < IndexWalk.ENTRY_PAGE) {
+                        return Uni.createFrom().item(head.nextOffset());
+                    }
+                    return firstAtOrAfter(
+                            topic, partition, entries.get(entries.size() - 1).lastOffset() + 1, timestamp, head);
+                });
     }
 }

@@ -20,6 +20,8 @@ public record PartitionOutcome(PartitionFetch fetch, FetchResult result, EddyExc
 
     /** Bytes of the records read (as {@code max_bytes} counts them). */
     public long bytes() {
-        return result == null ? 0 : result.records().stream().mapToLong(r -> r.sizeInBytes()).sum();
+        return result == null
+                ? 0
+                : result.records().stream().mapToLong(r -> r.sizeInBytes()).sum();
     }
 }

@@ -31,10 +31,17 @@ final class PartitionReader {
     /** Refuses an offset outside [log start offset, high watermark] with {@link ErrorCode#OFFSET_OUT_OF_RANGE}. */
     static void checkRange(Topic topic, int partition, long offset, PartitionHead head) {
         if (offset < head.logStartOffset() || offset > head.nextOffset()) {
-            throw new EddyException(ErrorCode.OFFSET_OUT_OF_RANGE, "offset " + offset + " is outside ["
-                    + head.logStartOffset() + ", " + head.nextOffset() + "] of " + topic.name() + "/" + partition,
-                    Map.of("offset", offset, "log_start_offset", head.logStartOffset(),
-                            "high_watermark", head.nextOffset()));
+            throw new EddyException(
+                    ErrorCode.OFFSET_OUT_OF_RANGE,
+                    "offset " + offset + " is outside [" + head.logStartOffset() + ", " + head.nextOffset() + "] of "
+                            + topic.name() + "/" + partition,
+                    Map.of(
+                            "offset",
+                            offset,
+                            "log_start_offset",
+                            head.logStartOffset(),
+                            "high_watermark",
+                            head.nextOffset()));
         }
     }
 

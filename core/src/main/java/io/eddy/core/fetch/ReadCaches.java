@@ -14,8 +14,13 @@ import io.eddy.core.support.AsyncLimiter;
  *                        as (records behind the high watermark) × (its index entry's bytes per record), are at most
  *                        this; otherwise a <em>catch-up</em> read. Each class has its own pool of GETs.
  */
-public record ReadCaches(BlockCache blocks, IndexCache index, AsyncLimiter tailGets, AsyncLimiter catchUpGets,
-                         int readAheadBlocks, long tailBytes) {
+public record ReadCaches(
+        BlockCache blocks,
+        IndexCache index,
+        AsyncLimiter tailGets,
+        AsyncLimiter catchUpGets,
+        int readAheadBlocks,
+        long tailBytes) {
     public static final int DEFAULT_READ_AHEAD_BLOCKS = 1;
     public static final int DEFAULT_TAIL_GETS = 16;
     public static final int DEFAULT_CATCH_UP_GETS = 4;
@@ -28,8 +33,12 @@ public record ReadCaches(BlockCache blocks, IndexCache index, AsyncLimiter tailG
 
     /** Defaults around a block cache: index cache of 10,000 partitions × 64 entries, 16 tail and 4 catch-up GETs. */
     public static ReadCaches over(BlockCache blocks) {
-        return new ReadCaches(blocks, new IndexCache(10_000, 64), new AsyncLimiter("tail-gets", DEFAULT_TAIL_GETS),
-                new AsyncLimiter("catch-up-gets", DEFAULT_CATCH_UP_GETS), DEFAULT_READ_AHEAD_BLOCKS,
+        return new ReadCaches(
+                blocks,
+                new IndexCache(10_000, 64),
+                new AsyncLimiter("tail-gets", DEFAULT_TAIL_GETS),
+                new AsyncLimiter("catch-up-gets", DEFAULT_CATCH_UP_GETS),
+                DEFAULT_READ_AHEAD_BLOCKS,
                 4L * blocks.blockBytes());
     }
 

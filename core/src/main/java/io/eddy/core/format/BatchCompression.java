@@ -93,8 +93,11 @@ public enum BatchCompression {
     }
 
     private static EddyException invalid(String value, String message) {
-        List<String> allowed = availableCodecs().stream().map(BatchCompression::wireName).toList();
-        return new EddyException(ErrorCode.INVALID_PARAMETER, message + "; allowed: " + String.join(", ", allowed),
+        List<String> allowed =
+                availableCodecs().stream().map(BatchCompression::wireName).toList();
+        return new EddyException(
+                ErrorCode.INVALID_PARAMETER,
+                message + "; allowed: " + String.join(", ", allowed),
                 Map.of("parameter", "compression", "value", value, "allowed", allowed));
     }
 
@@ -115,14 +118,20 @@ public enum BatchCompression {
         private static boolean works(BatchCompression c) {
             byte[] value = "eddy probes its codecs".repeat(4).getBytes(StandardCharsets.US_ASCII);
             try {
-                MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V2,
-                        c.compression(), TimestampType.CREATE_TIME, 0L);
+                MemoryRecordsBuilder builder = MemoryRecords.builder(
+                        ByteBuffer.allocate(256),
+                        RecordBatch.MAGIC_VALUE_V2,
+                        c.compression(),
+                        TimestampType.CREATE_TIME,
+                        0L);
                 builder.appendWithOffset(0, 0L, null, value);
                 RecordBatch batch = builder.build().firstBatch();
                 try (CloseableIterator<org.apache.kafka.common.record.Record> it =
-                             batch.streamingIterator(BufferSupplier.NO_CACHING)) {
-                    return batch.compressionType() == c.type && it.hasNext()
-                            && it.next().value().equals(ByteBuffer.wrap(value)) && !it.hasNext();
+                        batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                    return batch.compressionType() == c.type
+                            && it.hasNext()
+                            && it.next().value().equals(ByteBuffer.wrap(value))
+                            && !it.hasNext();
                 }
             } catch (LinkageError | RuntimeException e) {
                 // NoClassDefFoundError or UnsatisfiedLinkError: the codec's library is absent or does not load here

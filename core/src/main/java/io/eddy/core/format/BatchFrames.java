@@ -25,10 +25,10 @@ public final class BatchFrames {
     public static final int BATCH_OFFSET = 8;
     /** The bytes of a frame before its batch. */
     public static final int FRAME_OVERHEAD = BATCH_OFFSET;
+
     public static final String MEDIA_TYPE = "application/vnd.eddy.batches";
 
-    private BatchFrames() {
-    }
+    private BatchFrames() {}
 
     /**
      * One frame: a partition and one record batch, as the client sent it.
@@ -61,8 +61,10 @@ public final class BatchFrames {
             int index = frames.size();
             int at = in.position();
             if (in.remaining() < FRAME_OVERHEAD) {
-                throw corrupt(index, "frame header cut short: " + in.remaining() + " bytes left of " + FRAME_OVERHEAD
-                        + " at byte " + at);
+                throw corrupt(
+                        index,
+                        "frame header cut short: " + in.remaining() + " bytes left of " + FRAME_OVERHEAD + " at byte "
+                                + at);
             }
             int partition = in.getInt(at + PARTITION_OFFSET);
             int length = in.getInt(at + LENGTH_OFFSET);
@@ -73,8 +75,10 @@ public final class BatchFrames {
                 throw corrupt(index, "negative length " + length);
             }
             if (length > in.remaining() - FRAME_OVERHEAD) {
-                throw corrupt(index, "length " + length + " runs past the end of the body: "
-                        + (in.remaining() - FRAME_OVERHEAD) + " bytes left");
+                throw corrupt(
+                        index,
+                        "length " + length + " runs past the end of the body: " + (in.remaining() - FRAME_OVERHEAD)
+                                + " bytes left");
             }
             frames.add(new Frame(partition, in.slice(at + BATCH_OFFSET, length)));
             in.position(at + BATCH_OFFSET + length);
@@ -93,13 +97,15 @@ public final class BatchFrames {
         }
         ByteBuffer out = ByteBuffer.allocate((int) size);
         for (Frame f : frames) {
-            out.putInt(f.partition()).putInt(f.batch().remaining()).put(f.batch().duplicate());
+            out.putInt(f.partition())
+                    .putInt(f.batch().remaining())
+                    .put(f.batch().duplicate());
         }
         return out.flip();
     }
 
     static EddyException corrupt(int frame, String reason) {
-        return new EddyException(ErrorCode.CORRUPT_BATCH, "frame " + frame + ": " + reason,
-                Map.of("frame", frame, "reason", reason));
+        return new EddyException(
+                ErrorCode.CORRUPT_BATCH, "frame " + frame + ": " + reason, Map.of("frame", frame, "reason", reason));
     }
 }

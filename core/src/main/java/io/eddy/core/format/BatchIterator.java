@@ -65,14 +65,19 @@ public final class BatchIterator implements Iterator<BatchIterator.Batch> {
         }
         int left = end - at;
         if (left < RecordBatches.RECORDS_OFFSET) {
-            throw new CorruptSegmentException("a batch header is cut short at byte " + at + ": " + left + " bytes left");
+            throw new CorruptSegmentException(
+                    "a batch header is cut short at byte " + at + ": " + left + " bytes left");
         }
         long size = declaredSize(buffer, at);
         if (size < RecordBatches.RECORDS_OFFSET || size > left) {
             throw new CorruptSegmentException("a batch of " + size + " bytes does not fit its buffer at byte " + at
                     + ": " + left + " bytes left");
         }
-        Batch batch = new Batch(buffer, at, (int) size, buffer.getLong(at + RecordBatches.BASE_OFFSET_OFFSET),
+        Batch batch = new Batch(
+                buffer,
+                at,
+                (int) size,
+                buffer.getLong(at + RecordBatches.BASE_OFFSET_OFFSET),
                 buffer.getInt(at + RecordBatches.LAST_OFFSET_DELTA_OFFSET));
         at += (int) size;
         return batch;

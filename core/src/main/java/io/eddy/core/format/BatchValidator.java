@@ -56,8 +56,7 @@ import org.apache.kafka.common.utils.CloseableIterator;
  * {@code max_message_bytes}.
  */
 public final class BatchValidator {
-    private BatchValidator() {
-    }
+    private BatchValidator() {}
 
     /** Decodes a binary produce body ({@link BatchFrames}) and validates every batch, in order. */
     public static List<ValidatedBatch> validate(ByteBuffer body, int maxMessageBytes) {
@@ -118,16 +117,21 @@ public final class BatchValidator {
             throw corrupt(index, "the batch's length field says " + declared + " bytes, the frame holds " + size);
         }
         if (size > maxMessageBytes) {
-            throw new EddyException(ErrorCode.RECORD_TOO_LARGE, "frame " + index + ": batch of " + size
-                    + " bytes is larger than max.message.bytes " + maxMessageBytes,
+            throw new EddyException(
+                    ErrorCode.RECORD_TOO_LARGE,
+                    "frame " + index + ": batch of " + size + " bytes is larger than max.message.bytes "
+                            + maxMessageBytes,
                     Map.of("frame", index, "size", size, "max_message_bytes", maxMessageBytes));
         }
         RecordBatch batch = MemoryRecords.readableRecords(bytes.slice()).firstBatch();
         if (!batch.isValid()) {
             CRC32C crc = new CRC32C();
             crc.update(bytes.slice(start + ATTRIBUTES_OFFSET, size - ATTRIBUTES_OFFSET));
-            throw corrupt(index, String.format("CRC mismatch: the header says %08x, the bytes give %08x",
-                    batch.checksum(), crc.getValue()));
+            throw corrupt(
+                    index,
+                    String.format(
+                            "CRC mismatch: the header says %08x, the bytes give %08x",
+                            batch.checksum(), crc.getValue()));
         }
         CompressionType compressionType;
         try {
@@ -154,8 +158,10 @@ public final class BatchValidator {
             throw corrupt(index, "invalid producer id " + producerId);
         }
         if (producerId != RecordBatch.NO_PRODUCER_ID && (producerEpoch < 0 || baseSequence < 0)) {
-            throw corrupt(index, "producer id " + producerId + " with epoch " + producerEpoch + " and base sequence "
-                    + baseSequence + ": an idempotent batch has neither negative");
+            throw corrupt(
+                    index,
+                    "producer id " + producerId + " with epoch " + producerEpoch + " and base sequence " + baseSequence
+                            + ": an idempotent batch has neither negative");
         }
         Integer count = batch.countOrNull();
         long lastOffsetDelta = batch.lastOffset() - batch.baseOffset();
@@ -169,13 +175,26 @@ public final class BatchValidator {
         if (!compression.available()) {
             throw unsupported(index, "compression " + compression.wireName() + " is not available on this server");
         }
-        long maxTimestamp = compression == BatchCompression.NONE ? checkRecords(index, batch, count)
-                : checkCompressedRecords(index, batch, bytes.getLong(start + BASE_TIMESTAMP_OFFSET),
-                        bytes.slice(start + RECORDS_OFFSET, size - RECORDS_OFFSET), compression, count, maxMessageBytes,
+        long maxTimestamp = compression == BatchCompression.NONE
+                ? checkRecords(index, batch, count)
+                : checkCompressedRecords(
+                        index,
+                        batch,
+                        bytes.getLong(start + BASE_TIMESTAMP_OFFSET),
+                        bytes.slice(start + RECORDS_OFFSET, size - RECORDS_OFFSET),
+                        compression,
+                        count,
+                        maxMessageBytes,
                         inflation);
-        return new ValidatedBatch(frame.partition(), frame.batch(), count, maxTimestamp, producerId,
+        return new ValidatedBatch(
+                frame.partition(),
+                frame.batch(),
+                count,
+                maxTimestamp,
+                producerId,
                 producerId == RecordBatch.NO_PRODUCER_ID ? RecordBatch.NO_PRODUCER_EPOCH : producerEpoch,
-                producerId == RecordBatch.NO_PRODUCER_ID ? RecordBatch.NO_SEQUENCE : baseSequence, compression);
+                producerId == RecordBatch.NO_PRODUCER_ID ? RecordBatch.NO_SEQUENCE : baseSequence,
+                compression);
     }
 
     /** Reads every record of an uncompressed batch (views of the batch's bytes) and returns the greatest timestamp. */
@@ -183,7 +202,7 @@ public final class BatchValidator {
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         int read = 0;
         try (CloseableIterator<org.apache.kafka.common.record.Record> records =
-                     batch.streamingIterator(BufferSupplier.NO_CACHING)) {
+                batch.streamingIterator(BufferSupplier.NO_CACHING)) {
             while (records.hasNext()) {
                 maxTimestamp = Math.max(maxTimestamp, checkRecord(index, batch, read, records.next()));
                 read++;
@@ -201,9 +220,15 @@ public final class BatchValidator {
      * before its buffer exists, and returns the greatest timestamp. Nothing is inflated past the limits: a
      * record's bytes are counted before they are read, and snappy's declared chunk sizes before it decompresses.
      */
-    private static long checkCompressedRecords(int index, RecordBatch batch, long baseTimestamp, ByteBuffer payload,
-                                               BatchCompression compression, int count, int maxRecordBytes,
-                                               Inflation inflation) {
+    private static long checkCompressedRecords(
+            int index,
+            RecordBatch batch,
+            long baseTimestamp,
+            ByteBuffer payload,
+            BatchCompression compression,
+            int count,
+            int maxRecordBytes,
+            Inflation inflation) {
         long maxTimestamp = RecordBatch.NO_TIMESTAMP;
         int read = 0;
         long inflated = 0;
@@ -211,18 +236,28 @@ public final class BatchValidator {
             if (compression == BatchCompression.SNAPPY) {
                 inflation.check(index, SnappyFraming.declaredSize(payload));
             }
-            try (InputStream in = compression.compression().wrapForInput(payload, RecordBatch.MAGIC_VALUE_V2,
-                    BufferSupplier.NO_CACHING)) {
+            try (InputStream in = compression
+                    .compression()
+                    .wrapForInput(payload, RecordBatch.MAGIC_VALUE_V2, BufferSupplier.NO_CACHING)) {
                 for (; read < count; read++) {
                     int length = ByteUtils.readVarint(in);
                     if (length < 0) {
                         throw corrupt(index, "record " + read + " has negative length " + length);
                     }
                     if (length > maxRecordBytes) {
-                        throw new EddyException(ErrorCode.RECORD_TOO_LARGE, "frame " + index + ": record " + read
-                                + " declares " + length + " bytes, more than max.message.bytes " + maxRecordBytes,
-                                Map.of("frame", index, "record", read, "size", length,
-                                        "max_message_bytes", maxRecordBytes));
+                        throw new EddyException(
+                                ErrorCode.RECORD_TOO_LARGE,
+                                "frame " + index + ": record " + read + " declares " + length
+                                        + " bytes, more than max.message.bytes " + maxRecordBytes,
+                                Map.of(
+                                        "frame",
+                                        index,
+                                        "record",
+                                        read,
+                                        "size",
+                                        length,
+                                        "max_message_bytes",
+                                        maxRecordBytes));
                     }
                     int lengthSize = ByteUtils.sizeOfVarint(length);
                     inflated += lengthSize + length;
@@ -231,15 +266,29 @@ public final class BatchValidator {
                     ByteUtils.writeVarint(length, record);
                     int got = in.readNBytes(record.array(), lengthSize, length);
                     if (got < length) {
-                        throw corrupt(index, "record " + read + " declares " + length + " bytes, the batch inflates to "
-                                + got + " more");
+                        throw corrupt(
+                                index,
+                                "record " + read + " declares " + length + " bytes, the batch inflates to " + got
+                                        + " more");
                     }
-                    maxTimestamp = Math.max(maxTimestamp, checkRecord(index, batch, read, DefaultRecord.readFrom(
-                            record.rewind(), batch.baseOffset(), baseTimestamp, batch.baseSequence(), null)));
+                    maxTimestamp = Math.max(
+                            maxTimestamp,
+                            checkRecord(
+                                    index,
+                                    batch,
+                                    read,
+                                    DefaultRecord.readFrom(
+                                            record.rewind(),
+                                            batch.baseOffset(),
+                                            baseTimestamp,
+                                            batch.baseSequence(),
+                                            null)));
                 }
                 if (in.read() != -1) {
-                    throw corrupt(index, "the batch does not decode as the " + count + " records the header counts: bytes "
-                            + "remain after the last");
+                    throw corrupt(
+                            index,
+                            "the batch does not decode as the " + count + " records the header counts: bytes "
+                                    + "remain after the last");
                 }
             }
         } catch (EddyException e) {
@@ -268,8 +317,9 @@ public final class BatchValidator {
             throw corrupt(index, "records count says " + count + ", the batch holds " + read);
         }
         if (maxTimestamp != batch.maxTimestamp()) {
-            throw corrupt(index, "max timestamp " + batch.maxTimestamp() + " in the header, " + maxTimestamp
-                    + " in the records");
+            throw corrupt(
+                    index,
+                    "max timestamp " + batch.maxTimestamp() + " in the header, " + maxTimestamp + " in the records");
         }
         return maxTimestamp;
     }
@@ -281,8 +331,8 @@ public final class BatchValidator {
      */
     private static EddyException undecodable(int index, int read, int count, Exception e) {
         String reason = "record " + read + " of " + count + " does not decode: " + rootMessage(e);
-        return new EddyException(ErrorCode.CORRUPT_BATCH, "frame " + index + ": " + reason,
-                Map.of("frame", index, "reason", reason), e);
+        return new EddyException(
+                ErrorCode.CORRUPT_BATCH, "frame " + index + ": " + reason, Map.of("frame", index, "reason", reason), e);
     }
 
     /** What one request may still inflate out of its compressed batches. Not thread-safe: one per request. */
@@ -298,13 +348,17 @@ public final class BatchValidator {
         /** Refuses a batch that has inflated, or declares it will inflate, {@code batchBytes} so far. */
         void check(int index, long batchBytes) {
             if (batchBytes > limits.maxBatchBytes()) {
-                throw new EddyException(ErrorCode.RECORD_TOO_LARGE, "frame " + index + ": the batch inflates past "
-                        + limits.maxBatchBytes() + " bytes, the most one batch may",
+                throw new EddyException(
+                        ErrorCode.RECORD_TOO_LARGE,
+                        "frame " + index + ": the batch inflates past " + limits.maxBatchBytes()
+                                + " bytes, the most one batch may",
                         Map.of("frame", index, "max_inflated_batch_bytes", limits.maxBatchBytes()));
             }
             if (batchBytes > requestLeft) {
-                throw new EddyException(ErrorCode.REQUEST_TOO_LARGE, "frame " + index + ": the request's batches "
-                        + "inflate past " + limits.maxRequestBytes() + " bytes, the most one request may",
+                throw new EddyException(
+                        ErrorCode.REQUEST_TOO_LARGE,
+                        "frame " + index + ": the request's batches " + "inflate past " + limits.maxRequestBytes()
+                                + " bytes, the most one request may",
                         Map.of("frame", index, "max_inflated_request_bytes", limits.maxRequestBytes()));
             }
         }
@@ -319,7 +373,9 @@ public final class BatchValidator {
     }
 
     private static EddyException unsupported(int frame, String reason) {
-        return new EddyException(ErrorCode.UNSUPPORTED_BATCH, "frame " + frame + ": " + reason,
+        return new EddyException(
+                ErrorCode.UNSUPPORTED_BATCH,
+                "frame " + frame + ": " + reason,
                 Map.of("frame", frame, "reason", reason));
     }
 

@@ -9,8 +9,7 @@ import java.util.List;
  * compressed batches stay exactly as the producer sent them. Stateless and thread-safe.
  */
 public final class ChunkBuilder {
-    private ChunkBuilder() {
-    }
+    private ChunkBuilder() {}
 
     /**
      * Copies {@code batches} into {@code out} at its position, the first getting base offset {@code firstOffset}

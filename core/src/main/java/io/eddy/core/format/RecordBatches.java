@@ -50,6 +50,7 @@ public final class RecordBatches {
     public static final int LENGTH_OFFSET = 8;
     /** Base offset and length, the bytes LENGTH does not count: a batch is LENGTH + LOG_OVERHEAD bytes. */
     public static final int LOG_OVERHEAD = 12;
+
     public static final int PARTITION_LEADER_EPOCH_OFFSET = 12;
     public static final int MAGIC_OFFSET = 16;
     public static final int CRC_OFFSET = 17;
@@ -64,8 +65,7 @@ public final class RecordBatches {
     /** The header's length: where the records start, and the size of a batch without records. */
     public static final int RECORDS_OFFSET = 61;
 
-    private RecordBatches() {
-    }
+    private RecordBatches() {}
 
     /** One uncompressed v2 batch holding {@code records} in order, at offsets {@code baseOffset} and up. */
     public static ByteBuffer encode(List<Record> records, long baseOffset) {
@@ -74,7 +74,12 @@ public final class RecordBatches {
 
     /** One v2 batch holding {@code records} in order, at offsets {@code baseOffset} and up, compressed. */
     public static ByteBuffer encode(List<Record> records, long baseOffset, Compression compression) {
-        return encode(records, baseOffset, compression, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
+        return encode(
+                records,
+                baseOffset,
+                compression,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
                 RecordBatch.NO_SEQUENCE);
     }
 
@@ -82,8 +87,13 @@ public final class RecordBatches {
      * One v2 batch of an idempotent producer: {@code producerId}, {@code producerEpoch} and {@code baseSequence} are
      * written into the batch header (all three -1 for a producer that is not idempotent).
      */
-    public static ByteBuffer encode(List<Record> records, long baseOffset, Compression compression, long producerId,
-                                    short producerEpoch, int baseSequence) {
+    public static ByteBuffer encode(
+            List<Record> records,
+            long baseOffset,
+            Compression compression,
+            long producerId,
+            short producerEpoch,
+            int baseSequence) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch needs at least one record");
         }
@@ -97,8 +107,15 @@ public final class RecordBatches {
         for (Record r : records) {
             estimate += r.sizeInBytes() + 16;
         }
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(estimate), RecordBatch.CURRENT_MAGIC_VALUE,
-                compression, TimestampType.CREATE_TIME, baseOffset, RecordBatch.NO_TIMESTAMP, producerId, producerEpoch,
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(estimate),
+                RecordBatch.CURRENT_MAGIC_VALUE,
+                compression,
+                TimestampType.CREATE_TIME,
+                baseOffset,
+                RecordBatch.NO_TIMESTAMP,
+                producerId,
+                producerEpoch,
                 baseSequence);
         long offset = baseOffset;
         for (Record r : records) {
@@ -120,20 +137,31 @@ public final class RecordBatches {
      * {@code deleteHorizonMs} is not {@code NO_TIMESTAMP}: the time from which a log cleaner may drop the batch's
      * tombstones. It goes in BASE_TIMESTAMP with attribute bit 6 set; record timestamps keep their values.
      */
-    public static ByteBuffer encodeAt(List<Record> records, long entryBase, Compression compression,
-                                      long deleteHorizonMs) {
+    public static ByteBuffer encodeAt(
+            List<Record> records, long entryBase, Compression compression, long deleteHorizonMs) {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("a batch holds at least one record");
         }
         int estimate = 64 + records.stream().mapToInt(r -> r.sizeInBytes() + 32).sum();
         ByteBuffer buffer = ByteBuffer.allocate(estimate);
-        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(new ByteBufferOutputStream(buffer),
-                RecordBatch.MAGIC_VALUE_V2, compression, TimestampType.CREATE_TIME, records.get(0).offset() - entryBase,
-                RecordBatch.NO_TIMESTAMP, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, buffer.capacity(),
+        MemoryRecordsBuilder builder = new MemoryRecordsBuilder(
+                new ByteBufferOutputStream(buffer),
+                RecordBatch.MAGIC_VALUE_V2,
+                compression,
+                TimestampType.CREATE_TIME,
+                records.get(0).offset() - entryBase,
+                RecordBatch.NO_TIMESTAMP,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                buffer.capacity(),
                 deleteHorizonMs);
         for (Record r : records) {
-            builder.appendWithOffset(r.offset() - entryBase, r.timestamp(), r.key(), r.value(), kafkaHeaders(r.headers()));
+            builder.appendWithOffset(
+                    r.offset() - entryBase, r.timestamp(), r.key(), r.value(), kafkaHeaders(r.headers()));
         }
         return builder.build().buffer();
     }
@@ -194,7 +222,8 @@ public final class RecordBatches {
     public static Map<Long, Long> tombstoneHorizons(ByteBuffer chunk, long baseOffset) {
         Map<Long, Long> out = new HashMap<>();
         try {
-            for (MutableRecordBatch batch : MemoryRecords.readableRecords(chunk.duplicate()).batches()) {
+            for (MutableRecordBatch batch :
+                    MemoryRecords.readableRecords(chunk.duplicate()).batches()) {
                 OptionalLong horizon = batch.deleteHorizonMs();
                 if (horizon.isEmpty()) {
                     continue;

@@ -29,12 +29,10 @@ public final class SegmentFormat {
     public static final int ROW_LENGTH = 16 + 4 + 8 + 4 + 4 + 8 + 4;
     public static final int TRAILER_LENGTH = 4 + 4 + MAGIC.length + 1;
 
-    private SegmentFormat() {
-    }
+    private SegmentFormat() {}
 
     /** An encoded segment and the footer rows describing its chunks, in the order given. */
-    public record Encoded(byte[] bytes, List<ChunkLocation> chunks) {
-    }
+    public record Encoded(byte[] bytes, List<ChunkLocation> chunks) {}
 
     public static Encoded encode(List<SegmentChunk> chunks) {
         if (chunks.isEmpty()) {
@@ -55,13 +53,18 @@ public final class SegmentFormat {
             CRC32C crc = new CRC32C();
             crc.update(batches.duplicate());
             out.put(batches);
-            rows.add(new ChunkLocation(c.topicId(), c.partition(), position, length, c.records(), c.maxTimestamp(),
-                    (int) crc.getValue()));
+            rows.add(new ChunkLocation(
+                    c.topicId(), c.partition(), position, length, c.records(), c.maxTimestamp(), (int) crc.getValue()));
         }
         for (ChunkLocation row : rows) {
-            out.putLong(row.topicId().getMostSignificantBits()).putLong(row.topicId().getLeastSignificantBits())
-                    .putInt(row.partition()).putLong(row.position()).putInt(row.length()).putInt(row.records())
-                    .putLong(row.maxTimestamp()).putInt(row.crc32c());
+            out.putLong(row.topicId().getMostSignificantBits())
+                    .putLong(row.topicId().getLeastSignificantBits())
+                    .putInt(row.partition())
+                    .putLong(row.position())
+                    .putInt(row.length())
+                    .putInt(row.records())
+                    .putLong(row.maxTimestamp())
+                    .putInt(row.crc32c());
         }
         out.putInt(rows.size()).putInt(footerLength).put(MAGIC).put(VERSION);
         return new Encoded(out.array(), List.copyOf(rows));
@@ -77,16 +80,24 @@ public final class SegmentFormat {
         ByteBuffer buf = ByteBuffer.wrap(segment);
         int rowCount = buf.getInt(segment.length - TRAILER_LENGTH);
         int footerLength = buf.getInt(segment.length - TRAILER_LENGTH + 4);
-        if (rowCount < 0 || footerLength != (long) rowCount * ROW_LENGTH + TRAILER_LENGTH
+        if (rowCount < 0
+                || footerLength != (long) rowCount * ROW_LENGTH + TRAILER_LENGTH
                 || footerLength > segment.length - HEADER_LENGTH) {
-            throw new CorruptSegmentException("segment footer has bad lengths: rows " + rowCount + ", footer " + footerLength);
+            throw new CorruptSegmentException(
+                    "segment footer has bad lengths: rows " + rowCount + ", footer " + footerLength);
         }
         buf.position(segment.length - footerLength);
         List<ChunkLocation> rows = new ArrayList<>(rowCount);
         long bodyEnd = segment.length - footerLength;
         for (int i = 0; i < rowCount; i++) {
-            ChunkLocation row = new ChunkLocation(new UUID(buf.getLong(), buf.getLong()), buf.getInt(), buf.getLong(),
-                    buf.getInt(), buf.getInt(), buf.getLong(), buf.getInt());
+            ChunkLocation row = new ChunkLocation(
+                    new UUID(buf.getLong(), buf.getLong()),
+                    buf.getInt(),
+                    buf.getLong(),
+                    buf.getInt(),
+                    buf.getInt(),
+                    buf.getLong(),
+                    buf.getInt());
             if (row.position() < HEADER_LENGTH || row.length() <= 0 || row.position() + row.length() > bodyEnd) {
                 throw new CorruptSegmentException("segment footer row " + i + " points outside the body");
             }

@@ -24,8 +24,7 @@ final class SnappyFraming {
     /** The first four bytes of MAGIC as a chunk length would read them: a concatenated stream's header. */
     private static final int MAGIC_HEAD = ByteBuffer.wrap(MAGIC).getInt();
 
-    private SnappyFraming() {
-    }
+    private SnappyFraming() {}
 
     /**
      * The sum of the uncompressed lengths the blocks declare.
@@ -47,8 +46,8 @@ final class SnappyFraming {
                 continue;
             }
             if (length < 0 || length > b.remaining()) {
-                throw new IllegalArgumentException("a snappy chunk of " + length + " bytes where " + b.remaining()
-                        + " are left");
+                throw new IllegalArgumentException(
+                        "a snappy chunk of " + length + " bytes where " + b.remaining() + " are left");
             }
             total += rawLength(b, b.position(), length);
             b.position(b.position() + length);
@@ -78,7 +77,7 @@ final class SnappyFraming {
                 return value;
             }
         }
-        throw new IllegalArgumentException("a snappy block's length does not end within " + Math.min(length, 5)
-                + " bytes");
+        throw new IllegalArgumentException(
+                "a snappy block's length does not end within " + Math.min(length, 5) + " bytes");
     }
 }

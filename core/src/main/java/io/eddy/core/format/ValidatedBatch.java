@@ -15,8 +15,15 @@ import org.apache.kafka.common.record.RecordBatch;
  * @param baseSequence  the first record's sequence, or -1 when there is no producer id
  * @param compression   the codec the records are compressed with
  */
-public record ValidatedBatch(int partition, java.nio.ByteBuffer batch, int records, long maxTimestamp,
-                             long producerId, short producerEpoch, int baseSequence, BatchCompression compression) {
+public record ValidatedBatch(
+        int partition,
+        java.nio.ByteBuffer batch,
+        int records,
+        long maxTimestamp,
+        long producerId,
+        short producerEpoch,
+        int baseSequence,
+        BatchCompression compression) {
     public ValidatedBatch {
         if (partition < 0 || records <= 0) {
             throw new IllegalArgumentException("partition " + partition + ", records " + records);

@@ -26,8 +26,8 @@ public record Assignment(SortedMap<String, SortedSet<TopicPartition>> byMember) 
             throw new IllegalArgumentException("partitions with two owners: " + shared);
         }
         SortedMap<String, SortedSet<TopicPartition>> copy = new TreeMap<>();
-        byMember.forEach((member, partitions) ->
-                copy.put(member, Collections.unmodifiableSortedSet(new TreeSet<>(partitions))));
+        byMember.forEach(
+                (member, partitions) -> copy.put(member, Collections.unmodifiableSortedSet(new TreeSet<>(partitions))));
         byMember = Collections.unmodifiableSortedMap(copy);
     }
 
@@ -59,7 +59,8 @@ public record Assignment(SortedMap<String, SortedSet<TopicPartition>> byMember) 
     }
 
     /** The partitions that more than one member of {@code byMember} holds; empty when ownership is exclusive. */
-    public static SortedSet<TopicPartition> sharedPartitions(Map<String, ? extends Collection<TopicPartition>> byMember) {
+    public static SortedSet<TopicPartition> sharedPartitions(
+            Map<String, ? extends Collection<TopicPartition>> byMember) {
         Map<TopicPartition, String> owners = new HashMap<>();
         SortedSet<TopicPartition> shared = new TreeSet<>();
         byMember.forEach((member, partitions) -> {

@@ -15,8 +15,7 @@ public final class Assignors {
 
     private static final List<Assignor> ALL = List.of(RANGE, ROUND_ROBIN, COOPERATIVE_STICKY);
 
-    private Assignors() {
-    }
+    private Assignors() {}
 
     /** Every assignor, in a fixed order. */
     public static List<Assignor> all() {
@@ -29,7 +28,9 @@ public final class Assignors {
      * @throws IllegalArgumentException for any other name, listing the valid ones
      */
     public static Assignor byName(String name) {
-        return ALL.stream().filter(a -> a.name().equals(name)).findFirst()
+        return ALL.stream()
+                .filter(a -> a.name().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown assignor '" + name + "'; valid names: "
                         + String.join(", ", ALL.stream().map(Assignor::name).toList())));
     }

@@ -6,8 +6,8 @@ package io.eddy.core.group;
  * @param metadata    the client's string (Kafka's offset metadata), possibly empty
  * @param memberEpoch the epoch of the member that committed it (-1 for an administrative reset)
  */
-public record CommittedOffset(TopicPartition partition, long offset, String metadata, long memberEpoch,
-                              long committedAtMs) {
+public record CommittedOffset(
+        TopicPartition partition, long offset, String metadata, long memberEpoch, long committedAtMs) {
     public static final int MAX_METADATA_CHARS = 4096;
 
     public CommittedOffset {

@@ -51,27 +51,30 @@ public final class CooperativeStickyAssignor implements Assignor {
         return new Assignment(target);
     }
 
-    private static Set<TopicPartition> keepOwned(AssignorInput input,
-                                                 SortedMap<String, SortedSet<TopicPartition>> target) {
+    private static Set<TopicPartition> keepOwned(
+            AssignorInput input, SortedMap<String, SortedSet<TopicPartition>> target) {
         Set<TopicPartition> taken = new HashSet<>();
         for (GroupMember member : input.members()) {
-            member.owned().stream().sorted()
+            member.owned().stream()
+                    .sorted()
                     .filter(p -> input.eligible(member, p) && taken.add(p))
                     .forEach(target.get(member.memberId())::add);
         }
         return taken;
     }
 
-    private static void handOut(AssignorInput input, SortedMap<String, SortedSet<TopicPartition>> target,
-                                Set<TopicPartition> taken) {
+    private static void handOut(
+            AssignorInput input, SortedMap<String, SortedSet<TopicPartition>> target, Set<TopicPartition> taken) {
         Map<String, List<GroupMember>> subscribers = new HashMap<>();
         input.partitionsPerTopic().keySet().forEach(t -> subscribers.put(t, input.subscribersOf(t)));
         List<TopicPartition> free = new ArrayList<>(input.subscribedPartitions());
         free.removeIf(taken::contains);
-        free.sort(Comparator.<TopicPartition>comparingInt(p -> subscribers.get(p.topic()).size())
+        free.sort(Comparator.<TopicPartition>comparingInt(
+                        p -> subscribers.get(p.topic()).size())
                 .thenComparing(Comparator.naturalOrder()));
         for (TopicPartition partition : free) {
-            GroupMember leastLoaded = leastLoadedFirst(subscribers.get(partition.topic()), target).get(0);
+            GroupMember leastLoaded =
+                    leastLoadedFirst(subscribers.get(partition.topic()), target).get(0);
             target.get(leastLoaded.memberId()).add(partition);
         }
     }
@@ -79,7 +82,8 @@ public final class CooperativeStickyAssignor implements Assignor {
     private static boolean moveOne(AssignorInput input, SortedMap<String, SortedSet<TopicPartition>> target) {
         List<GroupMember> ascending = leastLoadedFirst(input.members(), target);
         List<GroupMember> descending = new ArrayList<>(input.members());
-        descending.sort(Comparator.<GroupMember>comparingInt(m -> -target.get(m.memberId()).size())
+        descending.sort(Comparator.<GroupMember>comparingInt(
+                        m -> -target.get(m.memberId()).size())
                 .thenComparing(GroupMember.ASSIGNMENT_ORDER));
         for (GroupMember donor : descending) {
             SortedSet<TopicPartition> given = target.get(donor.memberId());
@@ -99,17 +103,21 @@ public final class CooperativeStickyAssignor implements Assignor {
     }
 
     /** A partition of {@code donor} that {@code taker} may own: first one the donor did not own before. */
-    private static Optional<TopicPartition> movable(AssignorInput input, GroupMember donor,
-                                                    SortedSet<TopicPartition> given, GroupMember taker) {
+    private static Optional<TopicPartition> movable(
+            AssignorInput input, GroupMember donor, SortedSet<TopicPartition> given, GroupMember taker) {
         Optional<TopicPartition> fresh = given.stream()
-                .filter(p -> !donor.owned().contains(p) && input.eligible(taker, p)).findFirst();
-        return fresh.isPresent() ? fresh : given.stream().filter(p -> input.eligible(taker, p)).findFirst();
+                .filter(p -> !donor.owned().contains(p) && input.eligible(taker, p))
+                .findFirst();
+        return fresh.isPresent()
+                ? fresh
+                : given.stream().filter(p -> input.eligible(taker, p)).findFirst();
     }
 
-    private static List<GroupMember> leastLoadedFirst(List<GroupMember> members,
-                                                      SortedMap<String, SortedSet<TopicPartition>> target) {
+    private static List<GroupMember> leastLoadedFirst(
+            List<GroupMember> members, SortedMap<String, SortedSet<TopicPartition>> target) {
         List<GroupMember> sorted = new ArrayList<>(members);
-        sorted.sort(Comparator.<GroupMember>comparingInt(m -> target.get(m.memberId()).size())
+        sorted.sort(Comparator.<GroupMember>comparingInt(
+                        m -> target.get(m.memberId()).size())
                 .thenComparing(GroupMember.ASSIGNMENT_ORDER));
         return sorted;
     }

@@ -42,8 +42,12 @@ public final class GroupCoordinator {
      * @param revoke      what the member must give up before it gets more
      * @param pending     partitions of its target another member still holds
      */
-    public record HeartbeatResult(GroupState state, boolean groupChanged, MemberState member,
-                                  SortedSet<TopicPartition> revoke, SortedSet<TopicPartition> pending) {
+    public record HeartbeatResult(
+            GroupState state,
+            boolean groupChanged,
+            MemberState member,
+            SortedSet<TopicPartition> revoke,
+            SortedSet<TopicPartition> pending) {
         /** What the member may consume now: its assigned partitions except those to revoke. */
         public SortedSet<TopicPartition> assignment() {
             SortedSet<TopicPartition> out = new TreeSet<>(member.assigned());
@@ -64,37 +68,61 @@ public final class GroupCoordinator {
         MemberState member = state.members().get(hb.memberId());
         Optional<Set<TopicPartition>> owned = hb.owned();
         if (hb.memberEpoch() == 0) {
-            Subscription subscription = hb.subscription().orElseThrow(() -> new EddyException(ErrorCode.INVALID_REQUEST,
-                    "a join (member_epoch 0) needs a subscription", Map.of("field", "subscription")));
-            Optional<MemberState> holder = hb.instanceId().flatMap(state::byInstance)
+            Subscription subscription = hb.subscription()
+                    .orElseThrow(() -> new EddyException(
+                            ErrorCode.INVALID_REQUEST,
+                            "a join (member_epoch 0) needs a subscription",
+                            Map.of("field", "subscription")));
+            Optional<MemberState> holder = hb.instanceId()
+                    .flatMap(state::byInstance)
                     .filter(p -> !p.memberId().equals(hb.memberId()));
             if (holder.isPresent()) {
                 // the sweep above removed it if its session had run out: it is live, and may be consuming
                 MemberState old = holder.get();
-                throw new EddyException(ErrorCode.UNRELEASED_INSTANCE_ID, "instance id '" + hb.instanceId().get()
-                        + "' belongs to live member '" + old.memberId() + "' until it leaves or its session runs out "
-                        + "(at most " + Math.max(0, old.expiresAtMs() - nowMs) + " ms from now); join again then",
-                        Map.of("member_id", hb.memberId(), "instance_id", hb.instanceId().get(),
-                                "retry_after_ms", Math.max(0, old.expiresAtMs() - nowMs)));
+                throw new EddyException(
+                        ErrorCode.UNRELEASED_INSTANCE_ID,
+                        "instance id '" + hb.instanceId().get()
+                                + "' belongs to live member '" + old.memberId()
+                                + "' until it leaves or its session runs out "
+                                + "(at most " + Math.max(0, old.expiresAtMs() - nowMs)
+                                + " ms from now); join again then",
+                        Map.of(
+                                "member_id",
+                                hb.memberId(),
+                                "instance_id",
+                                hb.instanceId().get(),
+                                "retry_after_ms",
+                                Math.max(0, old.expiresAtMs() - nowMs)));
             }
             if (member == null) {
-                member = MemberState.join(new MemberState.Profile(hb.memberId(), hb.instanceId(), subscription,
-                        hb.sessionTimeoutMs(), hb.rebalanceTimeoutMs(), hb.offsetReset()));
+                member = MemberState.join(new MemberState.Profile(
+                        hb.memberId(),
+                        hb.instanceId(),
+                        subscription,
+                        hb.sessionTimeoutMs(),
+                        hb.rebalanceTimeoutMs(),
+                        hb.offsetReset()));
                 membershipChanged = true;
             } else {
-                owned = Optional.of(Set.of());   // joining again: whatever it had, it does not consume it now
+                owned = Optional.of(Set.of()); // joining again: whatever it had, it does not consume it now
             }
         } else {
             if (member == null) {
                 if (hb.instanceId().flatMap(state::byInstance).isPresent()) {
-                    throw new EddyException(ErrorCode.FENCED_INSTANCE_ID, "instance id '" + hb.instanceId().get()
-                            + "' belongs to another member now; this one is fenced", Map.of("member_id", hb.memberId(),
-                            "instance_id", hb.instanceId().get()));
+                    throw new EddyException(
+                            ErrorCode.FENCED_INSTANCE_ID,
+                            "instance id '" + hb.instanceId().get()
+                                    + "' belongs to another member now; this one is fenced",
+                            Map.of(
+                                    "member_id",
+                                    hb.memberId(),
+                                    "instance_id",
+                                    hb.instanceId().get()));
                 }
                 throw unknownMember(hb.memberId());
             }
-            boolean lostResponse = hb.memberEpoch() < member.memberEpoch()
-                    && member.assigned().containsAll(owned.orElse(Set.of()));
+            boolean lostResponse =
+                    hb.memberEpoch() < member.memberEpoch() && member.assigned().containsAll(owned.orElse(Set.of()));
             if (hb.memberEpoch() != member.memberEpoch() && !lostResponse) {
                 throw staleEpoch(hb.memberId(), hb.memberEpoch(), member.memberEpoch());
             }
@@ -106,8 +134,10 @@ public final class GroupCoordinator {
         if (hb.assignor().isPresent() && !hb.assignor().get().equals(state.assignor())) {
             String me = member.memberId();
             if (state.members().keySet().stream().anyMatch(id -> !id.equals(me))) {
-                throw new EddyException(ErrorCode.INCONSISTENT_ASSIGNOR, "group " + state.groupId() + " uses the "
-                        + state.assignor() + " assignor, not " + hb.assignor().get(),
+                throw new EddyException(
+                        ErrorCode.INCONSISTENT_ASSIGNOR,
+                        "group " + state.groupId() + " uses the " + state.assignor() + " assignor, not "
+                                + hb.assignor().get(),
                         Map.of("assignor", state.assignor()));
             }
             Assignors.byName(hb.assignor().get());
@@ -172,7 +202,7 @@ public final class GroupCoordinator {
         SortedSet<TopicPartition> revoke = new TreeSet<>(member.assigned());
         revoke.removeAll(target);
         if (!revoke.isEmpty()) {
-            member = member.revoking(nowMs);   // a member already revoking keeps its deadline
+            member = member.revoking(nowMs); // a member already revoking keeps its deadline
         } else {
             SortedSet<TopicPartition> assigned = new TreeSet<>(member.assigned());
             SortedSet<TopicPartition> grant = new TreeSet<>(target);
@@ -190,13 +220,17 @@ public final class GroupCoordinator {
     }
 
     static EddyException unknownMember(String memberId) {
-        return new EddyException(ErrorCode.UNKNOWN_MEMBER, "member '" + memberId + "' is not in the group (it left, "
-                + "or its session expired): join again with member_epoch 0", Map.of("member_id", memberId));
+        return new EddyException(
+                ErrorCode.UNKNOWN_MEMBER,
+                "member '" + memberId + "' is not in the group (it left, "
+                        + "or its session expired): join again with member_epoch 0",
+                Map.of("member_id", memberId));
     }
 
     static EddyException staleEpoch(String memberId, long sent, long current) {
-        return new EddyException(ErrorCode.STALE_MEMBER_EPOCH, "member '" + memberId + "' sent epoch " + sent
-                + " but its epoch is " + current, Map.of("member_id", memberId, "member_epoch", sent,
-                "current_epoch", current));
+        return new EddyException(
+                ErrorCode.STALE_MEMBER_EPOCH,
+                "member '" + memberId + "' sent epoch " + sent + " but its epoch is " + current,
+                Map.of("member_id", memberId, "member_epoch", sent, "current_epoch", current));
     }
 }

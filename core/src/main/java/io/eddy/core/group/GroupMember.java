@@ -17,8 +17,8 @@ import java.util.Set;
  * @param subscribedTopics the topics it subscribes to
  * @param owned            the partitions it owns now (empty for a new member)
  */
-public record GroupMember(String memberId, Optional<String> instanceId, Set<String> subscribedTopics,
-                          Set<TopicPartition> owned) {
+public record GroupMember(
+        String memberId, Optional<String> instanceId, Set<String> subscribedTopics, Set<TopicPartition> owned) {
 
     /** Kafka's member order: instance id when present (static members first), else member id. */
     public static final Comparator<GroupMember> ASSIGNMENT_ORDER = GroupMember::compareForAssignment;
@@ -31,7 +31,8 @@ public record GroupMember(String memberId, Optional<String> instanceId, Set<Stri
             throw new IllegalArgumentException("member " + memberId + ": an instance id, when given, is not blank");
         }
         if (subscribedTopics == null || owned == null) {
-            throw new IllegalArgumentException("member " + memberId + ": subscriptions and owned partitions are required");
+            throw new IllegalArgumentException(
+                    "member " + memberId + ": subscriptions and owned partitions are required");
         }
         subscribedTopics = Set.copyOf(subscribedTopics);
         owned = Set.copyOf(owned);

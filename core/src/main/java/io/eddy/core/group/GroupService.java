@@ -41,8 +41,13 @@ public final class GroupService {
     private final Clock clock;
     private final GroupCoordinator coordinator = new GroupCoordinator();
 
-    public GroupService(GroupStore store, TopicService topics, MetadataStore metadata, FetchService fetch,
-                        GroupSettings settings, Clock clock) {
+    public GroupService(
+            GroupStore store,
+            TopicService topics,
+            MetadataStore metadata,
+            FetchService fetch,
+            GroupSettings settings,
+            Clock clock) {
         this.store = store;
         this.topics = topics;
         this.metadata = metadata;
@@ -52,8 +57,7 @@ public final class GroupService {
     }
 
     /** Where a member starts on a partition newly given to it: the committed offset, else per its reset policy. */
-    public record StartOffset(TopicPartition partition, Optional<Long> offset, boolean committed) {
-    }
+    public record StartOffset(TopicPartition partition, Optional<Long> offset, boolean committed) {}
 
     /**
      * A heartbeat's answer.
@@ -61,14 +65,22 @@ public final class GroupService {
      * @param assignment what the member may consume now
      * @param starts     start offsets of the assigned partitions the member did not report owning
      */
-    public record HeartbeatReply(String memberId, long memberEpoch, long heartbeatIntervalMs,
-                                 SortedSet<TopicPartition> assignment, List<StartOffset> starts,
-                                 SortedSet<TopicPartition> revoke, SortedSet<TopicPartition> pending) {
-    }
+    public record HeartbeatReply(
+            String memberId,
+            long memberEpoch,
+            long heartbeatIntervalMs,
+            SortedSet<TopicPartition> assignment,
+            List<StartOffset> starts,
+            SortedSet<TopicPartition> revoke,
+            SortedSet<TopicPartition> pending) {}
 
     /** One partition of a described group. */
-    public record PartitionLag(TopicPartition partition, Optional<String> owner, Optional<CommittedOffset> committed,
-                               long logStartOffset, long highWatermark) {
+    public record PartitionLag(
+            TopicPartition partition,
+            Optional<String> owner,
+            Optional<CommittedOffset> committed,
+            long logStartOffset,
+            long highWatermark) {
         /** The records not yet consumed, when the group has committed here. */
         public Optional<Long> lag() {
             return committed.map(c -> Math.max(0, highWatermark - c.offset()));
@@ -76,9 +88,8 @@ public final class GroupService {
     }
 
     /** A described group: its state, live members and every partition it subscribes to or has committed on. */
-    public record GroupDescription(GroupState group, String state, List<MemberState> members,
-                                   List<PartitionLag> partitions) {
-    }
+    public record GroupDescription(
+            GroupState group, String state, List<MemberState> members, List<PartitionLag> partitions) {}
 
     // ---- membership ----------------------------------------------------------------------------------------
 
@@ -86,26 +97,33 @@ public final class GroupService {
         GroupId group = new GroupId(groupName);
         settings.checkSessionTimeout(hb.sessionTimeoutMs());
         hb.assignor().ifPresent(GroupService::checkAssignor);
-        return withConflictRetry(() -> store.load(group).flatMap(before -> resolveTopics(before, hb.subscription())
-                .flatMap(known -> {
+        return withConflictRetry(() -> store.load(group)
+                .flatMap(before -> resolveTopics(before, hb.subscription()).flatMap(known -> {
                     long now = clock.millis();
                     GroupCoordinator.HeartbeatResult result = coordinator.heartbeat(before, hb, counts(known), now);
                     Uni<Void> write = result.groupChanged()
                             ? store.save(before, result.state().nextVersion())
-                            : store.refresh(group, result.member(), now).invoke(refreshed -> {
-                                if (!refreshed) {
-                                    throw new GroupConflictException("member " + hb.memberId() + " changed meanwhile", null);
-                                }
-                            }).replaceWithVoid();
+                            : store.refresh(group, result.member(), now)
+                                    .invoke(refreshed -> {
+                                        if (!refreshed) {
+                                            throw new GroupConflictException(
+                                                    "member " + hb.memberId() + " changed meanwhile", null);
+                                        }
+                                    })
+                                    .replaceWithVoid();
                     return write.replaceWith(result).flatMap(r -> reply(group, hb, r, known));
                 })));
     }
 
     public Uni<Void> leave(String groupName, String memberId) {
         GroupId group = new GroupId(groupName);
-        return withConflictRetry(() -> store.load(group).flatMap(before -> resolveTopics(before, Optional.empty())
-                .flatMap(known -> store.save(before, coordinator.leave(before, memberId, counts(known), clock.millis())
-                        .nextVersion()))));
+        return withConflictRetry(() -> store.load(group)
+                .flatMap(before -> resolveTopics(before, Optional.empty())
+                        .flatMap(known -> store.save(
+                                before,
+                                coordinator
+                                        .leave(before, memberId, counts(known), clock.millis())
+                                        .nextVersion()))));
     }
 
     // ---- offsets -------------------------------------------------------------------------------------------
@@ -115,8 +133,8 @@ public final class GroupService {
      * {@code unknown_member}, an epoch that is not the member's {@code stale_member_epoch}, a partition it does
      * not own {@code partition_not_assigned}; nothing is written then.
      */
-    public Uni<List<CommittedOffset>> commit(String groupName, String memberId, long memberEpoch,
-                                             List<CommittedOffset> offsets) {
+    public Uni<List<CommittedOffset>> commit(
+            String groupName, String memberId, long memberEpoch, List<CommittedOffset> offsets) {
         GroupId group = new GroupId(groupName);
         if (offsets.isEmpty()) {
             return Uni.createFrom().failure(new EddyException(ErrorCode.INVALID_REQUEST, "no offsets to commit"));
@@ -124,20 +142,26 @@ public final class GroupService {
         return checkPartitions(offsets.stream().map(CommittedOffset::partition).toList())
                 .flatMap(ignored -> withConflictRetry(() -> {
                     long now = clock.millis();
-                    List<CommittedOffset> stamped = offsets.stream().map(o -> new CommittedOffset(o.partition(),
-                            o.offset(), o.metadata(), memberEpoch, now)).toList();
+                    List<CommittedOffset> stamped = offsets.stream()
+                            .map(o -> new CommittedOffset(o.partition(), o.offset(), o.metadata(), memberEpoch, now))
+                            .toList();
                     return store.commit(group, memberId, memberEpoch, now, stamped)
-                            .onFailure(GroupConflictException.class).recoverWithUni(conflict ->
-                                    store.load(group).map(state -> {
-                                        throw whyRefused(state, memberId, memberEpoch, offsets, now, conflict);
-                                    }))
+                            .onFailure(GroupConflictException.class)
+                            .recoverWithUni(conflict -> store.load(group).map(state -> {
+                                throw whyRefused(state, memberId, memberEpoch, offsets, now, conflict);
+                            }))
                             .replaceWith(stamped);
                 }));
     }
 
     /** The reason a commit's condition failed; a conflict (retried) when nothing is wrong with it now. */
-    private static RuntimeException whyRefused(GroupState state, String memberId, long epoch,
-                                               List<CommittedOffset> offsets, long now, Throwable conflict) {
+    private static RuntimeException whyRefused(
+            GroupState state,
+            String memberId,
+            long epoch,
+            List<CommittedOffset> offsets,
+            long now,
+            Throwable conflict) {
         MemberState m = state.members().get(memberId);
         if (m == null || !m.live(now)) {
             return GroupCoordinator.unknownMember(memberId);
@@ -145,11 +169,18 @@ public final class GroupService {
         if (m.memberEpoch() != epoch) {
             return GroupCoordinator.staleEpoch(memberId, epoch, m.memberEpoch());
         }
-        List<String> notOwned = offsets.stream().map(CommittedOffset::partition)
-                .filter(p -> !m.assigned().contains(p)).map(TopicPartition::toString).distinct().sorted().toList();
+        List<String> notOwned = offsets.stream()
+                .map(CommittedOffset::partition)
+                .filter(p -> !m.assigned().contains(p))
+                .map(TopicPartition::toString)
+                .distinct()
+                .sorted()
+                .toList();
         if (!notOwned.isEmpty()) {
-            return new EddyException(ErrorCode.PARTITION_NOT_ASSIGNED, "member '" + memberId + "' does not own "
-                    + notOwned + "; nothing was committed", Map.of("member_id", memberId, "partitions", notOwned));
+            return new EddyException(
+                    ErrorCode.PARTITION_NOT_ASSIGNED,
+                    "member '" + memberId + "' does not own " + notOwned + "; nothing was committed",
+                    Map.of("member_id", memberId, "partitions", notOwned));
         }
         return conflict instanceof RuntimeException r ? r : new GroupConflictException("commit raced", conflict);
     }
@@ -162,11 +193,15 @@ public final class GroupService {
      * @param authorize given the topics the reset would move, before anything is read of them or written; throws
      *                  to refuse (the caller's access control: moving a topic's offsets needs consume on it)
      */
-    public Uni<List<CommittedOffset>> reset(String groupName, Collection<String> topicNames, OffsetSpec target,
-                                            boolean dryRun, Consumer<List<String>> authorize) {
+    public Uni<List<CommittedOffset>> reset(
+            String groupName,
+            Collection<String> topicNames,
+            OffsetSpec target,
+            boolean dryRun,
+            Consumer<List<String>> authorize) {
         GroupId group = new GroupId(groupName);
-        return withConflictRetry(() -> resetTopics(group, topicNames).invoke(authorize)
-                .flatMap(names -> reset(group, names, target, dryRun)));
+        return withConflictRetry(() ->
+                resetTopics(group, topicNames).invoke(authorize).flatMap(names -> reset(group, names, target, dryRun)));
     }
 
     private Uni<List<CommittedOffset>> reset(GroupId group, List<String> names, OffsetSpec target, boolean dryRun) {
@@ -179,7 +214,8 @@ public final class GroupService {
                 if (dryRun) {
                     return Uni.createFrom().item(offsets);
                 }
-                Uni<GroupState> created = state.exists() ? Uni.createFrom().item(state)
+                Uni<GroupState> created = state.exists()
+                        ? Uni.createFrom().item(state)
                         : store.save(state, state.nextVersion()).replaceWith(state.nextVersion());
                 return created.flatMap(s -> store.reset(s, offsets)).replaceWith(offsets);
             });
@@ -191,10 +227,16 @@ public final class GroupService {
             return Uni.createFrom().item(List.copyOf(new TreeSet<>(names)));
         }
         return store.offsets(group).map(committed -> {
-            List<String> out = committed.keySet().stream().map(TopicPartition::topic).distinct().sorted().toList();
+            List<String> out = committed.keySet().stream()
+                    .map(TopicPartition::topic)
+                    .distinct()
+                    .sorted()
+                    .toList();
             if (out.isEmpty()) {
-                throw new EddyException(ErrorCode.INVALID_REQUEST, "group " + group + " has no committed offsets: "
-                        + "name the topics to reset", Map.of("field", "topics"));
+                throw new EddyException(
+                        ErrorCode.INVALID_REQUEST,
+                        "group " + group + " has no committed offsets: " + "name the topics to reset",
+                        Map.of("field", "topics"));
             }
             return out;
         });
@@ -213,7 +255,10 @@ public final class GroupService {
                 return Uni.join().all(partitions).andFailFast();
             }));
         }
-        return Uni.join().all(perTopic).andFailFast().map(lists -> lists.stream().flatMap(List::stream).toList());
+        return Uni.join()
+                .all(perTopic)
+                .andFailFast()
+                .map(lists -> lists.stream().flatMap(List::stream).toList());
     }
 
     // ---- administration ------------------------------------------------------------------------------------
@@ -229,7 +274,8 @@ public final class GroupService {
                 throw unknownGroup(group);
             }
             long now = clock.millis();
-            List<MemberState> live = state.members().values().stream().filter(m -> m.live(now)).toList();
+            List<MemberState> live =
+                    state.members().values().stream().filter(m -> m.live(now)).toList();
             return store.offsets(group).flatMap(committed -> {
                 SortedMap<TopicPartition, String> owners = new TreeMap<>();
                 live.forEach(m -> m.assigned().forEach(p -> owners.put(p, m.memberId())));
@@ -240,41 +286,56 @@ public final class GroupService {
                         partitions.add(new TopicPartition(topic, p));
                     }
                 });
-                return lags(partitions, owners, committed).map(lags -> new GroupDescription(state,
-                        stateName(state, live), live, lags));
+                return lags(partitions, owners, committed)
+                        .map(lags -> new GroupDescription(state, stateName(state, live), live, lags));
             });
         });
     }
 
-    private Uni<List<PartitionLag>> lags(SortedSet<TopicPartition> partitions, Map<TopicPartition, String> owners,
-                                         Map<TopicPartition, CommittedOffset> committed) {
+    private Uni<List<PartitionLag>> lags(
+            SortedSet<TopicPartition> partitions,
+            Map<TopicPartition, String> owners,
+            Map<TopicPartition, CommittedOffset> committed) {
         Map<String, List<Integer>> byTopic = new TreeMap<>();
-        partitions.forEach(p -> byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>()).add(p.partition()));
+        partitions.forEach(
+                p -> byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>()).add(p.partition()));
         List<Uni<List<PartitionLag>>> perTopic = new ArrayList<>();
         byTopic.forEach((name, ps) -> perTopic.add(metadata.topic(name).flatMap(topic -> {
             if (topic.isEmpty()) {
-                return Uni.createFrom().item(List.<PartitionLag>of());   // deleted since: nothing to measure
+                return Uni.createFrom().item(List.<PartitionLag>of()); // deleted since: nothing to measure
             }
-            List<Integer> existing = ps.stream().filter(p -> p < topic.get().partitions()).toList();
-            return metadata.heads(topic.get().id(), existing).map(heads -> existing.stream().map(p -> {
-                TopicPartition tp = new TopicPartition(name, p);
-                PartitionHead h = heads.get(p);
-                return new PartitionLag(tp, Optional.ofNullable(owners.get(tp)), Optional.ofNullable(committed.get(tp)),
-                        h.logStartOffset(), h.nextOffset());
-            }).toList());
+            List<Integer> existing =
+                    ps.stream().filter(p -> p < topic.get().partitions()).toList();
+            return metadata.heads(topic.get().id(), existing)
+                    .map(heads -> existing.stream()
+                            .map(p -> {
+                                TopicPartition tp = new TopicPartition(name, p);
+                                PartitionHead h = heads.get(p);
+                                return new PartitionLag(
+                                        tp,
+                                        Optional.ofNullable(owners.get(tp)),
+                                        Optional.ofNullable(committed.get(tp)),
+                                        h.logStartOffset(),
+                                        h.nextOffset());
+                            })
+                            .toList());
         })));
         if (perTopic.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        return Uni.join().all(perTopic).andFailFast().map(lists -> lists.stream().flatMap(List::stream).toList());
+        return Uni.join()
+                .all(perTopic)
+                .andFailFast()
+                .map(lists -> lists.stream().flatMap(List::stream).toList());
     }
 
     private static String stateName(GroupState state, List<MemberState> live) {
         if (live.isEmpty()) {
             return "empty";
         }
-        boolean stable = live.stream().allMatch(m -> m.memberEpoch() == state.groupEpoch()
-                && m.assigned().equals(state.target().partitionsOf(m.memberId())));
+        boolean stable = live.stream()
+                .allMatch(m -> m.memberEpoch() == state.groupEpoch()
+                        && m.assigned().equals(state.target().partitionsOf(m.memberId())));
         return stable ? "stable" : "reconciling";
     }
 
@@ -327,18 +388,24 @@ public final class GroupService {
         return out;
     }
 
-    private Uni<HeartbeatReply> reply(GroupId group, Heartbeat hb, GroupCoordinator.HeartbeatResult result,
-                                      Map<String, Topic> known) {
+    private Uni<HeartbeatReply> reply(
+            GroupId group, Heartbeat hb, GroupCoordinator.HeartbeatResult result, Map<String, Topic> known) {
         SortedSet<TopicPartition> assignment = result.assignment();
         SortedSet<TopicPartition> fresh = new TreeSet<>(assignment);
         fresh.removeAll(hb.owned().orElse(Set.of()));
-        return startOffsets(group, fresh, result.member().offsetReset(), known).map(starts -> new HeartbeatReply(
-                hb.memberId(), result.member().memberEpoch(), settings.heartbeatInterval().toMillis(), assignment,
-                starts, result.revoke(), result.pending()));
+        return startOffsets(group, fresh, result.member().offsetReset(), known)
+                .map(starts -> new HeartbeatReply(
+                        hb.memberId(),
+                        result.member().memberEpoch(),
+                        settings.heartbeatInterval().toMillis(),
+                        assignment,
+                        starts,
+                        result.revoke(),
+                        result.pending()));
     }
 
-    private Uni<List<StartOffset>> startOffsets(GroupId group, SortedSet<TopicPartition> partitions, OffsetReset reset,
-                                                Map<String, Topic> known) {
+    private Uni<List<StartOffset>> startOffsets(
+            GroupId group, SortedSet<TopicPartition> partitions, OffsetReset reset, Map<String, Topic> known) {
         if (partitions.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -365,16 +432,19 @@ public final class GroupService {
 
     private Uni<Void> checkPartitions(List<TopicPartition> partitions) {
         Map<String, List<Integer>> byTopic = new TreeMap<>();
-        partitions.forEach(p -> byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>()).add(p.partition()));
+        partitions.forEach(
+                p -> byTopic.computeIfAbsent(p.topic(), t -> new ArrayList<>()).add(p.partition()));
         List<Uni<Void>> checks = new ArrayList<>();
-        byTopic.forEach((name, ps) -> checks.add(topics.require(name).invoke(t -> ps.forEach(p ->
-                TopicService.checkPartition(t, p))).replaceWithVoid()));
+        byTopic.forEach((name, ps) -> checks.add(topics.require(name)
+                .invoke(t -> ps.forEach(p -> TopicService.checkPartition(t, p)))
+                .replaceWithVoid()));
         return Uni.join().all(checks).andFailFast().replaceWithVoid();
     }
 
     /** Retries a lost race (only that: the store has retried its own retryable failures already). */
     private <T> Uni<T> withConflictRetry(Supplier<Uni<T>> attempt) {
-        return settings.conflictRetry().apply(Uni.createFrom().deferred(attempt::get), t -> t instanceof GroupConflictException);
+        return settings.conflictRetry()
+                .apply(Uni.createFrom().deferred(attempt::get), t -> t instanceof GroupConflictException);
     }
 
     private static void checkAssignor(String name) {
@@ -386,7 +456,8 @@ public final class GroupService {
     }
 
     private static EddyException unknownGroup(GroupId group) {
-        return new EddyException(ErrorCode.UNKNOWN_GROUP, "group '" + group + "' does not exist", Map.of("group", group.value()));
+        return new EddyException(
+                ErrorCode.UNKNOWN_GROUP, "group '" + group + "' does not exist", Map.of("group", group.value()));
     }
 
     private static EddyException notEmpty(GroupId group, String message) {

@@ -15,15 +15,18 @@ import java.util.Map;
  * @param conflictRetry           how writers that lost a race on one group retry; a group more contended than
  *                                it allows answers {@code group_conflict} (503, retryable)
  */
-public record GroupSettings(Duration heartbeatInterval, Duration minSessionTimeout, Duration maxSessionTimeout,
-                            RetryPolicy conflictRetry) {
+public record GroupSettings(
+        Duration heartbeatInterval, Duration minSessionTimeout, Duration maxSessionTimeout, RetryPolicy conflictRetry) {
     /** Conflicting writers on one group retry quickly and often: 25 attempts, 2 to 250 ms, equal jitter. */
     public static final RetryPolicy DEFAULT_CONFLICT_RETRY =
             new RetryPolicy(25, Duration.ofMillis(2), Duration.ofMillis(250), 0.5);
 
     public GroupSettings {
-        if (heartbeatInterval.isNegative() || heartbeatInterval.isZero() || minSessionTimeout.isNegative()
-                || maxSessionTimeout.compareTo(minSessionTimeout) < 0 || conflictRetry == null) {
+        if (heartbeatInterval.isNegative()
+                || heartbeatInterval.isZero()
+                || minSessionTimeout.isNegative()
+                || maxSessionTimeout.compareTo(minSessionTimeout) < 0
+                || conflictRetry == null) {
             throw new IllegalArgumentException("bad group settings");
         }
     }
@@ -40,10 +43,17 @@ public record GroupSettings(Duration heartbeatInterval, Duration minSessionTimeo
 
     void checkSessionTimeout(long ms) {
         if (ms < minSessionTimeout.toMillis() || ms > maxSessionTimeout.toMillis()) {
-            throw new EddyException(ErrorCode.INVALID_REQUEST, "session_timeout_ms must be from "
-                    + minSessionTimeout.toMillis() + " to " + maxSessionTimeout.toMillis(),
-                    Map.of("field", "session_timeout_ms", "min", minSessionTimeout.toMillis(),
-                            "max", maxSessionTimeout.toMillis()));
+            throw new EddyException(
+                    ErrorCode.INVALID_REQUEST,
+                    "session_timeout_ms must be from " + minSessionTimeout.toMillis() + " to "
+                            + maxSessionTimeout.toMillis(),
+                    Map.of(
+                            "field",
+                            "session_timeout_ms",
+                            "min",
+                            minSessionTimeout.toMillis(),
+                            "max",
+                            maxSessionTimeout.toMillis()));
         }
     }
 }

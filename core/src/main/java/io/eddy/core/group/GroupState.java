@@ -15,18 +15,29 @@ import java.util.TreeSet;
  * @param target          where each member's partitions should end up, computed at {@code groupEpoch}
  * @param partitionCounts the subscribed topics and their partition counts when {@code target} was computed
  */
-public record GroupState(GroupId groupId, long version, long groupEpoch, String assignor, Assignment target,
-                         SortedMap<String, Integer> partitionCounts, SortedMap<String, MemberState> members) {
+public record GroupState(
+        GroupId groupId,
+        long version,
+        long groupEpoch,
+        String assignor,
+        Assignment target,
+        SortedMap<String, Integer> partitionCounts,
+        SortedMap<String, MemberState> members) {
 
     public GroupState {
-        if (groupId == null || assignor == null || target == null || partitionCounts == null || members == null
-                || version < 0 || groupEpoch < 0) {
+        if (groupId == null
+                || assignor == null
+                || target == null
+                || partitionCounts == null
+                || members == null
+                || version < 0
+                || groupEpoch < 0) {
             throw new IllegalArgumentException("incomplete group state");
         }
         partitionCounts = Collections.unmodifiableSortedMap(new TreeMap<>(partitionCounts));
         members = Collections.unmodifiableSortedMap(new TreeMap<>(members));
-        SortedSet<TopicPartition> shared = Assignment.sharedPartitions(
-                new TreeMap<>(members.entrySet().stream().collect(java.util.stream.Collectors.toMap(
+        SortedSet<TopicPartition> shared = Assignment.sharedPartitions(new TreeMap<>(members.entrySet().stream()
+                .collect(java.util.stream.Collectors.toMap(
                         java.util.Map.Entry::getKey, e -> e.getValue().assigned()))));
         if (!shared.isEmpty()) {
             throw new IllegalStateException("group " + groupId + ": partitions assigned to two members: " + shared);
@@ -35,7 +46,8 @@ public record GroupState(GroupId groupId, long version, long groupEpoch, String 
 
     /** A group nobody has joined yet. */
     public static GroupState empty(GroupId groupId) {
-        return new GroupState(groupId, 0, 0, Assignors.DEFAULT.name(), Assignment.empty(), new TreeMap<>(), new TreeMap<>());
+        return new GroupState(
+                groupId, 0, 0, Assignors.DEFAULT.name(), Assignment.empty(), new TreeMap<>(), new TreeMap<>());
     }
 
     public boolean exists() {
@@ -47,7 +59,9 @@ public record GroupState(GroupId groupId, long version, long groupEpoch, String 
     }
 
     public Optional<MemberState> byInstance(String instanceId) {
-        return members.values().stream().filter(m -> m.instanceId().filter(instanceId::equals).isPresent()).findFirst();
+        return members.values().stream()
+                .filter(m -> m.instanceId().filter(instanceId::equals).isPresent())
+                .findFirst();
     }
 
     /** Whether any member is live at {@code nowMs}. */

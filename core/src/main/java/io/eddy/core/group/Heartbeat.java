@@ -10,13 +10,26 @@ import java.util.Set;
  * @param owned        the partitions it owns now; absent = unchanged since its last heartbeat
  * @param assignor     the assignor it asks for; absent = the group's
  */
-public record Heartbeat(String memberId, long memberEpoch, Optional<String> instanceId,
-                        Optional<Subscription> subscription, Optional<Set<TopicPartition>> owned,
-                        Optional<String> assignor, long sessionTimeoutMs, long rebalanceTimeoutMs,
-                        OffsetReset offsetReset) {
+public record Heartbeat(
+        String memberId,
+        long memberEpoch,
+        Optional<String> instanceId,
+        Optional<Subscription> subscription,
+        Optional<Set<TopicPartition>> owned,
+        Optional<String> assignor,
+        long sessionTimeoutMs,
+        long rebalanceTimeoutMs,
+        OffsetReset offsetReset) {
     public Heartbeat {
-        if (memberId == null || memberId.isEmpty() || memberEpoch < 0 || instanceId == null || subscription == null
-                || owned == null || assignor == null || offsetReset == null || sessionTimeoutMs <= 0
+        if (memberId == null
+                || memberId.isEmpty()
+                || memberEpoch < 0
+                || instanceId == null
+                || subscription == null
+                || owned == null
+                || assignor == null
+                || offsetReset == null
+                || sessionTimeoutMs <= 0
                 || rebalanceTimeoutMs <= 0) {
             throw new IllegalArgumentException("incomplete heartbeat from " + memberId);
         }

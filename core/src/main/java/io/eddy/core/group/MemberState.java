@@ -42,10 +42,18 @@ public sealed interface MemberState permits MemberState.Joining, MemberState.Sta
      * @param rebalanceTimeoutMs how long it may take to revoke partitions
      * @param offsetReset        where it starts on partitions without a committed offset
      */
-    record Profile(String memberId, Optional<String> instanceId, Subscription subscription, long sessionTimeoutMs,
-                   long rebalanceTimeoutMs, OffsetReset offsetReset) {
+    record Profile(
+            String memberId,
+            Optional<String> instanceId,
+            Subscription subscription,
+            long sessionTimeoutMs,
+            long rebalanceTimeoutMs,
+            OffsetReset offsetReset) {
         public Profile {
-            if (memberId == null || memberId.isEmpty() || instanceId == null || subscription == null
+            if (memberId == null
+                    || memberId.isEmpty()
+                    || instanceId == null
+                    || subscription == null
                     || offsetReset == null) {
                 throw new IllegalArgumentException("incomplete member profile for " + memberId);
             }
@@ -87,8 +95,13 @@ public sealed interface MemberState permits MemberState.Joining, MemberState.Sta
     }
 
     /** A member that must give back part of {@code assigned} by {@code revokeDeadlineMs}; its epoch stays. */
-    record Revoking(Profile profile, long memberEpoch, SortedSet<TopicPartition> assigned, long expiresAtMs,
-                    long revokeDeadlineMs) implements MemberState {
+    record Revoking(
+            Profile profile,
+            long memberEpoch,
+            SortedSet<TopicPartition> assigned,
+            long expiresAtMs,
+            long revokeDeadlineMs)
+            implements MemberState {
         public Revoking {
             if (profile == null || assigned == null || memberEpoch < 1 || revokeDeadlineMs <= 0) {
                 throw new IllegalArgumentException("incomplete revoking member state");
@@ -157,8 +170,15 @@ public sealed interface MemberState permits MemberState.Joining, MemberState.Sta
     /** The member after a heartbeat with these settings at {@code nowMs}: its session runs a timeout from now. */
     default MemberState renewed(long sessionTimeoutMs, long rebalanceTimeoutMs, OffsetReset offsetReset, long nowMs) {
         Profile p = profile();
-        return with(new Profile(p.memberId(), p.instanceId(), p.subscription(), sessionTimeoutMs, rebalanceTimeoutMs,
-                offsetReset), nowMs + sessionTimeoutMs);
+        return with(
+                new Profile(
+                        p.memberId(),
+                        p.instanceId(),
+                        p.subscription(),
+                        sessionTimeoutMs,
+                        rebalanceTimeoutMs,
+                        offsetReset),
+                nowMs + sessionTimeoutMs);
     }
 
     /** The member, in the same state, with its session ending at {@code expiresAtMs}. */
@@ -176,7 +196,7 @@ public sealed interface MemberState permits MemberState.Joining, MemberState.Sta
         if (this instanceof Revoking r) {
             return new Revoking(r.profile(), r.memberEpoch(), kept, r.expiresAtMs(), r.revokeDeadlineMs());
         }
-        return this;   // joining: owns nothing
+        return this; // joining: owns nothing
     }
 
     /**
@@ -187,8 +207,8 @@ public sealed interface MemberState permits MemberState.Joining, MemberState.Sta
      */
     default Revoking revoking(long nowMs) {
         if (this instanceof Stable s) {
-            return new Revoking(s.profile(), s.memberEpoch(), s.assigned(), s.expiresAtMs(),
-                    nowMs + s.rebalanceTimeoutMs());
+            return new Revoking(
+                    s.profile(), s.memberEpoch(), s.assigned(), s.expiresAtMs(), nowMs + s.rebalanceTimeoutMs());
         }
         if (this instanceof Revoking r) {
             return r;

@@ -31,7 +31,9 @@ public enum OffsetReset {
                 return r;
             }
         }
-        throw new EddyException(ErrorCode.INVALID_REQUEST, "auto_offset_reset must be earliest, latest or none, not '"
-                + name + "'", Map.of("field", "auto_offset_reset"));
+        throw new EddyException(
+                ErrorCode.INVALID_REQUEST,
+                "auto_offset_reset must be earliest, latest or none, not '" + name + "'",
+                Map.of("field", "auto_offset_reset"));
     }
 }

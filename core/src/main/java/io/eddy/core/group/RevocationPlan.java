@@ -22,9 +22,10 @@ import java.util.TreeSet;
  * @param assignNow member → partitions of its target it does not own yet and nobody else owns now
  * @param pending   member → partitions of its target that another member still owns now
  */
-public record RevocationPlan(SortedMap<String, SortedSet<TopicPartition>> revoke,
-                             SortedMap<String, SortedSet<TopicPartition>> assignNow,
-                             SortedMap<String, SortedSet<TopicPartition>> pending) {
+public record RevocationPlan(
+        SortedMap<String, SortedSet<TopicPartition>> revoke,
+        SortedMap<String, SortedSet<TopicPartition>> assignNow,
+        SortedMap<String, SortedSet<TopicPartition>> pending) {
 
     public RevocationPlan {
         revoke = frozen(revoke);
@@ -92,12 +93,13 @@ public record RevocationPlan(SortedMap<String, SortedSet<TopicPartition>> revoke
     public Assignment assignedTo(Assignment current) {
         SortedMap<String, SortedSet<TopicPartition>> next = new TreeMap<>();
         current.byMember().forEach((member, owned) -> next.put(member, new TreeSet<>(owned)));
-        assignNow.forEach((member, gained) -> next.computeIfAbsent(member, m -> new TreeSet<>()).addAll(gained));
+        assignNow.forEach((member, gained) ->
+                next.computeIfAbsent(member, m -> new TreeSet<>()).addAll(gained));
         return new Assignment(next);
     }
 
-    private static void putIfAny(SortedMap<String, SortedSet<TopicPartition>> map, String member,
-                                 SortedSet<TopicPartition> partitions) {
+    private static void putIfAny(
+            SortedMap<String, SortedSet<TopicPartition>> map, String member, SortedSet<TopicPartition> partitions) {
         if (!partitions.isEmpty()) {
             map.put(member, partitions);
         }
@@ -109,8 +111,8 @@ public record RevocationPlan(SortedMap<String, SortedSet<TopicPartition>> revoke
             throw new IllegalArgumentException("a revocation plan needs all three maps");
         }
         SortedMap<String, SortedSet<TopicPartition>> copy = new TreeMap<>();
-        map.forEach((member, partitions) ->
-                copy.put(member, Collections.unmodifiableSortedSet(new TreeSet<>(partitions))));
+        map.forEach(
+                (member, partitions) -> copy.put(member, Collections.unmodifiableSortedSet(new TreeSet<>(partitions))));
         return Collections.unmodifiableSortedMap(copy);
     }
 }

@@ -16,7 +16,8 @@ public interface IdempotencyKeys {
      * @param inFlightUntilMs after this time an unfinished claim (its instance died) may be taken over
      * @param expiresAtMs     after this time the key is forgotten
      */
-    Uni<Claim> claim(String principal, String key, String fingerprint, long nowMs, long inFlightUntilMs, long expiresAtMs);
+    Uni<Claim> claim(
+            String principal, String key, String fingerprint, long nowMs, long inFlightUntilMs, long expiresAtMs);
 
     /**
      * Stores the response of a claimed key, for replay until {@code expiresAtMs}, whatever its size (up to the
@@ -28,26 +29,20 @@ public interface IdempotencyKeys {
     Uni<Void> release(String principal, String key, String fingerprint);
 
     /** What claiming a key found. */
-    sealed interface Claim permits Claimed, Replay, InFlight, Reused {
-    }
+    sealed interface Claim permits Claimed, Replay, InFlight, Reused {}
 
     /** The key is this request's: run it, then {@link #complete} or {@link #release}. */
-    record Claimed() implements Claim {
-    }
+    record Claimed() implements Claim {}
 
     /** The same request was answered before: send this again. */
-    record Replay(StoredResponse response) implements Claim {
-    }
+    record Replay(StoredResponse response) implements Claim {}
 
     /** The same request is still running elsewhere. */
-    record InFlight() implements Claim {
-    }
+    record InFlight() implements Claim {}
 
     /** The key was used for a different request. */
-    record Reused() implements Claim {
-    }
+    record Reused() implements Claim {}
 
     /** A response as sent. */
-    record StoredResponse(int status, String contentType, byte[] body) {
-    }
+    record StoredResponse(int status, String contentType, byte[] body) {}
 }

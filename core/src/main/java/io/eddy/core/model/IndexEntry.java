@@ -19,8 +19,15 @@ import java.util.List;
  * @param crc32c       CRC32C of the chunk's bytes, checked on every read from storage
  * @param buckets      buckets holding the object, primary first
  */
-public record IndexEntry(long baseOffset, long lastOffset, String objectKey, long position, int length,
-                         long maxTimestamp, int crc32c, List<String> buckets) {
+public record IndexEntry(
+        long baseOffset,
+        long lastOffset,
+        String objectKey,
+        long position,
+        int length,
+        long maxTimestamp,
+        int crc32c,
+        List<String> buckets) {
     /** The object key of a {@link #gap}: it names no object. */
     public static final String NO_OBJECT = "";
     /** The {@code maxTimestamp} of a {@link #gap} (Kafka's {@code NO_TIMESTAMP}). */

@@ -8,8 +8,8 @@ import java.time.Duration;
  * or as how long before now ({@link Ago}). Kafka's {@code ListOffsets} specs and the targets of
  * {@code kafka-consumer-groups --reset-offsets} alike. Immutable values.
  */
-public sealed interface OffsetSpec permits OffsetSpec.Earliest, OffsetSpec.Latest, OffsetSpec.AtTimestamp,
-        OffsetSpec.Ago {
+public sealed interface OffsetSpec
+        permits OffsetSpec.Earliest, OffsetSpec.Latest, OffsetSpec.AtTimestamp, OffsetSpec.Ago {
 
     /**
      * This spec with a relative time made absolute at {@code nowMs}: {@link Ago} becomes the {@link AtTimestamp}
@@ -20,12 +20,10 @@ public sealed interface OffsetSpec permits OffsetSpec.Earliest, OffsetSpec.Lates
     }
 
     /** The log start offset. */
-    record Earliest() implements OffsetSpec {
-    }
+    record Earliest() implements OffsetSpec {}
 
     /** The high watermark: the offset the next record will get. */
-    record Latest() implements OffsetSpec {
-    }
+    record Latest() implements OffsetSpec {}
 
     /** The first offset whose record timestamp is at or after {@code epochMillis}. */
     record AtTimestamp(long epochMillis) implements OffsetSpec {

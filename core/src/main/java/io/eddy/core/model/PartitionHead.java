@@ -22,6 +22,5 @@ public record PartitionHead(int partition, long nextOffset, long logStartOffset,
     }
 
     /** A leader lease as stored in the head: who holds it, its epoch (bumped on every take-over), its expiry. */
-    public record Lease(String owner, long epoch, long expiresAtMs) {
-    }
+    public record Lease(String owner, long epoch, long expiresAtMs) {}
 }

@@ -19,8 +19,13 @@ import java.util.regex.Pattern;
  * @param replicas        {@code replicas}: bucket names, primary first
  * @param deleteRetentionMs {@code delete.retention.ms}: how long key compaction keeps tombstones
  */
-public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy cleanupPolicy, int maxMessageBytes,
-                          List<String> replicas, long deleteRetentionMs) {
+public record TopicConfig(
+        long retentionMs,
+        long retentionBytes,
+        CleanupPolicy cleanupPolicy,
+        int maxMessageBytes,
+        List<String> replicas,
+        long deleteRetentionMs) {
 
     public static final String RETENTION_MS = "retention.ms";
     public static final String RETENTION_BYTES = "retention.bytes";
@@ -28,13 +33,14 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     public static final String REPLICAS = "replicas";
     public static final String DELETE_RETENTION_MS = "delete.retention.ms";
-    public static final Set<String> KEYS = Set.of(RETENTION_MS, RETENTION_BYTES, CLEANUP_POLICY, MAX_MESSAGE_BYTES, REPLICAS,
-            DELETE_RETENTION_MS);
+    public static final Set<String> KEYS =
+            Set.of(RETENTION_MS, RETENTION_BYTES, CLEANUP_POLICY, MAX_MESSAGE_BYTES, REPLICAS, DELETE_RETENTION_MS);
     /** Kafka's default {@code delete.retention.ms}: one day. */
     public static final long DEFAULT_DELETE_RETENTION_MS = 86_400_000L;
 
     /** Kafka's defaults: 7 days, unbounded, delete, 1 MiB + record batch overhead. */
     public static final long DEFAULT_RETENTION_MS = 604_800_000L;
+
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
     private static final Pattern IPV4 = Pattern.compile("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
@@ -56,7 +62,9 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
             throw invalid(REPLICAS, "must name at least one bucket");
         }
         for (String bucket : replicas) {
-            if (bucket == null || !BUCKET.matcher(bucket).matches() || bucket.contains("..")
+            if (bucket == null
+                    || !BUCKET.matcher(bucket).matches()
+                    || bucket.contains("..")
                     || IPV4.matcher(bucket).matches()) {
                 throw invalid(REPLICAS, "'" + bucket + "' is not a valid S3 bucket name");
             }
@@ -71,14 +79,18 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
     }
 
     /** A config with Kafka's default {@code delete.retention.ms}. */
-    public TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy cleanupPolicy, int maxMessageBytes,
-                       List<String> replicas) {
+    public TopicConfig(
+            long retentionMs,
+            long retentionBytes,
+            CleanupPolicy cleanupPolicy,
+            int maxMessageBytes,
+            List<String> replicas) {
         this(retentionMs, retentionBytes, cleanupPolicy, maxMessageBytes, replicas, DEFAULT_DELETE_RETENTION_MS);
     }
 
     public static TopicConfig defaults(String primaryBucket) {
-        return new TopicConfig(DEFAULT_RETENTION_MS, -1, CleanupPolicy.DELETE, DEFAULT_MAX_MESSAGE_BYTES,
-                List.of(primaryBucket));
+        return new TopicConfig(
+                DEFAULT_RETENTION_MS, -1, CleanupPolicy.DELETE, DEFAULT_MAX_MESSAGE_BYTES, List.of(primaryBucket));
     }
 
     public String primaryBucket() {
@@ -121,9 +133,12 @@ public record TopicConfig(long retentionMs, long retentionBytes, CleanupPolicy c
                     reps = list.stream().map(String.class::cast).toList();
                 }
                 case DELETE_RETENTION_MS -> deleteRetention = asLong(DELETE_RETENTION_MS, v);
-                default -> throw new EddyException(ErrorCode.INVALID_CONFIG,
-                        "unknown config key '" + e.getKey() + "'; known keys: " + KEYS.stream().sorted().toList(),
-                        Map.of("key", e.getKey()));
+                default ->
+                    throw new EddyException(
+                            ErrorCode.INVALID_CONFIG,
+                            "unknown config key '" + e.getKey() + "'; known keys: "
+                                    + KEYS.stream().sorted().toList(),
+                            Map.of("key", e.getKey()));
             }
         }
         return new TopicConfig(rMs, rBytes, policy, maxBytes, reps, deleteRetention);

@@ -10,8 +10,8 @@ public record TopicName(String value) {
 
     public TopicName {
         if (value == null || !LEGAL.matcher(value).matches() || value.equals(".") || value.equals("..")) {
-            throw new EddyException(ErrorCode.INVALID_TOPIC_NAME,
-                    "topic names are 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'");
+            throw new EddyException(
+                    ErrorCode.INVALID_TOPIC_NAME, "topic names are 1 to 249 of [a-zA-Z0-9._-], and not '.' or '..'");
         }
     }
 

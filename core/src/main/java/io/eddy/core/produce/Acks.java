@@ -32,8 +32,11 @@ public enum Acks {
             case "0" -> NONE;
             case "1" -> LEADER;
             case "all", "-1" -> ALL;
-            default -> throw new EddyException(ErrorCode.INVALID_PARAMETER,
-                    "acks must be 0, 1 or all, not '" + value + "'", Map.of("parameter", "acks", "value", value));
+            default ->
+                throw new EddyException(
+                        ErrorCode.INVALID_PARAMETER,
+                        "acks must be 0, 1 or all, not '" + value + "'",
+                        Map.of("parameter", "acks", "value", value));
         };
     }
 }

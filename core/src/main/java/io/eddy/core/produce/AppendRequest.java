@@ -45,12 +45,22 @@ public record AppendRequest(List<PartitionRun> runs, Acks acks, boolean atomic) 
         }
         int items = CommitBatch.itemCount(runs.size(), states, producers.size());
         if (items > CommitBatch.MAX_ITEMS) {
-            throw new EddyException(ErrorCode.TOO_MANY_PARTITIONS, "an atomic produce is committed in one transaction "
-                    + "of at most " + CommitBatch.MAX_ITEMS + " items (2 per partition, 1 more per partition of an "
-                    + "idempotent producer, 1 per producer); this one, " + runs.size() + " partitions from "
-                    + producers.size() + " idempotent producers, needs " + items,
-                    Map.of("items", items, "max_items", CommitBatch.MAX_ITEMS, "partitions", runs.size(),
-                            "producers", producers.size()));
+            throw new EddyException(
+                    ErrorCode.TOO_MANY_PARTITIONS,
+                    "an atomic produce is committed in one transaction "
+                            + "of at most " + CommitBatch.MAX_ITEMS
+                            + " items (2 per partition, 1 more per partition of an "
+                            + "idempotent producer, 1 per producer); this one, " + runs.size() + " partitions from "
+                            + producers.size() + " idempotent producers, needs " + items,
+                    Map.of(
+                            "items",
+                            items,
+                            "max_items",
+                            CommitBatch.MAX_ITEMS,
+                            "partitions",
+                            runs.size(),
+                            "producers",
+                            producers.size()));
         }
     }
 

@@ -59,9 +59,8 @@ public final class CommitDecider {
      * @param states the stored state of each (partition, producer), a fresh one where it has none
      * @param epochs each producer's registered epoch; absent: never registered
      */
-    public record Reads(Map<Key, Head> heads, Set<Key> fenced, Map<ProducerKey, ProducerState> states,
-                        Map<Long, Short> epochs) {
-    }
+    public record Reads(
+            Map<Key, Head> heads, Set<Key> fenced, Map<ProducerKey, ProducerState> states, Map<Long, Short> epochs) {}
 
     /**
      * A run not yet settled. The runs of one request share {@code request}: they are appended all or none.
@@ -80,8 +79,7 @@ public final class CommitDecider {
     }
 
     /** The run that refused its request, and why. */
-    public record Refusal<R>(R ref, EddyException reason) {
-    }
+    public record Refusal<R>(R ref, EddyException reason) {}
 
     /**
      * One round's decisions.
@@ -94,9 +92,12 @@ public final class CommitDecider {
      *                   are decided as if they were not there
      * @param states     the producer states after the appended runs
      */
-    public record Decision<R>(List<Appended<R>> appended, Map<R, Long> duplicates, Map<R, R> repeats,
-                              List<Refusal<R>> refused, Map<ProducerKey, ProducerState> states) {
-    }
+    public record Decision<R>(
+            List<Appended<R>> appended,
+            Map<R, Long> duplicates,
+            Map<R, R> repeats,
+            List<Refusal<R>> refused,
+            Map<ProducerKey, ProducerState> states) {}
 
     /**
      * One transaction to commit.
@@ -104,8 +105,7 @@ public final class CommitDecider {
      * @param leases the leases its partitions are committed under
      * @param bases  the runs it commits, with their base offsets
      */
-    public record Transaction<R>(CommitBatch batch, Map<Key, LeaseState.Held> leases, Map<R, Long> bases) {
-    }
+    public record Transaction<R>(CommitBatch batch, Map<Key, LeaseState.Held> leases, Map<R, Long> bases) {}
 
     /**
      * Decides every open run in order: a request with a run on a fenced partition is refused first ({@code
@@ -135,16 +135,17 @@ public final class CommitDecider {
         }
     }
 
-    private record RequestRefusal<R>(int request, Refusal<R> refusal) {
-    }
+    private record RequestRefusal<R>(int request, Refusal<R> refusal) {}
 
-    private record Pass<R>(List<Appended<R>> appended, Map<R, Long> duplicates, Map<R, R> repeats,
-                           Map<ProducerKey, ProducerState> states, Optional<RequestRefusal<R>> refusal) {
-    }
+    private record Pass<R>(
+            List<Appended<R>> appended,
+            Map<R, Long> duplicates,
+            Map<R, R> repeats,
+            Map<ProducerKey, ProducerState> states,
+            Optional<RequestRefusal<R>> refusal) {}
 
     /** A batch of one producer on one partition, as sequencing tells batches apart. */
-    private record BatchId(ProducerKey producer, int firstSequence, int lastSequence) {
-    }
+    private record BatchId(ProducerKey producer, int firstSequence, int lastSequence) {}
 
     /** Decides the runs of the requests not {@code out}, stopping at the first refusal. */
     private <R> Pass<R> pass(List<Open<R>> open, Set<Integer> out, Reads reads, long nowMs) {
@@ -163,7 +164,8 @@ public final class CommitDecider {
             ProducerBatch pb = o.run().producer();
             if (pb != null) {
                 ProducerKey pk = new ProducerKey(key.topicId(), key.partition(), pb.producerId());
-                Optional<EddyException> registry = checkRegistry(pb, reads.epochs().get(pb.producerId()));
+                Optional<EddyException> registry =
+                        checkRegistry(pb, reads.epochs().get(pb.producerId()));
                 if (registry.isPresent()) {
                     return refusedAt(o, registry.get());
                 }
@@ -183,8 +185,14 @@ public final class CommitDecider {
                     continue;
                 }
                 appendedBatches.put(id, o.ref());
-                states.put(pk, ((Sequencing.Append) d).state().append(pb.epoch(),
-                        new ProducerState.BatchMetadata(pb.firstSequence(), pb.lastSequence(), base), nowMs));
+                states.put(
+                        pk,
+                        ((Sequencing.Append) d)
+                                .state()
+                                .append(
+                                        pb.epoch(),
+                                        new ProducerState.BatchMetadata(pb.firstSequence(), pb.lastSequence(), base),
+                                        nowMs));
             }
             appended.add(new Appended<>(o.ref(), o.run(), base));
             next.put(key, base + o.run().records());
@@ -193,28 +201,40 @@ public final class CommitDecider {
     }
 
     private static <R> Pass<R> refusedAt(Open<R> run, EddyException reason) {
-        return new Pass<>(List.of(), Map.of(), Map.of(), Map.of(),
+        return new Pass<>(
+                List.of(),
+                Map.of(),
+                Map.of(),
+                Map.of(),
                 Optional.of(new RequestRefusal<>(run.request(), new Refusal<>(run.ref(), reason))));
     }
 
     private static EddyException notLeader(Key key) {
-        return new EddyException(ErrorCode.NOT_LEADER, "this instance lost its lease on partition " + key.partition()
-                + " to a newer epoch; nothing was written, retry", Map.of("partition", key.partition()));
+        return new EddyException(
+                ErrorCode.NOT_LEADER,
+                "this instance lost its lease on partition " + key.partition()
+                        + " to a newer epoch; nothing was written, retry",
+                Map.of("partition", key.partition()));
     }
 
     private static Optional<EddyException> checkRegistry(ProducerBatch pb, Short registered) {
         if (registered == null) {
-            return Optional.of(new EddyException(ErrorCode.UNKNOWN_PRODUCER, "producer " + pb.producerId()
-                    + " is not registered: POST /v1/producers first", Map.of("producer_id", pb.producerId())));
+            return Optional.of(new EddyException(
+                    ErrorCode.UNKNOWN_PRODUCER,
+                    "producer " + pb.producerId() + " is not registered: POST /v1/producers first",
+                    Map.of("producer_id", pb.producerId())));
         }
         if (registered > pb.epoch()) {
-            return Optional.of(new EddyException(ErrorCode.PRODUCER_FENCED, "producer " + pb.producerId() + " epoch "
-                    + pb.epoch() + " is fenced by epoch " + registered,
+            return Optional.of(new EddyException(
+                    ErrorCode.PRODUCER_FENCED,
+                    "producer " + pb.producerId() + " epoch " + pb.epoch() + " is fenced by epoch " + registered,
                     Map.of("producer_id", pb.producerId(), "epoch", pb.epoch(), "current_epoch", registered)));
         }
         if (registered < pb.epoch()) {
-            return Optional.of(new EddyException(ErrorCode.INVALID_PRODUCER, "producer " + pb.producerId() + " epoch "
-                    + pb.epoch() + " was never issued (current: " + registered + ")",
+            return Optional.of(new EddyException(
+                    ErrorCode.INVALID_PRODUCER,
+                    "producer " + pb.producerId() + " epoch " + pb.epoch() + " was never issued (current: " + registered
+                            + ")",
                     Map.of("producer_id", pb.producerId(), "epoch", pb.epoch(), "current_epoch", registered)));
         }
         return Optional.empty();
@@ -230,10 +250,13 @@ public final class CommitDecider {
      * {@link CommitBatch#itemCount} (as an atomic request's check counts them), each checking the registered epoch
      * of every producer it names.
      */
-    public <R> List<Transaction<R>> transactions(Decision<R> decision, Reads reads, WrittenSegment segment,
-                                                 long renewUntilMs) {
+    public <R> List<Transaction<R>> transactions(
+            Decision<R> decision, Reads reads, WrittenSegment segment, long renewUntilMs) {
         Map<Key, List<Appended<R>>> byPartition = new LinkedHashMap<>();
-        decision.appended().forEach(a -> byPartition.computeIfAbsent(a.key(), k -> new ArrayList<>()).add(a));
+        decision.appended()
+                .forEach(a -> byPartition
+                        .computeIfAbsent(a.key(), k -> new ArrayList<>())
+                        .add(a));
         List<CommitBatch.PartitionCommit> commits = new ArrayList<>();
         Map<Key, Set<Long>> producersOf = new HashMap<>();
         for (Map.Entry<Key, List<Appended<R>>> e : byPartition.entrySet()) {
@@ -241,8 +264,15 @@ public final class CommitDecider {
             Head head = reads.heads().get(k);
             ChunkLocation c = segment.chunks().get(k);
             long base = head.nextOffset();
-            IndexEntry entry = new IndexEntry(base, base + c.records() - 1, segment.objectKey(), c.position(),
-                    c.length(), c.maxTimestamp(), c.crc32c(), segment.buckets());
+            IndexEntry entry = new IndexEntry(
+                    base,
+                    base + c.records() - 1,
+                    segment.objectKey(),
+                    c.position(),
+                    c.length(),
+                    c.maxTimestamp(),
+                    c.crc32c(),
+                    segment.buckets());
             Set<Long> producers = new LinkedHashSet<>();
             List<ProducerState> toStore = new ArrayList<>();
             for (Appended<R> a : e.getValue()) {
@@ -250,14 +280,19 @@ public final class CommitDecider {
                 if (pb != null && producers.add(pb.producerId())) {
                     ProducerKey pk = new ProducerKey(k.topicId(), k.partition(), pb.producerId());
                     ProducerState s = decision.states().get(pk);
-                    toStore.add(new ProducerState(s.producerId(), s.epoch(), s.batches(), s.lastWriteMs(),
+                    toStore.add(new ProducerState(
+                            s.producerId(),
+                            s.epoch(),
+                            s.batches(),
+                            s.lastWriteMs(),
                             reads.states().get(pk).version() + 1));
                 }
             }
             CommitBatch.LeaseCondition lease = head.lease()
-                    .map(h -> new CommitBatch.LeaseCondition(h.epoch(), renewUntilMs)).orElse(null);
-            commits.add(new CommitBatch.PartitionCommit(k.topicId(), k.partition(), base, head.exists(), lease, entry,
-                    toStore));
+                    .map(h -> new CommitBatch.LeaseCondition(h.epoch(), renewUntilMs))
+                    .orElse(null);
+            commits.add(new CommitBatch.PartitionCommit(
+                    k.topicId(), k.partition(), base, head.exists(), lease, entry, toStore));
             producersOf.put(k, producers);
         }
         List<Transaction<R>> out = new ArrayList<>();
@@ -274,8 +309,8 @@ public final class CommitDecider {
         return out;
     }
 
-    private static List<CommitBatch> pack(List<CommitBatch.PartitionCommit> commits, Map<Key, Set<Long>> producersOf,
-                                          Map<Long, Short> epochs) {
+    private static List<CommitBatch> pack(
+            List<CommitBatch.PartitionCommit> commits, Map<Key, Set<Long>> producersOf, Map<Long, Short> epochs) {
         List<CommitBatch> out = new ArrayList<>();
         List<CommitBatch.PartitionCommit> current = new ArrayList<>();
         Map<Long, Short> checks = new HashMap<>();
@@ -284,8 +319,10 @@ public final class CommitDecider {
             Set<Long> producers = producersOf.get(new Key(c.topicId(), c.partition()));
             Set<Long> added = new HashSet<>(producers);
             added.removeAll(checks.keySet());
-            if (!current.isEmpty() && CommitBatch.itemCount(current.size() + 1, states + c.producers().size(),
-                    checks.size() + added.size()) > CommitBatch.MAX_ITEMS) {
+            if (!current.isEmpty()
+                    && CommitBatch.itemCount(
+                                    current.size() + 1, states + c.producers().size(), checks.size() + added.size())
+                            > CommitBatch.MAX_ITEMS) {
                 out.add(new CommitBatch(current, checks));
                 current = new ArrayList<>();
                 checks = new HashMap<>();

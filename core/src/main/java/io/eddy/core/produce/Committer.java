@@ -3,13 +3,13 @@ package io.eddy.core.produce;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.error.OffsetConflictException;
-import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.lease.LeaderLeases;
 import io.eddy.core.produce.lease.LeaderLeases.Key;
 import io.eddy.core.produce.lease.LeaseState;
-import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.storage.CommitBatch;
 import io.eddy.core.storage.MetadataStore;
+import io.eddy.core.support.RetryPolicy;
+import io.eddy.core.tail.TailSignals;
 import io.smallrye.mutiny.Uni;
 import java.util.Optional;
 
@@ -25,8 +25,12 @@ final class Committer {
     private final RetryPolicy policy;
     private final ProduceMetrics metrics;
 
-    Committer(MetadataStore metadata, LeaderLeases leases, TailSignals signals, RetryPolicy policy,
-              ProduceMetrics metrics) {
+    Committer(
+            MetadataStore metadata,
+            LeaderLeases leases,
+            TailSignals signals,
+            RetryPolicy policy,
+            ProduceMetrics metrics) {
         this.metadata = metadata;
         this.leases = leases;
         this.signals = signals;
@@ -35,20 +39,16 @@ final class Committer {
     }
 
     /** How a transaction ended. */
-    sealed interface Outcome permits Committed, Conflicted, Failed {
-    }
+    sealed interface Outcome permits Committed, Conflicted, Failed {}
 
     /** It committed (maybe found so after an unknown outcome). */
-    record Committed() implements Outcome {
-    }
+    record Committed() implements Outcome {}
 
     /** Its condition failed: another writer moved a head or a producer state; decide again on fresh reads. */
-    record Conflicted() implements Outcome {
-    }
+    record Conflicted() implements Outcome {}
 
     /** It is known not to have committed; {@code cause} is for the requests with runs on its partitions. */
-    record Failed(Throwable cause) implements Outcome {
-    }
+    record Failed(Throwable cause) implements Outcome {}
 
     /** The expiry a commit made now extends its leases to. */
     long renewedUntil() {
@@ -60,23 +60,30 @@ final class Committer {
         CommitBatch batch = tx.batch();
         return metadata.commit(batch)
                 .invoke(metrics::transaction)
-                .onFailure(Committer::outcomeUnknown).recoverWithUni(failure -> committedAnyway(batch, failure))
+                .onFailure(Committer::outcomeUnknown)
+                .recoverWithUni(failure -> committedAnyway(batch, failure))
                 .map(ignored -> {
                     for (CommitBatch.PartitionCommit c : batch.partitions()) {
                         Key k = new Key(c.topicId(), c.partition());
                         LeaseState.Held held = tx.leases().get(k);
                         if (held != null) {
-                            leases.committed(k, held, c.entry().lastOffset() + 1, c.lease().renewUntilMs());
+                            leases.committed(
+                                    k,
+                                    held,
+                                    c.entry().lastOffset() + 1,
+                                    c.lease().renewUntilMs());
                         }
                         signals.committed(c.topicId(), c.partition());
                     }
                     return (Outcome) new Committed();
                 })
-                .onFailure(OffsetConflictException.class).recoverWithItem(conflict -> {
+                .onFailure(OffsetConflictException.class)
+                .recoverWithItem(conflict -> {
                     tx.leases().forEach(leases::conflicted);
                     return new Conflicted();
                 })
-                .onFailure().recoverWithItem(Failed::new);
+                .onFailure()
+                .recoverWithItem(Failed::new);
     }
 
     /** A failure after which the commit may or may not have happened (a timeout, a lost response, a 5xx). */
@@ -93,10 +100,12 @@ final class Committer {
     private Uni<Void> committedAnyway(CommitBatch batch, Throwable failure) {
         CommitBatch.PartitionCommit first = batch.partitions().get(0);
         return metadata.entryAtOrBefore(first.topicId(), first.partition(), first.expectedNextOffset())
-                .onFailure().recoverWithItem(Optional.empty())
+                .onFailure()
+                .recoverWithItem(Optional.empty())
                 .flatMap(found -> found.filter(e -> e.baseOffset() == first.expectedNextOffset()
-                                && e.objectKey().equals(first.entry().objectKey())
-                                && e.position() == first.entry().position()).isPresent()
+                                        && e.objectKey().equals(first.entry().objectKey())
+                                        && e.position() == first.entry().position())
+                                .isPresent()
                         ? Uni.createFrom().voidItem()
                         : Uni.createFrom().failure(failure));
     }
@@ -107,8 +116,10 @@ final class Committer {
      */
     Uni<Void> backoff(int attempt) {
         if (attempt >= policy.maxAttempts()) {
-            return Uni.createFrom().failure(new EddyException(ErrorCode.OFFSET_CONFLICT,
-                    "gave up committing after " + attempt + " conflicts with other writers"));
+            return Uni.createFrom()
+                    .failure(new EddyException(
+                            ErrorCode.OFFSET_CONFLICT,
+                            "gave up committing after " + attempt + " conflicts with other writers"));
         }
         return Uni.createFrom().voidItem().onItem().delayIt().by(policy.backoff(attempt));
     }

@@ -46,9 +46,15 @@ final class DecisionReader {
                 producers.add(pb.producerId());
             }
         }
-        return leases(partitions).flatMap(held -> Uni.combine().all()
-                .unis(heads(partitions, held), metadata.producerStates(producerKeys), metadata.producerEpochs(producers))
-                .asTuple().map(t -> reads(partitions, held, t.getItem1(), t.getItem2(), t.getItem3())));
+        return leases(partitions)
+                .flatMap(held -> Uni.combine()
+                        .all()
+                        .unis(
+                                heads(partitions, held),
+                                metadata.producerStates(producerKeys),
+                                metadata.producerEpochs(producers))
+                        .asTuple()
+                        .map(t -> reads(partitions, held, t.getItem1(), t.getItem2(), t.getItem3())));
     }
 
     private Uni<Map<Key, LeaseState.Held>> leases(Set<Key> partitions) {
@@ -88,18 +94,23 @@ final class DecisionReader {
         });
     }
 
-    private Reads reads(Set<Key> partitions, Map<Key, LeaseState.Held> held, Map<Key, PartitionHead> heads,
-                        Map<ProducerKey, ProducerState> states, Map<Long, Short> epochs) {
+    private Reads reads(
+            Set<Key> partitions,
+            Map<Key, LeaseState.Held> held,
+            Map<Key, PartitionHead> heads,
+            Map<ProducerKey, ProducerState> states,
+            Map<Long, Short> epochs) {
         Map<Key, Head> out = new HashMap<>();
         Set<Key> fenced = new LinkedHashSet<>();
         for (Key k : partitions) {
             LeaseState.Held h = held.get(k);
             PartitionHead head = heads.get(k);
             if (h != null && head != null && !leases.headRead(k, h, head)) {
-                fenced.add(k);   // a newer epoch took the lease while this instance was away
+                fenced.add(k); // a newer epoch took the lease while this instance was away
             } else if (h != null) {
                 LeaseState.Held current = head != null
-                        ? new LeaseState.Held(h.epoch(), head.lease().expiresAtMs(), head.nextOffset()) : h;
+                        ? new LeaseState.Held(h.epoch(), head.lease().expiresAtMs(), head.nextOffset())
+                        : h;
                 out.put(k, new Head(current.nextOffset(), true, Optional.of(current)));
             } else {
                 out.put(k, new Head(head.nextOffset(), head.exists(), Optional.empty()));

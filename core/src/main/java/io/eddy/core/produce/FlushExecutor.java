@@ -1,15 +1,15 @@
 package io.eddy.core.produce;
 
 import io.eddy.core.error.ErrorCode;
-import io.eddy.core.tail.TailSignals;
 import io.eddy.core.produce.CommitDecider.Decision;
 import io.eddy.core.produce.CommitDecider.Open;
 import io.eddy.core.produce.FlushProgress.RunRef;
 import io.eddy.core.produce.lease.LeaderLeases;
-import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.SegmentStore;
+import io.eddy.core.support.RetryPolicy;
+import io.eddy.core.tail.TailSignals;
 import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
@@ -34,7 +34,8 @@ public final class FlushExecutor implements Appender {
      * the heads and retries the commit (never the S3 PUT), 64 rounds in all, after a full-jitter backoff from 2 ms
      * up to 200 ms.
      */
-    public static final RetryPolicy CONFLICT_RETRY = new RetryPolicy(64, Duration.ofMillis(2), Duration.ofMillis(200), 1.0);
+    public static final RetryPolicy CONFLICT_RETRY =
+            new RetryPolicy(64, Duration.ofMillis(2), Duration.ofMillis(200), 1.0);
 
     private final DecisionReader reader;
     private final CommitDecider decider;
@@ -48,9 +49,17 @@ public final class FlushExecutor implements Appender {
      * @param leases this instance's leader leases (server mode), or {@link LeaderLeases#none()} to always commit
      *               optimistically
      */
-    public FlushExecutor(MetadataStore metadata, SegmentStore segments, ObjectKeys keys, WriteThroughCache cache,
-                         TailSignals signals, RetryPolicy policy, LeaderLeases leases, ProduceMetrics metrics,
-                         Clock clock, Duration producerExpiry) {
+    public FlushExecutor(
+            MetadataStore metadata,
+            SegmentStore segments,
+            ObjectKeys keys,
+            WriteThroughCache cache,
+            TailSignals signals,
+            RetryPolicy policy,
+            LeaderLeases leases,
+            ProduceMetrics metrics,
+            Clock clock,
+            Duration producerExpiry) {
         this.reader = new DecisionReader(metadata, leases);
         this.decider = new CommitDecider(producerExpiry);
         this.writer = new SegmentWriter(segments, keys, cache, metrics);
@@ -84,7 +93,9 @@ public final class FlushExecutor implements Appender {
     public Uni<List<Long>> append(AppendRequest request) {
         return Uni.createFrom().deferred(() -> {
             Pending pending = new Pending(request);
-            return flush(List.of(pending)).onItem().transformToUni(ignored -> Uni.createFrom().future(pending.result()));
+            return flush(List.of(pending))
+                    .onItem()
+                    .transformToUni(ignored -> Uni.createFrom().future(pending.result()));
         });
     }
 
@@ -115,11 +126,16 @@ public final class FlushExecutor implements Appender {
         }
         FlushProgress flush = new FlushProgress(pendings);
         long bytes = pendings.stream().mapToLong(p -> p.request().sizeInBytes()).sum();
-        long records = pendings.stream().flatMap(p -> p.request().runs().stream()).mapToLong(PartitionRun::records).sum();
+        long records = pendings.stream()
+                .flatMap(p -> p.request().runs().stream())
+                .mapToLong(PartitionRun::records)
+                .sum();
         metrics.flushed(pendings.size(), bytes, records);
         return round(flush, 1)
-                .onFailure().invoke(flush::failAll)
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(flush::failAll)
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -148,13 +164,17 @@ public final class FlushExecutor implements Appender {
             }
             return write(flush, decided)
                     .map(segment -> decider.transactions(decided, reads, segment, committer.renewedUntil()))
-                    .flatMap(txs -> Uni.join().all(txs.stream().map(committer::commit).toList()).andFailFast()
+                    .flatMap(txs -> Uni.join()
+                            .all(txs.stream().map(committer::commit).toList())
+                            .andFailFast()
                             .map(outcomes -> flush.settle(txs, outcomes)))
                     .flatMap(conflicted -> {
-                        decided.repeats().forEach((repeat, original) -> flush.base(original).ifPresent(base -> {
-                            metrics.duplicate();
-                            flush.settled(repeat, base);
-                        }));
+                        decided.repeats()
+                                .forEach((repeat, original) -> flush.base(original)
+                                        .ifPresent(base -> {
+                                            metrics.duplicate();
+                                            flush.settled(repeat, base);
+                                        }));
                         flush.completeDone();
                         if (!conflicted || flush.live().isEmpty()) {
                             return Uni.createFrom().voidItem();
@@ -173,7 +193,12 @@ public final class FlushExecutor implements Appender {
             return Uni.createFrom().item(earlier.get());
         }
         AppendRequest first = flush.live().get(0).request();
-        return writer.write(decided.appended().stream().map(CommitDecider.Appended::run).toList(), first.replicas(),
-                first.acks()).invoke(segment -> flush.wrote(runs, segment));
+        return writer.write(
+                        decided.appended().stream()
+                                .map(CommitDecider.Appended::run)
+                                .toList(),
+                        first.replicas(),
+                        first.acks())
+                .invoke(segment -> flush.wrote(runs, segment));
     }
 }

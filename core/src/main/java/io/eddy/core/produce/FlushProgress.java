@@ -19,12 +19,10 @@ import java.util.Set;
  */
 final class FlushProgress {
     /** One run of one request. */
-    record RunRef(Pending pending, int index) {
-    }
+    record RunRef(Pending pending, int index) {}
 
     /** The segment written for a set of runs. */
-    private record Written(Set<RunRef> runs, WrittenSegment segment) {
-    }
+    private record Written(Set<RunRef> runs, WrittenSegment segment) {}
 
     private final List<Pending> live;
     private final Map<RunRef, Long> bases = new HashMap<>();
@@ -74,8 +72,9 @@ final class FlushProgress {
                 Set<LeaderLeases.Key> here = new HashSet<>();
                 tx.batch().partitions().forEach(c -> here.add(new LeaderLeases.Key(c.topicId(), c.partition())));
                 for (Pending p : List.copyOf(live)) {
-                    if (p.request().runs().stream().anyMatch(r -> here.contains(
-                            new LeaderLeases.Key(r.topic().id(), r.partition())))) {
+                    if (p.request().runs().stream()
+                            .anyMatch(r ->
+                                    here.contains(new LeaderLeases.Key(r.topic().id(), r.partition())))) {
                         fail(p, failed.cause());
                     }
                 }

@@ -36,21 +36,25 @@ public final class GroupCommitAppender implements Appender {
     /** Bytes of every request taken and not yet finished: lanes' and atomic ones'. */
     private long heldBytes;
 
-    private record LaneKey(List<String> replicas, boolean all) {
-    }
+    private record LaneKey(List<String> replicas, boolean all) {}
 
     private static final class Lane {
         List<FlushExecutor.Pending> open = new ArrayList<>();
         long openBytes;
         /** Bytes of the open segment's requests and of the flush in flight. */
         long heldBytes;
+
         boolean inFlight;
         boolean due;
         ScheduledFuture<?> lingerTimer;
     }
 
-    public GroupCommitAppender(FlushExecutor executor, Duration linger, long maxSegmentBytes, QueueLimits limits,
-                               ScheduledExecutorService timer) {
+    public GroupCommitAppender(
+            FlushExecutor executor,
+            Duration linger,
+            long maxSegmentBytes,
+            QueueLimits limits,
+            ScheduledExecutorService timer) {
         if (linger.isNegative() || maxSegmentBytes < 1) {
             throw new IllegalArgumentException("bad group commit settings: linger " + linger + ", " + maxSegmentBytes);
         }
@@ -71,8 +75,10 @@ public final class GroupCommitAppender implements Appender {
         return Uni.createFrom().item(() -> {
             long size = request.sizeInBytes();
             if (request.atomic()) {
-                take(null, size);   // flushed alone, at once; held all the same
-                return executor.append(request).onTermination().invoke(() -> release(null, size))
+                take(null, size); // flushed alone, at once; held all the same
+                return executor.append(request)
+                        .onTermination()
+                        .invoke(() -> release(null, size))
                         .subscribeAsCompletionStage();
             }
             FlushExecutor.Pending pending = new FlushExecutor.Pending(request);
@@ -84,7 +90,9 @@ public final class GroupCommitAppender implements Appender {
     /** Counts a request's bytes as held by the lane (null: by no lane), or refuses it: throttled. Holds the monitor. */
     private synchronized void take(Lane lane, long size) {
         if (lane != null && lane.heldBytes > 0 && lane.heldBytes + size > limits.laneBytes()) {
-            throw throttled("its lane (the requests to the same buckets with the same acks)", lane.heldBytes,
+            throw throttled(
+                    "its lane (the requests to the same buckets with the same acks)",
+                    lane.heldBytes,
                     limits.laneBytes());
         }
         if (heldBytes > 0 && heldBytes + size > limits.totalBytes()) {
@@ -104,8 +112,10 @@ public final class GroupCommitAppender implements Appender {
     }
 
     private static EddyException throttled(String what, long held, long max) {
-        return new EddyException(ErrorCode.THROTTLED, "this instance holds " + held + " bytes of produce requests in "
-                + what + ", at most " + max + ", while storage catches up: nothing was taken; retry later",
+        return new EddyException(
+                ErrorCode.THROTTLED,
+                "this instance holds " + held + " bytes of produce requests in " + what + ", at most " + max
+                        + ", while storage catches up: nothing was taken; retry later",
                 Map.of("queued_bytes", held, "max_queued_bytes", max));
     }
 
@@ -193,7 +203,8 @@ public final class GroupCommitAppender implements Appender {
         void take(AppendRequest request) {
             for (PartitionRun run : request.runs()) {
                 if (run.producer() != null) {
-                    ids.computeIfAbsent(key(run), k -> new HashSet<>()).add(run.producer().producerId());
+                    ids.computeIfAbsent(key(run), k -> new HashSet<>())
+                            .add(run.producer().producerId());
                 }
             }
         }

@@ -14,8 +14,8 @@ import java.util.List;
  * @param maxTimestamp the largest record timestamp
  * @param producer     the idempotence fields, or null for a non-idempotent producer
  */
-public record PartitionRun(Topic topic, int partition, List<ByteBuffer> batches, int records, long maxTimestamp,
-                           ProducerBatch producer) {
+public record PartitionRun(
+        Topic topic, int partition, List<ByteBuffer> batches, int records, long maxTimestamp, ProducerBatch producer) {
     public PartitionRun {
         if (batches.isEmpty() || records <= 0) {
             throw new IllegalArgumentException("a run holds at least one record");

@@ -29,7 +29,9 @@ public final class Partitioner {
         int length4 = length / 4;
         for (int i = 0; i < length4; i++) {
             int i4 = i * 4;
-            int k = (data[i4] & 0xff) + ((data[i4 + 1] & 0xff) << 8) + ((data[i4 + 2] & 0xff) << 16)
+            int k = (data[i4] & 0xff)
+                    + ((data[i4 + 1] & 0xff) << 8)
+                    + ((data[i4 + 2] & 0xff) << 16)
                     + ((data[i4 + 3] & 0xff) << 24);
             k *= m;
             k ^= k >>> r;

@@ -13,8 +13,8 @@ import org.apache.kafka.common.compress.Compression;
  * @param compression how the server compresses the batches it builds
  * @param producer    idempotence fields, or null
  */
-public record ProduceRequest(List<Entry> records, boolean atomic, Acks acks, Compression compression,
-                             ProducerFields producer) {
+public record ProduceRequest(
+        List<Entry> records, boolean atomic, Acks acks, Compression compression, ProducerFields producer) {
     public ProduceRequest {
         records = List.copyOf(records);
     }
@@ -27,6 +27,5 @@ public record ProduceRequest(List<Entry> records, boolean atomic, Acks acks, Com
      * @param partition the partition asked for, or -1 to let the partitioner choose
      * @param record    the record; a timestamp of -1 means "now"
      */
-    public record Entry(int partition, Record record) {
-    }
+    public record Entry(int partition, Record record) {}
 }

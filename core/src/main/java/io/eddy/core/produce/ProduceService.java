@@ -59,7 +59,8 @@ public final class ProduceService {
      * A partition's batches in one request form one run: all or nothing, contiguous offsets. With acks=0 the item
      * arrives once the request is queued, with no offsets.
      */
-    public Uni<List<BatchOffsets>> produceBatches(String topicName, List<ValidatedBatch> batches, Acks acks, boolean atomic) {
+    public Uni<List<BatchOffsets>> produceBatches(
+            String topicName, List<ValidatedBatch> batches, Acks acks, boolean atomic) {
         if (batches.isEmpty()) {
             return Uni.createFrom().failure(new EddyException(ErrorCode.NO_RECORDS, "the request holds no batches"));
         }
@@ -67,7 +68,9 @@ public final class ProduceService {
             Map<Integer, List<ValidatedBatch>> byPartition = new LinkedHashMap<>();
             for (ValidatedBatch b : batches) {
                 TopicService.checkPartition(topic, b.partition());
-                byPartition.computeIfAbsent(b.partition(), k -> new ArrayList<>()).add(b);
+                byPartition
+                        .computeIfAbsent(b.partition(), k -> new ArrayList<>())
+                        .add(b);
             }
             List<PartitionRun> runs = new ArrayList<>(byPartition.size());
             for (Map.Entry<Integer, List<ValidatedBatch>> e : byPartition.entrySet()) {
@@ -119,12 +122,17 @@ public final class ProduceService {
         int expectedSequence = first.baseSequence();
         for (ValidatedBatch b : batches) {
             if (b.producerId() != first.producerId() || b.producerEpoch() != first.producerEpoch()) {
-                throw new EddyException(ErrorCode.INVALID_PRODUCER, "the batches of one request for partition "
-                        + partition + " must come from one producer and epoch", Map.of("partition", partition));
+                throw new EddyException(
+                        ErrorCode.INVALID_PRODUCER,
+                        "the batches of one request for partition " + partition
+                                + " must come from one producer and epoch",
+                        Map.of("partition", partition));
             }
             if (b.idempotent() && b.baseSequence() != expectedSequence) {
-                throw new EddyException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "partition " + partition + ": a batch starts at "
-                        + "sequence " + b.baseSequence() + " where " + expectedSequence + " follows the previous batch",
+                throw new EddyException(
+                        ErrorCode.OUT_OF_ORDER_SEQUENCE,
+                        "partition " + partition + ": a batch starts at " + "sequence " + b.baseSequence() + " where "
+                                + expectedSequence + " follows the previous batch",
                         Map.of("partition", partition, "sequence", b.baseSequence(), "expected", expectedSequence));
             }
             expectedSequence = Sequencing.advance(expectedSequence, b.records());
@@ -132,14 +140,14 @@ public final class ProduceService {
             maxTs = Math.max(maxTs, b.maxTimestamp());
         }
         ProducerBatch producer = first.idempotent()
-                ? ProducerBatch.of(first.producerId(), first.producerEpoch(), first.baseSequence(), records) : null;
-        return new PartitionRun(topic, partition, batches.stream().map(ValidatedBatch::batch).toList(), records, maxTs,
-                producer);
+                ? ProducerBatch.of(first.producerId(), first.producerEpoch(), first.baseSequence(), records)
+                : null;
+        return new PartitionRun(
+                topic, partition, batches.stream().map(ValidatedBatch::batch).toList(), records, maxTs, producer);
     }
 
     /** Records grouped by partition, in request order within each, and their runs. */
-    private record Plan(int[] partitionOf, long[] timestamps, List<PartitionRun> runs) {
-    }
+    private record Plan(int[] partitionOf, long[] timestamps, List<PartitionRun> runs) {}
 
     private Plan plan(Topic topic, ProduceRequest request) {
         List<ProduceRequest.Entry> entries = request.records();
@@ -169,10 +177,15 @@ public final class ProduceService {
         ProducerFields producer = request.producer();
         if (producer != null) {
             List<Integer> missing = byPartition.keySet().stream()
-                    .filter(p -> !producer.baseSequences().containsKey(p)).sorted().toList();
+                    .filter(p -> !producer.baseSequences().containsKey(p))
+                    .sorted()
+                    .toList();
             if (!missing.isEmpty()) {
-                throw new EddyException(ErrorCode.INVALID_PRODUCER, "base_sequences names no sequence for partitions "
-                        + missing + " that this request's records go to", Map.of("partitions", missing));
+                throw new EddyException(
+                        ErrorCode.INVALID_PRODUCER,
+                        "base_sequences names no sequence for partitions " + missing
+                                + " that this request's records go to",
+                        Map.of("partitions", missing));
             }
         }
         List<PartitionRun> runs = new ArrayList<>(byPartition.size());
@@ -185,10 +198,20 @@ public final class ProduceService {
                 records.add(new Record(-1, timestamps[i], r.key(), r.value(), r.headers()));
                 maxTs = Math.max(maxTs, timestamps[i]);
             }
-            ProducerBatch pb = producer == null ? null : ProducerBatch.of(producer.producerId(), producer.epoch(),
-                    producer.baseSequences().get(e.getKey()), records.size());
-            runs.add(new PartitionRun(topic, e.getKey(), batches(records, maxBatch, request.compression(), pb),
-                    records.size(), maxTs, pb));
+            ProducerBatch pb = producer == null
+                    ? null
+                    : ProducerBatch.of(
+                            producer.producerId(),
+                            producer.epoch(),
+                            producer.baseSequences().get(e.getKey()),
+                            records.size());
+            runs.add(new PartitionRun(
+                    topic,
+                    e.getKey(),
+                    batches(records, maxBatch, request.compression(), pb),
+                    records.size(),
+                    maxTs,
+                    pb));
         }
         return new Plan(partitionOf, timestamps, runs);
     }
@@ -197,25 +220,28 @@ public final class ProduceService {
      * The partition's records as v2 batches of at most {@code maxBatch} bytes each (before compression),
      * offsets relative to 0, each stamped with its producer sequence when idempotent.
      */
-    private static List<ByteBuffer> batches(List<Record> records, int maxBatch, Compression compression,
-                                            ProducerBatch producer) {
+    private static List<ByteBuffer> batches(
+            List<Record> records, int maxBatch, Compression compression, ProducerBatch producer) {
         List<ByteBuffer> out = new ArrayList<>();
         int start = 0;
         while (start < records.size()) {
             int end = start;
             long size = RecordBatches.RECORDS_OFFSET;
-            while (end < records.size() && (end == start || size + records.get(end).sizeInBytes() + 16 <= maxBatch)) {
+            while (end < records.size()
+                    && (end == start || size + records.get(end).sizeInBytes() + 16 <= maxBatch)) {
                 size += records.get(end).sizeInBytes() + 16;
                 end++;
             }
             ByteBuffer batch = encode(records, start, end, compression, producer);
             while (batch.remaining() > maxBatch && end - start > 1) {
-                end = start + (end - start) / 2;   // the size estimate was low: fewer records in this batch
+                end = start + (end - start) / 2; // the size estimate was low: fewer records in this batch
                 batch = encode(records, start, end, compression, producer);
             }
             if (batch.remaining() > maxBatch) {
-                throw new EddyException(ErrorCode.RECORD_TOO_LARGE, "a record of " + batch.remaining()
-                        + " bytes (as a batch) exceeds max.message.bytes " + maxBatch,
+                throw new EddyException(
+                        ErrorCode.RECORD_TOO_LARGE,
+                        "a record of " + batch.remaining() + " bytes (as a batch) exceeds max.message.bytes "
+                                + maxBatch,
                         Map.of("max_message_bytes", maxBatch, "size", batch.remaining()));
             }
             out.add(batch);
@@ -224,14 +250,24 @@ public final class ProduceService {
         return out;
     }
 
-    private static ByteBuffer encode(List<Record> records, int start, int end, Compression compression,
-                                     ProducerBatch producer) {
+    private static ByteBuffer encode(
+            List<Record> records, int start, int end, Compression compression, ProducerBatch producer) {
         if (producer == null) {
-            return RecordBatches.encode(records.subList(start, end), start, compression, RecordBatch.NO_PRODUCER_ID,
-                    RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE);
+            return RecordBatches.encode(
+                    records.subList(start, end),
+                    start,
+                    compression,
+                    RecordBatch.NO_PRODUCER_ID,
+                    RecordBatch.NO_PRODUCER_EPOCH,
+                    RecordBatch.NO_SEQUENCE);
         }
-        return RecordBatches.encode(records.subList(start, end), start, compression, producer.producerId(),
-                producer.epoch(), Sequencing.advance(producer.firstSequence(), start));
+        return RecordBatches.encode(
+                records.subList(start, end),
+                start,
+                compression,
+                producer.producerId(),
+                producer.epoch(),
+                Sequencing.advance(producer.firstSequence(), start));
     }
 
     private static List<RecordOffset> offsets(Plan plan, List<Long> bases) {

@@ -41,8 +41,7 @@ public final class ProducerRegistry {
     }
 
     /** A producer id and the epoch to send with it. */
-    public record Registration(long producerId, short epoch) {
-    }
+    public record Registration(long producerId, short epoch) {}
 
     /** Registers a new producer, owned by {@code principal} (a principal's name), at epoch 0. */
     public Uni<Registration> register(String principal) {
@@ -51,13 +50,14 @@ public final class ProducerRegistry {
 
     private Uni<Registration> register(String principal, int attempt) {
         if (attempt >= REGISTER_ATTEMPTS) {
-            return Uni.createFrom().failure(new EddyException(ErrorCode.METADATA_UNAVAILABLE,
-                    "no free producer id was found; retry"));
+            return Uni.createFrom()
+                    .failure(new EddyException(ErrorCode.METADATA_UNAVAILABLE, "no free producer id was found; retry"));
         }
         long id = nextId();
-        return metadata.registerProducer(id, principal, clock.millis()).flatMap(free -> free
-                ? Uni.createFrom().item(new Registration(id, (short) 0))
-                : register(principal, attempt + 1));
+        return metadata.registerProducer(id, principal, clock.millis())
+                .flatMap(free -> free
+                        ? Uni.createFrom().item(new Registration(id, (short) 0))
+                        : register(principal, attempt + 1));
     }
 
     /**
@@ -87,36 +87,45 @@ public final class ProducerRegistry {
 
     private Uni<Registration> bumpEpoch(long producerId, short epoch, String principal, int attempt) {
         return metadata.producer(producerId).flatMap(found -> {
-            RegisteredProducer p = found.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_PRODUCER,
-                    "producer " + producerId + " is not registered", Map.of("producer_id", producerId)));
+            RegisteredProducer p = found.orElseThrow(() -> new EddyException(
+                    ErrorCode.UNKNOWN_PRODUCER,
+                    "producer " + producerId + " is not registered",
+                    Map.of("producer_id", producerId)));
             // a producer registered before owners were recorded is the open server's anonymous caller's
             String owner = p.principal() != null ? p.principal() : Principal.OPEN.name();
             if (!owner.equals(principal)) {
-                throw new EddyException(ErrorCode.FORBIDDEN, "producer " + producerId
-                        + " was registered by another principal; only it may bump its epoch",
+                throw new EddyException(
+                        ErrorCode.FORBIDDEN,
+                        "producer " + producerId + " was registered by another principal; only it may bump its epoch",
                         Map.of("producer_id", producerId));
             }
             if (epoch != p.epoch()) {
                 if (p.lastEpoch() >= 0 && epoch == p.lastEpoch()) {
-                    return Uni.createFrom().item(new Registration(producerId, p.epoch()));   // a retried bump
+                    return Uni.createFrom().item(new Registration(producerId, p.epoch())); // a retried bump
                 }
-                throw new EddyException(ErrorCode.PRODUCER_FENCED, "epoch " + epoch + " is not producer "
-                        + producerId + "'s current epoch: a newer instance bumped it", Map.of("producer_id", producerId,
-                        "epoch", epoch));
+                throw new EddyException(
+                        ErrorCode.PRODUCER_FENCED,
+                        "epoch " + epoch + " is not producer " + producerId
+                                + "'s current epoch: a newer instance bumped it",
+                        Map.of("producer_id", producerId, "epoch", epoch));
             }
             if (epoch == Short.MAX_VALUE) {
-                throw new EddyException(ErrorCode.INVALID_PRODUCER, "producer " + producerId
-                        + "'s epochs are exhausted: register a new producer", Map.of("producer_id", producerId));
+                throw new EddyException(
+                        ErrorCode.INVALID_PRODUCER,
+                        "producer " + producerId + "'s epochs are exhausted: register a new producer",
+                        Map.of("producer_id", producerId));
             }
             return metadata.bumpProducerEpoch(producerId, epoch).flatMap(bumped -> {
                 if (bumped) {
                     return Uni.createFrom().item(new Registration(producerId, (short) (epoch + 1)));
                 }
                 if (attempt + 1 >= BUMP_ATTEMPTS) {
-                    return Uni.createFrom().failure(new EddyException(ErrorCode.METADATA_UNAVAILABLE,
-                            "producer " + producerId + " kept changing while its epoch was bumped; retry"));
+                    return Uni.createFrom()
+                            .failure(new EddyException(
+                                    ErrorCode.METADATA_UNAVAILABLE,
+                                    "producer " + producerId + " kept changing while its epoch was bumped; retry"));
                 }
-                return bumpEpoch(producerId, epoch, principal, attempt + 1);   // another bump won: decide again
+                return bumpEpoch(producerId, epoch, principal, attempt + 1); // another bump won: decide again
             });
         });
     }

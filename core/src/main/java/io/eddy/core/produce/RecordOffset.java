@@ -1,5 +1,4 @@
 package io.eddy.core.produce;
 
 /** Where an acknowledged record was written. */
-public record RecordOffset(int partition, long offset, long timestamp) {
-}
+public record RecordOffset(int partition, long offset, long timestamp) {}

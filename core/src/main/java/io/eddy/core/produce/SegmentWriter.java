@@ -48,7 +48,7 @@ final class SegmentWriter {
         SegmentFormat.Encoded segment = SegmentFormat.encode(chunks(runs));
         String objectKey = keys.newSegmentKey();
         return put(replicas, acks, objectKey, segment.bytes()).map(buckets -> {
-            cache.putObject(objectKey, segment.bytes());   // every block, the footer's too: the whole object is in hand
+            cache.putObject(objectKey, segment.bytes()); // every block, the footer's too: the whole object is in hand
             Map<Key, ChunkLocation> locations = new HashMap<>();
             for (ChunkLocation c : segment.chunks()) {
                 locations.put(new Key(c.topicId(), c.partition()), c);
@@ -59,8 +59,9 @@ final class SegmentWriter {
 
     private static List<SegmentChunk> chunks(List<PartitionRun> runs) {
         Map<Key, List<PartitionRun>> byPartition = new LinkedHashMap<>();
-        runs.forEach(run -> byPartition.computeIfAbsent(new Key(run.topic().id(), run.partition()),
-                k -> new ArrayList<>()).add(run));
+        runs.forEach(run -> byPartition
+                .computeIfAbsent(new Key(run.topic().id(), run.partition()), k -> new ArrayList<>())
+                .add(run));
         List<SegmentChunk> chunks = new ArrayList<>(byPartition.size());
         for (Map.Entry<Key, List<PartitionRun>> e : byPartition.entrySet()) {
             int size = 0;
@@ -87,9 +88,12 @@ final class SegmentWriter {
     private Uni<List<String>> put(List<String> replicas, Acks acks, String objectKey, byte[] bytes) {
         if (acks == Acks.ALL) {
             return copies.putAll(replicas, objectKey, bytes, ReplicatedSegments.OnFailure.COLLECT)
-                    .onFailure().transform(t -> new EddyException(ErrorCode.NOT_ENOUGH_REPLICAS, "acks=all: not "
-                            + "every replica bucket took the segment; nothing was committed",
-                            Map.of("replicas", replicas), t));
+                    .onFailure()
+                    .transform(t -> new EddyException(
+                            ErrorCode.NOT_ENOUGH_REPLICAS,
+                            "acks=all: not " + "every replica bucket took the segment; nothing was committed",
+                            Map.of("replicas", replicas),
+                            t));
         }
         return copies.putFirst(replicas, objectKey, bytes).map(List::of);
     }

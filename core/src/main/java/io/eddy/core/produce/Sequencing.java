@@ -10,24 +10,19 @@ import java.util.Map;
  * batch. Stateless and thread-safe.
  */
 public final class Sequencing {
-    private Sequencing() {
-    }
+    private Sequencing() {}
 
     /** What to do with an incoming batch. */
-    public sealed interface Decision permits Append, Duplicate, Reject {
-    }
+    public sealed interface Decision permits Append, Duplicate, Reject {}
 
     /** Write it; {@code state} is the stored state to condition the write on. */
-    public record Append(ProducerState state) implements Decision {
-    }
+    public record Append(ProducerState state) implements Decision {}
 
     /** It was written before: answer with its original base offset, write nothing. */
-    public record Duplicate(long baseOffset) implements Decision {
-    }
+    public record Duplicate(long baseOffset) implements Decision {}
 
     /** Refuse it. */
-    public record Reject(EddyException error) implements Decision {
-    }
+    public record Reject(EddyException error) implements Decision {}
 
     /**
      * @param stored      the partition's state for this producer, or a {@link ProducerState#fresh} one
@@ -41,8 +36,10 @@ public final class Sequencing {
             state = ProducerState.fresh(stored.producerId(), stored.epoch(), stored.version());
         }
         if (batch.epoch() < state.epoch()) {
-            return new Reject(new EddyException(ErrorCode.PRODUCER_FENCED, "producer " + batch.producerId()
-                    + " epoch " + batch.epoch() + " is fenced: epoch " + state.epoch() + " has written since",
+            return new Reject(new EddyException(
+                    ErrorCode.PRODUCER_FENCED,
+                    "producer " + batch.producerId() + " epoch " + batch.epoch() + " is fenced: epoch " + state.epoch()
+                            + " has written since",
                     Map.of("producer_id", batch.producerId(), "epoch", batch.epoch(), "current_epoch", state.epoch())));
         }
         if (batch.epoch() > state.epoch() || state.batches().isEmpty()) {
@@ -59,8 +56,10 @@ public final class Sequencing {
     }
 
     private static Reject outOfOrder(ProducerBatch batch, int expected) {
-        return new Reject(new EddyException(ErrorCode.OUT_OF_ORDER_SEQUENCE, "producer " + batch.producerId()
-                + " sent sequence " + batch.firstSequence() + " where " + expected + " was expected",
+        return new Reject(new EddyException(
+                ErrorCode.OUT_OF_ORDER_SEQUENCE,
+                "producer " + batch.producerId() + " sent sequence " + batch.firstSequence() + " where " + expected
+                        + " was expected",
                 Map.of("producer_id", batch.producerId(), "sequence", batch.firstSequence(), "expected", expected)));
     }
 

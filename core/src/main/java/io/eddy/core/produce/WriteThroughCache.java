@@ -13,7 +13,6 @@ public interface WriteThroughCache {
 
     /** Keeps nothing. */
     static WriteThroughCache none() {
-        return (objectKey, object) -> {
-        };
+        return (objectKey, object) -> {};
     }
 }

@@ -50,8 +50,13 @@ public final class ReplicaRepair {
     private final BucketAllowList buckets;
     private final Clock clock;
 
-    public ReplicaRepair(MetadataStore metadata, CompactionStore store, SegmentStore segments, ObjectKeys keys,
-                         BucketAllowList buckets, Clock clock) {
+    public ReplicaRepair(
+            MetadataStore metadata,
+            CompactionStore store,
+            SegmentStore segments,
+            ObjectKeys keys,
+            BucketAllowList buckets,
+            Clock clock) {
         this.metadata = metadata;
         this.store = store;
         this.segments = new ReplicatedSegments(segments);
@@ -67,8 +72,7 @@ public final class ReplicaRepair {
      * @param objectsWritten  PUTs of new objects (one per bucket written)
      * @param bytesWritten    bytes of those PUTs
      */
-    public record Report(int entriesRepaired, int objectsWritten, long bytesWritten) {
-    }
+    public record Report(int entriesRepaired, int objectsWritten, long bytesWritten) {}
 
     private static final class Progress {
         int entries;
@@ -85,12 +89,15 @@ public final class ReplicaRepair {
         Progress progress = new Progress();
         List<String> targets = buckets.filter(topic.config().replicas());
         if (targets.isEmpty()) {
-            return Uni.createFrom().item(progress.report());   // no bucket of this deployment to repair into
+            return Uni.createFrom().item(progress.report()); // no bucket of this deployment to repair into
         }
         return forEachPage(topic, partition, fromOffset, page -> {
-            List<IndexEntry> missing = page.stream().filter(e -> !e.buckets().containsAll(targets)).toList();
-            return rewrite(topic, partition, missing, targets, lease, progress);
-        }).map(ignored -> progress.report());
+                    List<IndexEntry> missing = page.stream()
+                            .filter(e -> !e.buckets().containsAll(targets))
+                            .toList();
+                    return rewrite(topic, partition, missing, targets, lease, progress);
+                })
+                .map(ignored -> progress.report());
     }
 
     /**
@@ -100,21 +107,28 @@ public final class ReplicaRepair {
      */
     public Uni<Report> scrub(Topic topic, int partition, long fromOffset, JobLease lease) {
         Progress progress = new Progress();
-        return forEachPage(topic, partition, fromOffset, page -> eachWhileOk(page,
-                e -> scrubEntry(topic, partition, e, lease, progress))).map(ignored -> progress.report());
+        return forEachPage(
+                        topic,
+                        partition,
+                        fromOffset,
+                        page -> eachWhileOk(page, e -> scrubEntry(topic, partition, e, lease, progress)))
+                .map(ignored -> progress.report());
     }
 
     private Uni<Boolean> scrubEntry(Topic topic, int partition, IndexEntry entry, JobLease lease, Progress progress) {
         List<String> holders = buckets.filter(entry.buckets());
         if (holders.size() < 2) {
-            return Uni.createFrom().item(true);   // nothing to compare with or copy from
+            return Uni.createFrom().item(true); // nothing to compare with or copy from
         }
-        return Multi.createFrom().iterable(holders)
-                .onItem().transformToUniAndConcatenate(bucket -> segments.intact(bucket, entry))
-                .collect().asList()
+        return Multi.createFrom()
+                .iterable(holders)
+                .onItem()
+                .transformToUniAndConcatenate(bucket -> segments.intact(bucket, entry))
+                .collect()
+                .asList()
                 .flatMap(ok -> {
                     if (!ok.contains(false) || !ok.contains(true)) {
-                        return Uni.createFrom().item(true);   // all fine, or nothing good to copy from
+                        return Uni.createFrom().item(true); // all fine, or nothing good to copy from
                     }
                     return rewrite(topic, partition, List.of(entry), holders, lease, progress);
                 });
@@ -124,15 +138,21 @@ public final class ReplicaRepair {
      * Writes the chunks of {@code entries} (read from their allowed holders) in new objects to every one of
      * {@code targets}, then swaps each entry for one pointing there. False when a swap's condition failed.
      */
-    private Uni<Boolean> rewrite(Topic topic, int partition, List<IndexEntry> entries, List<String> targets,
-                                 JobLease lease, Progress progress) {
+    private Uni<Boolean> rewrite(
+            Topic topic,
+            int partition,
+            List<IndexEntry> entries,
+            List<String> targets,
+            JobLease lease,
+            Progress progress) {
         Uni<Boolean> chain = Uni.createFrom().item(true);
         List<IndexEntry> group = new ArrayList<>();
         long bytes = 0;
         for (IndexEntry e : entries) {
             if (!group.isEmpty() && bytes + e.length() > OBJECT_BYTES) {
                 List<IndexEntry> full = List.copyOf(group);
-                chain = chain.flatMap(ok -> ok ? rewriteGroup(topic, partition, full, targets, lease, progress)
+                chain = chain.flatMap(ok -> ok
+                        ? rewriteGroup(topic, partition, full, targets, lease, progress)
                         : Uni.createFrom().item(false));
                 group.clear();
                 bytes = 0;
@@ -142,27 +162,39 @@ public final class ReplicaRepair {
         }
         if (!group.isEmpty()) {
             List<IndexEntry> last = List.copyOf(group);
-            chain = chain.flatMap(ok -> ok ? rewriteGroup(topic, partition, last, targets, lease, progress)
+            chain = chain.flatMap(ok -> ok
+                    ? rewriteGroup(topic, partition, last, targets, lease, progress)
                     : Uni.createFrom().item(false));
         }
         return chain;
     }
 
-    private Uni<Boolean> rewriteGroup(Topic topic, int partition, List<IndexEntry> group, List<String> targets,
-                                      JobLease lease, Progress progress) {
+    private Uni<Boolean> rewriteGroup(
+            Topic topic,
+            int partition,
+            List<IndexEntry> group,
+            List<String> targets,
+            JobLease lease,
+            Progress progress) {
         List<IndexEntry> readable = new ArrayList<>();
         List<SegmentChunk> chunks = new ArrayList<>();
         Uni<Void> reads = Uni.createFrom().voidItem();
         for (IndexEntry e : group) {
             reads = reads.flatMap(ignored -> segments.readChunk(e, buckets.filter(e.buckets()))
-                    .onFailure().recoverWithNull()   // no intact allowed copy: left as it is
+                    .onFailure()
+                    .recoverWithNull() // no intact allowed copy: left as it is
                     .invoke(chunk -> {
                         if (chunk != null) {
                             readable.add(e);
-                            chunks.add(new SegmentChunk(topic.id(), partition, ByteBuffer.wrap(chunk),
-                                    (int) Math.min(Integer.MAX_VALUE, e.recordCount()), e.maxTimestamp()));
+                            chunks.add(new SegmentChunk(
+                                    topic.id(),
+                                    partition,
+                                    ByteBuffer.wrap(chunk),
+                                    (int) Math.min(Integer.MAX_VALUE, e.recordCount()),
+                                    e.maxTimestamp()));
                         }
-                    }).replaceWithVoid());
+                    })
+                    .replaceWithVoid());
         }
         return reads.flatMap(ignored -> {
             if (readable.isEmpty()) {
@@ -170,7 +202,8 @@ public final class ReplicaRepair {
             }
             SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks);
             String key = keys.newSegmentKey();
-            List<String> replaced = readable.stream().map(IndexEntry::objectKey).distinct().toList();
+            List<String> replaced =
+                    readable.stream().map(IndexEntry::objectKey).distinct().toList();
             return segments.putAll(targets, key, encoded.bytes())
                     .invoke(done -> {
                         synchronized (progress) {
@@ -179,33 +212,49 @@ public final class ReplicaRepair {
                         }
                     })
                     .flatMap(done -> store.markReplaced(replaced, clock.millis()))
-                    .flatMap(done -> swapEach(topic, partition, readable, encoded.chunks(), key, targets, lease,
-                            progress, 0));
+                    .flatMap(done ->
+                            swapEach(topic, partition, readable, encoded.chunks(), key, targets, lease, progress, 0));
         });
     }
 
-    private Uni<Boolean> swapEach(Topic topic, int partition, List<IndexEntry> entries, List<ChunkLocation> locations,
-                                  String key, List<String> targets, JobLease lease, Progress progress, int i) {
+    private Uni<Boolean> swapEach(
+            Topic topic,
+            int partition,
+            List<IndexEntry> entries,
+            List<ChunkLocation> locations,
+            String key,
+            List<String> targets,
+            JobLease lease,
+            Progress progress,
+            int i) {
         if (i == entries.size()) {
             return Uni.createFrom().item(true);
         }
         if (clock.millis() >= lease.expiresAtMs()) {
-            return Uni.createFrom().item(false);   // past its term the lease may be someone else's
+            return Uni.createFrom().item(false); // past its term the lease may be someone else's
         }
         IndexEntry old = entries.get(i);
         ChunkLocation c = locations.get(i);
         // the chunk's bytes are copied unchanged, so its CRC32C is the entry's
-        IndexEntry moved = new IndexEntry(old.baseOffset(), old.lastOffset(), key, c.position(), c.length(),
-                old.maxTimestamp(), c.crc32c(), targets);
-        return store.swap(topic.id(), partition, List.of(old), List.of(moved), lease).flatMap(ok -> {
-            if (!ok) {
-                return Uni.createFrom().item(false);
-            }
-            synchronized (progress) {
-                progress.entries++;
-            }
-            return swapEach(topic, partition, entries, locations, key, targets, lease, progress, i + 1);
-        });
+        IndexEntry moved = new IndexEntry(
+                old.baseOffset(),
+                old.lastOffset(),
+                key,
+                c.position(),
+                c.length(),
+                old.maxTimestamp(),
+                c.crc32c(),
+                targets);
+        return store.swap(topic.id(), partition, List.of(old), List.of(moved), lease)
+                .flatMap(ok -> {
+                    if (!ok) {
+                        return Uni.createFrom().item(false);
+                    }
+                    synchronized (progress) {
+                        progress.entries++;
+                    }
+                    return swapEach(topic, partition, entries, locations, key, targets, lease, progress, i + 1);
+                });
     }
 
     /** Runs {@code each} on the entries one after another, stopping at the first false. */
@@ -221,15 +270,17 @@ public final class ReplicaRepair {
      * Runs {@code each} on every page of the partition's entries from {@code from} (gaps left out: a gap stores
      * nothing to copy or check), until one answers false.
      */
-    private Uni<Boolean> forEachPage(Topic topic, int partition, long from, Function<List<IndexEntry>, Uni<Boolean>> each) {
+    private Uni<Boolean> forEachPage(
+            Topic topic, int partition, long from, Function<List<IndexEntry>, Uni<Boolean>> each) {
         return metadata.entriesFrom(topic.id(), partition, from, PAGE).flatMap(entries -> {
             if (entries.isEmpty()) {
                 return Uni.createFrom().item(true);
             }
             long next = entries.get(entries.size() - 1).lastOffset() + 1;
             return each.apply(entries.stream().filter(e -> !e.isGap()).toList())
-                    .flatMap(ok -> !ok || entries.size() < PAGE ? Uni.createFrom().item(ok)
-                    : forEachPage(topic, partition, next, each));
+                    .flatMap(ok -> !ok || entries.size() < PAGE
+                            ? Uni.createFrom().item(ok)
+                            : forEachPage(topic, partition, next, each));
         });
     }
 }

@@ -51,8 +51,10 @@ public record BucketAllowList(Set<String> names) {
     public void check(TopicConfig config) {
         for (String bucket : config.replicas()) {
             if (!allows(bucket)) {
-                throw new EddyException(ErrorCode.INVALID_CONFIG, TopicConfig.REPLICAS + " '" + bucket
-                        + "' is not one of this deployment's buckets (eddy.storage.buckets)",
+                throw new EddyException(
+                        ErrorCode.INVALID_CONFIG,
+                        TopicConfig.REPLICAS + " '" + bucket
+                                + "' is not one of this deployment's buckets (eddy.storage.buckets)",
                         Map.of("key", TopicConfig.REPLICAS, "bucket", bucket));
             }
         }

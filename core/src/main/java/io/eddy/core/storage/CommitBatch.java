@@ -33,7 +33,9 @@ public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> pro
                 throw new IllegalArgumentException("partition " + p.partition() + " twice in one commit");
             }
         }
-        int items = itemCount(partitions.size(), partitions.stream().mapToInt(p -> p.producers().size()).sum(),
+        int items = itemCount(
+                partitions.size(),
+                partitions.stream().mapToInt(p -> p.producers().size()).sum(),
                 producerEpochs.size());
         if (items > MAX_ITEMS) {
             throw new IllegalArgumentException("a commit holds at most " + MAX_ITEMS + " items: " + items);
@@ -58,8 +60,14 @@ public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> pro
      * @param lease      the lease the committer holds on the partition, or null for the optimistic path
      * @param producers  the new producer states to store, each conditioned on its previous version
      */
-    public record PartitionCommit(UUID topicId, int partition, long expectedNextOffset, boolean headExists,
-                                  LeaseCondition lease, IndexEntry entry, List<ProducerState> producers) {
+    public record PartitionCommit(
+            UUID topicId,
+            int partition,
+            long expectedNextOffset,
+            boolean headExists,
+            LeaseCondition lease,
+            IndexEntry entry,
+            List<ProducerState> producers) {
         public PartitionCommit {
             if (entry.baseOffset() != expectedNextOffset) {
                 throw new IllegalArgumentException("entry must start at the expected next offset");
@@ -75,6 +83,5 @@ public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> pro
      * The committer's lease: the head must still carry {@code epoch}, and the commit extends the lease to
      * {@code renewUntilMs}.
      */
-    public record LeaseCondition(long epoch, long renewUntilMs) {
-    }
+    public record LeaseCondition(long epoch, long renewUntilMs) {}
 }

@@ -19,8 +19,7 @@ public interface CompactionStore {
     int MAX_ENTRIES_PER_SWAP = 98;
 
     /** A job lease held: the epoch every change is conditioned on. */
-    record JobLease(String name, String owner, long epoch, long expiresAtMs) {
-    }
+    record JobLease(String name, String owner, long epoch, long expiresAtMs) {}
 
     /**
      * Takes the lease {@code name} for {@code owner} until {@code expiresAtMs} when it is free, expired at
@@ -55,8 +54,7 @@ public interface CompactionStore {
     Uni<Void> forgetReplaced(List<String> objectKeys);
 
     /** A partition's index entry, from a scan of the whole index. */
-    record ScannedEntry(UUID topicId, int partition, IndexEntry entry) {
-    }
+    record ScannedEntry(UUID topicId, int partition, IndexEntry entry) {}
 
     /** Every index entry of every partition, topic alive or deleted. */
     Uni<List<ScannedEntry>> scanEntries();
@@ -68,8 +66,7 @@ public interface CompactionStore {
     Uni<Integer> purgePartition(UUID topicId, int partition);
 
     /** A topic's tombstone, left by its delete: its id, its name and its partition count when it was deleted. */
-    record DeletedTopic(UUID topicId, String name, int partitions) {
-    }
+    record DeletedTopic(UUID topicId, String name, int partitions) {}
 
     /** Every tombstone of a deleted topic whose partitions are not known to be purged yet. */
     Uni<List<DeletedTopic>> deletedTopics();

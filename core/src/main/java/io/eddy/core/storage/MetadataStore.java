@@ -65,8 +65,7 @@ public interface MetadataStore {
      * @param epoch     its current epoch
      * @param lastEpoch the epoch its last bump started from, or -1 if it was never bumped
      */
-    record RegisteredProducer(long producerId, String principal, short epoch, short lastEpoch) {
-    }
+    record RegisteredProducer(long producerId, String principal, short epoch, short lastEpoch) {}
 
     /**
      * Registers the idempotent producer {@code producerId} at epoch 0 for {@code principal}, on condition that the id
@@ -94,12 +93,11 @@ public interface MetadataStore {
      * Replaces the buckets of a committed index entry, on condition they are still {@code expected} (the rest of
      * an entry never changes). False when they were not.
      */
-    Uni<Boolean> replaceEntryBuckets(UUID topicId, int partition, long baseOffset, List<String> expected,
-                                     List<String> buckets);
+    Uni<Boolean> replaceEntryBuckets(
+            UUID topicId, int partition, long baseOffset, List<String> expected, List<String> buckets);
 
     /** A producer on one partition of a topic. */
-    record ProducerKey(UUID topicId, int partition, long producerId) {
-    }
+    record ProducerKey(UUID topicId, int partition, long producerId) {}
 
     /** The entry with the greatest base offset at or below {@code offset}, if any. */
     Uni<Optional<IndexEntry>> entryAtOrBefore(UUID topicId, int partition, long offset);

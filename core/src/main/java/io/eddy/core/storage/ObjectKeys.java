@@ -56,7 +56,7 @@ public final class ObjectKeys {
     String ulid() {
         long time = clock.millis();
         byte[] rnd = new byte[10];
-        random.nextBytes(rnd);  // SecureRandom is thread-safe; the volatile read picks up a reseed
+        random.nextBytes(rnd); // SecureRandom is thread-safe; the volatile read picks up a reseed
         char[] out = new char[26];
         for (int i = 9; i >= 0; i--) {
             out[i] = CROCKFORD[(int) (time & 31)];

@@ -25,16 +25,13 @@ public final class ReplicatedSegments {
     /** Told of what happens to each copy, for metrics. Implementations are thread-safe. */
     public interface Listener {
         /** Tells nothing. */
-        Listener NONE = new Listener() {
-        };
+        Listener NONE = new Listener() {};
 
         /** A PUT of an object to {@code bucket} succeeded. */
-        default void stored(String bucket) {
-        }
+        default void stored(String bucket) {}
 
         /** A read or write on {@code bucket} failed and goes on to the next bucket. */
-        default void fellBack(String bucket, Throwable cause) {
-        }
+        default void fellBack(String bucket, Throwable cause) {}
     }
 
     private final SegmentStore store;
@@ -65,8 +62,12 @@ public final class ReplicatedSegments {
      * empty.
      */
     public Uni<byte[]> readChunk(IndexEntry entry, List<String> buckets) {
-        return firstServing(buckets, 0, bucket -> store.read(bucket, entry.objectKey(), entry.position(), entry.length())
-                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), entry.crc32c())), entry.objectKey());
+        return firstServing(
+                buckets,
+                0,
+                bucket -> store.read(bucket, entry.objectKey(), entry.position(), entry.length())
+                        .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), entry.crc32c())),
+                entry.objectKey());
     }
 
     /**
@@ -89,7 +90,8 @@ public final class ReplicatedSegments {
                         return false;
                     }
                 })
-                .onFailure().recoverWithItem(false);
+                .onFailure()
+                .recoverWithItem(false);
     }
 
     /** When one PUT of a {@link #putAll} fails. */
@@ -111,7 +113,8 @@ public final class ReplicatedSegments {
 
     /** PUTs the object to every one of {@code buckets} side by side; the item is {@code buckets}. */
     public Uni<List<String>> putAll(List<String> buckets, String key, byte[] bytes, OnFailure onFailure) {
-        List<Uni<Void>> puts = buckets.stream().map(b -> store.put(b, key, bytes).invoke(() -> listener.stored(b)))
+        List<Uni<Void>> puts = buckets.stream()
+                .map(b -> store.put(b, key, bytes).invoke(() -> listener.stored(b)))
                 .toList();
         var all = Uni.join().all(puts);
         return (onFailure == OnFailure.FAIL_FAST ? all.andFailFast() : all.andCollectFailures()).replaceWith(buckets);
@@ -131,7 +134,9 @@ public final class ReplicatedSegments {
             return Uni.createFrom().failure(new IllegalStateException("no bucket to write " + key + " to"));
         }
         String bucket = buckets.get(i);
-        return store.put(bucket, key, bytes).invoke(() -> listener.stored(bucket)).replaceWith(bucket)
+        return store.put(bucket, key, bytes)
+                .invoke(() -> listener.stored(bucket))
+                .replaceWith(bucket)
                 .onFailure(t -> t instanceof EddyException e && e.retryable() && i + 1 < buckets.size())
                 .recoverWithUni(t -> {
                     listener.fellBack(bucket, t);
@@ -140,8 +145,7 @@ public final class ReplicatedSegments {
     }
 
     /** {@code read} on the buckets from {@code i}, in order, until one serves. */
-    private Uni<byte[]> firstServing(List<String> buckets, int i, Function<String, Uni<byte[]>> read,
-                                     String key) {
+    private Uni<byte[]> firstServing(List<String> buckets, int i, Function<String, Uni<byte[]>> read, String key) {
         if (buckets.isEmpty()) {
             return Uni.createFrom().failure(new IllegalStateException("no allowed bucket holds " + key));
         }

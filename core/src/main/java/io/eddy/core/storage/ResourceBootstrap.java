@@ -25,8 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public final class ResourceBootstrap {
     private static final Logger LOG = Logger.getLogger(ResourceBootstrap.class);
 
-    private ResourceBootstrap() {
-    }
+    private ResourceBootstrap() {}
 
     public static void ensureTable(DynamoDbAsyncClient dynamo, String table) {
         try {
@@ -34,13 +33,27 @@ public final class ResourceBootstrap {
                 return;
             }
             try {
-                dynamo.createTable(b -> b.tableName(table).billingMode(BillingMode.PAY_PER_REQUEST)
-                        .attributeDefinitions(
-                                AttributeDefinition.builder().attributeName("pk").attributeType(ScalarAttributeType.S).build(),
-                                AttributeDefinition.builder().attributeName("sk").attributeType(ScalarAttributeType.S).build())
-                        .keySchema(
-                                KeySchemaElement.builder().attributeName("pk").keyType(KeyType.HASH).build(),
-                                KeySchemaElement.builder().attributeName("sk").keyType(KeyType.RANGE).build())).join();
+                dynamo.createTable(b -> b.tableName(table)
+                                .billingMode(BillingMode.PAY_PER_REQUEST)
+                                .attributeDefinitions(
+                                        AttributeDefinition.builder()
+                                                .attributeName("pk")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build(),
+                                        AttributeDefinition.builder()
+                                                .attributeName("sk")
+                                                .attributeType(ScalarAttributeType.S)
+                                                .build())
+                                .keySchema(
+                                        KeySchemaElement.builder()
+                                                .attributeName("pk")
+                                                .keyType(KeyType.HASH)
+                                                .build(),
+                                        KeySchemaElement.builder()
+                                                .attributeName("sk")
+                                                .keyType(KeyType.RANGE)
+                                                .build()))
+                        .join();
                 LOG.infof("created DynamoDB table %s", table);
             } catch (java.util.concurrent.CompletionException e) {
                 if (!(e.getCause() instanceof ResourceInUseException)) {
@@ -49,8 +62,10 @@ public final class ResourceBootstrap {
             }
             dynamo.waiter().waitUntilTableExists(b -> b.tableName(table)).join();
         } catch (RuntimeException e) {
-            throw new EddyException(ErrorCode.METADATA_UNAVAILABLE, "cannot create table " + table + ": "
-                    + SdkCalls.unwrap(e).getMessage(), e);
+            throw new EddyException(
+                    ErrorCode.METADATA_UNAVAILABLE,
+                    "cannot create table " + table + ": " + SdkCalls.unwrap(e).getMessage(),
+                    e);
         }
     }
 
@@ -71,17 +86,23 @@ public final class ResourceBootstrap {
                 s3.headBucket(b -> b.bucket(bucket)).join();
             } catch (java.util.concurrent.CompletionException e) {
                 Throwable cause = e.getCause();
-                if (!(cause instanceof NoSuchBucketException || cause instanceof S3Exception s && s.statusCode() == 404)) {
-                    throw new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "cannot reach bucket " + bucket + ": "
-                            + cause.getMessage(), e);
+                if (!(cause instanceof NoSuchBucketException
+                        || cause instanceof S3Exception s && s.statusCode() == 404)) {
+                    throw new EddyException(
+                            ErrorCode.STORAGE_UNAVAILABLE,
+                            "cannot reach bucket " + bucket + ": " + cause.getMessage(),
+                            e);
                 }
                 try {
                     s3.createBucket(b -> b.bucket(bucket)).join();
                     LOG.infof("created bucket %s", bucket);
                 } catch (java.util.concurrent.CompletionException ce) {
                     if (!(ce.getCause() instanceof BucketAlreadyOwnedByYouException)) {
-                        throw new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "cannot create bucket " + bucket + ": "
-                                + ce.getCause().getMessage(), ce);
+                        throw new EddyException(
+                                ErrorCode.STORAGE_UNAVAILABLE,
+                                "cannot create bucket " + bucket + ": "
+                                        + ce.getCause().getMessage(),
+                                ce);
                     }
                 }
             }

@@ -8,8 +8,7 @@ import java.util.function.Supplier;
 
 /** Bridges the AWS SDK's async calls into lazy Mutiny {@link Uni}s with one translation of failures. */
 public final class SdkCalls {
-    private SdkCalls() {
-    }
+    private SdkCalls() {}
 
     /**
      * A lazy Uni over an SDK call: the call is made on each subscription, and a failure goes through

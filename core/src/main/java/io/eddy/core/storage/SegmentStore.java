@@ -26,8 +26,7 @@ public interface SegmentStore {
     Uni<byte[]> readUpTo(String bucket, String key, long position, int maxLength);
 
     /** An object as listed: its key, size and when it was written. */
-    record StoredObject(String key, long size, long lastModifiedMs) {
-    }
+    record StoredObject(String key, long size, long lastModifiedMs) {}
 
     /** Every object whose key starts with {@code prefix}, following the listing's pages. */
     Uni<List<StoredObject>> list(String bucket, String prefix);

@@ -13,9 +13,9 @@ import java.util.function.Supplier;
 public final class AsyncLimiter {
     private final String name;
     private final int permits;
-    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();   // guarded by this
-    private int running;   // guarded by this
-    private long queued;   // guarded by this
+    private final ArrayDeque<Runnable> waiting = new ArrayDeque<>(); // guarded by this
+    private int running; // guarded by this
+    private long queued; // guarded by this
 
     public AsyncLimiter(String name, int permits) {
         if (permits < 1) {
@@ -28,9 +28,12 @@ public final class AsyncLimiter {
     /** {@code operation}'s result, once a permit is free; the permit is released when it terminates. */
     public <T> Uni<T> submit(Supplier<Uni<T>> operation) {
         return Uni.createFrom().emitter(emitter -> {
-            Runnable start = () -> Uni.createFrom().<T>deferred(operation::get)
-                    .onTermination().invoke(this::release)
-                    .subscribe().with(emitter::complete, emitter::fail);
+            Runnable start = () -> Uni.createFrom()
+                    .<T>deferred(operation::get)
+                    .onTermination()
+                    .invoke(this::release)
+                    .subscribe()
+                    .with(emitter::complete, emitter::fail);
             boolean now;
             synchronized (this) {
                 now = running < permits;
@@ -56,7 +59,7 @@ public final class AsyncLimiter {
             }
         }
         if (next != null) {
-            next.run();   // the permit passes on
+            next.run(); // the permit passes on
         }
     }
 

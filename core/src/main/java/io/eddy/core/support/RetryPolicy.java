@@ -21,7 +21,10 @@ import java.util.function.Predicate;
  */
 public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBackoff, double jitter) {
     public RetryPolicy {
-        if (maxAttempts < 1 || baseBackoff.isNegative() || baseBackoff.isZero() || maxBackoff.compareTo(baseBackoff) < 0
+        if (maxAttempts < 1
+                || baseBackoff.isNegative()
+                || baseBackoff.isZero()
+                || maxBackoff.compareTo(baseBackoff) < 0
                 || !(jitter >= 0 && jitter <= 1)) {
             throw new IllegalArgumentException("bad retry policy: " + maxAttempts + " attempts, backoff " + baseBackoff
                     + " to " + maxBackoff + ", jitter " + jitter);
@@ -70,8 +73,12 @@ public record RetryPolicy(int maxAttempts, Duration baseBackoff, Duration maxBac
         if (attempt >= maxAttempts) {
             return uni;
         }
-        return uni.onFailure(retryable).recoverWithUni(failure -> Uni.createFrom().voidItem()
-                .onItem().delayIt().by(backoff(attempt))
-                .flatMap(ignored -> attempt(uni, retryable, attempt + 1)));
+        return uni.onFailure(retryable)
+                .recoverWithUni(failure -> Uni.createFrom()
+                        .voidItem()
+                        .onItem()
+                        .delayIt()
+                        .by(backoff(attempt))
+                        .flatMap(ignored -> attempt(uni, retryable, attempt + 1)));
     }
 }

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * processes are seen by that poll. Thread-safe.
  */
 public final class TailSignals {
-    private record Key(UUID topicId, int partition) {
-    }
+    private record Key(UUID topicId, int partition) {}
 
     private final Map<Key, Set<CompletableFuture<Void>>> waiting = new ConcurrentHashMap<>();
 
@@ -24,7 +23,7 @@ public final class TailSignals {
     public CompletableFuture<Void> nextCommit(UUID topicId, int partition) {
         Key key = new Key(topicId, partition);
         CompletableFuture<Void> waiter = new CompletableFuture<>();
-        waiting.compute(key, (k, set) -> {   // atomic with committed()'s remove: no waiter joins a set already signalled
+        waiting.compute(key, (k, set) -> { // atomic with committed()'s remove: no waiter joins a set already signalled
             Set<CompletableFuture<Void>> waiters = set == null ? ConcurrentHashMap.newKeySet() : set;
             waiters.add(waiter);
             return waiters;

@@ -1,5 +1,7 @@
 package io.eddy.core.topic;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.model.Topic;
@@ -8,8 +10,6 @@ import io.eddy.core.model.TopicName;
 import io.eddy.core.storage.BucketAllowList;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -46,31 +46,42 @@ public final class TopicService {
      * @param buckets       the buckets a topic's {@code replicas} may name
      * @param cacheTtl      how long a looked-up topic is reused (zero: not at all)
      */
-    public TopicService(MetadataStore metadata, String defaultBucket, BucketAllowList buckets, Clock clock,
-                        Duration cacheTtl) {
+    public TopicService(
+            MetadataStore metadata, String defaultBucket, BucketAllowList buckets, Clock clock, Duration cacheTtl) {
         this.metadata = metadata;
         this.defaultBucket = defaultBucket;
         this.buckets = buckets;
         this.clock = clock;
-        this.known = Caffeine.newBuilder().expireAfterWrite(cacheTtl).maximumSize(cacheTtl.isZero() ? 0 : 10_000)
-                .executor(Runnable::run).build();
+        this.known = Caffeine.newBuilder()
+                .expireAfterWrite(cacheTtl)
+                .maximumSize(cacheTtl.isZero() ? 0 : 10_000)
+                .executor(Runnable::run)
+                .build();
     }
 
     /** Creates a topic; invalid input fails the returned Uni (nothing is thrown). */
     public Uni<Topic> create(String name, int partitions, Map<String, ?> config) {
-        return Uni.createFrom().item(() -> {
-            TopicName topicName = new TopicName(name);
-            if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
-                throw new EddyException(ErrorCode.INVALID_PARTITIONS,
-                        "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
-                        Map.of("partitions", partitions));
-            }
-            TopicConfig topicConfig = TopicConfig.defaults(defaultBucket).with(config);
-            buckets.check(topicConfig);
-            // the store keeps milliseconds: the topic returned is the topic read back later
-            return new Topic(topicName, UUID.randomUUID(), partitions, topicConfig,
-                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
-        }).flatMap(topic -> metadata.createTopic(topic).replaceWith(topic));
+        return Uni.createFrom()
+                .item(() -> {
+                    TopicName topicName = new TopicName(name);
+                    if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
+                        throw new EddyException(
+                                ErrorCode.INVALID_PARTITIONS,
+                                "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
+                                Map.of("partitions", partitions));
+                    }
+                    TopicConfig topicConfig =
+                            TopicConfig.defaults(defaultBucket).with(config);
+                    buckets.check(topicConfig);
+                    // the store keeps milliseconds: the topic returned is the topic read back later
+                    return new Topic(
+                            topicName,
+                            UUID.randomUUID(),
+                            partitions,
+                            topicConfig,
+                            clock.instant().truncatedTo(ChronoUnit.MILLIS));
+                })
+                .flatMap(topic -> metadata.createTopic(topic).replaceWith(topic));
     }
 
     /** The topic, or a failed Uni: {@code unknown_topic}, or {@code invalid_topic_name}. */
@@ -79,10 +90,11 @@ public final class TopicService {
         if (cached != null) {
             return Uni.createFrom().item(cached);
         }
-        return Uni.createFrom().item(() -> new TopicName(name))
+        return Uni.createFrom()
+                .item(() -> new TopicName(name))
                 .flatMap(topicName -> metadata.topic(topicName.value()))
-                .map(t -> t.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
-                        "topic '" + name + "' does not exist", Map.of("topic", name))))
+                .map(t -> t.orElseThrow(() -> new EddyException(
+                        ErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist", Map.of("topic", name))))
                 .invoke(topic -> known.put(name, topic));
     }
 
@@ -96,23 +108,27 @@ public final class TopicService {
      * the topic afresh, and applies the change again if the topic changed between the read and the write.
      */
     public Uni<Topic> alter(String name, Optional<Integer> partitions, Map<String, ?> config) {
-        return Uni.createFrom().item(() -> new TopicName(name)).flatMap(n -> alterOnce(n, partitions, config, 0))
+        return Uni.createFrom()
+                .item(() -> new TopicName(name))
+                .flatMap(n -> alterOnce(n, partitions, config, 0))
                 .invoke(() -> known.invalidate(name));
     }
 
     private Uni<Topic> alterOnce(TopicName name, Optional<Integer> partitions, Map<String, ?> config, int attempt) {
         return metadata.topic(name.value()).flatMap(found -> {
-            Topic before = found.orElseThrow(() -> new EddyException(ErrorCode.UNKNOWN_TOPIC,
-                    "topic '" + name + "' does not exist", Map.of("topic", name.value())));
+            Topic before = found.orElseThrow(() -> new EddyException(
+                    ErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist", Map.of("topic", name.value())));
             int count = partitions.orElse(before.partitions());
             if (count < before.partitions() || count > Topic.MAX_PARTITIONS) {
-                throw new EddyException(ErrorCode.INVALID_PARTITIONS, "partitions can only grow, up to "
-                        + Topic.MAX_PARTITIONS + ": topic '" + name + "' has " + before.partitions() + ", not " + count,
+                throw new EddyException(
+                        ErrorCode.INVALID_PARTITIONS,
+                        "partitions can only grow, up to " + Topic.MAX_PARTITIONS + ": topic '" + name + "' has "
+                                + before.partitions() + ", not " + count,
                         Map.of("partitions", count, "current", before.partitions()));
             }
             TopicConfig altered = before.config().with(config);
             if (config.containsKey(TopicConfig.REPLICAS)) {
-                buckets.check(altered);   // a topic stored before the allow-list keeps its buckets until they change
+                buckets.check(altered); // a topic stored before the allow-list keeps its buckets until they change
             }
             Topic after = new Topic(before.name(), before.id(), count, altered, before.createdAt());
             return metadata.updateTopic(before, after).flatMap(done -> {
@@ -120,8 +136,10 @@ public final class TopicService {
                     return Uni.createFrom().item(after);
                 }
                 if (attempt >= 8) {
-                    return Uni.createFrom().failure(new EddyException(ErrorCode.METADATA_UNAVAILABLE,
-                            "topic '" + name + "' kept changing while it was altered; retry"));
+                    return Uni.createFrom()
+                            .failure(new EddyException(
+                                    ErrorCode.METADATA_UNAVAILABLE,
+                                    "topic '" + name + "' kept changing while it was altered; retry"));
                 }
                 return alterOnce(name, partitions, config, attempt + 1);
             });
@@ -129,14 +147,18 @@ public final class TopicService {
     }
 
     public Uni<Topic> delete(String name) {
-        return require(name).flatMap(t -> metadata.deleteTopic(t).replaceWith(t)).invoke(() -> known.invalidate(name));
+        return require(name)
+                .flatMap(t -> metadata.deleteTopic(t).replaceWith(t))
+                .invoke(() -> known.invalidate(name));
     }
 
     /** Fails with {@code unknown_partition} unless {@code partition} is one of the topic's partitions. */
     public static void checkPartition(Topic topic, int partition) {
         if (partition < 0 || partition >= topic.partitions()) {
-            throw new EddyException(ErrorCode.UNKNOWN_PARTITION, "topic '" + topic.name() + "' has "
-                    + topic.partitions() + " partitions; there is no partition " + partition,
+            throw new EddyException(
+                    ErrorCode.UNKNOWN_PARTITION,
+                    "topic '" + topic.name() + "' has " + topic.partitions() + " partitions; there is no partition "
+                            + partition,
                     Map.of("topic", topic.name().value(), "partition", partition, "partitions", topic.partitions()));
         }
     }

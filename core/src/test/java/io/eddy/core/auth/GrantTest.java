@@ -25,7 +25,8 @@ class GrantTest {
     }
 
     @Property
-    void aPrefixPatternMatchesExactlyTheNamesStartingWithThePrefix(@ForAll("names") String prefix, @ForAll("names") String name) {
+    void aPrefixPatternMatchesExactlyTheNamesStartingWithThePrefix(
+            @ForAll("names") String prefix, @ForAll("names") String name) {
         assertThat(new NamePattern(prefix + "*").matches(name)).isEqualTo(name.startsWith(prefix));
         assertThat(new NamePattern(prefix + "*").matches(prefix + name)).isTrue();
     }
@@ -36,16 +37,20 @@ class GrantTest {
     }
 
     @Property
-    void aGrantCoversOnlyItsResourceTypeAndImpliedOperations(@ForAll Operation granted, @ForAll ResourceType grantedType,
-            @ForAll Operation wanted, @ForAll ResourceType wantedType, @ForAll("names") String name) {
+    void aGrantCoversOnlyItsResourceTypeAndImpliedOperations(
+            @ForAll Operation granted,
+            @ForAll ResourceType grantedType,
+            @ForAll Operation wanted,
+            @ForAll ResourceType wantedType,
+            @ForAll("names") String name) {
         Grant g = new Grant(granted, grantedType, NamePattern.ANY);
         boolean expected = grantedType == wantedType && (granted == wanted || granted == Operation.ADMIN);
         assertThat(g.covers(new Permission(wanted, wantedType, name))).isEqualTo(expected);
     }
 
     @Property
-    void aGrantParsesBackFromItsText(@ForAll Operation op, @ForAll ResourceType type, @ForAll("names") String name,
-            @ForAll boolean prefix) {
+    void aGrantParsesBackFromItsText(
+            @ForAll Operation op, @ForAll ResourceType type, @ForAll("names") String name, @ForAll boolean prefix) {
         Grant g = new Grant(op, type, new NamePattern(prefix ? name + "*" : name));
         assertThat(Grant.parse(g.toString())).isEqualTo(g);
     }
@@ -66,7 +71,12 @@ class GrantTest {
 
     @Example
     void malformedGrantsAndPatternsAreRefused() {
-        for (String bad : List.of("produce:topic", "write:topic:x", "produce:queue:x", "produce:topic:", "produce:topic:a*b",
+        for (String bad : List.of(
+                "produce:topic",
+                "write:topic:x",
+                "produce:queue:x",
+                "produce:topic:",
+                "produce:topic:a*b",
                 "produce:topic:**")) {
             assertThatThrownBy(() -> Grant.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }

@@ -16,7 +16,11 @@ class IdentitiesTest {
         String bob = TokenHash.newToken(random);
         Identities ids = new Identities(List.of(
                 identity("alice", Optional.of(TokenHash.of(alice)), Optional.empty(), "produce:topic:a"),
-                identity("bob", Optional.of(TokenHash.parse(TokenHash.of(bob).hex())), Optional.empty(), "consume:topic:b")));
+                identity(
+                        "bob",
+                        Optional.of(TokenHash.parse(TokenHash.of(bob).hex())),
+                        Optional.empty(),
+                        "consume:topic:b")));
 
         assertThat(ids.byToken(alice)).map(Principal::name).contains("alice");
         assertThat(ids.byToken(bob)).map(Principal::name).contains("bob");
@@ -30,7 +34,8 @@ class IdentitiesTest {
         String t = TokenHash.newToken(random);
         assertThat(t).startsWith("eddy_").hasSize(5 + 43).isNotEqualTo(TokenHash.newToken(random));
         // printf %s abc | sha256sum
-        assertThat(TokenHash.of("abc").hex()).isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assertThat(TokenHash.of("abc").hex())
+                .isEqualTo("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assertThat(TokenHash.of("abc").toString()).doesNotContain("ba7816");
     }
 
@@ -38,11 +43,20 @@ class IdentitiesTest {
     void anIamCallerGetsTheGrantsOfEveryPrincipalWhoseArnPatternMatches() {
         String role = "arn:aws:sts::123456789012:assumed-role/eddy-writer/session-1";
         Identities ids = new Identities(List.of(
-                identity("writers", Optional.empty(), Optional.of(new NamePattern("arn:aws:sts::123456789012:assumed-role/eddy-writer/*")),
+                identity(
+                        "writers",
+                        Optional.empty(),
+                        Optional.of(new NamePattern("arn:aws:sts::123456789012:assumed-role/eddy-writer/*")),
                         "produce:topic:orders"),
-                identity("everyone", Optional.empty(), Optional.of(new NamePattern("arn:aws:sts::123456789012:*")),
+                identity(
+                        "everyone",
+                        Optional.empty(),
+                        Optional.of(new NamePattern("arn:aws:sts::123456789012:*")),
                         "consume:topic:public-*"),
-                identity("other", Optional.empty(), Optional.of(new NamePattern("arn:aws:iam::999999999999:user/x")),
+                identity(
+                        "other",
+                        Optional.empty(),
+                        Optional.of(new NamePattern("arn:aws:iam::999999999999:user/x")),
                         "admin:cluster:*")));
 
         Principal p = ids.byIamArn(role).orElseThrow();
@@ -53,7 +67,8 @@ class IdentitiesTest {
         assertThat(ids.byIamArn(null)).isEmpty();
     }
 
-    private static Identity identity(String name, Optional<TokenHash> token, Optional<NamePattern> arn, String... grants) {
+    private static Identity identity(
+            String name, Optional<TokenHash> token, Optional<NamePattern> arn, String... grants) {
         return new Identity(new Principal(name, Grant.parseAll(List.of(grants))), token, arn);
     }
 }

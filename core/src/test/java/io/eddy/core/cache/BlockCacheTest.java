@@ -34,9 +34,9 @@ class BlockCacheTest {
 
         @Override
         public Uni<byte[]> read(long position, int maxLength) {
-            reads.add(new long[]{position, maxLength});
-            return Uni.createFrom().item(Arrays.copyOfRange(object, (int) position,
-                    (int) Math.min(object.length, position + maxLength)));
+            reads.add(new long[] {position, maxLength});
+            return Uni.createFrom().item(Arrays.copyOfRange(object, (int) position, (int)
+                    Math.min(object.length, position + maxLength)));
         }
 
         byte[] range(long position, int length) {
@@ -56,7 +56,7 @@ class BlockCacheTest {
         assertThat(read(cache, 150, 300, 0, store)).isEqualTo(store.range(150, 300));
 
         assertThat(store.reads).hasSize(1);
-        assertThat(store.reads.get(0)).containsExactly(100, 400);   // blocks 1..4, aligned
+        assertThat(store.reads.get(0)).containsExactly(100, 400); // blocks 1..4, aligned
         assertThat(read(cache, 120, 60, 0, store)).isEqualTo(store.range(120, 60));
         assertThat(store.reads).as("block 1 is cached").hasSize(1);
     }
@@ -101,12 +101,12 @@ class BlockCacheTest {
         CompletableFuture<byte[]> get = new CompletableFuture<>();
         List<long[]> reads = new CopyOnWriteArrayList<>();
         BlockCache.BlockSource slow = (position, maxLength) -> {
-            reads.add(new long[]{position, maxLength});
+            reads.add(new long[] {position, maxLength});
             return Uni.createFrom().completionStage(get);
         };
         List<CompletableFuture<byte[]>> readers = new ArrayList<>();
 
-        for (int i = 0; i < 8; i++) {   // all subscribe before the GET answers
+        for (int i = 0; i < 8; i++) { // all subscribe before the GET answers
             readers.add(cache.read(KEY, 10 + i, 20, 0, slow).subscribeAsCompletionStage());
         }
         byte[] block = new byte[BLOCK];
@@ -218,7 +218,7 @@ class BlockCacheTest {
 
         disk.write(a, content);
         disk.write(b, content);
-        assertThat(disk.read(a)).isPresent();   // a is now more recent than b
+        assertThat(disk.read(a)).isPresent(); // a is now more recent than b
         disk.write(c, content);
 
         assertThat(disk.contains(a)).isTrue();
@@ -226,6 +226,8 @@ class BlockCacheTest {
         assertThat(disk.contains(c)).isTrue();
         assertThat(disk.evictions()).isEqualTo(1);
         assertThat(disk.bytes()).isLessThanOrEqualTo(1_000);
-        assertThat(new DiskBlockStore(dir, 1_000).bytes()).as("rebuilt by scanning").isEqualTo(disk.bytes());
+        assertThat(new DiskBlockStore(dir, 1_000).bytes())
+                .as("rebuilt by scanning")
+                .isEqualTo(disk.bytes());
     }
 }

@@ -23,13 +23,17 @@ import org.junit.jupiter.api.Test;
 
 /** The compaction planner as a pure function of entries, config and time. */
 class CompactionPlannerTest {
-    static final CompactionPolicy POLICY = new CompactionPolicy(1_000, 4, 100_000, 0.5, Duration.ofMinutes(10),
-            Duration.ofHours(1), Duration.ofMinutes(5));
+    static final CompactionPolicy POLICY = new CompactionPolicy(
+            1_000, 4, 100_000, 0.5, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5));
     static final Instant NOW = Instant.ofEpochMilli(10_000_000);
     private final CompactionPlanner planner = new CompactionPlanner();
 
     static Topic topic(Map<String, ?> config) {
-        return new Topic(new TopicName("t"), UUID.randomUUID(), 1, TopicConfig.defaults("bucket").with(config),
+        return new Topic(
+                new TopicName("t"),
+                UUID.randomUUID(),
+                1,
+                TopicConfig.defaults("bucket").with(config),
                 Instant.EPOCH);
     }
 
@@ -37,8 +41,15 @@ class CompactionPlannerTest {
     static List<IndexEntry> entries(long... sizes) {
         List<IndexEntry> out = new ArrayList<>();
         for (int i = 0; i < sizes.length; i++) {
-            out.add(new IndexEntry(i * 10L, i * 10L + 9, "segments/" + i, 0, (int) sizes[i],
-                    NOW.toEpochMilli() - (sizes.length - i) * 1_000L, 0, List.of("bucket")));
+            out.add(new IndexEntry(
+                    i * 10L,
+                    i * 10L + 9,
+                    "segments/" + i,
+                    0,
+                    (int) sizes[i],
+                    NOW.toEpochMilli() - (sizes.length - i) * 1_000L,
+                    0,
+                    List.of("bucket")));
         }
         return out;
     }
@@ -61,11 +72,13 @@ class CompactionPlannerTest {
 
     @Test
     void fanoutAdjacentUnitsOfOneTierMergeAndFewerWait() {
-        CompactionPlan plan = planner.plan(log(topic(Map.of()), entries(100, 100, 100, 100, 100, 100, 2_000, 100)),
-                POLICY, NOW);
+        CompactionPlan plan =
+                planner.plan(log(topic(Map.of()), entries(100, 100, 100, 100, 100, 100, 2_000, 100)), POLICY, NOW);
 
         assertThat(plan.merges()).hasSize(1);
-        assertThat(plan.merges().get(0).sources()).extracting(IndexEntry::baseOffset).containsExactly(0L, 10L, 20L, 30L);
+        assertThat(plan.merges().get(0).sources())
+                .extracting(IndexEntry::baseOffset)
+                .containsExactly(0L, 10L, 20L, 30L);
         assertThat(plan.merges().get(0).tier()).isZero();
         assertThat(plan.retention()).isEmpty();
     }
@@ -74,10 +87,11 @@ class CompactionPlannerTest {
     void entriesOfOneObjectAreOneUnitAndAreNeverMergedWithThemselves() {
         List<IndexEntry> sameObject = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            sameObject.add(new IndexEntry(i * 10L, i * 10L + 9, "partitions/x", i * 100L, 100, NOW.toEpochMilli(), 0,
-                    List.of("bucket")));
+            sameObject.add(new IndexEntry(
+                    i * 10L, i * 10L + 9, "partitions/x", i * 100L, 100, NOW.toEpochMilli(), 0, List.of("bucket")));
         }
-        assertThat(planner.plan(log(topic(Map.of()), sameObject), POLICY, NOW).merges()).isEmpty();
+        assertThat(planner.plan(log(topic(Map.of()), sameObject), POLICY, NOW).merges())
+                .isEmpty();
     }
 
     @Test
@@ -92,8 +106,8 @@ class CompactionPlannerTest {
     @Test
     void retentionByTimeDropsTheOldPrefixWhole() {
         // newest records: NOW-5s .. NOW-1s; retention 2.5 s keeps the last two
-        CompactionPlan plan = planner.plan(log(topic(Map.of("retention.ms", 2_500)), entries(10, 10, 10, 10, 10)),
-                POLICY, NOW);
+        CompactionPlan plan =
+                planner.plan(log(topic(Map.of("retention.ms", 2_500)), entries(10, 10, 10, 10, 10)), POLICY, NOW);
 
         assertThat(plan.retention()).hasValueSatisfying(r -> {
             assertThat(r.logStartOffset()).isEqualTo(30);
@@ -104,15 +118,19 @@ class CompactionPlannerTest {
 
     @Test
     void retentionByBytesKeepsAtLeastTheLimit() {
-        CompactionPlan plan = planner.plan(log(topic(Map.of("retention.ms", -1, "retention.bytes", 250)),
-                entries(100, 100, 100, 100)), POLICY, NOW);
+        CompactionPlan plan = planner.plan(
+                log(topic(Map.of("retention.ms", -1, "retention.bytes", 250)), entries(100, 100, 100, 100)),
+                POLICY,
+                NOW);
 
         assertThat(plan.retention()).hasValueSatisfying(r -> {
             assertThat(r.dropped()).hasSize(1);
             assertThat(r.logStartOffset()).isEqualTo(10);
         });
-        assertThat(planner.plan(log(topic(Map.of("retention.ms", -1)), entries(100, 100)), POLICY, NOW).retention())
-                .as("forever and unbounded").isEmpty();
+        assertThat(planner.plan(log(topic(Map.of("retention.ms", -1)), entries(100, 100)), POLICY, NOW)
+                        .retention())
+                .as("forever and unbounded")
+                .isEmpty();
     }
 
     @Test
@@ -133,7 +151,9 @@ class CompactionPlannerTest {
         mostlyClean.add(new IndexEntry(0, 9, "partitions/clean", 0, 300, 1, 0, List.of("bucket")));
         mostlyClean.add(new IndexEntry(10, 19, "segments/new", 0, 100, 1, 0, List.of("bucket")));
         mostlyClean.add(new IndexEntry(20, 29, "segments/newest", 0, 100, 1, 0, List.of("bucket")));
-        assertThat(planner.plan(log(compacted, mostlyClean), POLICY, NOW).compaction()).as("25% dirty").isEmpty();
+        assertThat(planner.plan(log(compacted, mostlyClean), POLICY, NOW).compaction())
+                .as("25% dirty")
+                .isEmpty();
     }
 
     /**
@@ -148,8 +168,10 @@ class CompactionPlannerTest {
         assertThat(gap.isGap()).isTrue();
         assertThat(gap.recordCount()).isEqualTo(85);
 
-        assertThat(planner.plan(log(compacted, List.of(gap, newest)), POLICY, NOW).isEmpty())
-                .as("a snapshot after its pass: nothing to do").isTrue();
+        assertThat(planner.plan(log(compacted, List.of(gap, newest)), POLICY, NOW)
+                        .isEmpty())
+                .as("a snapshot after its pass: nothing to do")
+                .isTrue();
 
         IndexEntry dirty = new IndexEntry(85, 89, "segments/dirty", 0, 400, 1, 0, List.of("bucket"));
         IndexEntry active = new IndexEntry(90, 94, "segments/active", 0, 400, 1, 0, List.of("bucket"));
@@ -164,17 +186,30 @@ class CompactionPlannerTest {
     void aGapIsNeverPartOfAMergeNorBlocksRetention() {
         List<IndexEntry> entries = new ArrayList<>();
         for (int i = 0; i < 9; i++) {
-            entries.add(i == 4 ? IndexEntry.gap(40, 49, List.of("bucket"))
-                    : new IndexEntry(i * 10L, i * 10L + 9, "segments/" + i, 0, 100, NOW.toEpochMilli(), 0,
-                            List.of("bucket")));
+            entries.add(
+                    i == 4
+                            ? IndexEntry.gap(40, 49, List.of("bucket"))
+                            : new IndexEntry(
+                                    i * 10L,
+                                    i * 10L + 9,
+                                    "segments/" + i,
+                                    0,
+                                    100,
+                                    NOW.toEpochMilli(),
+                                    0,
+                                    List.of("bucket")));
         }
         CompactionPlan plan = planner.plan(log(topic(Map.of("retention.ms", -1)), entries), POLICY, NOW);
-        assertThat(plan.merges()).extracting(m -> m.sources().stream().map(IndexEntry::baseOffset).toList())
+        assertThat(plan.merges())
+                .extracting(
+                        m -> m.sources().stream().map(IndexEntry::baseOffset).toList())
                 .containsExactly(List.of(0L, 10L, 20L, 30L), List.of(50L, 60L, 70L, 80L));
 
-        List<IndexEntry> gapFirst = List.of(IndexEntry.gap(0, 9, List.of("bucket")),
+        List<IndexEntry> gapFirst = List.of(
+                IndexEntry.gap(0, 9, List.of("bucket")),
                 new IndexEntry(10, 19, "segments/new", 0, 100, NOW.toEpochMilli(), 0, List.of("bucket")));
-        assertThat(planner.plan(log(topic(Map.of("retention.ms", 60_000)), gapFirst), POLICY, NOW).retention())
+        assertThat(planner.plan(log(topic(Map.of("retention.ms", 60_000)), gapFirst), POLICY, NOW)
+                        .retention())
                 .as("a gap at the front has no timestamp: retention drops it")
                 .hasValueSatisfying(r -> assertThat(r.logStartOffset()).isEqualTo(10));
     }
@@ -183,7 +218,8 @@ class CompactionPlannerTest {
     @Property(tries = 500)
     void mergesAreAdjacentDisjointSameTierAndBelowTheCap(
             @ForAll @Size(max = 60) List<@IntRange(min = 1, max = 60_000) Integer> sizes) {
-        List<IndexEntry> entries = entries(sizes.stream().mapToLong(Integer::longValue).toArray());
+        List<IndexEntry> entries =
+                entries(sizes.stream().mapToLong(Integer::longValue).toArray());
 
         List<CompactionPlan.Merge> merges = CompactionPlanner.merges(entries, POLICY);
 
@@ -192,9 +228,11 @@ class CompactionPlannerTest {
             assertThat(m.bytes()).isLessThan(POLICY.maxObjectBytes());
             assertThat(m.sources().size()).isBetween(2, POLICY.fanout());
             for (int i = 1; i < m.sources().size(); i++) {
-                assertThat(m.sources().get(i).baseOffset()).isEqualTo(m.sources().get(i - 1).lastOffset() + 1);
+                assertThat(m.sources().get(i).baseOffset())
+                        .isEqualTo(m.sources().get(i - 1).lastOffset() + 1);
             }
-            assertThat(m.sources()).allSatisfy(e -> assertThat(POLICY.tierOf(e.length())).isEqualTo(m.tier()));
+            assertThat(m.sources())
+                    .allSatisfy(e -> assertThat(POLICY.tierOf(e.length())).isEqualTo(m.tier()));
             m.sources().forEach(e -> assertThat(used.add(e.baseOffset())).isTrue());
         }
     }

@@ -44,8 +44,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(EddyStackExtension.class)
 class CompactorTest {
     /** Small tiers so a test's kilobytes go through several of them. */
-    static final CompactionPolicy POLICY = new CompactionPolicy(1_024, 8, 64L << 20, 0.5, Duration.ofMinutes(10),
-            Duration.ofHours(1), Duration.ofMinutes(5));
+    static final CompactionPolicy POLICY = new CompactionPolicy(
+            1_024, 8, 64L << 20, 0.5, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5));
+
     static final long T0 = 1_764_000_000_000L;
 
     private static Topic topic(CoreInstance eddy, int partitions, Map<String, ?> config) {
@@ -60,8 +61,8 @@ class CompactorTest {
         List<Record> out = new ArrayList<>();
         long offset = from;
         while (true) {
-            var r = await(fetch.fetch(new FetchRequest(topic.name().value(), partition, offset, 10_000, 8 << 20,
-                    Duration.ZERO)));
+            var r = await(fetch.fetch(
+                    new FetchRequest(topic.name().value(), partition, offset, 10_000, 8 << 20, Duration.ZERO)));
             out.addAll(r.records());
             if (r.nextOffset() >= r.highWatermark()) {
                 return out;
@@ -98,12 +99,10 @@ class CompactorTest {
     static Compactor.Progress quiet() {
         return new Compactor.Progress() {
             @Override
-            public void partitionDone(int done, int total, CompactionPlan plan) {
-            }
+            public void partitionDone(int done, int total, CompactionPlan plan) {}
 
             @Override
-            public void garbage(List<GarbageCollector.Doomed> doomed) {
-            }
+            public void garbage(List<GarbageCollector.Doomed> doomed) {}
         };
     }
 
@@ -117,8 +116,8 @@ class CompactorTest {
                 List<Future<?>> writes = new ArrayList<>();
                 for (int i = 0; i < 1_000; i++) {
                     int n = i;
-                    writes.add(pool.submit(() -> await(eddy.produce().produce(name, Produce.request(
-                            entry(n % 2, "k" + n, "value-" + n, T0 + n))))));
+                    writes.add(pool.submit(() -> await(eddy.produce()
+                            .produce(name, Produce.request(entry(n % 2, "k" + n, "value-" + n, T0 + n))))));
                 }
                 for (Future<?> f : writes) {
                     f.get(2, TimeUnit.MINUTES);
@@ -128,11 +127,16 @@ class CompactorTest {
             }
             List<RecordView> before0 = RecordView.of(readAll(eddy.coldFetch(), topic, 0, 0));
             List<RecordView> before1 = RecordView.of(readAll(eddy.coldFetch(), topic, 1, 0));
-            long bytesBefore = entries(eddy, topic, 0).stream().mapToLong(IndexEntry::length).sum()
-                    + entries(eddy, topic, 1).stream().mapToLong(IndexEntry::length).sum();
+            long bytesBefore = entries(eddy, topic, 0).stream()
+                            .mapToLong(IndexEntry::length)
+                            .sum()
+                    + entries(eddy, topic, 1).stream()
+                            .mapToLong(IndexEntry::length)
+                            .sum();
             assertThat(entries(eddy, topic, 0)).hasSize(500);
 
-            CompactionReport report = runUntilQuiet(eddy.compactor(POLICY), new Compactor.Options(false, false, false, name));
+            CompactionReport report =
+                    runUntilQuiet(eddy.compactor(POLICY), new Compactor.Options(false, false, false, name));
 
             for (int p = 0; p < 2; p++) {
                 Set<String> objects = new HashSet<>();
@@ -140,11 +144,15 @@ class CompactorTest {
                 assertThat(objects).as("objects of partition %d", p).hasSizeLessThanOrEqualTo(POLICY.fanout());
             }
             assertThat(RecordView.of(readAll(eddy.coldFetch(), topic, 0, 0))).isEqualTo(before0);
-            assertThat(RecordView.of(readAll(eddy.fetch(), topic, 1, 0))).as("through the warm cache too").isEqualTo(before1);
+            assertThat(RecordView.of(readAll(eddy.fetch(), topic, 1, 0)))
+                    .as("through the warm cache too")
+                    .isEqualTo(before1);
             assertThat(RecordView.of(readAll(eddy.coldFetch(), topic, 1, 377))).isEqualTo(before1.subList(377, 500));
             double amplification = (double) report.bytesWritten() / bytesBefore;
             int tiers = POLICY.tierOf(bytesBefore) + 1;
-            assertThat(amplification).as("each byte rewritten at most once per tier").isLessThanOrEqualTo(tiers);
+            assertThat(amplification)
+                    .as("each byte rewritten at most once per tier")
+                    .isLessThanOrEqualTo(tiers);
         }
     }
 
@@ -156,19 +164,28 @@ class CompactorTest {
             String name = topic.name().value();
             for (int i = 0; i < 10; i++) {
                 int n = i;
-                await(eddy.produce().produce(name, Produce.request(IntStream.range(0, 3)
-                        .mapToObj(j -> entry(0, null, "v" + n + "-" + j, T0 + n * 10_000L + j)).toList())));
+                await(eddy.produce()
+                        .produce(
+                                name,
+                                Produce.request(IntStream.range(0, 3)
+                                        .mapToObj(j -> entry(0, null, "v" + n + "-" + j, T0 + n * 10_000L + j))
+                                        .toList())));
             }
             // newest timestamps T0+2 .. T0+90002; the horizon is T0+50000: the first five requests expire
             runUntilQuiet(eddy.compactor(POLICY), new Compactor.Options(false, false, false, name));
 
             var head = await(eddy.metadata().heads(topic.id(), List.of(0))).get(0);
             assertThat(head.logStartOffset()).isEqualTo(15);
-            assertThat(entries(eddy, topic, 0)).allSatisfy(e -> assertThat(e.baseOffset()).isGreaterThanOrEqualTo(15));
-            assertThat(readAll(eddy.coldFetch(), topic, 0, 15)).extracting(r -> Produce.text(r.value()))
-                    .startsWith("v5-0").endsWith("v9-2").hasSize(15);
-            EddyException below = catchThrowableOfType(EddyException.class, () -> await(eddy.coldFetch().fetch(
-                    new FetchRequest(name, 0, 14, 10, 1 << 20, Duration.ZERO))));
+            assertThat(entries(eddy, topic, 0))
+                    .allSatisfy(e -> assertThat(e.baseOffset()).isGreaterThanOrEqualTo(15));
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 15))
+                    .extracting(r -> Produce.text(r.value()))
+                    .startsWith("v5-0")
+                    .endsWith("v9-2")
+                    .hasSize(15);
+            EddyException below = catchThrowableOfType(
+                    EddyException.class,
+                    () -> await(eddy.coldFetch().fetch(new FetchRequest(name, 0, 14, 10, 1 << 20, Duration.ZERO))));
             assertThat(below.code()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
         }
     }
@@ -193,30 +210,42 @@ class CompactorTest {
             // k7 deleted with an old timestamp, k6 with a recent one: both tombstones stay at their first compaction
             Record oldTombstone = new Record(-1, T0 + 10_000, Produce.utf8("k7"), null, List.of());
             Record freshTombstone = new Record(-1, T0 + 900_000, Produce.utf8("k6"), null, List.of());
-            List<RecordOffset> tombstones = await(eddy.produce().produce(name, Produce.request(
-                    entry(0, oldTombstone), entry(0, freshTombstone))));
+            List<RecordOffset> tombstones = await(
+                    eddy.produce().produce(name, Produce.request(entry(0, oldTombstone), entry(0, freshTombstone))));
             await(eddy.produce().produce(name, Produce.request(entry(0, "k0", "active", T0 + 999_000))));
             List<Record> before = readAll(eddy.coldFetch(), topic, 0, 0);
 
-            CompactionReport report = runUntilQuiet(eddy.compactor(POLICY), new Compactor.Options(false, false, false, name));
+            CompactionReport report =
+                    runUntilQuiet(eddy.compactor(POLICY), new Compactor.Options(false, false, false, name));
 
             List<Record> after = readAll(eddy.coldFetch(), topic, 0, 0);
             assertThat(report.recordsRemoved()).isPositive();
             // k1..k5: the last round's value, at the offset it was acknowledged at
             for (int k = 1; k <= 5; k++) {
                 long offset = newest.get("k" + k).offset();
-                    String key = "k" + k;
-                assertThat(after).filteredOn(r -> Produce.text(r.key()).equals(key))
-                        .extracting(Record::offset).containsExactly(offset);
+                String key = "k" + k;
+                assertThat(after)
+                        .filteredOn(r -> Produce.text(r.key()).equals(key))
+                        .extracting(Record::offset)
+                        .containsExactly(offset);
             }
-            assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k7")).extracting(Record::offset)
+            assertThat(after)
+                    .filteredOn(r -> Produce.text(r.key()).equals("k7"))
+                    .extracting(Record::offset)
                     .as("old tombstone kept: delete.retention.ms runs from its first compaction")
                     .containsExactly(tombstones.get(0).offset());
-            assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k6")).extracting(Record::offset)
-                    .as("fresh tombstone kept").containsExactly(tombstones.get(1).offset());
-            assertThat(after).filteredOn(r -> Produce.text(r.key()).equals("k0")).extracting(r -> Produce.text(r.value()))
-                    .as("the active part is untouched; k0's older values are shadowed by it").containsExactly("active");
-            assertThat(after.get(after.size() - 1).offset()).isEqualTo(before.get(before.size() - 1).offset());
+            assertThat(after)
+                    .filteredOn(r -> Produce.text(r.key()).equals("k6"))
+                    .extracting(Record::offset)
+                    .as("fresh tombstone kept")
+                    .containsExactly(tombstones.get(1).offset());
+            assertThat(after)
+                    .filteredOn(r -> Produce.text(r.key()).equals("k0"))
+                    .extracting(r -> Produce.text(r.value()))
+                    .as("the active part is untouched; k0's older values are shadowed by it")
+                    .containsExactly("active");
+            assertThat(after.get(after.size() - 1).offset())
+                    .isEqualTo(before.get(before.size() - 1).offset());
             assertThat(after).extracting(Record::offset).isSorted();
             // reading from an offset inside a gap starts at the next record kept
             long gap = newest.get("k1").offset() - 1;
@@ -233,11 +262,13 @@ class CompactorTest {
     void aSnapshotThatSupersedesEverythingOlderLeavesOnlyTheNewestRecordPerKeyAndTheTail(EddyStack stack) {
         MutableClock clock = new MutableClock(Instant.now());
         String replica = stack.newBucketName();
-        try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).buckets(replica).start().ensureResources()) {
+        try (CoreInstance eddy =
+                CoreInstance.on(stack).clock(clock).buckets(replica).start().ensureResources()) {
             io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(replica));
-            Topic topic = topic(eddy, 1, Map.of("cleanup.policy", "compact", "replicas", List.of(eddy.bucket(), replica)));
+            Topic topic =
+                    topic(eddy, 1, Map.of("cleanup.policy", "compact", "replicas", List.of(eddy.bucket(), replica)));
             String name = topic.name().value();
-            for (int w = 0; w < 25; w++) {   // 25 partial writes of keys k0..k4, 2 to 5 records each
+            for (int w = 0; w < 25; w++) { // 25 partial writes of keys k0..k4, 2 to 5 records each
                 List<ProduceRequest.Entry> batch = new ArrayList<>();
                 for (int j = 0; j < 2 + w % 4; j++) {
                     batch.add(entry(0, "k" + (w + j) % 5, "w" + w + "-" + j, T0 + w * 100L + j));
@@ -255,28 +286,46 @@ class CompactorTest {
             Compactor compactor = eddy.compactor(POLICY);
             Compactor.Result pass = await(compactor.run(new Compactor.Options(false, false, false, name), quiet()));
 
-            assertThat(pass.plans()).singleElement().satisfies(p -> assertThat(p.compaction()).isPresent());
+            assertThat(pass.plans())
+                    .singleElement()
+                    .satisfies(p -> assertThat(p.compaction()).isPresent());
             assertThat(pass.report().recordsRemoved()).isEqualTo(tail);
             List<Record> fromZero = readAll(eddy.coldFetch(), topic, 0, 0);
-            assertThat(fromZero).extracting(Record::offset).containsExactlyElementsOf(last.stream()
-                    .map(RecordOffset::offset).toList());
-            assertThat(fromZero).extracting(r -> Produce.text(r.value()))
+            assertThat(fromZero)
+                    .extracting(Record::offset)
+                    .containsExactlyElementsOf(
+                            last.stream().map(RecordOffset::offset).toList());
+            assertThat(fromZero)
+                    .extracting(r -> Produce.text(r.value()))
                     .containsExactly("snapshot-k0", "snapshot-k1", "snapshot-k2", "snapshot-k3", "snapshot-k4");
-            assertThat(readAll(eddy.fetch(), topic, 0, 0)).as("through the warm cache too").hasSize(5);
-            assertThat(entries(eddy, topic, 0)).as("nothing stored below the tail")
-                    .filteredOn(e -> e.lastOffset() < tail).extracting(IndexEntry::length).containsOnly(0);
+            assertThat(readAll(eddy.fetch(), topic, 0, 0))
+                    .as("through the warm cache too")
+                    .hasSize(5);
+            assertThat(entries(eddy, topic, 0))
+                    .as("nothing stored below the tail")
+                    .filteredOn(e -> e.lastOffset() < tail)
+                    .extracting(IndexEntry::length)
+                    .containsOnly(0);
             for (long inside : new long[] {0, tail / 2, tail - 1}) {
                 var r = await(eddy.coldFetch().fetch(new FetchRequest(name, 0, inside, 1, 1 << 20, Duration.ZERO)));
-                assertThat(r.records()).as("a read from %d inside the removed range", inside)
-                        .extracting(Record::offset).containsExactly(tail);
-                var batches = await(eddy.coldFetch().fetchBatches(new FetchRequest(name, 0, inside, 10, 1 << 20,
-                        Duration.ZERO)));
-                assertThat(batches.batches()).as("stored batches from %d", inside).isNotEmpty();
+                assertThat(r.records())
+                        .as("a read from %d inside the removed range", inside)
+                        .extracting(Record::offset)
+                        .containsExactly(tail);
+                var batches = await(
+                        eddy.coldFetch().fetchBatches(new FetchRequest(name, 0, inside, 10, 1 << 20, Duration.ZERO)));
+                assertThat(batches.batches())
+                        .as("stored batches from %d", inside)
+                        .isNotEmpty();
                 assertThat(batches.batches().get(0).getLong(0)).isEqualTo(tail);
                 assertThat(batches.nextOffset()).isEqualTo(tail + 5);
             }
-            Compactor.Result again = await(compactor.run(new Compactor.Options(false, false, true, name, true), quiet()));
-            assertThat(again.plans()).singleElement().as("nothing dirty left").satisfies(p -> assertThat(p.isEmpty()).isTrue());
+            Compactor.Result again =
+                    await(compactor.run(new Compactor.Options(false, false, true, name, true), quiet()));
+            assertThat(again.plans())
+                    .singleElement()
+                    .as("nothing dirty left")
+                    .satisfies(p -> assertThat(p.isEmpty()).isTrue());
             assertThat(again.report().bytesRead()).isZero();
 
             // the next snapshot supersedes the last one: the gap is cleaned with it
@@ -288,9 +337,11 @@ class CompactorTest {
             long newestTail = newest.get(0).offset();
             await(eddy.produce().produce(name, Produce.request(entry(0, "k0", "after", T0 + 30_000))));
             await(compactor.run(new Compactor.Options(false, false, false, name), quiet()));
-            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.value()))
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0))
+                    .extracting(r -> Produce.text(r.value()))
                     .containsExactly("next-k1", "next-k2", "next-k3", "next-k4", "after");
-            assertThat(entries(eddy, topic, 0)).extracting(IndexEntry::baseOffset)
+            assertThat(entries(eddy, topic, 0))
+                    .extracting(IndexEntry::baseOffset)
                     .as("the gap and both snapshots cleaned into one entry, then the active one")
                     .containsExactly(0L, newestTail + 5);
 
@@ -300,7 +351,8 @@ class CompactorTest {
             Set<String> referenced = new HashSet<>();
             entries(eddy, topic, 0).stream().filter(e -> e.length() > 0).forEach(e -> referenced.add(e.objectKey()));
             assertThat(objects(eddy, replica)).containsExactlyInAnyOrderElementsOf(referenced);
-            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.value()))
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0))
+                    .extracting(r -> Produce.text(r.value()))
                     .containsExactly("next-k1", "next-k2", "next-k3", "next-k4", "after");
         }
     }
@@ -311,49 +363,64 @@ class CompactorTest {
      */
     @Test
     void aTombstoneWithAnOldTimestampSurvivesItsFirstCompactionAndGoesDeleteRetentionAfterIt(EddyStack stack) {
-        CompactionPolicy always = new CompactionPolicy(1_024, 8, 64L << 20, 0.0, Duration.ofMinutes(10),
-                Duration.ofHours(1), Duration.ofMinutes(5));
+        CompactionPolicy always = new CompactionPolicy(
+                1_024, 8, 64L << 20, 0.0, Duration.ofMinutes(10), Duration.ofHours(1), Duration.ofMinutes(5));
         MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 100_000_000));
         try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources()) {
             Topic topic = topic(eddy, 1, Map.of("cleanup.policy", "compact", "delete.retention.ms", 60_000));
             String name = topic.name().value();
             await(eddy.produce().produce(name, Produce.request(entry(0, "gone", "v", T0), entry(0, "kept", "v", T0))));
-            long tombstone = await(eddy.produce().produce(name, Produce.request(
-                    entry(0, new Record(-1, T0 + 1, Produce.utf8("gone"), null, List.of()))))).get(0).offset();
+            long tombstone = await(eddy.produce()
+                            .produce(
+                                    name,
+                                    Produce.request(
+                                            entry(0, new Record(-1, T0 + 1, Produce.utf8("gone"), null, List.of())))))
+                    .get(0)
+                    .offset();
             Compactor compactor = eddy.compactor(always);
             Compactor.Options options = new Compactor.Options(false, false, false, name);
             int[] writes = {0};
-            Runnable dirty = () -> await(eddy.produce().produce(name, Produce.request(
-                    entry(0, "other-" + writes[0]++, "v", clock.millis()))));
+            Runnable dirty = () -> await(eddy.produce()
+                    .produce(name, Produce.request(entry(0, "other-" + writes[0]++, "v", clock.millis()))));
 
-            dirty.run();   // the tombstone's entry is no longer the newest: it can be cleaned
+            dirty.run(); // the tombstone's entry is no longer the newest: it can be cleaned
             Compactor.Result first = await(compactor.run(options, quiet()));
             assertThat(first.plans().get(0).compaction()).isPresent();
-            assertThat(tombstones(eddy, topic)).as("kept at its first compaction, however old its timestamp")
+            assertThat(tombstones(eddy, topic))
+                    .as("kept at its first compaction, however old its timestamp")
                     .containsExactly(tombstone);
             assertThat(readAll(eddy.coldFetch(), topic, 0, tombstone).get(0).timestamp())
-                    .as("its own timestamp unchanged by the delete horizon in its batch").isEqualTo(T0 + 1);
+                    .as("its own timestamp unchanged by the delete horizon in its batch")
+                    .isEqualTo(T0 + 1);
 
             clock.advance(Duration.ofSeconds(59));
             dirty.run();
             dirty.run();
             Compactor.Result second = await(compactor.run(options, quiet()));
             assertThat(second.plans().get(0).compaction()).isPresent();
-            assertThat(tombstones(eddy, topic)).as("within delete.retention.ms of its first compaction")
+            assertThat(tombstones(eddy, topic))
+                    .as("within delete.retention.ms of its first compaction")
                     .containsExactly(tombstone);
 
             clock.advance(Duration.ofSeconds(2));
             dirty.run();
             Compactor.Result third = await(compactor.run(options, quiet()));
             assertThat(third.plans().get(0).compaction()).isPresent();
-            assertThat(tombstones(eddy, topic)).as("delete.retention.ms after its first compaction").isEmpty();
-            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.key()))
-                    .contains("kept").doesNotContain("gone");
+            assertThat(tombstones(eddy, topic))
+                    .as("delete.retention.ms after its first compaction")
+                    .isEmpty();
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0))
+                    .extracting(r -> Produce.text(r.key()))
+                    .contains("kept")
+                    .doesNotContain("gone");
         }
     }
 
     private static List<Long> tombstones(CoreInstance eddy, Topic topic) {
-        return readAll(eddy.coldFetch(), topic, 0, 0).stream().filter(r -> r.value() == null).map(Record::offset).toList();
+        return readAll(eddy.coldFetch(), topic, 0, 0).stream()
+                .filter(r -> r.value() == null)
+                .map(Record::offset)
+                .toList();
     }
 
     @Test
@@ -361,14 +428,21 @@ class CompactorTest {
         MutableClock clock = new MutableClock(Instant.now());
         FailFirstTransactWrite crash = new FailFirstTransactWrite();
         String bucket = stack.newBucketName();
-        try (CoreInstance eddy = CoreInstance.on(stack).buckets(bucket).clock(clock).dynamoInterceptor(crash).start()
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .buckets(bucket)
+                .clock(clock)
+                .dynamoInterceptor(crash)
+                .start()
                 .ensureResources()) {
             io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(bucket));
             Topic topic = topic(eddy, 1, Map.of("retention.ms", -1, "replicas", List.of(bucket)));
             String name = topic.name().value();
             crash.arm();
-            catchThrowableOfType(EddyException.class, () -> await(eddy.produce().produce(name,
-                    Produce.request(entry(0, null, "lost", T0)))));   // its object is an orphan now
+            catchThrowableOfType(
+                    EddyException.class,
+                    () -> await(eddy.produce()
+                            .produce(
+                                    name, Produce.request(entry(0, null, "lost", T0))))); // its object is an orphan now
             for (int i = 0; i < 8; i++) {
                 await(eddy.produce().produce(name, Produce.request(entry(0, null, "v" + i, T0 + i))));
             }
@@ -376,21 +450,32 @@ class CompactorTest {
             Compactor compactor = eddy.compactor(POLICY);
 
             Compactor.Result merged = await(compactor.run(Compactor.Options.all(), quiet()));
-            assertThat(objects(eddy, bucket)).filteredOn(k -> k.startsWith("partitions/")).hasSize(1);
-            assertThat(merged.garbage()).filteredOn(d -> d.bucket().equals(bucket)).as("all within their grace").isEmpty();
+            assertThat(objects(eddy, bucket))
+                    .filteredOn(k -> k.startsWith("partitions/"))
+                    .hasSize(1);
+            assertThat(merged.garbage())
+                    .filteredOn(d -> d.bucket().equals(bucket))
+                    .as("all within their grace")
+                    .isEmpty();
 
-            clock.advance(Duration.ofMinutes(11));   // past the replaced grace, not the orphan grace
+            clock.advance(Duration.ofMinutes(11)); // past the replaced grace, not the orphan grace
             Compactor.Result replaced = await(compactor.run(Compactor.Options.all(), quiet()));
-            assertThat(replaced.garbage()).filteredOn(d -> d.bucket().equals(bucket))
-                    .extracting(GarbageCollector.Doomed::reason).containsOnly("replaced").hasSize(8);
+            assertThat(replaced.garbage())
+                    .filteredOn(d -> d.bucket().equals(bucket))
+                    .extracting(GarbageCollector.Doomed::reason)
+                    .containsOnly("replaced")
+                    .hasSize(8);
             assertThat(objects(eddy, bucket)).hasSize(2).as("the orphan and the merged object");
 
             clock.advance(Duration.ofHours(2));
             Compactor.Result orphans = await(compactor.run(Compactor.Options.all(), quiet()));
-            assertThat(orphans.garbage()).filteredOn(d -> d.bucket().equals(bucket))
-                    .extracting(GarbageCollector.Doomed::reason).containsExactly("orphan");
+            assertThat(orphans.garbage())
+                    .filteredOn(d -> d.bucket().equals(bucket))
+                    .extracting(GarbageCollector.Doomed::reason)
+                    .containsExactly("orphan");
             assertThat(objects(eddy, bucket)).hasSize(1).allMatch(k -> k.startsWith("partitions/"));
-            assertThat(readAll(eddy.coldFetch(), topic, 0, 0)).extracting(r -> Produce.text(r.value()))
+            assertThat(readAll(eddy.coldFetch(), topic, 0, 0))
+                    .extracting(r -> Produce.text(r.value()))
                     .containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7");
         }
     }
@@ -398,30 +483,48 @@ class CompactorTest {
     @Test
     void garbageCollectionAndRepairNeverTouchABucketOutsideTheDeploymentEvenIfAnOldTopicNamesOne(EddyStack stack) {
         MutableClock clock = new MutableClock(Instant.now());
-        String foreign = stack.newBucketName();   // another deployment's bucket, as far as this one knows
+        String foreign = stack.newBucketName(); // another deployment's bucket, as far as this one knows
         try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources();
-             CoreInstance writer = CoreInstance.on(stack).clock(clock).s3Interceptor(
-                     new io.eddy.core.fixtures.FailingBucket(foreign)).start()) {
+                CoreInstance writer = CoreInstance.on(stack)
+                        .clock(clock)
+                        .s3Interceptor(new io.eddy.core.fixtures.FailingBucket(foreign))
+                        .start()) {
             io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(foreign));
             await(eddy.segments().put(foreign, "segments/00/theirs.seg", new byte[] {1, 2, 3}));
             await(eddy.segments().put(foreign, "partitions/theirs/0/x.seg", new byte[] {4, 5, 6}));
             // a topic stored before the allow-list existed names the foreign bucket as a replica
-            Topic old = new Topic(new io.eddy.core.model.TopicName("old-" + UUID.randomUUID()), UUID.randomUUID(), 1,
-                    io.eddy.core.model.TopicConfig.defaults(eddy.bucket()).with(Map.of("retention.ms", -1,
-                            "replicas", List.of(eddy.bucket(), foreign))), Instant.ofEpochMilli(clock.millis()));
+            Topic old = new Topic(
+                    new io.eddy.core.model.TopicName("old-" + UUID.randomUUID()),
+                    UUID.randomUUID(),
+                    1,
+                    io.eddy.core.model.TopicConfig.defaults(eddy.bucket())
+                            .with(Map.of("retention.ms", -1, "replicas", List.of(eddy.bucket(), foreign))),
+                    Instant.ofEpochMilli(clock.millis()));
             await(eddy.metadata().createTopic(old));
-            await(writer.produce().produce(old.name().value(), new ProduceRequest(List.of(entry(0, null, "v", T0)),
-                    false, io.eddy.core.produce.Acks.LEADER, org.apache.kafka.common.compress.Compression.NONE, null)));
+            await(writer.produce()
+                    .produce(
+                            old.name().value(),
+                            new ProduceRequest(
+                                    List.of(entry(0, null, "v", T0)),
+                                    false,
+                                    io.eddy.core.produce.Acks.LEADER,
+                                    org.apache.kafka.common.compress.Compression.NONE,
+                                    null)));
             assertThat(entries(eddy, old, 0).get(0).buckets()).containsExactly(eddy.bucket());
-            clock.advance(Duration.ofHours(2));   // the foreign objects are past the orphan grace
+            clock.advance(Duration.ofHours(2)); // the foreign objects are past the orphan grace
 
             Compactor.Result result = await(eddy.compactor(POLICY).run(Compactor.Options.all(), quiet()));
 
-            assertThat(result.garbage()).extracting(GarbageCollector.Doomed::bucket).doesNotContain(foreign);
-            assertThat(objects(eddy, foreign)).as("nothing deleted from, nothing copied to the foreign bucket")
+            assertThat(result.garbage())
+                    .extracting(GarbageCollector.Doomed::bucket)
+                    .doesNotContain(foreign);
+            assertThat(objects(eddy, foreign))
+                    .as("nothing deleted from, nothing copied to the foreign bucket")
                     .containsExactlyInAnyOrder("segments/00/theirs.seg", "partitions/theirs/0/x.seg");
             assertThat(entries(eddy, old, 0).get(0).buckets()).containsExactly(eddy.bucket());
-            assertThat(readAll(eddy.coldFetch(), old, 0, 0)).extracting(r -> Produce.text(r.value())).containsExactly("v");
+            assertThat(readAll(eddy.coldFetch(), old, 0, 0))
+                    .extracting(r -> Produce.text(r.value()))
+                    .containsExactly("v");
         }
     }
 
@@ -444,18 +547,27 @@ class CompactorTest {
             CompactionStore store = eddy.compactionStore();
             String lease = "compact:" + topic.id() + ":0";
             var mine = await(store.acquire(lease, "paused", T0, T0 + 1_000)).orElseThrow();
-            clock.advance(Duration.ofSeconds(2));   // paused past its term; another compactor takes over
-            assertThat(await(store.acquire(lease, "other", T0 + 2_000, T0 + 60_000))).isPresent();
+            clock.advance(Duration.ofSeconds(2)); // paused past its term; another compactor takes over
+            assertThat(await(store.acquire(lease, "other", T0 + 2_000, T0 + 60_000)))
+                    .isPresent();
             List<IndexEntry> before = entries(eddy, topic, 0);
-            CompactionPlan plan = new CompactionPlanner().plan(new PartitionLog(topic, 0,
-                    await(eddy.metadata().heads(topic.id(), List.of(0))).get(0), before), POLICY, clock.instant());
+            CompactionPlan plan = new CompactionPlanner()
+                    .plan(
+                            new PartitionLog(
+                                    topic,
+                                    0,
+                                    await(eddy.metadata().heads(topic.id(), List.of(0)))
+                                            .get(0),
+                                    before),
+                            POLICY,
+                            clock.instant());
             assertThat(plan.merges()).hasSize(1);
             CompactionReport report = new CompactionReport();
 
-            CompactionExecutor executor = new CompactionExecutor(store, eddy.segments(),
-                    new io.eddy.core.storage.ObjectKeys(clock), clock, (t, p) -> { });
-            boolean ran = await(executor.execute(plan, topic,
-                    new CompactionStore.JobLease(lease, "paused", mine.epoch(), T0 + 60_000), report));
+            CompactionExecutor executor = new CompactionExecutor(
+                    store, eddy.segments(), new io.eddy.core.storage.ObjectKeys(clock), clock, (t, p) -> {});
+            boolean ran = await(executor.execute(
+                    plan, topic, new CompactionStore.JobLease(lease, "paused", mine.epoch(), T0 + 60_000), report));
 
             assertThat(ran).isFalse();
             assertThat(report.leasesLost()).isEqualTo(1);
@@ -469,7 +581,8 @@ class CompactorTest {
         try (CoreInstance eddy = CoreInstance.on(stack).clock(clock).start().ensureResources()) {
             Topic topic = topic(eddy, 2, Map.of("retention.ms", -1));
             for (int i = 0; i < 16; i++) {
-                await(eddy.produce().produce(topic.name().value(), Produce.request(entry(i % 2, null, "v" + i, T0 + i))));
+                await(eddy.produce()
+                        .produce(topic.name().value(), Produce.request(entry(i % 2, null, "v" + i, T0 + i))));
             }
             List<IndexEntry> before = new ArrayList<>(entries(eddy, topic, 0));
             before.addAll(entries(eddy, topic, 1));
@@ -486,20 +599,23 @@ class CompactorTest {
             assertThat(after).isEqualTo(before);
 
             // before its deadline a pass runs as without one
-            Compactor.Result next = await(compactor.run(new Compactor.Options(false, false, false,
-                    topic.name().value()).until(clock.instant().plusSeconds(60)), quiet()));
+            Compactor.Result next = await(compactor.run(
+                    new Compactor.Options(false, false, false, topic.name().value())
+                            .until(clock.instant().plusSeconds(60)),
+                    quiet()));
             assertThat(next.report().partitionsDeferred()).isZero();
             assertThat(next.report().objectsWritten()).isEqualTo(2);
-            assertThat(entries(eddy, topic, 0)).extracting(IndexEntry::objectKey).containsOnly(
-                    entries(eddy, topic, 0).get(0).objectKey());
+            assertThat(entries(eddy, topic, 0))
+                    .extracting(IndexEntry::objectKey)
+                    .containsOnly(entries(eddy, topic, 0).get(0).objectKey());
         }
     }
 
     /** Producers, readers, merges and garbage collection at once: every acknowledged record stays readable. */
     @Test
     void produceFetchMergeAndCollectAtOnceLoseNothing(EddyStack stack) throws Exception {
-        CompactionPolicy eager = new CompactionPolicy(1_024, 4, 64L << 20, 0.5, Duration.ofSeconds(3),
-                Duration.ofHours(1), Duration.ofMinutes(5));
+        CompactionPolicy eager = new CompactionPolicy(
+                1_024, 4, 64L << 20, 0.5, Duration.ofSeconds(3), Duration.ofHours(1), Duration.ofMinutes(5));
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             Topic topic = topic(eddy, 2, Map.of("retention.ms", -1));
             String name = topic.name().value();
@@ -514,8 +630,10 @@ class CompactorTest {
                     int writer = w;
                     producers.add(pool.submit(() -> {
                         for (int i = 0; i < 120; i++) {
-                            acked.addAll(await(eddy.produce().produce(name, Produce.request(
-                                    entry(i % 2, null, "w" + writer + "-" + i, T0 + i)))));
+                            acked.addAll(await(eddy.produce()
+                                    .produce(
+                                            name,
+                                            Produce.request(entry(i % 2, null, "w" + writer + "-" + i, T0 + i)))));
                         }
                         return null;
                     }));
@@ -553,8 +671,11 @@ class CompactorTest {
             for (int p = 0; p < 2; p++) {
                 int partition = p;
                 List<Record> log = readAll(eddy.coldFetch(), topic, p, 0);
-                List<Long> expected = acked.stream().filter(o -> o.partition() == partition)
-                        .map(RecordOffset::offset).sorted().toList();
+                List<Long> expected = acked.stream()
+                        .filter(o -> o.partition() == partition)
+                        .map(RecordOffset::offset)
+                        .sorted()
+                        .toList();
                 assertThat(log).extracting(Record::offset).containsExactlyElementsOf(expected);
             }
             assertThat(entries(eddy, topic, 0).size()).isLessThan(180);

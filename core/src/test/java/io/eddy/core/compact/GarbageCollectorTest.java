@@ -52,7 +52,9 @@ class GarbageCollectorTest {
 
         @Override
         public Uni<List<ScannedEntry>> scanEntries() {
-            return Uni.createFrom().voidItem().invoke(() -> reached.complete(null))
+            return Uni.createFrom()
+                    .voidItem()
+                    .invoke(() -> reached.complete(null))
                     .flatMap(ignored -> Uni.createFrom().completionStage(resume))
                     .flatMap(ignored -> delegate.scanEntries());
         }
@@ -67,7 +69,9 @@ class GarbageCollectorTest {
     }
 
     private static List<UUID> tombstones(CoreInstance eddy) {
-        return await(eddy.compactionStore().deletedTopics()).stream().map(CompactionStore.DeletedTopic::topicId).toList();
+        return await(eddy.compactionStore().deletedTopics()).stream()
+                .map(CompactionStore.DeletedTopic::topicId)
+                .toList();
     }
 
     private static List<Long> offsets(List<RecordOffset> acked) {
@@ -85,18 +89,21 @@ class GarbageCollectorTest {
             // when: a topic is created and written to after the pass listed the topics
             String name = name();
             await(eddy.topics().create(name, 1, Map.of("retention.ms", -1)));
-            List<RecordOffset> acked = await(eddy.produce().produce(name,
-                    Produce.request(entry(0, null, "a", T0), entry(0, null, "b", T0 + 1))));
+            List<RecordOffset> acked = await(eddy.produce()
+                    .produce(name, Produce.request(entry(0, null, "a", T0), entry(0, null, "b", T0 + 1))));
             assertThat(offsets(acked)).containsExactly(0L, 1L);
             paused.resume.complete(null);
             pass.get(WAIT_SECONDS, TimeUnit.SECONDS);
 
             // then
             FetchResult after = read(eddy, name, 0);
-            assertThat(after.highWatermark()).as("high watermark after the pass").isEqualTo(2);
+            assertThat(after.highWatermark())
+                    .as("high watermark after the pass")
+                    .isEqualTo(2);
             assertThat(after.records()).extracting(r -> Produce.text(r.value())).containsExactly("a", "b");
             assertThat(offsets(await(eddy.produce().produce(name, Produce.request(entry(0, null, "c", T0 + 2))))))
-                    .as("the next offset continues the log").containsExactly(2L);
+                    .as("the next offset continues the log")
+                    .containsExactly(2L);
         }
     }
 
@@ -105,7 +112,8 @@ class GarbageCollectorTest {
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             String name = name();
             Topic old = await(eddy.topics().create(name, 2, Map.of("retention.ms", -1)));
-            await(eddy.produce().produce(name, Produce.request(entry(0, null, "old-0", T0), entry(1, null, "old-1", T0))));
+            await(eddy.produce()
+                    .produce(name, Produce.request(entry(0, null, "old-0", T0), entry(1, null, "old-1", T0))));
             PausedScan paused = new PausedScan(eddy.compactionStore());
             Compactor compactor = eddy.compactor(POLICY, store -> paused);
             var pass = compactor.run(Compactor.Options.all(), quiet()).subscribeAsCompletionStage();
@@ -115,8 +123,10 @@ class GarbageCollectorTest {
             await(eddy.topics().delete(name));
             Topic again = await(eddy.topics().create(name, 1, Map.of("retention.ms", -1)));
             assertThat(again.id()).isNotEqualTo(old.id());
-            assertThat(offsets(await(eddy.produce().produce(name,
-                    Produce.request(entry(0, null, "new-0", T0), entry(0, null, "new-1", T0 + 1))))))
+            assertThat(offsets(await(eddy.produce()
+                            .produce(
+                                    name,
+                                    Produce.request(entry(0, null, "new-0", T0), entry(0, null, "new-1", T0 + 1))))))
                     .containsExactly(0L, 1L);
             paused.resume.complete(null);
             Compactor.Result result = pass.get(WAIT_SECONDS, TimeUnit.SECONDS);
@@ -125,10 +135,16 @@ class GarbageCollectorTest {
             FetchResult after = read(eddy, name, 0);
             assertThat(after.highWatermark()).isEqualTo(2);
             assertThat(after.records()).extracting(r -> Produce.text(r.value())).containsExactly("new-0", "new-1");
-            assertThat(result.report().partitionsPurged.sum()).as("the old id's two partitions").isEqualTo(2);
+            assertThat(result.report().partitionsPurged.sum())
+                    .as("the old id's two partitions")
+                    .isEqualTo(2);
             for (int p = 0; p < 2; p++) {
-                assertThat(await(eddy.metadata().heads(old.id(), List.of(p))).get(p).exists()).isFalse();
-                assertThat(await(eddy.metadata().entriesFrom(old.id(), p, 0, 10))).isEmpty();
+                assertThat(await(eddy.metadata().heads(old.id(), List.of(p)))
+                                .get(p)
+                                .exists())
+                        .isFalse();
+                assertThat(await(eddy.metadata().entriesFrom(old.id(), p, 0, 10)))
+                        .isEmpty();
             }
         }
     }
@@ -141,7 +157,8 @@ class GarbageCollectorTest {
             await(eddy.produce().produce(name, Produce.request(entry(0, null, "x", T0), entry(1, null, "y", T0))));
             long now = System.currentTimeMillis();
             // partition 2 has a head (a leader lease taken) and no index entry
-            assertThat(await(eddy.metadata().acquireLease(doomed.id(), 2, "writer", now, now + 1_000))).isPresent();
+            assertThat(await(eddy.metadata().acquireLease(doomed.id(), 2, "writer", now, now + 1_000)))
+                    .isPresent();
             await(eddy.topics().delete(name));
             AtomicBoolean failOnce = new AtomicBoolean(true);
             Compactor compactor = eddy.compactor(POLICY, store -> new ForwardingCompactionStore(store) {
@@ -161,15 +178,21 @@ class GarbageCollectorTest {
             Compactor.Result finished = await(compactor.run(Compactor.Options.all(), quiet()));
             assertThat(finished.report().partitionsPurged.sum()).isEqualTo(3);
             for (int p = 0; p < 3; p++) {
-                assertThat(await(eddy.metadata().heads(doomed.id(), List.of(p))).get(p).exists())
-                        .as("partition %d's head", p).isFalse();
-                assertThat(await(eddy.metadata().entriesFrom(doomed.id(), p, 0, 10))).isEmpty();
+                assertThat(await(eddy.metadata().heads(doomed.id(), List.of(p)))
+                                .get(p)
+                                .exists())
+                        .as("partition %d's head", p)
+                        .isFalse();
+                assertThat(await(eddy.metadata().entriesFrom(doomed.id(), p, 0, 10)))
+                        .isEmpty();
             }
 
             assertThat(tombstones(eddy)).doesNotContain(doomed.id());
 
             Compactor.Result again = await(compactor.run(Compactor.Options.all(), quiet()));
-            assertThat(again.report().partitionsPurged.sum()).as("nothing left to purge").isZero();
+            assertThat(again.report().partitionsPurged.sum())
+                    .as("nothing left to purge")
+                    .isZero();
         }
     }
 
@@ -179,20 +202,25 @@ class GarbageCollectorTest {
         UUID unlisted = UUID.randomUUID();
         UUID tombstoned = UUID.randomUUID();
         Topic live = new Topic(new TopicName("live"), listed, 1, TopicConfig.defaults("bucket"), Instant.EPOCH);
-        List<CompactionStore.ScannedEntry> scanned = List.of(scanned(listed, 0), scanned(unlisted, 3),
-                scanned(tombstoned, 5));
+        List<CompactionStore.ScannedEntry> scanned =
+                List.of(scanned(listed, 0), scanned(unlisted, 3), scanned(tombstoned, 5));
 
-        var dead = GarbageCollector.deadTopics(scanned, List.of(live), List.of(
-                new CompactionStore.DeletedTopic(tombstoned, "gone", 2),
-                new CompactionStore.DeletedTopic(listed, "live", 1)));   // never so in practice: the listing wins
+        var dead = GarbageCollector.deadTopics(
+                scanned,
+                List.of(live),
+                List.of(
+                        new CompactionStore.DeletedTopic(tombstoned, "gone", 2),
+                        new CompactionStore.DeletedTopic(listed, "live", 1))); // never so in practice: the listing wins
 
         assertThat(dead).containsOnlyKeys(unlisted, tombstoned);
         assertThat(dead.get(unlisted)).containsExactly(3);
-        assertThat(dead.get(tombstoned)).as("its partitions when deleted, and any the scan saw").containsExactly(0, 1, 5);
+        assertThat(dead.get(tombstoned))
+                .as("its partitions when deleted, and any the scan saw")
+                .containsExactly(0, 1, 5);
     }
 
     private static CompactionStore.ScannedEntry scanned(UUID topicId, int partition) {
-        return new CompactionStore.ScannedEntry(topicId, partition,
-                new IndexEntry(0, 0, "segments/" + topicId, 0, 1, 0, 0, List.of("bucket")));
+        return new CompactionStore.ScannedEntry(
+                topicId, partition, new IndexEntry(0, 0, "segments/" + topicId, 0, 1, 0, 0, List.of("bucket")));
     }
 }

@@ -39,27 +39,44 @@ class MergedEntrySizeTest {
             // given: eight segments of ~2.5 MB, one tier under CompactorTest's policy: merged into one ~20 MB object
             for (int s = 0; s < 8; s++) {
                 int segment = s;
-                await(eddy.produce().produce(name, Produce.request(IntStream.range(0, RECORDS_PER_SEGMENT)
-                        .mapToObj(i -> entry(0, null, segment + "-" + i + "-" + "x".repeat(VALUE_BYTES), 1L)).toList())));
+                await(eddy.produce()
+                        .produce(
+                                name,
+                                Produce.request(IntStream.range(0, RECORDS_PER_SEGMENT)
+                                        .mapToObj(i ->
+                                                entry(0, null, segment + "-" + i + "-" + "x".repeat(VALUE_BYTES), 1L))
+                                        .toList())));
             }
-            await(eddy.compactor(CompactorTest.POLICY).run(new Compactor.Options(false, false, false, name),
-                    CompactorTest.quiet()));
+            await(eddy.compactor(CompactorTest.POLICY)
+                    .run(new Compactor.Options(false, false, false, name), CompactorTest.quiet()));
             List<IndexEntry> entries = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 100));
-            assertThat(entries.stream().map(IndexEntry::objectKey).distinct()).as("merged into one object").hasSize(1);
-            assertThat(entries.stream().mapToLong(IndexEntry::length).sum()).isGreaterThan(2 * CompactionExecutor.MERGED_ENTRY_BYTES);
+            assertThat(entries.stream().map(IndexEntry::objectKey).distinct())
+                    .as("merged into one object")
+                    .hasSize(1);
+            assertThat(entries.stream().mapToLong(IndexEntry::length).sum())
+                    .isGreaterThan(2 * CompactionExecutor.MERGED_ENTRY_BYTES);
 
             // when: one record is read from the middle, through a cold cache of 1 MiB blocks without read-ahead
-            ReadCaches caches = new ReadCaches(new BlockCache(64L << 20, BLOCK, null), new IndexCache(100, 64),
-                    new AsyncLimiter("tail", 4), new AsyncLimiter("catch-up", 4), 0, 4L << 20);
+            ReadCaches caches = new ReadCaches(
+                    new BlockCache(64L << 20, BLOCK, null),
+                    new IndexCache(100, 64),
+                    new AsyncLimiter("tail", 4),
+                    new AsyncLimiter("catch-up", 4),
+                    0,
+                    4L << 20);
             long offset = 4L * RECORDS_PER_SEGMENT + 3;
-            List<Record> read = await(eddy.fetchThrough(caches).fetch(new FetchRequest(name, 0, offset, 1, 1 << 20,
-                    Duration.ZERO))).records();
+            List<Record> read = await(eddy.fetchThrough(caches)
+                            .fetch(new FetchRequest(name, 0, offset, 1, 1 << 20, Duration.ZERO)))
+                    .records();
 
             // then: it reads one capped entry (and the blocks it straddles), not the whole merge
             assertThat(read).hasSize(1);
             assertThat(Produce.text(read.get(0).value())).startsWith("4-3-");
-            assertThat(caches.blocks().storageBytes()).isLessThanOrEqualTo(CompactionExecutor.MERGED_ENTRY_BYTES + 2L * BLOCK);
-            assertThat(entries).allSatisfy(e -> assertThat((long) e.length()).isLessThanOrEqualTo(CompactionExecutor.MERGED_ENTRY_BYTES));
+            assertThat(caches.blocks().storageBytes())
+                    .isLessThanOrEqualTo(CompactionExecutor.MERGED_ENTRY_BYTES + 2L * BLOCK);
+            assertThat(entries)
+                    .allSatisfy(e ->
+                            assertThat((long) e.length()).isLessThanOrEqualTo(CompactionExecutor.MERGED_ENTRY_BYTES));
         }
     }
 }

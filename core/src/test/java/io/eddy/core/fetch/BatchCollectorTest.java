@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 class BatchCollectorTest {
     /** Batches of 3, 2 and 4 records, stored at offsets 100.. of one entry. */
     private static final int[] SIZES = {3, 2, 4};
+
     private static final long BASE = 100;
 
     private static byte[] chunk() {
@@ -25,17 +26,19 @@ class BatchCollectorTest {
         for (int size : SIZES) {
             List<Record> records = new ArrayList<>();
             for (int i = 0; i < size; i++) {
-                records.add(new Record(-1, 1_000 + i, null, new byte[]{(byte) i}, List.of()));
+                records.add(new Record(-1, 1_000 + i, null, new byte[] {(byte) i}, List.of()));
             }
             batches.add(RecordBatches.encode(records, 0));
         }
-        ByteBuffer out = ByteBuffer.allocate(batches.stream().mapToInt(ByteBuffer::remaining).sum());
+        ByteBuffer out = ByteBuffer.allocate(
+                batches.stream().mapToInt(ByteBuffer::remaining).sum());
         ChunkBuilder.append(out, batches, 0);
         return out.array();
     }
 
     private static IndexEntry entry(byte[] chunk) {
-        return new IndexEntry(BASE, BASE + Arrays.stream(SIZES).sum() - 1, "obj", 0, chunk.length, 1_003, 0, List.of("a"));
+        return new IndexEntry(
+                BASE, BASE + Arrays.stream(SIZES).sum() - 1, "obj", 0, chunk.length, 1_003, 0, List.of("a"));
     }
 
     private static BatchCollector collector(long offset, int maxRecords, int maxBytes, long highWatermark) {
@@ -43,7 +46,9 @@ class BatchCollectorTest {
     }
 
     private static List<Long> bases(BatchCollector c) {
-        return c.batches.stream().map(b -> b.getLong(RecordBatches.BASE_OFFSET_OFFSET)).toList();
+        return c.batches.stream()
+                .map(b -> b.getLong(RecordBatches.BASE_OFFSET_OFFSET))
+                .toList();
     }
 
     @Test

@@ -47,8 +47,8 @@ class ReadTiersTest {
         List<Record> out = new ArrayList<>();
         long offset = 0;
         while (true) {
-            FetchResult r = await(fetch.fetch(new FetchRequest(topic, 0, offset, FetchRequest.MAX_MAX_RECORDS,
-                    FetchRequest.MAX_MAX_BYTES, Duration.ZERO)));
+            FetchResult r = await(fetch.fetch(new FetchRequest(
+                    topic, 0, offset, FetchRequest.MAX_MAX_RECORDS, FetchRequest.MAX_MAX_BYTES, Duration.ZERO)));
             out.addAll(r.records());
             offset = r.nextOffset();
             if (offset >= r.highWatermark()) {
@@ -67,18 +67,29 @@ class ReadTiersTest {
     void aCatchUpReadOf100MbMakesFewLargeGets(EddyStack stack) {
         S3RequestCounter s3 = new S3RequestCounter();
         // the 100 MB below are sent all at once: more than a lane holds by default (that would be 429 throttled)
-        try (CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(s3).groupCommit(Duration.ofMillis(20), 8 << 20)
-                .queueLimits(new QueueLimits(128L << 20, 256L << 20)).start().ensureResources()) {
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .s3Interceptor(s3)
+                .groupCommit(Duration.ofMillis(20), 8 << 20)
+                .queueLimits(new QueueLimits(128L << 20, 256L << 20))
+                .start()
+                .ensureResources()) {
             String name = topic(eddy).name().value();
-            // 100 produce requests of 1 MB (4 records of 250,000 bytes), concurrent, so they share segments as in a server
+            // 100 produce requests of 1 MB (4 records of 250,000 bytes), concurrent, so they share segments as in a
+            // server
             int requests = 100;
             int valueBytes = 250_000;
             List<Uni<List<RecordOffset>>> writes = new ArrayList<>();
             for (int r = 0; r < requests; r++) {
                 byte[] value = new byte[valueBytes];
                 Arrays.fill(value, (byte) r);
-                writes.add(eddy.produce().produce(name, new ProduceRequest(IntStream.range(0, 4)
-                        .mapToObj(i -> entry(0, new Record(-1, T0, null, value, List.of()))).toList(), false)));
+                writes.add(eddy.produce()
+                        .produce(
+                                name,
+                                new ProduceRequest(
+                                        IntStream.range(0, 4)
+                                                .mapToObj(i -> entry(0, new Record(-1, T0, null, value, List.of())))
+                                                .toList(),
+                                        false)));
             }
             Uni.join().all(writes).andFailFast().await().atMost(Duration.ofMinutes(2));
             long written = (long) requests * 4 * valueBytes;
@@ -89,11 +100,15 @@ class ReadTiersTest {
             long gets = s3.count("GetObject") - getsBefore;
 
             assertThat(read).hasSize(requests * 4);
-            assertThat(read).extracting(Record::offset).containsExactlyElementsOf(
-                    IntStream.range(0, requests * 4).mapToObj(i -> (long) i).toList());
+            assertThat(read)
+                    .extracting(Record::offset)
+                    .containsExactlyElementsOf(IntStream.range(0, requests * 4)
+                            .mapToObj(i -> (long) i)
+                            .toList());
             long blocks = (written + BLOCK - 1) / BLOCK;
-            System.out.printf("catch-up read of %d bytes: %d GETs, %d bytes from S3 (bound %.1f)%n", written, gets,
-                    cold.caches().blocks().storageBytes(), 1.1 * blocks);
+            System.out.printf(
+                    "catch-up read of %d bytes: %d GETs, %d bytes from S3 (bound %.1f)%n",
+                    written, gets, cold.caches().blocks().storageBytes(), 1.1 * blocks);
             assertThat((double) gets).isLessThanOrEqualTo(1.1 * blocks);
             assertThat(cold.caches().blocks().storageGets()).isEqualTo(gets);
         }
@@ -102,7 +117,8 @@ class ReadTiersTest {
     @Test
     void afterARestartTheDiskTierServesWithoutGets(EddyStack stack, @TempDir Path dir) {
         S3RequestCounter s3 = new S3RequestCounter();
-        try (CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(s3).start().ensureResources()) {
+        try (CoreInstance eddy =
+                CoreInstance.on(stack).s3Interceptor(s3).start().ensureResources()) {
             String name = topic(eddy).name().value();
             produceSmall(eddy, name, 5);
             List<Record> first;
@@ -123,9 +139,11 @@ class ReadTiersTest {
     }
 
     @Test
-    void aCorruptedDiskCacheFileIsDetectedAndItsBlockReadAgainFromS3(EddyStack stack, @TempDir Path dir) throws IOException {
+    void aCorruptedDiskCacheFileIsDetectedAndItsBlockReadAgainFromS3(EddyStack stack, @TempDir Path dir)
+            throws IOException {
         S3RequestCounter s3 = new S3RequestCounter();
-        try (CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(s3).start().ensureResources()) {
+        try (CoreInstance eddy =
+                CoreInstance.on(stack).s3Interceptor(s3).start().ensureResources()) {
             String name = topic(eddy).name().value();
             produceSmall(eddy, name, 3);
             List<Record> first;
@@ -134,10 +152,12 @@ class ReadTiersTest {
             }
             Path victim;
             try (Stream<Path> files = Files.list(dir)) {
-                victim = files.filter(p -> p.toString().endsWith(".blk")).findFirst().orElseThrow();
+                victim = files.filter(p -> p.toString().endsWith(".blk"))
+                        .findFirst()
+                        .orElseThrow();
             }
             byte[] bytes = Files.readAllBytes(victim);
-            bytes[bytes.length - 3] ^= 0x20;   // one flipped bit in the block's content
+            bytes[bytes.length - 3] ^= 0x20; // one flipped bit in the block's content
             Files.write(victim, bytes);
             long getsBefore = s3.count("GetObject");
 
@@ -146,11 +166,15 @@ class ReadTiersTest {
 
                 assertThat(again).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(first);
                 assertThat(blocks.disk().orElseThrow().corrupt()).isEqualTo(1);
-                assertThat(s3.count("GetObject") - getsBefore).as("only the corrupt block is read again").isEqualTo(1);
+                assertThat(s3.count("GetObject") - getsBefore)
+                        .as("only the corrupt block is read again")
+                        .isEqualTo(1);
             }
             try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, new DiskBlockStore(dir, 64 << 20))) {
                 readAll(eddy.fetchThrough(ReadCaches.over(blocks)), name);
-                assertThat(blocks.disk().orElseThrow().corrupt()).as("the file was rewritten whole").isZero();
+                assertThat(blocks.disk().orElseThrow().corrupt())
+                        .as("the file was rewritten whole")
+                        .isZero();
             }
         }
     }
@@ -158,23 +182,30 @@ class ReadTiersTest {
     @Test
     void concurrentReadersOfOneColdBlockCauseOneGet(EddyStack stack) {
         S3RequestCounter s3 = new S3RequestCounter();
-        try (CoreInstance eddy = CoreInstance.on(stack).s3Interceptor(s3).start().ensureResources()) {
+        try (CoreInstance eddy =
+                CoreInstance.on(stack).s3Interceptor(s3).start().ensureResources()) {
             String name = topic(eddy).name().value();
-            await(eddy.produce().produce(name, Produce.request(IntStream.range(0, 50)
-                    .mapToObj(i -> entry(0, null, "v" + i, T0)).toList())));
+            await(eddy.produce()
+                    .produce(
+                            name,
+                            Produce.request(IntStream.range(0, 50)
+                                    .mapToObj(i -> entry(0, null, "v" + i, T0))
+                                    .toList())));
             FetchService cold = eddy.coldFetch();
             long getsBefore = s3.count("GetObject");
 
             List<CompletableFuture<FetchResult>> readers = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
-                readers.add(cold.fetch(new FetchRequest(name, 0, i, 100, 1 << 20, Duration.ZERO)).subscribeAsCompletionStage());
+                readers.add(cold.fetch(new FetchRequest(name, 0, i, 100, 1 << 20, Duration.ZERO))
+                        .subscribeAsCompletionStage());
             }
 
             for (int i = 0; i < readers.size(); i++) {
                 assertThat(readers.get(i).join().records()).hasSize(50 - i);
             }
             assertThat(s3.count("GetObject") - getsBefore).isEqualTo(1);
-            System.out.printf("10 concurrent cold readers: 1 GET, %d joined the load, %d memory hits%n",
+            System.out.printf(
+                    "10 concurrent cold readers: 1 GET, %d joined the load, %d memory hits%n",
                     cold.caches().blocks().joined(), cold.caches().blocks().hits());
         }
     }

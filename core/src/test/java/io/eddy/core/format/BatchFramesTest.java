@@ -27,25 +27,27 @@ class BatchFramesTest {
     void decodeInvertsEncodeKeepingOrderAndRepeatedPartitions(@ForAll("frames") List<Frame> frames) {
         List<Frame> decoded = BatchFrames.decode(BatchFrames.encode(frames));
 
-        assertThat(decoded).extracting(Frame::partition).containsExactlyElementsOf(
-                frames.stream().map(Frame::partition).toList());
+        assertThat(decoded)
+                .extracting(Frame::partition)
+                .containsExactlyElementsOf(frames.stream().map(Frame::partition).toList());
         for (int i = 0; i < frames.size(); i++) {
-            assertThat(bytes(decoded.get(i).batch())).isEqualTo(bytes(frames.get(i).batch()));
+            assertThat(bytes(decoded.get(i).batch()))
+                    .isEqualTo(bytes(frames.get(i).batch()));
         }
     }
 
     @Example
     void encodedFrameIsPartitionThenLengthThenBatchBigEndian() {
-        ByteBuffer body = BatchFrames.encode(List.of(new Frame(3, ByteBuffer.wrap(new byte[]{9, 8, 7})),
-                new Frame(3, ByteBuffer.wrap(new byte[]{6}))));
+        ByteBuffer body = BatchFrames.encode(List.of(
+                new Frame(3, ByteBuffer.wrap(new byte[] {9, 8, 7})), new Frame(3, ByteBuffer.wrap(new byte[] {6}))));
 
-        assertThat(HexFormat.of().formatHex(bytes(body))).isEqualTo("00000003" + "00000003" + "090807"
-                + "00000003" + "00000001" + "06");
+        assertThat(HexFormat.of().formatHex(bytes(body)))
+                .isEqualTo("00000003" + "00000003" + "090807" + "00000003" + "00000001" + "06");
     }
 
     @Example
     void framesAreSlicesOfTheBodyNotCopies() {
-        ByteBuffer body = BatchFrames.encode(List.of(new Frame(0, ByteBuffer.wrap(new byte[]{1, 2, 3}))));
+        ByteBuffer body = BatchFrames.encode(List.of(new Frame(0, ByteBuffer.wrap(new byte[] {1, 2, 3}))));
 
         Frame frame = BatchFrames.decode(body).get(0);
         body.put(BatchFrames.BATCH_OFFSET, (byte) 42);
@@ -61,7 +63,7 @@ class BatchFramesTest {
 
     @Property(tries = 50)
     void frameHeaderCutShortIsCorrupt(@ForAll @IntRange(min = 1, max = 7) int left) {
-        ByteBuffer whole = BatchFrames.encode(List.of(new Frame(1, ByteBuffer.wrap(new byte[]{1, 2}))));
+        ByteBuffer whole = BatchFrames.encode(List.of(new Frame(1, ByteBuffer.wrap(new byte[] {1, 2}))));
         byte[] body = Arrays.copyOf(bytes(whole), whole.remaining() + left);
 
         assertCorrupt(ByteBuffer.wrap(body), 1, "frame header cut short");
@@ -69,8 +71,8 @@ class BatchFramesTest {
 
     @Property(tries = 50)
     void batchCutShortIsCorrupt(@ForAll @IntRange(min = 1, max = 9) int missing) {
-        ByteBuffer whole = BatchFrames.encode(List.of(new Frame(1, ByteBuffer.wrap(new byte[10])),
-                new Frame(2, ByteBuffer.wrap(new byte[10]))));
+        ByteBuffer whole = BatchFrames.encode(
+                List.of(new Frame(1, ByteBuffer.wrap(new byte[10])), new Frame(2, ByteBuffer.wrap(new byte[10]))));
         byte[] body = Arrays.copyOf(bytes(whole), whole.remaining() - missing);
 
         assertCorrupt(ByteBuffer.wrap(body), 1, "runs past the end of the body");
@@ -94,8 +96,8 @@ class BatchFramesTest {
 
     @Example
     void negativePartitionIsCorrupt() {
-        ByteBuffer body = BatchFrames.encode(List.of(new Frame(0, ByteBuffer.wrap(new byte[4])),
-                new Frame(5, ByteBuffer.wrap(new byte[4]))));
+        ByteBuffer body = BatchFrames.encode(
+                List.of(new Frame(0, ByteBuffer.wrap(new byte[4])), new Frame(5, ByteBuffer.wrap(new byte[4]))));
         body.putInt(BatchFrames.FRAME_OVERHEAD + 4 + BatchFrames.PARTITION_OFFSET, -1);
 
         assertCorrupt(body, 1, "negative partition");
@@ -107,8 +109,14 @@ class BatchFramesTest {
      */
     @Example
     void workedExampleOfTheProtocolDocument() {
-        ByteBuffer batch = RecordBatches.encode(List.of(new Record(-1, 1_764_000_000_000L,
-                "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8), List.of())), 0);
+        ByteBuffer batch = RecordBatches.encode(
+                List.of(new Record(
+                        -1,
+                        1_764_000_000_000L,
+                        "k".getBytes(StandardCharsets.UTF_8),
+                        "v".getBytes(StandardCharsets.UTF_8),
+                        List.of())),
+                0);
         ByteBuffer body = BatchFrames.encode(List.of(new Frame(3, batch)));
 
         assertThat(HexFormat.of().formatHex(bytes(body))).isEqualTo(WORKED_EXAMPLE);
@@ -125,9 +133,9 @@ class BatchFramesTest {
     @Provide
     Arbitrary<List<Frame>> frames() {
         Arbitrary<Frame> frame = Combinators.combine(
-                Arbitraries.integers().between(0, 7),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(40)
-        ).as((p, b) -> new Frame(p, ByteBuffer.wrap(b)));
+                        Arbitraries.integers().between(0, 7),
+                        Arbitraries.bytes().array(byte[].class).ofMaxSize(40))
+                .as((p, b) -> new Frame(p, ByteBuffer.wrap(b)));
         return frame.list().ofMinSize(1).ofMaxSize(8);
     }
 

@@ -22,12 +22,13 @@ import org.junit.jupiter.api.Test;
 class BatchIteratorTest {
 
     /** Batches laid end to end, each at its own base offset, and where each starts. */
-    private record Laid(ByteBuffer buffer, List<ByteBuffer> batches, List<Integer> positions) {
-    }
+    private record Laid(ByteBuffer buffer, List<ByteBuffer> batches, List<Integer> positions) {}
 
     @Provide
     Arbitrary<Laid> laidBatches() {
-        return RecordArbitraries.recordLists(5).list().ofMaxSize(6)
+        return RecordArbitraries.recordLists(5)
+                .list()
+                .ofMaxSize(6)
                 .flatMap(runs -> Arbitraries.longs().between(0, 1L << 40).map(base -> lay(runs, base)));
     }
 
@@ -37,7 +38,10 @@ class BatchIteratorTest {
         long base = firstBase;
         int at = 0;
         for (List<Record> run : runs) {
-            ByteBuffer batch = RecordBatches.encode(run, base, base % 2 == 0 ? Compression.NONE : Compression.gzip().build());
+            ByteBuffer batch = RecordBatches.encode(
+                    run,
+                    base,
+                    base % 2 == 0 ? Compression.NONE : Compression.gzip().build());
             batches.add(batch);
             positions.add(at);
             at += batch.remaining();
@@ -63,17 +67,17 @@ class BatchIteratorTest {
             assertThat(b.baseOffset()).isEqualTo(written.getLong(RecordBatches.BASE_OFFSET_OFFSET));
             assertThat(b.lastOffsetDelta()).isEqualTo(written.getInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET));
         }
-        assertThat(laid.buffer().position()).isZero();   // the walked buffer is left alone
+        assertThat(laid.buffer().position()).isZero(); // the walked buffer is left alone
     }
 
     @Property
-    void aBufferCutShortYieldsTheWholeBatchesBeforeTheCutThenFails(@ForAll("laidBatches") Laid laid,
-                                                                   @ForAll @IntRange(min = 1, max = 1 << 16) int cut) {
+    void aBufferCutShortYieldsTheWholeBatchesBeforeTheCutThenFails(
+            @ForAll("laidBatches") Laid laid, @ForAll @IntRange(min = 1, max = 1 << 16) int cut) {
         int total = laid.buffer().remaining();
         if (total == 0) {
             return;
         }
-        int end = total - 1 - (cut % total);   // somewhere before the end
+        int end = total - 1 - (cut % total); // somewhere before the end
         ByteBuffer shortened = laid.buffer().duplicate().limit(end);
         int whole = 0;
         while (whole < laid.batches().size()
@@ -86,7 +90,8 @@ class BatchIteratorTest {
             assertThat(walk.next().position()).isEqualTo(laid.positions().get(i));
         }
         if (walk.hasNext()) {
-            assertThatThrownBy(walk::next).isInstanceOf(CorruptSegmentException.class)
+            assertThatThrownBy(walk::next)
+                    .isInstanceOf(CorruptSegmentException.class)
                     .hasMessageContaining("at byte " + laid.positions().get(whole));
         }
     }
@@ -114,10 +119,11 @@ class BatchIteratorTest {
 
     @Test
     void aLengthShorterThanAHeaderIsCorrupt() {
-        ByteBuffer batch = RecordBatches.encode(List.of(new Record(-1, 1, null, new byte[]{1}, List.of())), 0);
+        ByteBuffer batch = RecordBatches.encode(List.of(new Record(-1, 1, null, new byte[] {1}, List.of())), 0);
         batch.putInt(RecordBatches.LENGTH_OFFSET, 10);
 
-        assertThatThrownBy(() -> BatchIterator.over(batch).next()).isInstanceOf(CorruptSegmentException.class)
+        assertThatThrownBy(() -> BatchIterator.over(batch).next())
+                .isInstanceOf(CorruptSegmentException.class)
                 .hasMessageContaining("a batch of 22 bytes does not fit");
     }
 

@@ -40,8 +40,13 @@ class BatchValidatorTest {
     private static final int MAX = 1_048_588;
 
     /** What a producer would send, per frame. */
-    record Sent(int partition, List<Record> records, BatchCompression codec, long producerId, short epoch,
-                int baseSequence) {
+    record Sent(
+            int partition,
+            List<Record> records,
+            BatchCompression codec,
+            long producerId,
+            short epoch,
+            int baseSequence) {
         ByteBuffer batch() {
             return RecordBatches.encode(records, 0, codec.compression(), producerId, epoch, baseSequence);
         }
@@ -49,7 +54,8 @@ class BatchValidatorTest {
 
     @Property(tries = 200)
     void validBatchesPassByteForByteWithTheirHeaderFacts(@ForAll("requests") List<Sent> sent) {
-        List<Frame> frames = sent.stream().map(s -> new Frame(s.partition(), s.batch())).toList();
+        List<Frame> frames =
+                sent.stream().map(s -> new Frame(s.partition(), s.batch())).toList();
         List<byte[]> sentBytes = frames.stream().map(f -> bytes(f.batch())).toList();
 
         List<ValidatedBatch> validated = BatchValidator.validate(BatchFrames.encode(frames), Integer.MAX_VALUE);
@@ -61,7 +67,11 @@ class BatchValidatorTest {
             assertThat(bytes(v.batch())).isEqualTo(sentBytes.get(i));
             assertThat(v.partition()).isEqualTo(s.partition());
             assertThat(v.records()).isEqualTo(s.records().size());
-            assertThat(v.maxTimestamp()).isEqualTo(s.records().stream().mapToLong(Record::timestamp).max().orElseThrow());
+            assertThat(v.maxTimestamp())
+                    .isEqualTo(s.records().stream()
+                            .mapToLong(Record::timestamp)
+                            .max()
+                            .orElseThrow());
             assertThat(v.producerId()).isEqualTo(s.producerId());
             assertThat(v.producerEpoch()).isEqualTo(s.epoch());
             assertThat(v.baseSequence()).isEqualTo(s.baseSequence());
@@ -81,9 +91,12 @@ class BatchValidatorTest {
         RecordBatches.setBaseOffset(v.batch(), 9_030);
 
         assertThat(body.getLong(BatchFrames.BATCH_OFFSET)).isEqualTo(9_030);
-        assertThat(BatchValidator.validate(body, MAX)).singleElement()
-                .extracting(ValidatedBatch::records).isEqualTo(3);
-        assertThat(RecordBatches.decode(v.batch(), 0, 0, Long.MAX_VALUE)).extracting(Record::offset)
+        assertThat(BatchValidator.validate(body, MAX))
+                .singleElement()
+                .extracting(ValidatedBatch::records)
+                .isEqualTo(3);
+        assertThat(RecordBatches.decode(v.batch(), 0, 0, Long.MAX_VALUE))
+                .extracting(Record::offset)
                 .containsExactly(9_030L, 9_031L, 9_032L);
     }
 
@@ -107,8 +120,8 @@ class BatchValidatorTest {
     }
 
     @Property(tries = 100)
-    void flippedBitUnderTheCrcIsCorrupt(@ForAll("codecs") BatchCompression codec,
-                                        @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick) {
+    void flippedBitUnderTheCrcIsCorrupt(
+            @ForAll("codecs") BatchCompression codec, @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick) {
         byte[] batch = bytes(RecordBatches.encode(numbered(5), 0, codec.compression()));
         int bit = RecordBatches.ATTRIBUTES_OFFSET * 8 + pick % ((batch.length - RecordBatches.ATTRIBUTES_OFFSET) * 8);
         batch[bit / 8] ^= (byte) (1 << (bit % 8));
@@ -143,8 +156,8 @@ class BatchValidatorTest {
 
     @Example
     void magicOneBatchIsCorrupt() {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V1,
-                Compression.NONE, TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V1, Compression.NONE, TimestampType.CREATE_TIME, 0L);
         builder.appendWithOffset(0, T0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
         ByteBuffer v1 = builder.build().buffer();
 
@@ -153,8 +166,14 @@ class BatchValidatorTest {
 
     @Example
     void transactionalBatchIsUnsupported() {
-        ByteBuffer batch = MemoryRecords.withTransactionalRecords(Compression.NONE, 42L, (short) 1, 0,
-                new SimpleRecord(T0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8))).buffer();
+        ByteBuffer batch = MemoryRecords.withTransactionalRecords(
+                        Compression.NONE,
+                        42L,
+                        (short) 1,
+                        0,
+                        new SimpleRecord(
+                                T0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8)))
+                .buffer();
 
         assertRejected(body(0, batch), ErrorCode.UNSUPPORTED_BATCH, 0, "transactional");
     }
@@ -162,28 +181,50 @@ class BatchValidatorTest {
     /** Not transactional, so only the control check can catch it. */
     @Example
     void controlBatchIsUnsupported() {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE, TimestampType.CREATE_TIME, 0L, T0, RecordBatch.NO_PRODUCER_ID,
-                RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE, false, true, 0);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(256),
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE,
+                TimestampType.CREATE_TIME,
+                0L,
+                T0,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                true,
+                0);
         builder.appendLeaderChangeMessage(T0, new LeaderChangeMessage());
         ByteBuffer batch = builder.build().buffer();
-        assertThat(MemoryRecords.readableRecords(batch.duplicate()).firstBatch().isTransactional()).isFalse();
+        assertThat(MemoryRecords.readableRecords(batch.duplicate()).firstBatch().isTransactional())
+                .isFalse();
 
         assertRejected(body(0, batch), ErrorCode.UNSUPPORTED_BATCH, 0, "control batch");
     }
 
     @Example
     void transactionMarkerIsUnsupported() {
-        ByteBuffer batch = MemoryRecords.withEndTransactionMarker(0L, T0, RecordBatch.NO_PARTITION_LEADER_EPOCH, 42L,
-                (short) 1, new EndTransactionMarker(ControlRecordType.COMMIT, 0)).buffer();
+        ByteBuffer batch = MemoryRecords.withEndTransactionMarker(
+                        0L,
+                        T0,
+                        RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                        42L,
+                        (short) 1,
+                        new EndTransactionMarker(ControlRecordType.COMMIT, 0))
+                .buffer();
 
         assertRejected(body(0, batch), ErrorCode.UNSUPPORTED_BATCH, 0, "control batch");
     }
 
     @Example
     void logAppendTimeIsUnsupported() {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), RecordBatch.MAGIC_VALUE_V2,
-                Compression.NONE, TimestampType.LOG_APPEND_TIME, 0L, T0);
+        MemoryRecordsBuilder builder = MemoryRecords.builder(
+                ByteBuffer.allocate(256),
+                RecordBatch.MAGIC_VALUE_V2,
+                Compression.NONE,
+                TimestampType.LOG_APPEND_TIME,
+                0L,
+                T0);
         builder.appendWithOffset(0, T0, "k".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8));
 
         assertRejected(body(0, builder.build().buffer()), ErrorCode.UNSUPPORTED_BATCH, 0, "timestamp type");
@@ -205,9 +246,14 @@ class BatchValidatorTest {
     @Example
     void recordsCountAboveTheRecordsIsCorrupt() {
         byte[] batch = bytes(RecordBatches.encode(numbered(3), 0));
-        ByteBuffer.wrap(batch).putInt(RecordBatches.RECORDS_COUNT_OFFSET, 4).putInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET, 3);
+        ByteBuffer.wrap(batch)
+                .putInt(RecordBatches.RECORDS_COUNT_OFFSET, 4)
+                .putInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET, 3);
         recomputeCrc(batch);
-        assertThat(MemoryRecords.readableRecords(ByteBuffer.wrap(batch)).firstBatch().isValid()).isTrue();
+        assertThat(MemoryRecords.readableRecords(ByteBuffer.wrap(batch))
+                        .firstBatch()
+                        .isValid())
+                .isTrue();
 
         assertRejected(body(0, batch), ErrorCode.CORRUPT_BATCH, 0, "record 3 of 4 does not decode");
     }
@@ -215,9 +261,14 @@ class BatchValidatorTest {
     @Property(tries = 40)
     void recordsCountBelowTheRecordsIsCorrupt(@ForAll("codecs") BatchCompression codec) {
         byte[] batch = bytes(RecordBatches.encode(numbered(3), 0, codec.compression()));
-        ByteBuffer.wrap(batch).putInt(RecordBatches.RECORDS_COUNT_OFFSET, 2).putInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET, 1);
+        ByteBuffer.wrap(batch)
+                .putInt(RecordBatches.RECORDS_COUNT_OFFSET, 2)
+                .putInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET, 1);
         recomputeCrc(batch);
-        assertThat(MemoryRecords.readableRecords(ByteBuffer.wrap(batch)).firstBatch().isValid()).isTrue();
+        assertThat(MemoryRecords.readableRecords(ByteBuffer.wrap(batch))
+                        .firstBatch()
+                        .isValid())
+                .isTrue();
 
         assertRejected(body(0, batch), ErrorCode.CORRUPT_BATCH, 0, "does not decode");
     }
@@ -225,7 +276,9 @@ class BatchValidatorTest {
     @Example
     void zeroRecordsIsCorrupt() {
         byte[] batch = bytes(RecordBatches.encode(numbered(1), 0));
-        ByteBuffer.wrap(batch).putInt(RecordBatches.RECORDS_COUNT_OFFSET, 0).putInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET, -1);
+        ByteBuffer.wrap(batch)
+                .putInt(RecordBatches.RECORDS_COUNT_OFFSET, 0)
+                .putInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET, -1);
         recomputeCrc(batch);
 
         assertRejected(body(0, batch), ErrorCode.CORRUPT_BATCH, 0, "records count 0");
@@ -243,8 +296,8 @@ class BatchValidatorTest {
     /** Offsets 0 and 2 (a gap, as compaction leaves), last offset delta patched to 1 to pass the header check. */
     @Example
     void offsetDeltasWithAGapAreCorrupt() {
-        MemoryRecordsBuilder builder = MemoryRecords.builder(ByteBuffer.allocate(256), Compression.NONE,
-                TimestampType.CREATE_TIME, 0L);
+        MemoryRecordsBuilder builder =
+                MemoryRecords.builder(ByteBuffer.allocate(256), Compression.NONE, TimestampType.CREATE_TIME, 0L);
         builder.appendWithOffset(0, T0, null, "a".getBytes(StandardCharsets.UTF_8));
         builder.appendWithOffset(2, T0, null, "b".getBytes(StandardCharsets.UTF_8));
         byte[] batch = bytes(builder.build().buffer());
@@ -265,8 +318,10 @@ class BatchValidatorTest {
 
     @Example
     void negativeTimestampIsCorrupt() {
-        ByteBuffer batch = RecordBatches.encode(List.of(new Record(-1, RecordBatch.NO_TIMESTAMP, null,
-                "v".getBytes(StandardCharsets.UTF_8), List.of())), 0);
+        ByteBuffer batch = RecordBatches.encode(
+                List.of(new Record(
+                        -1, RecordBatch.NO_TIMESTAMP, null, "v".getBytes(StandardCharsets.UTF_8), List.of())),
+                0);
 
         assertRejected(body(0, batch), ErrorCode.CORRUPT_BATCH, 0, "negative timestamp");
     }
@@ -319,12 +374,16 @@ class BatchValidatorTest {
         ByteBuffer big = RecordBatches.encode(numbered(40), 0);
         int max = big.remaining() - 1;
 
-        assertThat(BatchValidator.validate(body(0, big.duplicate()), big.remaining())).hasSize(1);
-        assertThatThrownBy(() -> BatchValidator.validate(BatchFrames.encode(List.of(new Frame(0, small),
-                new Frame(1, big))), max)).isInstanceOfSatisfying(EddyException.class, e -> {
+        assertThat(BatchValidator.validate(body(0, big.duplicate()), big.remaining()))
+                .hasSize(1);
+        assertThatThrownBy(() -> BatchValidator.validate(
+                        BatchFrames.encode(List.of(new Frame(0, small), new Frame(1, big))), max))
+                .isInstanceOfSatisfying(EddyException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
                     assertThat(e.code().status()).isEqualTo(413);
-                    assertThat(e.details()).containsEntry("frame", 1).containsEntry("size", big.remaining())
+                    assertThat(e.details())
+                            .containsEntry("frame", 1)
+                            .containsEntry("size", big.remaining())
                             .containsEntry("max_message_bytes", max);
                 });
     }
@@ -332,8 +391,9 @@ class BatchValidatorTest {
     @Example
     void emptyBodyIsCorrupt() {
         assertRejected(ByteBuffer.allocate(0), ErrorCode.CORRUPT_BATCH, 0, "empty body");
-        assertThatThrownBy(() -> BatchValidator.validate(List.of(), MAX)).isInstanceOfSatisfying(EddyException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_BATCH));
+        assertThatThrownBy(() -> BatchValidator.validate(List.of(), MAX))
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.CORRUPT_BATCH));
     }
 
     @Example
@@ -348,8 +408,10 @@ class BatchValidatorTest {
     void theErrorNamesTheFrameAtFault() {
         byte[] bad = bytes(RecordBatches.encode(numbered(2), 0));
         bad[bad.length - 1] ^= 0x40;
-        ByteBuffer body = BatchFrames.encode(List.of(new Frame(0, RecordBatches.encode(numbered(2), 0)),
-                new Frame(0, RecordBatches.encode(numbered(2), 0)), new Frame(1, ByteBuffer.wrap(bad))));
+        ByteBuffer body = BatchFrames.encode(List.of(
+                new Frame(0, RecordBatches.encode(numbered(2), 0)),
+                new Frame(0, RecordBatches.encode(numbered(2), 0)),
+                new Frame(1, ByteBuffer.wrap(bad))));
 
         assertRejected(body, ErrorCode.CORRUPT_BATCH, 2, "CRC mismatch");
     }
@@ -364,13 +426,16 @@ class BatchValidatorTest {
     @Provide
     Arbitrary<List<Sent>> requests() {
         Arbitrary<long[]> producer = Arbitraries.oneOf(
-                Arbitraries.just(new long[]{RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE}),
-                Combinators.combine(Arbitraries.longs().between(0, Long.MAX_VALUE),
-                        Arbitraries.shorts().between((short) 0, Short.MAX_VALUE),
-                        Arbitraries.integers().between(0, Integer.MAX_VALUE))
-                        .as((id, epoch, seq) -> new long[]{id, epoch, seq}));
-        Arbitrary<Sent> sent = Combinators.combine(Arbitraries.integers().between(0, 5),
-                        RecordArbitraries.recordLists(10), codecs(), producer)
+                Arbitraries.just(
+                        new long[] {RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH, RecordBatch.NO_SEQUENCE
+                        }),
+                Combinators.combine(
+                                Arbitraries.longs().between(0, Long.MAX_VALUE),
+                                Arbitraries.shorts().between((short) 0, Short.MAX_VALUE),
+                                Arbitraries.integers().between(0, Integer.MAX_VALUE))
+                        .as((id, epoch, seq) -> new long[] {id, epoch, seq}));
+        Arbitrary<Sent> sent = Combinators.combine(
+                        Arbitraries.integers().between(0, 5), RecordArbitraries.recordLists(10), codecs(), producer)
                 .as((p, records, codec, prod) -> new Sent(p, records, codec, prod[0], (short) prod[1], (int) prod[2]));
         return sent.list().ofMinSize(1).ofMaxSize(4);
     }
@@ -401,8 +466,12 @@ class BatchValidatorTest {
     private static List<Record> numbered(int n) {
         List<Record> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Record(-1, T0 + i, ("key-" + i).getBytes(StandardCharsets.UTF_8),
-                    ("value-" + i).getBytes(StandardCharsets.UTF_8), List.of(new Header("i", new byte[]{(byte) i}))));
+            out.add(new Record(
+                    -1,
+                    T0 + i,
+                    ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                    ("value-" + i).getBytes(StandardCharsets.UTF_8),
+                    List.of(new Header("i", new byte[] {(byte) i}))));
         }
         return out;
     }

@@ -45,9 +45,13 @@ class DecompressionBombTest {
 
         assertThat(o.error()).as("refused").isNotNull();
         assertThat(o.error().code()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
-        assertThat(o.error().details()).containsEntry("frame", 0).containsEntry("record", 0)
-                .containsEntry("size", declared).containsEntry("max_message_bytes", MAX);
-        assertThat(o.allocated()).as("bytes allocated validating a batch that declares %d", declared)
+        assertThat(o.error().details())
+                .containsEntry("frame", 0)
+                .containsEntry("record", 0)
+                .containsEntry("size", declared)
+                .containsEntry("max_message_bytes", MAX);
+        assertThat(o.allocated())
+                .as("bytes allocated validating a batch that declares %d", declared)
                 .isLessThan(16L * MIB);
     }
 
@@ -65,8 +69,9 @@ class DecompressionBombTest {
         assertThat(o.error()).as("refused").isNotNull();
         assertThat(o.error().code()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
         assertThat(o.error().details()).containsEntry("frame", 0).containsEntry("max_inflated_batch_bytes", 8L * MIB);
-        assertThat(o.allocated()).as("bytes allocated validating %d bytes of zeros in a %d-byte batch", declared,
-                bomb.remaining()).isLessThan(declared / 8);
+        assertThat(o.allocated())
+                .as("bytes allocated validating %d bytes of zeros in a %d-byte batch", declared, bomb.remaining())
+                .isLessThan(declared / 8);
     }
 
     @ParameterizedTest
@@ -81,7 +86,9 @@ class DecompressionBombTest {
         assertThat(alone.error()).as("one batch of 6 MiB is within both limits").isNull();
         assertThat(two.error()).as("refused").isNotNull();
         assertThat(two.error().code()).isEqualTo(ErrorCode.REQUEST_TOO_LARGE);
-        assertThat(two.error().details()).containsEntry("frame", 1).containsEntry("max_inflated_request_bytes", 10L * MIB);
+        assertThat(two.error().details())
+                .containsEntry("frame", 1)
+                .containsEntry("max_inflated_request_bytes", 10L * MIB);
     }
 
     @ParameterizedTest
@@ -89,8 +96,8 @@ class DecompressionBombTest {
     void recordsWithinTheLimitsAreReadOneByOneAndPass(BatchCompression codec) {
         ByteBuffer four = batch(codec, 4, out -> zeroRecords(out, 4, MIB - 64));
 
-        List<ValidatedBatch> v = BatchValidator.validate(List.of(new Frame(3, four)), 32 * MIB,
-                new InflateLimits(8L * MIB, 8L * MIB));
+        List<ValidatedBatch> v =
+                BatchValidator.validate(List.of(new Frame(3, four)), 32 * MIB, new InflateLimits(8L * MIB, 8L * MIB));
 
         assertThat(v).singleElement().satisfies(b -> {
             assertThat(b.records()).isEqualTo(4);
@@ -126,8 +133,8 @@ class DecompressionBombTest {
      */
     static ByteBuffer batch(BatchCompression codec, int count, RecordsWriter records) {
         ByteBufferOutputStream out = new ByteBufferOutputStream(4096);
-        try (DataOutputStream compressed = new DataOutputStream(
-                codec.compression().wrapForOutput(out, RecordBatch.MAGIC_VALUE_V2))) {
+        try (DataOutputStream compressed =
+                new DataOutputStream(codec.compression().wrapForOutput(out, RecordBatch.MAGIC_VALUE_V2))) {
             records.write(compressed);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -136,10 +143,25 @@ class DecompressionBombTest {
         ByteBuffer batch = ByteBuffer.allocate(RecordBatches.RECORDS_OFFSET + payload.remaining());
         batch.position(RecordBatches.RECORDS_OFFSET);
         batch.put(payload).flip();
-        DefaultRecordBatch.writeHeader(batch, 0L, count - 1, batch.limit(), RecordBatch.MAGIC_VALUE_V2, codec.type(),
-                TimestampType.CREATE_TIME, T0, T0, RecordBatch.NO_PRODUCER_ID, RecordBatch.NO_PRODUCER_EPOCH,
-                RecordBatch.NO_SEQUENCE, false, false, false, RecordBatch.NO_PARTITION_LEADER_EPOCH, count);
-        return batch.rewind();   // writeHeader leaves the position after the header
+        DefaultRecordBatch.writeHeader(
+                batch,
+                0L,
+                count - 1,
+                batch.limit(),
+                RecordBatch.MAGIC_VALUE_V2,
+                codec.type(),
+                TimestampType.CREATE_TIME,
+                T0,
+                T0,
+                RecordBatch.NO_PRODUCER_ID,
+                RecordBatch.NO_PRODUCER_EPOCH,
+                RecordBatch.NO_SEQUENCE,
+                false,
+                false,
+                false,
+                RecordBatch.NO_PARTITION_LEADER_EPOCH,
+                count);
+        return batch.rewind(); // writeHeader leaves the position after the header
     }
 
     /** Well-formed records at T0, no key, each a value of {@code valueSize} zeros. */
@@ -148,22 +170,21 @@ class DecompressionBombTest {
         for (int i = 0; i < count; i++) {
             int body = 1 + 1 + ByteUtils.sizeOfVarint(i) + 1 + ByteUtils.sizeOfVarint(valueSize) + valueSize + 1;
             ByteUtils.writeVarint(body, out);
-            out.write(0);                           // attributes
-            ByteUtils.writeVarlong(0, out);         // timestamp delta
-            ByteUtils.writeVarint(i, out);          // offset delta
-            ByteUtils.writeVarint(-1, out);         // no key
+            out.write(0); // attributes
+            ByteUtils.writeVarlong(0, out); // timestamp delta
+            ByteUtils.writeVarint(i, out); // offset delta
+            ByteUtils.writeVarint(-1, out); // no key
             ByteUtils.writeVarint(valueSize, out);
             for (int left = valueSize; left > 0; left -= zeros.length) {
                 out.write(zeros, 0, Math.min(left, zeros.length));
             }
-            ByteUtils.writeVarint(0, out);          // no headers
+            ByteUtils.writeVarint(0, out); // no headers
         }
     }
 
     // --- measuring ------------------------------------------------------------------------------------------
 
-    private record Outcome(EddyException error, long allocated) {
-    }
+    private record Outcome(EddyException error, long allocated) {}
 
     /** Validates on this thread and counts the bytes this thread allocated meanwhile. */
     private static Outcome validate(List<Frame> frames, int maxMessageBytes, InflateLimits limits) {

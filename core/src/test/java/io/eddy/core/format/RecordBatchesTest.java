@@ -13,12 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 import net.jqwik.api.constraints.IntRange;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.record.DefaultRecordBatch;
@@ -33,15 +33,20 @@ class RecordBatchesTest {
     void roundTripKeepsKeysValuesTombstonesHeadersAndTimestamps() {
         List<Record> records = List.of(
                 record(T0, "k1", "v1"),
-                new Record(-1, T0 + 5, "k2".getBytes(StandardCharsets.UTF_8), null, List.of()),       // tombstone
+                new Record(-1, T0 + 5, "k2".getBytes(StandardCharsets.UTF_8), null, List.of()), // tombstone
                 new Record(-1, T0 - 1_000, null, "keyless".getBytes(StandardCharsets.UTF_8), List.of()),
-                new Record(-1, 0, new byte[0], new byte[0], List.of()),                                // empty, not null
-                new Record(-1, T0, new byte[]{0, (byte) 0xff, 0x7f, (byte) 0x80}, new byte[]{(byte) 0xc3, 0x28},
-                        List.of(new Header("trace", "abc".getBytes(StandardCharsets.UTF_8)),
+                new Record(-1, 0, new byte[0], new byte[0], List.of()), // empty, not null
+                new Record(
+                        -1,
+                        T0,
+                        new byte[] {0, (byte) 0xff, 0x7f, (byte) 0x80},
+                        new byte[] {(byte) 0xc3, 0x28},
+                        List.of(
+                                new Header("trace", "abc".getBytes(StandardCharsets.UTF_8)),
                                 new Header("no-value", null),
                                 new Header("empty", new byte[0]),
                                 new Header("trace", "second value, same name".getBytes(StandardCharsets.UTF_8)),
-                                new Header("ünï-cødé", new byte[]{1}))));
+                                new Header("ünï-cødé", new byte[] {1}))));
 
         List<Record> decoded = RecordBatches.decode(RecordBatches.encode(records, 0), 0, 0, Long.MAX_VALUE);
 
@@ -51,8 +56,12 @@ class RecordBatchesTest {
     @Example
     void aDeleteHorizonTravelsInTheBatchHeaderAndLeavesRecordTimestampsAlone() {
         List<Record> records = List.of(
-                new Record(10, T0 - 90_000, "k1".getBytes(StandardCharsets.UTF_8), null, List.of()),   // tombstone
-                new Record(12, T0, "k2".getBytes(StandardCharsets.UTF_8), "v".getBytes(StandardCharsets.UTF_8),
+                new Record(10, T0 - 90_000, "k1".getBytes(StandardCharsets.UTF_8), null, List.of()), // tombstone
+                new Record(
+                        12,
+                        T0,
+                        "k2".getBytes(StandardCharsets.UTF_8),
+                        "v".getBytes(StandardCharsets.UTF_8),
                         List.of()));
         long horizon = T0 + 86_400_000L;
 
@@ -62,15 +71,17 @@ class RecordBatchesTest {
         assertThat(batch.deleteHorizonMs()).hasValue(horizon);
         assertThat(RecordView.of(RecordBatches.decode(chunk, 10, 0, Long.MAX_VALUE)))
                 .containsExactlyElementsOf(RecordView.of(records));
-        assertThat(RecordBatches.tombstoneHorizons(chunk, 10)).as("tombstones only").containsExactly(
-                java.util.Map.entry(10L, horizon));
+        assertThat(RecordBatches.tombstoneHorizons(chunk, 10))
+                .as("tombstones only")
+                .containsExactly(java.util.Map.entry(10L, horizon));
         assertThat(RecordBatches.tombstoneHorizons(RecordBatches.encodeAt(records, 10, Compression.NONE), 10))
-                .as("no horizon, none reported").isEmpty();
+                .as("no horizon, none reported")
+                .isEmpty();
     }
 
     @Property(tries = 300)
-    void decodeInvertsEncode(@ForAll("records") List<Record> records,
-                             @ForAll @IntRange(min = 0, max = 1_000_000) int baseOffset) {
+    void decodeInvertsEncode(
+            @ForAll("records") List<Record> records, @ForAll @IntRange(min = 0, max = 1_000_000) int baseOffset) {
         List<Record> decoded = RecordBatches.decode(RecordBatches.encode(records, 0), baseOffset, 0, Long.MAX_VALUE);
 
         assertThat(RecordView.of(decoded)).containsExactlyElementsOf(RecordView.at(baseOffset, records));
@@ -88,9 +99,10 @@ class RecordBatchesTest {
     }
 
     @Property(tries = 300)
-    void decodeKeepsExactlyTheRequestedRange(@ForAll @IntRange(min = 1, max = 30) int size,
-                                             @ForAll @IntRange(min = 0, max = 40) int from,
-                                             @ForAll @IntRange(min = 0, max = 40) int to) {
+    void decodeKeepsExactlyTheRequestedRange(
+            @ForAll @IntRange(min = 1, max = 30) int size,
+            @ForAll @IntRange(min = 0, max = 40) int from,
+            @ForAll @IntRange(min = 0, max = 40) int to) {
         long base = 7_000;
         List<Record> records = numbered(size);
 
@@ -102,7 +114,8 @@ class RecordBatchesTest {
         }
         assertThat(decoded).extracting(Record::offset).containsExactlyElementsOf(expected);
         for (Record r : decoded) {
-            assertThat(r.value()).isEqualTo(records.get((int) (r.offset() - base)).value());
+            assertThat(r.value())
+                    .isEqualTo(records.get((int) (r.offset() - base)).value());
         }
     }
 
@@ -117,7 +130,8 @@ class RecordBatchesTest {
     void concatenatedBatchesDecodeInOrderWithRelativeBaseOffsets() {
         List<Record> first = numbered(4);
         List<Record> second = numbered(3).stream()
-                .map(r -> new Record(-1, r.timestamp() + 100, r.key(), r.value(), r.headers())).toList();
+                .map(r -> new Record(-1, r.timestamp() + 100, r.key(), r.value(), r.headers()))
+                .toList();
         ByteBuffer chunk = concat(RecordBatches.encode(first, 0), RecordBatches.encode(second, first.size()));
 
         List<Record> all = RecordBatches.decode(chunk, 500, 0, Long.MAX_VALUE);
@@ -149,20 +163,22 @@ class RecordBatchesTest {
     }
 
     @Property(tries = 200)
-    void compressedBatchesDecodeInvertsEncode(@ForAll("records") List<Record> records,
-                                              @ForAll("codecs") BatchCompression codec,
-                                              @ForAll @IntRange(min = 0, max = 1_000_000) int baseOffset) {
+    void compressedBatchesDecodeInvertsEncode(
+            @ForAll("records") List<Record> records,
+            @ForAll("codecs") BatchCompression codec,
+            @ForAll @IntRange(min = 0, max = 1_000_000) int baseOffset) {
         ByteBuffer batch = RecordBatches.encode(records, 0, codec.compression());
 
-        assertThat(MemoryRecords.readableRecords(batch.duplicate()).firstBatch().compressionType()).isEqualTo(codec.type());
+        assertThat(MemoryRecords.readableRecords(batch.duplicate()).firstBatch().compressionType())
+                .isEqualTo(codec.type());
         assertThat(RecordView.of(RecordBatches.decode(batch, baseOffset, 0, Long.MAX_VALUE)))
                 .containsExactlyElementsOf(RecordView.at(baseOffset, records));
     }
 
     @Example
     void idempotentBatchCarriesProducerIdEpochAndBaseSequence() {
-        ByteBuffer batch = RecordBatches.encode(numbered(3), 0, BatchCompression.ZSTD.compression(), 4_711L,
-                (short) 3, 96);
+        ByteBuffer batch =
+                RecordBatches.encode(numbered(3), 0, BatchCompression.ZSTD.compression(), 4_711L, (short) 3, 96);
 
         RecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).firstBatch();
         kafka.ensureValid();
@@ -175,7 +191,8 @@ class RecordBatchesTest {
 
     @Example
     void batchWithoutProducerHasNoProducerFields() {
-        RecordBatch kafka = MemoryRecords.readableRecords(RecordBatches.encode(numbered(2), 0)).firstBatch();
+        RecordBatch kafka = MemoryRecords.readableRecords(RecordBatches.encode(numbered(2), 0))
+                .firstBatch();
 
         assertThat(kafka.producerId()).isEqualTo(RecordBatch.NO_PRODUCER_ID);
         assertThat(kafka.producerEpoch()).isEqualTo(RecordBatch.NO_PRODUCER_EPOCH);
@@ -184,18 +201,21 @@ class RecordBatchesTest {
 
     @Example
     void halfSetProducerFieldsAreRefused() {
-        assertThatThrownBy(() -> RecordBatches.encode(numbered(1), 0, BatchCompression.NONE.compression(), 7, (short) 0, -1))
+        assertThatThrownBy(() ->
+                        RecordBatches.encode(numbered(1), 0, BatchCompression.NONE.compression(), 7, (short) 0, -1))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> RecordBatches.encode(numbered(1), 0, BatchCompression.NONE.compression(), -1, (short) 0, 0))
+        assertThatThrownBy(() ->
+                        RecordBatches.encode(numbered(1), 0, BatchCompression.NONE.compression(), -1, (short) 0, 0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
     /** The server rewrites only the base offset of a batch it stores as sent: the CRC does not cover it. */
     @Property(tries = 100)
-    void settingTheBaseOffsetKeepsTheCrcAndMovesEveryRecord(@ForAll("records") List<Record> records,
-                                                            @ForAll("codecs") BatchCompression codec,
-                                                            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int clientBase,
-                                                            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int newBase) {
+    void settingTheBaseOffsetKeepsTheCrcAndMovesEveryRecord(
+            @ForAll("records") List<Record> records,
+            @ForAll("codecs") BatchCompression codec,
+            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int clientBase,
+            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int newBase) {
         ByteBuffer batch = RecordBatches.encode(records, clientBase, codec.compression(), 9L, (short) 1, 0);
         byte[] before = bytes(batch);
 
@@ -217,7 +237,8 @@ class RecordBatchesTest {
         // two client batches, both sent with base offset 0 as producers do, appended to one chunk
         List<Record> first = numbered(4);
         List<Record> second = numbered(3);
-        ByteBuffer chunk = concat(RecordBatches.encode(first, 0, BatchCompression.GZIP.compression()),
+        ByteBuffer chunk = concat(
+                RecordBatches.encode(first, 0, BatchCompression.GZIP.compression()),
                 RecordBatches.encode(second, 0, BatchCompression.SNAPPY.compression()));
         int secondAt = MemoryRecords.readableRecords(chunk.duplicate()).firstBatchSize();
 
@@ -242,14 +263,20 @@ class RecordBatchesTest {
         ByteBuffer batch = RecordBatches.encode(numbered(3), 11, Compression.NONE, 4_711L, (short) 3, 96);
         RecordBatch kafka = MemoryRecords.readableRecords(batch.duplicate()).firstBatch();
 
-        assertThat(batch.getLong(RecordBatches.BASE_OFFSET_OFFSET)).isEqualTo(kafka.baseOffset()).isEqualTo(11);
-        assertThat(batch.getInt(RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD).isEqualTo(kafka.sizeInBytes());
+        assertThat(batch.getLong(RecordBatches.BASE_OFFSET_OFFSET))
+                .isEqualTo(kafka.baseOffset())
+                .isEqualTo(11);
+        assertThat(batch.getInt(RecordBatches.LENGTH_OFFSET) + RecordBatches.LOG_OVERHEAD)
+                .isEqualTo(kafka.sizeInBytes());
         assertThat(batch.getInt(RecordBatches.PARTITION_LEADER_EPOCH_OFFSET)).isEqualTo(kafka.partitionLeaderEpoch());
         assertThat(batch.get(RecordBatches.MAGIC_OFFSET)).isEqualTo(kafka.magic());
-        assertThat(Integer.toUnsignedLong(batch.getInt(RecordBatches.CRC_OFFSET))).isEqualTo(kafka.checksum());
+        assertThat(Integer.toUnsignedLong(batch.getInt(RecordBatches.CRC_OFFSET)))
+                .isEqualTo(kafka.checksum());
         assertThat(batch.getInt(RecordBatches.LAST_OFFSET_DELTA_OFFSET)).isEqualTo(2);
         assertThat(batch.getLong(RecordBatches.BASE_TIMESTAMP_OFFSET)).isEqualTo(T0);
-        assertThat(batch.getLong(RecordBatches.MAX_TIMESTAMP_OFFSET)).isEqualTo(kafka.maxTimestamp()).isEqualTo(T0 + 2);
+        assertThat(batch.getLong(RecordBatches.MAX_TIMESTAMP_OFFSET))
+                .isEqualTo(kafka.maxTimestamp())
+                .isEqualTo(T0 + 2);
         assertThat(batch.getLong(RecordBatches.PRODUCER_ID_OFFSET)).isEqualTo(kafka.producerId());
         assertThat(batch.getShort(RecordBatches.PRODUCER_EPOCH_OFFSET)).isEqualTo(kafka.producerEpoch());
         assertThat(batch.getInt(RecordBatches.BASE_SEQUENCE_OFFSET)).isEqualTo(kafka.baseSequence());
@@ -278,8 +305,8 @@ class RecordBatchesTest {
 
     /** Every byte the batch CRC covers (attributes onwards), and the CRC itself, is checked. */
     @Property(tries = 300)
-    void flippedBitUnderTheBatchCrcIsCorrupt(@ForAll("records") List<Record> records,
-                                            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick) {
+    void flippedBitUnderTheBatchCrcIsCorrupt(
+            @ForAll("records") List<Record> records, @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick) {
         byte[] batch = bytes(RecordBatches.encode(records, 0));
         int crcStart = 17; // base offset 8, length 4, leader epoch 4, magic 1: not covered by the CRC
         int bit = crcStart * 8 + pick % ((batch.length - crcStart) * 8);
@@ -313,8 +340,8 @@ class RecordBatchesTest {
      * chunk's CRC32C in the index entry can tell.)
      */
     @Property(tries = 200)
-    void chunkCutInsideABatchIsCorrupt(@ForAll("records") List<Record> records,
-                                       @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
+    void chunkCutInsideABatchIsCorrupt(
+            @ForAll("records") List<Record> records, @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
         ByteBuffer first = RecordBatches.encode(numbered(2), 0);
         ByteBuffer chunk = concat(first, RecordBatches.encode(records, 2));
         List<Integer> insideABatch = new ArrayList<>();
@@ -332,7 +359,7 @@ class RecordBatchesTest {
     @Example
     void batchClaimingMoreBytesThanTheChunkHoldsIsCorrupt() {
         byte[] batch = bytes(RecordBatches.encode(numbered(2), 0));
-        ByteBuffer.wrap(batch).putInt(8, batch.length);   // the length field counts from after itself: 12 too many
+        ByteBuffer.wrap(batch).putInt(8, batch.length); // the length field counts from after itself: 12 too many
 
         assertThatThrownBy(() -> RecordBatches.decode(ByteBuffer.wrap(batch), 0, 0, Long.MAX_VALUE))
                 .isExactlyInstanceOf(CorruptSegmentException.class);
@@ -353,19 +380,24 @@ class RecordBatchesTest {
     private static List<Record> numbered(int n) {
         List<Record> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            out.add(new Record(-1, T0 + i, ("key-" + i).getBytes(StandardCharsets.UTF_8),
-                    ("value-" + i).getBytes(StandardCharsets.UTF_8), List.of(new Header("i", new byte[]{(byte) i}))));
+            out.add(new Record(
+                    -1,
+                    T0 + i,
+                    ("key-" + i).getBytes(StandardCharsets.UTF_8),
+                    ("value-" + i).getBytes(StandardCharsets.UTF_8),
+                    List.of(new Header("i", new byte[] {(byte) i}))));
         }
         return out;
     }
 
     private static Record record(long timestamp, String key, String value) {
-        return new Record(-1, timestamp, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
-                List.of());
+        return new Record(
+                -1, timestamp, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), List.of());
     }
 
     private static ByteBuffer concat(ByteBuffer... parts) {
-        ByteBuffer out = ByteBuffer.allocate(Arrays.stream(parts).mapToInt(ByteBuffer::remaining).sum());
+        ByteBuffer out = ByteBuffer.allocate(
+                Arrays.stream(parts).mapToInt(ByteBuffer::remaining).sum());
         for (ByteBuffer p : parts) {
             out.put(p.duplicate());
         }

@@ -34,14 +34,14 @@ class SegmentFormatTest {
     }
 
     /** A chunk read back: its footer row, the bytes it points at, and the records they decode to. */
-    record DecodedChunk(ChunkLocation row, byte[] bytes, List<RecordView> records) {
-    }
+    record DecodedChunk(ChunkLocation row, byte[] bytes, List<RecordView> records) {}
 
     // --- decode inverts encode -------------------------------------------------------------------------------
 
     @Property
     void decodeInvertsEncode(@ForAll("segments") List<GeneratedChunk> chunks) {
-        SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks.stream().map(GeneratedChunk::toSegmentChunk).toList());
+        SegmentFormat.Encoded encoded = SegmentFormat.encode(
+                chunks.stream().map(GeneratedChunk::toSegmentChunk).toList());
 
         List<DecodedChunk> decoded = decode(encoded.bytes());
 
@@ -53,7 +53,10 @@ class SegmentFormatTest {
             assertThat(actual.row().partition()).isEqualTo(expected.partition());
             assertThat(actual.row().records()).isEqualTo(expected.records().size());
             assertThat(actual.row().maxTimestamp())
-                    .isEqualTo(expected.records().stream().mapToLong(Record::timestamp).max().orElseThrow());
+                    .isEqualTo(expected.records().stream()
+                            .mapToLong(Record::timestamp)
+                            .max()
+                            .orElseThrow());
             assertThat(actual.bytes()).isEqualTo(expected.batches());
             assertThat(actual.records()).containsExactlyElementsOf(RecordView.at(0, expected.records()));
         }
@@ -61,7 +64,8 @@ class SegmentFormatTest {
 
     @Property
     void footerRowsPointAtEachChunksBytesWithItsChecksum(@ForAll("segments") List<GeneratedChunk> chunks) {
-        SegmentFormat.Encoded encoded = SegmentFormat.encode(chunks.stream().map(GeneratedChunk::toSegmentChunk).toList());
+        SegmentFormat.Encoded encoded = SegmentFormat.encode(
+                chunks.stream().map(GeneratedChunk::toSegmentChunk).toList());
         byte[] segment = encoded.bytes();
 
         List<ChunkLocation> footer = SegmentFormat.footer(segment);
@@ -70,7 +74,9 @@ class SegmentFormatTest {
         long expectedPosition = SegmentFormat.HEADER_LENGTH;
         for (int i = 0; i < footer.size(); i++) {
             ChunkLocation row = footer.get(i);
-            assertThat(row.position()).as("chunks are laid out back to back after the header").isEqualTo(expectedPosition);
+            assertThat(row.position())
+                    .as("chunks are laid out back to back after the header")
+                    .isEqualTo(expectedPosition);
             assertThat(row.length()).isEqualTo(chunks.get(i).batches().length);
             byte[] pointedAt = Arrays.copyOfRange(segment, (int) row.position(), (int) row.position() + row.length());
             assertThat(pointedAt).isEqualTo(chunks.get(i).batches());
@@ -87,9 +93,12 @@ class SegmentFormatTest {
     // --- corruption is always a CorruptSegmentException ------------------------------------------------------
 
     @Property
-    void truncatedSegmentIsCorrupt(@ForAll("segments") List<GeneratedChunk> chunks,
-                                   @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
-        byte[] segment = SegmentFormat.encode(chunks.stream().map(GeneratedChunk::toSegmentChunk).toList()).bytes();
+    void truncatedSegmentIsCorrupt(
+            @ForAll("segments") List<GeneratedChunk> chunks,
+            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int cut) {
+        byte[] segment = SegmentFormat.encode(
+                        chunks.stream().map(GeneratedChunk::toSegmentChunk).toList())
+                .bytes();
         byte[] truncated = Arrays.copyOf(segment, cut % segment.length);
 
         assertThat(catchThrowable(() -> decode(truncated))).isExactlyInstanceOf(CorruptSegmentException.class);
@@ -103,15 +112,22 @@ class SegmentFormatTest {
      * the bytes a row points at.
      */
     @Property
-    void flippedBitIsCorruptWhereverAChecksumCoversIt(@ForAll("segments") List<GeneratedChunk> chunks,
-                                                     @ForAll @IntRange(min = 0, max = 3) int region,
-                                                     @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick) {
-        byte[] segment = SegmentFormat.encode(chunks.stream().map(GeneratedChunk::toSegmentChunk).toList()).bytes();
+    void flippedBitIsCorruptWhereverAChecksumCoversIt(
+            @ForAll("segments") List<GeneratedChunk> chunks,
+            @ForAll @IntRange(min = 0, max = 3) int region,
+            @ForAll @IntRange(min = 0, max = Integer.MAX_VALUE) int pick) {
+        byte[] segment = SegmentFormat.encode(
+                        chunks.stream().map(GeneratedChunk::toSegmentChunk).toList())
+                .bytes();
         int footerStart = segment.length - chunks.size() * SegmentFormat.ROW_LENGTH - SegmentFormat.TRAILER_LENGTH;
         int trailerStart = segment.length - SegmentFormat.TRAILER_LENGTH;
         // pick a region first, so the small header and trailer get as many flips as the body
-        int[][] regions = {{0, SegmentFormat.HEADER_LENGTH}, {SegmentFormat.HEADER_LENGTH, footerStart},
-                {footerStart, trailerStart}, {trailerStart, segment.length}};
+        int[][] regions = {
+            {0, SegmentFormat.HEADER_LENGTH},
+            {SegmentFormat.HEADER_LENGTH, footerStart},
+            {footerStart, trailerStart},
+            {trailerStart, segment.length}
+        };
         int from = regions[region][0];
         int bits = (regions[region][1] - from) * 8;
         int bit = from * 8 + pick % bits;
@@ -126,7 +142,9 @@ class SegmentFormatTest {
             return;
         }
         assertThat(uncheckedRowField(bit / 8, footerStart, trailerStart))
-                .as("flip of bit %d (byte %d of %d, footer at %d) went unnoticed", bit, bit / 8, segment.length, footerStart)
+                .as(
+                        "flip of bit %d (byte %d of %d, footer at %d) went unnoticed",
+                        bit, bit / 8, segment.length, footerStart)
                 .isTrue();
         List<DecodedChunk> after = decode(flipped);
         for (int i = 0; i < original.size(); i++) {
@@ -138,29 +156,35 @@ class SegmentFormatTest {
     void rowCountThatOverflowsTheFooterLengthIsCorrupt() {
         // rows * ROW_LENGTH (48) wraps around 2^32 when 2^28 is added to the row count, so the trailer's
         // footer length still "matches": the row count must be checked without int overflow.
-        byte[] segment = SegmentFormat.encode(List.of(chunk(UUID.randomUUID(), 0, 3))).bytes();
+        byte[] segment =
+                SegmentFormat.encode(List.of(chunk(UUID.randomUUID(), 0, 3))).bytes();
         ByteBuffer.wrap(segment).putInt(segment.length - SegmentFormat.TRAILER_LENGTH, 1 + (1 << 28));
 
-        assertThat(catchThrowable(() -> SegmentFormat.footer(segment))).isExactlyInstanceOf(CorruptSegmentException.class);
+        assertThat(catchThrowable(() -> SegmentFormat.footer(segment)))
+                .isExactlyInstanceOf(CorruptSegmentException.class);
     }
 
     @Example
     void wrongMagicAtEitherEndIsCorrupt() {
-        byte[] segment = SegmentFormat.encode(List.of(chunk(UUID.randomUUID(), 1, 2))).bytes();
+        byte[] segment =
+                SegmentFormat.encode(List.of(chunk(UUID.randomUUID(), 1, 2))).bytes();
         byte[] badHead = segment.clone();
         badHead[0] = 'X';
         byte[] badTail = segment.clone();
         badTail[segment.length - 2] = 'X';
 
-        assertThatThrownBy(() -> SegmentFormat.footer(badHead)).isExactlyInstanceOf(CorruptSegmentException.class)
+        assertThatThrownBy(() -> SegmentFormat.footer(badHead))
+                .isExactlyInstanceOf(CorruptSegmentException.class)
                 .hasMessageContaining("magic");
-        assertThatThrownBy(() -> SegmentFormat.footer(badTail)).isExactlyInstanceOf(CorruptSegmentException.class)
+        assertThatThrownBy(() -> SegmentFormat.footer(badTail))
+                .isExactlyInstanceOf(CorruptSegmentException.class)
                 .hasMessageContaining("magic");
     }
 
     @Example
     void unknownVersionIsCorrupt() {
-        byte[] segment = SegmentFormat.encode(List.of(chunk(UUID.randomUUID(), 1, 2))).bytes();
+        byte[] segment =
+                SegmentFormat.encode(List.of(chunk(UUID.randomUUID(), 1, 2))).bytes();
         byte[] v2Head = segment.clone();
         v2Head[SegmentFormat.MAGIC.length] = 2;
         byte[] v2Tail = segment.clone();
@@ -169,7 +193,8 @@ class SegmentFormatTest {
         v2Both[segment.length - 1] = 2;
 
         for (byte[] bad : List.of(v2Head, v2Tail, v2Both)) {
-            assertThatThrownBy(() -> SegmentFormat.footer(bad)).isExactlyInstanceOf(CorruptSegmentException.class)
+            assertThatThrownBy(() -> SegmentFormat.footer(bad))
+                    .isExactlyInstanceOf(CorruptSegmentException.class)
                     .hasMessageContaining("version 2");
         }
     }
@@ -184,7 +209,8 @@ class SegmentFormatTest {
 
     @Example
     void chunkWithAnotherChecksumIsCorrupt() {
-        byte[] batches = RecordBatches.encode(List.of(new Record(-1, 1L, null, new byte[]{1}, List.of())), 0).array();
+        byte[] batches = RecordBatches.encode(List.of(new Record(-1, 1L, null, new byte[] {1}, List.of())), 0)
+                .array();
         int crc = crc32c(batches);
 
         SegmentFormat.verifyChunk(ByteBuffer.wrap(batches), crc);
@@ -201,18 +227,23 @@ class SegmentFormatTest {
 
     @Provide
     Arbitrary<List<GeneratedChunk>> segments() {
-        Arbitrary<UUID> topicIds = Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(UUID::new);
+        Arbitrary<UUID> topicIds =
+                Combinators.combine(Arbitraries.longs(), Arbitraries.longs()).as(UUID::new);
         Arbitrary<Integer> partitions = Arbitraries.integers().between(0, 9_999);
-        Arbitrary<List<List<Record>>> batches = RecordArbitraries.recordLists(4).list().ofMinSize(1).ofMaxSize(3);
-        Arbitrary<GeneratedChunk> chunks = Combinators.combine(topicIds, partitions, batches).as((id, p, runs) -> {
-            List<Record> all = new ArrayList<>();
-            ByteBuffer bytes = ByteBuffer.allocate(runs.stream().mapToInt(r -> RecordBatches.encode(r, 0).remaining()).sum());
-            for (List<Record> run : runs) {
-                bytes.put(RecordBatches.encode(run, all.size()));
-                all.addAll(run);
-            }
-            return new GeneratedChunk(id, p, all, bytes.array());
-        });
+        Arbitrary<List<List<Record>>> batches =
+                RecordArbitraries.recordLists(4).list().ofMinSize(1).ofMaxSize(3);
+        Arbitrary<GeneratedChunk> chunks = Combinators.combine(topicIds, partitions, batches)
+                .as((id, p, runs) -> {
+                    List<Record> all = new ArrayList<>();
+                    ByteBuffer bytes = ByteBuffer.allocate(runs.stream()
+                            .mapToInt(r -> RecordBatches.encode(r, 0).remaining())
+                            .sum());
+                    for (List<Record> run : runs) {
+                        bytes.put(RecordBatches.encode(run, all.size()));
+                        all.addAll(run);
+                    }
+                    return new GeneratedChunk(id, p, all, bytes.array());
+                });
         // distinct chunk bytes: a row pointed elsewhere by a flipped bit never finds an identical chunk there
         return chunks.list().ofMinSize(1).ofMaxSize(6).uniqueElements(c -> ByteBuffer.wrap(c.batches()));
     }
@@ -243,7 +274,8 @@ class SegmentFormatTest {
         for (int i = 0; i < records; i++) {
             list.add(new Record(-1, 1_700_000_000_000L + i, ("k" + i).getBytes(), ("v" + i).getBytes(), List.of()));
         }
-        return new SegmentChunk(topicId, partition, RecordBatches.encode(list, 0), records, 1_700_000_000_000L + records - 1);
+        return new SegmentChunk(
+                topicId, partition, RecordBatches.encode(list, 0), records, 1_700_000_000_000L + records - 1);
     }
 
     private static int crc32c(byte[] bytes) {

@@ -30,8 +30,8 @@ class AssignmentTest {
     void ownersMapsEachPartitionToItsMember() {
         Assignment assignment = Assignment.of(Map.of("a", tps("t", 1, 0), "b", tps("u", 0), "c", List.of()));
 
-        assertThat(assignment.owners()).containsExactly(
-                Map.entry(tp("t", 0), "a"), Map.entry(tp("t", 1), "a"), Map.entry(tp("u", 0), "b"));
+        assertThat(assignment.owners())
+                .containsExactly(Map.entry(tp("t", 0), "a"), Map.entry(tp("t", 1), "a"), Map.entry(tp("u", 0), "b"));
         assertThat(assignment.partitionsOf("a")).containsExactly(tp("t", 0), tp("t", 1));
         assertThat(assignment.partitionsOf("c")).isEmpty();
         assertThat(assignment.partitionsOf("nobody")).isEmpty();

@@ -24,7 +24,9 @@ class AssignorPropertiesTest {
         for (Assignor assignor : Assignors.all()) {
             Assignment assignment = group.assignedBy(assignor);
 
-            assertThat(Assignment.sharedPartitions(assignment.byMember())).as(assignor.name()).isEmpty();
+            assertThat(Assignment.sharedPartitions(assignment.byMember()))
+                    .as(assignor.name())
+                    .isEmpty();
             assertThat(assignment.owners().keySet()).as(assignor.name()).containsExactlyElementsOf(subscribed);
         }
     }
@@ -34,10 +36,13 @@ class AssignorPropertiesTest {
         for (Assignor assignor : Assignors.all()) {
             Assignment assignment = group.assignedBy(assignor);
 
-            assertThat(assignment.byMember()).as(assignor.name())
-                    .containsOnlyKeys(group.members().stream().map(GroupMember::memberId).toList());
+            assertThat(assignment.byMember())
+                    .as(assignor.name())
+                    .containsOnlyKeys(
+                            group.members().stream().map(GroupMember::memberId).toList());
             for (GroupMember member : group.members()) {
-                assertThat(assignment.partitionsOf(member.memberId())).as(assignor.name())
+                assertThat(assignment.partitionsOf(member.memberId()))
+                        .as(assignor.name())
                         .allSatisfy(p -> assertThat(member.subscribedTopics()).contains(p.topic()));
             }
         }
@@ -48,7 +53,8 @@ class AssignorPropertiesTest {
         Set<String> unsubscribed = new TreeSet<>(group.partitionsPerTopic().keySet());
         group.members().forEach(m -> unsubscribed.removeAll(m.subscribedTopics()));
         for (Assignor assignor : Assignors.all()) {
-            assertThat(group.assignedBy(assignor).owners().keySet()).as(assignor.name())
+            assertThat(group.assignedBy(assignor).owners().keySet())
+                    .as(assignor.name())
                     .noneMatch(p -> unsubscribed.contains(p.topic()));
         }
     }
@@ -56,7 +62,8 @@ class AssignorPropertiesTest {
     @Property(tries = 300)
     void memberListOrderDoesNotChangeTheAssignment(@ForAll("groups") Groups.Group group, @ForAll Random random) {
         for (Assignor assignor : Assignors.all()) {
-            assertThat(group.shuffled(random).assignedBy(assignor)).as(assignor.name())
+            assertThat(group.shuffled(random).assignedBy(assignor))
+                    .as(assignor.name())
                     .isEqualTo(group.assignedBy(assignor));
         }
     }
@@ -66,7 +73,8 @@ class AssignorPropertiesTest {
         List<GroupMember> members = List.of(GroupMember.joining("a", Set.of("t")), GroupMember.joining("a", Set.of()));
         for (Assignor assignor : Assignors.all()) {
             assertThatThrownBy(() -> assignor.assign(members, Map.of("t", 1)))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("duplicate member id a");
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("duplicate member id a");
         }
     }
 

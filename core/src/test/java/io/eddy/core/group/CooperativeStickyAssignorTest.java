@@ -98,8 +98,7 @@ class CooperativeStickyAssignorTest {
     }
 
     @Property(tries = 300)
-    void membersWithTheSameSubscriptionGetCountsDifferingByAtMostOne(
-            @ForAll("sameSubscription") Groups.Group group) {
+    void membersWithTheSameSubscriptionGetCountsDifferingByAtMostOne(@ForAll("sameSubscription") Groups.Group group) {
         assertThat(spread(counts(group.assignedBy(sticky)))).isLessThanOrEqualTo(1);
     }
 
@@ -110,14 +109,17 @@ class CooperativeStickyAssignorTest {
         group.members().stream().map(GroupMember::subscribedTopics).distinct().forEach(subscription -> {
             List<Integer> shares = group.members().stream()
                     .filter(m -> m.subscribedTopics().equals(subscription))
-                    .map(m -> assignment.countOf(m.memberId())).toList();
-            assertThat(spread(shares)).as("subscription %s: %s", subscription, shares).isLessThanOrEqualTo(1);
+                    .map(m -> assignment.countOf(m.memberId()))
+                    .toList();
+            assertThat(spread(shares))
+                    .as("subscription %s: %s", subscription, shares)
+                    .isLessThanOrEqualTo(1);
         });
     }
 
     @Property(tries = 300)
-    void whenAMemberLeavesABalancedGroupOnlyItsPartitionsMove(@ForAll("sameSubscription") Groups.Group group,
-                                                              @ForAll @IntRange(min = 0, max = 11) int leaver) {
+    void whenAMemberLeavesABalancedGroupOnlyItsPartitionsMove(
+            @ForAll("sameSubscription") Groups.Group group, @ForAll @IntRange(min = 0, max = 11) int leaver) {
         // given a balanced group
         Groups.Group fresh = group.owningNothing();
         Assignment before = fresh.assignedBy(sticky);
@@ -146,7 +148,8 @@ class CooperativeStickyAssignorTest {
         Groups.Group fresh = group.owningNothing();
         Assignment before = fresh.assignedBy(sticky);
         List<GroupMember> members = new ArrayList<>(fresh.members().stream()
-                .map(m -> m.owning(before.partitionsOf(m.memberId()))).toList());
+                .map(m -> m.owning(before.partitionsOf(m.memberId())))
+                .toList());
         GroupMember newcomer = GroupMember.joining("newcomer", members.get(0).subscribedTopics());
         members.add(newcomer);
 
@@ -162,7 +165,8 @@ class CooperativeStickyAssignorTest {
             if (member != newcomer) {
                 assertThat(member.owned()).as("only the newcomer gains").containsAll(kept);
                 if (kept.size() < member.owned().size()) {
-                    assertThat(member.owned().size()).as("a donor had more than the new minimum")
+                    assertThat(member.owned().size())
+                            .as("a donor had more than the new minimum")
                             .isGreaterThan(newMinimum);
                 }
             }

@@ -29,13 +29,29 @@ class GroupCoordinatorTest {
     }
 
     static Heartbeat join(String member, Optional<String> instance) {
-        return new Heartbeat(member, 0, instance, Optional.of(Subscription.ofTopics(List.of("orders"))),
-                Optional.of(Set.of()), Optional.empty(), SESSION, REBALANCE, OffsetReset.EARLIEST);
+        return new Heartbeat(
+                member,
+                0,
+                instance,
+                Optional.of(Subscription.ofTopics(List.of("orders"))),
+                Optional.of(Set.of()),
+                Optional.empty(),
+                SESSION,
+                REBALANCE,
+                OffsetReset.EARLIEST);
     }
 
     static Heartbeat beat(String member, long epoch, Set<TopicPartition> owned) {
-        return new Heartbeat(member, epoch, Optional.empty(), Optional.empty(), Optional.of(owned), Optional.empty(),
-                SESSION, REBALANCE, OffsetReset.EARLIEST);
+        return new Heartbeat(
+                member,
+                epoch,
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(owned),
+                Optional.empty(),
+                SESSION,
+                REBALANCE,
+                OffsetReset.EARLIEST);
     }
 
     private GroupCoordinator.HeartbeatResult send(Heartbeat hb) {
@@ -71,7 +87,9 @@ class GroupCoordinatorTest {
         var a = send(beat("a", 1, orders(0, 1, 2, 3, 4, 5)));
         assertThat(a.revoke()).hasSize(3);
         assertThat(a.assignment()).hasSize(3);
-        assertThat(a.member().memberEpoch()).as("a keeps its epoch until it has revoked").isEqualTo(1);
+        assertThat(a.member().memberEpoch())
+                .as("a keeps its epoch until it has revoked")
+                .isEqualTo(1);
         SortedSet<TopicPartition> moving = a.revoke();
 
         var bStill = send(beat("b", b.member().memberEpoch(), Set.of()));
@@ -118,13 +136,14 @@ class GroupCoordinatorTest {
         now += SESSION / 2;
         send(beat("b", member("b").memberEpoch(), member("b").assigned()));
 
-        now += SESSION / 2 + 1;   // a went quiet a session ago; b did not
+        now += SESSION / 2 + 1; // a went quiet a session ago; b did not
         var alone = send(beat("b", member("b").memberEpoch(), member("b").assigned()));
 
         assertThat(state.members()).containsOnlyKeys("b");
         assertThat(alone.assignment()).isEqualTo(orders(0, 1, 2, 3, 4, 5));
         assertThatThrownBy(() -> send(beat("a", a.memberEpoch(), a.assigned())))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
     }
 
     @Test
@@ -133,9 +152,11 @@ class GroupCoordinatorTest {
         send(join("b"));
         long deadline = now + REBALANCE;
         while (now <= deadline) {
-            send(beat("a", 1, orders(0, 1, 2, 3, 4, 5)));   // alive, but never revokes
+            send(beat("a", 1, orders(0, 1, 2, 3, 4, 5))); // alive, but never revokes
             send(beat("b", member("b").memberEpoch(), Set.of()));
-            assertThat(member("b").assigned()).as("nothing moves before a revoked").isEmpty();
+            assertThat(member("b").assigned())
+                    .as("nothing moves before a revoked")
+                    .isEmpty();
             now += SESSION / 4;
         }
 
@@ -150,10 +171,12 @@ class GroupCoordinatorTest {
         twoStableMembers();
         MemberState a = member("a");
         assertThatThrownBy(() -> send(beat("a", 7, a.assigned())))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STALE_MEMBER_EPOCH));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STALE_MEMBER_EPOCH));
         assertThatThrownBy(() -> send(beat("a", 1, orders(0, 1, 2, 3, 4, 5))))
                 .as("an older epoch claiming partitions it no longer has")
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STALE_MEMBER_EPOCH));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.STALE_MEMBER_EPOCH));
 
         // an older epoch owning nothing it should not: the client missed the answer that moved it on
         var lost = send(beat("a", 1, a.assigned()));
@@ -164,7 +187,8 @@ class GroupCoordinatorTest {
     @Test
     void anUnknownMemberMustJoinAgain() {
         assertThatThrownBy(() -> send(beat("ghost", 3, Set.of())))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
     }
 
     @Test
@@ -174,7 +198,7 @@ class GroupCoordinatorTest {
         a = send(beat("a-1", a.member().memberEpoch(), a.assignment()));
         GroupState before = state;
 
-        now += 2_000;   // host-a restarts under a new member id while a-1's session still runs
+        now += 2_000; // host-a restarts under a new member id while a-1's session still runs
         assertThatThrownBy(() -> send(join("a-2", Optional.of("host-a"))))
                 .isInstanceOfSatisfying(EddyException.class, e -> {
                     assertThat(e.code()).isEqualTo(ErrorCode.UNRELEASED_INSTANCE_ID);
@@ -182,7 +206,8 @@ class GroupCoordinatorTest {
                     assertThat(e.details()).containsEntry("retry_after_ms", SESSION - 2_000);
                 });
         assertThat(state).as("nothing changed: a-1 keeps its partitions").isEqualTo(before);
-        assertThat(send(beat("a-1", a.member().memberEpoch(), a.assignment())).assignment()).isEqualTo(a.assignment());
+        assertThat(send(beat("a-1", a.member().memberEpoch(), a.assignment())).assignment())
+                .isEqualTo(a.assignment());
     }
 
     @Test
@@ -192,7 +217,7 @@ class GroupCoordinatorTest {
         long aEpoch = a.member().memberEpoch();
         SortedSet<TopicPartition> old = a.assignment();
 
-        now += SESSION / 2;   // a-1 crashed: its session runs out while b heartbeats
+        now += SESSION / 2; // a-1 crashed: its session runs out while b heartbeats
         b = send(beat("b", b.member().memberEpoch(), b.assignment()));
         now += SESSION / 2 + 1;
         b = send(beat("b", b.member().memberEpoch(), b.assignment()));
@@ -200,9 +225,18 @@ class GroupCoordinatorTest {
 
         assertThat(state.members()).containsOnlyKeys("a-2", "b");
         assertThat(back.member().instanceId()).contains("host-a");
-        assertThatThrownBy(() -> send(new Heartbeat("a-1", aEpoch, Optional.of("host-a"), Optional.empty(),
-                Optional.of(old), Optional.empty(), SESSION, REBALANCE, OffsetReset.EARLIEST)))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID));
+        assertThatThrownBy(() -> send(new Heartbeat(
+                        "a-1",
+                        aEpoch,
+                        Optional.of("host-a"),
+                        Optional.empty(),
+                        Optional.of(old),
+                        Optional.empty(),
+                        SESSION,
+                        REBALANCE,
+                        OffsetReset.EARLIEST)))
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID));
     }
 
     @Test
@@ -227,7 +261,8 @@ class GroupCoordinatorTest {
 
         assertThat(alone.assignment()).hasSize(6);
         assertThatThrownBy(() -> coordinator.leave(state, "a", TOPICS, now))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER));
     }
 
     @Test
@@ -235,7 +270,8 @@ class GroupCoordinatorTest {
         var a = send(join("a"));
         long epoch = state.groupEpoch();
 
-        var r = coordinator.heartbeat(state, beat("a", a.member().memberEpoch(), a.assignment()), Map.of("orders", 8), now);
+        var r = coordinator.heartbeat(
+                state, beat("a", a.member().memberEpoch(), a.assignment()), Map.of("orders", 8), now);
 
         assertThat(r.state().groupEpoch()).isEqualTo(epoch + 1);
         assertThat(r.assignment()).hasSize(8);
@@ -243,23 +279,51 @@ class GroupCoordinatorTest {
 
     @Test
     void aPatternSubscriptionFollowsMatchingTopics() {
-        Heartbeat hb = new Heartbeat("a", 0, Optional.empty(), Optional.of(Subscription.ofPattern("ord.*")),
-                Optional.of(Set.of()), Optional.empty(), SESSION, REBALANCE, OffsetReset.EARLIEST);
+        Heartbeat hb = new Heartbeat(
+                "a",
+                0,
+                Optional.empty(),
+                Optional.of(Subscription.ofPattern("ord.*")),
+                Optional.of(Set.of()),
+                Optional.empty(),
+                SESSION,
+                REBALANCE,
+                OffsetReset.EARLIEST);
         var r = coordinator.heartbeat(state, hb, Map.of("orders", 2, "ordinals", 1, "payments", 4), now);
 
-        assertThat(r.assignment()).extracting(TopicPartition::topic).containsOnly("orders", "ordinals").hasSize(3);
+        assertThat(r.assignment())
+                .extracting(TopicPartition::topic)
+                .containsOnly("orders", "ordinals")
+                .hasSize(3);
     }
 
     @Test
     void theAssignorIsTheGroupsOnceItHasMembers() {
-        Heartbeat range = new Heartbeat("a", 0, Optional.empty(), Optional.of(Subscription.ofTopics(List.of("orders"))),
-                Optional.of(Set.of()), Optional.of("range"), SESSION, REBALANCE, OffsetReset.EARLIEST);
+        Heartbeat range = new Heartbeat(
+                "a",
+                0,
+                Optional.empty(),
+                Optional.of(Subscription.ofTopics(List.of("orders"))),
+                Optional.of(Set.of()),
+                Optional.of("range"),
+                SESSION,
+                REBALANCE,
+                OffsetReset.EARLIEST);
         state = coordinator.heartbeat(state, range, TOPICS, now).state().nextVersion();
         assertThat(state.assignor()).isEqualTo("range");
 
-        Heartbeat other = new Heartbeat("b", 0, Optional.empty(), Optional.of(Subscription.ofTopics(List.of("orders"))),
-                Optional.of(Set.of()), Optional.of("roundrobin"), SESSION, REBALANCE, OffsetReset.EARLIEST);
+        Heartbeat other = new Heartbeat(
+                "b",
+                0,
+                Optional.empty(),
+                Optional.of(Subscription.ofTopics(List.of("orders"))),
+                Optional.of(Set.of()),
+                Optional.of("roundrobin"),
+                SESSION,
+                REBALANCE,
+                OffsetReset.EARLIEST);
         assertThatThrownBy(() -> coordinator.heartbeat(state, other, TOPICS, now))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INCONSISTENT_ASSIGNOR));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INCONSISTENT_ASSIGNOR));
     }
 }

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class GroupServiceTest {
     private static final long SESSION = 10_000;
     /** A reset's access check that allows every topic (access control is the HTTP edge's, tested in AuthIT). */
-    private static final Consumer<List<String>> ALL_TOPICS = topics -> { };
+    private static final Consumer<List<String>> ALL_TOPICS = topics -> {};
+
     private static final long T0 = 1_764_000_000_000L;
     private static final MutableClock CLOCK = new MutableClock(Instant.ofEpochMilli(T0));
     private static CoreInstance eddy;
@@ -63,7 +64,9 @@ class GroupServiceTest {
     }
 
     private static String topic(int partitions) {
-        return await(eddy.topics().create("groups-" + UUID.randomUUID(), partitions, Map.of())).name().value();
+        return await(eddy.topics().create("groups-" + UUID.randomUUID(), partitions, Map.of()))
+                .name()
+                .value();
     }
 
     private static String group() {
@@ -71,13 +74,29 @@ class GroupServiceTest {
     }
 
     static Heartbeat join(String member, String topic) {
-        return new Heartbeat(member, 0, Optional.empty(), Optional.of(Subscription.ofTopics(List.of(topic))),
-                Optional.of(Set.of()), Optional.empty(), SESSION, 30_000, OffsetReset.EARLIEST);
+        return new Heartbeat(
+                member,
+                0,
+                Optional.empty(),
+                Optional.of(Subscription.ofTopics(List.of(topic))),
+                Optional.of(Set.of()),
+                Optional.empty(),
+                SESSION,
+                30_000,
+                OffsetReset.EARLIEST);
     }
 
     static Heartbeat beat(GroupService.HeartbeatReply last) {
-        return new Heartbeat(last.memberId(), last.memberEpoch(), Optional.empty(), Optional.empty(),
-                Optional.of(Set.copyOf(last.assignment())), Optional.empty(), SESSION, 30_000, OffsetReset.EARLIEST);
+        return new Heartbeat(
+                last.memberId(),
+                last.memberEpoch(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(Set.copyOf(last.assignment())),
+                Optional.empty(),
+                SESSION,
+                30_000,
+                OffsetReset.EARLIEST);
     }
 
     private static CommittedOffset offset(String topic, int partition, long offset) {
@@ -93,8 +112,12 @@ class GroupServiceTest {
         String topic = topic(3);
         for (int p = 0; p < 3; p++) {
             int partition = p;
-            await(eddy.produce().produce(topic, Produce.request(IntStream.range(0, 10 * (p + 1))
-                    .mapToObj(i -> entry(partition, null, "v" + i, T0)).toList())));
+            await(eddy.produce()
+                    .produce(
+                            topic,
+                            Produce.request(IntStream.range(0, 10 * (p + 1))
+                                    .mapToObj(i -> entry(partition, null, "v" + i, T0))
+                                    .toList())));
         }
         String group = group();
 
@@ -108,14 +131,17 @@ class GroupServiceTest {
         GroupService.GroupDescription d = await(groups.describe(group));
         assertThat(d.state()).isEqualTo("stable");
         assertThat(d.members()).extracting(MemberState::memberId).containsExactly("m1");
-        assertThat(d.partitions()).extracting(l -> l.partition().partition() + ":" + l.highWatermark() + ":"
-                + l.committed().map(CommittedOffset::offset).orElse(-1L) + ":" + l.lag().orElse(-1L))
+        assertThat(d.partitions())
+                .extracting(l -> l.partition().partition() + ":" + l.highWatermark() + ":"
+                        + l.committed().map(CommittedOffset::offset).orElse(-1L) + ":"
+                        + l.lag().orElse(-1L))
                 .containsExactly("0:10:4:6", "1:20:20:0", "2:30:-1:-1");
 
         // a second member taking over partition 0 later starts where the first committed
         await(groups.leave(group, "m1"));
         GroupService.HeartbeatReply next = await(groups.heartbeat(group, join("m2", topic)));
-        assertThat(next.starts()).extracting(s -> s.partition().partition() + "@" + s.offset().orElseThrow() + "/" + s.committed())
+        assertThat(next.starts())
+                .extracting(s -> s.partition().partition() + "@" + s.offset().orElseThrow() + "/" + s.committed())
                 .containsExactly("0@4/true", "1@20/true", "2@0/false");
     }
 
@@ -145,7 +171,13 @@ class GroupServiceTest {
         assertThat(refused.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER);
         EddyException beat = failure(groups.heartbeat(group, beat(a)));
         assertThat(beat.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER);
-        assertThat(await(groups.describe(group)).partitions().get(0).committed().orElseThrow().offset()).isEqualTo(9);
+        assertThat(await(groups.describe(group))
+                        .partitions()
+                        .get(0)
+                        .committed()
+                        .orElseThrow()
+                        .offset())
+                .isEqualTo(9);
     }
 
     @Test
@@ -154,7 +186,7 @@ class GroupServiceTest {
         String group = group();
         GroupService.HeartbeatReply a = await(groups.heartbeat(group, join("a", topic)));
         GroupService.HeartbeatReply b = await(groups.heartbeat(group, join("b", topic)));
-        GroupService.HeartbeatReply a2 = await(groups.heartbeat(group, beat(a)));   // asked to revoke two
+        GroupService.HeartbeatReply a2 = await(groups.heartbeat(group, beat(a))); // asked to revoke two
         assertThat(a2.revoke()).hasSize(2);
         TopicPartition leaving = a2.revoke().first();
         // committing a partition it is revoking is still its own, and must work (Kafka's onPartitionsRevoked)
@@ -163,11 +195,11 @@ class GroupServiceTest {
         GroupService.HeartbeatReply b2 = await(groups.heartbeat(group, beat(b)));
         assertThat(b2.assignment()).contains(leaving);
 
-        EddyException notOwned = failure(groups.commit(group, "a", a3.memberEpoch(),
-                List.of(offset(topic, leaving.partition(), 4))));
+        EddyException notOwned =
+                failure(groups.commit(group, "a", a3.memberEpoch(), List.of(offset(topic, leaving.partition(), 4))));
         assertThat(notOwned.code()).isEqualTo(ErrorCode.PARTITION_NOT_ASSIGNED);
-        EddyException stale = failure(groups.commit(group, "b", b2.memberEpoch() + 1,
-                List.of(offset(topic, leaving.partition(), 4))));
+        EddyException stale = failure(
+                groups.commit(group, "b", b2.memberEpoch() + 1, List.of(offset(topic, leaving.partition(), 4))));
         assertThat(stale.code()).isEqualTo(ErrorCode.STALE_MEMBER_EPOCH);
         EddyException unknown = failure(groups.commit(group, "nobody", 1, List.of(offset(topic, 0, 1))));
         assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_MEMBER);
@@ -175,64 +207,105 @@ class GroupServiceTest {
         assertThat(badPartition.code()).isEqualTo(ErrorCode.UNKNOWN_PARTITION);
 
         assertThat(await(groups.describe(group)).partitions().stream()
-                .filter(l -> l.partition().equals(leaving)).findFirst().orElseThrow().committed().orElseThrow().offset())
-                .as("only the owner's commit landed").isEqualTo(3);
+                        .filter(l -> l.partition().equals(leaving))
+                        .findFirst()
+                        .orElseThrow()
+                        .committed()
+                        .orElseThrow()
+                        .offset())
+                .as("only the owner's commit landed")
+                .isEqualTo(3);
     }
 
     @Test
     void aStaticMemberRestartingWithinItsSessionWaitsUntilItsPredecessorIsGone() {
         String topic = topic(4);
         String group = group();
-        Heartbeat first = new Heartbeat("host-a-1", 0, Optional.of("host-a"),
-                Optional.of(Subscription.ofTopics(List.of(topic))), Optional.of(Set.of()), Optional.empty(), SESSION,
-                30_000, OffsetReset.EARLIEST);
+        Heartbeat first = new Heartbeat(
+                "host-a-1",
+                0,
+                Optional.of("host-a"),
+                Optional.of(Subscription.ofTopics(List.of(topic))),
+                Optional.of(Set.of()),
+                Optional.empty(),
+                SESSION,
+                30_000,
+                OffsetReset.EARLIEST);
         GroupService.HeartbeatReply a = await(groups.heartbeat(group, first));
 
-        Heartbeat restarted = new Heartbeat("host-a-2", 0, Optional.of("host-a"),
-                Optional.of(Subscription.ofTopics(List.of(topic))), Optional.of(Set.of()), Optional.empty(), SESSION,
-                30_000, OffsetReset.EARLIEST);
+        Heartbeat restarted = new Heartbeat(
+                "host-a-2",
+                0,
+                Optional.of("host-a"),
+                Optional.of(Subscription.ofTopics(List.of(topic))),
+                Optional.of(Set.of()),
+                Optional.empty(),
+                SESSION,
+                30_000,
+                OffsetReset.EARLIEST);
         assertThat(failure(groups.heartbeat(group, restarted)).code()).isEqualTo(ErrorCode.UNRELEASED_INSTANCE_ID);
-        assertThat(await(groups.describe(group)).members()).extracting(MemberState::memberId)
-                .as("the live predecessor keeps its partitions").containsExactly("host-a-1");
+        assertThat(await(groups.describe(group)).members())
+                .extracting(MemberState::memberId)
+                .as("the live predecessor keeps its partitions")
+                .containsExactly("host-a-1");
 
         CLOCK.advance(Duration.ofMillis(SESSION + 1));
         GroupService.HeartbeatReply back = await(groups.heartbeat(group, restarted));
         assertThat(back.assignment()).isEqualTo(a.assignment());
-        Heartbeat zombie = new Heartbeat("host-a-1", a.memberEpoch(), Optional.of("host-a"), Optional.empty(),
-                Optional.of(Set.copyOf(a.assignment())), Optional.empty(), SESSION, 30_000, OffsetReset.EARLIEST);
+        Heartbeat zombie = new Heartbeat(
+                "host-a-1",
+                a.memberEpoch(),
+                Optional.of("host-a"),
+                Optional.empty(),
+                Optional.of(Set.copyOf(a.assignment())),
+                Optional.empty(),
+                SESSION,
+                30_000,
+                OffsetReset.EARLIEST);
         assertThat(failure(groups.heartbeat(group, zombie)).code()).isEqualTo(ErrorCode.FENCED_INSTANCE_ID);
     }
 
     @Test
     void offsetsResetOnlyWhileTheGroupIsEmptyAndADryRunWritesNothing() {
         String topic = topic(2);
-        await(eddy.produce().produce(topic, Produce.request(IntStream.range(0, 8)
-                .mapToObj(i -> entry(i % 2, null, "v" + i, T0 + i)).toList())));
+        await(eddy.produce()
+                .produce(
+                        topic,
+                        Produce.request(IntStream.range(0, 8)
+                                .mapToObj(i -> entry(i % 2, null, "v" + i, T0 + i))
+                                .toList())));
         String group = group();
         GroupService.HeartbeatReply m = await(groups.heartbeat(group, join("m", topic)));
         await(groups.commit(group, "m", m.memberEpoch(), List.of(offset(topic, 0, 1), offset(topic, 1, 1))));
 
-        assertThat(failure(groups.reset(group, List.of(), new OffsetSpec.Latest(), false, ALL_TOPICS)).code())
+        assertThat(failure(groups.reset(group, List.of(), new OffsetSpec.Latest(), false, ALL_TOPICS))
+                        .code())
                 .isEqualTo(ErrorCode.GROUP_NOT_EMPTY);
         await(groups.leave(group, "m"));
 
-        List<CommittedOffset> planned = await(groups.reset(group, List.of(), new OffsetSpec.Latest(), true, ALL_TOPICS));
+        List<CommittedOffset> planned =
+                await(groups.reset(group, List.of(), new OffsetSpec.Latest(), true, ALL_TOPICS));
         assertThat(planned).extracting(CommittedOffset::offset).containsExactly(4L, 4L);
-        assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.committed().orElseThrow().offset())
-                .as("a dry run writes nothing").containsExactly(1L, 1L);
+        assertThat(await(groups.describe(group)).partitions())
+                .extracting(l -> l.committed().orElseThrow().offset())
+                .as("a dry run writes nothing")
+                .containsExactly(1L, 1L);
 
         await(groups.reset(group, List.of(topic), new OffsetSpec.AtTimestamp(T0 + 4), false, ALL_TOPICS));
-        assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.committed().orElseThrow().offset())
+        assertThat(await(groups.describe(group)).partitions())
+                .extracting(l -> l.committed().orElseThrow().offset())
                 .containsExactly(2L, 2L);
         await(groups.reset(group, List.of(), new OffsetSpec.Earliest(), false, ALL_TOPICS));
-        assertThat(await(groups.describe(group)).partitions()).extracting(l -> l.lag().orElseThrow())
+        assertThat(await(groups.describe(group)).partitions())
+                .extracting(l -> l.lag().orElseThrow())
                 .containsExactly(4L, 4L);
 
         // a group that never existed can be positioned before its first member joins, as with Kafka's tool
         String fresh = group();
         await(groups.reset(fresh, List.of(topic), new OffsetSpec.Latest(), false, ALL_TOPICS));
         assertThat(await(groups.heartbeat(fresh, join("late", topic))).starts())
-                .extracting(s -> s.offset().orElseThrow() + "/" + s.committed()).containsExactly("4/true", "4/true");
+                .extracting(s -> s.offset().orElseThrow() + "/" + s.committed())
+                .containsExactly("4/true", "4/true");
     }
 
     @Test
@@ -250,7 +323,9 @@ class GroupServiceTest {
         assertThat(await(groups.list())).extracting(GroupId::value).doesNotContain(group);
         assertThat(failure(groups.describe(group)).code()).isEqualTo(ErrorCode.UNKNOWN_GROUP);
         assertThat(await(new DynamoGroupStore(eddy.dynamo(), eddy.table(), RetryPolicy.defaults())
-                .offsets(new GroupId(group)))).as("its offsets went with it").isEmpty();
+                        .offsets(new GroupId(group))))
+                .as("its offsets went with it")
+                .isEmpty();
     }
 
     /**
@@ -273,7 +348,7 @@ class GroupServiceTest {
             Future<Integer> reader = pool.submit(() -> {
                 int loads = 0;
                 while (!done.get()) {
-                    GroupState s = await(store.load(new GroupId(group)));   // throws on a double assignment
+                    GroupState s = await(store.load(new GroupId(group))); // throws on a double assignment
                     loads++;
                     for (Map.Entry<String, SortedSet<TopicPartition>> e : consuming.entrySet()) {
                         MemberState m = s.members().get(e.getKey());
@@ -318,10 +393,25 @@ class GroupServiceTest {
             for (int i = 0; i < members; i++) {
                 String id = "m" + i;
                 GroupService.HeartbeatReply previous = last.get(id);
-                last.put(id, await(groups.heartbeat(group, previous == null
-                        ? new Heartbeat(id, await(store.load(new GroupId(group))).members().get(id).memberEpoch(),
-                        Optional.empty(), Optional.empty(), Optional.of(consuming.get(id)), Optional.empty(), SESSION,
-                        30_000, OffsetReset.EARLIEST) : beat(previous))));
+                last.put(
+                        id,
+                        await(groups.heartbeat(
+                                group,
+                                previous == null
+                                        ? new Heartbeat(
+                                                id,
+                                                await(store.load(new GroupId(group)))
+                                                        .members()
+                                                        .get(id)
+                                                        .memberEpoch(),
+                                                Optional.empty(),
+                                                Optional.empty(),
+                                                Optional.of(consuming.get(id)),
+                                                Optional.empty(),
+                                                SESSION,
+                                                30_000,
+                                                OffsetReset.EARLIEST)
+                                        : beat(previous))));
             }
         }
         SortedSet<TopicPartition> all = new TreeSet<>();

@@ -30,10 +30,17 @@ class GroupSimulationTest {
     private static final int CLIENTS = 5;
     private static final Map<String, Integer> TOPICS = Map.of("orders", 6, "payments", 3);
 
-    enum Kind { BEAT, TICK, CRASH, RESTART, PAUSE, RESUME, LEAVE }
-
-    record Step(Kind kind, int client, long millis) {
+    enum Kind {
+        BEAT,
+        TICK,
+        CRASH,
+        RESTART,
+        PAUSE,
+        RESUME,
+        LEAVE
     }
+
+    record Step(Kind kind, int client, long millis) {}
 
     /** A consumer process as it sees itself. */
     static final class Client {
@@ -72,8 +79,14 @@ class GroupSimulationTest {
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.PAUSE)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.RESUME)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(Kind.LEAVE)));
-        return Combinators.combine(kinds, Arbitraries.integers().between(0, CLIENTS - 1),
-                Arbitraries.longs().between(0, SESSION * 3 / 4)).as(Step::new).list().ofMinSize(20).ofMaxSize(300);
+        return Combinators.combine(
+                        kinds,
+                        Arbitraries.integers().between(0, CLIENTS - 1),
+                        Arbitraries.longs().between(0, SESSION * 3 / 4))
+                .as(Step::new)
+                .list()
+                .ofMinSize(20)
+                .ofMaxSize(300);
     }
 
     @Property(tries = 200)
@@ -97,12 +110,12 @@ class GroupSimulationTest {
                 case TICK -> now[0] += step.millis();
                 case CRASH -> {
                     c.running = false;
-                    c.reset();   // a dead process consumes nothing
+                    c.reset(); // a dead process consumes nothing
                 }
                 case RESTART -> {
                     if (!c.running) {
                         c.running = true;
-                        c.incarnation++;   // a new member id; static clients keep their instance id
+                        c.incarnation++; // a new member id; static clients keep their instance id
                     }
                 }
                 case PAUSE -> c.paused = c.running;
@@ -110,7 +123,9 @@ class GroupSimulationTest {
                 case LEAVE -> {
                     if (c.running && !c.paused && c.joined) {
                         try {
-                            state[0] = coordinator.leave(state[0], c.memberId(), TOPICS, now[0]).nextVersion();
+                            state[0] = coordinator
+                                    .leave(state[0], c.memberId(), TOPICS, now[0])
+                                    .nextVersion();
                         } catch (EddyException gone) {
                             // it had been removed already
                         }
@@ -137,8 +152,11 @@ class GroupSimulationTest {
         GroupState settled = state[0];
         long running = clients.stream().filter(c -> c.running).count();
         long nowMs = now[0];
-        assertThat(settled.members().values().stream().filter(m -> m.live(nowMs)).count())
-                .as("live members (the dead are removed by the next call, if any)").isEqualTo(running);
+        assertThat(settled.members().values().stream()
+                        .filter(m -> m.live(nowMs))
+                        .count())
+                .as("live members (the dead are removed by the next call, if any)")
+                .isEqualTo(running);
         if (running > 0) {
             assertThat(settled.members()).hasSize((int) running);
             SortedSet<TopicPartition> all = new TreeSet<>();
@@ -150,22 +168,30 @@ class GroupSimulationTest {
             });
             for (Client c : clients) {
                 if (c.running) {
-                    assertThat(c.owned).isEqualTo(settled.members().get(c.memberId()).assigned());
+                    assertThat(c.owned)
+                            .isEqualTo(settled.members().get(c.memberId()).assigned());
                 }
             }
         }
     }
 
     private static void heartbeat(GroupCoordinator coordinator, GroupState[] state, Client c, long now) {
-        Heartbeat hb = new Heartbeat(c.memberId(), c.joined ? c.epoch : 0, c.instance,
+        Heartbeat hb = new Heartbeat(
+                c.memberId(),
+                c.joined ? c.epoch : 0,
+                c.instance,
                 c.joined ? Optional.empty() : Optional.of(Subscription.ofTopics(List.of("orders", "payments"))),
-                Optional.of(Set.copyOf(c.owned)), Optional.empty(), SESSION, REBALANCE, OffsetReset.EARLIEST);
+                Optional.of(Set.copyOf(c.owned)),
+                Optional.empty(),
+                SESSION,
+                REBALANCE,
+                OffsetReset.EARLIEST);
         try {
             GroupCoordinator.HeartbeatResult r = coordinator.heartbeat(state[0], hb, TOPICS, now);
             state[0] = r.state().nextVersion();
             c.joined = true;
             c.epoch = r.member().memberEpoch();
-            c.owned = r.assignment();   // revokes what it is asked to, takes what it is given
+            c.owned = r.assignment(); // revokes what it is asked to, takes what it is given
         } catch (EddyException fenced) {
             // unknown member, stale epoch or fenced instance: stop consuming and join again
             c.reset();
@@ -181,7 +207,9 @@ class GroupSimulationTest {
             if (m == null || !c.joined) {
                 continue;
             }
-            assertThat(m.assigned()).as("%s consumes only what it was given", c.memberId()).containsAll(c.owned);
+            assertThat(m.assigned())
+                    .as("%s consumes only what it was given", c.memberId())
+                    .containsAll(c.owned);
             for (TopicPartition p : c.owned) {
                 assertThat(seen.add(p)).as("%s owned twice", p).isTrue();
             }

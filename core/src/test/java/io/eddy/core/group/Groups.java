@@ -20,7 +20,9 @@ final class Groups {
     /** A group and the topics it may subscribe to. */
     record Group(List<GroupMember> members, Map<String, Integer> partitionsPerTopic) {
         int partitionCount(Set<String> topics) {
-            return topics.stream().mapToInt(t -> partitionsPerTopic.getOrDefault(t, 0)).sum();
+            return topics.stream()
+                    .mapToInt(t -> partitionsPerTopic.getOrDefault(t, 0))
+                    .sum();
         }
 
         Group withMembers(List<GroupMember> others) {
@@ -44,8 +46,7 @@ final class Groups {
 
     static final String MISSING_TOPIC = "gone";
 
-    private Groups() {
-    }
+    private Groups() {}
 
     /**
      * 1–12 members, 1–4 topics of 1–40 partitions; members subscribe to any topics (also a topic that does not
@@ -61,16 +62,24 @@ final class Groups {
 
     /** Like {@link #anyGroup()}, but every member subscribes to the same (non-empty) set of existing topics. */
     static Arbitrary<Group> sameSubscriptionGroup() {
-        return topics().flatMap(topics -> Arbitraries.of(topics.keySet()).set().ofMinSize(1).flatMap(subscription ->
-                members(Arbitraries.just(subscription), ownable(topics)).map(ms -> new Group(ms, topics))));
+        return topics().flatMap(topics -> Arbitraries.of(topics.keySet())
+                .set()
+                .ofMinSize(1)
+                .flatMap(subscription ->
+                        members(Arbitraries.just(subscription), ownable(topics)).map(ms -> new Group(ms, topics))));
     }
 
     private static Arbitrary<Map<String, Integer>> topics() {
-        return Arbitraries.integers().between(1, 40).list().ofMinSize(1).ofMaxSize(4).map(counts -> {
-            SortedMap<String, Integer> topics = new TreeMap<>();
-            IntStream.range(0, counts.size()).forEach(i -> topics.put("t" + i, counts.get(i)));
-            return topics;
-        });
+        return Arbitraries.integers()
+                .between(1, 40)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4)
+                .map(counts -> {
+                    SortedMap<String, Integer> topics = new TreeMap<>();
+                    IntStream.range(0, counts.size()).forEach(i -> topics.put("t" + i, counts.get(i)));
+                    return topics;
+                });
     }
 
     private static Arbitrary<TopicPartition> ownable(Map<String, Integer> topics) {
@@ -81,21 +90,26 @@ final class Groups {
         return Arbitraries.of(partitions);
     }
 
-    private static Arbitrary<List<GroupMember>> members(Arbitrary<Set<String>> subscriptions,
-                                                        Arbitrary<TopicPartition> ownable) {
+    private static Arbitrary<List<GroupMember>> members(
+            Arbitrary<Set<String>> subscriptions, Arbitrary<TopicPartition> ownable) {
         Arbitrary<GroupMember> member = Combinators.combine(
-                Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(3),
-                Arbitraries.of(false, false, true),
-                subscriptions,
-                ownable.set().ofMaxSize(12)
-        ).as((id, isStatic, topics, owned) ->
-                new GroupMember(id, isStatic ? Optional.of("static-" + id) : Optional.empty(), topics, owned));
+                        Arbitraries.strings()
+                                .withCharRange('a', 'z')
+                                .ofMinLength(1)
+                                .ofMaxLength(3),
+                        Arbitraries.of(false, false, true),
+                        subscriptions,
+                        ownable.set().ofMaxSize(12))
+                .as((id, isStatic, topics, owned) ->
+                        new GroupMember(id, isStatic ? Optional.of("static-" + id) : Optional.empty(), topics, owned));
         return member.list().ofMinSize(1).ofMaxSize(12).uniqueElements(GroupMember::memberId);
     }
 
     /** {@code count} dynamic members "m1", "m2", … subscribed to {@code topics}, owning nothing. */
     static List<GroupMember> joining(int count, String... topics) {
-        return IntStream.rangeClosed(1, count).mapToObj(i -> GroupMember.joining("m" + i, Set.of(topics))).toList();
+        return IntStream.rangeClosed(1, count)
+                .mapToObj(i -> GroupMember.joining("m" + i, Set.of(topics)))
+                .toList();
     }
 
     static TopicPartition tp(String topic, int partition) {

@@ -18,15 +18,20 @@ class MemberStateTest {
     private static final long NOW = 1_000_000;
     private static final long SESSION = 45_000;
     private static final long REBALANCE = 60_000;
-    private static final MemberState.Profile PROFILE = new MemberState.Profile("m1", Optional.of("i1"),
-            Subscription.ofTopics(List.of("orders")), SESSION, REBALANCE, OffsetReset.EARLIEST);
+    private static final MemberState.Profile PROFILE = new MemberState.Profile(
+            "m1",
+            Optional.of("i1"),
+            Subscription.ofTopics(List.of("orders")),
+            SESSION,
+            REBALANCE,
+            OffsetReset.EARLIEST);
     private static final TopicPartition P0 = new TopicPartition("orders", 0);
     private static final TopicPartition P1 = new TopicPartition("orders", 1);
 
     private static final MemberState JOINING = MemberState.join(PROFILE);
     private static final MemberState STABLE = new MemberState.Stable(PROFILE, 3, partitions(P0, P1), NOW + SESSION);
-    private static final MemberState REVOKING = new MemberState.Revoking(PROFILE, 3, partitions(P0, P1), NOW + SESSION,
-            NOW + REBALANCE);
+    private static final MemberState REVOKING =
+            new MemberState.Revoking(PROFILE, 3, partitions(P0, P1), NOW + SESSION, NOW + REBALANCE);
 
     static Stream<MemberState> everyState() {
         return Stream.of(JOINING, STABLE, REVOKING);
@@ -54,9 +59,11 @@ class MemberStateTest {
         assertThat(renewed.offsetReset()).isEqualTo(OffsetReset.LATEST);
         assertThat(renewed.memberEpoch()).isEqualTo(member.memberEpoch());
         assertThat(renewed.assigned()).isEqualTo(member.assigned());
-        assertThat(renewed.expiringAt(member.expiresAtMs()).resubscribed(member.subscription())
-                .renewed(SESSION, REBALANCE, OffsetReset.EARLIEST, member.expiresAtMs() - SESSION))
-                .as("nothing else changed").isEqualTo(member);
+        assertThat(renewed.expiringAt(member.expiresAtMs())
+                        .resubscribed(member.subscription())
+                        .renewed(SESSION, REBALANCE, OffsetReset.EARLIEST, member.expiresAtMs() - SESSION))
+                .as("nothing else changed")
+                .isEqualTo(member);
     }
 
     @ParameterizedTest
@@ -79,8 +86,8 @@ class MemberStateTest {
 
     @ParameterizedTest
     @MethodSource("releases")
-    void releasingGivesBackOnlyWhatTheMemberOwnsAndKeepsTheState(MemberState member, Set<TopicPartition> released,
-                                                                 Set<TopicPartition> kept) {
+    void releasingGivesBackOnlyWhatTheMemberOwnsAndKeepsTheState(
+            MemberState member, Set<TopicPartition> released, Set<TopicPartition> kept) {
         MemberState after = member.releasing(released);
 
         assertThat(after).hasSameClassAs(member);
@@ -122,8 +129,10 @@ class MemberStateTest {
                 Arguments.of(STABLE, NOW + SESSION, true),
                 Arguments.of(STABLE, NOW + SESSION + 1, false),
                 Arguments.of(REVOKING, NOW + SESSION, true),
-                Arguments.of(new MemberState.Revoking(PROFILE, 3, partitions(P0), NOW + SESSION, NOW + 1), NOW + 1, true),
-                Arguments.of(new MemberState.Revoking(PROFILE, 3, partitions(P0), NOW + SESSION, NOW + 1), NOW + 2, false),
+                Arguments.of(
+                        new MemberState.Revoking(PROFILE, 3, partitions(P0), NOW + SESSION, NOW + 1), NOW + 1, true),
+                Arguments.of(
+                        new MemberState.Revoking(PROFILE, 3, partitions(P0), NOW + SESSION, NOW + 1), NOW + 2, false),
                 Arguments.of(JOINING.expiringAt(NOW), NOW, true),
                 Arguments.of(JOINING.expiringAt(NOW), NOW + 1, false));
     }
@@ -137,11 +146,19 @@ class MemberStateTest {
     @Test
     void statesThatCannotBeAreRefused() {
         assertThatThrownBy(() -> new MemberState.Stable(PROFILE, 0, partitions(), NOW))
-                .as("a stable member has caught up with an epoch").isInstanceOf(IllegalArgumentException.class);
+                .as("a stable member has caught up with an epoch")
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new MemberState.Revoking(PROFILE, 3, partitions(P0), NOW, 0))
-                .as("a revoking member has a deadline").isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new MemberState.Profile("", Optional.empty(), Subscription.ofTopics(List.of("t")),
-                SESSION, REBALANCE, OffsetReset.NONE)).isInstanceOf(IllegalArgumentException.class);
+                .as("a revoking member has a deadline")
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new MemberState.Profile(
+                        "",
+                        Optional.empty(),
+                        Subscription.ofTopics(List.of("t")),
+                        SESSION,
+                        REBALANCE,
+                        OffsetReset.NONE))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     private static SortedSet<TopicPartition> partitions(TopicPartition... ps) {

@@ -63,12 +63,13 @@ class RangeAssignorTest {
 
     @Test
     void eachTopicIsSplitAmongItsOwnSubscribers() {
-        List<GroupMember> members = List.of(GroupMember.joining("a", Set.of("t", "u")),
-                GroupMember.joining("b", Set.of("u")));
+        List<GroupMember> members =
+                List.of(GroupMember.joining("a", Set.of("t", "u")), GroupMember.joining("b", Set.of("u")));
 
         Assignment assignment = range.assign(members, Map.of("t", 2, "u", 2));
 
-        assertThat(assignment.partitionsOf("a")).containsExactly(Groups.tp("t", 0), Groups.tp("t", 1), Groups.tp("u", 0));
+        assertThat(assignment.partitionsOf("a"))
+                .containsExactly(Groups.tp("t", 0), Groups.tp("t", 1), Groups.tp("u", 0));
         assertThat(assignment.partitionsOf("b")).containsExactly(Groups.tp("u", 1));
     }
 
@@ -83,9 +84,11 @@ class RangeAssignorTest {
         Assignment assignment = group.assignedBy(range);
 
         group.partitionsPerTopic().keySet().forEach(topic -> {
-            List<Integer> shares = group.members().stream().filter(m -> m.subscribesTo(topic))
+            List<Integer> shares = group.members().stream()
+                    .filter(m -> m.subscribesTo(topic))
                     .map(m -> (int) assignment.partitionsOf(m.memberId()).stream()
-                            .filter(p -> p.topic().equals(topic)).count())
+                            .filter(p -> p.topic().equals(topic))
+                            .count())
                     .toList();
             assertThat(Groups.spread(shares)).as("topic %s: %s", topic, shares).isLessThanOrEqualTo(1);
         });

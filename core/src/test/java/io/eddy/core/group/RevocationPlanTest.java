@@ -67,7 +67,8 @@ class RevocationPlanTest {
                 next.add(member.owning(current.partitionsOf(member.memberId())));
             }
         }
-        next.add(GroupMember.joining("newcomer", Set.copyOf(group.partitionsPerTopic().keySet())));
+        next.add(GroupMember.joining(
+                "newcomer", Set.copyOf(group.partitionsPerTopic().keySet())));
         Assignment target = group.withMembers(next).assignedBy(Assignors.all().get(random.nextInt(3)));
 
         // when
@@ -76,8 +77,10 @@ class RevocationPlanTest {
         // then: whether grants are applied before or after revocations, nobody shares a partition
         Map<String, List<TopicPartition>> grantedFirst = new HashMap<>();
         current.byMember().forEach((member, owned) -> grantedFirst.put(member, new ArrayList<>(owned)));
-        plan.assignNow().forEach((member, granted) ->
-                grantedFirst.computeIfAbsent(member, m -> new ArrayList<>()).addAll(granted));
+        plan.assignNow()
+                .forEach((member, granted) -> grantedFirst
+                        .computeIfAbsent(member, m -> new ArrayList<>())
+                        .addAll(granted));
         assertThat(Assignment.sharedPartitions(grantedFirst)).isEmpty();
 
         Assignment revoked = plan.revokedFrom(current);
@@ -93,8 +96,9 @@ class RevocationPlanTest {
         assertThat(RevocationPlan.between(done, target).isComplete()).isTrue();
 
         // nothing is granted that another member still holds
-        plan.assignNow().forEach((member, partitions) -> partitions.forEach(p ->
-                assertThat(current.owners().get(p)).isIn(null, member)));
+        plan.assignNow()
+                .forEach((member, partitions) -> partitions.forEach(
+                        p -> assertThat(current.owners().get(p)).isIn(null, member)));
         assertThat(new TreeSet<>(plan.revokeOf("newcomer"))).isEmpty();
     }
 

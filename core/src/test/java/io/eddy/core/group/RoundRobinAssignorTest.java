@@ -55,8 +55,10 @@ class RoundRobinAssignorTest {
 
     @Test
     void dealContinuesAcrossTopicsAndSkipsMembersNotSubscribed() {
-        List<GroupMember> members = List.of(GroupMember.joining("a", Set.of("t", "u")),
-                GroupMember.joining("b", Set.of("t")), GroupMember.joining("c", Set.of("u")));
+        List<GroupMember> members = List.of(
+                GroupMember.joining("a", Set.of("t", "u")),
+                GroupMember.joining("b", Set.of("t")),
+                GroupMember.joining("c", Set.of("u")));
 
         Assignment assignment = roundRobin.assign(members, Map.of("t", 3, "u", 3));
 
@@ -73,8 +75,7 @@ class RoundRobinAssignorTest {
     }
 
     @Property(tries = 300)
-    void membersWithTheSameSubscriptionGetCountsDifferingByAtMostOne(
-            @ForAll("sameSubscription") Groups.Group group) {
+    void membersWithTheSameSubscriptionGetCountsDifferingByAtMostOne(@ForAll("sameSubscription") Groups.Group group) {
         assertThat(Groups.spread(Groups.counts(group.assignedBy(roundRobin)))).isLessThanOrEqualTo(1);
     }
 

@@ -32,6 +32,7 @@ class OffsetSpecTest {
     @Test
     void timesBeforeTheEpochAndNegativeDurationsAreRefused() {
         assertThatThrownBy(() -> new OffsetSpec.AtTimestamp(-1)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new OffsetSpec.Ago(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new OffsetSpec.Ago(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }

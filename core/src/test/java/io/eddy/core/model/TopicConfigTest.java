@@ -35,14 +35,24 @@ class TopicConfigTest {
     @Test
     void everyKeyCanBeSet() {
         TopicConfig config = DEFAULTS.with(Map.of(
-                "retention.ms", 3_600_000,
-                "retention.bytes", 1_073_741_824L,
-                "cleanup.policy", "compact",
-                "max.message.bytes", 2_000_000,
-                "replicas", List.of("primary-bucket", "replica.bucket-2")));
-
-        assertThat(config).isEqualTo(new TopicConfig(3_600_000, 1_073_741_824L, CleanupPolicy.COMPACT, 2_000_000,
+                "retention.ms",
+                3_600_000,
+                "retention.bytes",
+                1_073_741_824L,
+                "cleanup.policy",
+                "compact",
+                "max.message.bytes",
+                2_000_000,
+                "replicas",
                 List.of("primary-bucket", "replica.bucket-2")));
+
+        assertThat(config)
+                .isEqualTo(new TopicConfig(
+                        3_600_000,
+                        1_073_741_824L,
+                        CleanupPolicy.COMPACT,
+                        2_000_000,
+                        List.of("primary-bucket", "replica.bucket-2")));
         assertThat(config.primaryBucket()).isEqualTo("primary-bucket");
     }
 
@@ -56,12 +66,15 @@ class TopicConfigTest {
 
     @Test
     void integersMayComeAsAnyIntegralTypeOrDecimalString() {
-        assertThat(DEFAULTS.with(Map.of("retention.ms", (short) 7)).retentionMs()).isEqualTo(7);
+        assertThat(DEFAULTS.with(Map.of("retention.ms", (short) 7)).retentionMs())
+                .isEqualTo(7);
         assertThat(DEFAULTS.with(Map.of("retention.ms", 7)).retentionMs()).isEqualTo(7);
         assertThat(DEFAULTS.with(Map.of("retention.ms", 7L)).retentionMs()).isEqualTo(7);
-        assertThat(DEFAULTS.with(Map.of("retention.ms", BigInteger.valueOf(7))).retentionMs()).isEqualTo(7);
+        assertThat(DEFAULTS.with(Map.of("retention.ms", BigInteger.valueOf(7))).retentionMs())
+                .isEqualTo(7);
         assertThat(DEFAULTS.with(Map.of("retention.ms", " 7 ")).retentionMs()).isEqualTo(7);
-        assertThat(DEFAULTS.with(Map.of("retention.bytes", "-1")).retentionBytes()).isEqualTo(-1);
+        assertThat(DEFAULTS.with(Map.of("retention.bytes", "-1")).retentionBytes())
+                .isEqualTo(-1);
     }
 
     @Test
@@ -117,8 +130,10 @@ class TopicConfigTest {
         assertInvalid(Map.of("max.message.bytes", 0), "max.message.bytes");
         assertInvalid(Map.of("max.message.bytes", -1), "max.message.bytes");
         assertInvalid(Map.of("max.message.bytes", 1L << 31), "max.message.bytes");
-        assertThat(DEFAULTS.with(Map.of("max.message.bytes", Integer.MAX_VALUE)).maxMessageBytes()).isEqualTo(Integer.MAX_VALUE);
-        assertThat(DEFAULTS.with(Map.of("max.message.bytes", 1)).maxMessageBytes()).isEqualTo(1);
+        assertThat(DEFAULTS.with(Map.of("max.message.bytes", Integer.MAX_VALUE)).maxMessageBytes())
+                .isEqualTo(Integer.MAX_VALUE);
+        assertThat(DEFAULTS.with(Map.of("max.message.bytes", 1)).maxMessageBytes())
+                .isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -138,8 +153,8 @@ class TopicConfigTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ab", "Bucket", "bucket_a", "-bucket", "bucket-", ".bucket", "bucket.", "bucket a",
-            "b/ucket"})
+    @ValueSource(
+            strings = {"ab", "Bucket", "bucket_a", "-bucket", "bucket-", ".bucket", "bucket.", "bucket a", "b/ucket"})
     void replicasMustBeValidS3BucketNames(String bucket) {
         assertInvalid(Map.of("replicas", List.of(bucket)), "replicas");
     }
@@ -147,7 +162,8 @@ class TopicConfigTest {
     @Test
     void bucketNameLengthIs3To63() {
         assertThat(DEFAULTS.with(Map.of("replicas", List.of("abc"))).replicas()).containsExactly("abc");
-        assertThat(DEFAULTS.with(Map.of("replicas", List.of("b".repeat(63)))).replicas()).hasSize(1);
+        assertThat(DEFAULTS.with(Map.of("replicas", List.of("b".repeat(63)))).replicas())
+                .hasSize(1);
         assertInvalid(Map.of("replicas", List.of("b".repeat(64))), "replicas");
     }
 
@@ -166,11 +182,14 @@ class TopicConfigTest {
     @Test
     void constructorChecksValuesToo() {
         assertThatThrownBy(() -> new TopicConfig(-2, -1, CleanupPolicy.DELETE, 1, List.of("abc")))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
         assertThatThrownBy(() -> new TopicConfig(1, -1, null, 1, List.of("abc")))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
         assertThatThrownBy(() -> new TopicConfig(1, -1, CleanupPolicy.DELETE, 1, null))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG));
     }
 
     @Test
@@ -183,11 +202,10 @@ class TopicConfigTest {
     }
 
     private static void assertInvalid(Map<String, ?> settings, String key) {
-        assertThatThrownBy(() -> DEFAULTS.with(settings))
-                .isInstanceOfSatisfying(EddyException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
-                    assertThat(e.details()).containsEntry("key", key);
-                    assertThat(e.getMessage()).contains(key);
-                });
+        assertThatThrownBy(() -> DEFAULTS.with(settings)).isInstanceOfSatisfying(EddyException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CONFIG);
+            assertThat(e.details()).containsEntry("key", key);
+            assertThat(e.getMessage()).contains(key);
+        });
     }
 }

@@ -32,8 +32,26 @@ class TopicNameTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {".", "..", "", " ", "a b", "a/b", "/a", "a\\b", "../etc", "a:b", "a#b", "tøpic", "a\n",
-            "a\u0000b", "a*", "a%2Fb", "a+b"})
+    @ValueSource(
+            strings = {
+                ".",
+                "..",
+                "",
+                " ",
+                "a b",
+                "a/b",
+                "/a",
+                "a\\b",
+                "../etc",
+                "a:b",
+                "a#b",
+                "tøpic",
+                "a\n",
+                "a\u0000b",
+                "a*",
+                "a%2Fb",
+                "a+b"
+            })
     void illegalNamesAreInvalidTopicName(String name) {
         assertInvalid(name);
     }
@@ -49,8 +67,8 @@ class TopicNameTest {
     }
 
     @Property(tries = 500)
-    void anyIllegalCharacterMakesTheNameInvalid(@ForAll("legalNames") String name, @ForAll("illegalChars") char bad,
-                                                @ForAll int at) {
+    void anyIllegalCharacterMakesTheNameInvalid(
+            @ForAll("legalNames") String name, @ForAll("illegalChars") char bad, @ForAll int at) {
         String base = name.length() > 248 ? name.substring(0, 248) : name;
         int i = Math.floorMod(at, base.length() + 1);
 
@@ -64,7 +82,10 @@ class TopicNameTest {
 
     @Provide
     Arbitrary<String> legalNames() {
-        return Arbitraries.strings().withChars(LEGAL.toCharArray()).ofMinLength(1).ofMaxLength(249)
+        return Arbitraries.strings()
+                .withChars(LEGAL.toCharArray())
+                .ofMinLength(1)
+                .ofMaxLength(249)
                 .filter(s -> !s.equals(".") && !s.equals(".."));
     }
 
@@ -75,6 +96,7 @@ class TopicNameTest {
 
     private static void assertInvalid(String name) {
         assertThatThrownBy(() -> new TopicName(name))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOPIC_NAME));
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TOPIC_NAME));
     }
 }

@@ -86,14 +86,18 @@ class AtomicProduceTest {
         Topic topic = newTopic(26);
         List<ValidatedBatch> batches = batches(producers(23), spread(26, 20));
 
-        EddyException e = catchThrowableOfType(EddyException.class,
+        EddyException e = catchThrowableOfType(
+                EddyException.class,
                 () -> await(eddy.produce().produceBatches(name(topic), batches, Acks.LEADER, true)));
 
         assertThat(e).as("refused").isNotNull();
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PARTITIONS);
         assertThat(e.code().status()).isEqualTo(400);
-        assertThat(e.details()).containsEntry("items", 101).containsEntry("max_items", CommitBatch.MAX_ITEMS)
-                .containsEntry("partitions", 26).containsEntry("producers", 23);
+        assertThat(e.details())
+                .containsEntry("items", 101)
+                .containsEntry("max_items", CommitBatch.MAX_ITEMS)
+                .containsEntry("partitions", 26)
+                .containsEntry("producers", 23);
         assertThat(e.getMessage()).contains("100");
         assertThat(commits).as("transactions").isEmpty();
         assertNothingStored(topic);
@@ -105,7 +109,8 @@ class AtomicProduceTest {
         Topic topic = newTopic(26);
         List<ValidatedBatch> batches = batches(producers(26), spread(26, 26));
 
-        EddyException e = catchThrowableOfType(EddyException.class,
+        EddyException e = catchThrowableOfType(
+                EddyException.class,
                 () -> await(eddy.produce().produceBatches(name(topic), batches, Acks.LEADER, true)));
 
         assertThat(e).as("refused").isNotNull();
@@ -119,13 +124,15 @@ class AtomicProduceTest {
     void fiftyPartitionsWithoutProducersAreTheLimitOfAnAtomicJsonRequest() {
         Topic topic = newTopic(51);
         List<ProduceRequest.Entry> fifty = IntStream.range(0, 50)
-                .mapToObj(p -> new ProduceRequest.Entry(p, record("v" + p))).toList();
+                .mapToObj(p -> new ProduceRequest.Entry(p, record("v" + p)))
+                .toList();
         List<ProduceRequest.Entry> fiftyOne = IntStream.range(0, 51)
-                .mapToObj(p -> new ProduceRequest.Entry(p, record("v" + p))).toList();
+                .mapToObj(p -> new ProduceRequest.Entry(p, record("v" + p)))
+                .toList();
 
         List<RecordOffset> acks = await(eddy.produce().produce(name(topic), atomic(fifty)));
-        EddyException e = catchThrowableOfType(EddyException.class,
-                () -> await(eddy.produce().produce(name(topic), atomic(fiftyOne))));
+        EddyException e = catchThrowableOfType(
+                EddyException.class, () -> await(eddy.produce().produce(name(topic), atomic(fiftyOne))));
 
         assertThat(acks).hasSize(50);
         assertThat(commits).as("transactions").hasSize(1);
@@ -151,11 +158,15 @@ class AtomicProduceTest {
         assertThat(o.result().join()).hasSize(26);
         List<Long> bases = a.result().join();
         List<Set<Integer>> onlyTheAtomicRuns = commits.stream()
-                .filter(c -> c.partitions().stream().allMatch(p -> p.entry().baseOffset() == bases.get(p.partition())
-                        && p.entry().lastOffset() == p.entry().baseOffset()))
-                .map(c -> c.partitions().stream().map(CommitBatch.PartitionCommit::partition).collect(Collectors.toSet()))
+                .filter(c -> c.partitions().stream()
+                        .allMatch(p -> p.entry().baseOffset() == bases.get(p.partition())
+                                && p.entry().lastOffset() == p.entry().baseOffset()))
+                .map(c -> c.partitions().stream()
+                        .map(CommitBatch.PartitionCommit::partition)
+                        .collect(Collectors.toSet()))
                 .toList();
-        assertThat(onlyTheAtomicRuns).as("the partitions of each transaction that commits the atomic request's runs alone")
+        assertThat(onlyTheAtomicRuns)
+                .as("the partitions of each transaction that commits the atomic request's runs alone")
                 .containsExactly(IntStream.range(0, 26).boxed().collect(Collectors.toSet()));
     }
 
@@ -179,12 +190,14 @@ class AtomicProduceTest {
     }
 
     private static List<ValidatedBatch> batches(List<ProducerRegistry.Registration> producers, int[] owner) {
-        assertThat(IntStream.of(owner).max().orElseThrow() + 1).as("every producer writes").isEqualTo(producers.size());
+        assertThat(IntStream.of(owner).max().orElseThrow() + 1)
+                .as("every producer writes")
+                .isEqualTo(producers.size());
         List<ValidatedBatch> out = new ArrayList<>();
         for (int p = 0; p < owner.length; p++) {
             ProducerRegistry.Registration r = producers.get(owner[p]);
-            out.add(new ValidatedBatch(p, batch(r, "p" + p), 1, T0, r.producerId(), r.epoch(), 0,
-                    BatchCompression.NONE));
+            out.add(new ValidatedBatch(
+                    p, batch(r, "p" + p), 1, T0, r.producerId(), r.epoch(), 0, BatchCompression.NONE));
         }
         return out;
     }
@@ -193,8 +206,8 @@ class AtomicProduceTest {
         List<PartitionRun> out = new ArrayList<>();
         for (int p = 0; p < owner.length; p++) {
             ProducerRegistry.Registration r = producers.get(owner[p]);
-            out.add(new PartitionRun(topic, p, List.of(batch(r, "p" + p)), 1, T0,
-                    ProducerBatch.of(r.producerId(), r.epoch(), 0, 1)));
+            out.add(new PartitionRun(
+                    topic, p, List.of(batch(r, "p" + p)), 1, T0, ProducerBatch.of(r.producerId(), r.epoch(), 0, 1)));
         }
         return out;
     }
@@ -215,13 +228,18 @@ class AtomicProduceTest {
 
     /** The transaction's items as DynamoMetadataStore writes them. */
     private static int items(CommitBatch c) {
-        return c.partitions().stream().mapToInt(p -> 2 + p.producers().size()).sum() + c.producerEpochs().size();
+        return c.partitions().stream().mapToInt(p -> 2 + p.producers().size()).sum()
+                + c.producerEpochs().size();
     }
 
     private static void assertNothingStored(Topic topic) {
-        Map<Integer, PartitionHead> heads = await(eddy.metadata().heads(topic.id(),
-                IntStream.range(0, topic.partitions()).boxed().toList()));
-        assertThat(heads.values()).as("no partition was written").allSatisfy(h -> assertThat(h.exists()).isFalse());
+        Map<Integer, PartitionHead> heads = await(eddy.metadata()
+                .heads(
+                        topic.id(),
+                        IntStream.range(0, topic.partitions()).boxed().toList()));
+        assertThat(heads.values())
+                .as("no partition was written")
+                .allSatisfy(h -> assertThat(h.exists()).isFalse());
     }
 
     private static Topic newTopic(int partitions) {

@@ -12,9 +12,9 @@ import io.eddy.core.fixtures.ConflictingMetadataStore;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
+import io.eddy.core.support.RetryPolicy;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
-import io.eddy.core.support.RetryPolicy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -33,16 +33,28 @@ class CommitConflictTest {
         ConflictingMetadataStore[] store = new ConflictingMetadataStore[1];
         // three of every four commits conflict: each produce retries three times before it wins
         try (CoreInstance eddy = CoreInstance.on(stack)
-                .produceMetadata(m -> store[0] = new ConflictingMetadataStore(m, n -> n % 4 != 0)).start().ensureResources()) {
+                .produceMetadata(m -> store[0] = new ConflictingMetadataStore(m, n -> n % 4 != 0))
+                .start()
+                .ensureResources()) {
             Topic topic = await(eddy.topics().create("conflict-" + UUID.randomUUID(), 2, Map.of()));
 
-            List<Long> offsets = IntStream.range(0, 25).mapToObj(i -> await(eddy.produce().produce(topic.name().value(),
-                    request(entry(0, null, "v" + i, T0), entry(1, null, "w" + i, T0)))).get(0).offset()).toList();
+            List<Long> offsets = IntStream.range(0, 25)
+                    .mapToObj(i -> await(eddy.produce()
+                                    .produce(
+                                            topic.name().value(),
+                                            request(entry(0, null, "v" + i, T0), entry(1, null, "w" + i, T0))))
+                            .get(0)
+                            .offset())
+                    .toList();
 
-            assertThat(offsets).containsExactlyElementsOf(IntStream.range(0, 25).mapToObj(i -> (long) i).toList());
+            assertThat(offsets)
+                    .containsExactlyElementsOf(
+                            IntStream.range(0, 25).mapToObj(i -> (long) i).toList());
             assertThat(store[0].commits()).isEqualTo(100);
             assertThat(await(eddy.metadata().heads(topic.id(), List.of(0, 1))))
-                    .containsOnly(Map.entry(0, new PartitionHead(0, 25, 0, true)), Map.entry(1, new PartitionHead(1, 25, 0, true)));
+                    .containsOnly(
+                            Map.entry(0, new PartitionHead(0, 25, 0, true)),
+                            Map.entry(1, new PartitionHead(1, 25, 0, true)));
         }
     }
 
@@ -51,10 +63,13 @@ class CommitConflictTest {
         ConflictingMetadataStore[] store = new ConflictingMetadataStore[1];
         try (CoreInstance eddy = CoreInstance.on(stack)
                 .commitPolicy(new RetryPolicy(5, Duration.ofMillis(1), Duration.ofMillis(4), 1.0))
-                .produceMetadata(m -> store[0] = new ConflictingMetadataStore(m, n -> true)).start().ensureResources()) {
+                .produceMetadata(m -> store[0] = new ConflictingMetadataStore(m, n -> true))
+                .start()
+                .ensureResources()) {
             Topic topic = await(eddy.topics().create("conflict-" + UUID.randomUUID(), 1, Map.of()));
 
-            EddyException e = catchThrowableOfType(EddyException.class,
+            EddyException e = catchThrowableOfType(
+                    EddyException.class,
                     () -> await(eddy.produce().produce(topic.name().value(), request(entry(0, null, "v", T0)))));
 
             assertThat(e.code()).isEqualTo(ErrorCode.OFFSET_CONFLICT);

@@ -34,17 +34,17 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /** The commit protocol's decisions for a round of a flush, over values only. */
 class CommitDeciderTest {
     private static final long NOW = 1_764_000_000_000L;
     private static final Duration EXPIRY = Duration.ofDays(7);
-    private static final Topic TOPIC = new Topic(new TopicName("t"), UUID.randomUUID(), 200,
-            TopicConfig.defaults("bucket"), Instant.EPOCH);
+    private static final Topic TOPIC =
+            new Topic(new TopicName("t"), UUID.randomUUID(), 200, TopicConfig.defaults("bucket"), Instant.EPOCH);
     private static final long P = 42;
     private static final short EPOCH = 3;
 
@@ -55,29 +55,53 @@ class CommitDeciderTest {
     static Stream<Arguments> refusals() {
         ProducerState stored = state(EPOCH, 0, 4, 100);
         return Stream.of(
-                Arguments.of("an unregistered producer", fresh(EPOCH), Map.of(), batch(EPOCH, 0, 1),
+                Arguments.of(
+                        "an unregistered producer",
+                        fresh(EPOCH),
+                        Map.of(),
+                        batch(EPOCH, 0, 1),
                         ErrorCode.UNKNOWN_PRODUCER),
-                Arguments.of("an epoch the registry has fenced", fresh(EPOCH), Map.of(P, (short) (EPOCH + 1)),
-                        batch(EPOCH, 0, 1), ErrorCode.PRODUCER_FENCED),
-                Arguments.of("an epoch the registry never issued", fresh(EPOCH), Map.of(P, (short) (EPOCH - 1)),
-                        batch(EPOCH, 0, 1), ErrorCode.INVALID_PRODUCER),
-                Arguments.of("an epoch older than the partition's state", fresh((short) (EPOCH + 1)),
-                        Map.of(P, EPOCH), batch(EPOCH, 0, 1), ErrorCode.PRODUCER_FENCED),
-                Arguments.of("a new producer not starting at sequence 0", fresh(EPOCH), Map.of(P, EPOCH),
-                        batch(EPOCH, 3, 1), ErrorCode.OUT_OF_ORDER_SEQUENCE),
-                Arguments.of("a gap after the stored sequence", stored, Map.of(P, EPOCH), batch(EPOCH, 6, 1),
+                Arguments.of(
+                        "an epoch the registry has fenced",
+                        fresh(EPOCH),
+                        Map.of(P, (short) (EPOCH + 1)),
+                        batch(EPOCH, 0, 1),
+                        ErrorCode.PRODUCER_FENCED),
+                Arguments.of(
+                        "an epoch the registry never issued",
+                        fresh(EPOCH),
+                        Map.of(P, (short) (EPOCH - 1)),
+                        batch(EPOCH, 0, 1),
+                        ErrorCode.INVALID_PRODUCER),
+                Arguments.of(
+                        "an epoch older than the partition's state",
+                        fresh((short) (EPOCH + 1)),
+                        Map.of(P, EPOCH),
+                        batch(EPOCH, 0, 1),
+                        ErrorCode.PRODUCER_FENCED),
+                Arguments.of(
+                        "a new producer not starting at sequence 0",
+                        fresh(EPOCH),
+                        Map.of(P, EPOCH),
+                        batch(EPOCH, 3, 1),
+                        ErrorCode.OUT_OF_ORDER_SEQUENCE),
+                Arguments.of(
+                        "a gap after the stored sequence",
+                        stored,
+                        Map.of(P, EPOCH),
+                        batch(EPOCH, 6, 1),
                         ErrorCode.OUT_OF_ORDER_SEQUENCE));
     }
 
     @ParameterizedTest(name = "{0} is refused: {4}")
     @MethodSource("refusals")
-    void aRefusedBatchRefusesItsWholeRequestAndTheOthersAreDecidedWithoutIt(String what, ProducerState stored,
-                                                                           Map<Long, Short> epochs, ProducerBatch pb,
-                                                                           ErrorCode code) {
+    void aRefusedBatchRefusesItsWholeRequestAndTheOthersAreDecidedWithoutIt(
+            String what, ProducerState stored, Map<Long, Short> epochs, ProducerBatch pb, ErrorCode code) {
         // given: plain runs around a request whose second run is refused
         List<Open<String>> open = List.of(
                 open("a", 0, run(0, 3)),
-                open("b0", 1, run(0, 2)), open("b1", 1, run(1, 1, pb)),
+                open("b0", 1, run(0, 2)),
+                open("b1", 1, run(1, 1, pb)),
                 open("c", 2, run(0, 1)));
         Reads reads = reads(Map.of(0, head(10), 1, head(0)), Set.of(), Map.of(key(1, P), stored), epochs);
 
@@ -95,8 +119,7 @@ class CommitDeciderTest {
     void aRequestWithARunOnAFencedPartitionIsRefusedNotLeaderBeforeAnyOtherReason() {
         // given: partition 1's lease was lost; request a also carries an unregistered producer's batch
         List<Open<String>> open = List.of(
-                open("a0", 0, run(0, 1, batch(EPOCH, 0, 1))), open("a1", 0, run(1, 1)),
-                open("b", 1, run(0, 2)));
+                open("a0", 0, run(0, 1, batch(EPOCH, 0, 1))), open("a1", 0, run(1, 1)), open("b", 1, run(0, 2)));
         Reads reads = reads(Map.of(0, head(5)), Set.of(new Key(TOPIC.id(), 1)), Map.of(), Map.of());
 
         Decision<String> d = decider.decide(open, reads, NOW);
@@ -119,7 +142,8 @@ class CommitDeciderTest {
         Decision<String> d = decider.decide(open, reads, NOW);
 
         // a is appended at sequence 0, so c (sequence 7 where 1 is expected) is out of order; d is unregistered
-        assertThat(d.refused()).extracting(r -> r.ref() + ":" + r.reason().code())
+        assertThat(d.refused())
+                .extracting(r -> r.ref() + ":" + r.reason().code())
                 .containsExactly("c:" + ErrorCode.OUT_OF_ORDER_SEQUENCE, "d:" + ErrorCode.UNKNOWN_PRODUCER);
         assertThat(bases(d)).containsExactly(Map.entry("a", 0L), Map.entry("b", 1L));
     }
@@ -135,8 +159,8 @@ class CommitDeciderTest {
 
         Decision<String> d = decider.decide(open, reads, NOW);
 
-        assertThat(bases(d)).containsExactly(Map.entry("a0", 10L), Map.entry("a1", 0L), Map.entry("b0", 13L),
-                Map.entry("b1", 4L));
+        assertThat(bases(d))
+                .containsExactly(Map.entry("a0", 10L), Map.entry("a1", 0L), Map.entry("b0", 13L), Map.entry("b1", 4L));
         assertThat(d.refused()).isEmpty();
         assertThat(d.duplicates()).isEmpty();
     }
@@ -155,8 +179,8 @@ class CommitDeciderTest {
     @Test
     void aBatchStoredBeforeIsADuplicateAnsweredWithItsOriginalOffset() {
         List<Open<String>> open = List.of(open("a", 0, run(0, 5, batch(EPOCH, 0, 5))), open("b", 1, run(0, 1)));
-        Reads reads = reads(Map.of(0, head(105)), Set.of(), Map.of(key(0, P), state(EPOCH, 0, 4, 100)),
-                Map.of(P, EPOCH));
+        Reads reads =
+                reads(Map.of(0, head(105)), Set.of(), Map.of(key(0, P), state(EPOCH, 0, 4, 100)), Map.of(P, EPOCH));
 
         Decision<String> d = decider.decide(open, reads, NOW);
 
@@ -167,8 +191,8 @@ class CommitDeciderTest {
 
     @Test
     void aBatchRepeatedWithinTheFlushFollowsTheRunItRepeats() {
-        List<Open<String>> open = List.of(open("a", 0, run(0, 2, batch(EPOCH, 0, 2))),
-                open("b", 1, run(0, 2, batch(EPOCH, 0, 2))));
+        List<Open<String>> open =
+                List.of(open("a", 0, run(0, 2, batch(EPOCH, 0, 2))), open("b", 1, run(0, 2, batch(EPOCH, 0, 2))));
         Reads reads = reads(Map.of(0, head(0)), Set.of(), Map.of(key(0, P), fresh(EPOCH)), Map.of(P, EPOCH));
 
         Decision<String> d = decider.decide(open, reads, NOW);
@@ -180,24 +204,26 @@ class CommitDeciderTest {
 
     @Test
     void consecutiveBatchesOfOneProducerInOneFlushAreAppendedInSequence() {
-        List<Open<String>> open = List.of(open("a", 0, run(0, 2, batch(EPOCH, 5, 2))),
-                open("b", 1, run(0, 3, batch(EPOCH, 7, 3))));
-        Reads reads = reads(Map.of(0, head(105)), Set.of(), Map.of(key(0, P), state(EPOCH, 0, 4, 100)),
-                Map.of(P, EPOCH));
+        List<Open<String>> open =
+                List.of(open("a", 0, run(0, 2, batch(EPOCH, 5, 2))), open("b", 1, run(0, 3, batch(EPOCH, 7, 3))));
+        Reads reads =
+                reads(Map.of(0, head(105)), Set.of(), Map.of(key(0, P), state(EPOCH, 0, 4, 100)), Map.of(P, EPOCH));
 
         Decision<String> d = decider.decide(open, reads, NOW);
 
         assertThat(bases(d)).containsExactly(Map.entry("a", 105L), Map.entry("b", 107L));
         ProducerState after = d.states().get(key(0, P));
-        assertThat(after.batches()).extracting(ProducerState.BatchMetadata::baseOffset).containsExactly(100L, 105L, 107L);
+        assertThat(after.batches())
+                .extracting(ProducerState.BatchMetadata::baseOffset)
+                .containsExactly(100L, 105L, 107L);
         assertThat(after.lastSequence()).isEqualTo(9);
         assertThat(after.lastWriteMs()).isEqualTo(NOW);
     }
 
     @Test
     void anIdleProducersStateIsForgottenAndItsSequenceStartsOver() {
-        ProducerState idle = new ProducerState(P, EPOCH, List.of(new ProducerState.BatchMetadata(0, 4, 100)),
-                NOW - EXPIRY.toMillis() - 1, 7);
+        ProducerState idle = new ProducerState(
+                P, EPOCH, List.of(new ProducerState.BatchMetadata(0, 4, 100)), NOW - EXPIRY.toMillis() - 1, 7);
         List<Open<String>> open = List.of(open("a", 0, run(0, 1, batch(EPOCH, 0, 1))));
         Reads reads = reads(Map.of(0, head(105)), Set.of(), Map.of(key(0, P), idle), Map.of(P, EPOCH));
 
@@ -214,10 +240,18 @@ class CommitDeciderTest {
     void aPartitionCommitMovesTheHeadPastOneEntryAndStoresEachProducerOneVersionUp() {
         // given: partition 0 under a lease, two batches of one producer; partition 1 never written, optimistic
         LeaseState.Held lease = new LeaseState.Held(7, NOW + 1_000, 105);
-        List<Open<String>> open = List.of(open("a", 0, run(0, 2, batch(EPOCH, 5, 2))),
-                open("b", 1, run(0, 3, batch(EPOCH, 7, 3))), open("c", 1, run(1, 4)));
-        Reads reads = new Reads(Map.of(new Key(TOPIC.id(), 0), new Head(105, true, Optional.of(lease)),
-                new Key(TOPIC.id(), 1), head(0)), Set.of(), Map.of(key(0, P), state(EPOCH, 0, 4, 100)),
+        List<Open<String>> open = List.of(
+                open("a", 0, run(0, 2, batch(EPOCH, 5, 2))),
+                open("b", 1, run(0, 3, batch(EPOCH, 7, 3))),
+                open("c", 1, run(1, 4)));
+        Reads reads = new Reads(
+                Map.of(
+                        new Key(TOPIC.id(), 0),
+                        new Head(105, true, Optional.of(lease)),
+                        new Key(TOPIC.id(), 1),
+                        head(0)),
+                Set.of(),
+                Map.of(key(0, P), state(EPOCH, 0, 4, 100)),
                 Map.of(P, EPOCH));
         Decision<String> d = decider.decide(open, reads, NOW);
 
@@ -238,7 +272,9 @@ class CommitDeciderTest {
         assertThat(p0.entry().objectKey()).isEqualTo("segment");
         assertThat(p0.entry().buckets()).containsExactly("bucket");
         assertThat(p0.producers()).singleElement().satisfies(s -> {
-            assertThat(s.version()).as("one version up per commit, whatever it appended").isEqualTo(5);
+            assertThat(s.version())
+                    .as("one version up per commit, whatever it appended")
+                    .isEqualTo(5);
             assertThat(s.lastSequence()).isEqualTo(9);
         });
         CommitBatch.PartitionCommit p1 = batch.partitions().get(1);
@@ -267,9 +303,8 @@ class CommitDeciderTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("packings")
-    void partitionCommitsArePackedInOrderIntoTransactionsOfAtMostOneHundredItems(String what, int partitions,
-                                                                                UnaryOperator<Integer> producerOf,
-                                                                                List<Integer> sizes) {
+    void partitionCommitsArePackedInOrderIntoTransactionsOfAtMostOneHundredItems(
+            String what, int partitions, UnaryOperator<Integer> producerOf, List<Integer> sizes) {
         List<Open<String>> open = new ArrayList<>();
         Map<ProducerKey, ProducerState> states = new HashMap<>();
         Map<Long, Short> epochs = new HashMap<>();
@@ -291,11 +326,16 @@ class CommitDeciderTest {
         List<Transaction<String>> txs = decider.transactions(d, reads, segment(d), 0);
 
         assertThat(txs).extracting(tx -> tx.batch().partitions().size()).containsExactlyElementsOf(sizes);
-        assertThat(txs).flatExtracting(tx -> tx.batch().partitions()).extracting(CommitBatch.PartitionCommit::partition)
-                .containsExactlyElementsOf(IntStream.range(0, partitions).boxed().toList());
+        assertThat(txs)
+                .flatExtracting(tx -> tx.batch().partitions())
+                .extracting(CommitBatch.PartitionCommit::partition)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, partitions).boxed().toList());
         for (Transaction<String> tx : txs) {
-            assertThat(tx.bases().keySet()).containsExactlyElementsOf(tx.batch().partitions().stream()
-                    .map(c -> "r" + c.partition()).toList());
+            assertThat(tx.bases().keySet())
+                    .containsExactlyElementsOf(tx.batch().partitions().stream()
+                            .map(c -> "r" + c.partition())
+                            .toList());
             Set<Long> named = new LinkedHashSet<>();
             tx.batch().partitions().forEach(c -> c.producers().forEach(s -> named.add(s.producerId())));
             assertThat(tx.batch().producerEpochs().keySet()).isEqualTo(named);
@@ -337,8 +377,11 @@ class CommitDeciderTest {
         return new Head(next, next > 0, Optional.empty());
     }
 
-    private static Reads reads(Map<Integer, Head> heads, Set<Key> fenced, Map<ProducerKey, ProducerState> states,
-                               Map<Long, Short> epochs) {
+    private static Reads reads(
+            Map<Integer, Head> heads,
+            Set<Key> fenced,
+            Map<ProducerKey, ProducerState> states,
+            Map<Long, Short> epochs) {
         Map<Key, Head> byKey = new HashMap<>();
         heads.forEach((p, h) -> byKey.put(new Key(TOPIC.id(), p), h));
         return new Reads(byKey, fenced, states, epochs);
@@ -359,8 +402,9 @@ class CommitDeciderTest {
         Map<Key, ChunkLocation> chunks = new HashMap<>();
         long position = 0;
         for (Map.Entry<Key, Integer> e : records.entrySet()) {
-            chunks.put(e.getKey(), new ChunkLocation(e.getKey().topicId(), e.getKey().partition(), position, 8,
-                    e.getValue(), NOW, 0));
+            chunks.put(
+                    e.getKey(),
+                    new ChunkLocation(e.getKey().topicId(), e.getKey().partition(), position, 8, e.getValue(), NOW, 0));
             position += 8;
         }
         return new WrittenSegment("segment", chunks, List.of("bucket"));

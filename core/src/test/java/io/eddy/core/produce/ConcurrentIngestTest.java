@@ -44,8 +44,7 @@ class ConcurrentIngestTest {
     private static final int PARTITIONS = 3;
 
     /** One acknowledged record: where it went, and the value that says who sent it. */
-    record Acked(int partition, long offset, String value, String request) {
-    }
+    record Acked(int partition, long offset, String value, String request) {}
 
     @Test
     void concurrentInstancesAssignEveryOffsetExactlyOnce(EddyStack stack) throws Exception {
@@ -56,7 +55,8 @@ class ConcurrentIngestTest {
         }
         ExecutorService pool = Executors.newFixedThreadPool(INSTANCES * THREADS_PER_INSTANCE);
         try {
-            Topic topic = await(instances.get(0).topics().create("concurrent-" + UUID.randomUUID(), PARTITIONS, Map.of()));
+            Topic topic =
+                    await(instances.get(0).topics().create("concurrent-" + UUID.randomUUID(), PARTITIONS, Map.of()));
             String name = topic.name().value();
 
             // when: every thread of every instance produces its requests, all starting together
@@ -81,24 +81,35 @@ class ConcurrentIngestTest {
             // then: per partition, the acknowledged offsets are exactly 0..n-1
             assertThat(acked).hasSize(INSTANCES * THREADS_PER_INSTANCE * REQUESTS_PER_THREAD * RECORDS_PER_REQUEST);
             Map<Integer, List<Acked>> byPartition = new TreeMap<>();
-            acked.forEach(a -> byPartition.computeIfAbsent(a.partition(), p -> new ArrayList<>()).add(a));
+            acked.forEach(a -> byPartition
+                    .computeIfAbsent(a.partition(), p -> new ArrayList<>())
+                    .add(a));
             assertThat(byPartition).containsOnlyKeys(0, 1, 2);
-            byPartition.forEach((p, list) -> assertThat(list.stream().map(Acked::offset).sorted().toList())
+            byPartition.forEach((p, list) -> assertThat(
+                            list.stream().map(Acked::offset).sorted().toList())
                     .as("offsets of partition %d", p)
-                    .containsExactlyElementsOf(IntStream.range(0, list.size()).mapToObj(o -> (long) o).toList()));
+                    .containsExactlyElementsOf(IntStream.range(0, list.size())
+                            .mapToObj(o -> (long) o)
+                            .toList()));
 
             // and a request's records on one partition got contiguous offsets, in request order
             Map<String, List<Acked>> byRequestAndPartition = new HashMap<>();
-            acked.forEach(a -> byRequestAndPartition.computeIfAbsent(a.request() + "/" + a.partition(),
-                    k -> new ArrayList<>()).add(a));
+            acked.forEach(a -> byRequestAndPartition
+                    .computeIfAbsent(a.request() + "/" + a.partition(), k -> new ArrayList<>())
+                    .add(a));
             byRequestAndPartition.forEach((k, list) -> {
                 long first = list.get(0).offset();
-                assertThat(list).extracting(Acked::offset).as(k)
-                        .containsExactlyElementsOf(IntStream.range(0, list.size()).mapToObj(o -> first + o).toList());
+                assertThat(list)
+                        .extracting(Acked::offset)
+                        .as(k)
+                        .containsExactlyElementsOf(IntStream.range(0, list.size())
+                                .mapToObj(o -> first + o)
+                                .toList());
             });
 
             // and the heads agree, and every record reads back (from S3, through another instance) at its offset
-            Map<Integer, PartitionHead> heads = await(instances.get(1).metadata().heads(topic.id(), List.of(0, 1, 2)));
+            Map<Integer, PartitionHead> heads =
+                    await(instances.get(1).metadata().heads(topic.id(), List.of(0, 1, 2)));
             FetchService reader = instances.get(1).coldFetch();
             byPartition.forEach((p, list) -> {
                 assertThat(heads.get(p).nextOffset()).isEqualTo(list.size());
@@ -138,14 +149,19 @@ class ConcurrentIngestTest {
         Map<Long, String> out = new HashMap<>();
         long offset = 0;
         while (true) {
-            FetchResult result = await(reader.fetch(new FetchRequest(topic, partition, offset, 10_000, 8 << 20, Duration.ZERO)));
+            FetchResult result =
+                    await(reader.fetch(new FetchRequest(topic, partition, offset, 10_000, 8 << 20, Duration.ZERO)));
             for (Record r : result.records()) {
-                assertThat(out.put(r.offset(), text(r.value()))).as("offset %d read twice", r.offset()).isNull();
+                assertThat(out.put(r.offset(), text(r.value())))
+                        .as("offset %d read twice", r.offset())
+                        .isNull();
             }
             if (result.nextOffset() >= result.highWatermark()) {
                 return out;
             }
-            assertThat(result.nextOffset()).as("a fetch below the high watermark makes progress").isGreaterThan(offset);
+            assertThat(result.nextOffset())
+                    .as("a fetch below the high watermark makes progress")
+                    .isGreaterThan(offset);
             offset = result.nextOffset();
         }
     }

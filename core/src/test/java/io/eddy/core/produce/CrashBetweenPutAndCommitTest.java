@@ -40,12 +40,14 @@ class CrashBetweenPutAndCommitTest {
     @Test
     void recordsOfACommitThatNeverHappenedAreInvisibleAndARetrySucceeds(EddyStack stack) {
         FailFirstTransactWrite crash = new FailFirstTransactWrite();
-        try (CoreInstance eddy = CoreInstance.on(stack).dynamoInterceptor(crash).start().ensureResources()) {
+        try (CoreInstance eddy =
+                CoreInstance.on(stack).dynamoInterceptor(crash).start().ensureResources()) {
             Topic topic = await(eddy.topics().create("crash-" + UUID.randomUUID(), 3, Map.of()));
             String name = topic.name().value();
             // given: partition 1 written before the crash
             await(eddy.produce().produce(name, request(entry(1, "k", "before", T0), entry(1, "k", "before-2", T0))));
-            PartitionHead p1Before = await(eddy.metadata().heads(topic.id(), List.of(1))).get(1);
+            PartitionHead p1Before =
+                    await(eddy.metadata().heads(topic.id(), List.of(1))).get(1);
             int objectsBefore = eddy.objectKeys("segments/").size();
 
             // when: the commit of a request to partition 0 never happens
@@ -65,7 +67,8 @@ class CrashBetweenPutAndCommitTest {
                 assertThat(atZero.records()).isEmpty();
                 assertThat(atZero.highWatermark()).isZero();
             }
-            assertThat(await(eddy.fetch().offsetAt(name, 0, new OffsetSpec.Latest()))).isZero();
+            assertThat(await(eddy.fetch().offsetAt(name, 0, new OffsetSpec.Latest())))
+                    .isZero();
             // and its object is in the bucket, referenced by no index entry
             assertThat(eddy.objectKeys("segments/")).hasSize(objectsBefore + 1);
             assertThat(orphans(eddy, topic)).hasSize(1);
@@ -80,7 +83,8 @@ class CrashBetweenPutAndCommitTest {
 
             // and partitions written before and after are unaffected
             await(eddy.produce().produce(name, request(entry(2, null, "after", T0))));
-            assertThat(await(eddy.metadata().heads(topic.id(), List.of(1))).get(1)).isEqualTo(p1Before);
+            assertThat(await(eddy.metadata().heads(topic.id(), List.of(1))).get(1))
+                    .isEqualTo(p1Before);
             assertThat(values(eddy.coldFetch(), name, 1)).containsExactly("before", "before-2");
             assertThat(values(eddy.coldFetch(), name, 2)).containsExactly("after");
             // the orphan stays an orphan: one object more than the committed entries refer to
@@ -108,7 +112,10 @@ class CrashBetweenPutAndCommitTest {
     }
 
     private static List<String> values(FetchService reader, String topic, int partition) {
-        return await(reader.fetch(new FetchRequest(topic, partition, 0, 500, 1 << 20, Duration.ZERO))).records()
-                .stream().map(r -> text(r.value())).toList();
+        return await(reader.fetch(new FetchRequest(topic, partition, 0, 500, 1 << 20, Duration.ZERO)))
+                .records()
+                .stream()
+                .map(r -> text(r.value()))
+                .toList();
     }
 }

@@ -31,7 +31,10 @@ class GroupCommitTest {
     @Test
     void concurrentRequestsShareSegmentsAndEachGetsItsOwnContiguousOffsets(EddyStack stack) {
         int requests = 60;
-        try (CoreInstance eddy = CoreInstance.on(stack).groupCommit(Duration.ofMillis(50), 8 << 20).start().ensureResources()) {
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ofMillis(50), 8 << 20)
+                .start()
+                .ensureResources()) {
             Topic topic = await(eddy.topics().create("group-" + UUID.randomUUID(), 3, Map.of()));
             String name = topic.name().value();
 
@@ -39,10 +42,15 @@ class GroupCommitTest {
             List<Uni<List<RecordOffset>>> all = new ArrayList<>();
             for (int r = 0; r < requests; r++) {
                 int req = r;
-                all.add(eddy.produce().produce(name, Produce.request(IntStream.range(0, 6)
-                        .mapToObj(i -> entry(i % 3, null, req + "-" + i, T0)).toList())));
+                all.add(eddy.produce()
+                        .produce(
+                                name,
+                                Produce.request(IntStream.range(0, 6)
+                                        .mapToObj(i -> entry(i % 3, null, req + "-" + i, T0))
+                                        .toList())));
             }
-            List<List<RecordOffset>> results = Uni.join().all(all).andFailFast().await().atMost(CoreInstance.AWAIT);
+            List<List<RecordOffset>> results =
+                    Uni.join().all(all).andFailFast().await().atMost(CoreInstance.AWAIT);
 
             Set<String> seen = new HashSet<>();
             for (int r = 0; r < requests; r++) {
@@ -50,13 +58,16 @@ class GroupCommitTest {
                 for (int p = 0; p < 3; p++) {
                     RecordOffset first = offsets.get(p);
                     RecordOffset second = offsets.get(p + 3);
-                    assertThat(second.offset()).as("a request's records on a partition are contiguous")
+                    assertThat(second.offset())
+                            .as("a request's records on a partition are contiguous")
                             .isEqualTo(first.offset() + 1);
                 }
-                offsets.forEach(o -> assertThat(seen.add(o.partition() + "@" + o.offset())).isTrue());
+                offsets.forEach(o ->
+                        assertThat(seen.add(o.partition() + "@" + o.offset())).isTrue());
             }
             for (int p = 0; p < 3; p++) {
-                List<Record> log = await(eddy.fetch().fetch(new FetchRequest(name, p, 0, 10_000, 8 << 20, Duration.ZERO)))
+                List<Record> log = await(
+                                eddy.fetch().fetch(new FetchRequest(name, p, 0, 10_000, 8 << 20, Duration.ZERO)))
                         .records();
                 assertThat(log).hasSize(2 * requests);
                 for (int r = 0; r < requests; r++) {
@@ -66,29 +77,42 @@ class GroupCommitTest {
             }
             ProduceMetrics m = eddy.produceMetrics();
             assertThat(m.segmentPuts()).as("PUTs per flush, not per request").isLessThan(requests / 2);
-            assertThat(m.transactions()).as("one transaction per flush here (3 partitions)").isEqualTo(m.flushes());
+            assertThat(m.transactions())
+                    .as("one transaction per flush here (3 partitions)")
+                    .isEqualTo(m.flushes());
             assertThat(m.snapshot()).containsEntry("requests", (long) requests).containsEntry("records", 6L * requests);
         }
     }
 
     @Test
     void aFlushWithMorePartitionsThanOneTransactionHoldsSplitsIntoFew(EddyStack stack) {
-        try (CoreInstance eddy = CoreInstance.on(stack).groupCommit(Duration.ofMillis(50), 8 << 20).start().ensureResources()) {
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ofMillis(50), 8 << 20)
+                .start()
+                .ensureResources()) {
             Topic topic = await(eddy.topics().create("group-" + UUID.randomUUID(), 80, Map.of()));
             String name = topic.name().value();
 
             List<Uni<List<RecordOffset>>> all = new ArrayList<>();
             for (int r = 0; r < 4; r++) {
                 int req = r;
-                all.add(eddy.produce().produce(name, Produce.request(IntStream.range(0, 20)
-                        .mapToObj(i -> entry(req * 20 + i, null, "v", T0)).toList())));
+                all.add(eddy.produce()
+                        .produce(
+                                name,
+                                Produce.request(IntStream.range(0, 20)
+                                        .mapToObj(i -> entry(req * 20 + i, null, "v", T0))
+                                        .toList())));
             }
             Uni.join().all(all).andFailFast().await().atMost(CoreInstance.AWAIT);
 
             ProduceMetrics m = eddy.produceMetrics();
             // 80 partitions × 2 items: two transactions per flush at most, however the requests were grouped
             assertThat(m.transactions()).isLessThanOrEqualTo(2 * m.flushes()).isLessThan(4 * 2);
-            assertThat(await(eddy.metadata().heads(topic.id(), IntStream.range(0, 80).boxed().toList())).values())
+            assertThat(await(eddy.metadata()
+                                    .heads(
+                                            topic.id(),
+                                            IntStream.range(0, 80).boxed().toList()))
+                            .values())
                     .allSatisfy(h -> assertThat(h.nextOffset()).isEqualTo(1));
         }
     }

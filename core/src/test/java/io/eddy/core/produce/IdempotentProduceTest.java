@@ -35,9 +35,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class IdempotentProduceTest {
     private static final long T0 = 1_764_000_000_000L;
 
-    private static ProduceRequest idempotent(ProducerRegistry.Registration producer, Map<Integer, Integer> bases,
-                                             List<ProduceRequest.Entry> entries) {
-        return new ProduceRequest(entries, false, Acks.LEADER, Compression.NONE,
+    private static ProduceRequest idempotent(
+            ProducerRegistry.Registration producer, Map<Integer, Integer> bases, List<ProduceRequest.Entry> entries) {
+        return new ProduceRequest(
+                entries,
+                false,
+                Acks.LEADER,
+                Compression.NONE,
                 new ProducerFields(producer.producerId(), producer.epoch(), bases));
     }
 
@@ -63,7 +67,10 @@ class IdempotentProduceTest {
 
             assertThat(original).extracting(RecordOffset::offset).containsExactly(1L, 2L, 3L);
             assertThat(retried).isEqualTo(original);
-            assertThat(await(eddy.metadata().heads(topic.id(), List.of(0))).get(0).nextOffset()).isEqualTo(4);
+            assertThat(await(eddy.metadata().heads(topic.id(), List.of(0)))
+                            .get(0)
+                            .nextOffset())
+                    .isEqualTo(4);
             assertThat(eddy.produceMetrics().snapshot()).containsEntry("duplicates", 1L);
         }
     }
@@ -77,14 +84,23 @@ class IdempotentProduceTest {
             await(eddy.produce().produce(name, idempotent(p, Map.of(0, 0), records(0, "a", 3))));
 
             // sequences 3 and 4 never arrived: 5 is a gap, on partition 0; partition 1 of the same request is fine
-            EddyException e = catchThrowableOfType(EddyException.class, () -> await(eddy.produce().produce(name,
-                    idempotent(p, Map.of(0, 5, 1, 0), List.of(entry(0, null, "x", T0), entry(1, null, "y", T0))))));
+            EddyException e = catchThrowableOfType(
+                    EddyException.class,
+                    () -> await(eddy.produce()
+                            .produce(
+                                    name,
+                                    idempotent(
+                                            p,
+                                            Map.of(0, 5, 1, 0),
+                                            List.of(entry(0, null, "x", T0), entry(1, null, "y", T0))))));
 
             assertThat(e.code()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE);
             assertThat(e.details()).containsEntry("expected", 3);
             assertThat(await(eddy.metadata().heads(topic.id(), List.of(0, 1))))
                     .satisfies(h -> assertThat(h.get(0).nextOffset()).isEqualTo(3))
-                    .satisfies(h -> assertThat(h.get(1).exists()).as("nothing of the request was stored").isFalse());
+                    .satisfies(h -> assertThat(h.get(1).exists())
+                            .as("nothing of the request was stored")
+                            .isFalse());
         }
     }
 
@@ -101,11 +117,18 @@ class IdempotentProduceTest {
             ProducerRegistry.Registration second = await(registry.register("q"));
 
             assertThat(first.producerId()).isEqualTo(taken);
-            assertThat(second.producerId()).as("the taken id was drawn again and skipped").isEqualTo(-other & ProducerRegistry.MAX_ID);
+            assertThat(second.producerId())
+                    .as("the taken id was drawn again and skipped")
+                    .isEqualTo(-other & ProducerRegistry.MAX_ID);
             assertThat(eddy.producers().register("r").await().indefinitely().producerId())
-                    .as("exact as a JSON number anywhere").isBetween(1L, (1L << 53) - 1);
-            assertThat(await(eddy.metadata().producer(taken)).orElseThrow().principal()).isEqualTo("p");
-            assertThat(await(eddy.metadata().producer(second.producerId())).orElseThrow().principal()).isEqualTo("q");
+                    .as("exact as a JSON number anywhere")
+                    .isBetween(1L, (1L << 53) - 1);
+            assertThat(await(eddy.metadata().producer(taken)).orElseThrow().principal())
+                    .isEqualTo("p");
+            assertThat(await(eddy.metadata().producer(second.producerId()))
+                            .orElseThrow()
+                            .principal())
+                    .isEqualTo("q");
         }
     }
 
@@ -118,18 +141,31 @@ class IdempotentProduceTest {
             await(eddy.produce().produce(name, idempotent(old, Map.of(0, 0), records(0, "a", 2))));
 
             ProducerRegistry.Registration bumped = await(eddy.producers().bumpEpoch(old.producerId(), (short) 0, "p"));
-            EddyException zombie = catchThrowableOfType(EddyException.class, () -> await(eddy.produce().produce(name,
-                    idempotent(old, Map.of(0, 2), records(0, "z", 1)))));
-            List<RecordOffset> fresh = await(eddy.produce().produce(name, idempotent(bumped, Map.of(0, 0), records(0, "b", 1))));
+            EddyException zombie = catchThrowableOfType(
+                    EddyException.class,
+                    () -> await(eddy.produce().produce(name, idempotent(old, Map.of(0, 2), records(0, "z", 1)))));
+            List<RecordOffset> fresh =
+                    await(eddy.produce().produce(name, idempotent(bumped, Map.of(0, 0), records(0, "b", 1))));
 
             assertThat(bumped.epoch()).isEqualTo((short) 1);
             assertThat(zombie.code()).isEqualTo(ErrorCode.PRODUCER_FENCED);
             assertThat(fresh).extracting(RecordOffset::offset).containsExactly(2L);
-            assertThat(catchThrowableOfType(EddyException.class, () -> await(eddy.producers().bumpEpoch(987_654_321L, (short) 0, "p"))).code())
+            assertThat(catchThrowableOfType(
+                                    EddyException.class,
+                                    () -> await(eddy.producers().bumpEpoch(987_654_321L, (short) 0, "p")))
+                            .code())
                     .isEqualTo(ErrorCode.UNKNOWN_PRODUCER);
-            assertThat(catchThrowableOfType(EddyException.class, () -> await(eddy.produce().produce(name,
-                    idempotent(new ProducerRegistry.Registration(987_654_321L, (short) 0), Map.of(0, 0),
-                            records(0, "u", 1))))).code()).isEqualTo(ErrorCode.UNKNOWN_PRODUCER);
+            assertThat(catchThrowableOfType(
+                                    EddyException.class,
+                                    () -> await(eddy.produce()
+                                            .produce(
+                                                    name,
+                                                    idempotent(
+                                                            new ProducerRegistry.Registration(987_654_321L, (short) 0),
+                                                            Map.of(0, 0),
+                                                            records(0, "u", 1)))))
+                            .code())
+                    .isEqualTo(ErrorCode.UNKNOWN_PRODUCER);
         }
     }
 
@@ -145,8 +181,11 @@ class IdempotentProduceTest {
         int requestsPerProducer = 250;
         int recordsPerRequest = 100;
         int partitions = 6;
-        try (CoreInstance eddy = CoreInstance.on(stack).groupCommit(Duration.ofMillis(2), 8 << 20)
-                .leases("chaos-" + UUID.randomUUID(), Duration.ofSeconds(30)).start().ensureResources()) {
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ofMillis(2), 8 << 20)
+                .leases("chaos-" + UUID.randomUUID(), Duration.ofSeconds(30))
+                .start()
+                .ensureResources()) {
             Topic topic = await(eddy.topics().create("idem-" + UUID.randomUUID(), partitions, Map.of()));
             String name = topic.name().value();
             Map<String, Long> acknowledged = new ConcurrentHashMap<>();
@@ -163,22 +202,29 @@ class IdempotentProduceTest {
                         for (int i = 0; i < recordsPerRequest; i++) {
                             int partition = (r + i) % partitions;
                             bases.putIfAbsent(partition, nextSequence.getOrDefault(partition, 0));
-                            entries.add(entry(partition, "p" + producerIndex, "p" + producerIndex + "-" + r + "-" + i, T0));
+                            entries.add(
+                                    entry(partition, "p" + producerIndex, "p" + producerIndex + "-" + r + "-" + i, T0));
                         }
                         for (Map.Entry<Integer, Integer> b : bases.entrySet()) {
-                            long n = entries.stream().filter(e -> e.partition() == b.getKey()).count();
+                            long n = entries.stream()
+                                    .filter(e -> e.partition() == b.getKey())
+                                    .count();
                             nextSequence.put(b.getKey(), b.getValue() + (int) n);
                         }
                         ProduceRequest request = idempotent(p, bases, entries);
-                        int blind = ThreadLocalRandom.current().nextInt(3);   // 0 to 2 copies nobody reads
+                        int blind = ThreadLocalRandom.current().nextInt(3); // 0 to 2 copies nobody reads
                         for (int c = 0; c < blind; c++) {
-                            eddy.produce().produce(name, request).subscribe().with(ignored -> { }, ignored -> { });
+                            eddy.produce().produce(name, request).subscribe().with(ignored -> {}, ignored -> {});
                         }
                         List<RecordOffset> offsets = await(eddy.produce().produce(name, request));
                         for (int i = 0; i < offsets.size(); i++) {
-                            Long previous = acknowledged.put(offsets.get(i).partition() + "@" + offsets.get(i).offset(),
+                            Long previous = acknowledged.put(
+                                    offsets.get(i).partition() + "@"
+                                            + offsets.get(i).offset(),
                                     (long) producerIndex);
-                            assertThat(previous).as("two acknowledgements for one offset").isNull();
+                            assertThat(previous)
+                                    .as("two acknowledgements for one offset")
+                                    .isNull();
                         }
                     }
                     return null;
@@ -192,13 +238,20 @@ class IdempotentProduceTest {
             Map<String, List<String>> perProducer = new HashMap<>();
             long total = 0;
             for (int partition = 0; partition < partitions; partition++) {
-                long next = await(eddy.metadata().heads(topic.id(), List.of(partition))).get(partition).nextOffset();
+                long next = await(eddy.metadata().heads(topic.id(), List.of(partition)))
+                        .get(partition)
+                        .nextOffset();
                 total += next;
                 List<Record> log = readAll(eddy, name, partition, next);
-                assertThat(log).extracting(Record::offset).as("no gaps").containsExactlyElementsOf(
-                        java.util.stream.LongStream.range(0, next).boxed().toList());
+                assertThat(log)
+                        .extracting(Record::offset)
+                        .as("no gaps")
+                        .containsExactlyElementsOf(java.util.stream.LongStream.range(0, next)
+                                .boxed()
+                                .toList());
                 for (Record rec : log) {
-                    perProducer.computeIfAbsent(Produce.text(rec.key()) + "#" + partition, k -> new ArrayList<>())
+                    perProducer
+                            .computeIfAbsent(Produce.text(rec.key()) + "#" + partition, k -> new ArrayList<>())
                             .add(Produce.text(rec.value()));
                 }
             }
@@ -210,7 +263,9 @@ class IdempotentProduceTest {
                 List<String> sorted = new ArrayList<>(values);
                 sorted.sort(java.util.Comparator.comparingInt((String v) -> Integer.parseInt(v.split("-")[1]))
                         .thenComparingInt(v -> Integer.parseInt(v.split("-")[2])));
-                assertThat(values).as("in the producer's order on " + e.getKey()).containsExactlyElementsOf(sorted);
+                assertThat(values)
+                        .as("in the producer's order on " + e.getKey())
+                        .containsExactlyElementsOf(sorted);
             }
         }
     }
@@ -219,8 +274,14 @@ class IdempotentProduceTest {
         List<Record> out = new ArrayList<>();
         long offset = 0;
         while (offset < end) {
-            FetchResult r = await(eddy.fetch().fetch(new FetchRequest(topic, partition, offset,
-                    FetchRequest.MAX_MAX_RECORDS, FetchRequest.MAX_MAX_BYTES, Duration.ZERO)));
+            FetchResult r = await(eddy.fetch()
+                    .fetch(new FetchRequest(
+                            topic,
+                            partition,
+                            offset,
+                            FetchRequest.MAX_MAX_RECORDS,
+                            FetchRequest.MAX_MAX_BYTES,
+                            Duration.ZERO)));
             out.addAll(r.records());
             offset = r.nextOffset();
         }

@@ -39,13 +39,18 @@ class LaneLimitTest {
     @Test
     void aFullLaneRefusesAcksZeroAtOnceAndCommitsEverythingItTookOnceStorageMovesAgain(EddyStack stack) {
         AtomicReference<HeldPuts> puts = new AtomicReference<>();
-        try (CoreInstance eddy = CoreInstance.on(stack).groupCommit(Duration.ZERO, 8 << 20)
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ZERO, 8 << 20)
                 .queueLimits(new QueueLimits(LANE_BYTES, 4 * LANE_BYTES))
                 .produceSegments(s -> {
                     puts.set(new HeldPuts(s));
                     return puts.get();
-                }).start().ensureResources()) {
-            String name = await(eddy.topics().create("lanes-" + UUID.randomUUID(), 1, Map.of())).name().value();
+                })
+                .start()
+                .ensureResources()) {
+            String name = await(eddy.topics().create("lanes-" + UUID.randomUUID(), 1, Map.of()))
+                    .name()
+                    .value();
             GroupCommitAppender lane = (GroupCommitAppender) eddy.appender();
 
             // given: S3 takes no PUT, and acks=0 requests of ~20 KB keep coming
@@ -54,7 +59,10 @@ class LaneLimitTest {
             for (int i = 0; i < 20 && refused == null; i++) {
                 String value = i + "-" + "x".repeat(20_000);
                 try {
-                    eddy.produce().produce(name, request(Acks.NONE, value)).await().atMost(QUEUED_WITHIN);
+                    eddy.produce()
+                            .produce(name, request(Acks.NONE, value))
+                            .await()
+                            .atMost(QUEUED_WITHIN);
                     accepted.add(value);
                 } catch (EddyException e) {
                     refused = e;
@@ -66,13 +74,21 @@ class LaneLimitTest {
             assertThat(refused.code()).isEqualTo(ErrorCode.THROTTLED);
             assertThat(refused.code().status()).isEqualTo(429);
             assertThat(refused.retryable()).isTrue();
-            assertThat(accepted).as("the first flush's request and the ones queued behind it").hasSizeGreaterThan(1);
+            assertThat(accepted)
+                    .as("the first flush's request and the ones queued behind it")
+                    .hasSizeGreaterThan(1);
             assertThat(puts.get().puts()).as("one flush in flight per lane").isEqualTo(1);
-            assertThat(20_000L * accepted.size()).as("bytes taken stay within the lane's bound").isLessThanOrEqualTo(LANE_BYTES);
+            assertThat(20_000L * accepted.size())
+                    .as("bytes taken stay within the lane's bound")
+                    .isLessThanOrEqualTo(LANE_BYTES);
             assertThat(lane.queuedBytes()).isGreaterThan(0).isLessThanOrEqualTo(LANE_BYTES);
             // acks=1 is refused at once too, rather than queued behind a stalled flush
-            EddyException acked = catchThrowableOfType(() -> eddy.produce().produce(name, request(Acks.LEADER, "late-" + "x".repeat(20_000)))
-                    .await().atMost(QUEUED_WITHIN), EddyException.class);
+            EddyException acked = catchThrowableOfType(
+                    () -> eddy.produce()
+                            .produce(name, request(Acks.LEADER, "late-" + "x".repeat(20_000)))
+                            .await()
+                            .atMost(QUEUED_WITHIN),
+                    EddyException.class);
             assertThat(acked.code()).isEqualTo(ErrorCode.THROTTLED);
 
             // when: storage moves again
@@ -81,9 +97,11 @@ class LaneLimitTest {
             // then: everything accepted before is committed, in order, and the lane is empty again
             List<RecordOffset> marker = await(eddy.produce().produce(name, request(Acks.LEADER, "after")));
             assertThat(marker.get(0).offset()).isEqualTo(accepted.size());
-            List<Record> log = await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 100, 8 << 20, Duration.ZERO))).records();
-            assertThat(log).extracting(r -> Produce.text(r.value())).containsExactlyElementsOf(
-                    concat(accepted, "after"));
+            List<Record> log = await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 100, 8 << 20, Duration.ZERO)))
+                    .records();
+            assertThat(log)
+                    .extracting(r -> Produce.text(r.value()))
+                    .containsExactlyElementsOf(concat(accepted, "after"));
             assertThat(lane.queuedBytes()).isZero();
         }
     }

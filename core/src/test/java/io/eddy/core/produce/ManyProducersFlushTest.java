@@ -4,8 +4,8 @@ import static io.eddy.core.fixtures.CoreInstance.await;
 import static io.eddy.core.fixtures.Produce.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fetch.FetchRequest;
+import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.HeldPuts;
 import io.eddy.core.fixtures.Produce;
 import io.eddy.core.model.Topic;
@@ -34,11 +34,14 @@ class ManyProducersFlushTest {
     @Test
     void moreIdempotentProducersOnOnePartitionThanOneTransactionHoldsAreAllCommitted(EddyStack stack) {
         AtomicReference<HeldPuts> puts = new AtomicReference<>();
-        try (CoreInstance eddy = CoreInstance.on(stack).groupCommit(Duration.ZERO, 8 << 20)
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ZERO, 8 << 20)
                 .produceSegments(s -> {
                     puts.set(new HeldPuts(s));
                     return puts.get();
-                }).start().ensureResources()) {
+                })
+                .start()
+                .ensureResources()) {
             Topic topic = await(eddy.topics().create("producers-" + UUID.randomUUID(), 1, Map.of()));
             String name = topic.name().value();
             // one more producer than a single partition's transaction can hold (2 items + 2 per producer)
@@ -52,9 +55,15 @@ class ManyProducersFlushTest {
             // answered once its request is queued, so each await below returns with the request in the lane)
             await(eddy.produce().produce(name, plain("first", Acks.NONE)));
             for (ProducerRegistry.Registration p : registered) {
-                await(eddy.produce().produce(name, new ProduceRequest(
-                        List.of(entry(0, null, "from-" + p.producerId(), T0)), false, Acks.NONE, Compression.NONE,
-                        new ProducerFields(p.producerId(), p.epoch(), Map.of(0, 0)))));
+                await(eddy.produce()
+                        .produce(
+                                name,
+                                new ProduceRequest(
+                                        List.of(entry(0, null, "from-" + p.producerId(), T0)),
+                                        false,
+                                        Acks.NONE,
+                                        Compression.NONE,
+                                        new ProducerFields(p.producerId(), p.epoch(), Map.of(0, 0)))));
             }
 
             // when: storage moves again, and one more record is acknowledged after all of them
@@ -63,10 +72,17 @@ class ManyProducersFlushTest {
 
             // then: every producer's record was committed before it, each once
             assertThat(marker.get(0).offset()).isEqualTo(producers + 1L);
-            List<String> values = await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
-                    .records().stream().map(r -> Produce.text(r.value())).toList();
-            assertThat(values).hasSize(producers + 2).doesNotHaveDuplicates()
-                    .startsWith("first").endsWith("after");
+            List<String> values =
+                    await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
+                            .records()
+                            .stream()
+                            .map(r -> Produce.text(r.value()))
+                            .toList();
+            assertThat(values)
+                    .hasSize(producers + 2)
+                    .doesNotHaveDuplicates()
+                    .startsWith("first")
+                    .endsWith("after");
         }
     }
 

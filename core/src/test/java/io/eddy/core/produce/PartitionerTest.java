@@ -17,16 +17,16 @@ import org.apache.kafka.common.utils.Utils;
 class PartitionerTest {
 
     @Property(tries = 2000)
-    void keyLandsOnKafkasPartition(@ForAll @Size(max = 256) byte[] key,
-                                   @ForAll @IntRange(min = 1, max = 10_000) int partitions) {
+    void keyLandsOnKafkasPartition(
+            @ForAll @Size(max = 256) byte[] key, @ForAll @IntRange(min = 1, max = 10_000) int partitions) {
         int kafka = Utils.toPositive(Utils.murmur2(key)) % partitions;
 
         assertThat(Partitioner.forKey(key, partitions)).isEqualTo(kafka);
     }
 
     @Property(tries = 1000)
-    void stringKeyLandsOnKafkasPartitionAsUtf8(@ForAll String key,
-                                               @ForAll @IntRange(min = 1, max = 10_000) int partitions) {
+    void stringKeyLandsOnKafkasPartitionAsUtf8(
+            @ForAll String key, @ForAll @IntRange(min = 1, max = 10_000) int partitions) {
         byte[] utf8 = key.getBytes(StandardCharsets.UTF_8);
 
         assertThat(Partitioner.forKey(utf8, partitions)).isEqualTo(Utils.toPositive(Utils.murmur2(utf8)) % partitions);
@@ -49,8 +49,11 @@ class PartitionerTest {
     @Example
     void keyWhoseHashIsNegativeStillGetsAValidPartition() {
         // Kafka masks the sign bit (toPositive), it does not take Math.abs: a negative hash shows the difference
-        byte[] key = IntStream.range(0, 10_000).mapToObj(i -> ("k" + i).getBytes(StandardCharsets.UTF_8))
-                .filter(k -> Utils.murmur2(k) < 0).findFirst().orElseThrow();
+        byte[] key = IntStream.range(0, 10_000)
+                .mapToObj(i -> ("k" + i).getBytes(StandardCharsets.UTF_8))
+                .filter(k -> Utils.murmur2(k) < 0)
+                .findFirst()
+                .orElseThrow();
 
         assertThat(Partitioner.forKey(key, 7)).isBetween(0, 6).isEqualTo(Utils.toPositive(Utils.murmur2(key)) % 7);
     }
@@ -68,7 +71,9 @@ class PartitionerTest {
             secondRound.add(partitioner.nextSticky(partitions));
         }
 
-        assertThat(firstRound).containsExactlyInAnyOrderElementsOf(IntStream.range(0, partitions).boxed().toList());
+        assertThat(firstRound)
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, partitions).boxed().toList());
         assertThat(secondRound).isEqualTo(firstRound);
     }
 }

@@ -53,14 +53,18 @@ class ProduceFetchTest {
 
     /** This process: long-polls wake only by its own commits' signals (its head poll is longer than any wait). */
     private static CoreInstance eddy;
+
     private static ObservedMetadataStore fetchReads;
     /** Another process on the same table and bucket, whose long-polls see commits by re-reading the head. */
     private static CoreInstance other;
 
     @BeforeAll
     static void start(EddyStack stack) {
-        eddy = CoreInstance.on(stack).headPollInterval(FetchRequest.MAX_WAIT)
-                .fetchMetadata(store -> fetchReads = new ObservedMetadataStore(store)).start().ensureResources();
+        eddy = CoreInstance.on(stack)
+                .headPollInterval(FetchRequest.MAX_WAIT)
+                .fetchMetadata(store -> fetchReads = new ObservedMetadataStore(store))
+                .start()
+                .ensureResources();
         other = CoreInstance.on(stack).headPollInterval(Duration.ofMillis(100)).start();
     }
 
@@ -77,15 +81,26 @@ class ProduceFetchTest {
         Topic topic = newTopic(3);
         List<Record> records = List.of(
                 record(T0, "k1", "v1", new Header("trace", utf8("abc")), new Header("no-value", null)),
-                record(T0 + 1, "k2", null),                                    // a tombstone
+                record(T0 + 1, "k2", null), // a tombstone
                 record(T0 - 5_000, null, "keyless"),
-                new Record(-1, T0 + 2, new byte[0], new byte[]{0, (byte) 0xff, 0x10}, List.of(new Header("e", new byte[0]))),
+                new Record(
+                        -1,
+                        T0 + 2,
+                        new byte[0],
+                        new byte[] {0, (byte) 0xff, 0x10},
+                        List.of(new Header("e", new byte[0]))),
                 record(T0 + 3, "k5", "x".repeat(10_000)));
 
-        List<RecordOffset> acks = produce(topic, records.stream().map(r -> entry(1, r)).toList());
+        List<RecordOffset> acks =
+                produce(topic, records.stream().map(r -> entry(1, r)).toList());
 
-        assertThat(acks).containsExactly(new RecordOffset(1, 0, T0), new RecordOffset(1, 1, T0 + 1),
-                new RecordOffset(1, 2, T0 - 5_000), new RecordOffset(1, 3, T0 + 2), new RecordOffset(1, 4, T0 + 3));
+        assertThat(acks)
+                .containsExactly(
+                        new RecordOffset(1, 0, T0),
+                        new RecordOffset(1, 1, T0 + 1),
+                        new RecordOffset(1, 2, T0 - 5_000),
+                        new RecordOffset(1, 3, T0 + 2),
+                        new RecordOffset(1, 4, T0 + 3));
         for (FetchService reader : List.of(eddy.fetch(), eddy.coldFetch())) {
             FetchResult result = await(reader.fetch(new FetchRequest(name(topic), 1, 0, 500, 1 << 20, NO_WAIT)));
             assertThat(RecordView.of(result.records())).containsExactlyElementsOf(RecordView.at(0, records));
@@ -110,7 +125,8 @@ class ProduceFetchTest {
     void offsetsComeBackInRequestOrderAcrossPartitions() {
         Topic topic = newTopic(4);
         List<ProduceRequest.Entry> entries = IntStream.range(0, 24)
-                .mapToObj(i -> entry(-1, "key-" + (i % 7), "value-" + i, T0 + i)).toList();
+                .mapToObj(i -> entry(-1, "key-" + (i % 7), "value-" + i, T0 + i))
+                .toList();
 
         List<RecordOffset> acks = produce(topic, entries);
 
@@ -120,14 +136,20 @@ class ProduceFetchTest {
             int expected = Partitioner.forKey(utf8("key-" + (i % 7)), 4);
             assertThat(acks.get(i).partition()).as("record %d", i).isEqualTo(expected);
             assertThat(acks.get(i).timestamp()).isEqualTo(T0 + i);
-            requestIndexesByPartition.computeIfAbsent(expected, p -> new ArrayList<>()).add(i);
+            requestIndexesByPartition
+                    .computeIfAbsent(expected, p -> new ArrayList<>())
+                    .add(i);
         }
         requestIndexesByPartition.forEach((p, indexes) -> {
             assertThat(indexes.stream().map(i -> acks.get(i).offset()))
                     .as("partition %d gets contiguous offsets in request order", p)
-                    .containsExactlyElementsOf(IntStream.range(0, indexes.size()).mapToObj(o -> (long) o).toList());
-            assertThat(fetchAll(topic, p)).extracting(r -> text(r.value()))
-                    .containsExactlyElementsOf(indexes.stream().map(i -> "value-" + i).toList());
+                    .containsExactlyElementsOf(IntStream.range(0, indexes.size())
+                            .mapToObj(o -> (long) o)
+                            .toList());
+            assertThat(fetchAll(topic, p))
+                    .extracting(r -> text(r.value()))
+                    .containsExactlyElementsOf(
+                            indexes.stream().map(i -> "value-" + i).toList());
         });
     }
 
@@ -146,8 +168,8 @@ class ProduceFetchTest {
     void keylessRecordsOfARequestShareOnePartitionAndTheNextRequestMovesOn() {
         Topic topic = newTopic(3);
 
-        List<RecordOffset> first = produce(topic, entry(-1, null, "a", T0), entry(-1, null, "b", T0),
-                entry(-1, null, "c", T0));
+        List<RecordOffset> first =
+                produce(topic, entry(-1, null, "a", T0), entry(-1, null, "b", T0), entry(-1, null, "c", T0));
         List<RecordOffset> second = produce(topic, entry(-1, null, "d", T0));
 
         int p = first.get(0).partition();
@@ -171,12 +193,18 @@ class ProduceFetchTest {
     @Test
     void fetchFromTheMiddleOfABatchStartsAtTheRequestedOffset() {
         Topic topic = newTopic(1);
-        produce(topic, IntStream.range(0, 10).mapToObj(i -> entry(0, "k" + i, "v" + i, T0 + i)).toList());
+        produce(
+                topic,
+                IntStream.range(0, 10)
+                        .mapToObj(i -> entry(0, "k" + i, "v" + i, T0 + i))
+                        .toList());
 
         for (FetchService reader : List.of(eddy.fetch(), eddy.coldFetch())) {
             FetchResult result = await(reader.fetch(new FetchRequest(name(topic), 0, 4, 500, 1 << 20, NO_WAIT)));
             assertThat(result.records()).extracting(Record::offset).containsExactly(4L, 5L, 6L, 7L, 8L, 9L);
-            assertThat(result.records()).extracting(r -> text(r.value())).containsExactly("v4", "v5", "v6", "v7", "v8", "v9");
+            assertThat(result.records())
+                    .extracting(r -> text(r.value()))
+                    .containsExactly("v4", "v5", "v6", "v7", "v8", "v9");
             assertThat(result.nextOffset()).isEqualTo(10);
         }
     }
@@ -191,10 +219,14 @@ class ProduceFetchTest {
         FetchResult all = await(eddy.coldFetch().fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20, NO_WAIT)));
         FetchResult fromThree = await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 3, 500, 1 << 20, NO_WAIT)));
 
-        assertThat(all.records()).extracting(Record::offset)
-                .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> (long) i).toList());
-        assertThat(all.records()).extracting(r -> text(r.value()))
-                .containsExactlyElementsOf(IntStream.range(0, 20).mapToObj(i -> "v" + i).toList());
+        assertThat(all.records())
+                .extracting(Record::offset)
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 20).mapToObj(i -> (long) i).toList());
+        assertThat(all.records())
+                .extracting(r -> text(r.value()))
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 20).mapToObj(i -> "v" + i).toList());
         assertThat(fromThree.records()).extracting(Record::offset).first().isEqualTo(3L);
         assertThat(fromThree.records()).hasSize(17);
         assertThat(fromThree.nextOffset()).isEqualTo(20);
@@ -203,7 +235,11 @@ class ProduceFetchTest {
     @Test
     void maxRecordsLimitsTheFetch() {
         Topic topic = newTopic(1);
-        produce(topic, IntStream.range(0, 10).mapToObj(i -> entry(0, null, "v" + i, T0)).toList());
+        produce(
+                topic,
+                IntStream.range(0, 10)
+                        .mapToObj(i -> entry(0, null, "v" + i, T0))
+                        .toList());
 
         FetchResult result = await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 2, 3, 1 << 20, NO_WAIT)));
 
@@ -216,14 +252,21 @@ class ProduceFetchTest {
     void maxBytesLimitsTheFetchButOneRecordAlwaysComesBack() {
         Topic topic = newTopic(1);
         List<ProduceRequest.Entry> entries = IntStream.range(0, 6)
-                .mapToObj(i -> entry(0, "key" + i, "v".repeat(100), T0)).toList();
+                .mapToObj(i -> entry(0, "key" + i, "v".repeat(100), T0))
+                .toList();
         produce(topic, entries);
         int size = entries.get(0).record().sizeInBytes();
 
         assertThat(fetchWithMaxBytes(topic, 1)).extracting(Record::offset).containsExactly(0L);
-        assertThat(fetchWithMaxBytes(topic, size - 1)).extracting(Record::offset).containsExactly(0L);
-        assertThat(fetchWithMaxBytes(topic, 2 * size)).extracting(Record::offset).containsExactly(0L, 1L);
-        assertThat(fetchWithMaxBytes(topic, 3 * size - 1)).extracting(Record::offset).containsExactly(0L, 1L);
+        assertThat(fetchWithMaxBytes(topic, size - 1))
+                .extracting(Record::offset)
+                .containsExactly(0L);
+        assertThat(fetchWithMaxBytes(topic, 2 * size))
+                .extracting(Record::offset)
+                .containsExactly(0L, 1L);
+        assertThat(fetchWithMaxBytes(topic, 3 * size - 1))
+                .extracting(Record::offset)
+                .containsExactly(0L, 1L);
         assertThat(fetchWithMaxBytes(topic, 100 * size)).hasSize(6);
     }
 
@@ -233,7 +276,8 @@ class ProduceFetchTest {
         produce(topic, entry(0, null, "x".repeat(5_000), T0), entry(0, null, "y".repeat(5_000), T0));
 
         FetchResult first = await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 0, 500, 1_000, NO_WAIT)));
-        FetchResult second = await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, first.nextOffset(), 500, 1_000, NO_WAIT)));
+        FetchResult second =
+                await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, first.nextOffset(), 500, 1_000, NO_WAIT)));
 
         assertThat(first.records()).extracting(Record::offset).containsExactly(0L);
         assertThat(second.records()).extracting(Record::offset).containsExactly(1L);
@@ -254,12 +298,16 @@ class ProduceFetchTest {
         assertThat(offsetAt(topic, 1, new OffsetSpec.Latest())).isEqualTo(5);
         assertThat(offsetAtTime(topic, 1, 0)).isZero();
         assertThat(offsetAtTime(topic, 1, T0 + 1_000)).isZero();
-        assertThat(offsetAtTime(topic, 1, T0 + 1_001)).as("first offset with a timestamp at or after").isEqualTo(1);
+        assertThat(offsetAtTime(topic, 1, T0 + 1_001))
+                .as("first offset with a timestamp at or after")
+                .isEqualTo(1);
         assertThat(offsetAtTime(topic, 1, T0 + 2_500)).isEqualTo(1);
         assertThat(offsetAtTime(topic, 1, T0 + 3_001)).isEqualTo(3);
         assertThat(offsetAtTime(topic, 1, T0 + 4_500)).isEqualTo(3);
         assertThat(offsetAtTime(topic, 1, T0 + 5_000)).isEqualTo(3);
-        assertThat(offsetAtTime(topic, 1, T0 + 5_001)).as("none: the high watermark").isEqualTo(5);
+        assertThat(offsetAtTime(topic, 1, T0 + 5_001))
+                .as("none: the high watermark")
+                .isEqualTo(5);
     }
 
     @Test
@@ -291,13 +339,17 @@ class ProduceFetchTest {
         Topic topic = newTopic(2);
         produce(topic, entry(0, null, "a", T0), entry(0, null, "b", T0), entry(0, null, "c", T0));
 
-        EddyException above = catchThrowableOfType(EddyException.class,
+        EddyException above = catchThrowableOfType(
+                EddyException.class,
                 () -> await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 4, 500, 1 << 20, NO_WAIT))));
-        EddyException neverWritten = catchThrowableOfType(EddyException.class,
+        EddyException neverWritten = catchThrowableOfType(
+                EddyException.class,
                 () -> await(eddy.fetch().fetch(new FetchRequest(name(topic), 1, 1, 500, 1 << 20, NO_WAIT))));
 
         assertThat(above.code()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
-        assertThat(above.details()).containsEntry("offset", 4L).containsEntry("high_watermark", 3L)
+        assertThat(above.details())
+                .containsEntry("offset", 4L)
+                .containsEntry("high_watermark", 3L)
                 .containsEntry("log_start_offset", 0L);
         assertThat(neverWritten.code()).isEqualTo(ErrorCode.OFFSET_OUT_OF_RANGE);
         assertThat(neverWritten.details()).containsEntry("high_watermark", 0L).containsEntry("log_start_offset", 0L);
@@ -333,10 +385,13 @@ class ProduceFetchTest {
         CompletableFuture<Map<Integer, PartitionHead>> headRead = fetchReads.nextHeadRead();
         long start = System.nanoTime();
         CompletableFuture<FetchResult> poll = eddy.fetch()
-                .fetch(new FetchRequest(name(topic), 1, 1, 500, 1 << 20, wait)).subscribeAsCompletionStage();
-        assertThat(headRead.get(5, TimeUnit.SECONDS)).as("the poll saw the high watermark before the produce")
+                .fetch(new FetchRequest(name(topic), 1, 1, 500, 1 << 20, wait))
+                .subscribeAsCompletionStage();
+        assertThat(headRead.get(5, TimeUnit.SECONDS))
+                .as("the poll saw the high watermark before the produce")
                 .containsEntry(1, new PartitionHead(1, 1, 0, true));
-        CompletableFuture.runAsync(() -> produce(topic, entry(1, "new", "arrived", T0 + 1))).get(30, TimeUnit.SECONDS);
+        CompletableFuture.runAsync(() -> produce(topic, entry(1, "new", "arrived", T0 + 1)))
+                .get(30, TimeUnit.SECONDS);
         FetchResult result = poll.get(30, TimeUnit.SECONDS);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
@@ -353,13 +408,16 @@ class ProduceFetchTest {
 
         long start = System.nanoTime();
         CompletableFuture<FetchResult> poll = other.fetch()
-                .fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20, wait)).subscribeAsCompletionStage();
+                .fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20, wait))
+                .subscribeAsCompletionStage();
         produce(topic, entry(0, null, "from-elsewhere", T0));
         FetchResult result = poll.get(30, TimeUnit.SECONDS);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.records()).extracting(r -> text(r.value())).containsExactly("from-elsewhere");
-        assertThat(took).as("seen by re-reading the head, not at the end of the wait").isLessThan(wait.dividedBy(2));
+        assertThat(took)
+                .as("seen by re-reading the head, not at the end of the wait")
+                .isLessThan(wait.dividedBy(2));
     }
 
     @Test
@@ -368,8 +426,8 @@ class ProduceFetchTest {
         produce(topic, entry(0, null, "only", T0));
 
         long start = System.nanoTime();
-        FetchResult result = await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 1, 500, 1 << 20,
-                Duration.ofMillis(200))));
+        FetchResult result =
+                await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 1, 500, 1 << 20, Duration.ofMillis(200))));
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(result.records()).isEmpty();
@@ -384,15 +442,17 @@ class ProduceFetchTest {
      */
     @Test
     void longPollsOnAnIdlePartitionLeaveNoWaitersBehind(EddyStack stack) {
-        try (CoreInstance polling = CoreInstance.on(stack).headPollInterval(Duration.ofMillis(10)).start()) {
+        try (CoreInstance polling =
+                CoreInstance.on(stack).headPollInterval(Duration.ofMillis(10)).start()) {
             Topic topic = newTopic(1);
 
-            FetchResult result = await(polling.fetch().fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20,
-                    Duration.ofMillis(500))));
+            FetchResult result = await(
+                    polling.fetch().fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20, Duration.ofMillis(500))));
 
             assertThat(result.records()).isEmpty();
             assertThat(polling.signals().waiters(topic.id(), 0))
-                    .as("waiters still attached to the signal after the poll ended").isZero();
+                    .as("waiters still attached to the signal after the poll ended")
+                    .isZero();
         }
     }
 
@@ -403,7 +463,8 @@ class ProduceFetchTest {
         String missing = "missing-" + UUID.randomUUID();
 
         assertCode(() -> produce(missing, request(entry(0, null, "v", T0))), ErrorCode.UNKNOWN_TOPIC);
-        assertCode(() -> await(eddy.fetch().fetch(new FetchRequest(missing, 0, 0, 500, 1 << 20, NO_WAIT))),
+        assertCode(
+                () -> await(eddy.fetch().fetch(new FetchRequest(missing, 0, 0, 500, 1 << 20, NO_WAIT))),
                 ErrorCode.UNKNOWN_TOPIC);
         assertCode(() -> await(eddy.fetch().offsetAt(missing, 0, new OffsetSpec.Latest())), ErrorCode.UNKNOWN_TOPIC);
     }
@@ -417,7 +478,8 @@ class ProduceFetchTest {
         assertCode(() -> produce(name(topic), request(entry(0, null, "v", T0))), ErrorCode.UNKNOWN_TOPIC);
         await(eddy.topics().create(name(topic), 1, Map.of()));
         assertThat(offsetAt(topic, 0, new OffsetSpec.Latest())).isZero();
-        assertThat(produce(name(topic), request(entry(0, null, "new", T0)))).extracting(RecordOffset::offset)
+        assertThat(produce(name(topic), request(entry(0, null, "new", T0))))
+                .extracting(RecordOffset::offset)
                 .containsExactly(0L);
         assertThat(fetchAll(topic, 0)).extracting(r -> text(r.value())).containsExactly("new");
     }
@@ -427,15 +489,19 @@ class ProduceFetchTest {
         Topic topic = newTopic(3);
         int objectsBefore = segmentObjects();
 
-        EddyException e = catchThrowableOfType(EddyException.class,
-                () -> produce(name(topic), request(entry(0, null, "fine", T0), entry(3, null, "no such partition", T0))));
+        EddyException e = catchThrowableOfType(
+                EddyException.class,
+                () -> produce(
+                        name(topic), request(entry(0, null, "fine", T0), entry(3, null, "no such partition", T0))));
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_PARTITION);
         assertThat(e.details()).containsEntry("partition", 3).containsEntry("partitions", 3);
         assertNothingStored(topic, List.of(0, 1, 2), objectsBefore);
-        assertCode(() -> await(eddy.fetch().fetch(new FetchRequest(name(topic), 3, 0, 500, 1 << 20, NO_WAIT))),
+        assertCode(
+                () -> await(eddy.fetch().fetch(new FetchRequest(name(topic), 3, 0, 500, 1 << 20, NO_WAIT))),
                 ErrorCode.UNKNOWN_PARTITION);
-        assertCode(() -> await(eddy.fetch().offsetAt(name(topic), -1, new OffsetSpec.Earliest())),
+        assertCode(
+                () -> await(eddy.fetch().offsetAt(name(topic), -1, new OffsetSpec.Earliest())),
                 ErrorCode.UNKNOWN_PARTITION);
     }
 
@@ -443,31 +509,42 @@ class ProduceFetchTest {
     void atomicProduceOverMoreThan50PartitionsIsRefusedAndNothingIsStored() {
         Topic topic = newTopic(60);
         int objectsBefore = segmentObjects();
-        List<ProduceRequest.Entry> entries = IntStream.range(0, 51).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
+        List<ProduceRequest.Entry> entries = IntStream.range(0, 51)
+                .mapToObj(p -> entry(p, null, "v" + p, T0))
+                .toList();
 
-        EddyException e = catchThrowableOfType(EddyException.class,
-                () -> produce(name(topic), Produce.atomic(entries)));
+        EddyException e =
+                catchThrowableOfType(EddyException.class, () -> produce(name(topic), Produce.atomic(entries)));
 
         assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_PARTITIONS);
-        assertThat(e.details()).containsEntry("partitions", 51).containsEntry("items", 102).containsEntry("max_items", 100);
+        assertThat(e.details())
+                .containsEntry("partitions", 51)
+                .containsEntry("items", 102)
+                .containsEntry("max_items", 100);
         assertNothingStored(topic, IntStream.range(0, 60).boxed().toList(), objectsBefore);
     }
 
     @Test
     void atomicProduceOf50PartitionsCommits() {
         Topic topic = newTopic(60);
-        List<ProduceRequest.Entry> entries = IntStream.range(0, 50).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
+        List<ProduceRequest.Entry> entries = IntStream.range(0, 50)
+                .mapToObj(p -> entry(p, null, "v" + p, T0))
+                .toList();
 
         List<RecordOffset> acks = await(eddy.produce().produce(name(topic), Produce.atomic(entries)));
 
-        assertThat(acks).extracting(RecordOffset::partition).containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
+        assertThat(acks)
+                .extracting(RecordOffset::partition)
+                .containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
         assertThat(acks).extracting(RecordOffset::offset).containsOnly(0L);
     }
 
     @Test
     void produceOverMoreThan50PartitionsWithoutAtomicCommitsThemAll() {
         Topic topic = newTopic(60);
-        List<ProduceRequest.Entry> entries = IntStream.range(0, 60).mapToObj(p -> entry(p, null, "v" + p, T0)).toList();
+        List<ProduceRequest.Entry> entries = IntStream.range(0, 60)
+                .mapToObj(p -> entry(p, null, "v" + p, T0))
+                .toList();
 
         List<RecordOffset> acks = produce(topic, entries);
 
@@ -482,8 +559,10 @@ class ProduceFetchTest {
         Topic topic = newTopic(2, Map.of("max.message.bytes", 1_000));
         int objectsBefore = segmentObjects();
 
-        EddyException e = catchThrowableOfType(EddyException.class, () -> produce(name(topic),
-                request(entry(0, null, "small", T0), entry(1, null, "x".repeat(2_000), T0))));
+        EddyException e = catchThrowableOfType(
+                EddyException.class,
+                () -> produce(
+                        name(topic), request(entry(0, null, "small", T0), entry(1, null, "x".repeat(2_000), T0))));
 
         assertThat(e.code()).isEqualTo(ErrorCode.RECORD_TOO_LARGE);
         assertThat(e.details()).containsEntry("max_message_bytes", 1_000);
@@ -494,16 +573,20 @@ class ProduceFetchTest {
     @Test
     void recordsThatEachFitAreAcceptedTogether() {
         Topic topic = newTopic(1, Map.of("max.message.bytes", 1_200));
-        Header[] headers = IntStream.range(0, 20).mapToObj(i -> new Header("h" + (char) ('a' + i), null))
+        Header[] headers = IntStream.range(0, 20)
+                .mapToObj(i -> new Header("h" + (char) ('a' + i), null))
                 .toArray(Header[]::new);
         List<ProduceRequest.Entry> entries = IntStream.range(0, 10)
-                .mapToObj(i -> entry(0, null, "v".repeat(30), T0 + i, headers)).toList();
-        produce(topic, entries.subList(0, 1));   // one alone fits
+                .mapToObj(i -> entry(0, null, "v".repeat(30), T0 + i, headers))
+                .toList();
+        produce(topic, entries.subList(0, 1)); // one alone fits
 
         List<RecordOffset> acks = produce(topic, entries);
 
-        assertThat(acks).extracting(RecordOffset::offset).containsExactlyElementsOf(
-                IntStream.rangeClosed(1, 10).mapToObj(i -> (long) i).toList());
+        assertThat(acks)
+                .extracting(RecordOffset::offset)
+                .containsExactlyElementsOf(
+                        IntStream.rangeClosed(1, 10).mapToObj(i -> (long) i).toList());
         assertThat(fetchAll(topic, 0)).hasSize(11);
     }
 
@@ -511,18 +594,26 @@ class ProduceFetchTest {
     void manyRecordsAreSplitIntoBatchesOfAtMostMaxMessageBytes() {
         Topic topic = newTopic(1, Map.of("max.message.bytes", 1_000));
         List<ProduceRequest.Entry> entries = IntStream.range(0, 50)
-                .mapToObj(i -> entry(0, "key-" + i, "v".repeat(100), T0 + i)).toList();
+                .mapToObj(i -> entry(0, "key-" + i, "v".repeat(100), T0 + i))
+                .toList();
 
         produce(topic, entries);
 
-        IndexEntry index = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+        IndexEntry index =
+                await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
         List<Integer> batchSizes = new ArrayList<>();
-        for (MutableRecordBatch batch : MemoryRecords.readableRecords(ByteBuffer.wrap(await(eddy.fetch().chunk(index)))).batches()) {
+        for (MutableRecordBatch batch : MemoryRecords.readableRecords(
+                        ByteBuffer.wrap(await(eddy.fetch().chunk(index))))
+                .batches()) {
             batchSizes.add(batch.sizeInBytes());
         }
-        assertThat(batchSizes).hasSizeGreaterThan(1).allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(1_000));
-        assertThat(fetchAll(topic, 0)).extracting(r -> text(r.key()))
-                .containsExactlyElementsOf(IntStream.range(0, 50).mapToObj(i -> "key-" + i).toList());
+        assertThat(batchSizes)
+                .hasSizeGreaterThan(1)
+                .allSatisfy(size -> assertThat(size).isLessThanOrEqualTo(1_000));
+        assertThat(fetchAll(topic, 0))
+                .extracting(r -> text(r.key()))
+                .containsExactlyElementsOf(
+                        IntStream.range(0, 50).mapToObj(i -> "key-" + i).toList());
     }
 
     @Test
@@ -536,13 +627,19 @@ class ProduceFetchTest {
     void chunkCorruptedInStorageIsCorruptSegmentNotWrongRecords() {
         Topic topic = newTopic(1);
         produce(topic, entry(0, "k", "precious", T0));
-        IndexEntry index = await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
-        byte[] object = eddy.s3().getObject(b -> b.bucket(eddy.bucket()).key(index.objectKey()),
-                AsyncResponseTransformer.toBytes()).join().asByteArray();
+        IndexEntry index =
+                await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
+        byte[] object = eddy.s3()
+                .getObject(b -> b.bucket(eddy.bucket()).key(index.objectKey()), AsyncResponseTransformer.toBytes())
+                .join()
+                .asByteArray();
         object[(int) index.position() + index.length() - 2] ^= 0x01;
-        eddy.s3().putObject(b -> b.bucket(eddy.bucket()).key(index.objectKey()), AsyncRequestBody.fromBytes(object)).join();
+        eddy.s3()
+                .putObject(b -> b.bucket(eddy.bucket()).key(index.objectKey()), AsyncRequestBody.fromBytes(object))
+                .join();
 
-        assertCode(() -> await(eddy.coldFetch().fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20, NO_WAIT))),
+        assertCode(
+                () -> await(eddy.coldFetch().fetch(new FetchRequest(name(topic), 0, 0, 500, 1 << 20, NO_WAIT))),
                 ErrorCode.CORRUPT_SEGMENT);
     }
 
@@ -577,11 +674,13 @@ class ProduceFetchTest {
     }
 
     private static List<Record> fetchAll(Topic topic, int partition) {
-        return await(eddy.coldFetch().fetch(new FetchRequest(name(topic), partition, 0, 10_000, 8 << 20, NO_WAIT))).records();
+        return await(eddy.coldFetch().fetch(new FetchRequest(name(topic), partition, 0, 10_000, 8 << 20, NO_WAIT)))
+                .records();
     }
 
     private static List<Record> fetchWithMaxBytes(Topic topic, int maxBytes) {
-        return await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 0, 500, maxBytes, NO_WAIT))).records();
+        return await(eddy.fetch().fetch(new FetchRequest(name(topic), 0, 0, 500, maxBytes, NO_WAIT)))
+                .records();
     }
 
     private static long offsetAt(Topic topic, int partition, OffsetSpec spec) {
@@ -597,7 +696,8 @@ class ProduceFetchTest {
     }
 
     private static void assertNothingStored(Topic topic, List<Integer> partitions, int objectsBefore) {
-        assertThat(await(eddy.metadata().heads(topic.id(), partitions)).values()).allSatisfy(h -> assertThat(h.exists()).isFalse());
+        assertThat(await(eddy.metadata().heads(topic.id(), partitions)).values())
+                .allSatisfy(h -> assertThat(h.exists()).isFalse());
         for (int p : partitions) {
             assertThat(await(eddy.metadata().entriesFrom(topic.id(), p, 0, 10))).isEmpty();
         }
@@ -605,6 +705,8 @@ class ProduceFetchTest {
     }
 
     private static void assertCode(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

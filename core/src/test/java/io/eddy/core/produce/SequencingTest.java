@@ -28,8 +28,10 @@ class SequencingTest {
         ProducerState fresh = ProducerState.fresh(PID, (short) 0, 0);
 
         assertThat(decide(fresh, 0, 0, 10)).isInstanceOf(Sequencing.Append.class);
-        assertThat(decide(fresh, 0, 5, 10)).isInstanceOfSatisfying(Sequencing.Reject.class,
-                r -> assertThat(r.error().code()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE));
+        assertThat(decide(fresh, 0, 5, 10))
+                .isInstanceOfSatisfying(
+                        Sequencing.Reject.class,
+                        r -> assertThat(r.error().code()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE));
     }
 
     @Test
@@ -45,7 +47,10 @@ class SequencingTest {
 
     @Test
     void aRetriedBatchAmongTheLastFiveGetsItsOriginalOffset() {
-        ProducerState s = state((short) 1, new BatchMetadata(0, 9, 100), new BatchMetadata(10, 19, 110),
+        ProducerState s = state(
+                (short) 1,
+                new BatchMetadata(0, 9, 100),
+                new BatchMetadata(10, 19, 110),
                 new BatchMetadata(20, 29, 130));
 
         assertThat(decide(s, 1, 10, 10)).isEqualTo(new Sequencing.Duplicate(110));
@@ -70,16 +75,21 @@ class SequencingTest {
     void anOlderEpochIsFencedAndANewerOneRestartsAtZero() {
         ProducerState s = state((short) 3, new BatchMetadata(0, 9, 0));
 
-        assertThat(decide(s, 2, 10, 1)).isInstanceOfSatisfying(Sequencing.Reject.class,
-                r -> assertThat(r.error().code()).isEqualTo(ErrorCode.PRODUCER_FENCED));
+        assertThat(decide(s, 2, 10, 1))
+                .isInstanceOfSatisfying(
+                        Sequencing.Reject.class,
+                        r -> assertThat(r.error().code()).isEqualTo(ErrorCode.PRODUCER_FENCED));
         assertThat(decide(s, 4, 0, 1)).isInstanceOf(Sequencing.Append.class);
-        assertThat(decide(s, 4, 10, 1)).isInstanceOfSatisfying(Sequencing.Reject.class,
-                r -> assertThat(r.error().code()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE));
+        assertThat(decide(s, 4, 10, 1))
+                .isInstanceOfSatisfying(
+                        Sequencing.Reject.class,
+                        r -> assertThat(r.error().code()).isEqualTo(ErrorCode.OUT_OF_ORDER_SEQUENCE));
     }
 
     @Test
     void aNewEpochForgetsTheOldEpochsBatches() {
-        ProducerState s = state((short) 0, new BatchMetadata(0, 9, 0)).append((short) 1, new BatchMetadata(0, 4, 10), NOW);
+        ProducerState s =
+                state((short) 0, new BatchMetadata(0, 9, 0)).append((short) 1, new BatchMetadata(0, 4, 10), NOW);
 
         assertThat(s.epoch()).isEqualTo((short) 1);
         assertThat(s.batches()).containsExactly(new BatchMetadata(0, 4, 10));
@@ -87,11 +97,16 @@ class SequencingTest {
 
     @Test
     void anIdleStateExpiresAndTheProducerStartsOver() {
-        ProducerState idle = new ProducerState(PID, (short) 0, List.of(new BatchMetadata(0, 9, 0)), NOW - EXPIRY - 1, 5);
+        ProducerState idle =
+                new ProducerState(PID, (short) 0, List.of(new BatchMetadata(0, 9, 0)), NOW - EXPIRY - 1, 5);
 
         assertThat(decide(idle, 0, 10, 1)).as("the gap check no longer applies").isInstanceOf(Sequencing.Reject.class);
-        assertThat(decide(idle, 0, 0, 1)).isInstanceOfSatisfying(Sequencing.Append.class,
-                a -> assertThat(a.state().version()).as("still conditioned on the stored item").isEqualTo(5));
+        assertThat(decide(idle, 0, 0, 1))
+                .isInstanceOfSatisfying(
+                        Sequencing.Append.class,
+                        a -> assertThat(a.state().version())
+                                .as("still conditioned on the stored item")
+                                .isEqualTo(5));
     }
 
     @Test
@@ -99,7 +114,8 @@ class SequencingTest {
         ProducerState s = state((short) 0, new BatchMetadata(Integer.MAX_VALUE - 9, Integer.MAX_VALUE, 0));
 
         assertThat(Sequencing.advance(Integer.MAX_VALUE, 1)).isZero();
-        assertThat(ProducerBatch.of(PID, (short) 0, Integer.MAX_VALUE - 1, 4).lastSequence()).isEqualTo(1);
+        assertThat(ProducerBatch.of(PID, (short) 0, Integer.MAX_VALUE - 1, 4).lastSequence())
+                .isEqualTo(1);
         assertThat(decide(s, 0, 0, 3)).isInstanceOf(Sequencing.Append.class);
     }
 }

@@ -34,8 +34,15 @@ public abstract class MetadataStoreContractTest {
 
     @Test
     void createdTopicReadsBackEqual() {
-        Topic topic = topic("created", 6, new TopicConfig(3_600_000, 1 << 30, CleanupPolicy.COMPACT, 2_000_000,
-                List.of("primary-bucket", "replica-bucket")));
+        Topic topic = topic(
+                "created",
+                6,
+                new TopicConfig(
+                        3_600_000,
+                        1 << 30,
+                        CleanupPolicy.COMPACT,
+                        2_000_000,
+                        List.of("primary-bucket", "replica-bucket")));
 
         await(store().createTopic(topic));
 
@@ -58,7 +65,11 @@ public abstract class MetadataStoreContractTest {
     void anUpdateReplacesPartitionsAndConfigOnlyIfTheTopicIsAsRead() {
         Topic before = topic("altered", 3);
         await(store().createTopic(before));
-        Topic grown = new Topic(before.name(), before.id(), 5, before.config().with(Map.of("retention.ms", 60_000)),
+        Topic grown = new Topic(
+                before.name(),
+                before.id(),
+                5,
+                before.config().with(Map.of("retention.ms", 60_000)),
                 before.createdAt());
 
         assertThat(await(store().updateTopic(before, grown))).isTrue();
@@ -84,16 +95,28 @@ public abstract class MetadataStoreContractTest {
     void topicsAreListedSortedByName() {
         String prefix = "listed-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         for (String suffix : List.of("b", "C", "a", "a.b", "a-b", "a_b", "0")) {
-            await(store().createTopic(new Topic(new TopicName(prefix + suffix), UUID.randomUUID(), 1,
-                    TopicConfig.defaults("eddy-contract"), now())));
+            await(store().createTopic(new Topic(
+                    new TopicName(prefix + suffix),
+                    UUID.randomUUID(),
+                    1,
+                    TopicConfig.defaults("eddy-contract"),
+                    now())));
         }
 
         List<Topic> all = await(store().topics());
 
         assertThat(all).extracting(t -> t.name().value()).isSorted();
-        assertThat(all).extracting(t -> t.name().value()).filteredOn(n -> n.startsWith(prefix))
-                .containsExactly(prefix + "0", prefix + "C", prefix + "a", prefix + "a-b", prefix + "a.b",
-                        prefix + "a_b", prefix + "b");
+        assertThat(all)
+                .extracting(t -> t.name().value())
+                .filteredOn(n -> n.startsWith(prefix))
+                .containsExactly(
+                        prefix + "0",
+                        prefix + "C",
+                        prefix + "a",
+                        prefix + "a-b",
+                        prefix + "a.b",
+                        prefix + "a_b",
+                        prefix + "b");
     }
 
     @Test
@@ -120,7 +143,8 @@ public abstract class MetadataStoreContractTest {
 
     @Test
     void deletingAnUnknownTopicIsUnknownTopic() {
-        EddyException e = catchThrowableOfType(EddyException.class, () -> await(store().deleteTopic(topic("ghost", 1))));
+        EddyException e =
+                catchThrowableOfType(EddyException.class, () -> await(store().deleteTopic(topic("ghost", 1))));
 
         assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC);
     }
@@ -147,8 +171,11 @@ public abstract class MetadataStoreContractTest {
 
         Map<Integer, PartitionHead> heads = await(store().heads(topicId, List.of(0, 1, 7)));
 
-        assertThat(heads).containsOnly(Map.entry(0, PartitionHead.empty(0)), Map.entry(1, PartitionHead.empty(1)),
-                Map.entry(7, PartitionHead.empty(7)));
+        assertThat(heads)
+                .containsOnly(
+                        Map.entry(0, PartitionHead.empty(0)),
+                        Map.entry(1, PartitionHead.empty(1)),
+                        Map.entry(7, PartitionHead.empty(7)));
     }
 
     @Test
@@ -175,24 +202,26 @@ public abstract class MetadataStoreContractTest {
 
         await(store().commit(batch(topicId, next(2, 3, 4), first(5, 1), first(9, 2))));
 
-        assertThat(await(store().heads(topicId, List.of(2, 5, 9)))).containsOnly(
-                Map.entry(2, new PartitionHead(2, 7, 0, true)),
-                Map.entry(5, new PartitionHead(5, 1, 0, true)),
-                Map.entry(9, new PartitionHead(9, 2, 0, true)));
+        assertThat(await(store().heads(topicId, List.of(2, 5, 9))))
+                .containsOnly(
+                        Map.entry(2, new PartitionHead(2, 7, 0, true)),
+                        Map.entry(5, new PartitionHead(5, 1, 0, true)),
+                        Map.entry(9, new PartitionHead(9, 2, 0, true)));
     }
 
     @Test
     void commitOfTheMostPartitionsATransactionHoldsSucceeds() {
         UUID topicId = UUID.randomUUID();
-        int most = CommitBatch.MAX_ITEMS / 2;   // a head and an index entry each, no producers
-        CommitBatch.PartitionCommit[] appends = IntStream.range(0, most)
-                .mapToObj(p -> first(p, p + 1)).toArray(CommitBatch.PartitionCommit[]::new);
+        int most = CommitBatch.MAX_ITEMS / 2; // a head and an index entry each, no producers
+        CommitBatch.PartitionCommit[] appends =
+                IntStream.range(0, most).mapToObj(p -> first(p, p + 1)).toArray(CommitBatch.PartitionCommit[]::new);
 
         await(store().commit(batch(topicId, appends)));
 
-        Map<Integer, PartitionHead> heads = await(store().heads(topicId,
-                IntStream.range(0, most).boxed().toList()));
-        assertThat(heads).hasSize(most)
+        Map<Integer, PartitionHead> heads =
+                await(store().heads(topicId, IntStream.range(0, most).boxed().toList()));
+        assertThat(heads)
+                .hasSize(most)
                 .allSatisfy((p, head) -> assertThat(head).isEqualTo(new PartitionHead(p, p + 1, 0, true)));
     }
 
@@ -201,7 +230,8 @@ public abstract class MetadataStoreContractTest {
         UUID topicId = UUID.randomUUID();
         await(store().commit(batch(topicId, first(0, 1), first(150, 2), first(249, 3))));
 
-        Map<Integer, PartitionHead> heads = await(store().heads(topicId, IntStream.range(0, 250).boxed().toList()));
+        Map<Integer, PartitionHead> heads =
+                await(store().heads(topicId, IntStream.range(0, 250).boxed().toList()));
 
         assertThat(heads).hasSize(250);
         assertThat(heads.get(0).nextOffset()).isEqualTo(1);
@@ -217,8 +247,8 @@ public abstract class MetadataStoreContractTest {
         await(store().commit(batch(topicId, append(0, 0, false, committed))));
 
         // partition 0 expects 5 but is at 10; partition 1 would be fine on its own
-        OffsetConflictException e = catchThrowableOfType(OffsetConflictException.class,
-                () -> await(store().commit(batch(topicId, next(0, 5, 3), first(1, 4)))));
+        OffsetConflictException e = catchThrowableOfType(
+                OffsetConflictException.class, () -> await(store().commit(batch(topicId, next(0, 5, 3), first(1, 4)))));
 
         assertThat(e.partitions()).containsExactly(0);
         assertThat(e.code()).isEqualTo(ErrorCode.OFFSET_CONFLICT);
@@ -235,19 +265,22 @@ public abstract class MetadataStoreContractTest {
         UUID topicId = UUID.randomUUID();
         await(store().commit(batch(topicId, first(3, 2))));
 
-        OffsetConflictException e = catchThrowableOfType(OffsetConflictException.class,
-                () -> await(store().commit(batch(topicId, first(3, 1)))));
+        OffsetConflictException e = catchThrowableOfType(
+                OffsetConflictException.class, () -> await(store().commit(batch(topicId, first(3, 1)))));
 
         assertThat(e.partitions()).containsExactly(3);
         assertThat(await(store().heads(topicId, List.of(3)))).containsEntry(3, new PartitionHead(3, 2, 0, true));
-        assertThat(await(store().entriesFrom(topicId, 3, 0, 100))).extracting(IndexEntry::lastOffset).containsExactly(1L);
+        assertThat(await(store().entriesFrom(topicId, 3, 0, 100)))
+                .extracting(IndexEntry::lastOffset)
+                .containsExactly(1L);
     }
 
     @Test
     void commitExpectingAHeadThatWasNeverWrittenConflicts() {
         UUID topicId = UUID.randomUUID();
 
-        OffsetConflictException e = catchThrowableOfType(OffsetConflictException.class,
+        OffsetConflictException e = catchThrowableOfType(
+                OffsetConflictException.class,
                 () -> await(store().commit(batch(topicId, append(4, 0, true, entry(0, 0))))));
 
         assertThat(e.partitions()).containsExactly(4);
@@ -260,7 +293,8 @@ public abstract class MetadataStoreContractTest {
         UUID topicId = UUID.randomUUID();
         await(store().commit(batch(topicId, first(0, 1), first(1, 1), first(2, 1))));
 
-        OffsetConflictException e = catchThrowableOfType(OffsetConflictException.class,
+        OffsetConflictException e = catchThrowableOfType(
+                OffsetConflictException.class,
                 () -> await(store().commit(batch(topicId, next(0, 0, 1), next(1, 1, 1), next(2, 0, 1)))));
 
         assertThat(e.partitions()).containsExactlyInAnyOrder(0, 2);
@@ -277,14 +311,28 @@ public abstract class MetadataStoreContractTest {
         IndexEntry c = entry(15, 15);
         commitRun(topicId, 0, a, b, c);
 
-        assertThat(await(store().entryAtOrBefore(topicId, 0, 0))).as("at the first base").contains(a);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, 0)))
+                .as("at the first base")
+                .contains(a);
         assertThat(await(store().entryAtOrBefore(topicId, 0, 4))).as("inside").contains(a);
-        assertThat(await(store().entryAtOrBefore(topicId, 0, 9))).as("at the last offset").contains(a);
-        assertThat(await(store().entryAtOrBefore(topicId, 0, 10))).as("at a base").contains(b);
-        assertThat(await(store().entryAtOrBefore(topicId, 0, 14))).as("at a last offset").contains(b);
-        assertThat(await(store().entryAtOrBefore(topicId, 0, 15))).as("one-record entry").contains(c);
-        assertThat(await(store().entryAtOrBefore(topicId, 0, 16))).as("at the high watermark").contains(c);
-        assertThat(await(store().entryAtOrBefore(topicId, 0, Long.MAX_VALUE))).as("far beyond, not HEAD").contains(c);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, 9)))
+                .as("at the last offset")
+                .contains(a);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, 10)))
+                .as("at a base")
+                .contains(b);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, 14)))
+                .as("at a last offset")
+                .contains(b);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, 15)))
+                .as("one-record entry")
+                .contains(c);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, 16)))
+                .as("at the high watermark")
+                .contains(c);
+        assertThat(await(store().entryAtOrBefore(topicId, 0, Long.MAX_VALUE)))
+                .as("far beyond, not HEAD")
+                .contains(c);
     }
 
     @Test
@@ -292,9 +340,15 @@ public abstract class MetadataStoreContractTest {
         UUID topicId = UUID.randomUUID();
         commitRun(topicId, 0, entry(0, 9));
 
-        assertThat(await(store().entryAtOrBefore(topicId, 1, 5))).as("partition never written").isEmpty();
-        assertThat(await(store().entryAtOrBefore(UUID.randomUUID(), 0, 5))).as("another topic id").isEmpty();
-        assertThat(await(store().entryAtOrBefore(topicId, 0, -1))).as("below offset 0").isEmpty();
+        assertThat(await(store().entryAtOrBefore(topicId, 1, 5)))
+                .as("partition never written")
+                .isEmpty();
+        assertThat(await(store().entryAtOrBefore(UUID.randomUUID(), 0, 5)))
+                .as("another topic id")
+                .isEmpty();
+        assertThat(await(store().entryAtOrBefore(topicId, 0, -1)))
+                .as("below offset 0")
+                .isEmpty();
     }
 
     @Test
@@ -307,12 +361,22 @@ public abstract class MetadataStoreContractTest {
         commitRun(topicId, 0, a, b, c, d);
 
         assertThat(await(store().entriesFrom(topicId, 0, 0, 100))).containsExactly(a, b, c, d);
-        assertThat(await(store().entriesFrom(topicId, 0, 10, 100))).as("from a base").containsExactly(b, c, d);
-        assertThat(await(store().entriesFrom(topicId, 0, 5, 100))).as("from inside an entry").containsExactly(b, c, d);
+        assertThat(await(store().entriesFrom(topicId, 0, 10, 100)))
+                .as("from a base")
+                .containsExactly(b, c, d);
+        assertThat(await(store().entriesFrom(topicId, 0, 5, 100)))
+                .as("from inside an entry")
+                .containsExactly(b, c, d);
         assertThat(await(store().entriesFrom(topicId, 0, 0, 2))).as("limited").containsExactly(a, b);
-        assertThat(await(store().entriesFrom(topicId, 0, 16, 100))).as("the last").containsExactly(d);
-        assertThat(await(store().entriesFrom(topicId, 0, 116, 100))).as("at the high watermark, not HEAD").isEmpty();
-        assertThat(await(store().entriesFrom(topicId, 1, 0, 100))).as("another partition").isEmpty();
+        assertThat(await(store().entriesFrom(topicId, 0, 16, 100)))
+                .as("the last")
+                .containsExactly(d);
+        assertThat(await(store().entriesFrom(topicId, 0, 116, 100)))
+                .as("at the high watermark, not HEAD")
+                .isEmpty();
+        assertThat(await(store().entriesFrom(topicId, 1, 0, 100)))
+                .as("another partition")
+                .isEmpty();
     }
 
     @Test
@@ -331,8 +395,15 @@ public abstract class MetadataStoreContractTest {
     @Test
     void entryReadsBackWithEveryField() {
         UUID topicId = UUID.randomUUID();
-        IndexEntry entry = new IndexEntry(0, 41, "segments/3f/01JABCDEFGHJKMNPQRSTVWXYZ01.seg", 123_456_789_012L,
-                987_654, 1_764_000_000_123L, -123_456_789, List.of("primary-bucket", "replica-bucket"));
+        IndexEntry entry = new IndexEntry(
+                0,
+                41,
+                "segments/3f/01JABCDEFGHJKMNPQRSTVWXYZ01.seg",
+                123_456_789_012L,
+                987_654,
+                1_764_000_000_123L,
+                -123_456_789,
+                List.of("primary-bucket", "replica-bucket"));
 
         await(store().commit(batch(topicId, append(0, 0, false, entry))));
 
@@ -351,8 +422,18 @@ public abstract class MetadataStoreContractTest {
     }
 
     private static CommitBatch batch(UUID topicId, CommitBatch.PartitionCommit... appends) {
-        return new CommitBatch(java.util.Arrays.stream(appends).map(a -> new CommitBatch.PartitionCommit(topicId,
-                a.partition(), a.expectedNextOffset(), a.headExists(), null, a.entry(), List.of())).toList(), Map.of());
+        return new CommitBatch(
+                java.util.Arrays.stream(appends)
+                        .map(a -> new CommitBatch.PartitionCommit(
+                                topicId,
+                                a.partition(),
+                                a.expectedNextOffset(),
+                                a.headExists(),
+                                null,
+                                a.entry(),
+                                List.of()))
+                        .toList(),
+                Map.of());
     }
 
     /** A partition's commit; {@link #batch} puts in the topic id. */
@@ -370,8 +451,15 @@ public abstract class MetadataStoreContractTest {
     }
 
     private static IndexEntry entry(long base, long last) {
-        return new IndexEntry(base, last, "segments/00/" + UUID.randomUUID() + ".seg", 8 + base, (int) (last - base + 1) * 10,
-                1_764_000_000_000L + last, (int) (base * 31 + last), List.of("eddy-contract"));
+        return new IndexEntry(
+                base,
+                last,
+                "segments/00/" + UUID.randomUUID() + ".seg",
+                8 + base,
+                (int) (last - base + 1) * 10,
+                1_764_000_000_000L + last,
+                (int) (base * 31 + last),
+                List.of("eddy-contract"));
     }
 
     private static Topic topic(String prefix, int partitions) {

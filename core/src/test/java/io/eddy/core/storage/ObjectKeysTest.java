@@ -32,13 +32,15 @@ class ObjectKeysTest {
 
     @Example
     void hundredThousandKeysAreUniqueAndUseEveryPrefix() {
-        ObjectKeys keys = new ObjectKeys(new MutableClock(Instant.parse("2026-01-01T00:00:00Z")));  // one millisecond
+        ObjectKeys keys = new ObjectKeys(new MutableClock(Instant.parse("2026-01-01T00:00:00Z"))); // one millisecond
         Set<String> seen = new HashSet<>();
         Set<String> prefixes = new HashSet<>();
 
         for (int i = 0; i < 100_000; i++) {
             String key = keys.newSegmentKey();
-            assertThat(seen.add(key)).as("key %s repeated after %d keys", key, i).isTrue();
+            assertThat(seen.add(key))
+                    .as("key %s repeated after %d keys", key, i)
+                    .isTrue();
             Matcher m = SEGMENT_KEY.matcher(key);
             assertThat(m.matches()).as(key).isTrue();
             prefixes.add(m.group(1));
@@ -48,8 +50,9 @@ class ObjectKeysTest {
     }
 
     @Property(tries = 500)
-    void ulidsSortByTheClock(@ForAll @LongRange(min = 0, max = MAX_ULID_MILLIS - 1) long earlier,
-                             @ForAll @LongRange(min = 1, max = MAX_ULID_MILLIS) long gap) {
+    void ulidsSortByTheClock(
+            @ForAll @LongRange(min = 0, max = MAX_ULID_MILLIS - 1) long earlier,
+            @ForAll @LongRange(min = 1, max = MAX_ULID_MILLIS) long gap) {
         long later = earlier + Math.min(gap, MAX_ULID_MILLIS - earlier);
         MutableClock clock = new MutableClock(Instant.ofEpochMilli(earlier));
         ObjectKeys keys = new ObjectKeys(clock);
@@ -62,7 +65,8 @@ class ObjectKeysTest {
     }
 
     @Property(tries = 500)
-    void ulidStartsWithTheClocksMillisecondsInCrockfordBase32(@ForAll @LongRange(min = 0, max = MAX_ULID_MILLIS) long millis) {
+    void ulidStartsWithTheClocksMillisecondsInCrockfordBase32(
+            @ForAll @LongRange(min = 0, max = MAX_ULID_MILLIS) long millis) {
         String ulid = new ObjectKeys(new MutableClock(Instant.ofEpochMilli(millis))).ulid();
 
         long decoded = 0;
@@ -90,7 +94,8 @@ class ObjectKeysTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-03-01T12:00:00Z"));
         ObjectKeys first = new ObjectKeys(clock, snapshotGenerator(), SecureRandom::new);
         ObjectKeys second = new ObjectKeys(clock, snapshotGenerator(), SecureRandom::new);
-        assertThat(first.newSegmentKey()).as("same state, same clock: the collision reseeding prevents")
+        assertThat(first.newSegmentKey())
+                .as("same state, same clock: the collision reseeding prevents")
                 .isEqualTo(second.newSegmentKey());
 
         // when
@@ -104,7 +109,7 @@ class ObjectKeysTest {
     private static SecureRandom snapshotGenerator() {
         try {
             SecureRandom random = SecureRandom.getInstance("SHA1PRNG");
-            random.setSeed(42);  // seeded before first use: a deterministic sequence
+            random.setSeed(42); // seeded before first use: a deterministic sequence
             return random;
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

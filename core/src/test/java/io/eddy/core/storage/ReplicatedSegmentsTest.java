@@ -87,10 +87,12 @@ class ReplicatedSegmentsTest {
         store.corrupt("b");
 
         assertThatThrownBy(() -> await(replicas.readChunk(entry("a", "b"))))
-                .isInstanceOf(CorruptSegmentException.class).hasMessageContaining("checksum");
+                .isInstanceOf(CorruptSegmentException.class)
+                .hasMessageContaining("checksum");
         store.failing("b", unavailable("b"));
         assertThatThrownBy(() -> await(replicas.readChunk(entry("a", "b"))))
-                .isInstanceOf(EddyException.class).hasMessageContaining("bucket b");
+                .isInstanceOf(EddyException.class)
+                .hasMessageContaining("bucket b");
     }
 
     @Test
@@ -105,13 +107,14 @@ class ReplicatedSegmentsTest {
     @Test
     void aReadFromNoBucketFails() {
         assertThatThrownBy(() -> await(replicas.readChunk(entry("a"), List.of())))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(KEY);
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(KEY);
     }
 
     @Test
     void blockReadsFailOverUncheckedAndUpToTheEnd() {
         store.holds("b");
-        store.corrupt("b");   // a block is not checked: only whole chunks are
+        store.corrupt("b"); // a block is not checked: only whole chunks are
 
         byte[] block = await(replicas.readUpTo(List.of("a", "b"), KEY, 15, 100));
 
@@ -136,7 +139,8 @@ class ReplicatedSegmentsTest {
 
         store.failing("b", unavailable("b"));
         assertThatThrownBy(() -> await(replicas.putAll(List.of("a", "b"), "other", OBJECT)))
-                .isInstanceOf(EddyException.class).hasMessageContaining("bucket b");
+                .isInstanceOf(EddyException.class)
+                .hasMessageContaining("bucket b");
     }
 
     @Test
@@ -144,9 +148,11 @@ class ReplicatedSegmentsTest {
         store.failing("a", unavailable("a"));
         store.failing("c", unavailable("c"));
 
-        assertThatThrownBy(() -> await(replicas.putAll(List.of("a", "b", "c"), KEY, OBJECT,
-                ReplicatedSegments.OnFailure.COLLECT)))
-                .satisfies(t -> assertThat(t.toString() + t.getCause()).contains("bucket a").contains("bucket c"));
+        assertThatThrownBy(() -> await(
+                        replicas.putAll(List.of("a", "b", "c"), KEY, OBJECT, ReplicatedSegments.OnFailure.COLLECT)))
+                .satisfies(t -> assertThat(t.toString() + t.getCause())
+                        .contains("bucket a")
+                        .contains("bucket c"));
         assertThat(store.objects.get("b")).containsKey(KEY);
     }
 
@@ -160,7 +166,8 @@ class ReplicatedSegmentsTest {
 
         store.failing("a", new EddyException(ErrorCode.FORBIDDEN, "bucket a refuses"));
         assertThatThrownBy(() -> await(replicas.putFirst(List.of("a", "b"), "other", OBJECT)))
-                .isInstanceOf(EddyException.class).hasMessageContaining("bucket a refuses");
+                .isInstanceOf(EddyException.class)
+                .hasMessageContaining("bucket a refuses");
         assertThat(store.objects.get("b")).doesNotContainKey("other");
     }
 
@@ -170,7 +177,8 @@ class ReplicatedSegmentsTest {
         store.failing("b", unavailable("b"));
 
         assertThatThrownBy(() -> await(replicas.putFirst(List.of("a", "b"), KEY, OBJECT)))
-                .isInstanceOf(EddyException.class).hasMessageContaining("bucket b");
+                .isInstanceOf(EddyException.class)
+                .hasMessageContaining("bucket b");
     }
 
     private static EddyException unavailable(String bucket) {
@@ -200,7 +208,9 @@ class ReplicatedSegmentsTest {
         private <T> Uni<T> call(String bucket, java.util.function.Supplier<T> body) {
             return Uni.createFrom().deferred(() -> {
                 EddyException failure = failures.get(bucket);
-                return failure != null ? Uni.createFrom().failure(failure) : Uni.createFrom().item(body);
+                return failure != null
+                        ? Uni.createFrom().failure(failure)
+                        : Uni.createFrom().item(body);
             });
         }
 

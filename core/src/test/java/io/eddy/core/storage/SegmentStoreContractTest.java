@@ -36,8 +36,8 @@ public abstract class SegmentStoreContractTest {
     void objectsAreKeptApart() {
         String a = key();
         String b = key();
-        await(store().put(bucket(), a, new byte[]{1, 1, 1}));
-        await(store().put(bucket(), b, new byte[]{2, 2, 2}));
+        await(store().put(bucket(), a, new byte[] {1, 1, 1}));
+        await(store().put(bucket(), b, new byte[] {2, 2, 2}));
 
         assertThat(await(store().read(bucket(), a, 0, 3))).containsExactly(1, 1, 1);
         assertThat(await(store().read(bucket(), b, 0, 3))).containsExactly(2, 2, 2);
@@ -69,8 +69,10 @@ public abstract class SegmentStoreContractTest {
 
     @Test
     void writeToAMissingBucketIsAnEddyError() {
-        assertThatThrownBy(() -> await(store().put("no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8),
-                key(), new byte[]{1}))).isInstanceOf(EddyException.class);
+        assertThatThrownBy(() -> await(store().put(
+                                "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8), key(), new byte[] {1
+                                })))
+                .isInstanceOf(EddyException.class);
     }
 
     private static String key() {

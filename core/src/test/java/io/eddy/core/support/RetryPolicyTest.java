@@ -27,7 +27,9 @@ class RetryPolicyTest {
     void retryableFailuresAreRetriedUntilSuccess() {
         AtomicInteger calls = new AtomicInteger();
 
-        String result = FAST.apply(failingTimes(2, ErrorCode.STORAGE_UNAVAILABLE, calls)).await().atMost(WAIT);
+        String result = FAST.apply(failingTimes(2, ErrorCode.STORAGE_UNAVAILABLE, calls))
+                .await()
+                .atMost(WAIT);
 
         assertThat(result).isEqualTo("ok");
         assertThat(calls).hasValue(3);
@@ -37,8 +39,11 @@ class RetryPolicyTest {
     void attemptsAreBoundedAndTheLastFailureStands() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> FAST.apply(failingTimes(100, ErrorCode.METADATA_UNAVAILABLE, calls)).await().atMost(WAIT))
-                .isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.getMessage()).contains("attempt 4"));
+        assertThatThrownBy(() -> FAST.apply(failingTimes(100, ErrorCode.METADATA_UNAVAILABLE, calls))
+                        .await()
+                        .atMost(WAIT))
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.getMessage()).contains("attempt 4"));
         assertThat(calls).hasValue(4);
     }
 
@@ -46,7 +51,9 @@ class RetryPolicyTest {
     void failuresThatAreNotRetryableFailAtOnce() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> FAST.apply(failingTimes(1, ErrorCode.UNKNOWN_TOPIC, calls)).await().atMost(WAIT))
+        assertThatThrownBy(() -> FAST.apply(failingTimes(1, ErrorCode.UNKNOWN_TOPIC, calls))
+                        .await()
+                        .atMost(WAIT))
                 .isInstanceOf(EddyException.class);
         assertThat(calls).hasValue(1);
     }
@@ -67,8 +74,12 @@ class RetryPolicyTest {
     void aCallersPredicateNarrowsWhatIsRetried() {
         AtomicInteger calls = new AtomicInteger();
 
-        assertThatThrownBy(() -> FAST.apply(failingTimes(1, ErrorCode.STORAGE_UNAVAILABLE, calls),
-                t -> t instanceof GroupConflictException).await().atMost(WAIT)).isInstanceOf(EddyException.class);
+        assertThatThrownBy(() -> FAST.apply(
+                                failingTimes(1, ErrorCode.STORAGE_UNAVAILABLE, calls),
+                                t -> t instanceof GroupConflictException)
+                        .await()
+                        .atMost(WAIT))
+                .isInstanceOf(EddyException.class);
         assertThat(calls).hasValue(1);
     }
 
@@ -77,7 +88,9 @@ class RetryPolicyTest {
         AtomicInteger calls = new AtomicInteger();
         RetryPolicy once = new RetryPolicy(1, Duration.ofMillis(1), Duration.ofMillis(1), 0.5);
 
-        assertThatThrownBy(() -> once.apply(failingTimes(1, ErrorCode.STORAGE_UNAVAILABLE, calls)).await().atMost(WAIT))
+        assertThatThrownBy(() -> once.apply(failingTimes(1, ErrorCode.STORAGE_UNAVAILABLE, calls))
+                        .await()
+                        .atMost(WAIT))
                 .isInstanceOf(EddyException.class);
         assertThat(calls).hasValue(1);
     }
@@ -108,13 +121,13 @@ class RetryPolicyTest {
                 Arguments.of(none, 1, 0.9, 100),
                 Arguments.of(none, 2, 0.0, 200),
                 Arguments.of(none, 4, 0.5, 800),
-                Arguments.of(none, 5, 0.5, 1_000),          // capped at the max
-                Arguments.of(none, 40, 0.5, 1_000),         // no overflow however many retries
+                Arguments.of(none, 5, 0.5, 1_000), // capped at the max
+                Arguments.of(none, 40, 0.5, 1_000), // no overflow however many retries
                 Arguments.of(equal, 1, 0.0, 50),
                 Arguments.of(equal, 1, 0.5, 75),
                 Arguments.of(equal, 3, 0.0, 200),
                 Arguments.of(equal, 9, 0.0, 500),
-                Arguments.of(full, 1, 0.0, 1),              // a timer refuses zero
+                Arguments.of(full, 1, 0.0, 1), // a timer refuses zero
                 Arguments.of(full, 2, 0.5, 100));
     }
 
@@ -125,9 +138,10 @@ class RetryPolicyTest {
     }
 
     @Property
-    void backoffStaysWithinItsJitterBand(@ForAll @IntRange(min = 1, max = 64) int retry,
-                                         @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double draw,
-                                         @ForAll @DoubleRange(min = 0, max = 1) double jitter) {
+    void backoffStaysWithinItsJitterBand(
+            @ForAll @IntRange(min = 1, max = 64) int retry,
+            @ForAll @DoubleRange(min = 0, max = 1, maxIncluded = false) double draw,
+            @ForAll @DoubleRange(min = 0, max = 1) double jitter) {
         RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(25), Duration.ofSeconds(1), jitter);
         long cap = Math.min(1_000, 25L << Math.min(retry - 1, 30));
 
@@ -138,9 +152,12 @@ class RetryPolicyTest {
 
     @Test
     void onlyEddysRetryableCodesAreRetryable() {
-        assertThat(RetryPolicy.retryable(new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "s3"))).isTrue();
-        assertThat(RetryPolicy.retryable(new GroupConflictException("raced", null))).isTrue();
-        assertThat(RetryPolicy.retryable(new EddyException(ErrorCode.UNKNOWN_TOPIC, "gone"))).isFalse();
+        assertThat(RetryPolicy.retryable(new EddyException(ErrorCode.STORAGE_UNAVAILABLE, "s3")))
+                .isTrue();
+        assertThat(RetryPolicy.retryable(new GroupConflictException("raced", null)))
+                .isTrue();
+        assertThat(RetryPolicy.retryable(new EddyException(ErrorCode.UNKNOWN_TOPIC, "gone")))
+                .isFalse();
         assertThat(RetryPolicy.retryable(new IllegalStateException("bug"))).isFalse();
     }
 

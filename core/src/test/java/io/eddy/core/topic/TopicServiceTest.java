@@ -53,12 +53,13 @@ class TopicServiceTest {
     @Test
     void lookupsReuseAFoundTopicButNeverAMissingOneAndADeleteForgetsIt() {
         CountingStore store = new CountingStore(eddy.metadata());
-        TopicService cached = new TopicService(store, "eddy-data", java.time.Clock.systemUTC(),
-                java.time.Duration.ofMinutes(1));
+        TopicService cached =
+                new TopicService(store, "eddy-data", java.time.Clock.systemUTC(), java.time.Duration.ofMinutes(1));
         String name = "cached-" + UUID.randomUUID();
 
-        assertThatThrownBy(() -> await(cached.require(name))).isInstanceOfSatisfying(EddyException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
+        assertThatThrownBy(() -> await(cached.require(name)))
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
         await(cached.create(name, 2, Map.of()));
         Topic first = await(cached.require(name));
         Topic again = await(cached.require(name));
@@ -66,8 +67,9 @@ class TopicServiceTest {
         assertThat(store.topicReads).as("missing once, found once, then reused").hasValue(2);
 
         await(cached.delete(name));
-        assertThatThrownBy(() -> await(cached.require(name))).isInstanceOfSatisfying(EddyException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
+        assertThatThrownBy(() -> await(cached.require(name)))
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
     }
 
     @Test
@@ -77,8 +79,13 @@ class TopicServiceTest {
         Topic topic = await(eddy.topics().create(name, 6, Map.of("retention.ms", 3_600_000)));
 
         assertThat(topic.partitions()).isEqualTo(6);
-        assertThat(topic.config()).isEqualTo(new TopicConfig(3_600_000, -1, CleanupPolicy.DELETE,
-                TopicConfig.DEFAULT_MAX_MESSAGE_BYTES, List.of(eddy.bucket())));
+        assertThat(topic.config())
+                .isEqualTo(new TopicConfig(
+                        3_600_000,
+                        -1,
+                        CleanupPolicy.DELETE,
+                        TopicConfig.DEFAULT_MAX_MESSAGE_BYTES,
+                        List.of(eddy.bucket())));
         assertThat(await(eddy.topics().require(name))).isEqualTo(topic);
         assertThat(await(eddy.topics().list())).contains(topic);
     }
@@ -96,9 +103,15 @@ class TopicServiceTest {
 
     @Test
     void partitionsOutOfRangeAreInvalidPartitions() {
-        assertCode(() -> await(eddy.topics().create("p0-" + UUID.randomUUID(), 0, Map.of())), ErrorCode.INVALID_PARTITIONS);
-        assertCode(() -> await(eddy.topics().create("p-" + UUID.randomUUID(), 10_001, Map.of())), ErrorCode.INVALID_PARTITIONS);
-        assertThat(await(eddy.topics().create("p10k-" + UUID.randomUUID(), 10_000, Map.of())).partitions()).isEqualTo(10_000);
+        assertCode(
+                () -> await(eddy.topics().create("p0-" + UUID.randomUUID(), 0, Map.of())),
+                ErrorCode.INVALID_PARTITIONS);
+        assertCode(
+                () -> await(eddy.topics().create("p-" + UUID.randomUUID(), 10_001, Map.of())),
+                ErrorCode.INVALID_PARTITIONS);
+        assertThat(await(eddy.topics().create("p10k-" + UUID.randomUUID(), 10_000, Map.of()))
+                        .partitions())
+                .isEqualTo(10_000);
     }
 
     @Test
@@ -106,7 +119,8 @@ class TopicServiceTest {
         String name = "bad-config-" + UUID.randomUUID();
 
         assertCode(() -> await(eddy.topics().create("a/b", 1, Map.of())), ErrorCode.INVALID_TOPIC_NAME);
-        assertCode(() -> await(eddy.topics().create(name, 1, Map.of("retention.ms", "soon"))), ErrorCode.INVALID_CONFIG);
+        assertCode(
+                () -> await(eddy.topics().create(name, 1, Map.of("retention.ms", "soon"))), ErrorCode.INVALID_CONFIG);
         assertCode(() -> await(eddy.topics().require(name)), ErrorCode.UNKNOWN_TOPIC);
     }
 
@@ -138,17 +152,22 @@ class TopicServiceTest {
         String name = "foreign-" + UUID.randomUUID();
         String foreign = "another-tenants-bucket";
 
-        assertCode(() -> await(eddy.topics().create(name, 1, Map.of("replicas", List.of(eddy.bucket(), foreign)))),
+        assertCode(
+                () -> await(eddy.topics().create(name, 1, Map.of("replicas", List.of(eddy.bucket(), foreign)))),
                 ErrorCode.INVALID_CONFIG);
         assertCode(() -> await(eddy.topics().require(name)), ErrorCode.UNKNOWN_TOPIC);
 
         await(eddy.topics().create(name, 1, Map.of("replicas", List.of(eddy.bucket()))));
-        assertCode(() -> await(eddy.topics().alter(name, java.util.Optional.empty(),
-                Map.of("replicas", List.of(foreign)))), ErrorCode.INVALID_CONFIG);
+        assertCode(
+                () -> await(
+                        eddy.topics().alter(name, java.util.Optional.empty(), Map.of("replicas", List.of(foreign)))),
+                ErrorCode.INVALID_CONFIG);
         assertThat(await(eddy.topics().require(name)).config().replicas()).containsExactly(eddy.bucket());
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(EddyException.class, e -> assertThat(e.code()).isEqualTo(code));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 }

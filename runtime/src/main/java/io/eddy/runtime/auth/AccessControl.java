@@ -43,12 +43,12 @@ public class AccessControl {
 
     /** Providers: request filters are created during static init, before runtime configuration exists. */
     private final Provider<EddyConfig> config;
+
     private final Provider<IamCallers> iam;
     private final Provider<Caller> caller;
     private volatile Settings settings;
 
-    private record Settings(AuthMode mode, Identities identities) {
-    }
+    private record Settings(AuthMode mode, Identities identities) {}
 
     public AccessControl(Provider<EddyConfig> config, Provider<IamCallers> iam, Provider<Caller> caller) {
         this.config = config;
@@ -60,12 +60,18 @@ public class AccessControl {
     void onStart(@Observes StartupEvent start) {
         Settings s = settings();
         switch (s.mode()) {
-            case OPEN -> LOG.warn("Access control is off (eddy.auth.mode=open): every caller that reaches this process "
-                    + "may do everything. Set eddy.auth.mode=token (or iam on AWS) and configure eddy.auth.principals "
-                    + "to require credentials (README, 'Access control').");
-            case TOKEN, IAM -> LOG.infof("Access control: eddy.auth.mode=%s, %d principal(s): %s",
-                    s.mode().name().toLowerCase(java.util.Locale.ROOT), s.identities().all().size(),
-                    s.identities().all().stream().map(i -> i.principal().name()).toList());
+            case OPEN ->
+                LOG.warn("Access control is off (eddy.auth.mode=open): every caller that reaches this process "
+                        + "may do everything. Set eddy.auth.mode=token (or iam on AWS) and configure eddy.auth.principals "
+                        + "to require credentials (README, 'Access control').");
+            case TOKEN, IAM ->
+                LOG.infof(
+                        "Access control: eddy.auth.mode=%s, %d principal(s): %s",
+                        s.mode().name().toLowerCase(java.util.Locale.ROOT),
+                        s.identities().all().size(),
+                        s.identities().all().stream()
+                                .map(i -> i.principal().name())
+                                .toList());
         }
     }
 
@@ -75,10 +81,12 @@ public class AccessControl {
             EddyConfig.Auth auth = config.get().auth();
             s = new Settings(auth.mode(), identities(auth));
             if (s.mode() == AuthMode.IAM && !iam.get().available()) {
-                throw new IllegalStateException("eddy.auth.mode=iam needs the IAM request context of a Lambda function URL; "
-                        + "the server takes eddy.auth.mode=token");
+                throw new IllegalStateException(
+                        "eddy.auth.mode=iam needs the IAM request context of a Lambda function URL; "
+                                + "the server takes eddy.auth.mode=token");
             }
-            if (s.mode() == AuthMode.TOKEN && s.identities().all().stream().noneMatch(i -> i.token().isPresent())) {
+            if (s.mode() == AuthMode.TOKEN
+                    && s.identities().all().stream().noneMatch(i -> i.token().isPresent())) {
                 LOG.warn("eddy.auth.mode=token but no principal has a token-sha256: every request will be refused");
             }
             settings = s;
@@ -145,13 +153,23 @@ public class AccessControl {
 
     private static Optional<EddyException> check(Principal p, Requires r, ContainerRequestContext request) {
         if (r.anywhere()) {
-            return p.mayAnywhere(r.operation(), r.resource()) ? Optional.empty()
-                    : Optional.of(new EddyException(ErrorCode.FORBIDDEN, "principal '" + p.name() + "' may not "
-                            + r.operation().wireName() + " on any " + r.resource().wireName(),
-                            Map.of("principal", p.name(), "operation", r.operation().wireName(),
-                                    "resource_type", r.resource().wireName())));
+            return p.mayAnywhere(r.operation(), r.resource())
+                    ? Optional.empty()
+                    : Optional.of(new EddyException(
+                            ErrorCode.FORBIDDEN,
+                            "principal '" + p.name() + "' may not "
+                                    + r.operation().wireName() + " on any "
+                                    + r.resource().wireName(),
+                            Map.of(
+                                    "principal",
+                                    p.name(),
+                                    "operation",
+                                    r.operation().wireName(),
+                                    "resource_type",
+                                    r.resource().wireName())));
         }
-        String name = r.resource() == ResourceType.CLUSTER ? ResourceType.CLUSTER_NAME
+        String name = r.resource() == ResourceType.CLUSTER
+                ? ResourceType.CLUSTER_NAME
                 : request.getUriInfo().getPathParameters().getFirst(r.param());
         if (name == null) {
             return Optional.of(new EddyException(ErrorCode.FORBIDDEN, "this endpoint's access rule names no resource"));
@@ -162,7 +180,8 @@ public class AccessControl {
 
     private static Optional<String> bearerToken(ContainerRequestContext request) {
         String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (header == null || header.length() <= BEARER.length()
+        if (header == null
+                || header.length() <= BEARER.length()
                 || !header.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return Optional.empty();
         }
@@ -174,8 +193,11 @@ public class AccessControl {
                 ? "send a valid token as 'Authorization: Bearer <token>'"
                 : "the request carries no IAM principal that Eddy knows";
         Response r = problem(new EddyException(ErrorCode.UNAUTHENTICATED, detail), request);
-        return Response.fromResponse(r).header(HttpHeaders.WWW_AUTHENTICATE,
-                mode == AuthMode.TOKEN ? "Bearer realm=\"eddy\"" : "AWS4-HMAC-SHA256").build();
+        return Response.fromResponse(r)
+                .header(
+                        HttpHeaders.WWW_AUTHENTICATE,
+                        mode == AuthMode.TOKEN ? "Bearer realm=\"eddy\"" : "AWS4-HMAC-SHA256")
+                .build();
     }
 
     private static Response problem(EddyException e, ContainerRequestContext request) {

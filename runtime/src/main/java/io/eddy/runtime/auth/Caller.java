@@ -43,9 +43,10 @@ public class Caller {
     public void requireDescribe(ResourceType type, String name) {
         Principal p = principal();
         if (!p.mayDescribe(type, name)) {
-            throw new EddyException(ErrorCode.FORBIDDEN, "principal '" + p.name() + "' holds no grant on "
-                    + type.wireName() + " '" + name + "'", Map.of("principal", p.name(), "resource_type", type.wireName(),
-                    "resource", name));
+            throw new EddyException(
+                    ErrorCode.FORBIDDEN,
+                    "principal '" + p.name() + "' holds no grant on " + type.wireName() + " '" + name + "'",
+                    Map.of("principal", p.name(), "resource_type", type.wireName(), "resource", name));
         }
     }
 
@@ -53,10 +54,21 @@ public class Caller {
     public void requireEverywhere(Operation operation, ResourceType type) {
         Principal p = principal();
         if (!p.mayEverywhere(operation, type)) {
-            throw new EddyException(ErrorCode.FORBIDDEN, "principal '" + p.name() + "' may not " + operation.wireName()
-                    + " on every " + type.wireName() + " (a pattern subscription needs " + operation.wireName() + ":"
-                    + type.wireName() + ":*)", Map.of("principal", p.name(), "operation", operation.wireName(),
-                    "resource_type", type.wireName(), "resource", "*"));
+            throw new EddyException(
+                    ErrorCode.FORBIDDEN,
+                    "principal '" + p.name() + "' may not " + operation.wireName()
+                            + " on every " + type.wireName() + " (a pattern subscription needs " + operation.wireName()
+                            + ":"
+                            + type.wireName() + ":*)",
+                    Map.of(
+                            "principal",
+                            p.name(),
+                            "operation",
+                            operation.wireName(),
+                            "resource_type",
+                            type.wireName(),
+                            "resource",
+                            "*"));
         }
     }
 

@@ -39,8 +39,8 @@ import org.apache.kafka.common.compress.Compression;
  * UTF-8 as a string, anything else as {@code *_b64}. Thread-safe.
  */
 public final class JsonRecords {
-    private static final Set<String> RECORD_FIELDS = Set.of("key", "key_b64", "value", "value_b64", "headers",
-            "partition", "timestamp");
+    private static final Set<String> RECORD_FIELDS =
+            Set.of("key", "key_b64", "value", "value_b64", "headers", "partition", "timestamp");
     private static final Set<String> HEADER_FIELDS = Set.of("name", "value", "value_b64");
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -62,7 +62,8 @@ public final class JsonRecords {
      * producer adds {@code producer_id}, {@code producer_epoch} and {@code base_sequences} (partition → the
      * sequence of the request's first record there).
      */
-    public ProduceRequest parseProduce(byte[] body, int pathPartition, boolean atomic, Acks acks, Compression compression) {
+    public ProduceRequest parseProduce(
+            byte[] body, int pathPartition, boolean atomic, Acks acks, Compression compression) {
         JsonNode root = parse(body);
         if (!root.isObject()) {
             throw invalid("the body must be a JSON object with a 'records' array");
@@ -90,17 +91,20 @@ public final class JsonRecords {
             return null;
         }
         if (id == null || epoch == null || sequences == null) {
-            throw new EddyException(ErrorCode.INVALID_PRODUCER,
+            throw new EddyException(
+                    ErrorCode.INVALID_PRODUCER,
                     "an idempotent produce sends producer_id, producer_epoch and base_sequences together");
         }
         if (!id.canConvertToLong() || !id.isIntegralNumber() || id.asLong() < 0) {
-            throw new EddyException(ErrorCode.INVALID_PRODUCER, "producer_id must be a producer id from POST /v1/producers");
+            throw new EddyException(
+                    ErrorCode.INVALID_PRODUCER, "producer_id must be a producer id from POST /v1/producers");
         }
         if (!epoch.isIntegralNumber() || epoch.asLong() < 0 || epoch.asLong() > Short.MAX_VALUE) {
             throw new EddyException(ErrorCode.INVALID_PRODUCER, "producer_epoch must be 0 to " + Short.MAX_VALUE);
         }
         if (!sequences.isObject() || sequences.isEmpty()) {
-            throw new EddyException(ErrorCode.INVALID_PRODUCER,
+            throw new EddyException(
+                    ErrorCode.INVALID_PRODUCER,
                     "base_sequences must be an object of partition → first sequence, e.g. {\"3\": 0}");
         }
         Map<Integer, Integer> bases = new java.util.HashMap<>();
@@ -114,8 +118,10 @@ public final class JsonRecords {
             }
             JsonNode seq = e.getValue();
             if (partition < 0 || !seq.isIntegralNumber() || seq.asLong() < 0 || seq.asLong() > Integer.MAX_VALUE) {
-                throw new EddyException(ErrorCode.INVALID_PRODUCER, "base_sequences maps partition numbers to "
-                        + "sequences 0 to " + Integer.MAX_VALUE + "; '" + e.getKey() + "' is not one",
+                throw new EddyException(
+                        ErrorCode.INVALID_PRODUCER,
+                        "base_sequences maps partition numbers to " + "sequences 0 to " + Integer.MAX_VALUE + "; '"
+                                + e.getKey() + "' is not one",
                         Map.of("partition", e.getKey()));
             }
             bases.put(partition, seq.asInt());
@@ -128,7 +134,8 @@ public final class JsonRecords {
         for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) {
             String f = it.next();
             if (!known.contains(f)) {
-                throw invalid(where + " has unknown field '" + f + "'; known fields: " + known.stream().sorted().toList());
+                throw invalid(where + " has unknown field '" + f + "'; known fields: "
+                        + known.stream().sorted().toList());
             }
         }
     }
@@ -248,7 +255,9 @@ public final class JsonRecords {
         ObjectNode out = NODES.objectNode();
         ArrayNode list = out.putArray("batches");
         for (BatchOffsets o : offsets) {
-            list.addObject().put("partition", o.partition()).put("base_offset", o.baseOffset())
+            list.addObject()
+                    .put("partition", o.partition())
+                    .put("base_offset", o.baseOffset())
                     .put("last_offset", o.lastOffset());
         }
         return out;
@@ -258,7 +267,10 @@ public final class JsonRecords {
         ObjectNode out = NODES.objectNode();
         ArrayNode list = out.putArray("offsets");
         for (RecordOffset o : offsets) {
-            list.addObject().put("partition", o.partition()).put("offset", o.offset()).put("timestamp", o.timestamp());
+            list.addObject()
+                    .put("partition", o.partition())
+                    .put("offset", o.offset())
+                    .put("timestamp", o.timestamp());
         }
         return out;
     }
@@ -328,8 +340,12 @@ public final class JsonRecords {
 
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

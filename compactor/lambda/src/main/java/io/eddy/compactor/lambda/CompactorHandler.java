@@ -41,12 +41,10 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
     private static final Set<String> OPTIONS = Set.of("dry_run", "topic", "scrub", "gc", "repair");
     private static final Compactor.Progress QUIET = new Compactor.Progress() {
         @Override
-        public void partitionDone(int done, int total, CompactionPlan plan) {
-        }
+        public void partitionDone(int done, int total, CompactionPlan plan) {}
 
         @Override
-        public void garbage(List<GarbageCollector.Doomed> doomed) {
-        }
+        public void garbage(List<GarbageCollector.Doomed> doomed) {}
     };
 
     /** The longest a Lambda function may run: a remaining time above it is not a real invocation's. */
@@ -59,8 +57,8 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
     private final EddyConfig config;
     private final CompactorLambdaConfig lambda;
 
-    public CompactorHandler(Instance<Compactor> compactor, TopicService topics, EddyConfig config,
-                            CompactorLambdaConfig lambda) {
+    public CompactorHandler(
+            Instance<Compactor> compactor, TopicService topics, EddyConfig config, CompactorLambdaConfig lambda) {
         this.compactor = compactor;
         this.topics = topics;
         this.config = config;
@@ -70,14 +68,15 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
     @Override
     public Map<String, Object> handleRequest(Map<String, Object> event, Context context) {
         Compactor.Options options = options(event);
-        long remaining = lambda.invocationTime().map(Duration::toMillis)
-                .orElseGet(() -> (long) context.getRemainingTimeInMillis());
-        Optional<Instant> deadline = deadline(Instant.now(), remaining, config.compactor().leaseDuration());
+        long remaining = lambda.invocationTime().map(Duration::toMillis).orElseGet(() ->
+                (long) context.getRemainingTimeInMillis());
+        Optional<Instant> deadline =
+                deadline(Instant.now(), remaining, config.compactor().leaseDuration());
         if (deadline.isPresent()) {
             options = options.until(deadline.get());
         }
         if (options.onlyTopic() != null) {
-            topics.require(options.onlyTopic()).await().atMost(Duration.ofSeconds(30));  // unknown topic: an error
+            topics.require(options.onlyTopic()).await().atMost(Duration.ofSeconds(30)); // unknown topic: an error
         }
         Compactor.Result result;
         try {
@@ -108,8 +107,9 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
         }
         long budget = remainingMs - lease.plus(MARGIN).toMillis();
         if (budget <= 0) {
-            LOG.warnf("%d ms left is less than a job lease (%s) plus %s: this pass starts no job", remainingMs,
-                    lease, MARGIN);
+            LOG.warnf(
+                    "%d ms left is less than a job lease (%s) plus %s: this pass starts no job",
+                    remainingMs, lease, MARGIN);
         }
         return Optional.of(now.plusMillis(Math.max(0, budget)));
     }
@@ -129,8 +129,12 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
             throw new IllegalArgumentException("'topic' must be a string, not " + topic);
         }
         String only = topic == null || ((String) topic).isBlank() ? null : ((String) topic).trim();
-        return new Compactor.Options(flag(event, "dry_run", false), flag(event, "gc", true),
-                flag(event, "repair", true), only, flag(event, "scrub", false));
+        return new Compactor.Options(
+                flag(event, "dry_run", false),
+                flag(event, "gc", true),
+                flag(event, "repair", true),
+                only,
+                flag(event, "scrub", false));
     }
 
     /** EventBridge events carry {@code source} and {@code detail-type} (a schedule's: "Scheduled Event"). */

@@ -40,7 +40,8 @@ class CompactorHandlerOptionsTest {
         assertThat(CompactorHandler.deadline(now, Duration.ofMinutes(15).toMillis(), lease))
                 .contains(now.plus(Duration.ofMinutes(9)));
         // less than a lease left: nothing starts
-        assertThat(CompactorHandler.deadline(now, Duration.ofMinutes(4).toMillis(), lease)).contains(now);
+        assertThat(CompactorHandler.deadline(now, Duration.ofMinutes(4).toMillis(), lease))
+                .contains(now);
         // no real deadline (the mock event server sends none; Quarkus then reports a meaningless remaining time)
         assertThat(CompactorHandler.deadline(now, -5, lease)).isEmpty();
         assertThat(CompactorHandler.deadline(now, Integer.MAX_VALUE, lease)).isEmpty();
@@ -48,8 +49,10 @@ class CompactorHandlerOptionsTest {
 
     @Test
     void unknownOptionsAndBadValuesAreRefused() {
-        assertThatThrownBy(() -> CompactorHandler.options(Map.of("dryrun", true))).hasMessageContaining("dryrun");
-        assertThatThrownBy(() -> CompactorHandler.options(Map.of("dry_run", "yes"))).hasMessageContaining("dry_run");
+        assertThatThrownBy(() -> CompactorHandler.options(Map.of("dryrun", true)))
+                .hasMessageContaining("dryrun");
+        assertThatThrownBy(() -> CompactorHandler.options(Map.of("dry_run", "yes")))
+                .hasMessageContaining("dry_run");
         assertThatThrownBy(() -> CompactorHandler.options(Map.of("topic", 7))).hasMessageContaining("topic");
     }
 }

@@ -77,9 +77,13 @@ class CompactorLambdaTest {
         for (int i = 0; i < segments; i++) {
             Record record = new Record(-1, -1, null, ("v" + i).getBytes(StandardCharsets.UTF_8), List.of());
             produce.produce(name, new ProduceRequest(List.of(new ProduceRequest.Entry(0, record)), false))
-                    .await().atMost(WAIT);
+                    .await()
+                    .atMost(WAIT);
         }
-        assertThat(entries(topic)).hasSize(segments).extracting(IndexEntry::objectKey).doesNotHaveDuplicates();
+        assertThat(entries(topic))
+                .hasSize(segments)
+                .extracting(IndexEntry::objectKey)
+                .doesNotHaveDuplicates();
         return topic;
     }
 
@@ -92,7 +96,8 @@ class CompactorLambdaTest {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + eventServerPort() + "/_lambda_"))
                 .timeout(Duration.ofMinutes(2))
                 .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(event))
+                .build();
         return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -116,13 +121,17 @@ class CompactorLambdaTest {
     }
 
     private static java.util.Collection<Object> singletons() {
-        return Arc.container().getActiveContext(Singleton.class).getState().getContextualInstances().values();
+        return Arc.container()
+                .getActiveContext(Singleton.class)
+                .getState()
+                .getContextualInstances()
+                .values();
     }
 
     @Test
     void aScheduledEventRunsAPassThatMergesEightSmallSegmentsIntoOneObject() throws Exception {
         Topic topic = topicWithSegments("compact-lambda", 8);
-        hooks.afterRestore(null);  // what the Lambda runtime calls after restoring the snapshot: keys still unique
+        hooks.afterRestore(null); // what the Lambda runtime calls after restoring the snapshot: keys still unique
 
         HttpResponse<String> reply = invoke(SCHEDULED_EVENT);
 
@@ -133,15 +142,22 @@ class CompactorLambdaTest {
         assertThat(summary.path("objects_written").asLong()).as(reply.body()).isGreaterThanOrEqualTo(1);
         assertThat(summary.path("entries_replaced").asLong()).as(reply.body()).isEqualTo(8);
         assertThat(summary.path("leases_lost").asLong()).as(reply.body()).isZero();
-        assertThat(summary.path("partitions_deferred").asLong()).as(reply.body()).isZero();
+        assertThat(summary.path("partitions_deferred").asLong())
+                .as(reply.body())
+                .isZero();
 
         List<IndexEntry> after = entries(topic);
-        assertThat(after).extracting(IndexEntry::objectKey).as(after.toString()).containsOnly(after.get(0).objectKey());
+        assertThat(after)
+                .extracting(IndexEntry::objectKey)
+                .as(after.toString())
+                .containsOnly(after.get(0).objectKey());
         assertThat(after.get(0).baseOffset()).isZero();
         assertThat(after.get(after.size() - 1).lastOffset()).isEqualTo(7);
         FetchResult read = fetch.fetch(new FetchRequest(topic.name().value(), 0, 0, 100, 1 << 20, Duration.ZERO))
-                .await().atMost(WAIT);
-        assertThat(read.records()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .await()
+                .atMost(WAIT);
+        assertThat(read.records())
+                .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactly("v0", "v1", "v2", "v3", "v4", "v5", "v6", "v7");
     }
 
@@ -149,18 +165,23 @@ class CompactorLambdaTest {
     void aManualDryRunOfOneTopicPlansTheMergeAndChangesNothing() throws Exception {
         Topic topic = topicWithSegments("compact-dry", 8);
         try {
-            HttpResponse<String> reply = invoke("{\"dry_run\": true, \"topic\": \"" + topic.name().value() + "\"}");
+            HttpResponse<String> reply =
+                    invoke("{\"dry_run\": true, \"topic\": \"" + topic.name().value() + "\"}");
 
             assertThat(reply.statusCode()).as(reply.body()).isEqualTo(200);
             JsonNode summary = JSON.readTree(reply.body());
             assertThat(summary.path("dry_run").asBoolean()).as(reply.body()).isTrue();
             assertThat(summary.path("topic").asText()).isEqualTo(topic.name().value());
             assertThat(summary.path("partitions").asLong()).as(reply.body()).isEqualTo(1);
-            assertThat(summary.path("objects_written").asLong()).as(reply.body()).isZero();
-            assertThat(summary.path("entries_replaced").asLong()).as(reply.body()).isZero();
+            assertThat(summary.path("objects_written").asLong())
+                    .as(reply.body())
+                    .isZero();
+            assertThat(summary.path("entries_replaced").asLong())
+                    .as(reply.body())
+                    .isZero();
             assertThat(entries(topic)).hasSize(8);
         } finally {
-            topics.delete(topic.name().value()).await().atMost(WAIT);  // out of the other test's full pass
+            topics.delete(topic.name().value()).await().atMost(WAIT); // out of the other test's full pass
         }
     }
 

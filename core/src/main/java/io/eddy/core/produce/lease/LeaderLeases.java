@@ -12,8 +12,7 @@ import java.util.UUID;
 public interface LeaderLeases {
 
     /** A partition of a topic. */
-    record Key(UUID topicId, int partition) {
-    }
+    record Key(UUID topicId, int partition) {}
 
     /** The leases of a writer that never takes one: every commit reads the head and is optimistic. */
     static LeaderLeases none() {

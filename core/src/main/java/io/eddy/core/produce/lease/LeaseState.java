@@ -10,8 +10,7 @@ import io.eddy.core.model.PartitionHead;
 public sealed interface LeaseState permits LeaseState.Unheld, LeaseState.Held, LeaseState.Lost {
 
     /** Never held here: take it before the next commit. */
-    record Unheld() implements LeaseState {
-    }
+    record Unheld() implements LeaseState {}
 
     /**
      * Held with {@code epoch} until {@code expiresAtMs}.
@@ -49,8 +48,7 @@ public sealed interface LeaseState permits LeaseState.Unheld, LeaseState.Held, L
      * Another instance holds it (or took it over); try again once its lease would expire at
      * {@code retryAfterMs}. Meanwhile this instance commits optimistically, which is always correct.
      */
-    record Lost(long retryAfterMs) implements LeaseState {
-    }
+    record Lost(long retryAfterMs) implements LeaseState {}
 
     /** The lease as just granted, with the head it returned. */
     static LeaseState granted(PartitionHead head) {

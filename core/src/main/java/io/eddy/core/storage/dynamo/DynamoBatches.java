@@ -42,14 +42,20 @@ final class DynamoBatches {
         return queryAll(request, new ArrayList<>());
     }
 
-    private Uni<List<Map<String, AttributeValue>>> queryAll(QueryRequest request, List<Map<String, AttributeValue>> acc) {
-        return retry.apply(SdkCalls.call(() -> dynamo.query(request), DynamoErrors::translate)).flatMap(r -> {
-            acc.addAll(r.items());
-            if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
-                return queryAll(request.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build(), acc);
-            }
-            return Uni.createFrom().item(acc);
-        });
+    private Uni<List<Map<String, AttributeValue>>> queryAll(
+            QueryRequest request, List<Map<String, AttributeValue>> acc) {
+        return retry.apply(SdkCalls.call(() -> dynamo.query(request), DynamoErrors::translate))
+                .flatMap(r -> {
+                    acc.addAll(r.items());
+                    if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
+                        return queryAll(
+                                request.toBuilder()
+                                        .exclusiveStartKey(r.lastEvaluatedKey())
+                                        .build(),
+                                acc);
+                    }
+                    return Uni.createFrom().item(acc);
+                });
     }
 
     /**
@@ -60,17 +66,25 @@ final class DynamoBatches {
         return batchGet(keys, new HashMap<>());
     }
 
-    private Uni<Map<String, Map<String, AttributeValue>>> batchGet(List<Map<String, AttributeValue>> keys,
-                                                                  Map<String, Map<String, AttributeValue>> acc) {
+    private Uni<Map<String, Map<String, AttributeValue>>> batchGet(
+            List<Map<String, AttributeValue>> keys, Map<String, Map<String, AttributeValue>> acc) {
         BatchGetItemRequest request = BatchGetItemRequest.builder()
-                .requestItems(Map.of(table, KeysAndAttributes.builder().keys(keys).consistentRead(true).build())).build();
+                .requestItems(Map.of(
+                        table,
+                        KeysAndAttributes.builder()
+                                .keys(keys)
+                                .consistentRead(true)
+                                .build()))
+                .build();
         return retry.apply(SdkCalls.call(() -> dynamo.batchGetItem(request), DynamoErrors::translate))
                 .flatMap((BatchGetItemResponse r) -> {
                     for (Map<String, AttributeValue> item : r.responses().getOrDefault(table, List.of())) {
                         acc.put(item.get(PK).s() + "|" + item.get(SK).s(), item);
                     }
                     KeysAndAttributes unprocessed = r.unprocessedKeys().get(table);
-                    if (unprocessed != null && unprocessed.hasKeys() && !unprocessed.keys().isEmpty()) {
+                    if (unprocessed != null
+                            && unprocessed.hasKeys()
+                            && !unprocessed.keys().isEmpty()) {
                         return batchGet(unprocessed.keys(), acc);
                     }
                     return Uni.createFrom().item(acc);
@@ -88,8 +102,10 @@ final class DynamoBatches {
     }
 
     private Uni<Void> batchWriteAll(List<WriteRequest> writes) {
-        return retry.apply(SdkCalls.call(() -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))),
-                DynamoErrors::translate)).flatMap((BatchWriteItemResponse r) -> {
+        return retry.apply(SdkCalls.call(
+                        () -> dynamo.batchWriteItem(b -> b.requestItems(Map.of(table, writes))),
+                        DynamoErrors::translate))
+                .flatMap((BatchWriteItemResponse r) -> {
                     List<WriteRequest> left = r.unprocessedItems().getOrDefault(table, List.of());
                     return left.isEmpty() ? Uni.createFrom().voidItem() : batchWriteAll(left);
                 });

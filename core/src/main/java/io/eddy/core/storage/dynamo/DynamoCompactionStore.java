@@ -1,9 +1,9 @@
 package io.eddy.core.storage.dynamo;
 
-import static io.eddy.core.storage.dynamo.DynamoValues.n;
-import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
+import static io.eddy.core.storage.dynamo.DynamoValues.s;
 
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.storage.CompactionStore;
@@ -22,7 +22,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
@@ -63,31 +62,49 @@ public final class DynamoCompactionStore implements CompactionStore {
 
     @Override
     public Uni<Optional<JobLease>> acquire(String name, String owner, long nowMs, long expiresAtMs) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table).key(leaseKey(name))
-                .updateExpression("SET #o = :owner, #x = :until, #e = if_not_exists(#e, :zero) + :one")
-                .conditionExpression("attribute_not_exists(pk) OR #x < :now OR #o = :owner")
-                .expressionAttributeNames(Map.of("#o", OWNER, "#x", EXPIRES_AT, "#e", EPOCH))
-                .expressionAttributeValues(Map.of(":owner", s(owner), ":until", n(expiresAtMs), ":zero", n(0),
-                        ":one", n(1), ":now", n(nowMs)))
-                .returnValues(ReturnValue.ALL_NEW)))
-                .map(r -> Optional.of(new JobLease(name, owner, Long.parseLong(r.attributes().get(EPOCH).n()), expiresAtMs)))
-                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(Optional.empty());
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                        .key(leaseKey(name))
+                        .updateExpression("SET #o = :owner, #x = :until, #e = if_not_exists(#e, :zero) + :one")
+                        .conditionExpression("attribute_not_exists(pk) OR #x < :now OR #o = :owner")
+                        .expressionAttributeNames(Map.of("#o", OWNER, "#x", EXPIRES_AT, "#e", EPOCH))
+                        .expressionAttributeValues(Map.of(
+                                ":owner",
+                                s(owner),
+                                ":until",
+                                n(expiresAtMs),
+                                ":zero",
+                                n(0),
+                                ":one",
+                                n(1),
+                                ":now",
+                                n(nowMs)))
+                        .returnValues(ReturnValue.ALL_NEW)))
+                .map(r -> Optional.of(new JobLease(
+                        name, owner, Long.parseLong(r.attributes().get(EPOCH).n()), expiresAtMs)))
+                .onFailure(ConditionalCheckFailedException.class)
+                .recoverWithItem(Optional.empty());
     }
 
     @Override
     public Uni<Void> release(JobLease lease) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table).key(leaseKey(lease.name()))
-                .updateExpression("SET #x = :zero").conditionExpression("#o = :owner AND #e = :epoch")
-                .expressionAttributeNames(Map.of("#o", OWNER, "#x", EXPIRES_AT, "#e", EPOCH))
-                .expressionAttributeValues(Map.of(":zero", n(0), ":owner", s(lease.owner()), ":epoch", n(lease.epoch())))))
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                        .key(leaseKey(lease.name()))
+                        .updateExpression("SET #x = :zero")
+                        .conditionExpression("#o = :owner AND #e = :epoch")
+                        .expressionAttributeNames(Map.of("#o", OWNER, "#x", EXPIRES_AT, "#e", EPOCH))
+                        .expressionAttributeValues(
+                                Map.of(":zero", n(0), ":owner", s(lease.owner()), ":epoch", n(lease.epoch())))))
                 .replaceWithVoid()
-                .onFailure(ConditionalCheckFailedException.class).recoverWithNull();
+                .onFailure(ConditionalCheckFailedException.class)
+                .recoverWithNull();
     }
 
     @Override
-    public Uni<Boolean> swap(UUID topicId, int partition, List<IndexEntry> removed, List<IndexEntry> added,
-                             JobLease lease) {
-        if (removed.isEmpty() || added.isEmpty() || removed.size() > MAX_ENTRIES_PER_SWAP
+    public Uni<Boolean> swap(
+            UUID topicId, int partition, List<IndexEntry> removed, List<IndexEntry> added, JobLease lease) {
+        if (removed.isEmpty()
+                || added.isEmpty()
+                || removed.size() > MAX_ENTRIES_PER_SWAP
                 || added.size() > MAX_ENTRIES_PER_SWAP) {
             throw new IllegalArgumentException("a swap replaces 1 to " + MAX_ENTRIES_PER_SWAP + " entries");
         }
@@ -107,7 +124,8 @@ public final class DynamoCompactionStore implements CompactionStore {
                 overwritten.add(e.baseOffset());
                 put.conditionExpression("objectKey = :k AND #p = :pos")
                         .expressionAttributeNames(Map.of("#p", DynamoEntries.POSITION))
-                        .expressionAttributeValues(Map.of(":k", s(replaced.objectKey()), ":pos", n(replaced.position())));
+                        .expressionAttributeValues(
+                                Map.of(":k", s(replaced.objectKey()), ":pos", n(replaced.position())));
             } else {
                 put.conditionExpression("attribute_not_exists(pk)");
             }
@@ -122,16 +140,21 @@ public final class DynamoCompactionStore implements CompactionStore {
     }
 
     @Override
-    public Uni<Boolean> truncate(UUID topicId, int partition, long logStartOffset, List<IndexEntry> dropped,
-                                 JobLease lease) {
+    public Uni<Boolean> truncate(
+            UUID topicId, int partition, long logStartOffset, List<IndexEntry> dropped, JobLease lease) {
         String pk = DynamoKeys.partition(topicId, partition);
         List<TransactWriteItem> first = new ArrayList<>();
         first.add(leaseCheck(lease));
-        first.add(TransactWriteItem.builder().update(Update.builder().tableName(table)
-                .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
-                .updateExpression("SET logStartOffset = :start")
-                .conditionExpression("attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start")
-                .expressionAttributeValues(Map.of(":start", n(logStartOffset))).build()).build());
+        first.add(TransactWriteItem.builder()
+                .update(Update.builder()
+                        .tableName(table)
+                        .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                        .updateExpression("SET logStartOffset = :start")
+                        .conditionExpression(
+                                "attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start")
+                        .expressionAttributeValues(Map.of(":start", n(logStartOffset)))
+                        .build())
+                .build());
         // the head moves first: readers then get 416 below it, whatever entries are still there
         Uni<Boolean> chain = transact(first);
         for (int i = 0; i < dropped.size(); i += MAX_ENTRIES_PER_SWAP) {
@@ -142,7 +165,8 @@ public final class DynamoCompactionStore implements CompactionStore {
                 }
                 List<TransactWriteItem> items = new ArrayList<>();
                 items.add(leaseCheck(lease));
-                chunk.forEach(e -> items.add(TransactWriteItem.builder().delete(entryDelete(pk, e)).build()));
+                chunk.forEach(e -> items.add(
+                        TransactWriteItem.builder().delete(entryDelete(pk, e)).build()));
                 return transact(items);
             });
         }
@@ -151,34 +175,54 @@ public final class DynamoCompactionStore implements CompactionStore {
 
     @Override
     public Uni<Void> markReplaced(List<String> objectKeys, long atMs) {
-        List<WriteRequest> puts = objectKeys.stream().distinct().map(k -> WriteRequest.builder().putRequest(
-                PutRequest.builder().item(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k), REPLACED_AT, n(atMs))).build())
-                .build()).toList();
+        List<WriteRequest> puts = objectKeys.stream()
+                .distinct()
+                .map(k -> WriteRequest.builder()
+                        .putRequest(PutRequest.builder()
+                                .item(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k), REPLACED_AT, n(atMs)))
+                                .build())
+                        .build())
+                .toList();
         return reads.batchWrite(puts);
     }
 
     @Override
     public Uni<Map<String, Long>> replaced() {
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk").expressionAttributeValues(Map.of(":pk", s(DynamoKeys.REPLACED)))
-                .build()).map(items -> {
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.REPLACED)))
+                        .build())
+                .map(items -> {
                     Map<String, Long> out = new HashMap<>();
-                    items.forEach(i -> out.put(i.get(SK).s(), Long.parseLong(i.get(REPLACED_AT).n())));
+                    items.forEach(i -> out.put(
+                            i.get(SK).s(), Long.parseLong(i.get(REPLACED_AT).n())));
                     return out;
                 });
     }
 
     @Override
     public Uni<Void> forgetReplaced(List<String> objectKeys) {
-        return reads.batchWrite(objectKeys.stream().distinct().map(k -> WriteRequest.builder().deleteRequest(
-                DeleteRequest.builder().key(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k))).build()).build()).toList());
+        return reads.batchWrite(objectKeys.stream()
+                .distinct()
+                .map(k -> WriteRequest.builder()
+                        .deleteRequest(DeleteRequest.builder()
+                                .key(Map.of(PK, s(DynamoKeys.REPLACED), SK, s(k)))
+                                .build())
+                        .build())
+                .toList());
     }
 
     @Override
     public Uni<List<ScannedEntry>> scanEntries() {
-        return scan(ScanRequest.builder().tableName(table).consistentRead(true)
-                .filterExpression("begins_with(pk, :p) AND begins_with(sk, :o)")
-                .expressionAttributeValues(Map.of(":p", s("P#"), ":o", s(DynamoKeys.ENTRY_PREFIX))).build(),
+        return scan(
+                ScanRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .filterExpression("begins_with(pk, :p) AND begins_with(sk, :o)")
+                        .expressionAttributeValues(Map.of(":p", s("P#"), ":o", s(DynamoKeys.ENTRY_PREFIX)))
+                        .build(),
                 new ArrayList<>());
     }
 
@@ -187,11 +231,17 @@ public final class DynamoCompactionStore implements CompactionStore {
             for (Map<String, AttributeValue> item : r.items()) {
                 String pk = item.get(PK).s();
                 int hash = pk.lastIndexOf('#');
-                acc.add(new ScannedEntry(UUID.fromString(pk.substring(2, hash)), Integer.parseInt(pk.substring(hash + 1)),
+                acc.add(new ScannedEntry(
+                        UUID.fromString(pk.substring(2, hash)),
+                        Integer.parseInt(pk.substring(hash + 1)),
                         DynamoEntries.entry(item)));
             }
             if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
-                return scan(request.toBuilder().exclusiveStartKey(r.lastEvaluatedKey()).build(), acc);
+                return scan(
+                        request.toBuilder()
+                                .exclusiveStartKey(r.lastEvaluatedKey())
+                                .build(),
+                        acc);
             }
             return Uni.createFrom().item(acc);
         });
@@ -199,19 +249,31 @@ public final class DynamoCompactionStore implements CompactionStore {
 
     @Override
     public Uni<Integer> purgePartition(UUID topicId, int partition) {
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk").projectionExpression("pk, sk")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.partition(topicId, partition)))).build())
-                .flatMap(items -> reads.batchWrite(items.stream().map(i -> WriteRequest.builder().deleteRequest(
-                        DeleteRequest.builder().key(Map.of(PK, i.get(PK), SK, i.get(SK))).build()).build()).toList())
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .projectionExpression("pk, sk")
+                        .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.partition(topicId, partition))))
+                        .build())
+                .flatMap(items -> reads.batchWrite(items.stream()
+                                .map(i -> WriteRequest.builder()
+                                        .deleteRequest(DeleteRequest.builder()
+                                                .key(Map.of(PK, i.get(PK), SK, i.get(SK)))
+                                                .build())
+                                        .build())
+                                .toList())
                         .replaceWith(items.size()));
     }
 
     @Override
     public Uni<List<DeletedTopic>> deletedTopics() {
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.DELETED_TOPICS))).build())
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.DELETED_TOPICS)))
+                        .build())
                 .map(items -> items.stream().map(DynamoTombstones::deleted).toList());
     }
 
@@ -224,23 +286,31 @@ public final class DynamoCompactionStore implements CompactionStore {
     // ---- helpers -------------------------------------------------------------------------------------------
 
     private TransactWriteItem leaseCheck(JobLease lease) {
-        return TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                .key(leaseKey(lease.name())).conditionExpression("#o = :owner AND #e = :epoch")
-                .expressionAttributeNames(Map.of("#o", OWNER, "#e", EPOCH))
-                .expressionAttributeValues(Map.of(":owner", s(lease.owner()), ":epoch", n(lease.epoch()))).build()).build();
+        return TransactWriteItem.builder()
+                .conditionCheck(ConditionCheck.builder()
+                        .tableName(table)
+                        .key(leaseKey(lease.name()))
+                        .conditionExpression("#o = :owner AND #e = :epoch")
+                        .expressionAttributeNames(Map.of("#o", OWNER, "#e", EPOCH))
+                        .expressionAttributeValues(Map.of(":owner", s(lease.owner()), ":epoch", n(lease.epoch())))
+                        .build())
+                .build();
     }
 
     private Delete entryDelete(String pk, IndexEntry e) {
-        return Delete.builder().tableName(table).key(Map.of(PK, s(pk), SK, s(DynamoKeys.entry(e.baseOffset()))))
+        return Delete.builder()
+                .tableName(table)
+                .key(Map.of(PK, s(pk), SK, s(DynamoKeys.entry(e.baseOffset()))))
                 .conditionExpression("objectKey = :k AND #p = :pos")
                 .expressionAttributeNames(Map.of("#p", DynamoEntries.POSITION))
-                .expressionAttributeValues(Map.of(":k", s(e.objectKey()), ":pos", n(e.position()))).build();
+                .expressionAttributeValues(Map.of(":k", s(e.objectKey()), ":pos", n(e.position())))
+                .build();
     }
 
     /** True when committed; false when a condition failed (entries changed, lease lost). */
     private Uni<Boolean> transact(List<TransactWriteItem> items) {
-        return call(() -> dynamo.transactWriteItems(b -> b.clientRequestToken(UUID.randomUUID().toString())
-                .transactItems(items)))
+        return call(() -> dynamo.transactWriteItems(
+                        b -> b.clientRequestToken(UUID.randomUUID().toString()).transactItems(items)))
                 .replaceWith(true)
                 .onFailure(t -> t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)
                         || t.getCause() instanceof TransactionCanceledException c && DynamoErrors.anyConditionFailed(c))

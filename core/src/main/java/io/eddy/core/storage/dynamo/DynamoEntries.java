@@ -1,7 +1,7 @@
 package io.eddy.core.storage.dynamo;
 
-import static io.eddy.core.storage.dynamo.DynamoValues.n;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
 
 import io.eddy.core.model.IndexEntry;
 import java.util.HashMap;
@@ -18,8 +18,7 @@ final class DynamoEntries {
     static final String CRC32C = "crc32c";
     static final String BUCKETS = "buckets";
 
-    private DynamoEntries() {
-    }
+    private DynamoEntries() {}
 
     /** The entry's attributes, without its key. */
     static Map<String, AttributeValue> item(IndexEntry e) {
@@ -30,14 +29,23 @@ final class DynamoEntries {
         item.put(LENGTH, n(e.length()));
         item.put(MAX_TIMESTAMP, n(e.maxTimestamp()));
         item.put(CRC32C, n(e.crc32c()));
-        item.put(BUCKETS, AttributeValue.fromL(e.buckets().stream().map(AttributeValue::fromS).toList()));
+        item.put(
+                BUCKETS,
+                AttributeValue.fromL(
+                        e.buckets().stream().map(AttributeValue::fromS).toList()));
         return item;
     }
 
     static IndexEntry entry(Map<String, AttributeValue> item) {
         long base = Long.parseLong(item.get(SK).s().substring(DynamoKeys.ENTRY_PREFIX.length()));
-        return new IndexEntry(base, n(item, LAST_OFFSET), item.get(OBJECT_KEY).s(), n(item, POSITION),
-                (int) n(item, LENGTH), n(item, MAX_TIMESTAMP), (int) n(item, CRC32C),
+        return new IndexEntry(
+                base,
+                n(item, LAST_OFFSET),
+                item.get(OBJECT_KEY).s(),
+                n(item, POSITION),
+                (int) n(item, LENGTH),
+                n(item, MAX_TIMESTAMP),
+                (int) n(item, CRC32C),
                 item.get(BUCKETS).l().stream().map(AttributeValue::s).toList());
     }
 }

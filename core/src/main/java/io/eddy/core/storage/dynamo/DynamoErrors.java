@@ -10,8 +10,7 @@ import software.amazon.awssdk.services.dynamodb.model.TransactionConflictExcepti
 
 /** The one translation of DynamoDB SDK failures into Eddy's errors, for every adapter of this package. */
 final class DynamoErrors {
-    private DynamoErrors() {
-    }
+    private DynamoErrors() {}
 
     /**
      * Throttling, 5xx, transaction conflicts and unreachable endpoints are retryable
@@ -22,9 +21,10 @@ final class DynamoErrors {
         if (t instanceof EddyException || t instanceof ConditionalCheckFailedException) {
             return t;
         }
-        if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()
-                && tce.cancellationReasons().stream().anyMatch(r -> "TransactionConflict".equals(r.code())
-                || "ThrottlingError".equals(r.code()))) {
+        if (t instanceof TransactionCanceledException tce
+                && tce.hasCancellationReasons()
+                && tce.cancellationReasons().stream()
+                        .anyMatch(r -> "TransactionConflict".equals(r.code()) || "ThrottlingError".equals(r.code()))) {
             return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB transaction conflict", t);
         }
         if (t instanceof TransactionConflictException) {
@@ -35,7 +35,8 @@ final class DynamoErrors {
             return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB is unavailable: " + e.getMessage(), t);
         }
         if (t instanceof SdkClientException) {
-            return new EddyException(ErrorCode.METADATA_UNAVAILABLE, "DynamoDB could not be reached: " + t.getMessage(), t);
+            return new EddyException(
+                    ErrorCode.METADATA_UNAVAILABLE, "DynamoDB could not be reached: " + t.getMessage(), t);
         }
         return new EddyException(ErrorCode.INTERNAL_ERROR, "DynamoDB call failed: " + t.getMessage(), t);
     }

@@ -1,9 +1,9 @@
 package io.eddy.core.storage.dynamo;
 
-import static io.eddy.core.storage.dynamo.DynamoValues.n;
-import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
+import static io.eddy.core.storage.dynamo.DynamoValues.s;
 
 import io.eddy.core.error.GroupConflictException;
 import io.eddy.core.group.Assignment;
@@ -34,7 +34,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import software.amazon.awssdk.services.dynamodb.model.BatchWriteItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionCheck;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
 import software.amazon.awssdk.services.dynamodb.model.Delete;
@@ -68,6 +67,7 @@ public final class DynamoGroupStore implements GroupStore {
     private static final String SESSION_EXPIRES_AT = "sessionExpiresAt";
     /** Milliseconds while the member is revoking, else {@link #NO_REVOKE_DEADLINE} (so conditions can test it). */
     private static final String REVOKE_DEADLINE = "revokeDeadline";
+
     private static final long NO_REVOKE_DEADLINE = 0;
     private static final String SESSION_TIMEOUT = "sessionTimeoutMs";
     private static final String REBALANCE_TIMEOUT = "rebalanceTimeoutMs";
@@ -92,17 +92,26 @@ public final class DynamoGroupStore implements GroupStore {
     @Override
     public Uni<GroupState> load(GroupId group) {
         // "M#…" sorts before "META": one query returns the group item and every member
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.group(group.value())),
-                        ":lo", s(DynamoKeys.MEMBER_PREFIX), ":hi", s(DynamoKeys.META))).build())
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+                        .expressionAttributeValues(Map.of(
+                                ":pk",
+                                s(DynamoKeys.group(group.value())),
+                                ":lo",
+                                s(DynamoKeys.MEMBER_PREFIX),
+                                ":hi",
+                                s(DynamoKeys.META)))
+                        .build())
                 .map(items -> toState(group, items));
     }
 
     @Override
     public Uni<Void> save(GroupState before, GroupState after) {
         if (after.version() != before.version() + 1) {
-            throw new IllegalArgumentException("a save writes the next version: " + before.version() + " → " + after.version());
+            throw new IllegalArgumentException(
+                    "a save writes the next version: " + before.version() + " → " + after.version());
         }
         List<TransactWriteItem> items = new ArrayList<>();
         Put.Builder meta = Put.builder().tableName(table).item(metaItem(after));
@@ -110,27 +119,44 @@ public final class DynamoGroupStore implements GroupStore {
             meta.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(before.version())));
         } else {
             meta.conditionExpression("attribute_not_exists(pk)");
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(Map.of(
-                    PK, s(DynamoKeys.GROUP_DIRECTORY), SK, s(after.groupId().value()))).build()).build());
+            items.add(TransactWriteItem.builder()
+                    .put(Put.builder()
+                            .tableName(table)
+                            .item(Map.of(
+                                    PK,
+                                    s(DynamoKeys.GROUP_DIRECTORY),
+                                    SK,
+                                    s(after.groupId().value())))
+                            .build())
+                    .build());
         }
         items.add(TransactWriteItem.builder().put(meta.build()).build());
         after.members().forEach((id, m) -> {
             if (!m.equals(before.members().get(id))) {
-                items.add(TransactWriteItem.builder().put(Put.builder().tableName(table)
-                        .item(memberItem(after.groupId(), m)).build()).build());
+                items.add(TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(memberItem(after.groupId(), m))
+                                .build())
+                        .build());
             }
         });
         before.members().forEach((id, m) -> {
             if (!after.members().containsKey(id)) {
                 // only as read: a member that extended its session meanwhile is not removed
-                items.add(TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                        .key(key(DynamoKeys.group(before.groupId().value()), DynamoKeys.member(id)))
-                        .conditionExpression("sessionExpiresAt = :e").expressionAttributeValues(Map.of(":e", n(m.expiresAtMs())))
-                        .build()).build());
+                items.add(TransactWriteItem.builder()
+                        .delete(Delete.builder()
+                                .tableName(table)
+                                .key(key(DynamoKeys.group(before.groupId().value()), DynamoKeys.member(id)))
+                                .conditionExpression("sessionExpiresAt = :e")
+                                .expressionAttributeValues(Map.of(":e", n(m.expiresAtMs())))
+                                .build())
+                        .build());
             }
         });
         if (items.size() > MAX_TRANSACTION_ITEMS) {
-            throw new IllegalStateException("a group change of " + items.size() + " items does not fit one transaction");
+            throw new IllegalStateException(
+                    "a group change of " + items.size() + " items does not fit one transaction");
         }
         return transact(items, "group " + after.groupId() + " changed since it was read");
     }
@@ -138,18 +164,28 @@ public final class DynamoGroupStore implements GroupStore {
     @Override
     public Uni<Boolean> refresh(GroupId group, MemberState member, long nowMs) {
         return call(() -> dynamo.updateItem(b -> b.tableName(table)
-                .key(key(DynamoKeys.group(group.value()), DynamoKeys.member(member.memberId())))
-                .updateExpression("SET sessionExpiresAt = :exp")
-                .conditionExpression("memberEpoch = :e AND sessionExpiresAt >= :now AND (revokeDeadline = :zero OR "
-                        + "revokeDeadline >= :now)")
-                .expressionAttributeValues(Map.of(":exp", n(member.expiresAtMs()), ":e", n(member.memberEpoch()),
-                        ":now", n(nowMs), ":zero", n(NO_REVOKE_DEADLINE)))))
+                        .key(key(DynamoKeys.group(group.value()), DynamoKeys.member(member.memberId())))
+                        .updateExpression("SET sessionExpiresAt = :exp")
+                        .conditionExpression(
+                                "memberEpoch = :e AND sessionExpiresAt >= :now AND (revokeDeadline = :zero OR "
+                                        + "revokeDeadline >= :now)")
+                        .expressionAttributeValues(Map.of(
+                                ":exp",
+                                n(member.expiresAtMs()),
+                                ":e",
+                                n(member.memberEpoch()),
+                                ":now",
+                                n(nowMs),
+                                ":zero",
+                                n(NO_REVOKE_DEADLINE)))))
                 .replaceWith(true)
-                .onFailure(ConditionalCheckFailedException.class).recoverWithItem(false);
+                .onFailure(ConditionalCheckFailedException.class)
+                .recoverWithItem(false);
     }
 
     @Override
-    public Uni<Void> commit(GroupId group, String memberId, long memberEpoch, long nowMs, List<CommittedOffset> offsets) {
+    public Uni<Void> commit(
+            GroupId group, String memberId, long memberEpoch, long nowMs, List<CommittedOffset> offsets) {
         Map<TopicPartition, CommittedOffset> unique = new LinkedHashMap<>();
         offsets.forEach(o -> unique.put(o.partition(), o));
         List<CommittedOffset> all = List.copyOf(unique.values());
@@ -161,8 +197,8 @@ public final class DynamoGroupStore implements GroupStore {
         return chain;
     }
 
-    private Uni<Void> commitChunk(GroupId group, String memberId, long memberEpoch, long nowMs,
-                                  List<CommittedOffset> chunk) {
+    private Uni<Void> commitChunk(
+            GroupId group, String memberId, long memberEpoch, long nowMs, List<CommittedOffset> chunk) {
         Map<String, AttributeValue> values = new HashMap<>();
         values.put(":e", n(memberEpoch));
         values.put(":now", n(nowMs));
@@ -174,9 +210,14 @@ public final class DynamoGroupStore implements GroupStore {
             values.put(":p" + i, s(partitionString(chunk.get(i).partition())));
         }
         List<TransactWriteItem> items = new ArrayList<>();
-        items.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                .key(key(DynamoKeys.group(group.value()), DynamoKeys.member(memberId)))
-                .conditionExpression(condition.toString()).expressionAttributeValues(values).build()).build());
+        items.add(TransactWriteItem.builder()
+                .conditionCheck(ConditionCheck.builder()
+                        .tableName(table)
+                        .key(key(DynamoKeys.group(group.value()), DynamoKeys.member(memberId)))
+                        .conditionExpression(condition.toString())
+                        .expressionAttributeValues(values)
+                        .build())
+                .build());
         chunk.forEach(o -> items.add(offsetPut(group, o)));
         return transact(items, "member " + memberId + " of group " + group + " is not as the commit expects");
     }
@@ -190,12 +231,17 @@ public final class DynamoGroupStore implements GroupStore {
         for (int i = 0; i < offsets.size(); i += MAX_OFFSETS_PER_WRITE) {
             List<CommittedOffset> chunk = offsets.subList(i, Math.min(offsets.size(), i + MAX_OFFSETS_PER_WRITE));
             List<TransactWriteItem> items = new ArrayList<>();
-            items.add(TransactWriteItem.builder().conditionCheck(ConditionCheck.builder().tableName(table)
-                    .key(key(DynamoKeys.group(expected.groupId().value()), DynamoKeys.META))
-                    .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(expected.version())))
-                    .build()).build());
+            items.add(TransactWriteItem.builder()
+                    .conditionCheck(ConditionCheck.builder()
+                            .tableName(table)
+                            .key(key(DynamoKeys.group(expected.groupId().value()), DynamoKeys.META))
+                            .conditionExpression("version = :v")
+                            .expressionAttributeValues(Map.of(":v", n(expected.version())))
+                            .build())
+                    .build());
             chunk.forEach(o -> items.add(offsetPut(expected.groupId(), o)));
-            chain = chain.flatMap(ignored -> transact(items, "group " + expected.groupId() + " changed during the reset"));
+            chain = chain.flatMap(
+                    ignored -> transact(items, "group " + expected.groupId() + " changed during the reset"));
         }
         return chain;
     }
@@ -226,10 +272,13 @@ public final class DynamoGroupStore implements GroupStore {
 
     @Override
     public Uni<Map<TopicPartition, CommittedOffset>> offsets(GroupId group) {
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.group(group.value())),
-                        ":c", s(DynamoKeys.COMMITTED_PREFIX))).build())
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk AND begins_with(sk, :c)")
+                        .expressionAttributeValues(
+                                Map.of(":pk", s(DynamoKeys.group(group.value())), ":c", s(DynamoKeys.COMMITTED_PREFIX)))
+                        .build())
                 .map(items -> {
                     Map<TopicPartition, CommittedOffset> out = new TreeMap<>();
                     items.forEach(item -> {
@@ -242,44 +291,76 @@ public final class DynamoGroupStore implements GroupStore {
 
     @Override
     public Uni<List<GroupId>> groups() {
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.GROUP_DIRECTORY))).build())
-                .map(items -> items.stream().map(i -> new GroupId(i.get(SK).s())).sorted(
-                        java.util.Comparator.comparing(GroupId::value)).toList());
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.GROUP_DIRECTORY)))
+                        .build())
+                .map(items -> items.stream()
+                        .map(i -> new GroupId(i.get(SK).s()))
+                        .sorted(java.util.Comparator.comparing(GroupId::value))
+                        .toList());
     }
 
     @Override
     public Uni<Void> delete(GroupState expected) {
         String pk = DynamoKeys.group(expected.groupId().value());
         List<TransactWriteItem> items = List.of(
-                TransactWriteItem.builder().delete(Delete.builder().tableName(table).key(key(pk, DynamoKeys.META))
-                        .conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(expected.version())))
-                        .build()).build(),
-                TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                        .key(key(DynamoKeys.GROUP_DIRECTORY, expected.groupId().value())).build()).build());
+                TransactWriteItem.builder()
+                        .delete(Delete.builder()
+                                .tableName(table)
+                                .key(key(pk, DynamoKeys.META))
+                                .conditionExpression("version = :v")
+                                .expressionAttributeValues(Map.of(":v", n(expected.version())))
+                                .build())
+                        .build(),
+                TransactWriteItem.builder()
+                        .delete(Delete.builder()
+                                .tableName(table)
+                                .key(key(
+                                        DynamoKeys.GROUP_DIRECTORY,
+                                        expected.groupId().value()))
+                                .build())
+                        .build());
         // the group item goes first (conditionally); its members and offsets are then unreachable and removed
         return transact(items, "group " + expected.groupId() + " changed since it was read")
-                .flatMap(ignored -> reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                        .keyConditionExpression("pk = :pk").projectionExpression("pk, sk")
-                        .expressionAttributeValues(Map.of(":pk", s(pk))).build()))
-                .flatMap(rest -> reads.batchWrite(rest.stream().map(item -> WriteRequest.builder().deleteRequest(
-                        DeleteRequest.builder().key(key(item.get(PK).s(), item.get(SK).s())).build()).build()).toList()));
+                .flatMap(ignored -> reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .projectionExpression("pk, sk")
+                        .expressionAttributeValues(Map.of(":pk", s(pk)))
+                        .build()))
+                .flatMap(rest -> reads.batchWrite(rest.stream()
+                        .map(item -> WriteRequest.builder()
+                                .deleteRequest(DeleteRequest.builder()
+                                        .key(key(item.get(PK).s(), item.get(SK).s()))
+                                        .build())
+                                .build())
+                        .toList()));
     }
 
     // ---- writes and their failures -----------------------------------------------------------------------
 
     private Uni<Void> transact(List<TransactWriteItem> items, String conflict) {
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
-                .clientRequestToken(UUID.randomUUID().toString()).transactItems(items).build();
-        return retry.apply(SdkCalls.call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && (DynamoErrors.anyConditionFailed(tce)
-                    || tce.hasCancellationReasons() && tce.cancellationReasons().stream()
-                    .anyMatch(r -> "TransactionConflict".equals(r.code())))) {
-                return new GroupConflictException(conflict, t);
-            }
-            return DynamoErrors.translate(t);
-        }), t -> !(t instanceof GroupConflictException) && RetryPolicy.retryable(t)).replaceWithVoid();
+                .clientRequestToken(UUID.randomUUID().toString())
+                .transactItems(items)
+                .build();
+        return retry.apply(
+                        SdkCalls.call(() -> dynamo.transactWriteItems(request), t -> {
+                            if (t instanceof TransactionCanceledException tce
+                                    && (DynamoErrors.anyConditionFailed(tce)
+                                            || tce.hasCancellationReasons()
+                                                    && tce.cancellationReasons().stream()
+                                                            .anyMatch(r -> "TransactionConflict".equals(r.code())))) {
+                                return new GroupConflictException(conflict, t);
+                            }
+                            return DynamoErrors.translate(t);
+                        }),
+                        t -> !(t instanceof GroupConflictException) && RetryPolicy.retryable(t))
+                .replaceWithVoid();
     }
 
     private <T> Uni<T> call(Supplier<CompletionStage<T>> call) {
@@ -289,17 +370,21 @@ public final class DynamoGroupStore implements GroupStore {
     // ---- items -------------------------------------------------------------------------------------------
 
     private TransactWriteItem offsetPut(GroupId group, CommittedOffset o) {
-        Map<String, AttributeValue> item = new HashMap<>(key(DynamoKeys.group(group.value()),
+        Map<String, AttributeValue> item = new HashMap<>(key(
+                DynamoKeys.group(group.value()),
                 DynamoKeys.committed(o.partition().topic(), o.partition().partition())));
         item.put(OFFSET, n(o.offset()));
         item.put(METADATA, s(o.metadata()));
         item.put(MEMBER_EPOCH, n(o.memberEpoch()));
         item.put(COMMITTED_AT, n(o.committedAtMs()));
-        return TransactWriteItem.builder().put(Put.builder().tableName(table).item(item).build()).build();
+        return TransactWriteItem.builder()
+                .put(Put.builder().tableName(table).item(item).build())
+                .build();
     }
 
     private static Map<String, AttributeValue> metaItem(GroupState g) {
-        Map<String, AttributeValue> item = new HashMap<>(key(DynamoKeys.group(g.groupId().value()), DynamoKeys.META));
+        Map<String, AttributeValue> item =
+                new HashMap<>(key(DynamoKeys.group(g.groupId().value()), DynamoKeys.META));
         item.put(VERSION, n(g.version()));
         item.put(GROUP_EPOCH, n(g.groupEpoch()));
         item.put(ASSIGNOR, s(g.assignor()));
@@ -317,7 +402,8 @@ public final class DynamoGroupStore implements GroupStore {
     }
 
     private static Map<String, AttributeValue> memberItem(GroupId group, MemberState m) {
-        Map<String, AttributeValue> item = new HashMap<>(key(DynamoKeys.group(group.value()), DynamoKeys.member(m.memberId())));
+        Map<String, AttributeValue> item =
+                new HashMap<>(key(DynamoKeys.group(group.value()), DynamoKeys.member(m.memberId())));
         m.instanceId().ifPresent(i -> item.put(INSTANCE_ID, s(i)));
         item.put(MEMBER_EPOCH, n(m.memberEpoch()));
         if (!m.subscription().topics().isEmpty()) {
@@ -355,16 +441,27 @@ public final class DynamoGroupStore implements GroupStore {
         meta.get(TARGET).m().forEach((member, set) -> target.put(member, partitions(set)));
         SortedMap<String, Integer> counts = new TreeMap<>();
         meta.get(COUNTS).m().forEach((topic, count) -> counts.put(topic, Integer.parseInt(count.n())));
-        return new GroupState(group, n(meta, VERSION), n(meta, GROUP_EPOCH), meta.get(ASSIGNOR).s(),
-                new Assignment(target), counts, members);
+        return new GroupState(
+                group,
+                n(meta, VERSION),
+                n(meta, GROUP_EPOCH),
+                meta.get(ASSIGNOR).s(),
+                new Assignment(target),
+                counts,
+                members);
     }
 
     private static MemberState toMember(String memberId, Map<String, AttributeValue> item) {
-        Subscription subscription = item.containsKey(PATTERN) ? Subscription.ofPattern(item.get(PATTERN).s())
+        Subscription subscription = item.containsKey(PATTERN)
+                ? Subscription.ofPattern(item.get(PATTERN).s())
                 : Subscription.ofTopics(item.get(TOPICS).ss());
-        MemberState.Profile profile = new MemberState.Profile(memberId,
-                Optional.ofNullable(item.get(INSTANCE_ID)).map(AttributeValue::s), subscription,
-                n(item, SESSION_TIMEOUT), n(item, REBALANCE_TIMEOUT), OffsetReset.fromWire(item.get(OFFSET_RESET).s()));
+        MemberState.Profile profile = new MemberState.Profile(
+                memberId,
+                Optional.ofNullable(item.get(INSTANCE_ID)).map(AttributeValue::s),
+                subscription,
+                n(item, SESSION_TIMEOUT),
+                n(item, REBALANCE_TIMEOUT),
+                OffsetReset.fromWire(item.get(OFFSET_RESET).s()));
         long epoch = n(item, MEMBER_EPOCH);
         long expiresAt = n(item, SESSION_EXPIRES_AT);
         long revokeDeadline = n(item, REVOKE_DEADLINE);
@@ -379,12 +476,17 @@ public final class DynamoGroupStore implements GroupStore {
 
     private static CommittedOffset toOffset(Map<String, AttributeValue> item) {
         String rest = item.get(SK).s().substring(DynamoKeys.COMMITTED_PREFIX.length());
-        return new CommittedOffset(parsePartition(rest), n(item, OFFSET), item.get(METADATA).s(), n(item, MEMBER_EPOCH),
+        return new CommittedOffset(
+                parsePartition(rest),
+                n(item, OFFSET),
+                item.get(METADATA).s(),
+                n(item, MEMBER_EPOCH),
                 n(item, COMMITTED_AT));
     }
 
     private static AttributeValue partitionSet(SortedSet<TopicPartition> partitions) {
-        return AttributeValue.fromSs(partitions.stream().map(DynamoGroupStore::partitionString).toList());
+        return AttributeValue.fromSs(
+                partitions.stream().map(DynamoGroupStore::partitionString).toList());
     }
 
     private static SortedSet<TopicPartition> partitions(AttributeValue set) {

@@ -42,8 +42,7 @@ final class DynamoKeys {
     static final String REPLACED = "REPLACED";
     static final String DELETED_TOPICS = "DELETED";
 
-    private DynamoKeys() {
-    }
+    private DynamoKeys() {}
 
     static String topic(String name) {
         return "T#" + name;

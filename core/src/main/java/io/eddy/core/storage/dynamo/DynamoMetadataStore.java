@@ -1,9 +1,9 @@
 package io.eddy.core.storage.dynamo;
 
-import static io.eddy.core.storage.dynamo.DynamoValues.n;
-import static io.eddy.core.storage.dynamo.DynamoValues.s;
 import static io.eddy.core.storage.dynamo.DynamoKeys.PK;
 import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
+import static io.eddy.core.storage.dynamo.DynamoValues.n;
+import static io.eddy.core.storage.dynamo.DynamoValues.s;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
@@ -73,6 +73,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String PRINCIPAL = "principal";
     /** The epoch a producer's last bump started from (a retry presenting it gets the current one). */
     private static final String LAST_EPOCH = "lastEpoch";
+
     private static final String VERSION = "version";
     private static final String BATCHES = "batches";
     private static final String LAST_WRITE = "lastWriteMs";
@@ -100,34 +101,57 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .clientRequestToken(UUID.randomUUID().toString())
                 .transactItems(
-                        TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                                .conditionExpression("attribute_not_exists(pk)").build()).build(),
-                        TransactWriteItem.builder().put(Put.builder().tableName(table).item(directory)
-                                .conditionExpression("attribute_not_exists(pk)").build()).build())
+                        TransactWriteItem.builder()
+                                .put(Put.builder()
+                                        .tableName(table)
+                                        .item(item)
+                                        .conditionExpression("attribute_not_exists(pk)")
+                                        .build())
+                                .build(),
+                        TransactWriteItem.builder()
+                                .put(Put.builder()
+                                        .tableName(table)
+                                        .item(directory)
+                                        .conditionExpression("attribute_not_exists(pk)")
+                                        .build())
+                                .build())
                 .build();
         return call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
-                return new EddyException(ErrorCode.TOPIC_ALREADY_EXISTS,
-                        "topic '" + topic.name() + "' already exists", Map.of("topic", topic.name().value()));
-            }
-            return null;
-        }).replaceWithVoid();
+                    if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
+                        return new EddyException(
+                                ErrorCode.TOPIC_ALREADY_EXISTS,
+                                "topic '" + topic.name() + "' already exists",
+                                Map.of("topic", topic.name().value()));
+                    }
+                    return null;
+                })
+                .replaceWithVoid();
     }
 
     @Override
     public Uni<Optional<Topic>> topic(String name) {
-        return call(() -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(PK, s(DynamoKeys.topic(name)), SK, s(DynamoKeys.META)))), t -> null)
-                .map(r -> r.hasItem() && !r.item().isEmpty() ? Optional.of(toTopic(name, r.item())) : Optional.<Topic>empty());
+        return call(
+                        () -> dynamo.getItem(b -> b.tableName(table)
+                                .consistentRead(true)
+                                .key(Map.of(PK, s(DynamoKeys.topic(name)), SK, s(DynamoKeys.META)))),
+                        t -> null)
+                .map(r -> r.hasItem() && !r.item().isEmpty()
+                        ? Optional.of(toTopic(name, r.item()))
+                        : Optional.<Topic>empty());
     }
 
     @Override
     public Uni<List<Topic>> topics() {
-        return reads.queryAll(QueryRequest.builder().tableName(table).consistentRead(true)
-                .keyConditionExpression("pk = :pk")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.TOPIC_DIRECTORY))).build())
-                .map(items -> items.stream().map(i -> toTopic(i.get(SK).s(), i))
-                        .sorted(Comparator.comparing(t -> t.name().value())).toList());
+        return reads.queryAll(QueryRequest.builder()
+                        .tableName(table)
+                        .consistentRead(true)
+                        .keyConditionExpression("pk = :pk")
+                        .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.TOPIC_DIRECTORY)))
+                        .build())
+                .map(items -> items.stream()
+                        .map(i -> toTopic(i.get(SK).s(), i))
+                        .sorted(Comparator.comparing(t -> t.name().value()))
+                        .toList());
     }
 
     @Override
@@ -147,19 +171,34 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .clientRequestToken(UUID.randomUUID().toString())
                 .transactItems(
-                        TransactWriteItem.builder().put(Put.builder().tableName(table).item(item)
-                                .conditionExpression(condition).expressionAttributeNames(names)
-                                .expressionAttributeValues(was).build()).build(),
-                        TransactWriteItem.builder().put(Put.builder().tableName(table).item(directory)
-                                .conditionExpression(condition).expressionAttributeNames(names)
-                                .expressionAttributeValues(was).build()).build())
+                        TransactWriteItem.builder()
+                                .put(Put.builder()
+                                        .tableName(table)
+                                        .item(item)
+                                        .conditionExpression(condition)
+                                        .expressionAttributeNames(names)
+                                        .expressionAttributeValues(was)
+                                        .build())
+                                .build(),
+                        TransactWriteItem.builder()
+                                .put(Put.builder()
+                                        .tableName(table)
+                                        .item(directory)
+                                        .conditionExpression(condition)
+                                        .expressionAttributeNames(names)
+                                        .expressionAttributeValues(was)
+                                        .build())
+                                .build())
                 .build();
         return call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
-                return new ChangedMeanwhile();
-            }
-            return null;
-        }).replaceWith(true).onFailure(ChangedMeanwhile.class).recoverWithItem(false);
+                    if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
+                        return new ChangedMeanwhile();
+                    }
+                    return null;
+                })
+                .replaceWith(true)
+                .onFailure(ChangedMeanwhile.class)
+                .recoverWithItem(false);
     }
 
     /** A topic update's condition failed: answered as {@code false}, never seen outside. */
@@ -175,22 +214,45 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .clientRequestToken(UUID.randomUUID().toString())
                 .transactItems(
-                        TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                                .key(Map.of(PK, s(DynamoKeys.topic(topic.name().value())), SK, s(DynamoKeys.META)))
-                                .conditionExpression("topicId = :id").expressionAttributeValues(idIs).build()).build(),
-                        TransactWriteItem.builder().delete(Delete.builder().tableName(table)
-                                .key(Map.of(PK, s(DynamoKeys.TOPIC_DIRECTORY), SK, s(topic.name().value())))
-                                .conditionExpression("topicId = :id").expressionAttributeValues(idIs).build()).build(),
+                        TransactWriteItem.builder()
+                                .delete(Delete.builder()
+                                        .tableName(table)
+                                        .key(Map.of(
+                                                PK,
+                                                s(DynamoKeys.topic(topic.name().value())),
+                                                SK,
+                                                s(DynamoKeys.META)))
+                                        .conditionExpression("topicId = :id")
+                                        .expressionAttributeValues(idIs)
+                                        .build())
+                                .build(),
+                        TransactWriteItem.builder()
+                                .delete(Delete.builder()
+                                        .tableName(table)
+                                        .key(Map.of(
+                                                PK,
+                                                s(DynamoKeys.TOPIC_DIRECTORY),
+                                                SK,
+                                                s(topic.name().value())))
+                                        .conditionExpression("topicId = :id")
+                                        .expressionAttributeValues(idIs)
+                                        .build())
+                                .build(),
                         // what tells garbage collection, for certain, that this id's partitions may be purged
-                        TransactWriteItem.builder().put(Put.builder().tableName(table)
-                                .item(DynamoTombstones.item(topic)).build()).build())
+                        TransactWriteItem.builder()
+                                .put(Put.builder()
+                                        .tableName(table)
+                                        .item(DynamoTombstones.item(topic))
+                                        .build())
+                                .build())
                 .build();
         return call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
-                return unknownTopic(topic.name().value());
-            }
-            return null;
-        }).replaceWithVoid();
+                    if (t instanceof TransactionCanceledException tce && DynamoErrors.anyConditionFailed(tce)) {
+                        return unknownTopic(topic.name().value());
+                    }
+                    return null;
+                })
+                .replaceWithVoid();
     }
 
     @Override
@@ -225,7 +287,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public Uni<Void> commit(CommitBatch batch) {
         List<TransactWriteItem> items = new ArrayList<>();
-        List<Integer> itemPartitions = new ArrayList<>();   // the partition of each item, -1 for producer checks
+        List<Integer> itemPartitions = new ArrayList<>(); // the partition of each item, -1 for producer checks
         for (CommitBatch.PartitionCommit append : batch.partitions()) {
             String pk = DynamoKeys.partition(append.topicId(), append.partition());
             long next = append.entry().lastOffset() + 1;
@@ -233,11 +295,20 @@ public final class DynamoMetadataStore implements MetadataStore {
             if (append.lease() != null) {
                 head.updateExpression("SET nextOffset = :next, leaseExpiresAt = :until")
                         .conditionExpression("nextOffset = :expected AND leaseEpoch = :epoch")
-                        .expressionAttributeValues(Map.of(":next", n(next), ":expected", n(append.expectedNextOffset()),
-                                ":epoch", n(append.lease().epoch()), ":until", n(append.lease().renewUntilMs())));
+                        .expressionAttributeValues(Map.of(
+                                ":next",
+                                n(next),
+                                ":expected",
+                                n(append.expectedNextOffset()),
+                                ":epoch",
+                                n(append.lease().epoch()),
+                                ":until",
+                                n(append.lease().renewUntilMs())));
             } else if (append.headExists()) {
-                head.updateExpression("SET nextOffset = :next").conditionExpression("nextOffset = :expected")
-                        .expressionAttributeValues(Map.of(":next", n(next), ":expected", n(append.expectedNextOffset())));
+                head.updateExpression("SET nextOffset = :next")
+                        .conditionExpression("nextOffset = :expected")
+                        .expressionAttributeValues(
+                                Map.of(":next", n(next), ":expected", n(append.expectedNextOffset())));
             } else {
                 head.updateExpression("SET nextOffset = :next, logStartOffset = :zero")
                         .conditionExpression("attribute_not_exists(pk)")
@@ -247,47 +318,61 @@ public final class DynamoMetadataStore implements MetadataStore {
             Map<String, AttributeValue> entry = DynamoEntries.item(append.entry());
             entry.put(PK, s(pk));
             entry.put(SK, s(DynamoKeys.entry(append.entry().baseOffset())));
-            items.add(TransactWriteItem.builder().put(Put.builder().tableName(table).item(entry)
-                    .conditionExpression("attribute_not_exists(pk)").build()).build());
+            items.add(TransactWriteItem.builder()
+                    .put(Put.builder()
+                            .tableName(table)
+                            .item(entry)
+                            .conditionExpression("attribute_not_exists(pk)")
+                            .build())
+                    .build());
             for (ProducerState state : append.producers()) {
-                items.add(TransactWriteItem.builder().put(producerStatePut(pk, state)).build());
+                items.add(TransactWriteItem.builder()
+                        .put(producerStatePut(pk, state))
+                        .build());
             }
             while (itemPartitions.size() < items.size()) {
                 itemPartitions.add(append.partition());
             }
         }
-        batch.producerEpochs().forEach((id, epoch) -> items.add(TransactWriteItem.builder().conditionCheck(
-                ConditionCheck.builder().tableName(table)
-                        .key(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META)))
-                        .conditionExpression("epoch = :epoch").expressionAttributeValues(Map.of(":epoch", n(epoch)))
-                        .build()).build()));
+        batch.producerEpochs()
+                .forEach((id, epoch) -> items.add(TransactWriteItem.builder()
+                        .conditionCheck(ConditionCheck.builder()
+                                .tableName(table)
+                                .key(Map.of(PK, s(DynamoKeys.producer(id)), SK, s(DynamoKeys.META)))
+                                .conditionExpression("epoch = :epoch")
+                                .expressionAttributeValues(Map.of(":epoch", n(epoch)))
+                                .build())
+                        .build()));
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
-                .clientRequestToken(UUID.randomUUID().toString()).transactItems(items).build();
+                .clientRequestToken(UUID.randomUUID().toString())
+                .transactItems(items)
+                .build();
         // Not retried here: a failed condition needs fresh reads and a new decision, which is the produce path's.
         return SdkCalls.call(() -> dynamo.transactWriteItems(request), t -> {
-            if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()) {
-                Set<Integer> partitions = new LinkedHashSet<>();
-                boolean producerFenced = false;
-                List<CancellationReason> reasons = tce.cancellationReasons();
-                for (int i = 0; i < reasons.size() && i < items.size(); i++) {
-                    String code = reasons.get(i).code();
-                    if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
-                        if (i < itemPartitions.size()) {
-                            partitions.add(itemPartitions.get(i));
-                        } else {
-                            producerFenced = true;
+                    if (t instanceof TransactionCanceledException tce && tce.hasCancellationReasons()) {
+                        Set<Integer> partitions = new LinkedHashSet<>();
+                        boolean producerFenced = false;
+                        List<CancellationReason> reasons = tce.cancellationReasons();
+                        for (int i = 0; i < reasons.size() && i < items.size(); i++) {
+                            String code = reasons.get(i).code();
+                            if ("ConditionalCheckFailed".equals(code) || "TransactionConflict".equals(code)) {
+                                if (i < itemPartitions.size()) {
+                                    partitions.add(itemPartitions.get(i));
+                                } else {
+                                    producerFenced = true;
+                                }
+                            }
+                        }
+                        if (producerFenced) {
+                            batch.partitions().forEach(p -> partitions.add(p.partition()));
+                        }
+                        if (!partitions.isEmpty()) {
+                            return new OffsetConflictException(partitions, tce);
                         }
                     }
-                }
-                if (producerFenced) {
-                    batch.partitions().forEach(p -> partitions.add(p.partition()));
-                }
-                if (!partitions.isEmpty()) {
-                    return new OffsetConflictException(partitions, tce);
-                }
-            }
-            return DynamoErrors.translate(t);
-        }).replaceWithVoid();
+                    return DynamoErrors.translate(t);
+                })
+                .replaceWithVoid();
     }
 
     private Put producerStatePut(String partitionPk, ProducerState state) {
@@ -297,8 +382,12 @@ public final class DynamoMetadataStore implements MetadataStore {
         item.put(EPOCH, n(state.epoch()));
         item.put(VERSION, n(state.version()));
         item.put(LAST_WRITE, n(state.lastWriteMs()));
-        item.put(BATCHES, AttributeValue.fromL(state.batches().stream().map(b -> AttributeValue.fromL(List.of(
-                n(b.firstSequence()), n(b.lastSequence()), n(b.baseOffset())))).toList()));
+        item.put(
+                BATCHES,
+                AttributeValue.fromL(state.batches().stream()
+                        .map(b -> AttributeValue.fromL(
+                                List.of(n(b.firstSequence()), n(b.lastSequence()), n(b.baseOffset()))))
+                        .toList()));
         Put.Builder put = Put.builder().tableName(table).item(item);
         long previous = state.version() - 1;
         if (previous == 0) {
@@ -316,8 +405,11 @@ public final class DynamoMetadataStore implements MetadataStore {
         for (int i = 0; i < all.size(); i += DynamoBatches.BATCH_GET_LIMIT) {
             List<Map<String, AttributeValue>> itemKeys = new ArrayList<>();
             for (ProducerKey k : all.subList(i, Math.min(all.size(), i + DynamoBatches.BATCH_GET_LIMIT))) {
-                itemKeys.add(Map.of(PK, s(DynamoKeys.partition(k.topicId(), k.partition())),
-                        SK, s(DynamoKeys.producerState(k.producerId()))));
+                itemKeys.add(Map.of(
+                        PK,
+                        s(DynamoKeys.partition(k.topicId(), k.partition())),
+                        SK,
+                        s(DynamoKeys.producerState(k.producerId()))));
             }
             parts.add(reads.batchGet(itemKeys));
         }
@@ -329,8 +421,8 @@ public final class DynamoMetadataStore implements MetadataStore {
             list.forEach(found::putAll);
             Map<ProducerKey, ProducerState> out = new HashMap<>();
             for (ProducerKey k : all) {
-                Map<String, AttributeValue> item = found.get(DynamoKeys.partition(k.topicId(), k.partition())
-                        + "|" + DynamoKeys.producerState(k.producerId()));
+                Map<String, AttributeValue> item = found.get(DynamoKeys.partition(k.topicId(), k.partition()) + "|"
+                        + DynamoKeys.producerState(k.producerId()));
                 out.put(k, item == null ? ProducerState.fresh(k.producerId(), (short) 0, 0) : toProducerState(k, item));
             }
             return out;
@@ -338,10 +430,15 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     private static ProducerState toProducerState(ProducerKey k, Map<String, AttributeValue> item) {
-        List<ProducerState.BatchMetadata> batches = item.get(BATCHES).l().stream().map(AttributeValue::l)
-                .map(l -> new ProducerState.BatchMetadata(Integer.parseInt(l.get(0).n()), Integer.parseInt(l.get(1).n()),
-                        Long.parseLong(l.get(2).n()))).toList();
-        return new ProducerState(k.producerId(), (short) n(item, EPOCH), batches, n(item, LAST_WRITE), n(item, VERSION));
+        List<ProducerState.BatchMetadata> batches = item.get(BATCHES).l().stream()
+                .map(AttributeValue::l)
+                .map(l -> new ProducerState.BatchMetadata(
+                        Integer.parseInt(l.get(0).n()),
+                        Integer.parseInt(l.get(1).n()),
+                        Long.parseLong(l.get(2).n())))
+                .toList();
+        return new ProducerState(
+                k.producerId(), (short) n(item, EPOCH), batches, n(item, LAST_WRITE), n(item, VERSION));
     }
 
     @Override
@@ -372,22 +469,41 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Uni<Boolean> registerProducer(long producerId, String principal, long nowMs) {
-        return call(() -> dynamo.putItem(b -> b.tableName(table)
-                .item(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META), EPOCH, n(0),
-                        LAST_EPOCH, n(-1), PRINCIPAL, s(principal), CREATED_AT, n(nowMs)))
-                .conditionExpression("attribute_not_exists(pk)")),
-                t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
+        return call(
+                        () -> dynamo.putItem(b -> b.tableName(table)
+                                .item(Map.of(
+                                        PK,
+                                        s(DynamoKeys.producer(producerId)),
+                                        SK,
+                                        s(DynamoKeys.META),
+                                        EPOCH,
+                                        n(0),
+                                        LAST_EPOCH,
+                                        n(-1),
+                                        PRINCIPAL,
+                                        s(principal),
+                                        CREATED_AT,
+                                        n(nowMs)))
+                                .conditionExpression("attribute_not_exists(pk)")),
+                        t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
                 .replaceWith(true)
-                .onFailure(ConditionFailed.class).recoverWithItem(false);
+                .onFailure(ConditionFailed.class)
+                .recoverWithItem(false);
     }
 
     @Override
     public Uni<Optional<RegisteredProducer>> producer(long producerId) {
-        return call(() -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
-                .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))), t -> null)
+        return call(
+                        () -> dynamo.getItem(b -> b.tableName(table)
+                                .consistentRead(true)
+                                .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))),
+                        t -> null)
                 .map(r -> r.hasItem() && !r.item().isEmpty()
-                        ? Optional.of(new RegisteredProducer(producerId,
-                                r.item().containsKey(PRINCIPAL) ? r.item().get(PRINCIPAL).s() : null,
+                        ? Optional.of(new RegisteredProducer(
+                                producerId,
+                                r.item().containsKey(PRINCIPAL)
+                                        ? r.item().get(PRINCIPAL).s()
+                                        : null,
                                 (short) n(r.item(), EPOCH),
                                 r.item().containsKey(LAST_EPOCH) ? (short) n(r.item(), LAST_EPOCH) : -1))
                         : Optional.empty());
@@ -395,31 +511,47 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Uni<Boolean> bumpProducerEpoch(long producerId, short expected) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))
-                .updateExpression("SET epoch = epoch + :one, " + LAST_EPOCH + " = :expected")
-                .conditionExpression("attribute_exists(pk) AND epoch = :expected AND epoch < :max")
-                .expressionAttributeValues(Map.of(":one", n(1), ":expected", n(expected), ":max", n(Short.MAX_VALUE)))),
-                t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
+        return call(
+                        () -> dynamo.updateItem(b -> b.tableName(table)
+                                .key(Map.of(PK, s(DynamoKeys.producer(producerId)), SK, s(DynamoKeys.META)))
+                                .updateExpression("SET epoch = epoch + :one, " + LAST_EPOCH + " = :expected")
+                                .conditionExpression("attribute_exists(pk) AND epoch = :expected AND epoch < :max")
+                                .expressionAttributeValues(
+                                        Map.of(":one", n(1), ":expected", n(expected), ":max", n(Short.MAX_VALUE)))),
+                        t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
                 .replaceWith(true)
-                .onFailure(ConditionFailed.class).recoverWithItem(false);
+                .onFailure(ConditionFailed.class)
+                .recoverWithItem(false);
     }
 
     @Override
-    public Uni<Optional<PartitionHead>> acquireLease(UUID topicId, int partition, String owner, long nowMs,
-                                                     long expiresAtMs) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of(PK, s(DynamoKeys.partition(topicId, partition)), SK, s(DynamoKeys.HEAD)))
-                .updateExpression("SET nextOffset = if_not_exists(nextOffset, :zero), "
-                        + "logStartOffset = if_not_exists(logStartOffset, :zero), leaseOwner = :owner, "
-                        + "leaseEpoch = if_not_exists(leaseEpoch, :zero) + :one, leaseExpiresAt = :until")
-                .conditionExpression("attribute_not_exists(leaseOwner) OR leaseExpiresAt < :now OR leaseOwner = :owner")
-                .expressionAttributeValues(Map.of(":zero", n(0), ":one", n(1), ":owner", s(owner), ":until",
-                        n(expiresAtMs), ":now", n(nowMs)))
-                .returnValues(ReturnValue.ALL_NEW)), t -> t instanceof ConditionalCheckFailedException
-                ? new ConditionFailed() : null)
+    public Uni<Optional<PartitionHead>> acquireLease(
+            UUID topicId, int partition, String owner, long nowMs, long expiresAtMs) {
+        return call(
+                        () -> dynamo.updateItem(b -> b.tableName(table)
+                                .key(Map.of(PK, s(DynamoKeys.partition(topicId, partition)), SK, s(DynamoKeys.HEAD)))
+                                .updateExpression(
+                                        "SET nextOffset = if_not_exists(nextOffset, :zero), "
+                                                + "logStartOffset = if_not_exists(logStartOffset, :zero), leaseOwner = :owner, "
+                                                + "leaseEpoch = if_not_exists(leaseEpoch, :zero) + :one, leaseExpiresAt = :until")
+                                .conditionExpression(
+                                        "attribute_not_exists(leaseOwner) OR leaseExpiresAt < :now OR leaseOwner = :owner")
+                                .expressionAttributeValues(Map.of(
+                                        ":zero",
+                                        n(0),
+                                        ":one",
+                                        n(1),
+                                        ":owner",
+                                        s(owner),
+                                        ":until",
+                                        n(expiresAtMs),
+                                        ":now",
+                                        n(nowMs)))
+                                .returnValues(ReturnValue.ALL_NEW)),
+                        t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
                 .map(r -> Optional.of(toHead(partition, r.attributes())))
-                .onFailure(ConditionFailed.class).recoverWithItem(Optional.empty());
+                .onFailure(ConditionFailed.class)
+                .recoverWithItem(Optional.empty());
     }
 
     /** Internal signal: a conditional write's condition did not hold (another lease owner, changed buckets). */
@@ -430,15 +562,23 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Uni<Boolean> replaceEntryBuckets(UUID topicId, int partition, long baseOffset, List<String> expected,
-                                            List<String> buckets) {
-        return call(() -> dynamo.updateItem(b -> b.tableName(table)
-                .key(Map.of(PK, s(DynamoKeys.partition(topicId, partition)), SK, s(DynamoKeys.entry(baseOffset))))
-                .updateExpression("SET buckets = :new").conditionExpression("attribute_exists(pk) AND buckets = :old")
-                .expressionAttributeValues(Map.of(":new", strings(buckets), ":old", strings(expected)))),
-                t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
+    public Uni<Boolean> replaceEntryBuckets(
+            UUID topicId, int partition, long baseOffset, List<String> expected, List<String> buckets) {
+        return call(
+                        () -> dynamo.updateItem(b -> b.tableName(table)
+                                .key(Map.of(
+                                        PK,
+                                        s(DynamoKeys.partition(topicId, partition)),
+                                        SK,
+                                        s(DynamoKeys.entry(baseOffset))))
+                                .updateExpression("SET buckets = :new")
+                                .conditionExpression("attribute_exists(pk) AND buckets = :old")
+                                .expressionAttributeValues(
+                                        Map.of(":new", strings(buckets), ":old", strings(expected)))),
+                        t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
                 .replaceWith(true)
-                .onFailure(ConditionFailed.class).recoverWithItem(false);
+                .onFailure(ConditionFailed.class)
+                .recoverWithItem(false);
     }
 
     private static AttributeValue strings(List<String> values) {
@@ -454,31 +594,51 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Uni<Optional<IndexEntry>> entryAtOrBefore(UUID topicId, int partition, long offset) {
-        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+        QueryRequest request = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
                 .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.partition(topicId, partition)),
-                        ":lo", s(DynamoKeys.ENTRY_PREFIX), ":hi", s(DynamoKeys.entry(offset))))
-                .scanIndexForward(false).limit(1).build();
+                .expressionAttributeValues(Map.of(
+                        ":pk",
+                        s(DynamoKeys.partition(topicId, partition)),
+                        ":lo",
+                        s(DynamoKeys.ENTRY_PREFIX),
+                        ":hi",
+                        s(DynamoKeys.entry(offset))))
+                .scanIndexForward(false)
+                .limit(1)
+                .build();
         return call(() -> dynamo.query(request), t -> null)
                 .map((QueryResponse r) -> r.items().stream().findFirst().map(DynamoEntries::entry));
     }
 
     @Override
     public Uni<List<IndexEntry>> entriesFrom(UUID topicId, int partition, long fromBaseOffset, int limit) {
-        QueryRequest request = QueryRequest.builder().tableName(table).consistentRead(true)
+        QueryRequest request = QueryRequest.builder()
+                .tableName(table)
+                .consistentRead(true)
                 .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-                .expressionAttributeValues(Map.of(":pk", s(DynamoKeys.partition(topicId, partition)),
-                        ":lo", s(DynamoKeys.entry(fromBaseOffset)), ":hi", s(DynamoKeys.LAST_ENTRY)))
-                .scanIndexForward(true).limit(limit).build();
+                .expressionAttributeValues(Map.of(
+                        ":pk",
+                        s(DynamoKeys.partition(topicId, partition)),
+                        ":lo",
+                        s(DynamoKeys.entry(fromBaseOffset)),
+                        ":hi",
+                        s(DynamoKeys.LAST_ENTRY)))
+                .scanIndexForward(true)
+                .limit(limit)
+                .build();
         return call(() -> dynamo.query(request), t -> null)
-                .map((QueryResponse r) -> r.items().stream().map(DynamoEntries::entry).toList());
+                .map((QueryResponse r) ->
+                        r.items().stream().map(DynamoEntries::entry).toList());
     }
 
     /**
      * A retried SDK call. {@code special} may turn a failure into a specific EddyException (returning null
      * leaves it to the generic translation).
      */
-    private <T> Uni<T> call(Supplier<CompletionStage<T>> call, java.util.function.Function<Throwable, Throwable> special) {
+    private <T> Uni<T> call(
+            Supplier<CompletionStage<T>> call, java.util.function.Function<Throwable, Throwable> special) {
         return retry.apply(SdkCalls.call(call, t -> {
             Throwable mapped = special.apply(t);
             return mapped != null ? mapped : DynamoErrors.translate(t);
@@ -496,7 +656,9 @@ public final class DynamoMetadataStore implements MetadataStore {
         config.put(RETENTION_BYTES, n(c.retentionBytes()));
         config.put(CLEANUP_POLICY, s(c.cleanupPolicy().wire()));
         config.put(MAX_MESSAGE_BYTES, n(c.maxMessageBytes()));
-        config.put(REPLICAS, AttributeValue.fromL(c.replicas().stream().map(DynamoValues::s).toList()));
+        config.put(
+                REPLICAS,
+                AttributeValue.fromL(c.replicas().stream().map(DynamoValues::s).toList()));
         config.put(DELETE_RETENTION_MS, n(c.deleteRetentionMs()));
         Map<String, AttributeValue> item = new HashMap<>();
         item.put(TOPIC_ID, s(topic.id().toString()));
@@ -508,11 +670,20 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     private static Topic toTopic(String name, Map<String, AttributeValue> item) {
         Map<String, AttributeValue> c = item.get(CONFIG).m();
-        TopicConfig config = new TopicConfig(n(c, RETENTION_MS), n(c, RETENTION_BYTES),
-                CleanupPolicy.fromWire(c.get(CLEANUP_POLICY).s()), (int) n(c, MAX_MESSAGE_BYTES),
+        TopicConfig config = new TopicConfig(
+                n(c, RETENTION_MS),
+                n(c, RETENTION_BYTES),
+                CleanupPolicy.fromWire(c.get(CLEANUP_POLICY).s()),
+                (int) n(c, MAX_MESSAGE_BYTES),
                 c.get(REPLICAS).l().stream().map(AttributeValue::s).toList(),
-                c.containsKey(DELETE_RETENTION_MS) ? n(c, DELETE_RETENTION_MS) : TopicConfig.DEFAULT_DELETE_RETENTION_MS);
-        return new Topic(new TopicName(name), UUID.fromString(item.get(TOPIC_ID).s()), (int) n(item, PARTITIONS), config,
+                c.containsKey(DELETE_RETENTION_MS)
+                        ? n(c, DELETE_RETENTION_MS)
+                        : TopicConfig.DEFAULT_DELETE_RETENTION_MS);
+        return new Topic(
+                new TopicName(name),
+                UUID.fromString(item.get(TOPIC_ID).s()),
+                (int) n(item, PARTITIONS),
+                config,
                 Instant.ofEpochMilli(n(item, CREATED_AT)));
     }
 }

@@ -19,19 +19,26 @@ final class DynamoTombstones {
     private static final String NAME = "name";
     private static final String PARTITIONS = "partitions";
 
-    private DynamoTombstones() {
-    }
+    private DynamoTombstones() {}
 
     static Map<String, AttributeValue> key(UUID topicId) {
         return Map.of(PK, s(DynamoKeys.DELETED_TOPICS), SK, s(DynamoKeys.deletedTopic(topicId)));
     }
 
     static Map<String, AttributeValue> item(Topic topic) {
-        return Map.of(PK, s(DynamoKeys.DELETED_TOPICS), SK, s(DynamoKeys.deletedTopic(topic.id())),
-                NAME, s(topic.name().value()), PARTITIONS, n(topic.partitions()));
+        return Map.of(
+                PK,
+                s(DynamoKeys.DELETED_TOPICS),
+                SK,
+                s(DynamoKeys.deletedTopic(topic.id())),
+                NAME,
+                s(topic.name().value()),
+                PARTITIONS,
+                n(topic.partitions()));
     }
 
     static DeletedTopic deleted(Map<String, AttributeValue> item) {
-        return new DeletedTopic(UUID.fromString(item.get(SK).s()), item.get(NAME).s(), (int) n(item, PARTITIONS));
+        return new DeletedTopic(
+                UUID.fromString(item.get(SK).s()), item.get(NAME).s(), (int) n(item, PARTITIONS));
     }
 }

@@ -5,8 +5,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** Attribute values both ways, for this package's adapters (static imports). */
 final class DynamoValues {
-    private DynamoValues() {
-    }
+    private DynamoValues() {}
 
     static AttributeValue s(String v) {
         return AttributeValue.fromS(v);

@@ -11,8 +11,7 @@ import java.util.zip.GZIPOutputStream;
 
 /** gzip for stored response bodies (JSON offsets compress ~10x), so fewer of them need parts. Stateless. */
 final class Gzip {
-    private Gzip() {
-    }
+    private Gzip() {}
 
     static byte[] compress(byte[] bytes) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, bytes.length / 4));

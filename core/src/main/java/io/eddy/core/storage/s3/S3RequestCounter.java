@@ -19,7 +19,8 @@ public final class S3RequestCounter implements ExecutionInterceptor {
     @Override
     public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
         String operation = attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME);
-        counts.computeIfAbsent(operation == null ? "unknown" : operation, k -> new LongAdder()).increment();
+        counts.computeIfAbsent(operation == null ? "unknown" : operation, k -> new LongAdder())
+                .increment();
     }
 
     /** Requests sent so far, by operation name, sorted. */

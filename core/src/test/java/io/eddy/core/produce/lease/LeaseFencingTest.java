@@ -49,9 +49,15 @@ class LeaseFencingTest {
     }
 
     private static List<Long> produce(CoreInstance eddy, Topic topic, int n) {
-        return await(eddy.produce().produce(topic.name().value(), request(java.util.stream.IntStream.range(0, n)
-                .mapToObj(i -> entry(0, null, "v" + i, T0.toEpochMilli())).toList())))
-                .stream().map(RecordOffset::offset).toList();
+        return await(eddy.produce()
+                        .produce(
+                                topic.name().value(),
+                                request(java.util.stream.IntStream.range(0, n)
+                                        .mapToObj(i -> entry(0, null, "v" + i, T0.toEpochMilli()))
+                                        .toList())))
+                .stream()
+                .map(RecordOffset::offset)
+                .toList();
     }
 
     @Test
@@ -59,9 +65,16 @@ class LeaseFencingTest {
         MutableClock clockA = new MutableClock(T0);
         MutableClock clockB = new MutableClock(T0);
         CountingStore[] storeA = new CountingStore[1];
-        try (CoreInstance a = CoreInstance.on(stack).clock(clockA).leases("instance-a", LEASE)
-                .produceMetadata(m -> storeA[0] = new CountingStore(m)).start().ensureResources();
-             CoreInstance b = CoreInstance.on(stack).clock(clockB).leases("instance-b", LEASE).start()) {
+        try (CoreInstance a = CoreInstance.on(stack)
+                        .clock(clockA)
+                        .leases("instance-a", LEASE)
+                        .produceMetadata(m -> storeA[0] = new CountingStore(m))
+                        .start()
+                        .ensureResources();
+                CoreInstance b = CoreInstance.on(stack)
+                        .clock(clockB)
+                        .leases("instance-b", LEASE)
+                        .start()) {
             Topic topic = await(a.topics().create("lease-" + UUID.randomUUID(), 1, Map.of()));
             Leases.Key key = new Leases.Key(topic.id(), 0);
 
@@ -69,7 +82,8 @@ class LeaseFencingTest {
             assertThat(produce(a, topic, 3)).containsExactly(0L, 1L, 2L);
             int readsAfterFirst = storeA[0].headReads.get();
             assertThat(produce(a, topic, 2)).containsExactly(3L, 4L);
-            assertThat(storeA[0].headReads.get()).as("a lease holder commits without reading the head")
+            assertThat(storeA[0].headReads.get())
+                    .as("a lease holder commits without reading the head")
                     .isEqualTo(readsAfterFirst);
             assertThat(head(a, topic).lease()).satisfies(l -> {
                 assertThat(l.owner()).isEqualTo("instance-a");
@@ -92,7 +106,8 @@ class LeaseFencingTest {
             // the new leader goes on; the old one, now unleased, commits optimistically after it: no gap, no duplicate
             assertThat(produce(b, topic, 2)).containsExactly(7L, 8L);
             assertThat(produce(a, topic, 1)).containsExactly(9L);
-            assertThat(produce(b, topic, 1)).as("the leader learns of the optimistic write from a conflict")
+            assertThat(produce(b, topic, 1))
+                    .as("the leader learns of the optimistic write from a conflict")
                     .containsExactly(10L);
             assertThat(await(a.metadata().entriesFrom(topic.id(), 0, 0, 100)))
                     .extracting(e -> e.baseOffset() + ".." + e.lastOffset())
@@ -103,7 +118,11 @@ class LeaseFencingTest {
     @Test
     void anExpiredLeaseIsRetakenByItsOwnerWithTheNextEpoch(EddyStack stack) {
         MutableClock clock = new MutableClock(T0);
-        try (CoreInstance a = CoreInstance.on(stack).clock(clock).leases("instance-a", LEASE).start().ensureResources()) {
+        try (CoreInstance a = CoreInstance.on(stack)
+                .clock(clock)
+                .leases("instance-a", LEASE)
+                .start()
+                .ensureResources()) {
             Topic topic = await(a.topics().create("lease-" + UUID.randomUUID(), 1, Map.of()));
 
             produce(a, topic, 1);

@@ -14,8 +14,10 @@ class DynamoErrorsTest {
     @Test
     void aSingleItemWriteMeetingAnotherTransactionIsRetryableNotAnInternalError() {
         // found by the chaos scenario dynamo-conflicts: a member's heartbeat answered 500 internal_error
-        Throwable t = DynamoErrors.translate(TransactionConflictException.builder().statusCode(400)
-                .message("Transaction is ongoing for the item").build());
+        Throwable t = DynamoErrors.translate(TransactionConflictException.builder()
+                .statusCode(400)
+                .message("Transaction is ongoing for the item")
+                .build());
 
         assertThat(t).isInstanceOfSatisfying(EddyException.class, e -> {
             assertThat(e.code()).isEqualTo(ErrorCode.METADATA_UNAVAILABLE);
@@ -25,10 +27,15 @@ class DynamoErrorsTest {
 
     @Test
     void aValidationErrorStaysAnInternalError() {
-        Throwable t = DynamoErrors.translate(DynamoDbException.builder().statusCode(400)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode("ValidationException").build()).build());
+        Throwable t = DynamoErrors.translate(DynamoDbException.builder()
+                .statusCode(400)
+                .awsErrorDetails(AwsErrorDetails.builder()
+                        .errorCode("ValidationException")
+                        .build())
+                .build());
 
-        assertThat(t).isInstanceOfSatisfying(EddyException.class,
-                e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
+        assertThat(t)
+                .isInstanceOfSatisfying(
+                        EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INTERNAL_ERROR));
     }
 }

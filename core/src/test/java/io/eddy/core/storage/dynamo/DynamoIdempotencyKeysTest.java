@@ -86,13 +86,15 @@ class DynamoIdempotencyKeysTest {
     void aResponseLargerThanAnItemIsStoredInPartsAndReplayedWhole() {
         String key = UUID.randomUUID().toString();
         byte[] body = new byte[3 * DynamoIdempotencyKeys.PART_BYTES + 1234];
-        new Random(7).nextBytes(body);   // random bytes do not compress: several parts
+        new Random(7).nextBytes(body); // random bytes do not compress: several parts
         assertThat(claim(key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
 
         await(keys.complete(ALICE, key, "fp", new StoredResponse(200, "application/json", body), NOW + DAY));
 
-        assertThat(claim(key, "fp", NOW)).isInstanceOfSatisfying(IdempotencyKeys.Replay.class,
-                r -> assertThat(r.response().body()).isEqualTo(body));
+        assertThat(claim(key, "fp", NOW))
+                .isInstanceOfSatisfying(
+                        IdempotencyKeys.Replay.class,
+                        r -> assertThat(r.response().body()).isEqualTo(body));
     }
 
     @Test
@@ -101,9 +103,11 @@ class DynamoIdempotencyKeysTest {
         claim(key, "fp", NOW);
         await(keys.release(ALICE, key, "fp"));
         assertThat(claim(key, "fp", NOW)).isInstanceOf(IdempotencyKeys.Claimed.class);
-        await(keys.complete(ALICE, key, "fp", new StoredResponse(200, "application/json", new byte[]{'{', '}'}), NOW + DAY));
+        await(keys.complete(
+                ALICE, key, "fp", new StoredResponse(200, "application/json", new byte[] {'{', '}'}), NOW + DAY));
 
-        assertThat(claim(key, "other", NOW + DAY + 2_000)).as("after expiry the key is new")
+        assertThat(claim(key, "other", NOW + DAY + 2_000))
+                .as("after expiry the key is new")
                 .isInstanceOf(IdempotencyKeys.Claimed.class);
     }
 

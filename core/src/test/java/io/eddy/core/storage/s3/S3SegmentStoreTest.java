@@ -54,11 +54,16 @@ class S3SegmentStoreTest extends SegmentStoreContractTest {
 
         CRC32C crc = new CRC32C();
         crc.update(object);
-        assertThat(S3SegmentStore.crc32c(object)).isEqualTo(java.util.Base64.getEncoder().encodeToString(
-                java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array()));
-        String stored = instance.s3().headObject(b -> b.bucket(instance.bucket()).key(key).checksumMode(ChecksumMode.ENABLED))
-                .join().checksumCRC32C();
-        if (stored != null) {   // stand-ins may not keep checksums; S3 does
+        assertThat(S3SegmentStore.crc32c(object))
+                .isEqualTo(java.util.Base64.getEncoder()
+                        .encodeToString(java.nio.ByteBuffer.allocate(4)
+                                .putInt((int) crc.getValue())
+                                .array()));
+        String stored = instance.s3()
+                .headObject(b -> b.bucket(instance.bucket()).key(key).checksumMode(ChecksumMode.ENABLED))
+                .join()
+                .checksumCRC32C();
+        if (stored != null) { // stand-ins may not keep checksums; S3 does
             assertThat(stored).isEqualTo(S3SegmentStore.crc32c(object));
         }
     }

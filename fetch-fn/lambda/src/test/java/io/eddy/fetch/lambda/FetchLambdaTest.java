@@ -42,7 +42,8 @@ class FetchLambdaTest {
         String topic = prefix + "-" + Long.toHexString(System.nanoTime());
         topics.create(topic, 1, Map.of()).await().atMost(WAIT);
         List<ProduceRequest.Entry> entries = java.util.Arrays.stream(values)
-                .map(v -> new ProduceRequest.Entry(0, new Record(-1, -1, null, v.getBytes(StandardCharsets.UTF_8), List.of())))
+                .map(v -> new ProduceRequest.Entry(
+                        0, new Record(-1, -1, null, v.getBytes(StandardCharsets.UTF_8), List.of())))
                 .toList();
         produce.produce(topic, new ProduceRequest(entries, false)).await().atMost(WAIT);
         return topic;
@@ -52,14 +53,24 @@ class FetchLambdaTest {
     void readsRecordsAndOffsetsThroughTheHandler() {
         String topic = topicWithRecords("lambda-fetch", "one", "two");
 
-        given().when().get("/v1/topics/" + topic + "/partitions/0/records?offset=0")
-                .then().statusCode(200)
-                .body("records[0].value", equalTo("one")).body("records[1].value", equalTo("two"))
-                .body("next_offset", equalTo(2)).body("high_watermark", equalTo(2));
-        given().when().get("/v1/topics/" + topic + "/partitions/0/offsets?at=latest")
-                .then().statusCode(200).body("offset", equalTo(2));
-        given().when().get("/v1/topics/" + topic + "/partitions/0/records?offset=7")
-                .then().statusCode(416).body("code", equalTo("offset_out_of_range"));
+        given().when()
+                .get("/v1/topics/" + topic + "/partitions/0/records?offset=0")
+                .then()
+                .statusCode(200)
+                .body("records[0].value", equalTo("one"))
+                .body("records[1].value", equalTo("two"))
+                .body("next_offset", equalTo(2))
+                .body("high_watermark", equalTo(2));
+        given().when()
+                .get("/v1/topics/" + topic + "/partitions/0/offsets?at=latest")
+                .then()
+                .statusCode(200)
+                .body("offset", equalTo(2));
+        given().when()
+                .get("/v1/topics/" + topic + "/partitions/0/records?offset=7")
+                .then()
+                .statusCode(416)
+                .body("code", equalTo("offset_out_of_range"));
     }
 
     @Test
@@ -69,16 +80,26 @@ class FetchLambdaTest {
 
         JsonNode joined = JSON.valueToTree(given().contentType(ContentType.JSON)
                 .body("{\"member_epoch\": 0, \"topics\": [\"" + topic + "\"], \"auto_offset_reset\": \"earliest\"}")
-                .when().put("/v1/groups/" + group + "/members/m1")
-                .then().statusCode(200).extract().as(Map.class));
+                .when()
+                .put("/v1/groups/" + group + "/members/m1")
+                .then()
+                .statusCode(200)
+                .extract()
+                .as(Map.class));
         long epoch = joined.get("member_epoch").asLong();
         assertThat(joined.get("assignment")).hasSize(1);
 
         given().contentType(ContentType.JSON)
                 .body("{\"member_id\": \"m1\", \"member_epoch\": " + epoch + ", \"offsets\": [{\"topic\": \"" + topic
                         + "\", \"partition\": 0, \"offset\": 1}]}")
-                .when().post("/v1/groups/" + group + "/offsets").then().statusCode(200);
-        given().when().get("/v1/groups/" + group).then().statusCode(200)
+                .when()
+                .post("/v1/groups/" + group + "/offsets")
+                .then()
+                .statusCode(200);
+        given().when()
+                .get("/v1/groups/" + group)
+                .then()
+                .statusCode(200)
                 .body("partitions[0].committed_offset", equalTo(1));
     }
 
@@ -88,21 +109,40 @@ class FetchLambdaTest {
         String path = "/v1/topics/" + topic + "/partitions/0/records";
 
         ObjectNode event = JSON.createObjectNode();
-        event.put("version", "2.0").put("routeKey", "$default").put("rawPath", path).put("rawQueryString", "offset=0");
+        event.put("version", "2.0")
+                .put("routeKey", "$default")
+                .put("rawPath", path)
+                .put("rawQueryString", "offset=0");
         event.putObject("queryStringParameters").put("offset", "0");
         event.putObject("headers").put("host", "example.lambda-url");
-        event.putObject("requestContext").put("requestId", "raw-1").put("stage", "$default")
-                .putObject("http").put("method", "GET").put("path", path)
-                .put("protocol", "HTTP/1.1").put("sourceIp", "127.0.0.1").put("userAgent", "test");
+        event.putObject("requestContext")
+                .put("requestId", "raw-1")
+                .put("stage", "$default")
+                .putObject("http")
+                .put("method", "GET")
+                .put("path", path)
+                .put("protocol", "HTTP/1.1")
+                .put("sourceIp", "127.0.0.1")
+                .put("userAgent", "test");
         event.put("isBase64Encoded", false);
-        String reply = given().contentType(ContentType.JSON).body(event.toString())
-                .when().post("/_lambda_").then().statusCode(200).extract().asString();
+        String reply = given().contentType(ContentType.JSON)
+                .body(event.toString())
+                .when()
+                .post("/_lambda_")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
 
         JsonNode response = JSON.readTree(reply);
         assertThat(response.path("statusCode").asInt()).as(reply).isEqualTo(200);
         String body = response.path("isBase64Encoded").asBoolean()
-                ? new String(java.util.Base64.getDecoder().decode(response.path("body").asText()), StandardCharsets.UTF_8)
+                ? new String(
+                        java.util.Base64.getDecoder()
+                                .decode(response.path("body").asText()),
+                        StandardCharsets.UTF_8)
                 : response.path("body").asText();
-        assertThat(JSON.readTree(body).path("records").get(0).path("value").asText()).isEqualTo("raw");
+        assertThat(JSON.readTree(body).path("records").get(0).path("value").asText())
+                .isEqualTo("raw");
     }
 }

@@ -51,26 +51,48 @@ class IamAccessLambdaTest {
 
     private static Reply invoke(String method, String path, String body, String callerArn) throws Exception {
         ObjectNode event = JSON.createObjectNode();
-        event.put("version", "2.0").put("routeKey", "$default").put("rawPath", path).put("rawQueryString", "");
+        event.put("version", "2.0")
+                .put("routeKey", "$default")
+                .put("rawPath", path)
+                .put("rawQueryString", "");
         event.putObject("headers").put("content-type", "application/json").put("host", "example.lambda-url");
         ObjectNode context = event.putObject("requestContext");
-        context.put("requestId", "iam-" + System.nanoTime()).put("stage", "$default")
-                .putObject("http").put("method", method).put("path", path)
-                .put("protocol", "HTTP/1.1").put("sourceIp", "127.0.0.1").put("userAgent", "test");
+        context.put("requestId", "iam-" + System.nanoTime())
+                .put("stage", "$default")
+                .putObject("http")
+                .put("method", method)
+                .put("path", path)
+                .put("protocol", "HTTP/1.1")
+                .put("sourceIp", "127.0.0.1")
+                .put("userAgent", "test");
         if (callerArn != null) {
-            context.putObject("authorizer").putObject("iam").put("accessKey", "ASIAEXAMPLE").put("accountId", "123456789012")
-                    .put("callerId", "AROAEXAMPLE:session").put("userArn", callerArn).put("userId", "AROAEXAMPLE:session");
+            context.putObject("authorizer")
+                    .putObject("iam")
+                    .put("accessKey", "ASIAEXAMPLE")
+                    .put("accountId", "123456789012")
+                    .put("callerId", "AROAEXAMPLE:session")
+                    .put("userArn", callerArn)
+                    .put("userId", "AROAEXAMPLE:session");
         }
         if (body != null) {
-            event.put("body", Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8))).put("isBase64Encoded", true);
+            event.put("body", Base64.getEncoder().encodeToString(body.getBytes(StandardCharsets.UTF_8)))
+                    .put("isBase64Encoded", true);
         }
-        String reply = given().contentType(ContentType.JSON).body(event.toString())
-                .when().post("/_lambda_").then().statusCode(200).extract().asString();
+        String reply = given().contentType(ContentType.JSON)
+                .body(event.toString())
+                .when()
+                .post("/_lambda_")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         JsonNode response = JSON.readTree(reply);
         String text = response.path("isBase64Encoded").asBoolean()
                 ? new String(Base64.getDecoder().decode(response.path("body").asText()), StandardCharsets.UTF_8)
                 : response.path("body").asText();
-        return new Reply(response.path("statusCode").asInt(), response.path("headers"),
+        return new Reply(
+                response.path("statusCode").asInt(),
+                response.path("headers"),
                 text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text));
     }
 
@@ -89,12 +111,19 @@ class IamAccessLambdaTest {
         Reply refused = invoke("PUT", "/v1/topics/" + topic, "{\"partitions\": 1}", WRITER);
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.body().path("principal").asText()).isEqualTo("writers");
-        assertThat(invoke("GET", "/v1/topics/" + topic, null, ADMIN).code()).as("not created").isEqualTo("unknown_topic");
-        assertThat(invoke("PUT", "/v1/topics/" + topic, "{\"partitions\": 1}", ADMIN).status()).isEqualTo(201);
-        assertThat(invoke("POST", "/v1/topics/" + topic + "/records", records, STRANGER).status()).isEqualTo(403);
+        assertThat(invoke("GET", "/v1/topics/" + topic, null, ADMIN).code())
+                .as("not created")
+                .isEqualTo("unknown_topic");
+        assertThat(invoke("PUT", "/v1/topics/" + topic, "{\"partitions\": 1}", ADMIN)
+                        .status())
+                .isEqualTo(201);
+        assertThat(invoke("POST", "/v1/topics/" + topic + "/records", records, STRANGER)
+                        .status())
+                .isEqualTo(403);
         Reply produced = invoke("POST", "/v1/topics/" + topic + "/records", records, WRITER);
         assertThat(produced.status()).as(produced.body().toString()).isEqualTo(200);
-        assertThat(produced.body().path("offsets").get(0).path("offset").asLong()).isZero();
+        assertThat(produced.body().path("offsets").get(0).path("offset").asLong())
+                .isZero();
         // the writer's grant is for iam-* only, and statistics are the cluster's
         assertThat(invoke("GET", "/v1/stats", null, WRITER).status()).isEqualTo(403);
         assertThat(invoke("GET", "/v1/stats", null, ADMIN).status()).isEqualTo(200);

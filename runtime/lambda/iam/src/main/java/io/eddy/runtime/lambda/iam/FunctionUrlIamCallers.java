@@ -27,7 +27,8 @@ public class FunctionUrlIamCallers implements IamCallers {
             return Optional.empty();
         }
         Object context = headers.getContextObject(APIGatewayV2HTTPEvent.RequestContext.class);
-        if (!(context instanceof APIGatewayV2HTTPEvent.RequestContext rc) || rc.getAuthorizer() == null
+        if (!(context instanceof APIGatewayV2HTTPEvent.RequestContext rc)
+                || rc.getAuthorizer() == null
                 || rc.getAuthorizer().getIam() == null) {
             return Optional.empty();
         }
