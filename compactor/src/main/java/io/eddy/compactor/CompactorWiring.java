@@ -52,8 +52,9 @@ public class CompactorWiring {
             CompactionPolicy policy,
             ObjectKeys keys,
             BucketAllowList buckets,
+            RetryPolicy retry,
             Clock clock) {
-        CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), RetryPolicy.defaults());
+        CompactionStore store = new DynamoCompactionStore(dynamo, config.table(), retry);
         CompactionExecutor executor = new CompactionExecutor(
                 store,
                 segments,

@@ -43,10 +43,11 @@ public class FetchWiring {
             TopicService topics,
             MetadataStore metadata,
             FetchService fetch,
+            RetryPolicy retry,
             Clock clock) {
         EddyConfig.Groups g = config.groups();
         return new GroupService(
-                new DynamoGroupStore(dynamo, config.table(), RetryPolicy.defaults()),
+                new DynamoGroupStore(dynamo, config.table(), retry),
                 topics,
                 metadata,
                 fetch,

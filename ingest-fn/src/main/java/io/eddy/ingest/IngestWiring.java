@@ -101,8 +101,8 @@ public class IngestWiring {
 
     @Produces
     @Singleton
-    IdempotencyKeys idempotencyKeys(DynamoDbAsyncClient dynamo, EddyConfig config) {
-        return new DynamoIdempotencyKeys(dynamo, config.table(), RetryPolicy.defaults());
+    IdempotencyKeys idempotencyKeys(DynamoDbAsyncClient dynamo, EddyConfig config, RetryPolicy retry) {
+        return new DynamoIdempotencyKeys(dynamo, config.table(), retry);
     }
 
     @Produces

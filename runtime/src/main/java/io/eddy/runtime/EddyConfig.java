@@ -96,6 +96,30 @@ public interface EddyConfig {
          * it creates ({@code EDDY_STORAGE_BUCKETS}).
          */
         Optional<List<String>> buckets();
+
+        /**
+         * How every call to S3 and DynamoDB is retried on top of the SDK's own retries, for failures marked
+         * retryable (throttling, 5xx, timeouts): {@code eddy.storage.retry.*}.
+         */
+        Retry retry();
+    }
+
+    /** One {@link io.eddy.core.support.RetryPolicy}: attempts in all, a jittered exponential backoff. */
+    interface Retry {
+        /** Attempts in all, the first included (1: no retry of Eddy's own). */
+        @WithDefault("5")
+        int maxAttempts();
+
+        /** The delay before the first retry; it doubles per retry up to {@link #maxBackoff()}. */
+        @WithDefault("25ms")
+        Duration baseBackoff();
+
+        @WithDefault("1s")
+        Duration maxBackoff();
+
+        /** The share of each delay drawn at random, 0 to 1 (0.5: "equal jitter", 1: "full jitter"). */
+        @WithDefault("0.5")
+        double jitter();
     }
 
     interface Aws {

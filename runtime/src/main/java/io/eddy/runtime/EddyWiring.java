@@ -103,16 +103,24 @@ public class EddyWiring {
         return DefaultCredentialsProvider.builder().build();
     }
 
+    /** The one retry policy of every store's calls to S3 and DynamoDB ({@code eddy.storage.retry.*}). */
     @Produces
     @Singleton
-    MetadataStore metadataStore(DynamoDbAsyncClient dynamo, EddyConfig config) {
-        return new DynamoMetadataStore(dynamo, config.table(), RetryPolicy.defaults());
+    RetryPolicy storageRetry(EddyConfig config) {
+        EddyConfig.Retry r = config.storage().retry();
+        return new RetryPolicy(r.maxAttempts(), r.baseBackoff(), r.maxBackoff(), r.jitter());
     }
 
     @Produces
     @Singleton
-    SegmentStore segmentStore(S3AsyncClient s3) {
-        return new S3SegmentStore(s3, RetryPolicy.defaults());
+    MetadataStore metadataStore(DynamoDbAsyncClient dynamo, EddyConfig config, RetryPolicy retry) {
+        return new DynamoMetadataStore(dynamo, config.table(), retry);
+    }
+
+    @Produces
+    @Singleton
+    SegmentStore segmentStore(S3AsyncClient s3, RetryPolicy retry) {
+        return new S3SegmentStore(s3, retry);
     }
 
     @Produces
