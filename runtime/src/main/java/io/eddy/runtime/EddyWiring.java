@@ -127,10 +127,8 @@ public class EddyWiring {
     @Singleton
     BlockCache blockCache(EddyConfig config) {
         EddyConfig.Cache c = config.cache();
-        DiskBlockStore disk = c.diskDir()
-                .map(dir -> new DiskBlockStore(dir, c.diskMaxBytes()))
-                .orElse(null);
-        return new BlockCache(c.maxBytes(), c.blockBytes(), disk);
+        return new BlockCache(
+                c.maxBytes(), c.blockBytes(), c.diskDir().map(dir -> new DiskBlockStore(dir, c.diskMaxBytes())));
     }
 
     void closeBlockCache(@Disposes BlockCache cache) {

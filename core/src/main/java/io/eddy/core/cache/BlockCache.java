@@ -63,7 +63,9 @@ public final class BlockCache implements AutoCloseable {
     private final int blockBytes;
     private final Cache<BlockKey, byte[]> memory;
     private final Map<BlockKey, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
+    /** The disk tier; null inside this class only, where there is none. */
     private final DiskBlockStore disk;
+
     private final ExecutorService diskIo;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
@@ -75,9 +77,9 @@ public final class BlockCache implements AutoCloseable {
     /**
      * @param memoryBytes bytes of blocks kept in memory (0: none, every read goes to disk or the store)
      * @param blockBytes  the block size
-     * @param disk        the disk tier, or null for none
+     * @param disk        the disk tier, if any
      */
-    public BlockCache(long memoryBytes, int blockBytes, DiskBlockStore disk) {
+    public BlockCache(long memoryBytes, int blockBytes, Optional<DiskBlockStore> disk) {
         if (blockBytes < 1) {
             throw new IllegalArgumentException("block size must be positive, not " + blockBytes);
         }
@@ -92,8 +94,8 @@ public final class BlockCache implements AutoCloseable {
                     }
                 })
                 .build();
-        this.disk = disk;
-        this.diskIo = disk == null
+        this.disk = disk.orElse(null);
+        this.diskIo = this.disk == null
                 ? null
                 : Executors.newFixedThreadPool(2, r -> {
                     Thread t = new Thread(r, "eddy-disk-cache");
@@ -104,7 +106,7 @@ public final class BlockCache implements AutoCloseable {
 
     /** A memory-only cache with the default block size. */
     public static BlockCache inMemory(long memoryBytes) {
-        return new BlockCache(memoryBytes, DEFAULT_BLOCK_BYTES, null);
+        return new BlockCache(memoryBytes, DEFAULT_BLOCK_BYTES, Optional.empty());
     }
 
     public int blockBytes() {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -51,7 +52,7 @@ class BlockCacheTest {
     @Test
     void aRangeIsSlicedOutOfTheBlocksCoveringItWithOneGetForTheRun() {
         Store store = new Store(1_000);
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
 
         assertThat(read(cache, 150, 300, 0, store)).isEqualTo(store.range(150, 300));
 
@@ -64,7 +65,7 @@ class BlockCacheTest {
     @Test
     void aSequentialReaderFindsItsNextBlockReadAhead() {
         Store store = new Store(1_000);
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
 
         read(cache, 0, 100, 1, store);
         read(cache, 100, 100, 1, store);
@@ -78,7 +79,7 @@ class BlockCacheTest {
     @Test
     void theLastBlockOfAnObjectIsShortAndReadAheadPastTheEndCachesNothing() {
         Store store = new Store(250);
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
 
         assertThat(read(cache, 200, 50, 3, store)).isEqualTo(store.range(200, 50));
         assertThat(read(cache, 210, 40, 3, store)).isEqualTo(store.range(210, 40));
@@ -90,14 +91,14 @@ class BlockCacheTest {
     @Test
     void aRangePastTheEndOfTheObjectIsCorrupt() {
         Store store = new Store(250);
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
 
         assertThatThrownBy(() -> read(cache, 200, 80, 0, store)).isInstanceOf(CorruptSegmentException.class);
     }
 
     @Test
     void concurrentReadersOfOneColdBlockCauseOneGet() {
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
         CompletableFuture<byte[]> get = new CompletableFuture<>();
         List<long[]> reads = new CopyOnWriteArrayList<>();
         BlockCache.BlockSource slow = (position, maxLength) -> {
@@ -123,7 +124,7 @@ class BlockCacheTest {
 
     @Test
     void aReaderGivingUpDoesNotCancelTheSharedLoad() {
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
         CompletableFuture<byte[]> get = new CompletableFuture<>();
         BlockCache.BlockSource slow = (position, maxLength) -> Uni.createFrom().completionStage(get);
 
@@ -138,7 +139,7 @@ class BlockCacheTest {
     @Test
     void aFailedLoadIsNotCachedAndTheNextReadTriesAgain() {
         Store store = new Store(300);
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
         BlockCache.BlockSource failing = (p, m) -> Uni.createFrom().failure(new IllegalStateException("boom"));
 
         assertThatThrownBy(() -> read(cache, 0, 10, 0, failing)).hasMessageContaining("boom");
@@ -149,7 +150,7 @@ class BlockCacheTest {
     @Test
     void writtenObjectsAreServedWithoutAnyGet() {
         Store store = new Store(350);
-        BlockCache cache = new BlockCache(1 << 20, BLOCK, null);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
         cache.putObject(KEY, store.object);
         BlockCache.BlockSource none = (p, m) -> Uni.createFrom().failure(new AssertionError("must not read"));
 
@@ -160,7 +161,7 @@ class BlockCacheTest {
     @Test
     void memoryIsBoundedInBytesAndCountsEvictions() {
         Store store = new Store(1_000);
-        BlockCache cache = new BlockCache(300, BLOCK, null);
+        BlockCache cache = new BlockCache(300, BLOCK, Optional.empty());
 
         read(cache, 0, 1_000, 0, store);
 
@@ -171,12 +172,12 @@ class BlockCacheTest {
     @Test
     void afterARestartTheDiskTierServesWithoutGets(@TempDir Path dir) {
         Store store = new Store(1_000);
-        try (BlockCache first = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+        try (BlockCache first = new BlockCache(1 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 1 << 20)))) {
             read(first, 0, 1_000, 0, store);
         }
         store.reads.clear();
 
-        try (BlockCache restarted = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+        try (BlockCache restarted = new BlockCache(1 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 1 << 20)))) {
             assertThat(read(restarted, 0, 1_000, 0, store)).isEqualTo(store.object);
             assertThat(store.reads).isEmpty();
             assertThat(restarted.disk().orElseThrow().hits()).isEqualTo(10);
@@ -186,7 +187,7 @@ class BlockCacheTest {
     @Test
     void aCorruptOrPartialDiskFileIsDroppedAndTheBlockReadAgain(@TempDir Path dir) throws Exception {
         Store store = new Store(300);
-        try (BlockCache first = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+        try (BlockCache first = new BlockCache(1 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 1 << 20)))) {
             read(first, 0, 300, 0, store);
         }
         DiskBlockStore probe = new DiskBlockStore(dir, 1 << 20);
@@ -198,7 +199,7 @@ class BlockCacheTest {
         Files.write(cut, Arrays.copyOf(Files.readAllBytes(cut), 40));
         store.reads.clear();
 
-        try (BlockCache restarted = new BlockCache(1 << 20, BLOCK, new DiskBlockStore(dir, 1 << 20))) {
+        try (BlockCache restarted = new BlockCache(1 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 1 << 20)))) {
             assertThat(read(restarted, 0, 300, 0, store)).isEqualTo(store.object);
             DiskBlockStore disk = restarted.disk().orElseThrow();
             assertThat(disk.corrupt()).isEqualTo(2);

@@ -19,6 +19,7 @@ import io.eddy.testkit.EddyStackExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -58,7 +59,7 @@ class MergedEntrySizeTest {
 
             // when: one record is read from the middle, through a cold cache of 1 MiB blocks without read-ahead
             ReadCaches caches = new ReadCaches(
-                    new BlockCache(64L << 20, BLOCK, null),
+                    new BlockCache(64L << 20, BLOCK, Optional.empty()),
                     new IndexCache(100, 64),
                     new AsyncLimiter("tail", 4),
                     new AsyncLimiter("catch-up", 4),

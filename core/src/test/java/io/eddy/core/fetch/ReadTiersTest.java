@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -122,13 +123,13 @@ class ReadTiersTest {
             String name = topic(eddy).name().value();
             produceSmall(eddy, name, 5);
             List<Record> first;
-            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, new DiskBlockStore(dir, 64 << 20))) {
+            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 64 << 20)))) {
                 first = readAll(eddy.fetchThrough(ReadCaches.over(blocks)), name);
             }
             long getsBefore = s3.count("GetObject");
 
             // a new process: nothing in memory, the same cache directory
-            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, new DiskBlockStore(dir, 64 << 20))) {
+            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 64 << 20)))) {
                 List<Record> again = readAll(eddy.fetchThrough(ReadCaches.over(blocks)), name);
 
                 assertThat(again).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(first);
@@ -147,7 +148,7 @@ class ReadTiersTest {
             String name = topic(eddy).name().value();
             produceSmall(eddy, name, 3);
             List<Record> first;
-            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, new DiskBlockStore(dir, 64 << 20))) {
+            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 64 << 20)))) {
                 first = readAll(eddy.fetchThrough(ReadCaches.over(blocks)), name);
             }
             Path victim;
@@ -161,7 +162,7 @@ class ReadTiersTest {
             Files.write(victim, bytes);
             long getsBefore = s3.count("GetObject");
 
-            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, new DiskBlockStore(dir, 64 << 20))) {
+            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 64 << 20)))) {
                 List<Record> again = readAll(eddy.fetchThrough(ReadCaches.over(blocks)), name);
 
                 assertThat(again).usingRecursiveFieldByFieldElementComparator().containsExactlyElementsOf(first);
@@ -170,7 +171,7 @@ class ReadTiersTest {
                         .as("only the corrupt block is read again")
                         .isEqualTo(1);
             }
-            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, new DiskBlockStore(dir, 64 << 20))) {
+            try (BlockCache blocks = new BlockCache(64 << 20, BLOCK, Optional.of(new DiskBlockStore(dir, 64 << 20)))) {
                 readAll(eddy.fetchThrough(ReadCaches.over(blocks)), name);
                 assertThat(blocks.disk().orElseThrow().corrupt())
                         .as("the file was rewritten whole")
