@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Backpressure over HTTP: with S3 stalled, a lane of group commit fills and the next produce, acks=0 included,
  * is 429 {@code throttled} at once; what was accepted is committed once S3 moves again. Its own application:
- * S3 behind a relay that can be paused, and a 64 KiB lane.
+ * S3 behind a relay that can be paused, and a 64 KiB lane. Here rather than beside ingest-fn because what was
+ * accepted is read back through fetch-fn.
  */
 @QuarkusTest
 @QuarkusTestResource(value = ProduceBackpressureIT.StalledS3.class, restrictToAnnotatedClass = true)

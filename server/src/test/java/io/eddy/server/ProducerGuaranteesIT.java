@@ -32,7 +32,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * The write path's guarantees as a client sees them over HTTP: binary batches, compression, idempotent
- * producers, Idempotency-Key, acks across replica buckets, acks=0 and group commit.
+ * producers, Idempotency-Key, acks across replica buckets, acks=0 and group commit. Here rather than beside
+ * ingest-fn because each guarantee is checked by reading the records back through fetch-fn, and fetch-fn's tests
+ * already depend on ingest-fn.
  */
 @QuarkusTest
 @QuarkusTestResource(StandinsTestResource.class)

@@ -1,4 +1,4 @@
-package io.eddy.server;
+package io.eddy.compactor;
 
 import static io.eddy.testkit.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
