@@ -1,0 +1,93 @@
+package io.eddy.kafka;
+
+import java.nio.ByteBuffer;
+import java.util.EnumSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.RequestHeaderData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+
+/**
+ * Turns one request frame into one response frame: decodes it once, hands it to its API's handler, encodes the
+ * answer. What has no handler at the requested version is answered as Kafka does: ApiVersions with its version 0
+ * response, error {@code UNSUPPORTED_VERSION} and the supported list; any other API with its own error response
+ * carrying {@code UNSUPPORTED_VERSION}, where kafka-clients can read and write that version. A failed handler
+ * answers the API's error response for its failure. Everything else fails the returned stage with a
+ * {@link KafkaFrameException}: the connection is closed. Thread-safe.
+ */
+public final class RequestDispatcher {
+    /** What a connection may ask before it has authenticated. */
+    private static final Set<ApiKeys> BEFORE_AUTHENTICATION =
+            EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE);
+
+    private final ApiHandlers handlers;
+    private final KafkaCodec codec;
+
+    public RequestDispatcher(ApiHandlers handlers, KafkaCodec codec) {
+        this.handlers = handlers;
+        this.codec = codec;
+    }
+
+    /**
+     * The response to {@code frame} (the request without its size prefix), size prefix included. Before a
+     * connection that must authenticate has done so, only ApiVersions and the SASL APIs are answered; anything
+     * else closes it, as a Kafka broker does.
+     */
+    public CompletionStage<ByteBuffer> dispatch(ByteBuffer frame, KafkaSession session) {
+        try {
+            RequestHeaderData header = codec.readHeader(frame);
+            ApiKeys apiKey = ApiKeys.forId(header.requestApiKey());
+            short version = header.requestApiVersion();
+            if (!session.authenticated() && !BEFORE_AUTHENTICATION.contains(apiKey)) {
+                throw new KafkaFrameException(apiKey + " before SASL authentication");
+            }
+            Optional<ApiHandler> handler = handlers.handler(apiKey).filter(h -> h.answers(version));
+            if (handler.isEmpty() && apiKey == ApiKeys.API_VERSIONS) {
+                ApiVersionsHandler apiVersions = (ApiVersionsHandler)
+                        handlers.handler(ApiKeys.API_VERSIONS).orElseThrow();
+                return CompletableFuture.completedFuture(codec.encodeResponse(
+                        apiKey,
+                        ApiVersionsHandler.UNSUPPORTED_RESPONSE_VERSION,
+                        header.correlationId(),
+                        apiVersions.unsupportedVersion()));
+            }
+            DecodedRequest request = codec.readBody(header, frame, session);
+            if (handler.isEmpty()) {
+                return CompletableFuture.completedFuture(error(
+                        request,
+                        new UnsupportedVersionException(apiKey + " v" + version + " is not supported by Eddy")));
+            }
+            return handler.get()
+                    .handle(request)
+                    .subscribeAsCompletionStage()
+                    .handle((body, failure) -> failure == null ? encode(request, body) : error(request, failure));
+        } catch (KafkaFrameException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private ByteBuffer error(DecodedRequest request, Throwable failure) {
+        ApiMessage body;
+        try {
+            body = request.request().getErrorResponse(0, unwrap(failure)).data();
+        } catch (RuntimeException e) {
+            throw new KafkaFrameException(
+                    "no error response of " + request.apiKey() + " v" + request.apiVersion() + " for " + failure, e);
+        }
+        return encode(request, body);
+    }
+
+    private ByteBuffer encode(DecodedRequest request, ApiMessage body) {
+        return codec.encodeResponse(request.apiKey(), request.apiVersion(), request.correlationId(), body);
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+    }
+}

@@ -1,0 +1,87 @@
+package io.eddy.kafka;
+
+import io.eddy.core.auth.Identities;
+import io.eddy.core.fixtures.CoreInstance;
+import io.eddy.core.format.InflateLimits;
+import io.eddy.core.topic.TopicService;
+import io.eddy.testkit.EddyStack;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * One instance of the Kafka front end over the stand-ins, wired as the server wires it: core as one process
+ * (group commit at 5 ms, leader leases), consumer groups, a validation pool, and a listener on a free port of
+ * 127.0.0.1 answering every API of {@link KafkaApis}. Two front ends on one stack share only the table and the
+ * bucket, as two instances behind a load balancer do.
+ */
+final class KafkaFrontEnd implements AutoCloseable {
+    static final Duration AWAIT = Duration.ofSeconds(30);
+
+    private final CoreInstance core;
+    private final ExecutorService validation = Executors.newFixedThreadPool(2, r -> {
+        Thread t = new Thread(r, "test-kafka-validate");
+        t.setDaemon(true);
+        return t;
+    });
+    private final KafkaServices services;
+    private final KafkaListener listener;
+
+    KafkaFrontEnd(EddyStack stack, KafkaSettings settings, Optional<Identities> identities) {
+        this.core = CoreInstance.on(stack)
+                .groupCommit(Duration.ofMillis(5), 8 << 20)
+                .leases("kafka-test-" + UUID.randomUUID(), Duration.ofSeconds(10))
+                .start()
+                .ensureResources();
+        this.services = new KafkaServices(
+                core.topics(),
+                core.produce(),
+                core.producers(),
+                validation,
+                InflateLimits.DEFAULT,
+                core.fetch(),
+                core.groups(),
+                identities,
+                ClusterId.ofTable(stack.table()),
+                core.clock());
+        this.listener = KafkaListener.start(settings, services);
+    }
+
+    KafkaFrontEnd(EddyStack stack) {
+        this(stack, KafkaSettings.of("127.0.0.1", 0), Optional.empty());
+    }
+
+    /** Core as this instance wires it: to create topics, produce or read around the Kafka protocol. */
+    CoreInstance core() {
+        return core;
+    }
+
+    KafkaServices services() {
+        return services;
+    }
+
+    TopicService topics() {
+        return core.topics();
+    }
+
+    ClusterId clusterId() {
+        return services.clusterId();
+    }
+
+    int port() {
+        return listener.boundPort();
+    }
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + port();
+    }
+
+    @Override
+    public void close() {
+        listener.close();
+        validation.shutdownNow();
+        core.close();
+    }
+}
