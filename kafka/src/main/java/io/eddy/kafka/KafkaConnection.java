@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -42,18 +43,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        CompletionStage<ByteBuffer> response;
+        CompletionStage<Optional<ByteBuffer>> response;
         try {
             response = dispatcher.dispatch(frame.nioBuffer(), session);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        CompletionStage<ByteBuffer> answered = response.whenComplete((r, failure) -> frame.release());
+        CompletionStage<Optional<ByteBuffer>> answered = response.whenComplete((r, failure) -> frame.release());
         written = written.thenCombine(answered, (previous, bytes) -> bytes)
                 .handleAsync(
                         (bytes, failure) -> {
                             if (failure == null) {
-                                ctx.writeAndFlush(Unpooled.wrappedBuffer(bytes));
+                                bytes.ifPresent(b -> ctx.writeAndFlush(Unpooled.wrappedBuffer(b)));
                             } else {
                                 closeOnce(ctx, failure);
                             }

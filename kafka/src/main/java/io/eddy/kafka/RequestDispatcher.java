@@ -7,16 +7,21 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ProduceRequest;
 
 /**
  * Turns one request frame into one response frame: decodes it once, hands it to its API's handler, encodes the
  * answer. What has no handler at the requested version is answered as Kafka does: ApiVersions with its version 0
  * response, error {@code UNSUPPORTED_VERSION} and the supported list; any other API with its own error response
  * carrying {@code UNSUPPORTED_VERSION}, where kafka-clients can read and write that version. A failed handler
- * answers the API's error response for its failure. Everything else fails the returned stage with a
+ * answers the API's error response for its failure. A produce with acks=0 is answered with nothing, as Kafka
+ * does, and its connection is closed when any of it failed, so that the client refreshes its metadata and
+ * notices. Everything else fails the returned stage with a
  * {@link KafkaFrameException}: the connection is closed. Thread-safe.
  */
 public final class RequestDispatcher {
@@ -37,7 +42,7 @@ public final class RequestDispatcher {
      * connection that must authenticate has done so, only ApiVersions and the SASL APIs are answered; anything
      * else closes it, as a Kafka broker does.
      */
-    public CompletionStage<ByteBuffer> dispatch(ByteBuffer frame, KafkaSession session) {
+    public CompletionStage<Optional<ByteBuffer>> dispatch(ByteBuffer frame, KafkaSession session) {
         try {
             RequestHeaderData header = codec.readHeader(frame);
             ApiKeys apiKey = ApiKeys.forId(header.requestApiKey());
@@ -49,25 +54,45 @@ public final class RequestDispatcher {
             if (handler.isEmpty() && apiKey == ApiKeys.API_VERSIONS) {
                 ApiVersionsHandler apiVersions = (ApiVersionsHandler)
                         handlers.handler(ApiKeys.API_VERSIONS).orElseThrow();
-                return CompletableFuture.completedFuture(codec.encodeResponse(
+                return CompletableFuture.completedFuture(Optional.of(codec.encodeResponse(
                         apiKey,
                         ApiVersionsHandler.UNSUPPORTED_RESPONSE_VERSION,
                         header.correlationId(),
-                        apiVersions.unsupportedVersion()));
+                        apiVersions.unsupportedVersion())));
             }
             DecodedRequest request = codec.readBody(header, frame, session);
             if (handler.isEmpty()) {
-                return CompletableFuture.completedFuture(error(
+                return CompletableFuture.completedFuture(Optional.of(error(
                         request,
-                        new UnsupportedVersionException(apiKey + " v" + version + " is not supported by Eddy")));
+                        new UnsupportedVersionException(apiKey + " v" + version + " is not supported by Eddy"))));
             }
-            return handler.get()
-                    .handle(request)
-                    .subscribeAsCompletionStage()
-                    .handle((body, failure) -> failure == null ? encode(request, body) : error(request, failure));
+            if (!unanswered(request)) {
+                return handler.get()
+                        .handle(request)
+                        .subscribeAsCompletionStage()
+                        .handle((body, failure) ->
+                                Optional.of(failure == null ? encode(request, body) : error(request, failure)));
+            }
+            return handler.get().handle(request).subscribeAsCompletionStage().thenApply(body -> {
+                if (body instanceof ProduceResponseData produced && failedAnyPartition(produced)) {
+                    throw new KafkaFrameException("an acks=0 produce failed in part");
+                }
+                return Optional.<ByteBuffer>empty();
+            });
         } catch (KafkaFrameException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Kafka answers nothing to a produce with acks=0 (the client does not read a response). */
+    private static boolean unanswered(DecodedRequest request) {
+        return request.request() instanceof ProduceRequest produce && produce.acks() == 0;
+    }
+
+    private static boolean failedAnyPartition(ProduceResponseData response) {
+        return response.responses().stream()
+                .flatMap(topic -> topic.partitionResponses().stream())
+                .anyMatch(partition -> partition.errorCode() != Errors.NONE.code());
     }
 
     private ByteBuffer error(DecodedRequest request, Throwable failure) {

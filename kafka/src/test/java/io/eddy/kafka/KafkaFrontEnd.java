@@ -17,8 +17,8 @@ import java.util.concurrent.Executors;
  * 127.0.0.1 answering every API of {@link KafkaApis}. Two front ends on one stack share only the table and the
  * bucket, as two instances behind a load balancer do.
  */
-final class KafkaFrontEnd implements AutoCloseable {
-    static final Duration AWAIT = Duration.ofSeconds(30);
+public final class KafkaFrontEnd implements AutoCloseable {
+    public static final Duration AWAIT = Duration.ofSeconds(30);
 
     private final CoreInstance core;
     private final ExecutorService validation = Executors.newFixedThreadPool(2, r -> {
@@ -29,7 +29,7 @@ final class KafkaFrontEnd implements AutoCloseable {
     private final KafkaServices services;
     private final KafkaListener listener;
 
-    KafkaFrontEnd(EddyStack stack, KafkaSettings settings, Optional<Identities> identities) {
+    public KafkaFrontEnd(EddyStack stack, KafkaSettings settings, Optional<Identities> identities) {
         this.core = CoreInstance.on(stack)
                 .groupCommit(Duration.ofMillis(5), 8 << 20)
                 .leases("kafka-test-" + UUID.randomUUID(), Duration.ofSeconds(10))
@@ -49,32 +49,32 @@ final class KafkaFrontEnd implements AutoCloseable {
         this.listener = KafkaListener.start(settings, services);
     }
 
-    KafkaFrontEnd(EddyStack stack) {
+    public KafkaFrontEnd(EddyStack stack) {
         this(stack, KafkaSettings.of("127.0.0.1", 0), Optional.empty());
     }
 
     /** Core as this instance wires it: to create topics, produce or read around the Kafka protocol. */
-    CoreInstance core() {
+    public CoreInstance core() {
         return core;
     }
 
-    KafkaServices services() {
+    public KafkaServices services() {
         return services;
     }
 
-    TopicService topics() {
+    public TopicService topics() {
         return core.topics();
     }
 
-    ClusterId clusterId() {
+    public ClusterId clusterId() {
         return services.clusterId();
     }
 
-    int port() {
+    public int port() {
         return listener.boundPort();
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port();
     }
 
