@@ -8,20 +8,26 @@ import org.jboss.logging.Logger;
 
 /**
  * Splits a connection's bytes into Kafka request frames: a 4-byte big-endian size, then that many bytes. The
- * size is checked against the limit before anything is held for the frame; a negative or oversized size closes
- * the connection with one log line (Kafka's protocol has no error to answer a frame it cannot read). Emits each
+ * size is checked against the limit before anything is held for the frame: {@code socket.request.max.bytes}, and
+ * before the connection has authenticated the smaller {@link #MAX_BEFORE_AUTHENTICATION} (Kafka's
+ * {@code sasl.server.max.receive.size}), so an unauthenticated client cannot make the server hold much. A
+ * negative or oversized size closes the connection with one log line (Kafka's protocol has no error to answer a frame it cannot read). Emits each
  * frame, without its size, as a retained slice the next handler releases. One instance per connection; not
  * thread-safe (Netty calls it from the connection's event loop only).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
     private static final Logger LOG = Logger.getLogger(FrameDecoder.class);
     private static final int SIZE_BYTES = Integer.BYTES;
+    /** The largest frame before SASL authentication, as Kafka's default {@code sasl.server.max.receive.size}. */
+    static final int MAX_BEFORE_AUTHENTICATION = 512 << 10;
 
     private final int maxRequestBytes;
+    private final KafkaSession session;
     private boolean closing;
 
-    FrameDecoder(int maxRequestBytes) {
+    FrameDecoder(int maxRequestBytes, KafkaSession session) {
         this.maxRequestBytes = maxRequestBytes;
+        this.session = session;
     }
 
     @Override
@@ -34,10 +40,15 @@ final class FrameDecoder extends ByteToMessageDecoder {
             return;
         }
         int size = in.getInt(in.readerIndex());
-        if (size < 0 || size > maxRequestBytes) {
+        boolean authenticated = session.authenticated();
+        int limit = authenticated ? maxRequestBytes : Math.min(maxRequestBytes, MAX_BEFORE_AUTHENTICATION);
+        if (size < 0 || size > limit) {
             LOG.warnf(
-                    "closing Kafka connection from %s: request size %d is outside 0..%d (socket.request.max.bytes)",
-                    ctx.channel().remoteAddress(), size, maxRequestBytes);
+                    "closing Kafka connection from %s: request size %d is outside 0..%d (%s)",
+                    ctx.channel().remoteAddress(),
+                    size,
+                    limit,
+                    authenticated ? "socket.request.max.bytes" : "sasl.server.max.receive.size before authentication");
             closing = true;
             in.skipBytes(in.readableBytes());
             ctx.close();

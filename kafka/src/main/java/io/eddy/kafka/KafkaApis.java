@@ -29,7 +29,7 @@ public final class KafkaApis {
         // admin: CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
         // IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions
 
-        // security: SaslHandshake, SaslAuthenticate
+        handlers.addAll(io.eddy.kafka.security.SecurityApis.handlers(services, self, errors));
 
         return new ApiHandlers(handlers);
     }

@@ -2,10 +2,11 @@ package io.eddy.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -16,28 +17,21 @@ import org.jboss.logging.Logger;
 /**
  * One client connection: hands each frame to the dispatcher and writes the responses in the order the requests
  * came, as Kafka's protocol requires, however the handlers' answers interleave. Closes the connection, with one
- * log line, on a frame that cannot be answered or when it has been idle too long. One instance per connection;
+ * log line, on a frame that cannot be answered, when it has been idle too long, or once the answer that ends a
+ * failed SASL authentication is written. One instance per connection;
  * its state is touched only on the connection's event loop.
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(KafkaConnection.class);
 
     private final RequestDispatcher dispatcher;
-    private final boolean authenticationRequired;
-    private KafkaSession session;
+    private final KafkaSession session;
     /** Completes when the last response so far has been handed to the channel. */
     private CompletionStage<Void> written = CompletableFuture.completedFuture(null);
 
-    KafkaConnection(RequestDispatcher dispatcher, boolean authenticationRequired) {
+    KafkaConnection(RequestDispatcher dispatcher, KafkaSession session) {
         this.dispatcher = dispatcher;
-        this.authenticationRequired = authenticationRequired;
-    }
-
-    @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        session = authenticationRequired ? KafkaSession.unauthenticated(remote) : KafkaSession.open(remote);
-        super.channelActive(ctx);
+        this.session = session;
     }
 
     @Override
@@ -54,13 +48,21 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
                 .handleAsync(
                         (bytes, failure) -> {
                             if (failure == null) {
-                                bytes.ifPresent(b -> ctx.writeAndFlush(Unpooled.wrappedBuffer(b)));
+                                bytes.ifPresent(b -> closeIfFailed(ctx, ctx.writeAndFlush(Unpooled.wrappedBuffer(b))));
                             } else {
                                 closeOnce(ctx, failure);
                             }
                             return null;
                         },
                         ctx.executor());
+    }
+
+    /** Kafka closes a connection whose SASL authentication failed once it has written the answer saying so. */
+    private void closeIfFailed(ChannelHandlerContext ctx, ChannelFuture written) {
+        session.failure().ifPresent(reason -> {
+            LOG.infof("closing Kafka connection from %s: %s", ctx.channel().remoteAddress(), reason);
+            written.addListener(ChannelFutureListener.CLOSE);
+        });
     }
 
     private void closeOnce(ChannelHandlerContext ctx, Throwable failure) {

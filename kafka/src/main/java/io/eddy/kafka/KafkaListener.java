@@ -8,16 +8,18 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * The Kafka protocol's TCP listener: one per process, bound at {@link #start} and open until {@link #close}.
- * Each connection gets a frame decoder (the size limit), an idle timeout and its own {@link KafkaConnection};
- * all share one {@link RequestDispatcher}. Thread-safe.
+ * Each connection gets TLS first when configured, then an idle timeout, a frame decoder (the size limit) and its
+ * own {@link KafkaConnection}; all share one {@link RequestDispatcher}. Thread-safe.
  */
 public final class KafkaListener implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(KafkaListener.class);
@@ -51,6 +53,7 @@ public final class KafkaListener implements AutoCloseable {
      */
     public static KafkaListener start(
             KafkaSettings settings, boolean authenticationRequired, Function<BrokerNode, ApiHandlers> handlers) {
+        Optional<SslContext> tls = settings.tls().map(KafkaTls::serverContext); // bad files fail the start
         EventLoopGroup boss = new NioEventLoopGroup(1);
         EventLoopGroup workers = new NioEventLoopGroup();
         DispatcherHolder holder = new DispatcherHolder();
@@ -63,11 +66,15 @@ public final class KafkaListener implements AutoCloseable {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            tls.ifPresent(context -> ch.pipeline().addLast(context.newHandler(ch.alloc())));
+                            KafkaSession session = authenticationRequired
+                                    ? KafkaSession.unauthenticated(ch.remoteAddress())
+                                    : KafkaSession.open(ch.remoteAddress());
                             ch.pipeline()
                                     .addLast(new IdleStateHandler(
                                             0, 0, settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS))
-                                    .addLast(new FrameDecoder(settings.maxRequestBytes()))
-                                    .addLast(new KafkaConnection(holder.dispatcher, authenticationRequired));
+                                    .addLast(new FrameDecoder(settings.maxRequestBytes(), session))
+                                    .addLast(new KafkaConnection(holder.dispatcher, session));
                         }
                     })
                     .bind(settings.host(), settings.port())
@@ -81,8 +88,12 @@ public final class KafkaListener implements AutoCloseable {
             holder.dispatcher = new RequestDispatcher(handlers.apply(advertised), new KafkaCodec());
             server.config().setAutoRead(true);
             LOG.infof(
-                    "Kafka protocol listening on %s:%d, advertised as %s:%d",
-                    settings.host(), bound, advertised.host(), advertised.port());
+                    "Kafka protocol listening on %s:%d (%s), advertised as %s:%d",
+                    settings.host(),
+                    bound,
+                    tls.isPresent() ? "TLS" : "plain TCP",
+                    advertised.host(),
+                    advertised.port());
             return new KafkaListener(boss, workers, server, advertised);
         } catch (RuntimeException e) {
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

@@ -20,7 +20,9 @@ import org.apache.kafka.common.requests.MetadataRequest;
  * Metadata, leaderless: this instance is the one broker, the controller, and the leader, only replica and
  * in-sync replica of every partition, at leader epoch 0, so clients never see leadership move. All topics, or
  * the named ones (unknown ones answer {@code UNKNOWN_TOPIC_OR_PARTITION}; topics are never created on the way).
- * Topics named by id only answer {@code UNKNOWN_TOPIC_ID}. Thread-safe.
+ * Topics named by id only answer {@code UNKNOWN_TOPIC_ID}. Only topics the connection's principal holds a grant
+ * on are shown (Kafka's Describe): the rest are left out of "all topics", and a named one answers
+ * {@code TOPIC_AUTHORIZATION_FAILED} whether it exists or not, so that existence does not leak. Thread-safe.
  */
 public final class MetadataHandler implements ApiHandler {
     static final int LEADER_EPOCH = 0;
@@ -59,9 +61,15 @@ public final class MetadataHandler implements ApiHandler {
     public Uni<ApiMessage> handle(DecodedRequest decoded) {
         MetadataRequest request = (MetadataRequest) decoded.request();
         BrokerNode node = self.get();
+        KafkaSession session = decoded.session();
         Uni<List<MetadataResponseTopic>> described = request.isAllTopics()
-                ? topics.list().map(all -> all.stream().map(this::describe).toList())
-                : named(request.data().topics());
+                ? topics.list()
+                        .map(all -> all.stream()
+                                .filter(t -> KafkaAccess.mayDescribeTopic(
+                                        session, t.name().value()))
+                                .map(this::describe)
+                                .toList())
+                : named(request.data().topics(), session);
         return described.map(list -> {
             MetadataResponseData response = new MetadataResponseData()
                     .setThrottleTimeMs(0)
@@ -77,24 +85,35 @@ public final class MetadataHandler implements ApiHandler {
         });
     }
 
-    private Uni<List<MetadataResponseTopic>> named(List<MetadataRequestTopic> requested) {
+    private Uni<List<MetadataResponseTopic>> named(List<MetadataRequestTopic> requested, KafkaSession session) {
         if (requested.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<Uni<MetadataResponseTopic>> each = requested.stream()
-                .map(t -> t.name() == null
-                        ? Uni.createFrom()
-                                .item(new MetadataResponseTopic()
-                                        .setTopicId(t.topicId())
-                                        .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()))
-                        : topics.require(t.name())
-                                .map(this::describe)
-                                .onFailure()
-                                .recoverWithItem(failure -> new MetadataResponseTopic()
-                                        .setName(t.name())
-                                        .setErrorCode(errors.of(failure).code())))
-                .toList();
+        List<Uni<MetadataResponseTopic>> each =
+                requested.stream().map(t -> one(t, session)).toList();
         return Uni.join().all(each).andFailFast();
+    }
+
+    private Uni<MetadataResponseTopic> one(MetadataRequestTopic requested, KafkaSession session) {
+        if (requested.name() == null) {
+            return Uni.createFrom()
+                    .item(new MetadataResponseTopic()
+                            .setTopicId(requested.topicId())
+                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
+        }
+        String name = requested.name();
+        if (!KafkaAccess.mayDescribeTopic(session, name)) {
+            return Uni.createFrom()
+                    .item(new MetadataResponseTopic()
+                            .setName(name)
+                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
+        }
+        return topics.require(name)
+                .map(this::describe)
+                .onFailure()
+                .recoverWithItem(failure -> new MetadataResponseTopic()
+                        .setName(name)
+                        .setErrorCode(errors.of(failure).code()));
     }
 
     private MetadataResponseTopic describe(Topic topic) {

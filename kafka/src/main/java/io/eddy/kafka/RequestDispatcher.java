@@ -1,11 +1,10 @@
 package io.eddy.kafka;
 
 import java.nio.ByteBuffer;
-import java.util.EnumSet;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.RequestHeaderData;
@@ -25,10 +24,6 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * {@link KafkaFrameException}: the connection is closed. Thread-safe.
  */
 public final class RequestDispatcher {
-    /** What a connection may ask before it has authenticated. */
-    private static final Set<ApiKeys> BEFORE_AUTHENTICATION =
-            EnumSet.of(ApiKeys.API_VERSIONS, ApiKeys.SASL_HANDSHAKE, ApiKeys.SASL_AUTHENTICATE);
-
     private final ApiHandlers handlers;
     private final KafkaCodec codec;
 
@@ -47,11 +42,12 @@ public final class RequestDispatcher {
             RequestHeaderData header = codec.readHeader(frame);
             ApiKeys apiKey = ApiKeys.forId(header.requestApiKey());
             short version = header.requestApiVersion();
-            if (!session.authenticated() && !BEFORE_AUTHENTICATION.contains(apiKey)) {
+            KafkaSession.Admission admission = session.admit(apiKey);
+            if (admission == KafkaSession.Admission.CLOSE) {
                 throw new KafkaFrameException(apiKey + " before SASL authentication");
             }
             Optional<ApiHandler> handler = handlers.handler(apiKey).filter(h -> h.answers(version));
-            if (handler.isEmpty() && apiKey == ApiKeys.API_VERSIONS) {
+            if (handler.isEmpty() && apiKey == ApiKeys.API_VERSIONS && admission == KafkaSession.Admission.ANSWER) {
                 ApiVersionsHandler apiVersions = (ApiVersionsHandler)
                         handlers.handler(ApiKeys.API_VERSIONS).orElseThrow();
                 return CompletableFuture.completedFuture(Optional.of(codec.encodeResponse(
@@ -61,6 +57,12 @@ public final class RequestDispatcher {
                         apiVersions.unsupportedVersion())));
             }
             DecodedRequest request = codec.readBody(header, frame, session);
+            if (admission == KafkaSession.Admission.REFUSE_AND_CLOSE) {
+                String reason = "unexpected " + apiKey + " during SASL authentication";
+                session.failed(reason);
+                return CompletableFuture.completedFuture(
+                        Optional.of(error(request, new IllegalSaslStateException(reason))));
+            }
             if (handler.isEmpty()) {
                 return CompletableFuture.completedFuture(Optional.of(error(
                         request,
