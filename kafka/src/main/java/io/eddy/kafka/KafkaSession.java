@@ -33,8 +33,11 @@ public final class KafkaSession {
     /** Access control is on and nothing but ApiVersions and SaslHandshake has been asked yet. */
     public record AwaitingHandshake() implements SaslState {}
 
-    /** SaslHandshake chose {@code mechanism}: the next request must be SaslAuthenticate. */
-    public record AwaitingAuthenticate(String mechanism) implements SaslState {}
+    /**
+     * SaslHandshake chose {@code mechanism}: the next request must be SaslAuthenticate ({@code framed}, after a
+     * handshake v1), or the next frame is the raw SASL token itself (after a handshake v0).
+     */
+    public record AwaitingAuthenticate(String mechanism, boolean framed) implements SaslState {}
 
     /** SASL authenticated the connection as {@code principal}. */
     public record Authenticated(Principal principal) implements SaslState {}
@@ -128,13 +131,18 @@ public final class KafkaSession {
         return Admission.CLOSE;
     }
 
+    /** Whether the next frame is a raw SASL token, not a Kafka request (after a SaslHandshake v0). */
+    public boolean awaitsUnframedToken() {
+        return state.get() instanceof AwaitingAuthenticate awaiting && !awaiting.framed();
+    }
+
     /**
-     * SaslHandshake chose {@code mechanism}.
+     * SaslHandshake chose {@code mechanism}; {@code framed} when the token will come in SaslAuthenticate.
      *
      * @throws IllegalStateException unless the connection was awaiting the handshake
      */
-    public void handshaken(String mechanism) {
-        move(AwaitingHandshake.class, new AwaitingAuthenticate(mechanism));
+    public void handshaken(String mechanism, boolean framed) {
+        move(AwaitingHandshake.class, new AwaitingAuthenticate(mechanism, framed));
     }
 
     /**

@@ -20,7 +20,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * carrying {@code UNSUPPORTED_VERSION}, where kafka-clients can read and write that version. A failed handler
  * answers the API's error response for its failure. A produce with acks=0 is answered with nothing, as Kafka
  * does, and its connection is closed when any of it failed, so that the client refreshes its metadata and
- * notices. Everything else fails the returned stage with a
+ * notices. After a SaslHandshake v0 the next frame is a raw SASL token, handed to the
+ * {@link UnframedSaslAuthenticator}. Everything else fails the returned stage with a
  * {@link KafkaFrameException}: the connection is closed. Thread-safe.
  */
 public final class RequestDispatcher {
@@ -39,6 +40,9 @@ public final class RequestDispatcher {
      */
     public CompletionStage<Optional<ByteBuffer>> dispatch(ByteBuffer frame, KafkaSession session) {
         try {
+            if (session.awaitsUnframedToken()) {
+                return CompletableFuture.completedFuture(Optional.of(unframedSasl(frame, session)));
+            }
             RequestHeaderData header = codec.readHeader(frame);
             ApiKeys apiKey = ApiKeys.forId(header.requestApiKey());
             short version = header.requestApiVersion();
@@ -84,6 +88,22 @@ public final class RequestDispatcher {
         } catch (KafkaFrameException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A raw SASL token after a SaslHandshake v0, answered with the server's raw token. */
+    private ByteBuffer unframedSasl(ByteBuffer frame, KafkaSession session) {
+        UnframedSaslAuthenticator sasl = handlers.handler(ApiKeys.SASL_AUTHENTICATE)
+                .filter(UnframedSaslAuthenticator.class::isInstance)
+                .map(UnframedSaslAuthenticator.class::cast)
+                .orElseThrow(() -> new KafkaFrameException("no SASL authenticator for an unframed token"));
+        byte[] token = new byte[frame.remaining()];
+        frame.get(token);
+        byte[] answer = sasl.authenticateUnframed(token, session)
+                .orElseThrow(() -> new KafkaFrameException(session.failure().orElse("SASL token refused")));
+        return ByteBuffer.allocate(Integer.BYTES + answer.length)
+                .putInt(answer.length)
+                .put(answer)
+                .flip();
     }
 
     /** Kafka answers nothing to a produce with acks=0 (the client does not read a response). */

@@ -25,7 +25,7 @@ class KafkaSessionTest {
         Supplier<KafkaSession> awaitingHandshake = () -> KafkaSession.unauthenticated(REMOTE);
         Supplier<KafkaSession> awaitingAuthenticate = () -> {
             KafkaSession s = KafkaSession.unauthenticated(REMOTE);
-            s.handshaken("PLAIN");
+            s.handshaken("PLAIN", true);
             return s;
         };
         Supplier<KafkaSession> authenticated = () -> {
@@ -76,7 +76,7 @@ class KafkaSessionTest {
 
         assertThat(open.principal()).isEqualTo(Principal.OPEN);
         assertThatThrownBy(secured::principal).isInstanceOf(IllegalStateException.class);
-        secured.handshaken("PLAIN");
+        secured.handshaken("PLAIN", true);
         assertThatThrownBy(secured::principal).isInstanceOf(IllegalStateException.class);
         secured.authenticatedAs(ALICE);
         assertThat(secured.principal()).isEqualTo(ALICE);
@@ -84,11 +84,25 @@ class KafkaSessionTest {
     }
 
     @Test
+    void onlyAVersionZeroHandshakeMakesTheNextFrameARawToken() {
+        KafkaSession framed = KafkaSession.unauthenticated(REMOTE);
+        KafkaSession unframed = KafkaSession.unauthenticated(REMOTE);
+
+        framed.handshaken("PLAIN", true);
+        unframed.handshaken("PLAIN", false);
+
+        assertThat(framed.awaitsUnframedToken()).isFalse();
+        assertThat(unframed.awaitsUnframedToken()).isTrue();
+        unframed.authenticatedAs(ALICE);
+        assertThat(unframed.awaitsUnframedToken()).isFalse();
+    }
+
+    @Test
     void authenticatingWithoutAHandshakeIsRefused() {
         KafkaSession secured = KafkaSession.unauthenticated(REMOTE);
 
         assertThatThrownBy(() -> secured.authenticatedAs(ALICE)).isInstanceOf(IllegalStateException.class);
-        assertThatThrownBy(() -> KafkaSession.open(REMOTE).handshaken("PLAIN"))
+        assertThatThrownBy(() -> KafkaSession.open(REMOTE).handshaken("PLAIN", true))
                 .isInstanceOf(IllegalStateException.class);
     }
 }

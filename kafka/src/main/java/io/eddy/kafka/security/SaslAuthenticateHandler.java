@@ -3,7 +3,9 @@ package io.eddy.kafka.security;
 import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.DecodedRequest;
 import io.eddy.kafka.KafkaSession;
+import io.eddy.kafka.UnframedSaslAuthenticator;
 import io.smallrye.mutiny.Uni;
+import java.util.Optional;
 import org.apache.kafka.common.message.SaslAuthenticateRequestData;
 import org.apache.kafka.common.message.SaslAuthenticateResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -17,9 +19,10 @@ import org.apache.kafka.common.protocol.Errors;
  * as a Kafka broker does. Out of turn (before the handshake: answered {@code ILLEGAL_SASL_STATE} and closed;
  * after authentication or with access control off: answered {@code ILLEGAL_SASL_STATE}). The check is a hash
  * over the configured principals, done on the calling thread: the state changes before the connection's next
- * request is read. Thread-safe.
+ * request is read. After a SaslHandshake v0 the token comes unframed: accepted, it is answered with an empty
+ * token; refused, the connection is closed unanswered, as Kafka does. Thread-safe.
  */
-final class SaslAuthenticateHandler implements ApiHandler {
+final class SaslAuthenticateHandler implements ApiHandler, UnframedSaslAuthenticator {
     static final long SESSION_LIFETIME_MS = 0;
 
     private final PlainAuthenticator plain;
@@ -76,6 +79,17 @@ final class SaslAuthenticateHandler implements ApiHandler {
                 .setErrorCode(Errors.SASL_AUTHENTICATION_FAILED.code())
                 .setErrorMessage(message)
                 .setAuthBytes(new byte[0]);
+    }
+
+    @Override
+    public Optional<byte[]> authenticateUnframed(byte[] token, KafkaSession session) {
+        PlainAuthenticator.Outcome outcome = plain.authenticate(token);
+        if (outcome instanceof PlainAuthenticator.Accepted accepted) {
+            session.authenticatedAs(accepted.principal());
+            return Optional.of(new byte[0]);
+        }
+        session.failed("failed SASL/PLAIN authentication (" + ((PlainAuthenticator.Refused) outcome).message() + ")");
+        return Optional.empty();
     }
 
     private static SaslAuthenticateResponseData illegal(String message) {

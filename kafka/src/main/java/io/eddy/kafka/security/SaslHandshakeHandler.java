@@ -12,18 +12,21 @@ import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 
 /**
- * SaslHandshake, version 1 only: the client names its mechanism, and SaslAuthenticate requests carry the exchange.
+ * SaslHandshake, every version: the client names its mechanism; after version 1 SaslAuthenticate requests carry
+ * the exchange, after version 0 the next frame is the raw token (see {@link SaslAuthenticateHandler}).
  * PLAIN is the one mechanism; another is answered {@code UNSUPPORTED_SASL_MECHANISM} with the enabled list, and
  * the connection closed, as a Kafka broker does. A handshake out of turn is answered {@code ILLEGAL_SASL_STATE}:
  * a second one before SaslAuthenticate also closes the connection; one after authentication, or on a listener
  * without access control (a broker's PLAINTEXT listener), leaves it open.
  *
- * <p>Version 0 is not advertised: after it the client sends raw SASL tokens without Kafka framing, which only
- * clients older than Kafka 1.0 do (below the 2.1 baseline, whose Produce and Fetch versions are not answered
- * either). A v0 handshake is answered {@code UNSUPPORTED_VERSION} by the dispatcher. Thread-safe.
+ * <p>Version 0 is answered although only clients older than Kafka 1.0 authenticate with it: librdkafka decides
+ * that a broker has SASL handshakes at all from version 0 being advertised, and refuses PLAIN otherwise.
+ * Thread-safe.
  */
 final class SaslHandshakeHandler implements ApiHandler {
-    static final short VERSION = 1;
+    /** The first version whose token comes in SaslAuthenticate. */
+    static final short FRAMED_VERSION = 1;
+
     static final List<String> ENABLED = List.of(PlainAuthenticator.MECHANISM);
 
     @Override
@@ -33,21 +36,22 @@ final class SaslHandshakeHandler implements ApiHandler {
 
     @Override
     public short oldestVersion() {
-        return VERSION;
+        return ApiKeys.SASL_HANDSHAKE.oldestVersion();
     }
 
     @Override
     public short latestVersion() {
-        return VERSION;
+        return ApiKeys.SASL_HANDSHAKE.latestVersion(false);
     }
 
     @Override
     public Uni<ApiMessage> handle(DecodedRequest request) {
         String mechanism = ((SaslHandshakeRequestData) request.body()).mechanism();
-        return Uni.createFrom().item(answer(request.session(), mechanism));
+        boolean framed = request.apiVersion() >= FRAMED_VERSION;
+        return Uni.createFrom().item(answer(request.session(), mechanism, framed));
     }
 
-    private static SaslHandshakeResponseData answer(KafkaSession session, String mechanism) {
+    private static SaslHandshakeResponseData answer(KafkaSession session, String mechanism, boolean framed) {
         KafkaSession.SaslState state = session.state();
         if (!(state instanceof KafkaSession.AwaitingHandshake)) {
             if (state instanceof KafkaSession.AwaitingAuthenticate) {
@@ -61,7 +65,7 @@ final class SaslHandshakeHandler implements ApiHandler {
                     .setErrorCode(Errors.UNSUPPORTED_SASL_MECHANISM.code())
                     .setMechanisms(ENABLED);
         }
-        session.handshaken(mechanism);
+        session.handshaken(mechanism, framed);
         return new SaslHandshakeResponseData().setErrorCode(Errors.NONE.code()).setMechanisms(ENABLED);
     }
 }

@@ -54,6 +54,20 @@ final class KafkaWire implements AutoCloseable {
         return header;
     }
 
+    /** Sends {@code bytes} as one size-prefixed frame, without a request header (a raw SASL token). */
+    void sendUnframed(byte[] bytes) throws IOException {
+        out.writeInt(bytes.length);
+        out.write(bytes);
+        out.flush();
+    }
+
+    /** Reads one size-prefixed frame and returns it without its size (a raw SASL token). */
+    byte[] receiveUnframed() throws IOException {
+        byte[] frame = new byte[in.readInt()];
+        in.readFully(frame);
+        return frame;
+    }
+
     /** Sends a frame's size prefix and nothing more. */
     void sendSizeOnly(int size) throws IOException {
         out.writeInt(size);

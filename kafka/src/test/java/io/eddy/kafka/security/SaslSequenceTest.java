@@ -180,11 +180,30 @@ class SaslSequenceTest {
     }
 
     @Test
-    void handshakeVersionZeroWithItsRawTokensIsNotSupported() throws Exception {
+    void afterAHandshakeVersionZeroTheRawPlainTokenAuthenticates() throws Exception {
         try (KafkaWire wire = KafkaWire.connect(secured.port())) {
-            SaslHandshakeResponse refused = wire.call(handshake("PLAIN", (short) 0));
+            SaslHandshakeResponse handshake = wire.call(handshake("PLAIN", (short) 0));
+            wire.sendUnframed(
+                    ("\0" + Principals.ALICE + "\0" + Principals.ALICE_TOKEN).getBytes(StandardCharsets.UTF_8));
+            byte[] serverToken = wire.receiveUnframed();
+            MetadataResponse metadata =
+                    wire.call(MetadataRequest.Builder.allTopics().build());
 
-            assertThat(refused.error()).isEqualTo(Errors.UNSUPPORTED_VERSION);
+            assertThat(handshake.error()).isEqualTo(Errors.NONE);
+            assertThat(serverToken).isEmpty();
+            assertThat(metadata.topicMetadata())
+                    .extracting(MetadataResponse.TopicMetadata::topic)
+                    .containsExactly("orders");
+        }
+    }
+
+    @Test
+    void afterAHandshakeVersionZeroAWrongRawTokenClosesTheConnectionUnanswered() throws Exception {
+        try (KafkaWire wire = KafkaWire.connect(secured.port())) {
+            wire.call(handshake("PLAIN", (short) 0));
+            wire.sendUnframed(("\0" + Principals.ALICE + "\0wrong").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(wire.closedByServer()).isTrue();
         }
     }
 
@@ -198,14 +217,14 @@ class SaslSequenceTest {
     }
 
     @Test
-    void bothListenersAdvertiseTheSaslApisAndHandshakeVersionOneOnly() throws Exception {
+    void bothListenersAdvertiseEveryVersionOfTheSaslApis() throws Exception {
         for (KafkaFrontEnd eddy : new KafkaFrontEnd[] {secured, open}) {
             try (KafkaWire wire = KafkaWire.connect(eddy.port())) {
                 ApiVersionsResponse versions = wire.call(new ApiVersionsRequest.Builder().build());
 
                 ApiVersion handshake = versions.apiVersion(ApiKeys.SASL_HANDSHAKE.id);
                 ApiVersion authenticate = versions.apiVersion(ApiKeys.SASL_AUTHENTICATE.id);
-                assertThat(handshake.minVersion()).isEqualTo((short) 1);
+                assertThat(handshake.minVersion()).isEqualTo((short) 0);
                 assertThat(handshake.maxVersion()).isEqualTo((short) 1);
                 assertThat(authenticate.minVersion()).isEqualTo(ApiKeys.SASL_AUTHENTICATE.oldestVersion());
                 assertThat(authenticate.maxVersion()).isEqualTo(ApiKeys.SASL_AUTHENTICATE.latestVersion());
