@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.eddy.kafka.group.ClassicGroupApis;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +21,7 @@ public final class KafkaApis {
 
         // fetch: Fetch, ListOffsets, OffsetForLeaderEpoch
 
-        // classic groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
-        // OffsetDelete
+        handlers.addAll(ClassicGroupApis.handlers(services, self, errors));
 
         // KIP-848 groups and group admin: ConsumerGroupHeartbeat, ConsumerGroupDescribe, ListGroups,
         // DescribeGroups, DeleteGroups
