@@ -1,6 +1,5 @@
 package io.eddy.kafka;
 
-import io.eddy.kafka.group.ClassicGroupApis;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +20,7 @@ public final class KafkaApis {
 
         // fetch: Fetch, ListOffsets, OffsetForLeaderEpoch
 
-        handlers.addAll(ClassicGroupApis.handlers(services, self, errors));
+        handlers.addAll(io.eddy.kafka.group.ClassicGroupApis.handlers(services, self, errors));
 
         // KIP-848 groups and group admin: ConsumerGroupHeartbeat, ConsumerGroupDescribe, ListGroups,
         // DescribeGroups, DeleteGroups
