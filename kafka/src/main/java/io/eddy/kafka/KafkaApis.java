@@ -23,8 +23,7 @@ public final class KafkaApis {
         // classic groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
         // OffsetDelete
 
-        // KIP-848 groups and group admin: ConsumerGroupHeartbeat, ConsumerGroupDescribe, ListGroups,
-        // DescribeGroups, DeleteGroups
+        handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors));
 
         // admin: CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
         // IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions
