@@ -16,12 +16,11 @@ public final class KafkaApis {
         List<ApiHandler> handlers = new ArrayList<>();
         handlers.add(new MetadataHandler(services.topics(), () -> self, services.clusterId(), errors));
 
-        // produce: Produce, InitProducerId
+        handlers.addAll(io.eddy.kafka.produce.ProduceApis.handlers(services, self, errors));
 
         // fetch: Fetch, ListOffsets, OffsetForLeaderEpoch
 
-        // classic groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
-        // OffsetDelete
+        handlers.addAll(io.eddy.kafka.group.ClassicGroupApis.handlers(services, self, errors));
 
         handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors));
 

@@ -85,7 +85,7 @@ public final class FetchService {
                     topic,
                     request,
                     clock.millis() + request.maxWait().toMillis(),
-                    reader::readBatches,
+                    (t, r, head) -> reader.readBatches(t, r, head, true),
                     head -> new BatchFetchResult(
                             List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
         });
@@ -139,9 +139,40 @@ public final class FetchService {
      * the first partition with records gets its first record even when that is larger than its limits (so a
      * consumer always moves on); any other partition's limit is strict.
      */
-    public Uni<List<PartitionOutcome>> fetchMany(
+    public Uni<List<PartitionOutcome<FetchResult>>> fetchMany(
             List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
-        return multi.fetchMany(fetches, maxWait, minBytes, maxBytes);
+        return multi.fetchMany(fetches, maxWait, minBytes, maxBytes, new MultiFetch.Read<>() {
+            @Override
+            public Uni<FetchResult> read(Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
+                return reader.read(topic, request, head, atLeastOne);
+            }
+
+            @Override
+            public FetchResult none(long offset, PartitionHead head) {
+                return new FetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
+            }
+        });
+    }
+
+    /**
+     * As {@link #fetchMany}, reading stored batches as {@link #fetchBatches} does (Kafka's Fetch): whole batches,
+     * never decoded, with their real base offsets. The first partition with records gets its first batch even
+     * when that is larger than its limits; any other partition gets only the whole batches that fit.
+     */
+    public Uni<List<PartitionOutcome<BatchFetchResult>>> fetchManyBatches(
+            List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
+        return multi.fetchMany(fetches, maxWait, minBytes, maxBytes, new MultiFetch.Read<>() {
+            @Override
+            public Uni<BatchFetchResult> read(
+                    Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
+                return reader.readBatches(topic, request, head, atLeastOne);
+            }
+
+            @Override
+            public BatchFetchResult none(long offset, PartitionHead head) {
+                return new BatchFetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
+            }
+        });
     }
 
     /**

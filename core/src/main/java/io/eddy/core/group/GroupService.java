@@ -40,6 +40,7 @@ public final class GroupService {
     private final GroupSettings settings;
     private final Clock clock;
     private final GroupCoordinator coordinator = new GroupCoordinator();
+    private final ClassicGroups classic;
 
     public GroupService(
             GroupStore store,
@@ -54,6 +55,12 @@ public final class GroupService {
         this.fetch = fetch;
         this.settings = settings;
         this.clock = clock;
+        this.classic = new ClassicGroups(store);
+    }
+
+    /** The same groups as Kafka's classic protocol keeps them (the Kafka front end's JoinGroup, SyncGroup…). */
+    public ClassicGroups classic() {
+        return classic;
     }
 
     /** Where a member starts on a partition newly given to it: the committed offset, else per its reset policy. */
@@ -205,21 +212,26 @@ public final class GroupService {
     }
 
     private Uni<List<CommittedOffset>> reset(GroupId group, List<String> names, OffsetSpec target, boolean dryRun) {
-        return store.load(group).flatMap(state -> {
-            long now = clock.millis();
-            if (state.hasLiveMembers(now)) {
-                throw notEmpty(group, "offsets can only be reset while the group has no live members");
-            }
-            return newOffsets(names, target, now).flatMap(offsets -> {
-                if (dryRun) {
-                    return Uni.createFrom().item(offsets);
-                }
-                Uni<GroupState> created = state.exists()
-                        ? Uni.createFrom().item(state)
-                        : store.save(state, state.nextVersion()).replaceWith(state.nextVersion());
-                return created.flatMap(s -> store.reset(s, offsets)).replaceWith(offsets);
-            });
-        });
+        return Uni.combine()
+                .all()
+                .unis(store.load(group), store.loadClassic(group))
+                .asTuple()
+                .flatMap(both -> {
+                    GroupState state = both.getItem1();
+                    long now = clock.millis();
+                    if (state.hasLiveMembers(now) || both.getItem2().hasLiveMembers(now)) {
+                        throw notEmpty(group, "offsets can only be reset while the group has no live members");
+                    }
+                    return newOffsets(names, target, now).flatMap(offsets -> {
+                        if (dryRun) {
+                            return Uni.createFrom().item(offsets);
+                        }
+                        Uni<GroupState> created = state.exists()
+                                ? Uni.createFrom().item(state)
+                                : store.save(state, state.nextVersion()).replaceWith(state.nextVersion());
+                        return created.flatMap(s -> store.reset(s, offsets)).replaceWith(offsets);
+                    });
+                });
     }
 
     private Uni<List<String>> resetTopics(GroupId group, Collection<String> names) {
@@ -269,27 +281,40 @@ public final class GroupService {
 
     public Uni<GroupDescription> describe(String groupName) {
         GroupId group = new GroupId(groupName);
-        return store.load(group).flatMap(state -> {
-            if (!state.exists()) {
-                throw unknownGroup(group);
-            }
-            long now = clock.millis();
-            List<MemberState> live =
-                    state.members().values().stream().filter(m -> m.live(now)).toList();
-            return store.offsets(group).flatMap(committed -> {
-                SortedMap<TopicPartition, String> owners = new TreeMap<>();
-                live.forEach(m -> m.assigned().forEach(p -> owners.put(p, m.memberId())));
-                SortedSet<TopicPartition> partitions = new TreeSet<>(committed.keySet());
-                partitions.addAll(owners.keySet());
-                state.partitionCounts().forEach((topic, count) -> {
-                    for (int p = 0; p < count; p++) {
-                        partitions.add(new TopicPartition(topic, p));
+        return Uni.combine()
+                .all()
+                .unis(store.load(group), store.loadClassic(group))
+                .asTuple()
+                .flatMap(both -> {
+                    long now = clock.millis();
+                    GroupState stored = both.getItem1();
+                    if (!stored.exists()) {
+                        throw unknownGroup(group);
                     }
+                    // a group is served by one protocol at a time: Kafka's classic members when it has no live Eddy
+                    // ones
+                    ClassicGroup kafka = both.getItem2();
+                    boolean classicMembers = !stored.hasLiveMembers(now) && kafka.hasLiveMembers(now);
+                    GroupState state = classicMembers ? kafka.asGroupState(stored, now) : stored;
+                    boolean rebalancing = classicMembers && kafka.phase() != ClassicGroup.Phase.STABLE;
+                    List<MemberState> live = state.members().values().stream()
+                            .filter(m -> m.live(now))
+                            .toList();
+                    return store.offsets(group).flatMap(committed -> {
+                        SortedMap<TopicPartition, String> owners = new TreeMap<>();
+                        live.forEach(m -> m.assigned().forEach(p -> owners.put(p, m.memberId())));
+                        SortedSet<TopicPartition> partitions = new TreeSet<>(committed.keySet());
+                        partitions.addAll(owners.keySet());
+                        state.partitionCounts().forEach((topic, count) -> {
+                            for (int p = 0; p < count; p++) {
+                                partitions.add(new TopicPartition(topic, p));
+                            }
+                        });
+                        return lags(partitions, owners, committed)
+                                .map(lags -> new GroupDescription(
+                                        state, rebalancing ? "reconciling" : stateName(state, live), live, lags));
+                    });
                 });
-                return lags(partitions, owners, committed)
-                        .map(lags -> new GroupDescription(state, stateName(state, live), live, lags));
-            });
-        });
     }
 
     private Uni<List<PartitionLag>> lags(
@@ -342,15 +367,21 @@ public final class GroupService {
     /** Deletes a group with no live members, with its committed offsets. */
     public Uni<Void> delete(String groupName) {
         GroupId group = new GroupId(groupName);
-        return withConflictRetry(() -> store.load(group).flatMap(state -> {
-            if (!state.exists()) {
-                throw unknownGroup(group);
-            }
-            if (state.hasLiveMembers(clock.millis())) {
-                throw notEmpty(group, "a group with live members cannot be deleted");
-            }
-            return store.delete(state);
-        }));
+        return withConflictRetry(() -> Uni.combine()
+                .all()
+                .unis(store.load(group), store.loadClassic(group))
+                .asTuple()
+                .flatMap(both -> {
+                    GroupState state = both.getItem1();
+                    if (!state.exists()) {
+                        throw unknownGroup(group);
+                    }
+                    long now = clock.millis();
+                    if (state.hasLiveMembers(now) || both.getItem2().hasLiveMembers(now)) {
+                        throw notEmpty(group, "a group with live members cannot be deleted");
+                    }
+                    return store.delete(state);
+                }));
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

@@ -50,5 +50,38 @@ public interface GroupStore {
     /** Deletes the group, its members and its offsets, on condition that it is still at {@code expected}. */
     Uni<Void> delete(GroupState expected);
 
+    // ---- Kafka's classic protocol, kept beside the group's Eddy state -------------------------------------
+
+    /** The group's classic-protocol state, or {@link ClassicGroup#empty} (version 0) when it has none. */
+    Uni<ClassicGroup> loadClassic(GroupId group);
+
+    /**
+     * Writes {@code after} (its version must be {@code before}'s + 1) on condition that the stored classic state is
+     * still at {@code before}'s version. Fails with {@link GroupConflictException} otherwise.
+     */
+    Uni<Void> saveClassic(ClassicGroup before, ClassicGroup after);
+
+    /**
+     * Extends a classic member's session to {@code expiresAtMs} (and advances the classic state's version), on
+     * condition that the group is at {@code generation} and holds the member. False when it was not (reload).
+     */
+    Uni<Boolean> touchClassic(GroupId group, String memberId, int generation, long expiresAtMs);
+
+    /**
+     * Writes offsets on condition that the classic group is at {@code generation} and holds {@code memberId}.
+     * Fails with {@link GroupConflictException} when it does not. Written in steps as {@link #commit}.
+     */
+    Uni<Void> commitClassic(GroupId group, String memberId, int generation, List<CommittedOffset> offsets);
+
+    /**
+     * Writes offsets for a group without members (an administrative commit), on condition that its Eddy state
+     * (which must exist) is still at {@code expected}'s version and its classic state at {@code classic}'s
+     * version (still absent when that is 0). Fails with {@link GroupConflictException} otherwise.
+     */
+    Uni<Void> commitEmpty(GroupState expected, ClassicGroup classic, List<CommittedOffset> offsets);
+
+    /** Deletes the committed offsets of {@code partitions} (those with none are ignored). */
+    Uni<Void> deleteOffsets(GroupId group, Collection<TopicPartition> partitions);
+
     int MAX_OFFSETS_PER_WRITE = 98;
 }

@@ -7,6 +7,7 @@ import static io.eddy.core.storage.dynamo.DynamoValues.s;
 
 import io.eddy.core.error.GroupConflictException;
 import io.eddy.core.group.Assignment;
+import io.eddy.core.group.ClassicGroup;
 import io.eddy.core.group.CommittedOffset;
 import io.eddy.core.group.GroupId;
 import io.eddy.core.group.GroupState;
@@ -339,6 +340,128 @@ public final class DynamoGroupStore implements GroupStore {
                                         .build())
                                 .build())
                         .toList()));
+    }
+
+    // ---- Kafka's classic protocol ---------------------------------------------------------------------------
+
+    @Override
+    public Uni<ClassicGroup> loadClassic(GroupId group) {
+        return call(() -> dynamo.getItem(b ->
+                        b.tableName(table).key(DynamoClassicItems.key(group)).consistentRead(true)))
+                .map(r -> r.hasItem() && !r.item().isEmpty()
+                        ? DynamoClassicItems.group(group, r.item())
+                        : ClassicGroup.empty(group));
+    }
+
+    @Override
+    public Uni<Void> saveClassic(ClassicGroup before, ClassicGroup after) {
+        if (after.version() != before.version() + 1 || !after.groupId().equals(before.groupId())) {
+            throw new IllegalArgumentException(
+                    "a save writes the next version: " + before.version() + " → " + after.version());
+        }
+        Put.Builder put = Put.builder().tableName(table).item(DynamoClassicItems.item(after));
+        if (before.exists()) {
+            put.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(before.version())));
+        } else {
+            put.conditionExpression("attribute_not_exists(pk)");
+        }
+        return transact(
+                List.of(TransactWriteItem.builder().put(put.build()).build()),
+                "the classic state of group " + after.groupId() + " changed since it was read");
+    }
+
+    @Override
+    public Uni<Boolean> touchClassic(GroupId group, String memberId, int generation, long expiresAtMs) {
+        return call(() -> dynamo.updateItem(b -> b.tableName(table)
+                        .key(DynamoClassicItems.key(group))
+                        .updateExpression("SET #members.#m.#exp = :exp, version = version + :one")
+                        .conditionExpression("generation = :g AND attribute_exists(#members.#m)")
+                        .expressionAttributeNames(Map.of(
+                                "#members",
+                                DynamoClassicItems.MEMBERS,
+                                "#m",
+                                memberId,
+                                "#exp",
+                                DynamoClassicItems.EXPIRES_AT))
+                        .expressionAttributeValues(Map.of(":exp", n(expiresAtMs), ":g", n(generation), ":one", n(1)))))
+                .replaceWith(true)
+                .onFailure(ConditionalCheckFailedException.class)
+                .recoverWithItem(false);
+    }
+
+    @Override
+    public Uni<Void> commitClassic(GroupId group, String memberId, int generation, List<CommittedOffset> offsets) {
+        ConditionCheck fence = ConditionCheck.builder()
+                .tableName(table)
+                .key(DynamoClassicItems.key(group))
+                .conditionExpression("generation = :g AND attribute_exists(#members.#m)")
+                .expressionAttributeNames(Map.of("#members", DynamoClassicItems.MEMBERS, "#m", memberId))
+                .expressionAttributeValues(Map.of(":g", n(generation)))
+                .build();
+        return writeOffsets(
+                List.of(fence),
+                offsets,
+                group,
+                "member " + memberId + " of group " + group + " is not in generation " + generation);
+    }
+
+    @Override
+    public Uni<Void> commitEmpty(GroupState expected, ClassicGroup classic, List<CommittedOffset> offsets) {
+        if (!expected.exists()) {
+            throw new IllegalArgumentException("create the group before committing offsets to it");
+        }
+        ConditionCheck eddy = ConditionCheck.builder()
+                .tableName(table)
+                .key(key(DynamoKeys.group(expected.groupId().value()), DynamoKeys.META))
+                .conditionExpression("version = :v")
+                .expressionAttributeValues(Map.of(":v", n(expected.version())))
+                .build();
+        ConditionCheck.Builder kafka =
+                ConditionCheck.builder().tableName(table).key(DynamoClassicItems.key(classic.groupId()));
+        if (classic.exists()) {
+            kafka.conditionExpression("version = :v").expressionAttributeValues(Map.of(":v", n(classic.version())));
+        } else {
+            kafka.conditionExpression("attribute_not_exists(pk)");
+        }
+        return writeOffsets(
+                List.of(eddy, kafka.build()),
+                offsets,
+                expected.groupId(),
+                "group " + expected.groupId() + " changed since it was read");
+    }
+
+    private Uni<Void> writeOffsets(
+            List<ConditionCheck> checks, List<CommittedOffset> offsets, GroupId group, String conflict) {
+        Map<TopicPartition, CommittedOffset> unique = new LinkedHashMap<>();
+        offsets.forEach(o -> unique.put(o.partition(), o));
+        List<CommittedOffset> all = List.copyOf(unique.values());
+        int perWrite = MAX_TRANSACTION_ITEMS - checks.size();
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < all.size(); i += perWrite) {
+            List<TransactWriteItem> items = new ArrayList<>();
+            checks.forEach(
+                    c -> items.add(TransactWriteItem.builder().conditionCheck(c).build()));
+            all.subList(i, Math.min(all.size(), i + perWrite)).forEach(o -> items.add(offsetPut(group, o)));
+            chain = chain.flatMap(ignored -> transact(items, conflict));
+        }
+        return chain;
+    }
+
+    @Override
+    public Uni<Void> deleteOffsets(GroupId group, Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return reads.batchWrite(new TreeSet<>(partitions)
+                .stream()
+                        .map(tp -> WriteRequest.builder()
+                                .deleteRequest(DeleteRequest.builder()
+                                        .key(key(
+                                                DynamoKeys.group(group.value()),
+                                                DynamoKeys.committed(tp.topic(), tp.partition())))
+                                        .build())
+                                .build())
+                        .toList());
     }
 
     // ---- writes and their failures -----------------------------------------------------------------------

@@ -18,6 +18,7 @@ import java.util.UUID;
  * G#&lt;group&gt;              META                 consumer group: version, epoch, assignor, target assignment
  * G#&lt;group&gt;              M#&lt;member id&gt;       group member
  * G#&lt;group&gt;              C#&lt;topic&gt;#&lt;p&gt;      committed offset
+ * G#&lt;group&gt;              CLASSIC              Kafka classic-protocol state: generation, leader, members
  * GROUPS                  &lt;group&gt;              group directory row (for listing)
  * L#&lt;name&gt;               LEASE                job lease (compactor jobs): owner, epoch, expiry
  * REPLACED                &lt;object key&gt;         an object a compaction stopped referencing, and when
@@ -38,6 +39,9 @@ final class DynamoKeys {
     static final String GROUP_DIRECTORY = "GROUPS";
     static final String MEMBER_PREFIX = "M#";
     static final String COMMITTED_PREFIX = "C#";
+    /** A group's Kafka classic-protocol state: outside the member range ("M#".."META") and the offsets ("C#"). */
+    static final String CLASSIC = "CLASSIC";
+
     static final String LEASE = "LEASE";
     static final String REPLACED = "REPLACED";
     static final String DELETED_TOPICS = "DELETED";
