@@ -15,7 +15,7 @@ public final class ConsumerGroupApis {
     private ConsumerGroupApis() {}
 
     public static List<ApiHandler> handlers(KafkaServices services, BrokerNode self, KafkaErrors errors) {
-        GroupReader reader = new GroupReader(services.groups());
+        GroupReader reader = new GroupReader(services.groups(), services.clock());
         return List.of(
                 new ConsumerGroupHeartbeatHandler(services.groups(), services.topics(), errors),
                 new ConsumerGroupDescribeHandler(reader, services.topics()),

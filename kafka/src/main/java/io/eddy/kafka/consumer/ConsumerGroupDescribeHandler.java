@@ -90,29 +90,35 @@ final class ConsumerGroupDescribeHandler implements ApiHandler {
                             Errors.GROUP_AUTHORIZATION_FAILED,
                             "Not authorized to describe group " + group + "."));
         }
-        return groups.describe(group).flatMap(found -> {
-            if (found.isEmpty()) {
+        return groups.load(group).flatMap(stored -> {
+            if (stored.isEmpty()) {
                 return Uni.createFrom()
                         .item(failed(group, Errors.GROUP_ID_NOT_FOUND, "Group " + group + " not found."));
             }
-            if (GroupReader.kind(found.get()) != GroupKind.CONSUMER) {
+            if (stored.get().kind() != GroupKind.CONSUMER) {
                 return Uni.createFrom()
                         .item(failed(group, Errors.GROUP_ID_NOT_FOUND, "Group " + group + " is not a consumer group."));
             }
-            return topicIds(found.get())
-                    .map(ids -> described(found.get(), ids, decoded.apiVersion())
-                            .setAuthorizedOperations(
-                                    withOperations
-                                            ? GroupAccess.authorizedOperations(session, group)
-                                            : GroupAccess.NOT_REQUESTED));
+            return groups.describe(group)
+                    .flatMap(found -> found.isEmpty()
+                            ? Uni.createFrom()
+                                    .item(failed(group, Errors.GROUP_ID_NOT_FOUND, "Group " + group + " not found."))
+                            : topicIds(found.get())
+                                    .map(ids -> described(
+                                                    found.get(), stored.get().state(), ids, decoded.apiVersion())
+                                            .setAuthorizedOperations(
+                                                    withOperations
+                                                            ? GroupAccess.authorizedOperations(session, group)
+                                                            : GroupAccess.NOT_REQUESTED)));
         });
     }
 
-    static DescribedGroup described(GroupDescription description, Map<String, Uuid> topicIds, short version) {
+    static DescribedGroup described(
+            GroupDescription description, String kafkaState, Map<String, Uuid> topicIds, short version) {
         GroupState state = description.group();
         DescribedGroup out = new DescribedGroup()
                 .setGroupId(state.groupId().value())
-                .setGroupState(GroupSummary.consumerState(description.state()))
+                .setGroupState(kafkaState)
                 .setGroupEpoch(Math.toIntExact(state.groupEpoch()))
                 .setAssignmentEpoch(Math.toIntExact(state.groupEpoch()))
                 .setAssignorName(ServerAssignors.toKafka(state.assignor()));

@@ -19,14 +19,4 @@ record GroupSummary(String groupId, GroupKind kind, String state, String protoco
     boolean inState(String filter) {
         return state.toLowerCase(Locale.ROOT).equals(filter.toLowerCase(Locale.ROOT));
     }
-
-    /** Kafka's name of a consumer-protocol group's state, from core's ({@code empty}, {@code stable}…). */
-    static String consumerState(String coreState) {
-        return switch (coreState) {
-            case "empty" -> "Empty";
-            case "stable" -> "Stable";
-            case "reconciling" -> "Reconciling";
-            default -> throw new IllegalArgumentException("unknown group state " + coreState);
-        };
-    }
 }
