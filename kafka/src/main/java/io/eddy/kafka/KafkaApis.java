@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.eddy.kafka.fetch.FetchApis;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,12 +19,11 @@ public final class KafkaApis {
 
         handlers.addAll(io.eddy.kafka.produce.ProduceApis.handlers(services, self, errors));
 
-        // fetch: Fetch, ListOffsets, OffsetForLeaderEpoch
+        handlers.addAll(FetchApis.handlers(services, self, errors));
 
         handlers.addAll(io.eddy.kafka.group.ClassicGroupApis.handlers(services, self, errors));
 
-        // KIP-848 groups and group admin: ConsumerGroupHeartbeat, ConsumerGroupDescribe, ListGroups,
-        // DescribeGroups, DeleteGroups
+        handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors));
 
         // admin: CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
         // IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions

@@ -25,7 +25,8 @@ import org.apache.kafka.common.requests.MetadataRequest;
  * {@code TOPIC_AUTHORIZATION_FAILED} whether it exists or not, so that existence does not leak. Thread-safe.
  */
 public final class MetadataHandler implements ApiHandler {
-    static final int LEADER_EPOCH = 0;
+    /** The leader epoch of every partition, forever: leadership never moves. */
+    public static final int LEADER_EPOCH = 0;
 
     private final TopicService topics;
     private final Supplier<BrokerNode> self;

@@ -1,5 +1,7 @@
 package io.eddy.kafka;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -35,10 +37,11 @@ public final class RequestDispatcher {
 
     /**
      * The response to {@code frame} (the request without its size prefix), size prefix included. Before a
-     * connection that must authenticate has done so, only ApiVersions and the SASL APIs are answered; anything
-     * else closes it, as a Kafka broker does.
+     * connection that must authenticate has done so, requests are admitted as a Kafka broker's SASL listener
+     * admits them ({@link KafkaSession#admit}): one out of turn closes the connection, answered
+     * {@code ILLEGAL_SASL_STATE} first when it came after the handshake.
      */
-    public CompletionStage<Optional<ByteBuffer>> dispatch(ByteBuffer frame, KafkaSession session) {
+    public CompletionStage<Optional<ByteBuf>> dispatch(ByteBuffer frame, KafkaSession session) {
         try {
             if (session.awaitsUnframedToken()) {
                 return CompletableFuture.completedFuture(Optional.of(unframedSasl(frame, session)));
@@ -83,7 +86,7 @@ public final class RequestDispatcher {
                 if (body instanceof ProduceResponseData produced && failedAnyPartition(produced)) {
                     throw new KafkaFrameException("an acks=0 produce failed in part");
                 }
-                return Optional.<ByteBuffer>empty();
+                return Optional.<ByteBuf>empty();
             });
         } catch (KafkaFrameException e) {
             return CompletableFuture.failedFuture(e);
@@ -91,7 +94,7 @@ public final class RequestDispatcher {
     }
 
     /** A raw SASL token after a SaslHandshake v0, answered with the server's raw token. */
-    private ByteBuffer unframedSasl(ByteBuffer frame, KafkaSession session) {
+    private ByteBuf unframedSasl(ByteBuffer frame, KafkaSession session) {
         UnframedSaslAuthenticator sasl = handlers.handler(ApiKeys.SASL_AUTHENTICATE)
                 .filter(UnframedSaslAuthenticator.class::isInstance)
                 .map(UnframedSaslAuthenticator.class::cast)
@@ -100,10 +103,9 @@ public final class RequestDispatcher {
         frame.get(token);
         byte[] answer = sasl.authenticateUnframed(token, session)
                 .orElseThrow(() -> new KafkaFrameException(session.failure().orElse("SASL token refused")));
-        return ByteBuffer.allocate(Integer.BYTES + answer.length)
-                .putInt(answer.length)
-                .put(answer)
-                .flip();
+        return Unpooled.buffer(Integer.BYTES + answer.length)
+                .writeInt(answer.length)
+                .writeBytes(answer);
     }
 
     /** Kafka answers nothing to a produce with acks=0 (the client does not read a response). */
@@ -117,7 +119,7 @@ public final class RequestDispatcher {
                 .anyMatch(partition -> partition.errorCode() != Errors.NONE.code());
     }
 
-    private ByteBuffer error(DecodedRequest request, Throwable failure) {
+    private ByteBuf error(DecodedRequest request, Throwable failure) {
         ApiMessage body;
         try {
             body = request.request().getErrorResponse(0, unwrap(failure)).data();
@@ -128,7 +130,7 @@ public final class RequestDispatcher {
         return encode(request, body);
     }
 
-    private ByteBuffer encode(DecodedRequest request, ApiMessage body) {
+    private ByteBuf encode(DecodedRequest request, ApiMessage body) {
         return codec.encodeResponse(request.apiKey(), request.apiVersion(), request.correlationId(), body);
     }
 

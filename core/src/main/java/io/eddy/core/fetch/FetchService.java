@@ -3,6 +3,7 @@ package io.eddy.core.fetch;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
+import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -181,6 +183,14 @@ public final class FetchService {
      */
     public Uni<Long> offsetAt(String topicName, int partition, OffsetSpec spec) {
         return offsets.offsetAt(topicName, partition, spec.at(clock.millis()));
+    }
+
+    /**
+     * The first record, in offset order, with the partition's largest timestamp (Kafka's ListOffsets
+     * {@code MAX_TIMESTAMP}), or empty when the partition holds none. See {@link OffsetLookup}.
+     */
+    public Uni<Optional<Record>> maxTimestamp(String topicName, int partition) {
+        return offsets.maxTimestamp(topicName, partition);
     }
 
     /** A chunk's bytes, through the cache tiers, checked against its CRC32C; read as a tail read. */
