@@ -26,8 +26,7 @@ public final class KafkaApis {
         // KIP-848 groups and group admin: ConsumerGroupHeartbeat, ConsumerGroupDescribe, ListGroups,
         // DescribeGroups, DeleteGroups
 
-        // admin: CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
-        // IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions
+        handlers.addAll(io.eddy.kafka.admin.AdminApis.handlers(services, self, errors));
 
         // security: SaslHandshake, SaslAuthenticate
 
