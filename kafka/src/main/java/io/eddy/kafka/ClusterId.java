@@ -1,13 +1,15 @@
 package io.eddy.kafka;
 
+import io.eddy.core.storage.MetadataStore;
+import io.smallrye.mutiny.Uni;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import org.apache.kafka.common.Uuid;
 
 /**
  * The cluster id Metadata and DescribeCluster report: one per Eddy deployment, the same from every instance and
- * every restart. Derived from the DynamoDB table's name (a deployment is its table), so it needs no stored item:
- * see docs/architecture.md. Written as Kafka writes cluster ids (a UUID in URL-safe base64, 22 characters).
+ * every restart, because it is stored once in the deployment's table ({@link #resolve}). Written as Kafka writes
+ * cluster ids (a random UUID in URL-safe base64, 22 characters). Immutable.
  */
 public record ClusterId(String value) {
     public ClusterId {
@@ -16,7 +18,24 @@ public record ClusterId(String value) {
         }
     }
 
-    /** The cluster id of the deployment whose metadata table is {@code table}. */
+    /**
+     * The deployment's cluster id: the one stored in {@code metadata}, or a new random one that the first instance
+     * to ask stores there (a conditional write, so concurrent first instances agree). Resolved once at startup by
+     * whoever wires {@link KafkaServices}.
+     */
+    public static Uni<ClusterId> resolve(MetadataStore metadata) {
+        return Uni.createFrom()
+                .item(() -> Uuid.randomUuid().toString())
+                .flatMap(metadata::clusterId)
+                .map(ClusterId::new);
+    }
+
+    /**
+     * A cluster id derived from the table's name, from before the id was stored.
+     *
+     * @deprecated use {@link #resolve}; kept until every wiring has moved to it
+     */
+    @Deprecated(forRemoval = true)
     public static ClusterId ofTable(String table) {
         UUID uuid = UUID.nameUUIDFromBytes(("eddy-cluster:" + table).getBytes(StandardCharsets.UTF_8));
         return new ClusterId(new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString());

@@ -25,8 +25,7 @@ public final class KafkaApis {
 
         handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors));
 
-        // admin: CreateTopics, DeleteTopics, CreatePartitions, DescribeConfigs, AlterConfigs,
-        // IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions
+        handlers.addAll(io.eddy.kafka.admin.AdminApis.handlers(services, self, errors));
 
         handlers.addAll(io.eddy.kafka.security.SecurityApis.handlers(services, self, errors));
 

@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.eddy.core.auth.Principal;
 import io.eddy.core.model.Topic;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
@@ -19,10 +20,11 @@ import org.apache.kafka.common.requests.MetadataRequest;
 /**
  * Metadata, leaderless: this instance is the one broker, the controller, and the leader, only replica and
  * in-sync replica of every partition, at leader epoch 0, so clients never see leadership move. All topics, or
- * the named ones (unknown ones answer {@code UNKNOWN_TOPIC_OR_PARTITION}; topics are never created on the way).
- * Topics named by id only answer {@code UNKNOWN_TOPIC_ID}. Only topics the connection's principal holds a grant
- * on are shown (Kafka's Describe): the rest are left out of "all topics", and a named one answers
- * {@code TOPIC_AUTHORIZATION_FAILED} whether it exists or not, so that existence does not leak. Thread-safe.
+ * the named ones (unknown ones answer {@code UNKNOWN_TOPIC_OR_PARTITION}; topics are never created on the way:
+ * {@code allow_auto_topic_creation} is not honoured). Topics named by id only answer {@code UNKNOWN_TOPIC_ID}.
+ * A topic the connection's principal holds no grant on is left out of "all topics" and answers
+ * {@code TOPIC_AUTHORIZATION_FAILED} when named, whether it exists or not, as Kafka does. Authorized operations
+ * (v8+) are filled in when asked. Thread-safe.
  */
 public final class MetadataHandler implements ApiHandler {
     /** The leader epoch of every partition, forever: leadership never moves. */
@@ -61,21 +63,32 @@ public final class MetadataHandler implements ApiHandler {
     @Override
     public Uni<ApiMessage> handle(DecodedRequest decoded) {
         MetadataRequest request = (MetadataRequest) decoded.request();
+        Principal principal = decoded.session().principal();
         BrokerNode node = self.get();
-        KafkaSession session = decoded.session();
         Uni<List<MetadataResponseTopic>> described = request.isAllTopics()
                 ? topics.list()
                         .map(all -> all.stream()
                                 .filter(t -> KafkaAccess.mayDescribeTopic(
-                                        session, t.name().value()))
+                                        decoded.session(), t.name().value()))
                                 .map(this::describe)
                                 .toList())
-                : named(request.data().topics(), session);
+                : named(request.data().topics(), decoded.session());
+        boolean topicOperations = request.data().includeTopicAuthorizedOperations();
+        boolean clusterOperations = request.data().includeClusterAuthorizedOperations();
         return described.map(list -> {
             MetadataResponseData response = new MetadataResponseData()
                     .setThrottleTimeMs(0)
                     .setClusterId(clusterId.value())
-                    .setControllerId(node.id());
+                    .setControllerId(node.id())
+                    .setClusterAuthorizedOperations(
+                            clusterOperations
+                                    ? AuthorizedOperations.cluster(principal)
+                                    : AuthorizedOperations.NOT_REQUESTED);
+            if (topicOperations) {
+                list.stream()
+                        .filter(t -> t.errorCode() == Errors.NONE.code())
+                        .forEach(t -> t.setTopicAuthorizedOperations(AuthorizedOperations.topic(principal, t.name())));
+            }
             response.brokers()
                     .add(new MetadataResponseBroker()
                             .setNodeId(node.id())
@@ -90,31 +103,25 @@ public final class MetadataHandler implements ApiHandler {
         if (requested.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<Uni<MetadataResponseTopic>> each =
-                requested.stream().map(t -> one(t, session)).toList();
+        List<Uni<MetadataResponseTopic>> each = requested.stream()
+                .map(t -> t.name() == null
+                        ? Uni.createFrom()
+                                .item(new MetadataResponseTopic()
+                                        .setTopicId(t.topicId())
+                                        .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()))
+                        : !KafkaAccess.mayDescribeTopic(session, t.name())
+                                ? Uni.createFrom()
+                                        .item(new MetadataResponseTopic()
+                                                .setName(t.name())
+                                                .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()))
+                                : topics.require(t.name())
+                                        .map(this::describe)
+                                        .onFailure()
+                                        .recoverWithItem(failure -> new MetadataResponseTopic()
+                                                .setName(t.name())
+                                                .setErrorCode(errors.of(failure).code())))
+                .toList();
         return Uni.join().all(each).andFailFast();
-    }
-
-    private Uni<MetadataResponseTopic> one(MetadataRequestTopic requested, KafkaSession session) {
-        if (requested.name() == null) {
-            return Uni.createFrom()
-                    .item(new MetadataResponseTopic()
-                            .setTopicId(requested.topicId())
-                            .setErrorCode(Errors.UNKNOWN_TOPIC_ID.code()));
-        }
-        String name = requested.name();
-        if (!KafkaAccess.mayDescribeTopic(session, name)) {
-            return Uni.createFrom()
-                    .item(new MetadataResponseTopic()
-                            .setName(name)
-                            .setErrorCode(Errors.TOPIC_AUTHORIZATION_FAILED.code()));
-        }
-        return topics.require(name)
-                .map(this::describe)
-                .onFailure()
-                .recoverWithItem(failure -> new MetadataResponseTopic()
-                        .setName(name)
-                        .setErrorCode(errors.of(failure).code()));
     }
 
     private MetadataResponseTopic describe(Topic topic) {

@@ -44,7 +44,7 @@ public final class KafkaFrontEnd implements AutoCloseable {
                 core.fetch(),
                 core.groups(),
                 identities,
-                ClusterId.ofTable(stack.table()),
+                ClusterId.resolve(core.metadata()).await().atMost(AWAIT),
                 core.clock());
         this.listener = KafkaListener.start(settings, services);
     }

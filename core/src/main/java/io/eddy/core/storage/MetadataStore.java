@@ -104,4 +104,11 @@ public interface MetadataStore {
 
     /** Up to {@code limit} entries with base offset at or above {@code fromBaseOffset}, ascending. */
     Uni<List<IndexEntry>> entriesFrom(UUID topicId, int partition, long fromBaseOffset, int limit);
+
+    /**
+     * The deployment's cluster id, as Kafka clients see it: the one stored, or {@code candidate}, stored now on
+     * condition that none is, when there is none. Every caller, concurrent or later, gets the same id for as
+     * long as the store lives.
+     */
+    Uni<String> clusterId(String candidate);
 }

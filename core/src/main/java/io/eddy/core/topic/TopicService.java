@@ -61,27 +61,50 @@ public final class TopicService {
 
     /** Creates a topic; invalid input fails the returned Uni (nothing is thrown). */
     public Uni<Topic> create(String name, int partitions, Map<String, ?> config) {
-        return Uni.createFrom()
-                .item(() -> {
-                    TopicName topicName = new TopicName(name);
-                    if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
-                        throw new EddyException(
-                                ErrorCode.INVALID_PARTITIONS,
-                                "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
-                                Map.of("partitions", partitions));
-                    }
-                    TopicConfig topicConfig =
-                            TopicConfig.defaults(defaultBucket).with(config);
-                    buckets.check(topicConfig);
-                    // the store keeps milliseconds: the topic returned is the topic read back later
-                    return new Topic(
-                            topicName,
-                            UUID.randomUUID(),
-                            partitions,
-                            topicConfig,
-                            clock.instant().truncatedTo(ChronoUnit.MILLIS));
-                })
+        return planCreate(name, partitions, config)
                 .flatMap(topic -> metadata.createTopic(topic).replaceWith(topic));
+    }
+
+    /**
+     * The topic {@link #create} would make, checked as it checks it (and that the name is free, as a Kafka
+     * broker's {@code validate_only} does), without storing anything: for dry runs.
+     */
+    public Uni<Topic> validateCreate(String name, int partitions, Map<String, ?> config) {
+        return planCreate(name, partitions, config)
+                .call(topic -> metadata.topic(topic.name().value()).invoke(found -> {
+                    if (found.isPresent()) {
+                        throw new EddyException(
+                                ErrorCode.TOPIC_ALREADY_EXISTS,
+                                "topic '" + name + "' already exists",
+                                Map.of("topic", name));
+                    }
+                }));
+    }
+
+    /** The config a topic gets for every key it is not given: the defaults of this deployment. */
+    public TopicConfig defaults() {
+        return TopicConfig.defaults(defaultBucket);
+    }
+
+    private Uni<Topic> planCreate(String name, int partitions, Map<String, ?> config) {
+        return Uni.createFrom().item(() -> {
+            TopicName topicName = new TopicName(name);
+            if (partitions < 1 || partitions > Topic.MAX_PARTITIONS) {
+                throw new EddyException(
+                        ErrorCode.INVALID_PARTITIONS,
+                        "partitions must be between 1 and " + Topic.MAX_PARTITIONS + ", not " + partitions,
+                        Map.of("partitions", partitions));
+            }
+            TopicConfig topicConfig = defaults().with(config);
+            buckets.check(topicConfig);
+            // the store keeps milliseconds: the topic returned is the topic read back later
+            return new Topic(
+                    topicName,
+                    UUID.randomUUID(),
+                    partitions,
+                    topicConfig,
+                    clock.instant().truncatedTo(ChronoUnit.MILLIS));
+        });
     }
 
     /** The topic, or a failed Uni: {@code unknown_topic}, or {@code invalid_topic_name}. */
@@ -114,23 +137,17 @@ public final class TopicService {
                 .invoke(() -> known.invalidate(name));
     }
 
+    /** The topic as {@link #alter} would leave it, checked as it checks it, without storing anything. */
+    public Uni<Topic> validateAlter(String name, Optional<Integer> partitions, Map<String, ?> config) {
+        return Uni.createFrom()
+                .item(() -> new TopicName(name))
+                .flatMap(n -> metadata.topic(n.value()).map(found -> altered(n, found, partitions, config)));
+    }
+
     private Uni<Topic> alterOnce(TopicName name, Optional<Integer> partitions, Map<String, ?> config, int attempt) {
         return metadata.topic(name.value()).flatMap(found -> {
-            Topic before = found.orElseThrow(() -> new EddyException(
-                    ErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist", Map.of("topic", name.value())));
-            int count = partitions.orElse(before.partitions());
-            if (count < before.partitions() || count > Topic.MAX_PARTITIONS) {
-                throw new EddyException(
-                        ErrorCode.INVALID_PARTITIONS,
-                        "partitions can only grow, up to " + Topic.MAX_PARTITIONS + ": topic '" + name + "' has "
-                                + before.partitions() + ", not " + count,
-                        Map.of("partitions", count, "current", before.partitions()));
-            }
-            TopicConfig altered = before.config().with(config);
-            if (config.containsKey(TopicConfig.REPLICAS)) {
-                buckets.check(altered); // a topic stored before the allow-list keeps its buckets until they change
-            }
-            Topic after = new Topic(before.name(), before.id(), count, altered, before.createdAt());
+            Topic before = found.orElseThrow(() -> unknown(name));
+            Topic after = altered(name, found, partitions, config);
             return metadata.updateTopic(before, after).flatMap(done -> {
                 if (done) {
                     return Uni.createFrom().item(after);
@@ -144,6 +161,28 @@ public final class TopicService {
                 return alterOnce(name, partitions, config, attempt + 1);
             });
         });
+    }
+
+    private Topic altered(TopicName name, Optional<Topic> found, Optional<Integer> partitions, Map<String, ?> config) {
+        Topic before = found.orElseThrow(() -> unknown(name));
+        int count = partitions.orElse(before.partitions());
+        if (count < before.partitions() || count > Topic.MAX_PARTITIONS) {
+            throw new EddyException(
+                    ErrorCode.INVALID_PARTITIONS,
+                    "partitions can only grow, up to " + Topic.MAX_PARTITIONS + ": topic '" + name + "' has "
+                            + before.partitions() + ", not " + count,
+                    Map.of("partitions", count, "current", before.partitions()));
+        }
+        TopicConfig altered = before.config().with(config);
+        if (config.containsKey(TopicConfig.REPLICAS)) {
+            buckets.check(altered); // a topic stored before the allow-list keeps its buckets until they change
+        }
+        return new Topic(before.name(), before.id(), count, altered, before.createdAt());
+    }
+
+    private static EddyException unknown(TopicName name) {
+        return new EddyException(
+                ErrorCode.UNKNOWN_TOPIC, "topic '" + name + "' does not exist", Map.of("topic", name.value()));
     }
 
     public Uni<Topic> delete(String name) {

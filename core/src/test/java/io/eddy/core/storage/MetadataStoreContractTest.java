@@ -13,6 +13,7 @@ import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.model.TopicConfig;
 import io.eddy.core.model.TopicName;
+import io.smallrye.mutiny.Uni;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -29,6 +30,21 @@ public abstract class MetadataStoreContractTest {
 
     /** The store under test; the same instance for every test of a class. */
     protected abstract MetadataStore store();
+
+    // --- cluster id ------------------------------------------------------------------------------------------
+
+    @Test
+    void theFirstClusterIdStoredIsTheOneEveryCallerGetsAfterwards() {
+        List<String> raced = await(Uni.join()
+                .all(IntStream.range(0, 4)
+                        .mapToObj(i -> store().clusterId("candidate-" + i))
+                        .toList())
+                .andFailFast());
+
+        assertThat(raced).hasSize(4).containsOnly(raced.get(0));
+        assertThat(raced.get(0)).startsWith("candidate-");
+        assertThat(await(store().clusterId("a-later-candidate"))).isEqualTo(raced.get(0));
+    }
 
     // --- topics ----------------------------------------------------------------------------------------------
 

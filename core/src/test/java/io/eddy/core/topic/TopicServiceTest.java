@@ -165,6 +165,48 @@ class TopicServiceTest {
         assertThat(await(eddy.topics().require(name)).config().replicas()).containsExactly(eddy.bucket());
     }
 
+    @Test
+    void validatingACreateChecksItAsCreateDoesAndStoresNothing() {
+        String name = "dry-run-" + UUID.randomUUID();
+
+        Topic planned = await(eddy.topics().validateCreate(name, 4, Map.of("cleanup.policy", "compact")));
+
+        assertThat(planned.partitions()).isEqualTo(4);
+        assertThat(planned.config()).isEqualTo(eddy.topics().defaults().with(Map.of("cleanup.policy", "compact")));
+        assertCode(() -> await(eddy.topics().require(name)), ErrorCode.UNKNOWN_TOPIC);
+        assertCode(() -> await(eddy.topics().validateCreate(name, 0, Map.of())), ErrorCode.INVALID_PARTITIONS);
+        assertCode(
+                () -> await(eddy.topics().validateCreate(name, 1, Map.of("segment.bytes", "1"))),
+                ErrorCode.INVALID_CONFIG);
+        await(eddy.topics().create(name, 1, Map.of()));
+        assertCode(() -> await(eddy.topics().validateCreate(name, 1, Map.of())), ErrorCode.TOPIC_ALREADY_EXISTS);
+    }
+
+    @Test
+    void validatingAnAlterChecksItAsAlterDoesAndChangesNothing() {
+        String name = "dry-alter-" + UUID.randomUUID();
+        Topic before = await(eddy.topics().create(name, 2, Map.of()));
+
+        Topic planned =
+                await(eddy.topics().validateAlter(name, java.util.Optional.of(5), Map.of("retention.ms", "60000")));
+
+        assertThat(planned.partitions()).isEqualTo(5);
+        assertThat(planned.config().retentionMs()).isEqualTo(60_000);
+        assertThat(await(eddy.topics().require(name))).isEqualTo(before);
+        assertCode(
+                () -> await(eddy.topics().validateAlter(name, java.util.Optional.of(1), Map.of())),
+                ErrorCode.INVALID_PARTITIONS);
+        assertCode(
+                () -> await(
+                        eddy.topics().validateAlter("gone-" + UUID.randomUUID(), java.util.Optional.empty(), Map.of())),
+                ErrorCode.UNKNOWN_TOPIC);
+    }
+
+    @Test
+    void defaultsAreKafkasOnTheDeploymentsBucket() {
+        assertThat(eddy.topics().defaults()).isEqualTo(TopicConfig.defaults(eddy.bucket()));
+    }
+
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
         assertThatThrownBy(call)
                 .isInstanceOfSatisfying(

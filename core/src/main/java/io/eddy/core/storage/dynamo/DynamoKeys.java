@@ -22,6 +22,7 @@ import java.util.UUID;
  * GROUPS                  &lt;group&gt;              group directory row (for listing)
  * L#&lt;name&gt;               LEASE                job lease (compactor jobs): owner, epoch, expiry
  * REPLACED                &lt;object key&gt;         an object a compaction stopped referencing, and when
+ * CLUSTER                 META                 the deployment's cluster id (Kafka's), written once
  * DELETED                 &lt;topic id&gt;           tombstone of a deleted topic (name, partitions): its partitions' items
  *                                              are purged by garbage collection, then the tombstone goes
  * </pre>
@@ -45,6 +46,7 @@ final class DynamoKeys {
     static final String LEASE = "LEASE";
     static final String REPLACED = "REPLACED";
     static final String DELETED_TOPICS = "DELETED";
+    static final String CLUSTER = "CLUSTER";
 
     private DynamoKeys() {}
 

@@ -77,6 +77,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String VERSION = "version";
     private static final String BATCHES = "batches";
     private static final String LAST_WRITE = "lastWriteMs";
+    private static final String CLUSTER_ID = "clusterId";
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
@@ -631,6 +632,39 @@ public final class DynamoMetadataStore implements MetadataStore {
         return call(() -> dynamo.query(request), t -> null)
                 .map((QueryResponse r) ->
                         r.items().stream().map(DynamoEntries::entry).toList());
+    }
+
+    @Override
+    public Uni<String> clusterId(String candidate) {
+        return storedClusterId()
+                .flatMap(stored -> stored.map(id -> Uni.createFrom().item(id))
+                        .orElseGet(() -> call(
+                                        () -> dynamo.putItem(b -> b.tableName(table)
+                                                .item(Map.of(
+                                                        PK,
+                                                        s(DynamoKeys.CLUSTER),
+                                                        SK,
+                                                        s(DynamoKeys.META),
+                                                        CLUSTER_ID,
+                                                        s(candidate)))
+                                                .conditionExpression("attribute_not_exists(pk)")),
+                                        t -> t instanceof ConditionalCheckFailedException
+                                                ? new ConditionFailed()
+                                                : null)
+                                .replaceWith(candidate)
+                                .onFailure(ConditionFailed.class)
+                                .recoverWithUni(() -> storedClusterId().map(Optional::orElseThrow))));
+    }
+
+    private Uni<Optional<String>> storedClusterId() {
+        return call(
+                        () -> dynamo.getItem(b -> b.tableName(table)
+                                .consistentRead(true)
+                                .key(Map.of(PK, s(DynamoKeys.CLUSTER), SK, s(DynamoKeys.META)))),
+                        t -> null)
+                .map(r -> r.hasItem() && r.item().containsKey(CLUSTER_ID)
+                        ? Optional.of(r.item().get(CLUSTER_ID).s())
+                        : Optional.<String>empty());
     }
 
     /**

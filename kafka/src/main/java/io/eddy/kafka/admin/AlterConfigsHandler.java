@@ -1,0 +1,63 @@
+package io.eddy.kafka.admin;
+
+import io.eddy.core.topic.TopicService;
+import io.eddy.kafka.DecodedRequest;
+import io.smallrye.mutiny.Uni;
+import java.util.AbstractMap.SimpleEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+/**
+ * AlterConfigs (deprecated by Kafka, still used): replace semantics, as {@link ConfigChanges#replace}; each
+ * resource by {@link ConfigAlteration}; a resource named twice is {@code INVALID_REQUEST}. Thread-safe.
+ */
+final class AlterConfigsHandler extends AdminHandler {
+    private final TopicService topics;
+    private final ConfigAlteration alteration;
+
+    AlterConfigsHandler(TopicService topics, ConfigAlteration alteration) {
+        super(ApiKeys.ALTER_CONFIGS);
+        this.topics = topics;
+        this.alteration = alteration;
+    }
+
+    @Override
+    Uni<ApiMessage> answer(DecodedRequest request) {
+        AlterConfigsRequestData data = (AlterConfigsRequestData) request.body();
+        List<AlterConfigsResource> resources = List.copyOf(data.resources());
+        Set<Map.Entry<Byte, String>> duplicated =
+                duplicates(resources, r -> Map.entry(r.resourceType(), r.resourceName()));
+        return join(resources.stream()
+                        .map(r -> (duplicated.contains(Map.entry(r.resourceType(), r.resourceName()))
+                                        ? Uni.createFrom()
+                                                .item(new ItemError(
+                                                        Errors.INVALID_REQUEST, "Duplicate resource in the request"))
+                                        : alteration.alter(
+                                                r.resourceType(),
+                                                r.resourceName(),
+                                                request.session(),
+                                                data.validateOnly(),
+                                                topic -> ConfigChanges.replace(
+                                                        r.configs().stream()
+                                                                .<Map.Entry<String, String>>map(
+                                                                        c -> new SimpleEntry<>(c.name(), c.value()))
+                                                                .toList(),
+                                                        topics.defaults())))
+                                .map(error -> new AlterConfigsResourceResponse()
+                                        .setResourceType(r.resourceType())
+                                        .setResourceName(r.resourceName())
+                                        .setErrorCode(error.code())
+                                        .setErrorMessage(error.message())))
+                        .toList())
+                .map(responses ->
+                        new AlterConfigsResponseData().setThrottleTimeMs(0).setResponses(responses));
+    }
+}
