@@ -12,24 +12,30 @@ import java.util.Optional;
 /**
  * The principals of the security tests, built as runtime's access control builds them from configuration (a name,
  * its token's SHA-256, its grants). alice produces and consumes {@code orders} in group {@code billing} and
- * administers the topics {@code alice-*}; bob only consumes {@code payments}.
+ * administers the topics {@code alice-*}; bob only consumes {@code payments}; carol only produces to
+ * {@code orders} (so she sees it, but may not read it) and consumes in groups {@code carol-*}.
  */
 final class Principals {
     static final String ALICE = "alice";
     static final String ALICE_TOKEN = "eddy_alice-token-for-tests-only";
     static final String BOB = "bob";
     static final String BOB_TOKEN = "eddy_bob-token-for-tests-only";
+    static final String CAROL = "carol";
+    static final String CAROL_TOKEN = "eddy_carol-token-for-tests-only";
 
     static final Map<String, List<String>> GRANTS = Map.of(
             ALICE,
             List.of("produce:topic:orders", "consume:topic:orders", "consume:group:billing", "admin:topic:alice-*"),
             BOB,
-            List.of("consume:topic:payments"));
+            List.of("consume:topic:payments"),
+            CAROL,
+            List.of("produce:topic:orders", "consume:group:carol-*"));
 
     private Principals() {}
 
     static Identities identities() {
-        return new Identities(List.of(identity(ALICE, ALICE_TOKEN), identity(BOB, BOB_TOKEN)));
+        return new Identities(
+                List.of(identity(ALICE, ALICE_TOKEN), identity(BOB, BOB_TOKEN), identity(CAROL, CAROL_TOKEN)));
     }
 
     private static Identity identity(String name, String token) {
