@@ -16,8 +16,8 @@ import org.jboss.logging.Logger;
  * One client connection: hands each frame to the dispatcher and writes the responses in the order the requests
  * came, as Kafka's protocol requires, however the handlers' answers interleave. Closes the connection, with one
  * log line, on a frame that cannot be answered, when it has been idle too long, or once the answer that ends a
- * failed SASL authentication is written. One instance per connection;
- * its state is touched only on the connection's event loop.
+ * failed SASL authentication is written. One instance per connection; its state is touched only on the
+ * connection's event loop (its session's may be read anywhere).
  */
 final class KafkaConnection extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = Logger.getLogger(KafkaConnection.class);

@@ -17,7 +17,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -215,10 +214,6 @@ class AuthorizationTest {
     }
 
     private static Admin admin(String user, String token) {
-        Map<String, Object> config = new HashMap<>(Principals.plain("SASL_PLAINTEXT", user, token));
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, eddy.bootstrapServers());
-        config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000);
-        return Admin.create(config);
+        return Principals.admin(eddy.bootstrapServers(), Principals.plain("SASL_PLAINTEXT", user, token));
     }
 }

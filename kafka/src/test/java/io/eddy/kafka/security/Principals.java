@@ -5,9 +5,12 @@ import io.eddy.core.auth.Identities;
 import io.eddy.core.auth.Identity;
 import io.eddy.core.auth.Principal;
 import io.eddy.core.auth.TokenHash;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The principals of the security tests, built as runtime's access control builds them from configuration (a name,
@@ -55,5 +58,15 @@ final class Principals {
                 "sasl.jaas.config",
                 "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user + "\" password=\""
                         + password + "\";");
+    }
+
+    /** kafka-clients' Admin on {@code bootstrap} with {@code security} (and timeouts a test can wait for). */
+    static Admin admin(String bootstrap, Map<String, Object> security) {
+        Map<String, Object> config = new HashMap<>(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
+        config.putAll(security);
+        return Admin.create(config);
     }
 }

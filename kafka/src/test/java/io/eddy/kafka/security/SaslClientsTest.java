@@ -8,7 +8,6 @@ import io.eddy.kafka.KafkaSettings;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -127,11 +126,6 @@ class SaslClientsTest {
     }
 
     private static Admin admin(Map<String, Object> security) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, eddy.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
-        config.putAll(security);
-        return Admin.create(config);
+        return Principals.admin(eddy.bootstrapServers(), security);
     }
 }

@@ -18,7 +18,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.errors.SslAuthenticationException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,11 +121,6 @@ class TlsTest {
     }
 
     private static Admin admin(Map<String, Object> security) {
-        Map<String, Object> config = new HashMap<>(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, eddy.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
-        config.putAll(security);
-        return Admin.create(config);
+        return Principals.admin(eddy.bootstrapServers(), security);
     }
 }
