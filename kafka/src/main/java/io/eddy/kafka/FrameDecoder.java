@@ -12,8 +12,8 @@ import org.jboss.logging.Logger;
  * before the connection has authenticated the smaller {@link #MAX_BEFORE_AUTHENTICATION} (Kafka's
  * {@code sasl.server.max.receive.size}), so an unauthenticated client cannot make the server hold much. A
  * negative or oversized size closes the connection with one log line (Kafka's protocol has no error to answer a
- * frame it cannot read). Emits each frame, without its size, as a retained slice the next handler releases. One instance per connection; not
- * thread-safe (Netty calls it from the connection's event loop only).
+ * frame it cannot read). Emits each frame, without its size, as a retained slice the next handler releases. One
+ * instance per connection; not thread-safe (Netty calls it from the connection's event loop only).
  */
 final class FrameDecoder extends ByteToMessageDecoder {
     private static final Logger LOG = Logger.getLogger(FrameDecoder.class);
