@@ -146,12 +146,18 @@ public final class KafkaSession {
     }
 
     /**
-     * SASL authenticated the connection as {@code authenticated}.
+     * SASL authenticated the connection as {@code authenticated}. Allowed from either awaiting state: the SASL
+     * handlers call it only after SaslAuthenticate, and a handler's test may authenticate a session directly.
      *
-     * @throws IllegalStateException unless the connection was awaiting SaslAuthenticate
+     * @throws IllegalStateException unless the connection was awaiting authentication
      */
     public void authenticatedAs(Principal authenticated) {
-        move(AwaitingAuthenticate.class, new Authenticated(authenticated));
+        SaslState current = state.get();
+        boolean awaiting = current instanceof AwaitingHandshake || current instanceof AwaitingAuthenticate;
+        if (!awaiting || !state.compareAndSet(current, new Authenticated(authenticated))) {
+            throw new IllegalStateException(
+                    "the connection from " + remote + " is " + current + ": it cannot authenticate now");
+        }
     }
 
     /** Ends the session: the connection closes once its current answer is written. */

@@ -98,10 +98,16 @@ class KafkaSessionTest {
     }
 
     @Test
-    void authenticatingWithoutAHandshakeIsRefused() {
-        KafkaSession secured = KafkaSession.unauthenticated(REMOTE);
+    void onlyAConnectionAwaitingAuthenticationAuthenticates() {
+        KafkaSession authenticated = KafkaSession.unauthenticated(REMOTE);
+        authenticated.authenticatedAs(ALICE);
+        KafkaSession failed = KafkaSession.unauthenticated(REMOTE);
+        failed.failed("test");
 
-        assertThatThrownBy(() -> secured.authenticatedAs(ALICE)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> authenticated.authenticatedAs(ALICE)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> failed.authenticatedAs(ALICE)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> KafkaSession.open(REMOTE).authenticatedAs(ALICE))
+                .isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> KafkaSession.open(REMOTE).handshaken("PLAIN", true))
                 .isInstanceOf(IllegalStateException.class);
     }
