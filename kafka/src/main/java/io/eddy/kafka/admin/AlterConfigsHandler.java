@@ -6,14 +6,13 @@ import io.smallrye.mutiny.Uni;
 import java.util.AbstractMap.SimpleEntry;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData.AlterConfigsResource;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
 import org.apache.kafka.common.message.AlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.Errors;
 
 /**
  * AlterConfigs (deprecated by Kafka, still used): replace semantics, as {@link ConfigChanges#replace}; each
@@ -33,29 +32,27 @@ final class AlterConfigsHandler extends AdminHandler {
     Uni<ApiMessage> answer(DecodedRequest request) {
         AlterConfigsRequestData data = (AlterConfigsRequestData) request.body();
         List<AlterConfigsResource> resources = List.copyOf(data.resources());
-        Set<Map.Entry<Byte, String>> duplicated =
-                duplicates(resources, r -> Map.entry(r.resourceType(), r.resourceName()));
-        return join(resources.stream()
-                        .map(r -> (duplicated.contains(Map.entry(r.resourceType(), r.resourceName()))
-                                        ? Uni.createFrom()
-                                                .item(new ItemError(
-                                                        Errors.INVALID_REQUEST, "Duplicate resource in the request"))
-                                        : alteration.alter(
-                                                r.resourceType(),
-                                                r.resourceName(),
-                                                request.session(),
-                                                data.validateOnly(),
-                                                topic -> ConfigChanges.replace(
-                                                        r.configs().stream()
-                                                                .<Map.Entry<String, String>>map(
-                                                                        c -> new SimpleEntry<>(c.name(), c.value()))
-                                                                .toList(),
-                                                        topics.defaults())))
-                                .map(error -> new AlterConfigsResourceResponse()
-                                        .setResourceType(r.resourceType())
-                                        .setResourceName(r.resourceName())
-                                        .setErrorCode(error.code())
-                                        .setErrorMessage(error.message())))
+        return alteration
+                .alterEach(
+                        resources.stream()
+                                .map(r -> new ConfigAlteration.Resource(
+                                        r.resourceType(),
+                                        r.resourceName(),
+                                        topic -> ConfigChanges.replace(
+                                                r.configs().stream()
+                                                        .<Map.Entry<String, String>>map(
+                                                                c -> new SimpleEntry<>(c.name(), c.value()))
+                                                        .toList(),
+                                                topics.defaults())))
+                                .toList(),
+                        request.session(),
+                        data.validateOnly())
+                .map(errors -> IntStream.range(0, resources.size())
+                        .mapToObj(i -> new AlterConfigsResourceResponse()
+                                .setResourceType(resources.get(i).resourceType())
+                                .setResourceName(resources.get(i).resourceName())
+                                .setErrorCode(errors.get(i).code())
+                                .setErrorMessage(errors.get(i).message()))
                         .toList())
                 .map(responses ->
                         new AlterConfigsResponseData().setThrottleTimeMs(0).setResponses(responses));

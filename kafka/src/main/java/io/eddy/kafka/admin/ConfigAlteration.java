@@ -8,8 +8,10 @@ import io.eddy.kafka.KafkaAccess;
 import io.eddy.kafka.KafkaErrors;
 import io.eddy.kafka.KafkaSession;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigResource;
@@ -33,6 +35,23 @@ final class ConfigAlteration {
         this.topics = topics;
         this.self = self;
         this.errors = errors;
+    }
+
+    /** One resource of a request: its type, its name, and the settings its changes make of a topic's config. */
+    record Resource(byte type, String name, Function<Topic, Map<String, Object>> settings) {}
+
+    /**
+     * Alters each resource on its own, in order; a resource named twice is {@code INVALID_REQUEST} each time.
+     */
+    Uni<List<ItemError>> alterEach(List<Resource> resources, KafkaSession session, boolean validateOnly) {
+        Set<Map.Entry<Byte, String>> duplicated =
+                AdminHandler.duplicates(resources, r -> Map.entry(r.type(), r.name()));
+        return AdminHandler.join(resources.stream()
+                .map(r -> duplicated.contains(Map.entry(r.type(), r.name()))
+                        ? Uni.createFrom()
+                                .item(new ItemError(Errors.INVALID_REQUEST, "Duplicate resource in the request"))
+                        : alter(r.type(), r.name(), session, validateOnly, r.settings()))
+                .toList());
     }
 
     /**

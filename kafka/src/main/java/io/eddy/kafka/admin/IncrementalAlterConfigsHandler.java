@@ -4,8 +4,7 @@ import io.eddy.core.topic.TopicService;
 import io.eddy.kafka.DecodedRequest;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.errors.InvalidRequestException;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
@@ -15,7 +14,6 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData.AlterConfigsResourceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
-import org.apache.kafka.common.protocol.Errors;
 
 /**
  * IncrementalAlterConfigs: SET, DELETE (back to the default), APPEND and SUBTRACT (list configs), as
@@ -36,29 +34,27 @@ final class IncrementalAlterConfigsHandler extends AdminHandler {
     Uni<ApiMessage> answer(DecodedRequest request) {
         IncrementalAlterConfigsRequestData data = (IncrementalAlterConfigsRequestData) request.body();
         List<AlterConfigsResource> resources = List.copyOf(data.resources());
-        Set<Map.Entry<Byte, String>> duplicated =
-                duplicates(resources, r -> Map.entry(r.resourceType(), r.resourceName()));
-        return join(resources.stream()
-                        .map(r -> (duplicated.contains(Map.entry(r.resourceType(), r.resourceName()))
-                                        ? Uni.createFrom()
-                                                .item(new ItemError(
-                                                        Errors.INVALID_REQUEST, "Duplicate resource in the request"))
-                                        : alteration.alter(
-                                                r.resourceType(),
-                                                r.resourceName(),
-                                                request.session(),
-                                                data.validateOnly(),
-                                                topic -> ConfigChanges.incremental(
-                                                        r.configs().stream()
-                                                                .map(IncrementalAlterConfigsHandler::change)
-                                                                .toList(),
-                                                        topic.config(),
-                                                        topics.defaults())))
-                                .map(error -> new AlterConfigsResourceResponse()
-                                        .setResourceType(r.resourceType())
-                                        .setResourceName(r.resourceName())
-                                        .setErrorCode(error.code())
-                                        .setErrorMessage(error.message())))
+        return alteration
+                .alterEach(
+                        resources.stream()
+                                .map(r -> new ConfigAlteration.Resource(
+                                        r.resourceType(),
+                                        r.resourceName(),
+                                        topic -> ConfigChanges.incremental(
+                                                r.configs().stream()
+                                                        .map(IncrementalAlterConfigsHandler::change)
+                                                        .toList(),
+                                                topic.config(),
+                                                topics.defaults())))
+                                .toList(),
+                        request.session(),
+                        data.validateOnly())
+                .map(errors -> IntStream.range(0, resources.size())
+                        .mapToObj(i -> new AlterConfigsResourceResponse()
+                                .setResourceType(resources.get(i).resourceType())
+                                .setResourceName(resources.get(i).resourceName())
+                                .setErrorCode(errors.get(i).code())
+                                .setErrorMessage(errors.get(i).message()))
                         .toList())
                 .map(responses -> new IncrementalAlterConfigsResponseData()
                         .setThrottleTimeMs(0)

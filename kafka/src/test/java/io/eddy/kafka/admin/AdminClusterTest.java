@@ -1,18 +1,15 @@
 package io.eddy.kafka.admin;
 
-import static io.eddy.kafka.admin.AdminTopicsTest.assertFails;
-import static io.eddy.kafka.admin.AdminTopicsTest.get;
+import static io.eddy.kafka.admin.Admins.assertFails;
+import static io.eddy.kafka.admin.Admins.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.kafka.BrokerNode;
 import io.eddy.kafka.KafkaFrontEnd;
-import io.eddy.testkit.EddyStack;
-import io.eddy.testkit.EddyStackExtension;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -28,38 +25,13 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsRequest;
 import org.apache.kafka.common.requests.DescribeTopicPartitionsResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * DescribeCluster and DescribeTopicPartitions through kafka-clients' Admin, and the cluster id: stored once, the
  * same from every instance and across restarts.
  */
-@ExtendWith(EddyStackExtension.class)
-class AdminClusterTest {
-    private static EddyStack stack;
-    private static KafkaFrontEnd eddy;
-    private static Admin admin;
-
-    @BeforeAll
-    static void start(EddyStack given) {
-        stack = given;
-        eddy = new KafkaFrontEnd(stack);
-        admin = admin(eddy);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (eddy != null) {
-            eddy.close();
-        }
-    }
-
+class AdminClusterTest extends Admins {
     @Test
     void describeClusterShowsThisInstanceAsBrokerAndControllerWithItsAuthorizedOperations() throws Exception {
         DescribeClusterResult cluster =
@@ -77,13 +49,13 @@ class AdminClusterTest {
     void theClusterIdIsTheSameFromTwoInstancesAndAfterARestart() throws Exception {
         String first;
         try (KafkaFrontEnd other = new KafkaFrontEnd(stack);
-                Admin otherAdmin = admin(other)) {
+                Admin otherAdmin = Admins.of(other)) {
             first = get(otherAdmin.describeCluster().clusterId());
             assertThat(first).isEqualTo(get(admin.describeCluster().clusterId()));
         }
 
         try (KafkaFrontEnd restarted = new KafkaFrontEnd(stack);
-                Admin restartedAdmin = admin(restarted)) {
+                Admin restartedAdmin = Admins.of(restarted)) {
             assertThat(get(restartedAdmin.describeCluster().clusterId())).isEqualTo(first);
             assertThat(restarted.clusterId()).isEqualTo(eddy.clusterId());
         }
@@ -161,12 +133,5 @@ class AdminClusterTest {
                         "cursor-b:" + Errors.UNKNOWN_TOPIC_OR_PARTITION,
                         "cursor-c-0",
                         "cursor-c-1");
-    }
-
-    private static Admin admin(KafkaFrontEnd frontEnd) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, frontEnd.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 }

@@ -1,19 +1,15 @@
 package io.eddy.kafka.admin;
 
-import static io.eddy.kafka.admin.AdminTopicsTest.assertFails;
-import static io.eddy.kafka.admin.AdminTopicsTest.get;
+import static io.eddy.kafka.admin.Admins.assertFails;
+import static io.eddy.kafka.admin.Admins.get;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.model.CleanupPolicy;
 import io.eddy.core.model.TopicConfig;
 import io.eddy.kafka.KafkaFrontEnd;
-import io.eddy.testkit.EddyStack;
-import io.eddy.testkit.EddyStackExtension;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.clients.admin.AlterConfigsOptions;
@@ -33,36 +29,10 @@ import org.apache.kafka.common.requests.AlterConfigsRequest;
 import org.apache.kafka.common.requests.AlterConfigsResponse;
 import org.apache.kafka.common.requests.DescribeConfigsRequest;
 import org.apache.kafka.common.requests.DescribeConfigsResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** kafka-clients' Admin describes and alters topic configs under Kafka's names; the broker's are read-only. */
-@ExtendWith(EddyStackExtension.class)
-class AdminConfigsTest {
-    private static KafkaFrontEnd eddy;
-    private static Admin admin;
-
-    @BeforeAll
-    static void start(EddyStack stack) {
-        eddy = new KafkaFrontEnd(stack);
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, eddy.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (eddy != null) {
-            eddy.close();
-        }
-    }
-
+class AdminConfigsTest extends Admins {
     @Test
     void describeShowsEveryTopicConfigWithItsSourceSynonymsTypeAndDocumentation() throws Exception {
         create("described", Map.of("retention.ms", 60_000));
@@ -232,7 +202,7 @@ class AdminConfigsTest {
         return Errors.forCode(response.data().responses().get(0).errorCode());
     }
 
-    private static org.apache.kafka.clients.admin.AlterConfigsResult alter(ConfigResource resource, AlterConfigOp op) {
+    private org.apache.kafka.clients.admin.AlterConfigsResult alter(ConfigResource resource, AlterConfigOp op) {
         return admin.incrementalAlterConfigs(Map.of(resource, (Collection<AlterConfigOp>) List.of(op)));
     }
 
@@ -244,11 +214,11 @@ class AdminConfigsTest {
         return new ConfigResource(ConfigResource.Type.TOPIC, name);
     }
 
-    private static void create(String name, Map<String, ?> config) {
+    private void create(String name, Map<String, ?> config) {
         eddy.topics().create(name, 1, config).await().atMost(KafkaFrontEnd.AWAIT);
     }
 
-    private static TopicConfig stored(String name) {
+    private TopicConfig stored(String name) {
         return eddy.topics().require(name).await().atMost(KafkaFrontEnd.AWAIT).config();
     }
 }

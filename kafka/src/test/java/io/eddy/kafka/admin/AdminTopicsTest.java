@@ -8,21 +8,14 @@ import io.eddy.core.error.ErrorCode;
 import io.eddy.core.model.CleanupPolicy;
 import io.eddy.core.model.Topic;
 import io.eddy.kafka.KafkaFrontEnd;
-import io.eddy.testkit.EddyStack;
-import io.eddy.testkit.EddyStackExtension;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreatePartitionsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicCollection;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
@@ -34,36 +27,10 @@ import org.apache.kafka.common.errors.PolicyViolationException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicIdException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** kafka-clients' Admin creates, grows and deletes topics; what it does is what core's TopicService holds. */
-@ExtendWith(EddyStackExtension.class)
-class AdminTopicsTest {
-    private static KafkaFrontEnd eddy;
-    private static Admin admin;
-
-    @BeforeAll
-    static void start(EddyStack stack) {
-        eddy = new KafkaFrontEnd(stack);
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, eddy.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (admin != null) {
-            admin.close();
-        }
-        if (eddy != null) {
-            eddy.close();
-        }
-    }
-
+class AdminTopicsTest extends Admins {
     @Test
     void aTopicCreatedOverKafkaIsInTopicServiceWithItsConfigMappedToEddys() throws Exception {
         NewTopic orders = new NewTopic("orders", 3, (short) 1)
@@ -208,23 +175,13 @@ class AdminTopicsTest {
         assertThat(partitions("growing")).isEqualTo(6);
     }
 
-    private static int partitions(String topic) {
+    private int partitions(String topic) {
         return eddy.topics().require(topic).await().atMost(KafkaFrontEnd.AWAIT).partitions();
     }
 
-    private static void assertUnknown(String topic) {
+    private void assertUnknown(String topic) {
         assertThatThrownBy(() -> eddy.topics().require(topic).await().atMost(KafkaFrontEnd.AWAIT))
                 .isInstanceOfSatisfying(
                         EddyException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TOPIC));
-    }
-
-    static <T> T get(KafkaFuture<T> future) throws Exception {
-        return future.get(30, TimeUnit.SECONDS);
-    }
-
-    static void assertFails(KafkaFuture<?> future, Class<? extends Throwable> error) {
-        assertThatThrownBy(() -> future.get(30, TimeUnit.SECONDS))
-                .isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(error);
     }
 }
