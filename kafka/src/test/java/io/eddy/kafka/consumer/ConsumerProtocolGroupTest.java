@@ -52,10 +52,11 @@ class ConsumerProtocolGroupTest {
     }
 
     @Test
-    void aConsumerIsAssignedEveryPartitionAndCoreDescribesTheGroup() {
+    void aConsumerIsAssignedEveryPartitionConsumesEveryRecordAndCoreDescribesTheGroup() throws Exception {
         String topic = topic(3);
         String group = "g-" + UUID.randomUUID();
         Ownership ownership = new Ownership();
+        Set<String> produced = produce(topic, 30);
 
         PollingConsumer c1 = consumer("c1", group, topic, ownership);
 
@@ -73,6 +74,40 @@ class ConsumerProtocolGroupTest {
                 .containsExactly(
                         new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
         assertThat(described.group().assignor()).isEqualTo("cooperative-sticky");
+        Eventually.await(
+                WAIT,
+                () -> c1.records().size() + " records read",
+                () -> values(c1).containsAll(produced));
+
+        consumers.remove(c1);
+        c1.close(); // commits what it read, then leaves
+
+        GroupDescription after = eddy.core().groups().describe(group).await().atMost(KafkaFrontEnd.AWAIT);
+        assertThat(after.state()).isEqualTo("empty");
+        assertThat(after.partitions())
+                .hasSize(3)
+                .allSatisfy(p -> assertThat(p.lag()).contains(0L));
+    }
+
+    private static Set<String> values(PollingConsumer c) {
+        return c.records().stream().map(r -> r.value()).collect(Collectors.toSet());
+    }
+
+    /** Produces {@code n} keyed records with kafka-clients' producer; returns their values. */
+    static Set<String> produce(String topic, int n) throws Exception {
+        Set<String> values = new java.util.HashSet<>();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", eddy.bootstrapServers(),
+                "key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName(),
+                "value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName()))) {
+            for (int i = 0; i < n; i++) {
+                String value = "v-" + i;
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k-" + i, value))
+                        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+                values.add(value);
+            }
+        }
+        return values;
     }
 
     @Test
@@ -80,6 +115,7 @@ class ConsumerProtocolGroupTest {
         String topic = topic(6);
         String group = "g-" + UUID.randomUUID();
         Ownership ownership = new Ownership();
+        Set<String> produced = produce(topic, 60);
 
         PollingConsumer c1 = consumer("c1", group, topic, ownership);
         Eventually.await(
