@@ -3,7 +3,6 @@ package io.eddy.kafka.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.auth.Principal;
-import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.model.Record;
 import io.eddy.core.produce.ProducerRegistry.Registration;
 import io.eddy.kafka.KafkaErrors;
@@ -13,13 +12,10 @@ import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -242,11 +238,9 @@ class ProduceHandlerTest {
                         .get(0)
                         .errorCode())
                 .isEqualTo(Errors.NONE.code());
-        long deadline = System.nanoTime() + KafkaFrontEnd.AWAIT.toNanos();
-        while (read(topic, 0).size() < 2 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactly("one", "two");
+        assertThat(CoreReads.awaitRecords(eddy, topic, 0, 2))
+                .extracting(r -> text(r.value()))
+                .containsExactly("one", "two");
     }
 
     private static String topic(int partitions) {
@@ -317,12 +311,7 @@ class ProduceHandlerTest {
     }
 
     private static List<Record> read(String topic, int partition) {
-        return eddy.core()
-                .fetch()
-                .fetch(new FetchRequest(topic, partition, 0, 100, 1 << 20, Duration.ZERO))
-                .await()
-                .atMost(KafkaFrontEnd.AWAIT)
-                .records();
+        return CoreReads.read(eddy, topic, partition);
     }
 
     private static byte[] bytes(String s) {

@@ -3,7 +3,6 @@ package io.eddy.kafka.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.model.Record;
 import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.ApiHandlers;
@@ -24,14 +23,12 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -177,24 +174,8 @@ class ProduceToolsTest {
         return name;
     }
 
-    /** The partition's records once it holds {@code n}, or what it holds after 30 seconds. */
     private static List<Record> read(String topic, int partition, int n) {
-        long deadline = System.nanoTime() + KafkaFrontEnd.AWAIT.toNanos();
-        List<Record> records = fetch(topic, partition);
-        while (records.size() < n && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-            records = fetch(topic, partition);
-        }
-        return records;
-    }
-
-    private static List<Record> fetch(String topic, int partition) {
-        return eddy.core()
-                .fetch()
-                .fetch(new FetchRequest(topic, partition, 0, 100, 1 << 20, Duration.ZERO))
-                .await()
-                .atMost(KafkaFrontEnd.AWAIT)
-                .records();
+        return CoreReads.awaitRecords(eddy, topic, partition, n);
     }
 
     private static String text(byte[] b) {
