@@ -41,6 +41,15 @@ final class PartitionRecords {
             return new Refused(Errors.INVALID_RECORD, "partition " + partition + ": no record batch");
         }
         ByteBuffer view = memory.buffer();
+        if (view.remaining() > RecordBatches.MAGIC_OFFSET) {
+            byte magic = view.get(view.position() + RecordBatches.MAGIC_OFFSET);
+            if (magic != RecordBatch.MAGIC_VALUE_V2) {
+                return new Refused(
+                        Errors.INVALID_RECORD,
+                        "partition " + partition + ": magic " + magic
+                                + "; only v2 record batches (magic 2) are accepted");
+            }
+        }
         BatchIterator batches = BatchIterator.over(view);
         BatchIterator.Batch batch;
         try {
@@ -54,12 +63,6 @@ final class PartitionRecords {
                     "partition " + partition + ": a produce request carries exactly one record batch per partition");
         }
         ByteBuffer bytes = batch.slice();
-        byte magic = bytes.get(RecordBatches.MAGIC_OFFSET);
-        if (magic != RecordBatch.MAGIC_VALUE_V2) {
-            return new Refused(
-                    Errors.INVALID_RECORD,
-                    "partition " + partition + ": magic " + magic + "; only v2 record batches (magic 2) are accepted");
-        }
         if ((bytes.get(RecordBatches.ATTRIBUTES_OFFSET + 1) & TRANSACTIONAL_OR_CONTROL) != 0) {
             return new Refused(
                     Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,

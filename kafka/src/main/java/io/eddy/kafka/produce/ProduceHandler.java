@@ -36,6 +36,8 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * topic's {@code max.message.bytes} and the configured inflate limits; then each partition is produced on its
  * own ({@code ProduceService.produceBatches}, stored as sent), so that, as on a Kafka broker, one partition's
  * error (a sequence gap, a fenced epoch) fails that partition only. Concurrent partitions share a group commit.
+ * A connection's requests are handed to core one after another, in the order they came ({@link ConnectionTurns}),
+ * so that pipelined requests for one partition are stored in the order they were sent.
  *
  * <p>Answers per partition: the base offset ({@code -1} for acks=0, which is queued, not yet committed),
  * {@code log_append_time} -1 (Eddy keeps create time), {@code log_start_offset} -1 (not known without a read of
@@ -54,6 +56,7 @@ final class ProduceHandler implements ApiHandler {
     private final KafkaServices services;
     private final TopicIds topicIds;
     private final KafkaErrors errors;
+    private final ConnectionTurns turns = new ConnectionTurns();
 
     ProduceHandler(KafkaServices services, KafkaErrors errors) {
         this.services = services;
@@ -81,6 +84,7 @@ final class ProduceHandler implements ApiHandler {
         ProduceRequestData data = ((ProduceRequest) decoded.request()).data();
         boolean byId = decoded.apiVersion() >= TOPIC_ID_VERSION;
         Optional<Acks> acks = RequiredAcks.of(data.acks());
+        ConnectionTurns.Turn turn = turns.take(decoded.session());
         List<Uni<TopicProduceResponse>> answers =
                 new ArrayList<>(data.topicData().size());
         for (TopicProduceData t : data.topicData()) {
@@ -90,18 +94,21 @@ final class ProduceHandler implements ApiHandler {
                 answers.add(refused(
                         t, byId, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "Eddy does not support transactions"));
             } else if (byId) {
-                answers.add(topic(topicIds.require(t.topicId()), t, true, acks.get(), decoded.session()));
+                answers.add(topic(topicIds.require(t.topicId()), t, true, acks.get(), decoded.session(), turn));
             } else if (!mayWrite(decoded.session(), t.name())) {
                 answers.add(refused(t, false, Errors.TOPIC_AUTHORIZATION_FAILED, null));
             } else {
-                answers.add(topic(services.topics().require(t.name()), t, false, acks.get(), decoded.session()));
+                answers.add(topic(services.topics().require(t.name()), t, false, acks.get(), decoded.session(), turn));
             }
         }
-        return all(answers).map(topics -> {
-            ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
-            topics.forEach(response.responses()::add);
-            return response;
-        });
+        return all(answers)
+                .<ApiMessage>map(topics -> {
+                    ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
+                    topics.forEach(response.responses()::add);
+                    return response;
+                })
+                .onTermination()
+                .invoke(turn::done);
     }
 
     private static boolean mayWrite(KafkaSession session, String topic) {
@@ -113,7 +120,12 @@ final class ProduceHandler implements ApiHandler {
      * and only after every task that reads the frame has finished.
      */
     private Uni<TopicProduceResponse> topic(
-            Uni<Topic> lookup, TopicProduceData t, boolean byId, Acks acks, KafkaSession session) {
+            Uni<Topic> lookup,
+            TopicProduceData t,
+            boolean byId,
+            Acks acks,
+            KafkaSession session,
+            ConnectionTurns.Turn turn) {
         return lookup.flatMap(topic -> {
                     if (byId && !mayWrite(session, topic.name().value())) {
                         return refused(t, true, Errors.TOPIC_AUTHORIZATION_FAILED, null);
@@ -121,9 +133,10 @@ final class ProduceHandler implements ApiHandler {
                     return Uni.createFrom()
                             .item(() -> check(topic, t.partitionData()))
                             .runSubscriptionOn(services.validation())
-                            .flatMap(checked -> all(checked.stream()
-                                    .map(c -> produce(topic, c, acks))
-                                    .toList()))
+                            .flatMap(checked -> turn.ready()
+                                    .flatMap(ready -> all(checked.stream()
+                                            .map(c -> produce(topic, c, acks))
+                                            .toList())))
                             .map(partitions -> answer(t, byId, partitions));
                 })
                 .onFailure()

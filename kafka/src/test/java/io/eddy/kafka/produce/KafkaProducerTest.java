@@ -103,7 +103,7 @@ class KafkaProducerTest {
         }
 
         assertThat(acked).extracting(RecordMetadata::offset).containsOnly(-1L);
-        awaitRecords(topic, 0, RECORDS);
+        CoreReads.awaitRecords(eddy, topic, 0, RECORDS);
         assertWritten(topic, 0, RECORDS);
     }
 
@@ -214,21 +214,8 @@ class KafkaProducerTest {
         }
     }
 
-    /** Polls core until the partition holds {@code n} records or 30 seconds have passed. */
-    static void awaitRecords(String topic, int partition, int n) {
-        long deadline = System.nanoTime() + KafkaFrontEnd.AWAIT.toNanos();
-        while (read(topic, partition).size() < n && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-        }
-    }
-
     static List<Record> read(String topic, int partition) {
-        return eddy.core()
-                .fetch()
-                .fetch(new FetchRequest(topic, partition, 0, FetchRequest.MAX_MAX_RECORDS, 8 << 20, Duration.ZERO))
-                .await()
-                .atMost(KafkaFrontEnd.AWAIT)
-                .records();
+        return CoreReads.read(eddy, topic, partition);
     }
 
     static List<RecordBatch> batches(String topic, int partition) {
