@@ -37,6 +37,9 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * errors of {@link LeaderEpochs}. Thread-safe.
  */
 public final class ListOffsetsHandler implements ApiHandler {
+    /** Answers carry a leader epoch from this version; before, the field must keep its default. */
+    private static final short FIRST_WITH_LEADER_EPOCH = 4;
+
     private final FetchService fetch;
     private final PartitionAnswers errors;
 
@@ -91,9 +94,13 @@ public final class ListOffsetsHandler implements ApiHandler {
                     .map(answered ->
                             new ListOffsetsTopicResponse().setName(t.name()).setPartitions(answered)));
         }
-        return PartitionAnswers.all(topics)
-                .map(answered ->
-                        new ListOffsetsResponseData().setThrottleTimeMs(0).setTopics(answered));
+        short version = decoded.apiVersion();
+        return PartitionAnswers.all(topics).map(answered -> {
+            if (version < FIRST_WITH_LEADER_EPOCH) {
+                answered.forEach(t -> t.partitions().forEach(p -> p.setLeaderEpoch(ListOffsetsResponse.UNKNOWN_EPOCH)));
+            }
+            return new ListOffsetsResponseData().setThrottleTimeMs(0).setTopics(answered);
+        });
     }
 
     private Uni<ListOffsetsPartitionResponse> answer(String topic, ListOffsetsPartition p) {
