@@ -174,6 +174,51 @@ class GroupAdminTest {
                 .doesNotContain(group);
     }
 
+    @Test
+    void aClassicGroupIsListedAsClassicAndDescribedThroughDescribeGroups() throws Exception {
+        String topic = topic(2);
+        String group = "classic-" + UUID.randomUUID();
+        Ownership ownership = new Ownership();
+        PollingConsumer c1 = new PollingConsumer(
+                "classic-c1",
+                eddy.bootstrapServers(),
+                group,
+                List.of(topic),
+                ownership,
+                Map.of("group.protocol", "classic"));
+        try {
+            Eventually.await(
+                    WAIT,
+                    () -> "owned " + ownership.owned(),
+                    () -> ownership.of("classic-c1").size() == 2);
+            Eventually.await(WAIT, () -> "group not stable", () -> state(group) == GroupState.STABLE);
+
+            ConsumerGroupDescription described = admin.describeConsumerGroups(List.of(group))
+                    .describedGroups()
+                    .get(group)
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(described.type()).isEqualTo(GroupType.CLASSIC);
+            assertThat(described.members()).singleElement().satisfies(m -> {
+                assertThat(m.clientId()).isEqualTo("classic-c1");
+                assertThat(m.assignment().topicPartitions()).hasSize(2);
+            });
+            GroupListing listed =
+                    admin.listGroups(ListGroupsOptions.forConsumerGroups()).all().get(30, TimeUnit.SECONDS).stream()
+                            .filter(l -> l.groupId().equals(group))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(listed.type()).contains(GroupType.CLASSIC);
+            assertThat(listed.groupState()).contains(GroupState.STABLE);
+            assertThatThrownBy(() ->
+                            admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .hasCauseInstanceOf(GroupNotEmptyException.class);
+        } finally {
+            c1.close();
+        }
+        admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+    }
+
     /** Runs kafka-consumer-groups in this JVM; returns what it printed, failing if it exited non-zero. */
     private static String run(String... args) {
         AtomicInteger exit = new AtomicInteger(0);
