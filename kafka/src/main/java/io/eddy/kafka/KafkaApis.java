@@ -16,7 +16,7 @@ public final class KafkaApis {
         List<ApiHandler> handlers = new ArrayList<>();
         handlers.add(new MetadataHandler(services.topics(), () -> self, services.clusterId(), errors));
 
-        // produce: Produce, InitProducerId
+        handlers.addAll(io.eddy.kafka.produce.ProduceApis.handlers(services, self, errors));
 
         // fetch: Fetch, ListOffsets, OffsetForLeaderEpoch
 

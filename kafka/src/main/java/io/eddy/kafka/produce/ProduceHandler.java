@@ -1,0 +1,233 @@
+package io.eddy.kafka.produce;
+
+import io.eddy.core.auth.Operation;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.format.BatchValidator;
+import io.eddy.core.format.ValidatedBatch;
+import io.eddy.core.model.Topic;
+import io.eddy.core.produce.Acks;
+import io.eddy.core.produce.BatchOffsets;
+import io.eddy.kafka.ApiHandler;
+import io.eddy.kafka.DecodedRequest;
+import io.eddy.kafka.KafkaAccess;
+import io.eddy.kafka.KafkaErrors;
+import io.eddy.kafka.KafkaServices;
+import io.eddy.kafka.KafkaSession;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.ProduceRequest;
+
+/**
+ * Produce, every version kafka-clients lists (v3 to v13; v13 names topics by id). Per topic: the connection
+ * must hold {@code produce} on it ({@code TOPIC_AUTHORIZATION_FAILED}); each partition's one batch is copied out
+ * of the request frame and validated by core's {@link BatchValidator} on the validation executor, against the
+ * topic's {@code max.message.bytes} and the configured inflate limits; then each partition is produced on its
+ * own ({@code ProduceService.produceBatches}, stored as sent), so that, as on a Kafka broker, one partition's
+ * error (a sequence gap, a fenced epoch) fails that partition only. Concurrent partitions share a group commit.
+ *
+ * <p>Answers per partition: the base offset ({@code -1} for acks=0, which is queued, not yet committed),
+ * {@code log_append_time} -1 (Eddy keeps create time), {@code log_start_offset} -1 (not known without a read of
+ * the partition's head; Kafka's clients accept -1), and Kafka's error for a failure through {@link KafkaErrors}
+ * with core's message. A duplicate of an idempotent batch already written is answered, as Kafka does, with no
+ * error and the offsets it was written at. A request with a transactional id is refused with
+ * {@code TRANSACTIONAL_ID_AUTHORIZATION_FAILED}, as is a transactional batch: Eddy has no transactions.
+ *
+ * <p>The answer is only given once every partition's copy and validation have finished, whatever failed: the
+ * request frame, whose bytes validation reads, is released as soon as it is. Thread-safe.
+ */
+final class ProduceHandler implements ApiHandler {
+    /** The first version that names topics by id (KIP-516). */
+    static final short TOPIC_ID_VERSION = 13;
+
+    private final KafkaServices services;
+    private final TopicIds topicIds;
+    private final KafkaErrors errors;
+
+    ProduceHandler(KafkaServices services, KafkaErrors errors) {
+        this.services = services;
+        this.topicIds = new TopicIds(services.topics());
+        this.errors = errors;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public short oldestVersion() {
+        return ApiKeys.PRODUCE.oldestVersion();
+    }
+
+    @Override
+    public short latestVersion() {
+        return ApiKeys.PRODUCE.latestVersion(false);
+    }
+
+    @Override
+    public Uni<ApiMessage> handle(DecodedRequest decoded) {
+        ProduceRequestData data = ((ProduceRequest) decoded.request()).data();
+        boolean byId = decoded.apiVersion() >= TOPIC_ID_VERSION;
+        Optional<Acks> acks = RequiredAcks.of(data.acks());
+        List<Uni<TopicProduceResponse>> answers =
+                new ArrayList<>(data.topicData().size());
+        for (TopicProduceData t : data.topicData()) {
+            if (acks.isEmpty()) {
+                answers.add(refused(t, byId, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1"));
+            } else if (data.transactionalId() != null) {
+                answers.add(refused(
+                        t, byId, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "Eddy does not support transactions"));
+            } else if (byId) {
+                answers.add(topic(topicIds.require(t.topicId()), t, true, acks.get(), decoded.session()));
+            } else if (!mayWrite(decoded.session(), t.name())) {
+                answers.add(refused(t, false, Errors.TOPIC_AUTHORIZATION_FAILED, null));
+            } else {
+                answers.add(topic(services.topics().require(t.name()), t, false, acks.get(), decoded.session()));
+            }
+        }
+        return all(answers).map(topics -> {
+            ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
+            topics.forEach(response.responses()::add);
+            return response;
+        });
+    }
+
+    private static boolean mayWrite(KafkaSession session, String topic) {
+        return KafkaAccess.mayTopic(session, Operation.PRODUCE, topic);
+    }
+
+    /**
+     * One topic's answer. Nothing here fails: every failure, the lookup's included, becomes each partition's error,
+     * and only after every task that reads the frame has finished.
+     */
+    private Uni<TopicProduceResponse> topic(
+            Uni<Topic> lookup, TopicProduceData t, boolean byId, Acks acks, KafkaSession session) {
+        return lookup.flatMap(topic -> {
+                    if (byId && !mayWrite(session, topic.name().value())) {
+                        return refused(t, true, Errors.TOPIC_AUTHORIZATION_FAILED, null);
+                    }
+                    return Uni.createFrom()
+                            .item(() -> check(topic, t.partitionData()))
+                            .runSubscriptionOn(services.validation())
+                            .flatMap(checked -> all(checked.stream()
+                                    .map(c -> produce(topic, c, acks))
+                                    .toList()))
+                            .map(partitions -> answer(t, byId, partitions));
+                })
+                .onFailure()
+                .recoverWithUni(failure -> refused(t, byId, errors.of(failure), message(failure)));
+    }
+
+    /** A partition after the checks: a batch to produce, or its answer already. */
+    private sealed interface Checked permits Valid, Answered {}
+
+    private record Valid(ValidatedBatch batch) implements Checked {}
+
+    private record Answered(PartitionProduceResponse response) implements Checked {}
+
+    /** Copies and validates each partition's batch, in request order. Runs on the validation executor. */
+    private List<Checked> check(Topic topic, List<PartitionProduceData> partitions) {
+        List<Checked> out = new ArrayList<>(partitions.size());
+        for (PartitionProduceData p : partitions) {
+            out.add(check(topic, p));
+        }
+        return out;
+    }
+
+    private Checked check(Topic topic, PartitionProduceData p) {
+        if (p.index() < 0 || p.index() >= topic.partitions()) {
+            return new Answered(failed(
+                    p.index(),
+                    Errors.UNKNOWN_TOPIC_OR_PARTITION,
+                    "topic '" + topic.name().value() + "' has " + topic.partitions() + " partitions"));
+        }
+        PartitionRecords.Outcome outcome = PartitionRecords.copyOut(p.index(), p.records());
+        if (outcome instanceof PartitionRecords.Refused r) {
+            return new Answered(failed(p.index(), r.error(), r.message()));
+        }
+        PartitionRecords.Copied copied = (PartitionRecords.Copied) outcome;
+        try {
+            return new Valid(BatchValidator.validate(
+                            List.of(copied.frame()), topic.config().maxMessageBytes(), services.inflate())
+                    .get(0));
+        } catch (RuntimeException e) {
+            return new Answered(failed(p.index(), errors.of(e), message(e)));
+        }
+    }
+
+    private Uni<PartitionProduceResponse> produce(Topic topic, Checked checked, Acks acks) {
+        if (checked instanceof Answered a) {
+            return Uni.createFrom().item(a.response());
+        }
+        ValidatedBatch batch = ((Valid) checked).batch();
+        int index = batch.partition();
+        return services.produce()
+                .produceBatches(topic.name().value(), List.of(batch), acks, false)
+                .map(offsets -> succeeded(index, offsets))
+                .onFailure()
+                .recoverWithItem(failure -> failed(index, errors.of(failure), message(failure)));
+    }
+
+    private static PartitionProduceResponse succeeded(int index, List<BatchOffsets> offsets) {
+        long base = offsets.isEmpty() ? -1 : offsets.get(0).baseOffset(); // acks=0: queued, no offset yet
+        return partition(index, Errors.NONE, base).setErrorMessage(null);
+    }
+
+    private static PartitionProduceResponse failed(int index, Errors error, String message) {
+        return partition(index, error, -1).setErrorMessage(message);
+    }
+
+    private static PartitionProduceResponse partition(int index, Errors error, long baseOffset) {
+        return new PartitionProduceResponse()
+                .setIndex(index)
+                .setErrorCode(error.code())
+                .setBaseOffset(baseOffset)
+                .setLogAppendTimeMs(-1)
+                .setLogStartOffset(-1);
+    }
+
+    private static TopicProduceResponse answer(
+            TopicProduceData t, boolean byId, List<PartitionProduceResponse> partitions) {
+        TopicProduceResponse response = byId
+                ? new TopicProduceResponse().setTopicId(t.topicId())
+                : new TopicProduceResponse().setName(t.name());
+        return response.setPartitionResponses(partitions);
+    }
+
+    private static Uni<TopicProduceResponse> refused(TopicProduceData t, boolean byId, Errors error, String message) {
+        return Uni.createFrom()
+                .item(answer(
+                        t,
+                        byId,
+                        t.partitionData().stream()
+                                .map(p -> failed(p.index(), error, message))
+                                .toList()));
+    }
+
+    /** What the client is told: core's and Kafka's messages are written for clients, anything else is not. */
+    private static String message(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause()
+                : failure;
+        return cause instanceof EddyException || cause instanceof ApiException ? cause.getMessage() : null;
+    }
+
+    private static <T> Uni<List<T>> all(List<Uni<T>> unis) {
+        if (unis.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return Uni.join().all(unis).andCollectFailures();
+    }
+}

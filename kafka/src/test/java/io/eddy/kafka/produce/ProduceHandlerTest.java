@@ -1,0 +1,335 @@
+package io.eddy.kafka.produce;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eddy.core.auth.Principal;
+import io.eddy.core.fetch.FetchRequest;
+import io.eddy.core.model.Record;
+import io.eddy.core.produce.ProducerRegistry.Registration;
+import io.eddy.kafka.KafkaErrors;
+import io.eddy.kafka.KafkaFrontEnd;
+import io.eddy.kafka.KafkaSession;
+import io.eddy.testkit.EddyStack;
+import io.eddy.testkit.EddyStackExtension;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollection;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.MemoryRecords;
+import org.apache.kafka.common.record.SimpleRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The Produce handler fed requests as clients write them: per-partition errors for what kafka-clients' producer
+ * does not send on its own (sequence gaps, stale epochs, duplicates, transactions, bad acks, corrupt batches), and
+ * the lifetime of the request's bytes.
+ */
+@ExtendWith(EddyStackExtension.class)
+class ProduceHandlerTest {
+    private static final short V12 = 12;
+    private static final short V13 = 13;
+    private static final long TIMESTAMP = 1_700_000_000_000L;
+
+    private static KafkaFrontEnd eddy;
+    private static ProduceHandler handler;
+    private final KafkaSession session = KafkaSession.open(new InetSocketAddress("127.0.0.1", 1));
+
+    @BeforeAll
+    static void start(EddyStack stack) {
+        eddy = new KafkaFrontEnd(stack);
+        handler = new ProduceHandler(eddy.services(), new KafkaErrors());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (eddy != null) {
+            eddy.close();
+        }
+    }
+
+    @Test
+    void aRetriedIdempotentBatchIsAnsweredWithoutErrorAtTheOffsetItWasFirstWrittenAt() {
+        String topic = topic(1);
+        Registration producer = register();
+        produce(topic, 0, idempotent(producer, 0, "a", "b"));
+        PartitionProduceResponse second = produce(topic, 0, idempotent(producer, 2, "c"));
+
+        PartitionProduceResponse retried = produce(topic, 0, idempotent(producer, 2, "c"));
+
+        assertThat(second.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(retried.errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(retried.baseOffset()).isEqualTo(2).isEqualTo(second.baseOffset());
+        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void aSequenceGapIsOutOfOrderSequenceNumberAndWritesNothing() {
+        String topic = topic(1);
+        Registration producer = register();
+        produce(topic, 0, idempotent(producer, 0, "a"));
+
+        PartitionProduceResponse gap = produce(topic, 0, idempotent(producer, 5, "b"));
+
+        assertThat(gap.errorCode()).isEqualTo(Errors.OUT_OF_ORDER_SEQUENCE_NUMBER.code());
+        assertThat(gap.baseOffset()).isEqualTo(-1);
+        assertThat(read(topic, 0)).hasSize(1);
+    }
+
+    @Test
+    void aBatchOfAnEpochSinceBumpedIsInvalidProducerEpoch() {
+        String topic = topic(1);
+        Registration producer = register();
+        produce(topic, 0, idempotent(producer, 0, "a"));
+        Registration bumped = eddy.core()
+                .producers()
+                .bumpEpoch(producer.producerId(), producer.epoch(), Principal.OPEN.name())
+                .await()
+                .atMost(KafkaFrontEnd.AWAIT);
+        produce(topic, 0, idempotent(bumped, 0, "b"));
+
+        PartitionProduceResponse stale = produce(topic, 0, idempotent(producer, 1, "c"));
+
+        assertThat(stale.errorCode()).isEqualTo(Errors.INVALID_PRODUCER_EPOCH.code());
+    }
+
+    @Test
+    void aProducerIdNeverRegisteredIsUnknownProducerId() {
+        String topic = topic(1);
+
+        PartitionProduceResponse unknown = produce(topic, 0, idempotent(new Registration(42, (short) 0), 0, "a"));
+
+        assertThat(unknown.errorCode()).isEqualTo(Errors.UNKNOWN_PRODUCER_ID.code());
+    }
+
+    @Test
+    void oneFailingPartitionLeavesTheOthersOfTheRequestWritten() {
+        String topic = topic(3);
+        ProduceRequestData request = request(
+                (short) -1,
+                new TopicProduceData()
+                        .setName(topic)
+                        .setPartitionData(List.of(
+                                partition(0, plain("zero")),
+                                partition(7, plain("nowhere")),
+                                partition(2, corrupt(plain("bad"))))));
+
+        List<PartitionProduceResponse> answers = answer(V12, request, session);
+
+        assertThat(answers)
+                .extracting(PartitionProduceResponse::index, PartitionProduceResponse::errorCode)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, Errors.NONE.code()),
+                        org.assertj.core.groups.Tuple.tuple(7, Errors.UNKNOWN_TOPIC_OR_PARTITION.code()),
+                        org.assertj.core.groups.Tuple.tuple(2, Errors.CORRUPT_MESSAGE.code()));
+        assertThat(answers.get(2).errorMessage()).contains("CRC");
+        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactly("zero");
+        assertThat(read(topic, 2)).isEmpty();
+    }
+
+    @Test
+    void topicsAreNamedByIdFromVersion13AndAnUnknownIdIsUnknownTopicId() {
+        String topic = topic(1);
+        Uuid id = TopicIds.kafkaId(eddy.topics().require(topic).await().atMost(KafkaFrontEnd.AWAIT));
+        Uuid unknown = Uuid.randomUuid();
+        ProduceRequestData request = request(
+                (short) 1,
+                new TopicProduceData().setTopicId(id).setPartitionData(List.of(partition(0, plain("by-id")))),
+                new TopicProduceData().setTopicId(unknown).setPartitionData(List.of(partition(0, plain("x")))));
+
+        ProduceResponseData response = (ProduceResponseData) handle(V13, request, session);
+
+        assertThat(response.responses())
+                .extracting(t -> t.topicId(), t -> t.partitionResponses().get(0).errorCode())
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(id, Errors.NONE.code()),
+                        org.assertj.core.groups.Tuple.tuple(unknown, Errors.UNKNOWN_TOPIC_ID.code()));
+        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactly("by-id");
+    }
+
+    @Test
+    void anUnknownTopicNameIsUnknownTopicOrPartition() {
+        ProduceRequestData request = request(
+                (short) 1,
+                new TopicProduceData()
+                        .setName("missing-" + UUID.randomUUID())
+                        .setPartitionData(List.of(partition(0, plain("x")))));
+
+        assertThat(answer(V12, request, session))
+                .extracting(PartitionProduceResponse::errorCode)
+                .containsExactly(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+    }
+
+    @Test
+    void aTransactionalIdOrBatchIsRefusedAsTransactionalIdAuthorizationFailed() {
+        String topic = topic(1);
+        Registration producer = register();
+        ProduceRequestData withId =
+                request((short) -1, data(topic, 0, plain("a"))).setTransactionalId("tx");
+        ProduceRequestData withBatch = request(
+                (short) -1,
+                data(
+                        topic,
+                        0,
+                        MemoryRecords.withTransactionalRecords(
+                                Compression.NONE,
+                                producer.producerId(),
+                                producer.epoch(),
+                                0,
+                                new SimpleRecord(TIMESTAMP, null, bytes("a")))));
+
+        assertThat(answer(V12, withId, session).get(0).errorCode())
+                .isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+        assertThat(answer(V12, withBatch, session).get(0).errorCode())
+                .isEqualTo(Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code());
+        assertThat(read(topic, 0)).isEmpty();
+    }
+
+    @Test
+    void acksOtherThanZeroOneOrMinusOneIsInvalidRequiredAcks() {
+        String topic = topic(1);
+
+        assertThat(answer(V12, request((short) 2, data(topic, 0, plain("a"))), session)
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.INVALID_REQUIRED_ACKS.code());
+    }
+
+    @Test
+    void aPrincipalWithoutProduceOnTheTopicIsRefusedTopicAuthorizationFailed() {
+        String topic = topic(1);
+        KafkaSession reader = KafkaSession.unauthenticated(new InetSocketAddress("127.0.0.1", 2));
+        reader.authenticatedAs(new Principal("reader", List.of()));
+
+        assertThat(answer(V12, request((short) -1, data(topic, 0, plain("a"))), reader)
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.TOPIC_AUTHORIZATION_FAILED.code());
+        assertThat(read(topic, 0)).isEmpty();
+    }
+
+    @Test
+    void acksZeroBatchesSurviveTheRequestFrameBeingReusedOnceAnswered() {
+        String topic = topic(1);
+        RawRequests.Framed framed = RawRequests.decode(
+                ApiKeys.PRODUCE, V12, request((short) 0, data(topic, 0, plain("one", "two"))), session);
+
+        ProduceResponseData answered =
+                (ProduceResponseData) handler.handle(framed.request()).await().atMost(KafkaFrontEnd.AWAIT);
+        Arrays.fill(framed.frame().array(), (byte) 0x5a); // as the pooled buffer is, once released and reused
+
+        assertThat(answered.responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0)
+                        .errorCode())
+                .isEqualTo(Errors.NONE.code());
+        long deadline = System.nanoTime() + KafkaFrontEnd.AWAIT.toNanos();
+        while (read(topic, 0).size() < 2 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactly("one", "two");
+    }
+
+    private static String topic(int partitions) {
+        String name = "handler-" + UUID.randomUUID();
+        eddy.topics().create(name, partitions, Map.of()).await().atMost(KafkaFrontEnd.AWAIT);
+        return name;
+    }
+
+    private static Registration register() {
+        return eddy.core().producers().register(Principal.OPEN.name()).await().atMost(KafkaFrontEnd.AWAIT);
+    }
+
+    private static MemoryRecords idempotent(Registration producer, int sequence, String... values) {
+        return MemoryRecords.withIdempotentRecords(
+                Compression.NONE,
+                producer.producerId(),
+                producer.epoch(),
+                sequence,
+                Arrays.stream(values)
+                        .map(v -> new SimpleRecord(TIMESTAMP, null, bytes(v)))
+                        .toArray(SimpleRecord[]::new));
+    }
+
+    private static MemoryRecords plain(String... values) {
+        return MemoryRecords.withRecords(
+                Compression.NONE,
+                Arrays.stream(values)
+                        .map(v -> new SimpleRecord(TIMESTAMP, null, bytes(v)))
+                        .toArray(SimpleRecord[]::new));
+    }
+
+    private static MemoryRecords corrupt(MemoryRecords records) {
+        java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate(records.sizeInBytes());
+        copy.put(records.buffer()).flip();
+        copy.put(copy.limit() - 1, (byte) (copy.get(copy.limit() - 1) ^ 0xff));
+        return MemoryRecords.readableRecords(copy);
+    }
+
+    private static PartitionProduceData partition(int index, MemoryRecords records) {
+        return new PartitionProduceData().setIndex(index).setRecords(records);
+    }
+
+    private static TopicProduceData data(String topic, int partition, MemoryRecords records) {
+        return new TopicProduceData().setName(topic).setPartitionData(List.of(partition(partition, records)));
+    }
+
+    private static ProduceRequestData request(short acks, TopicProduceData... topics) {
+        TopicProduceDataCollection collection = new TopicProduceDataCollection();
+        Arrays.stream(topics).forEach(collection::add);
+        return new ProduceRequestData().setAcks(acks).setTimeoutMs(30_000).setTopicData(collection);
+    }
+
+    private PartitionProduceResponse produce(String topic, int partition, MemoryRecords records) {
+        return answer(V12, request((short) -1, data(topic, partition, records)), session)
+                .get(0);
+    }
+
+    private static List<PartitionProduceResponse> answer(short version, ProduceRequestData request, KafkaSession as) {
+        ProduceResponseData response = (ProduceResponseData) handle(version, request, as);
+        return response.responses().iterator().next().partitionResponses();
+    }
+
+    private static Object handle(short version, ProduceRequestData request, KafkaSession as) {
+        return handler.handle(RawRequests.decode(ApiKeys.PRODUCE, version, request, as)
+                        .request())
+                .await()
+                .atMost(KafkaFrontEnd.AWAIT);
+    }
+
+    private static List<Record> read(String topic, int partition) {
+        return eddy.core()
+                .fetch()
+                .fetch(new FetchRequest(topic, partition, 0, 100, 1 << 20, Duration.ZERO))
+                .await()
+                .atMost(KafkaFrontEnd.AWAIT)
+                .records();
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String text(byte[] b) {
+        return new String(b, StandardCharsets.UTF_8);
+    }
+}
