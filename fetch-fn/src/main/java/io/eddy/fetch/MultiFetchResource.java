@@ -10,6 +10,7 @@ import io.eddy.core.auth.Permission;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.fetch.FetchRequest;
+import io.eddy.core.fetch.FetchResult;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.fetch.PartitionFetch;
 import io.eddy.core.fetch.PartitionOutcome;
@@ -135,10 +136,10 @@ public class MultiFetchResource {
                 .map(outcomes -> render(outcomes, base64));
     }
 
-    private ObjectNode render(List<PartitionOutcome> outcomes, boolean base64) {
+    private ObjectNode render(List<PartitionOutcome<FetchResult>> outcomes, boolean base64) {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ArrayNode responses = out.putArray("responses");
-        for (PartitionOutcome o : outcomes) {
+        for (PartitionOutcome<FetchResult> o : outcomes) {
             ObjectNode r = JsonNodeFactory.instance.objectNode();
             r.put("topic", o.fetch().topic()).put("partition", o.fetch().partition());
             if (o.error() != null) {

@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.eddy.kafka.fetch.FetchApis;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +19,7 @@ public final class KafkaApis {
 
         handlers.addAll(io.eddy.kafka.produce.ProduceApis.handlers(services, self, errors));
 
-        // fetch: Fetch, ListOffsets, OffsetForLeaderEpoch
+        handlers.addAll(FetchApis.handlers(services, self, errors));
 
         // classic groups: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit, OffsetFetch,
         // OffsetDelete

@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.message.ResponseHeaderData;
@@ -66,19 +67,22 @@ public final class KafkaCodec {
         }
     }
 
-    /** The whole response frame, size prefix included, ready to write. */
-    public ByteBuffer encodeResponse(ApiKeys apiKey, short version, int correlationId, ApiMessage body) {
+    /**
+     * The whole response frame, size prefix included, ready to write. Records (a Fetch response's) are not
+     * copied: the frame holds views of their buffers between the parts written here (see
+     * {@link ResponseFrameWriter}), so they must not change until the frame is written.
+     */
+    public ByteBuf encodeResponse(ApiKeys apiKey, short version, int correlationId, ApiMessage body) {
         ResponseHeaderData header = new ResponseHeaderData().setCorrelationId(correlationId);
         short headerVersion = apiKey.responseHeaderVersion(version);
         ObjectSerializationCache cache = new ObjectSerializationCache();
         MessageSizeAccumulator size = new MessageSizeAccumulator();
         header.addSize(size, cache, headerVersion);
         body.addSize(size, cache, version);
-        ByteBuffer frame = ByteBuffer.allocate(Integer.BYTES + size.totalSize());
-        frame.putInt(size.totalSize());
-        ByteBufferAccessor out = new ByteBufferAccessor(frame);
+        ResponseFrameWriter out = new ResponseFrameWriter(Integer.BYTES + size.sizeExcludingZeroCopy());
+        out.writeInt(size.totalSize());
         header.write(out, cache, headerVersion);
         body.write(out, cache, version);
-        return frame.flip();
+        return out.frame();
     }
 }

@@ -1,12 +1,10 @@
 package io.eddy.kafka;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -43,18 +41,18 @@ final class KafkaConnection extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
-        CompletionStage<Optional<ByteBuffer>> response;
+        CompletionStage<Optional<ByteBuf>> response;
         try {
             response = dispatcher.dispatch(frame.nioBuffer(), session);
         } catch (RuntimeException e) {
             response = CompletableFuture.failedFuture(e);
         }
-        CompletionStage<Optional<ByteBuffer>> answered = response.whenComplete((r, failure) -> frame.release());
+        CompletionStage<Optional<ByteBuf>> answered = response.whenComplete((r, failure) -> frame.release());
         written = written.thenCombine(answered, (previous, bytes) -> bytes)
                 .handleAsync(
                         (bytes, failure) -> {
                             if (failure == null) {
-                                bytes.ifPresent(b -> ctx.writeAndFlush(Unpooled.wrappedBuffer(b)));
+                                bytes.ifPresent(ctx::writeAndFlush);
                             } else {
                                 closeOnce(ctx, failure);
                             }

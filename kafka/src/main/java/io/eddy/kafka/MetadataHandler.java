@@ -23,7 +23,8 @@ import org.apache.kafka.common.requests.MetadataRequest;
  * Topics named by id only answer {@code UNKNOWN_TOPIC_ID}. Thread-safe.
  */
 public final class MetadataHandler implements ApiHandler {
-    static final int LEADER_EPOCH = 0;
+    /** The leader epoch of every partition, forever: leadership never moves. */
+    public static final int LEADER_EPOCH = 0;
 
     private final TopicService topics;
     private final Supplier<BrokerNode> self;

@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.EnumSet;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class RequestDispatcher {
      * connection that must authenticate has done so, only ApiVersions and the SASL APIs are answered; anything
      * else closes it, as a Kafka broker does.
      */
-    public CompletionStage<Optional<ByteBuffer>> dispatch(ByteBuffer frame, KafkaSession session) {
+    public CompletionStage<Optional<ByteBuf>> dispatch(ByteBuffer frame, KafkaSession session) {
         try {
             RequestHeaderData header = codec.readHeader(frame);
             ApiKeys apiKey = ApiKeys.forId(header.requestApiKey());
@@ -77,7 +78,7 @@ public final class RequestDispatcher {
                 if (body instanceof ProduceResponseData produced && failedAnyPartition(produced)) {
                     throw new KafkaFrameException("an acks=0 produce failed in part");
                 }
-                return Optional.<ByteBuffer>empty();
+                return Optional.<ByteBuf>empty();
             });
         } catch (KafkaFrameException e) {
             return CompletableFuture.failedFuture(e);
@@ -95,7 +96,7 @@ public final class RequestDispatcher {
                 .anyMatch(partition -> partition.errorCode() != Errors.NONE.code());
     }
 
-    private ByteBuffer error(DecodedRequest request, Throwable failure) {
+    private ByteBuf error(DecodedRequest request, Throwable failure) {
         ApiMessage body;
         try {
             body = request.request().getErrorResponse(0, unwrap(failure)).data();
@@ -106,7 +107,7 @@ public final class RequestDispatcher {
         return encode(request, body);
     }
 
-    private ByteBuffer encode(DecodedRequest request, ApiMessage body) {
+    private ByteBuf encode(DecodedRequest request, ApiMessage body) {
         return codec.encodeResponse(request.apiKey(), request.apiVersion(), request.correlationId(), body);
     }
 

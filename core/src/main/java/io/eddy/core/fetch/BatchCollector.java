@@ -10,16 +10,19 @@ import java.util.List;
 
 /**
  * Accumulates whole stored batches, each a view of its chunk given its real base offset (entry base + offset in
- * the chunk), up to the request's byte limit (at least one batch) and record limit (in whole batches). The chunk
- * must be the read's own copy: base offsets are patched in place. Pure; not thread-safe: one fetch.
+ * the chunk), up to the request's byte limit (the first batch comes even when larger, if {@code atLeastOne}) and
+ * record limit (in whole batches). The chunk must be the read's own copy: base offsets are patched in place.
+ * Pure; not thread-safe: one fetch.
  */
 final class BatchCollector extends ChunkSink {
     final List<ByteBuffer> batches = new ArrayList<>();
+    final boolean atLeastOne;
     long records;
     boolean limited;
 
-    BatchCollector(FetchRequest request, long highWatermark) {
+    BatchCollector(FetchRequest request, long highWatermark, boolean atLeastOne) {
         super(request, highWatermark);
+        this.atLeastOne = atLeastOne;
     }
 
     @Override
@@ -37,7 +40,9 @@ final class BatchCollector extends ChunkSink {
             long last = base + stored.lastOffsetDelta();
             if (last >= nextOffset && base < highWatermark) {
                 int size = stored.sizeInBytes();
-                if (!batches.isEmpty() && (bytes + size > request.maxBytes() || records >= request.maxRecords())) {
+                boolean first = batches.isEmpty();
+                if ((!first && records >= request.maxRecords())
+                        || ((!first || !atLeastOne) && bytes + size > request.maxBytes())) {
                     limited = true;
                     return;
                 }

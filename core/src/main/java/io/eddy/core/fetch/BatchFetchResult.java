@@ -8,13 +8,15 @@ import java.util.List;
  * and re-encoded. The first batch may start before the requested offset (as in Kafka, the client skips the
  * records it did not ask for); {@code nextOffset} is one past the last batch's last offset.
  */
-public record BatchFetchResult(List<ByteBuffer> batches, long nextOffset, long highWatermark, long logStartOffset) {
+public record BatchFetchResult(List<ByteBuffer> batches, long nextOffset, long highWatermark, long logStartOffset)
+        implements ReadResult {
     public BatchFetchResult {
         batches = List.copyOf(batches);
     }
 
-    public int bytes() {
-        int n = 0;
+    @Override
+    public long bytes() {
+        long n = 0;
         for (ByteBuffer b : batches) {
             n += b.remaining();
         }

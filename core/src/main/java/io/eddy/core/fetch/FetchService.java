@@ -3,6 +3,7 @@ package io.eddy.core.fetch;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.OffsetSpec;
 import io.eddy.core.model.PartitionHead;
+import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.SegmentStore;
@@ -12,6 +13,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -85,7 +87,7 @@ public final class FetchService {
                     topic,
                     request,
                     clock.millis() + request.maxWait().toMillis(),
-                    reader::readBatches,
+                    (t, r, head) -> reader.readBatches(t, r, head, true),
                     head -> new BatchFetchResult(
                             List.of(), request.offset(), head.nextOffset(), head.logStartOffset()));
         });
@@ -139,9 +141,40 @@ public final class FetchService {
      * the first partition with records gets its first record even when that is larger than its limits (so a
      * consumer always moves on); any other partition's limit is strict.
      */
-    public Uni<List<PartitionOutcome>> fetchMany(
+    public Uni<List<PartitionOutcome<FetchResult>>> fetchMany(
             List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
-        return multi.fetchMany(fetches, maxWait, minBytes, maxBytes);
+        return multi.fetchMany(fetches, maxWait, minBytes, maxBytes, new MultiFetch.Read<>() {
+            @Override
+            public Uni<FetchResult> read(Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
+                return reader.read(topic, request, head, atLeastOne);
+            }
+
+            @Override
+            public FetchResult none(long offset, PartitionHead head) {
+                return new FetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
+            }
+        });
+    }
+
+    /**
+     * As {@link #fetchMany}, reading stored batches as {@link #fetchBatches} does (Kafka's Fetch): whole batches,
+     * never decoded, with their real base offsets. The first partition with records gets its first batch even
+     * when that is larger than its limits; any other partition gets only the whole batches that fit.
+     */
+    public Uni<List<PartitionOutcome<BatchFetchResult>>> fetchManyBatches(
+            List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
+        return multi.fetchMany(fetches, maxWait, minBytes, maxBytes, new MultiFetch.Read<>() {
+            @Override
+            public Uni<BatchFetchResult> read(
+                    Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
+                return reader.readBatches(topic, request, head, atLeastOne);
+            }
+
+            @Override
+            public BatchFetchResult none(long offset, PartitionHead head) {
+                return new BatchFetchResult(List.of(), offset, head.nextOffset(), head.logStartOffset());
+            }
+        });
     }
 
     /**
@@ -150,6 +183,14 @@ public final class FetchService {
      */
     public Uni<Long> offsetAt(String topicName, int partition, OffsetSpec spec) {
         return offsets.offsetAt(topicName, partition, spec.at(clock.millis()));
+    }
+
+    /**
+     * The first record, in offset order, with the partition's largest timestamp (Kafka's ListOffsets
+     * {@code MAX_TIMESTAMP}), or empty when the partition holds none. See {@link OffsetLookup}.
+     */
+    public Uni<Optional<Record>> maxTimestamp(String topicName, int partition) {
+        return offsets.maxTimestamp(topicName, partition);
     }
 
     /** A chunk's bytes, through the cache tiers, checked against its CRC32C; read as a tail read. */

@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Uni;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +17,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A fetch of many partitions in one call ({@link FetchService#fetchMany}): rounds of reads within one byte budget,
- * waiting between rounds for a commit to any of the partitions. Thread-safe.
+ * A fetch of many partitions in one call ({@link FetchService#fetchMany}, {@link FetchService#fetchManyBatches}):
+ * rounds of reads within one byte budget, waiting between rounds for a commit to any of the partitions.
+ * Thread-safe.
  */
 final class MultiFetch {
+    /** One kind of read of one partition: records decoded, or stored batches. */
+    interface Read<R extends ReadResult> {
+        /** Reads from the request's offset, below the head's high watermark. */
+        Uni<R> read(Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne);
+
+        /** Nothing read: the read goes on from where it was. */
+        R none(long offset, PartitionHead head);
+    }
+
     private final TopicService topics;
     private final TailSignals signals;
     private final PartitionReader reader;
@@ -47,8 +58,8 @@ final class MultiFetch {
      * the first partition with records gets its first record even when that is larger than its limits (so a
      * consumer always moves on); any other partition's limit is strict.
      */
-    Uni<List<PartitionOutcome>> fetchMany(
-            List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
+    <R extends ReadResult> Uni<List<PartitionOutcome<R>>> fetchMany(
+            List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes, Read<R> read) {
         if (fetches.isEmpty() || maxWait.isNegative() || maxWait.compareTo(FetchRequest.MAX_WAIT) > 0) {
             throw new IllegalArgumentException("bad multi-partition fetch");
         }
@@ -69,14 +80,19 @@ final class MultiFetch {
         return Uni.join()
                 .all(resolving)
                 .andFailFast()
-                .flatMap(resolved -> round(fetches, resolved, minBytes, maxBytes, deadline));
+                .flatMap(resolved -> round(fetches, resolved, minBytes, maxBytes, deadline, read));
     }
 
     /** A topic named by a multi-partition fetch, or why it cannot be read. */
     private record Resolved(Topic topic, EddyException error) {}
 
-    private Uni<List<PartitionOutcome>> round(
-            List<PartitionFetch> fetches, List<Resolved> resolved, long minBytes, long maxBytes, long deadline) {
+    private <R extends ReadResult> Uni<List<PartitionOutcome<R>>> round(
+            List<PartitionFetch> fetches,
+            List<Resolved> resolved,
+            long minBytes,
+            long maxBytes,
+            long deadline,
+            Read<R> read) {
         List<CompletableFuture<Void>> wakes = new ArrayList<>();
         List<Uni<Headed>> heads = new ArrayList<>();
         for (int i = 0; i < fetches.size(); i++) {
@@ -104,7 +120,7 @@ final class MultiFetch {
         return Uni.join()
                 .all(heads)
                 .andFailFast()
-                .flatMap(headed -> new Budget(headed, maxBytes).run())
+                .flatMap(headed -> new Budget<>(headed, maxBytes, read).run())
                 .flatMap(outcomes -> {
                     long bytes =
                             outcomes.stream().mapToLong(PartitionOutcome::bytes).sum();
@@ -119,7 +135,7 @@ final class MultiFetch {
                             .ifNoItem()
                             .after(wait)
                             .recoverWithItem((Object) null)
-                            .flatMap(ignored -> round(fetches, resolved, minBytes, maxBytes, deadline));
+                            .flatMap(ignored -> round(fetches, resolved, minBytes, maxBytes, deadline, read));
                 })
                 .onTermination()
                 .invoke(() -> wakes.forEach(w -> w.cancel(false)));
@@ -131,12 +147,10 @@ final class MultiFetch {
             return error == null && fetch.offset() < head.nextOffset();
         }
 
-        PartitionOutcome empty() {
+        <R extends ReadResult> PartitionOutcome<R> empty(Read<R> read) {
             return error != null
                     ? PartitionOutcome.failed(fetch, error)
-                    : PartitionOutcome.of(
-                            fetch,
-                            new FetchResult(List.of(), fetch.offset(), head.nextOffset(), head.logStartOffset()));
+                    : PartitionOutcome.of(fetch, read.none(fetch.offset(), head));
         }
     }
 
@@ -146,10 +160,11 @@ final class MultiFetch {
      * not use when it ends, so reads of partitions with little to give run side by side. Thread-safe (its own
      * monitor); used for one round.
      */
-    private final class Budget {
+    private final class Budget<R extends ReadResult> {
         private final List<Headed> partitions;
-        private final PartitionOutcome[] outcomes;
-        private final CompletableFuture<List<PartitionOutcome>> done = new CompletableFuture<>();
+        private final Read<R> read;
+        private final List<PartitionOutcome<R>> outcomes;
+        private final CompletableFuture<List<PartitionOutcome<R>>> done = new CompletableFuture<>();
         /** Pumps asked for: one thread pumps at a time, again while others asked (reads that end at once recurse no deeper). */
         private final AtomicInteger pumps = new AtomicInteger();
 
@@ -158,13 +173,14 @@ final class MultiFetch {
         private int running;
         private boolean firstStarted;
 
-        Budget(List<Headed> partitions, long maxBytes) {
+        Budget(List<Headed> partitions, long maxBytes, Read<R> read) {
             this.partitions = partitions;
-            this.outcomes = new PartitionOutcome[partitions.size()];
+            this.read = read;
+            this.outcomes = new ArrayList<>(Collections.nCopies(partitions.size(), null));
             this.left = maxBytes;
         }
 
-        Uni<List<PartitionOutcome>> run() {
+        Uni<List<PartitionOutcome<R>>> run() {
             return Uni.createFrom().completionStage(() -> {
                 pump();
                 return done;
@@ -190,7 +206,7 @@ final class MultiFetch {
                 while (next < partitions.size()) {
                     Headed h = partitions.get(next);
                     if (!h.hasRecords()) {
-                        outcomes[next++] = h.empty();
+                        outcomes.set(next++, h.empty(read));
                         continue;
                     }
                     if (left <= 0) {
@@ -206,10 +222,10 @@ final class MultiFetch {
                 }
                 if (running == 0 && starts.isEmpty()) {
                     for (int i = next; i < partitions.size(); i++) {
-                        outcomes[i] = partitions.get(i).empty(); // nothing left: read again from where it was
+                        outcomes.set(i, partitions.get(i).empty(read)); // nothing left: read again from where it was
                     }
                     next = partitions.size();
-                    done.complete(List.of(outcomes));
+                    done.complete(List.copyOf(outcomes));
                     return;
                 }
             }
@@ -221,17 +237,17 @@ final class MultiFetch {
             FetchRequest request = new FetchRequest(
                     f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS, allowed, Duration.ZERO);
             Uni.createFrom()
-                    .deferred(() -> reader.read(h.topic(), request, h.head(), atLeastOne))
+                    .deferred(() -> read.read(h.topic(), request, h.head(), atLeastOne))
                     .map(r -> PartitionOutcome.of(f, r))
                     .onFailure(EddyException.class)
-                    .recoverWithItem(t -> PartitionOutcome.failed(f, (EddyException) t))
+                    .recoverWithItem(t -> PartitionOutcome.<R>failed(f, (EddyException) t))
                     .subscribe()
                     .with(outcome -> finished(i, outcome, allowed), done::completeExceptionally);
         }
 
-        private void finished(int i, PartitionOutcome outcome, int allowed) {
+        private void finished(int i, PartitionOutcome<R> outcome, int allowed) {
             synchronized (this) {
-                outcomes[i] = outcome;
+                outcomes.set(i, outcome);
                 left += allowed - outcome.bytes(); // below zero only after the first partition's oversized record
                 running--;
             }

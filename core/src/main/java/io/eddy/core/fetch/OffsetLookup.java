@@ -12,11 +12,14 @@ import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Optional;
 
 /**
  * Finds the offset an {@link OffsetSpec} names (Kafka's ListOffsets): the log start offset, the high watermark, or
  * the first offset whose record timestamp is at or after a time, found by walking the index by max timestamp and
- * decoding the first chunk that may hold it. The one class that reads an {@code OffsetSpec}. Thread-safe.
+ * decoding the first chunk that may hold it; or the record with the largest timestamp. The one class that reads
+ * an {@code OffsetSpec}. Thread-safe.
  */
 final class OffsetLookup {
     private final TopicService topics;
@@ -51,6 +54,87 @@ final class OffsetLookup {
                 return Uni.createFrom().item(spec instanceof Earliest ? head.logStartOffset() : head.nextOffset());
             });
         });
+    }
+
+    /**
+     * The first record, in offset order, with the partition's largest timestamp (Kafka's ListOffsets
+     * {@code MAX_TIMESTAMP}), or empty when the partition holds none. Walks the whole index by the entries' max
+     * timestamps and decodes only the chunks that may beat the best so far; an entry that starts below the log
+     * start offset counts only the records it still serves.
+     */
+    Uni<Optional<Record>> maxTimestamp(String topicName, int partition) {
+        return topics.require(topicName).flatMap(topic -> {
+            TopicService.checkPartition(topic, partition);
+            return reader.head(topic, partition).flatMap(head -> {
+                if (head.logStartOffset() >= head.nextOffset()) {
+                    return Uni.createFrom().item(Optional.<Record>empty());
+                }
+                return metadata.entryAtOrBefore(topic.id(), partition, head.logStartOffset())
+                        .flatMap(first -> maxFrom(
+                                topic,
+                                partition,
+                                first.map(IndexEntry::baseOffset).orElse(0L),
+                                head,
+                                Optional.empty()));
+            });
+        });
+    }
+
+    private Uni<Optional<Record>> maxFrom(
+            Topic topic, int partition, long fromBase, PartitionHead head, Optional<Record> best) {
+        if (fromBase >= head.nextOffset()) {
+            return Uni.createFrom().item(best);
+        }
+        return metadata.entriesFrom(topic.id(), partition, fromBase, IndexWalk.ENTRY_PAGE)
+                .flatMap(entries -> {
+                    List<IndexEntry> served = entries.stream()
+                            .filter(e -> !e.isGap()
+                                    && e.lastOffset() >= head.logStartOffset()
+                                    && e.baseOffset() < head.nextOffset())
+                            .toList();
+                    // an entry cut by the log start may have its max timestamp among the records it no longer serves
+                    boolean cut = !served.isEmpty() && served.get(0).baseOffset() < head.logStartOffset();
+                    Uni<Optional<Record>> afterCut = cut
+                            ? maxIn(served.get(0), head).map(r -> later(best, r))
+                            : Uni.createFrom().item(best);
+                    List<IndexEntry> rest = cut ? served.subList(1, served.size()) : served;
+                    return afterCut.flatMap(sofar -> {
+                                Optional<IndexEntry> top =
+                                        rest.stream().reduce((a, b) -> b.maxTimestamp() > a.maxTimestamp() ? b : a);
+                                return top.filter(e -> sofar.isEmpty()
+                                                || e.maxTimestamp()
+                                                        > sofar.get().timestamp())
+                                        .map(e -> maxIn(e, head).map(r -> later(sofar, r)))
+                                        .orElse(Uni.createFrom().item(sofar));
+                            })
+                            .flatMap(sofar -> entries.size() < IndexWalk.ENTRY_PAGE
+                                    ? Uni.createFrom().item(sofar)
+                                    : maxFrom(
+                                            topic,
+                                            partition,
+                                            entries.get(entries.size() - 1).lastOffset() + 1,
+                                            head,
+                                            sofar));
+                });
+    }
+
+    /** The first record of {@code entry} with its largest timestamp, among those it serves. */
+    private Uni<Optional<Record>> maxIn(IndexEntry entry, PartitionHead head) {
+        return chunks.chunk(entry, head).map(bytes -> {
+            Optional<Record> top = Optional.empty();
+            for (Record r : RecordBatches.decode(
+                    ByteBuffer.wrap(bytes), entry.baseOffset(), head.logStartOffset(), head.nextOffset() - 1)) {
+                top = later(top, Optional.of(r));
+            }
+            return top;
+        });
+    }
+
+    /** {@code candidate} when its timestamp is larger than {@code best}'s, else {@code best}: the first wins ties. */
+    private static Optional<Record> later(Optional<Record> best, Optional<Record> candidate) {
+        return candidate
+                .filter(c -> best.isEmpty() || c.timestamp() > best.get().timestamp())
+                .or(() -> best);
     }
 
     private Uni<Long> firstAtOrAfter(Topic topic, int partition, long fromBase, long timestamp, PartitionHead head) {

@@ -55,9 +55,13 @@ final class PartitionReader {
         return walk.readInto(topic, request.partition(), head, collector).map(ignored -> collector.result(head));
     }
 
-    /** Stored batches from the one holding the request's offset, below the high watermark. */
-    Uni<BatchFetchResult> readBatches(Topic topic, FetchRequest request, PartitionHead head) {
-        BatchCollector collector = new BatchCollector(request, head.nextOffset());
+    /**
+     * Stored batches from the one holding the request's offset, below the high watermark.
+     *
+     * @param atLeastOne whether the first batch comes even when larger than {@code maxBytes}
+     */
+    Uni<BatchFetchResult> readBatches(Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
+        BatchCollector collector = new BatchCollector(request, head.nextOffset(), atLeastOne);
         return walk.readInto(topic, request.partition(), head, collector).map(ignored -> collector.result(head));
     }
 }

@@ -21,14 +21,18 @@ class BatchCollectorTest {
 
     private static final long BASE = 100;
 
+    private static List<Record> oneByteRecords(int count) {
+        List<Record> records = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            records.add(new Record(-1, 1_000 + i, null, new byte[] {(byte) i}, List.of()));
+        }
+        return records;
+    }
+
     private static byte[] chunk() {
         List<ByteBuffer> batches = new ArrayList<>();
         for (int size : SIZES) {
-            List<Record> records = new ArrayList<>();
-            for (int i = 0; i < size; i++) {
-                records.add(new Record(-1, 1_000 + i, null, new byte[] {(byte) i}, List.of()));
-            }
-            batches.add(RecordBatches.encode(records, 0));
+            batches.add(RecordBatches.encode(oneByteRecords(size), 0));
         }
         ByteBuffer out = ByteBuffer.allocate(
                 batches.stream().mapToInt(ByteBuffer::remaining).sum());
@@ -42,7 +46,13 @@ class BatchCollectorTest {
     }
 
     private static BatchCollector collector(long offset, int maxRecords, int maxBytes, long highWatermark) {
-        return new BatchCollector(new FetchRequest("t", 0, offset, maxRecords, maxBytes, Duration.ZERO), highWatermark);
+        return collector(offset, maxRecords, maxBytes, highWatermark, true);
+    }
+
+    private static BatchCollector collector(
+            long offset, int maxRecords, int maxBytes, long highWatermark, boolean atLeastOne) {
+        return new BatchCollector(
+                new FetchRequest("t", 0, offset, maxRecords, maxBytes, Duration.ZERO), highWatermark, atLeastOne);
     }
 
     private static List<Long> bases(BatchCollector c) {
@@ -72,6 +82,30 @@ class BatchCollectorTest {
 
         assertThat(bases(c)).containsExactly(100L);
         assertThat(c.nextOffset()).isEqualTo(103);
+    }
+
+    @Test
+    void withoutAtLeastOneAFirstBatchLargerThanMaxBytesIsLeftAndTheReadStaysWhereItWas() {
+        byte[] chunk = chunk();
+        BatchCollector c = collector(100, 100, 1, 109, false);
+
+        c.accept(entry(chunk), chunk);
+
+        assertThat(c.batches).isEmpty();
+        assertThat(c.nextOffset()).isEqualTo(100);
+        assertThat(c.full()).isTrue();
+    }
+
+    @Test
+    void withoutAtLeastOneTheBatchesThatFitMaxBytesCome() {
+        byte[] chunk = chunk();
+        int firstTwo = RecordBatches.encode(oneByteRecords(3), 0).remaining()
+                + RecordBatches.encode(oneByteRecords(2), 0).remaining();
+        BatchCollector c = collector(100, 100, firstTwo, 109, false);
+
+        c.accept(entry(chunk), chunk);
+
+        assertThat(bases(c)).containsExactly(100L, 103L);
     }
 
     @Test

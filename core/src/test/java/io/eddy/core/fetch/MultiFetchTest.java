@@ -27,7 +27,7 @@ class MultiFetchTest {
                     .value();
             await(eddy.produce().produce(name, Produce.request(entry(1, null, "a", 1L), entry(1, null, "b", 2L))));
 
-            List<PartitionOutcome> out = await(eddy.fetch()
+            List<PartitionOutcome<FetchResult>> out = await(eddy.fetch()
                     .fetchMany(
                             List.of(
                                     new PartitionFetch(name, 1, 1, 1 << 20),
@@ -66,7 +66,7 @@ class MultiFetchTest {
             long total = 50_000;
 
             // every partition may return 1 MiB; the request as a whole at most 50,000 bytes
-            List<PartitionOutcome> out = await(eddy.fetch()
+            List<PartitionOutcome<FetchResult>> out = await(eddy.fetch()
                     .fetchMany(
                             IntStream.range(0, 4)
                                     .mapToObj(p -> new PartitionFetch(name, p, 0, 1 << 20))
@@ -98,7 +98,7 @@ class MultiFetchTest {
                 await(eddy.produce().produce(name, Produce.request(entry(p, null, "x".repeat(10_000), 1L))));
             }
 
-            List<PartitionOutcome> out = await(eddy.fetch()
+            List<PartitionOutcome<FetchResult>> out = await(eddy.fetch()
                     .fetchMany(
                             List.of(new PartitionFetch(name, 0, 0, 1 << 20), new PartitionFetch(name, 1, 0, 1 << 20)),
                             Duration.ZERO,
@@ -106,6 +106,40 @@ class MultiFetchTest {
                             1_000));
 
             assertThat(out).extracting(o -> o.result().records().size()).containsExactly(1, 0);
+        }
+    }
+
+    @Test
+    void storedBatchesComeWholeWithTheirRealBaseOffsetsAndOnlyTheFirstPartitionsBatchMayExceedItsLimit(
+            EddyStack stack) {
+        try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
+            String name = await(eddy.topics().create("multi-" + UUID.randomUUID(), 3, Map.of()))
+                    .name()
+                    .value();
+            for (int p = 0; p < 3; p++) {
+                await(eddy.produce().produce(name, Produce.request(entry(p, null, "small", 1L))));
+                await(eddy.produce().produce(name, Produce.request(entry(p, null, "x".repeat(10_000), 1L))));
+            }
+
+            // partition 0 from its large batch; partitions 1 and 2 from their small one, 1 allowing only that
+            List<PartitionOutcome<BatchFetchResult>> out = await(eddy.fetch()
+                    .fetchManyBatches(
+                            List.of(
+                                    new PartitionFetch(name, 0, 1, 1_000),
+                                    new PartitionFetch(name, 1, 0, 1_000),
+                                    new PartitionFetch(name, 2, 0, 1 << 20)),
+                            Duration.ZERO,
+                            1,
+                            50 << 20));
+
+            assertThat(out).extracting(o -> o.result().batches().size()).containsExactly(1, 1, 2);
+            assertThat(out.get(0).result().batches().get(0).getLong(0))
+                    .as("the real base offset")
+                    .isEqualTo(1);
+            assertThat(out.get(0).bytes()).isGreaterThan(10_000);
+            assertThat(out.get(1).result().nextOffset()).isEqualTo(1);
+            assertThat(out.get(2).result().nextOffset()).isEqualTo(2);
+            assertThat(out.get(2).result().highWatermark()).isEqualTo(2);
         }
     }
 }

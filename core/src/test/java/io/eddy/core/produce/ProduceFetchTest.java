@@ -31,6 +31,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -320,6 +321,26 @@ class ProduceFetchTest {
         assertThat(offsetAtTime(topic, 0, T0 + 17_500)).isEqualTo(18);
         assertThat(offsetAtTime(topic, 0, T0 + 19_000)).isEqualTo(19);
         assertThat(offsetAtTime(topic, 0, T0 + 19_001)).isEqualTo(20);
+    }
+
+    @Test
+    void theMaxTimestampIsTheFirstRecordWithTheLargestTimestampAcrossEveryPageOfIndexEntries() {
+        Topic topic = newTopic(2);
+        // 20 entries; the largest timestamp, twice, at offsets 7 and 15; none of the later ones beats it
+        for (int i = 0; i < 20; i++) {
+            long timestamp = i == 7 || i == 15 ? T0 + 100_000 : T0 + i * 1_000L;
+            produce(topic, entry(0, null, "v" + i, timestamp));
+        }
+
+        Optional<Record> max = await(eddy.fetch().maxTimestamp(name(topic), 0));
+
+        assertThat(max).hasValueSatisfying(r -> {
+            assertThat(r.offset()).isEqualTo(7);
+            assertThat(r.timestamp()).isEqualTo(T0 + 100_000);
+        });
+        assertThat(await(eddy.fetch().maxTimestamp(name(topic), 1)))
+                .as("a partition with no record")
+                .isEmpty();
     }
 
     @Test
