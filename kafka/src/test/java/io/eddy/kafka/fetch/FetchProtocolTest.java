@@ -129,9 +129,7 @@ class FetchProtocolTest {
 
     private static List<Long> offsets(PartitionData partition) {
         List<Long> offsets = new ArrayList<>();
-        ((MemoryRecords) partition.records())
-                .records()
-                .forEach(r -> offsets.add(r.offset()));
+        ((MemoryRecords) partition.records()).records().forEach(r -> offsets.add(r.offset()));
         return offsets;
     }
 
@@ -155,7 +153,9 @@ class FetchProtocolTest {
                 PartitionData p0 = data.responses().get(0).partitions().get(0);
                 PartitionData p1 = data.responses().get(0).partitions().get(1);
                 assertThat(p0.errorCode()).isZero();
-                assertThat(offsets(p0)).as("v%d: whole batches from the one holding offset 1", v).containsExactly(0L, 1L, 2L);
+                assertThat(offsets(p0))
+                        .as("v%d: whole batches from the one holding offset 1", v)
+                        .containsExactly(0L, 1L, 2L);
                 assertThat(p0.highWatermark()).isEqualTo(3);
                 assertThat(p0.lastStableOffset()).isEqualTo(3);
                 assertThat(p0.logStartOffset()).isZero();
@@ -168,17 +168,18 @@ class FetchProtocolTest {
     }
 
     @Test
-    void fetchSessionsAreRefusedFullFetchesGetSessionIdZeroAndIncrementalOnesFetchSessionIdNotFound()
-            throws Exception {
+    void fetchSessionsAreRefusedFullFetchesGetSessionIdZeroAndIncrementalOnesFetchSessionIdNotFound() throws Exception {
         short v = ApiKeys.FETCH.latestVersion(false);
         try (RawKafkaClient client = client()) {
-            FetchRequestData full =
-                    fetch(fetchTopic(v, name(), TopicIds.kafkaId(topic), fetchPartition(0, 0))).setSessionEpoch(0);
+            FetchRequestData full = fetch(fetchTopic(v, name(), TopicIds.kafkaId(topic), fetchPartition(0, 0)))
+                    .setSessionEpoch(0);
             FetchResponse created = client.send(ApiKeys.FETCH, v, full);
-            FetchResponse incremental =
-                    client.send(ApiKeys.FETCH, v, full.duplicate().setSessionId(12).setSessionEpoch(1));
+            FetchResponse incremental = client.send(
+                    ApiKeys.FETCH, v, full.duplicate().setSessionId(12).setSessionEpoch(1));
 
-            assertThat(created.data().sessionId()).as("a full fetch asking for a session gets none").isZero();
+            assertThat(created.data().sessionId())
+                    .as("a full fetch asking for a session gets none")
+                    .isZero();
             assertThat(offsets(only(created))).containsExactly(0L, 1L, 2L);
             assertThat(incremental.error()).isEqualTo(Errors.FETCH_SESSION_ID_NOT_FOUND);
             assertThat(incremental.data().sessionId()).isZero();
@@ -189,10 +190,12 @@ class FetchProtocolTest {
     void topicsUnknownByIdOrByNameAnswerEachPartitionWithTheirError() throws Exception {
         try (RawKafkaClient client = client()) {
             short v = ApiKeys.FETCH.latestVersion(false);
-            FetchResponse byId = client.send(
-                    ApiKeys.FETCH, v, fetch(fetchTopic(v, null, Uuid.randomUuid(), fetchPartition(0, 0))));
+            FetchResponse byId =
+                    client.send(ApiKeys.FETCH, v, fetch(fetchTopic(v, null, Uuid.randomUuid(), fetchPartition(0, 0))));
             FetchResponse byName = client.send(
-                    ApiKeys.FETCH, (short) 12, fetch(fetchTopic((short) 12, "no-such-topic", null, fetchPartition(0, 0))));
+                    ApiKeys.FETCH,
+                    (short) 12,
+                    fetch(fetchTopic((short) 12, "no-such-topic", null, fetchPartition(0, 0))));
             FetchResponse noPartition = client.send(
                     ApiKeys.FETCH, v, fetch(fetchTopic(v, null, TopicIds.kafkaId(topic), fetchPartition(9, 0))));
             FetchResponse beyond = client.send(
@@ -215,20 +218,26 @@ class FetchProtocolTest {
                         ApiKeys.FETCH,
                         v,
                         fetch(fetchTopic(
-                                v, null, TopicIds.kafkaId(topic), fetchPartition(0, 0).setCurrentLeaderEpoch(epoch))));
+                                v,
+                                null,
+                                TopicIds.kafkaId(topic),
+                                fetchPartition(0, 0).setCurrentLeaderEpoch(epoch))));
                 assertThat(only(read).errorCode()).as("epoch %d", epoch).isZero();
             }
             FetchResponse newer = client.send(
                     ApiKeys.FETCH,
                     v,
-                    fetch(fetchTopic(v, null, TopicIds.kafkaId(topic), fetchPartition(0, 0).setCurrentLeaderEpoch(3))));
+                    fetch(fetchTopic(
+                            v,
+                            null,
+                            TopicIds.kafkaId(topic),
+                            fetchPartition(0, 0).setCurrentLeaderEpoch(3))));
             assertThat(only(newer).errorCode()).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH.code());
         }
     }
 
     private static long allocatedBytes() {
-        com.sun.management.ThreadMXBean threads =
-                (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long total = 0;
         for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
             total += Math.max(0, bytes);
@@ -297,7 +306,9 @@ class FetchProtocolTest {
             assertThat(answers.get(0).leaderEpoch()).isZero();
             assertThat(answers.get(1).offset()).as("earliest-local: earliest").isZero();
             assertThat(answers.get(2).errorCode()).isZero();
-            assertThat(answers.get(2).offset()).as("latest-tiered: nothing is tiered").isEqualTo(-1);
+            assertThat(answers.get(2).offset())
+                    .as("latest-tiered: nothing is tiered")
+                    .isEqualTo(-1);
             assertThat(answers.get(2).leaderEpoch()).isEqualTo(-1);
         }
     }
@@ -349,13 +360,19 @@ class FetchProtocolTest {
                                 .setPartitions(List.of(epochOf(0, 0, 0))));
                 OffsetsForLeaderEpochResponse response = client.send(ApiKeys.OFFSET_FOR_LEADER_EPOCH, v, request);
 
-                List<EpochEndOffset> known = response.data().topics().find(name()).partitions();
+                List<EpochEndOffset> known =
+                        response.data().topics().find(name()).partitions();
                 assertThat(known.get(0)).as("v%d", v).isEqualTo(endOffset(0, Errors.NONE, 0, 3));
                 assertThat(known.get(1)).isEqualTo(endOffset(0, Errors.NONE, 0, 3));
                 assertThat(known.get(2)).isEqualTo(endOffset(1, Errors.NONE, 0, 0));
                 assertThat(known.get(3)).as("no epoch").isEqualTo(endOffset(0, Errors.NONE, -1, -1));
                 assertThat(known.get(4)).isEqualTo(endOffset(0, Errors.UNKNOWN_LEADER_EPOCH, -1, -1));
-                assertThat(response.data().topics().find("no-such-topic").partitions().get(0).errorCode())
+                assertThat(response.data()
+                                .topics()
+                                .find("no-such-topic")
+                                .partitions()
+                                .get(0)
+                                .errorCode())
                         .isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
             }
         }
@@ -379,12 +396,14 @@ class FetchProtocolTest {
     /** A handler of {@link FetchApis} answering {@code body} for a connection authenticated as {@code principal}. */
     private static ApiMessage handle(ApiKeys key, ApiMessage body, Principal principal) {
         short version = key.latestVersion(false);
-        ApiHandler handler = FetchApis.handlers(eddy.services(), new BrokerNode(0, "127.0.0.1", eddy.port()), new KafkaErrors())
-                .stream()
-                .filter(h -> h.apiKey() == key)
-                .findFirst()
-                .orElseThrow();
-        ByteBuffer bytes = MessageUtil.toByteBufferAccessor(body, version).buffer().flip();
+        ApiHandler handler =
+                FetchApis.handlers(eddy.services(), new BrokerNode(0, "127.0.0.1", eddy.port()), new KafkaErrors())
+                        .stream()
+                        .filter(h -> h.apiKey() == key)
+                        .findFirst()
+                        .orElseThrow();
+        ByteBuffer bytes =
+                MessageUtil.toByteBufferAccessor(body, version).buffer().flip();
         AbstractRequest request = AbstractRequest.parseRequest(key, version, new ByteBufferAccessor(bytes)).request;
         KafkaSession session = KafkaSession.unauthenticated(new InetSocketAddress("127.0.0.1", 1));
         session.authenticatedAs(principal);
