@@ -20,7 +20,8 @@ endpoint=http://localhost.localstack.cloud:4566
 export AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_ENDPOINT_URL=http://localhost:4566
 cdklocal=(npx --yes --package aws-cdk-local@3.0.4 --package aws-cdk@2.1148.1 cdklocal)
-context=(-c "stage=$stage" -c retainData=false -c "serviceEndpoint=$endpoint")
+# LocalStack's free edition has no ECS nor load balancers: the functions alone (-c kafka=false)
+context=(-c "stage=$stage" -c retainData=false -c "serviceEndpoint=$endpoint" -c kafka=false)
 
 step() { printf '\n==> %s\n' "$*"; }
 

@@ -141,16 +141,21 @@ class EddyCommandIT {
     void perfProduceRunsAfterDevOnTheSameCheckoutAndEveryClientCommandAgainstDev() throws Exception {
         Checkout checkout = freshCheckout();
         int port = freePort();
+        int kafkaPort = freePort();
         Path log = work.resolve("dev.log");
         Process dev = checkout.start(
                 log,
                 "dev",
                 "--port",
                 String.valueOf(port),
+                "--kafka-port",
+                String.valueOf(kafkaPort),
                 "--data-dir",
                 work.resolve("dev-data").toString());
         try {
             awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
+            awaitLine(dev, log, "Kafka clients: bootstrap.servers=127.0.0.1:" + kafkaPort + "\n");
+            assertThat(listening(kafkaPort)).as("the Kafka listener is up").isTrue();
             String url = "http://127.0.0.1:" + port;
 
             Run token = freshCheckout().run("", "token", "new", "alice");
@@ -215,6 +220,7 @@ class EddyCommandIT {
                     .isTrue();
         }
         assertThat(listening(port)).as("the server is stopped with ./eddy dev").isFalse();
+        assertThat(listening(kafkaPort)).as("its Kafka listener too").isFalse();
 
         // dev built the server and the stand-ins; that must not pass for what perf produce runs
         Run produce = checkout.run(

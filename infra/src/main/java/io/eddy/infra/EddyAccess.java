@@ -1,13 +1,12 @@
 package io.eddy.infra;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import software.constructs.Node;
 
@@ -27,7 +26,6 @@ public record EddyAccess(Map<String, IamPrincipal> principals) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,31}");
 
     private static final Pattern GRANT = Pattern.compile("(produce|consume|admin):(topic|group|cluster):[^,\\s*]*\\*?");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One principal: the IAM ARN (or ARN prefix ending in {@code *}) of its callers and its grants. */
     public record IamPrincipal(String iamArn, List<String> grants) {
@@ -37,18 +35,23 @@ public record EddyAccess(Map<String, IamPrincipal> principals) {
                         "iamArn must be an ARN or an ARN prefix ending in *, not '" + iamArn + "'");
             }
             grants = List.copyOf(grants);
-            for (String g : grants) {
-                if (!GRANT.matcher(g).matches()) {
-                    throw new IllegalArgumentException("a grant is <produce|consume|admin>:<topic|group|cluster>:<name,"
-                            + " prefix* or *>, not '" + g + "'");
-                }
+            checkGrants(grants);
+        }
+    }
+
+    /** Refuses a grant that is not {@code <operation>:<resource type>:<name, prefix* or *>}. */
+    static void checkGrants(List<String> grants) {
+        for (String g : grants) {
+            if (!GRANT.matcher(g).matches()) {
+                throw new IllegalArgumentException("a grant is <produce|consume|admin>:<topic|group|cluster>:<name,"
+                        + " prefix* or *>, not '" + g + "'");
             }
         }
     }
 
-    public EddyAccess {
-        principals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(principals));
-        principals.keySet().forEach(name -> {
+    /** Refuses a principal's name that would not make a clear environment variable's name. */
+    static void checkNames(java.util.Set<String> names) {
+        names.forEach(name -> {
             if (!NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException(
                         "a principal's name is 1 to 32 lower-case letters and digits, starting"
@@ -57,21 +60,18 @@ public record EddyAccess(Map<String, IamPrincipal> principals) {
         });
     }
 
+    public EddyAccess {
+        principals = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(principals));
+        checkNames(principals.keySet());
+    }
+
     /** Reads {@code principals} from the construct tree's context; none = open to IAM-authorised callers. */
     public static EddyAccess fromContext(Node node) {
-        Object value = node.tryGetContext("principals");
-        if (value == null || value.toString().isBlank()) {
+        Optional<JsonNode> given = new EddySettings.Context(node).jsonObject("principals", "name → {iamArn, grants}");
+        if (given.isEmpty()) {
             return new EddyAccess(Map.of());
         }
-        JsonNode tree;
-        try {
-            tree = value instanceof String s ? JSON.readTree(s) : JSON.valueToTree(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("context 'principals' is not JSON: " + e.getOriginalMessage(), e);
-        }
-        if (!tree.isObject()) {
-            throw new IllegalArgumentException("context 'principals' is an object of name → {iamArn, grants}");
-        }
+        JsonNode tree = given.get();
         Map<String, IamPrincipal> out = new LinkedHashMap<>();
         tree.fields().forEachRemaining(e -> {
             JsonNode p = e.getValue();

@@ -1,5 +1,8 @@
 package io.eddy.infra;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.Optional;
 import software.constructs.Node;
@@ -111,7 +114,27 @@ public record EddySettings(
     }
 
     /** Context values arrive as strings from {@code -c key=value} and as JSON values from {@code cdk.json}. */
-    private record Context(Node node) {
+    record Context(Node node) {
+        private static final ObjectMapper JSON = new ObjectMapper();
+
+        /** A JSON object given as such ({@code cdk.json}) or as its text ({@code -c key=…}); empty when absent. */
+        Optional<JsonNode> jsonObject(String key, String shape) {
+            Object value = node.tryGetContext(key);
+            if (value == null || value.toString().isBlank()) {
+                return Optional.empty();
+            }
+            JsonNode tree;
+            try {
+                tree = value instanceof String s ? JSON.readTree(s) : JSON.valueToTree(value);
+            } catch (JsonProcessingException e) {
+                throw new IllegalArgumentException("context '" + key + "' is not JSON: " + e.getOriginalMessage(), e);
+            }
+            if (!tree.isObject()) {
+                throw new IllegalArgumentException("context '" + key + "' is an object of " + shape);
+            }
+            return Optional.of(tree);
+        }
+
         Optional<String> string(String key) {
             Object v = node.tryGetContext(key);
             if (v == null || v.toString().isBlank()) {

@@ -40,7 +40,8 @@ import software.constructs.Construct;
 
 /**
  * One Eddy deployment: segment buckets, the metadata table, the ingest and fetch functions behind IAM-authorised
- * function URLs, the compactor on an EventBridge schedule (unless left out), alarms and outputs. Each function's role
+ * function URLs, the compactor on an EventBridge schedule (unless left out), the Kafka service behind a network load
+ * balancer (unless left out: {@link KafkaService}), alarms and outputs. Each function's role
  * holds only what that function's code calls (see {@code docs/deploy.md}, "Permissions").
  */
 public final class EddyStack extends Stack {
@@ -58,6 +59,7 @@ public final class EddyStack extends Stack {
     private final EddyFunction ingest;
     private final EddyFunction fetch;
     private final Optional<EddyFunction> compactor;
+    private final Optional<KafkaService> kafka;
 
     public EddyStack(Construct scope, String id, StackProps props, EddySettings settings) {
         super(scope, id, props);
@@ -164,6 +166,13 @@ public final class EddyStack extends Stack {
             return fn;
         });
 
+        // The Kafka face: the server's jar on Fargate, with what ingest and fetch may do together (it is both)
+        kafka = KafkaSettings.fromContext(getNode()).map(k -> {
+            List<PolicyStatement> statements = new ArrayList<>(ingestStatements());
+            statements.addAll(fetchStatements());
+            return new KafkaService(this, "Kafka", settings.stage(), k, environment, statements);
+        });
+
         output("IngestUrl", ingestUrl.getUrl(), "produce and topic admin (SigV4, service lambda)");
         output("FetchUrl", fetchUrl.getUrl(), "fetch, offsets, consumer groups (SigV4, service lambda)");
         output(
@@ -176,6 +185,8 @@ public final class EddyStack extends Stack {
         replica.ifPresent(
                 b -> output("ReplicaBucketName", b.getBucketName(), "replica bucket: name it in a topic's replicas"));
         compactor.ifPresent(c -> output("CompactorFunction", c.alias().getFunctionArn(), "scheduled compactor"));
+        kafka.ifPresent(k ->
+                output("KafkaBootstrapServers", k.bootstrapServers(), "Kafka clients' bootstrap.servers (SASL/PLAIN)"));
     }
 
     private Bucket bucket(String id, Optional<String> name, RemovalPolicy removal) {
@@ -284,5 +295,9 @@ public final class EddyStack extends Stack {
 
     public Optional<EddyFunction> compactor() {
         return compactor;
+    }
+
+    public Optional<KafkaService> kafka() {
+        return kafka;
     }
 }

@@ -17,7 +17,8 @@ import software.amazon.awscdk.assertions.Match;
 
 /**
  * The stack with no context but the assets: a stage named {@code dev}, generated bucket names, no replica, and
- * the compactor on its default schedule; and the same stack with the compactor left out ({@code compactor=false}).
+ * the compactor on its default schedule, the Kafka service; and the same stack with the compactor and the Kafka service
+ * left out ({@code compactor=false}, {@code kafka=false}): the functions alone.
  */
 class EddyStackDefaultsTest {
     @TempDir
@@ -29,7 +30,8 @@ class EddyStackDefaultsTest {
     @BeforeAll
     static void synthesise() {
         synth = Synth.of(dir.resolve("default"), Map.of(), "ingest", "fetch", "compactor");
-        withoutCompactor = Synth.of(dir.resolve("no-compactor"), Map.of("compactor", "false"), "ingest", "fetch");
+        withoutCompactor = Synth.of(
+                dir.resolve("no-compactor"), Map.of("compactor", "false", "kafka", "false"), "ingest", "fetch");
     }
 
     @Test

@@ -30,6 +30,8 @@ final class LocalStackAssembly {
         context.put("ingestAsset", ingestZip.toString());
         context.put("fetchAsset", fetchZip.toString());
         context.put("compactorAsset", compactorZip.toString());
+        // LocalStack's free edition has no ECS nor load balancers: the functions alone
+        context.put("kafka", "false");
         App app = App.Builder.create().outdir(out.toString()).context(context).build();
         EddySettings settings = EddySettings.fromContext(app.getNode());
         new EddyStack(

@@ -16,7 +16,10 @@ import software.amazon.awscdk.App;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.assertions.Template;
 
-/** Synthesises an {@link EddyStack} from context, with placeholder zips, and reads the template as JSON. */
+/**
+ * Synthesises an {@link EddyStack} from context, with placeholder zips and a placeholder server image (the real
+ * Dockerfile), and reads the template as JSON. No Docker: synthesis only stages the image's directory.
+ */
 final class Synth {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -41,6 +44,7 @@ final class Synth {
         for (String asset : assets) {
             ctx.put(asset + "Asset", placeholderZip(dir.resolve(asset + ".zip")).toString());
         }
+        ctx.putIfAbsent("kafkaAsset", serverImage(dir.resolve("kafka-image")).toString());
         App app = App.Builder.create()
                 .outdir(dir.resolve("cdk.out").toString())
                 .context(ctx)
@@ -49,6 +53,21 @@ final class Synth {
         EddyStack stack = new EddyStack(
                 app, "Eddy-" + settings.stage(), StackProps.builder().build(), settings);
         return new Synth(stack, Template.fromStack(stack));
+    }
+
+    /** The server's real Dockerfile, from {@code server/}, in a directory that stands for its built application. */
+    static Path serverImage(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.copy(
+                    Path.of("..", "server", "src", "main", "docker", "Dockerfile"),
+                    dir.resolve("Dockerfile"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.writeString(dir.resolve("quarkus-run.jar"), "not a jar: " + dir.getFileName());
+            return dir;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     static Path placeholderZip(Path zip) {

@@ -14,13 +14,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The layout's rules, checked on the main classes of every jar the server composes: a function never reaches
- * into another (what they share is in {@code runtime} or {@code core}), and {@code core} knows nothing of the
- * functions' runtime. Here because the server is the one module that sees every function's jar.
+ * into another (what they share is in {@code runtime} or {@code core}), {@code core} knows nothing of the
+ * functions' runtime, and the Kafka front end is a face of its own over {@code core} alone, which no function
+ * reaches into. Here because the server is the one module that sees every function's jar.
  */
 class ModuleRulesTest {
     private static final JavaClasses EDDY = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-            .importPackages("io.eddy.core", "io.eddy.runtime", "io.eddy.ingest", "io.eddy.fetch", "io.eddy.compactor");
+            .importPackages(
+                    "io.eddy.core",
+                    "io.eddy.runtime",
+                    "io.eddy.ingest",
+                    "io.eddy.fetch",
+                    "io.eddy.compactor",
+                    "io.eddy.kafka");
 
     static Stream<Arguments> functions() {
         return Stream.of(
@@ -38,6 +45,40 @@ class ModuleRulesTest {
                 .should()
                 .dependOnClassesThat()
                 .resideInAnyPackage(others.toArray(String[]::new))
+                .check(EDDY);
+    }
+
+    @Test
+    void theKafkaFrontEndDependsOnCoreAlone() {
+        noClasses()
+                .that()
+                .resideInAPackage("io.eddy.kafka..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.eddy.runtime..",
+                        "io.eddy.ingest..",
+                        "io.eddy.fetch..",
+                        "io.eddy.compactor..",
+                        "io.eddy.server..",
+                        "io.quarkus..",
+                        "jakarta..")
+                .check(EDDY);
+    }
+
+    @Test
+    void neitherCoreNorAnyFunctionDependsOnTheKafkaFrontEnd() {
+        noClasses()
+                .that()
+                .resideInAnyPackage(
+                        "io.eddy.core..",
+                        "io.eddy.runtime..",
+                        "io.eddy.ingest..",
+                        "io.eddy.fetch..",
+                        "io.eddy.compactor..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("io.eddy.kafka..")
                 .check(EDDY);
     }
 

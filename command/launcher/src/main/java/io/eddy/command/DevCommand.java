@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code ./eddy dev}: builds what is missing, starts DynamoDB Local + the S3 stand-in (data under the data dir) and
- * the Eddy server on the port, prints the URL when ready and runs until the server ends or Ctrl-C.
+ * the Eddy server on the port with its Kafka listener on the Kafka port (0: a free one), prints the URL and the Kafka
+ * clients' {@code bootstrap.servers} when ready and runs until the server ends or Ctrl-C.
  *
  * <p>One instance parses and runs once: not thread-safe.
  */
@@ -27,6 +29,9 @@ import picocli.CommandLine.Option;
 final class DevCommand implements Callable<Integer>, Usage {
     @Option(names = "--port")
     String port = "8080";
+
+    @Option(names = "--kafka-port")
+    String kafkaPort = "9092";
 
     @Option(names = "--data-dir")
     String dataDir = "./.eddy";
@@ -55,6 +60,14 @@ final class DevCommand implements Callable<Integer>, Usage {
     static int port(String value) {
         if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) < 1 || Integer.parseInt(value) > 65535) {
             throw EddyExit.die("--port must be 1-65535, not '" + value + "'");
+        }
+        return Integer.parseInt(value);
+    }
+
+    /** The Kafka listener's port as a number, when it is one of 0-65535 (0: the server picks a free one). */
+    static int kafkaPort(String value) {
+        if (!value.matches("[0-9]{1,5}") || Integer.parseInt(value) > 65535) {
+            throw EddyExit.die("--kafka-port must be 0-65535 (0: any free port), not '" + value + "'");
         }
         return Integer.parseInt(value);
     }
@@ -90,6 +103,7 @@ final class DevCommand implements Callable<Integer>, Usage {
             return 0;
         }
         int portNumber = port(port);
+        int kafkaPortNumber = kafkaPort(kafkaPort);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS);
         Path data;
         Path logs;
@@ -107,8 +121,10 @@ final class DevCommand implements Callable<Integer>, Usage {
         if (auth) {
             jvm.addAll(authOptions(token));
         }
-        Process server = stack.startServer(portNumber, logs.resolve("server.log"), standins, jvm);
+        Path serverLog = logs.resolve("server.log");
+        Process server = stack.startServer(portNumber, OptionalInt.of(kafkaPortNumber), serverLog, standins, jvm);
         session.out().printf("Eddy is ready at http://127.0.0.1:%d  (logs in %s; Ctrl-C stops)%n", portNumber, logs);
+        session.out().printf("Kafka clients: bootstrap.servers=%s%n", Stack.bootstrapServers(serverLog));
         if (auth) {
             session.out().printf("Access control is on. Admin token (shown only now): %s%n", token);
             session.out()
@@ -116,11 +132,13 @@ final class DevCommand implements Callable<Integer>, Usage {
                             "  export EDDY_TOKEN=%s   # for ./eddy commands; curl -H \"Authorization: Bearer "
                                     + "$EDDY_TOKEN\" ...%n",
                             token);
+            session.out()
+                    .printf("  Kafka clients: SASL_PLAINTEXT, mechanism PLAIN, username admin, password the token%n");
         } else {
             session.out()
                     .printf(
                             "warning: access control is off (eddy.auth.mode=open): anyone who can reach port %d "
-                                    + "may do anything; ./eddy dev --auth requires a token%n",
+                                    + "or the Kafka port may do anything; ./eddy dev --auth requires a token%n",
                             portNumber);
         }
         session.out().flush();

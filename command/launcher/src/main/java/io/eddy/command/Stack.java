@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -13,6 +14,9 @@ import java.util.regex.Pattern;
  */
 final class Stack {
     static final String STANDINS_READY = "EDDY-STANDINS READY";
+    /** What the server logs once its Kafka listener is bound (KafkaStartup), before the address clients use. */
+    static final String KAFKA_READY = "bootstrap.servers=";
+
     private static final Pattern DYNAMO = Pattern.compile("dynamodb=(\\S*)");
     private static final Pattern S3 = Pattern.compile("s3=(\\S*)");
 
@@ -52,13 +56,17 @@ final class Stack {
         return m.find() ? m.group(1) : "";
     }
 
-    /** The server's command line: JVM options, the port and the stand-ins' endpoints. */
+    /**
+     * The server's command line: JVM options, the HTTP port, the Kafka listener's port (0: a free one; empty: no
+     * Kafka listener) and the stand-ins' endpoints.
+     */
     static List<String> serverCommand(
-            String java, Path serverJar, int port, Standins standins, List<String> jvmOptions) {
+            String java, Path serverJar, int port, OptionalInt kafkaPort, Standins standins, List<String> jvmOptions) {
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(jvmOptions);
+        command.add("-Dquarkus.http.port=" + port);
+        command.add(kafkaPort.isPresent() ? "-Deddy.kafka.port=" + kafkaPort.getAsInt() : "-Deddy.kafka.enabled=false");
         command.addAll(List.of(
-                "-Dquarkus.http.port=" + port,
                 "-Deddy.aws.dynamodb-endpoint=" + standins.dynamoEndpoint(),
                 "-Deddy.aws.s3-endpoint=" + standins.s3Endpoint(),
                 "-Deddy.aws.access-key=eddy",
@@ -69,11 +77,27 @@ final class Stack {
         return command;
     }
 
-    /** Starts the server against the stand-ins and waits until it answers. */
+    /** The {@code host:port} in the server log's {@code bootstrap.servers=host:port} line, or the empty string. */
+    static String bootstrapServers(String logLine) {
+        int at = logLine.indexOf(KAFKA_READY);
+        return at < 0
+                ? ""
+                : logLine.substring(at + KAFKA_READY.length()).strip().split("\\s")[0];
+    }
+
+    /** Starts a server with no Kafka listener against the stand-ins and waits until it answers. */
     Process startServer(int port, Path log, Standins standins, List<String> jvmOptions) {
+        return startServer(port, OptionalInt.empty(), log, standins, jvmOptions);
+    }
+
+    /**
+     * Starts the server against the stand-ins, its Kafka listener on {@code kafkaPort} when given, and waits until it
+     * answers HTTP (and has logged its {@code bootstrap.servers} line, when it listens for Kafka clients).
+     */
+    Process startServer(int port, OptionalInt kafkaPort, Path log, Standins standins, List<String> jvmOptions) {
         Process p = session.children()
-                .start(new ProcessBuilder(
-                                serverCommand(session.java(), session.layout().serverJar(), port, standins, jvmOptions))
+                .start(new ProcessBuilder(serverCommand(
+                                session.java(), session.layout().serverJar(), port, kafkaPort, standins, jvmOptions))
                         .redirectErrorStream(true)
                         .redirectOutput(log.toFile()));
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
@@ -81,13 +105,27 @@ final class Stack {
             if (!p.isAlive()) {
                 List<String> lines = Session.read(log).lines().toList();
                 lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(session.err()::println);
-                throw EddyExit.die("the server did not start (log: " + log + "); is port " + port + " free?");
+                throw EddyExit.die("the server did not start (log: " + log + "); is port " + port
+                        + kafkaPort.stream()
+                                .mapToObj(k -> " (or the Kafka port " + k + ")")
+                                .findFirst()
+                                .orElse("")
+                        + " free?");
             }
             if (System.nanoTime() > deadline) {
                 throw EddyExit.die("the server did not answer within 120 s (log: " + log + ")");
             }
             Probes.pause();
         }
+        if (kafkaPort.isPresent() && !Probes.awaitLine(log, KAFKA_READY, Duration.ofSeconds(30), p)) {
+            throw EddyExit.die(
+                    "the server answers HTTP but did not say where Kafka clients connect (log: " + log + ")");
+        }
         return p;
+    }
+
+    /** The address Kafka clients connect to, as the server logged it once its listener was bound. */
+    static String bootstrapServers(Path log) {
+        return bootstrapServers(Probes.lineWith(log, KAFKA_READY));
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -107,6 +108,9 @@ class CommandLineTest {
                 "dev --port|1|eddy: --port needs a value",
                 "dev --port 99999|1|eddy: --port must be 1-65535, not '99999'",
                 "dev --port x|1|eddy: --port must be 1-65535, not 'x'",
+                "dev --kafka-port|1|eddy: --kafka-port needs a value",
+                "dev --kafka-port 65536|1|eddy: --kafka-port must be 0-65535 (0: any free port), not '65536'",
+                "dev --kafka-port -1|1|eddy: --kafka-port must be 0-65535 (0: any free port), not '-1'",
                 "perf bogus|1|eddy: unknown benchmark 'bogus' (there are: produce, consume, floor, client-produce, client-consume)",
                 "perf produce --bogus|1|eddy: unknown option '--bogus'",
                 "perf produce --sizes|1|eddy: --sizes needs a value",
@@ -208,6 +212,38 @@ class CommandLineTest {
         assertThat(DevCommand.port("1")).isEqualTo(1);
         assertThatThrownBy(() -> DevCommand.port("0")).hasMessage("--port must be 1-65535, not '0'");
         assertThatThrownBy(() -> DevCommand.port("-1")).hasMessage("--port must be 1-65535, not '-1'");
+    }
+
+    @Test
+    void devKafkaPortsAreZeroTo65535WhereZeroIsAnyFreePort() {
+        assertThat(DevCommand.kafkaPort("9092")).isEqualTo(9092);
+        assertThat(DevCommand.kafkaPort("0")).isZero();
+        assertThat(DevCommand.kafkaPort("65535")).isEqualTo(65535);
+        assertThatThrownBy(() -> DevCommand.kafkaPort("x"))
+                .hasMessage("--kafka-port must be 0-65535 (0: any free port), not 'x'");
+    }
+
+    @Test
+    void theServerListensForKafkaClientsOnlyWhenGivenAKafkaPort() {
+        Stack.Standins standins = new Stack.Standins(null, "http://127.0.0.1:1", "http://127.0.0.1:2");
+
+        assertThat(Stack.serverCommand(
+                        "java", Path.of("s.jar"), 8080, OptionalInt.of(9092), standins, List.of("-Da=b")))
+                .startsWith("java", "-Da=b", "-Dquarkus.http.port=8080", "-Deddy.kafka.port=9092")
+                .endsWith("-jar", "s.jar");
+        assertThat(Stack.serverCommand("java", Path.of("s.jar"), 8080, OptionalInt.empty(), standins, List.of()))
+                .contains("-Deddy.kafka.enabled=false")
+                .noneMatch(o -> o.startsWith("-Deddy.kafka.port"));
+    }
+
+    @Test
+    void theBootstrapServersAreReadFromTheServersStartUpLine() {
+        assertThat(Stack.bootstrapServers("2026-12-05 11:37:23,773 INFO  [io.eddy.server.KafkaStartup] (main) "
+                        + "Kafka clients: bootstrap.servers=127.0.0.1:42907"))
+                .isEqualTo("127.0.0.1:42907");
+        assertThat(Stack.bootstrapServers("bootstrap.servers=eddy.example:9092 (advertised)"))
+                .isEqualTo("eddy.example:9092");
+        assertThat(Stack.bootstrapServers("no such line")).isEmpty();
     }
 
     @Test

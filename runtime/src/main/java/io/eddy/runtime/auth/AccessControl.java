@@ -75,6 +75,15 @@ public class AccessControl {
         }
     }
 
+    /**
+     * The principals a connection outside HTTP authenticates against (the Kafka listener's SASL PLAIN: the
+     * principal's name and its token): empty when access control is off ({@code eddy.auth.mode=open}).
+     */
+    public Optional<Identities> identities() {
+        Settings s = settings();
+        return s.mode() == AuthMode.OPEN ? Optional.empty() : Optional.of(s.identities());
+    }
+
     private Settings settings() {
         Settings s = settings;
         if (s == null) {
