@@ -2,8 +2,6 @@ package io.eddy.kafka;
 
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -28,16 +26,5 @@ public record ClusterId(String value) {
                 .item(() -> Uuid.randomUuid().toString())
                 .flatMap(metadata::clusterId)
                 .map(ClusterId::new);
-    }
-
-    /**
-     * A cluster id derived from the table's name, from before the id was stored.
-     *
-     * @deprecated use {@link #resolve}; kept until every wiring has moved to it
-     */
-    @Deprecated(forRemoval = true)
-    public static ClusterId ofTable(String table) {
-        UUID uuid = UUID.nameUUIDFromBytes(("eddy-cluster:" + table).getBytes(StandardCharsets.UTF_8));
-        return new ClusterId(new Uuid(uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()).toString());
     }
 }

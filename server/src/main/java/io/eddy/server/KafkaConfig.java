@@ -2,6 +2,7 @@ package io.eddy.server;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -39,4 +40,18 @@ public interface KafkaConfig {
     /** How long a connection may sit without reads or writes before it is closed ({@code connections.max.idle.ms}). */
     @WithDefault("10m")
     Duration idleTimeout();
+
+    /**
+     * TLS on the listener ({@code ssl.keystore.*} in PEM form): clients connect with {@code SSL}, or
+     * {@code SASL_SSL} when access control is on. Both files or neither.
+     */
+    Tls tls();
+
+    interface Tls {
+        /** The PEM certificate chain, the listener's own certificate first. */
+        Optional<Path> certificateFile();
+
+        /** The PEM private key of that certificate (PKCS#8, unencrypted). */
+        Optional<Path> keyFile();
+    }
 }

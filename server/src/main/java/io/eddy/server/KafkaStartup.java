@@ -5,19 +5,23 @@ import io.eddy.core.format.InflateLimits;
 import io.eddy.core.group.GroupService;
 import io.eddy.core.produce.ProduceService;
 import io.eddy.core.produce.ProducerRegistry;
+import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.eddy.kafka.BrokerNode;
 import io.eddy.kafka.ClusterId;
 import io.eddy.kafka.KafkaListener;
 import io.eddy.kafka.KafkaServices;
 import io.eddy.kafka.KafkaSettings;
+import io.eddy.kafka.KafkaTls;
 import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.AccessControl;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +47,7 @@ public class KafkaStartup {
     private final FetchService fetch;
     private final GroupService groups;
     private final AccessControl access;
+    private final MetadataStore metadata;
     private final Clock clock;
     private volatile Optional<Running> running = Optional.empty();
 
@@ -58,6 +63,7 @@ public class KafkaStartup {
             FetchService fetch,
             GroupService groups,
             AccessControl access,
+            MetadataStore metadata,
             Clock clock) {
         this.kafka = kafka;
         this.config = config;
@@ -67,6 +73,7 @@ public class KafkaStartup {
         this.fetch = fetch;
         this.groups = groups;
         this.access = access;
+        this.metadata = metadata;
         this.clock = clock;
     }
 
@@ -107,13 +114,19 @@ public class KafkaStartup {
 
     /** The listener's settings from {@code eddy.kafka.*}. */
     static KafkaSettings settings(KafkaConfig kafka) {
-        return new KafkaSettings(
-                kafka.host(),
-                kafka.port(),
-                kafka.advertisedHost().orElseGet(() -> AdvertisedHost.defaultFor(kafka.host())),
-                kafka.advertisedPort().orElse(0),
-                kafka.maxRequestBytes(),
-                kafka.idleTimeout());
+        KafkaSettings settings = KafkaSettings.of(kafka.host(), kafka.port())
+                .withAdvertised(
+                        kafka.advertisedHost().orElseGet(() -> AdvertisedHost.defaultFor(kafka.host())),
+                        kafka.advertisedPort().orElse(0))
+                .withMaxRequestBytes(kafka.maxRequestBytes())
+                .withIdleTimeout(kafka.idleTimeout());
+        Optional<Path> certificate = kafka.tls().certificateFile();
+        Optional<Path> key = kafka.tls().keyFile();
+        if (certificate.isPresent() != key.isPresent()) {
+            throw new IllegalStateException(
+                    "eddy.kafka.tls.certificate-file and eddy.kafka.tls.key-file go together: set both or neither");
+        }
+        return certificate.isPresent() ? settings.withTls(new KafkaTls(certificate.get(), key.get())) : settings;
     }
 
     private KafkaServices services(ExecutorService validation) {
@@ -132,11 +145,11 @@ public class KafkaStartup {
     }
 
     /**
-     * The deployment's cluster id, the same from every instance: derived from the table's name. The one place to
-     * switch to a stored id.
+     * The deployment's cluster id, the same from every instance and every restart: stored once in the table by
+     * the first instance that needs it, read by every other.
      */
     private ClusterId clusterId() {
-        return ClusterId.ofTable(config.table());
+        return ClusterId.resolve(metadata).await().atMost(Duration.ofSeconds(30));
     }
 
     /** Validation decompresses: a pool of its own, sized as the HTTP produce's ({@code eddy.produce.validation-threads}). */

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.storage.MetadataStore;
 import io.eddy.kafka.BrokerNode;
 import io.eddy.kafka.ClusterId;
-import io.eddy.runtime.EddyConfig;
 import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -59,7 +59,7 @@ class KafkaFaceIT {
     KafkaStartup kafka;
 
     @Inject
-    EddyConfig config;
+    MetadataStore metadata;
 
     private Admin admin;
 
@@ -88,7 +88,10 @@ class KafkaFaceIT {
         assertThat(Integer.parseInt(hostPort[1])).as("a free port in tests").isPositive();
         assertThat(cluster.nodes().get(30, TimeUnit.SECONDS)).containsExactly(advertised);
         assertThat(cluster.clusterId().get(30, TimeUnit.SECONDS))
-                .isEqualTo(ClusterId.ofTable(config.table()).value());
+                .isEqualTo(ClusterId.resolve(metadata)
+                        .await()
+                        .atMost(Duration.ofSeconds(30))
+                        .value());
     }
 
     @Test
