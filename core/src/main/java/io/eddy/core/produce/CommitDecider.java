@@ -230,13 +230,8 @@ public final class CommitDecider {
                     "producer " + pb.producerId() + " epoch " + pb.epoch() + " is fenced by epoch " + registered,
                     Map.of("producer_id", pb.producerId(), "epoch", pb.epoch(), "current_epoch", registered)));
         }
-        if (registered < pb.epoch()) {
-            return Optional.of(new EddyException(
-                    ErrorCode.INVALID_PRODUCER,
-                    "producer " + pb.producerId() + " epoch " + pb.epoch() + " was never issued (current: " + registered
-                            + ")",
-                    Map.of("producer_id", pb.producerId(), "epoch", pb.epoch(), "current_epoch", registered)));
-        }
+        // an epoch above the registered one is the producer's own bump (KIP-360: Kafka's idempotent producer bumps
+        // locally after a delivery timeout or a sequence error): Sequencing takes it only from sequence 0
         return Optional.empty();
     }
 

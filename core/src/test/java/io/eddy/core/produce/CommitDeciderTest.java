@@ -68,11 +68,11 @@ class CommitDeciderTest {
                         batch(EPOCH, 0, 1),
                         ErrorCode.PRODUCER_FENCED),
                 Arguments.of(
-                        "an epoch the registry never issued",
-                        fresh(EPOCH),
+                        "an epoch bumped by the producer itself, not starting at sequence 0",
+                        state((short) (EPOCH - 1), 0, 4, 100),
                         Map.of(P, (short) (EPOCH - 1)),
-                        batch(EPOCH, 0, 1),
-                        ErrorCode.INVALID_PRODUCER),
+                        batch(EPOCH, 5, 1),
+                        ErrorCode.OUT_OF_ORDER_SEQUENCE),
                 Arguments.of(
                         "an epoch older than the partition's state",
                         fresh((short) (EPOCH + 1)),
@@ -232,6 +232,24 @@ class CommitDeciderTest {
         assertThat(bases(d)).containsExactly(Map.entry("a", 105L));
         assertThat(d.duplicates()).isEmpty();
         assertThat(d.states().get(key(0, P)).batches()).containsExactly(new ProducerState.BatchMetadata(0, 0, 105));
+    }
+
+    /**
+     * Kafka's idempotent producer (KIP-360) bumps its epoch itself after a delivery timeout or a sequence error and
+     * starts the new epoch at sequence 0, without asking the broker: the partition takes it, as Kafka's does, and
+     * the old epoch is fenced there from then on.
+     */
+    @Test
+    void anEpochTheProducerBumpedItselfIsTakenFromSequenceZero() {
+        short old = (short) (EPOCH - 1);
+        List<Open<String>> open = List.of(open("a", 0, run(0, 1, batch(EPOCH, 0, 1))));
+        Reads reads = reads(Map.of(0, head(105)), Set.of(), Map.of(key(0, P), state(old, 0, 4, 100)), Map.of(P, old));
+
+        Decision<String> d = decider.decide(open, reads, NOW);
+
+        assertThat(d.refused()).isEmpty();
+        assertThat(bases(d)).containsExactly(Map.entry("a", 105L));
+        assertThat(d.states().get(key(0, P)).epoch()).isEqualTo(EPOCH);
     }
 
     // ---- transactions ------------------------------------------------------------------------------------
