@@ -11,9 +11,22 @@ import org.apache.kafka.common.protocol.ApiKeys;
 
 /**
  * The APIs this front end implements, one handler each, and ApiVersions built from them: what is advertised is
- * exactly what has a handler. Immutable and thread-safe.
+ * what has a handler, with one exception, {@link #LIBRDKAFKA_PROBES}. Immutable and thread-safe.
  */
 public final class ApiHandlers {
+    /**
+     * Oldest versions advertised below what is answered, for librdkafka before 2.8 (Debian's and Ubuntu's
+     * {@code kcat} 1.7.1 is on 2.0.2): its feature detection asks whether the broker's range holds one exact old
+     * version (MsgVer1: Produce v2 and Fetch v2; BrokerBalancedConsumer: JoinGroup v0) and, when it does not, turns
+     * consuming and group consuming off altogether, although it would then use the newest versions both sides
+     * know (confluentinc/librdkafka#4948, fixed in 2.8.0). A Kafka 4 broker has the same problem with those
+     * clients. Only clients whose newest version is below Kafka 2.1's baseline would pick one of these versions,
+     * and they are answered as a frame that cannot be read (the connection closes): they are not supported
+     * anyway. Measured: kcat 1.7.1 consumes from Eddy with these, and fails every Fetch without them.
+     */
+    static final Map<ApiKeys, Short> LIBRDKAFKA_PROBES =
+            Map.of(ApiKeys.PRODUCE, (short) 2, ApiKeys.FETCH, (short) 2, ApiKeys.JOIN_GROUP, (short) 0);
+
     private final Map<ApiKeys, ApiHandler> handlers;
 
     /** ApiVersions over {@code others}, which must not include an ApiVersions handler of their own. */
@@ -33,13 +46,17 @@ public final class ApiHandlers {
         return Optional.ofNullable(handlers.get(apiKey));
     }
 
-    /** What ApiVersions advertises: each handled API with its handler's version range, in API key order. */
+    /**
+     * What ApiVersions advertises: each handled API with its handler's version range, in API key order, the oldest
+     * lowered to {@link #LIBRDKAFKA_PROBES}' where that is older.
+     */
     public ApiVersionCollection advertised() {
         ApiVersionCollection versions = new ApiVersionCollection();
         handlers.values()
                 .forEach(h -> versions.add(new ApiVersion()
                         .setApiKey(h.apiKey().id)
-                        .setMinVersion(h.oldestVersion())
+                        .setMinVersion((short) Math.min(
+                                h.oldestVersion(), LIBRDKAFKA_PROBES.getOrDefault(h.apiKey(), h.oldestVersion())))
                         .setMaxVersion(h.latestVersion())));
         return versions;
     }

@@ -3,6 +3,7 @@ package io.eddy.kafka.fetch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.eddy.core.group.GroupId;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.produce.Acks;
@@ -27,7 +28,6 @@ import org.apache.kafka.tools.consumer.ConsoleConsumer;
 import org.apache.kafka.tools.consumer.ConsoleConsumerOptions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -88,9 +88,6 @@ class CommandLineConsumersTest {
     }
 
     @Test
-    @Disabled("Debian's kcat 1.7.1 is built on librdkafka 2.0.2, whose feature detection wants Fetch v2 (MsgVer1) and"
-            + " fails every Fetch with 'required feature not supported' against a broker whose oldest Fetch is v4, as"
-            + " Kafka 4's and kafka-clients 4.1's are; a newer librdkafka is needed")
     void kcatReadsFromTheBeginningExactlyWhatCoreWrote(@TempDir Path dir) throws Exception {
         if (!new File(KCAT).canExecute()) {
             fail("kcat is missing at " + KCAT + ": install the Debian package kcat (CI does)");
@@ -100,6 +97,50 @@ class CommandLineConsumersTest {
         Path out = dir.resolve("out.txt");
         runKcat(dir, eddy.bootstrapServers(), name, out);
         assertThat(Files.readAllLines(out, StandardCharsets.UTF_8)).containsExactlyElementsOf(expected);
+    }
+
+    /**
+     * librdkafka's balanced consumer (classic JoinGroup/SyncGroup with its own assignor, OffsetCommit on close)
+     * reads every record once, and its group is Eddy's, as the HTTP API lists groups.
+     */
+    @Test
+    void kcatAsAConsumerGroupReadsEveryRecordAndItsGroupIsEddys(@TempDir Path dir) throws Exception {
+        if (!new File(KCAT).canExecute()) {
+            fail("kcat is missing at " + KCAT + ": install the Debian package kcat (CI does)");
+        }
+        String name = "kcat-group-" + UUID.randomUUID();
+        String group = "kcat-" + UUID.randomUUID();
+        List<String> expected = topicWithRecords(name, 9);
+        Path out = dir.resolve("out.txt");
+        Process kcat = new ProcessBuilder(
+                        KCAT,
+                        "-b",
+                        eddy.bootstrapServers(),
+                        "-G",
+                        group,
+                        name,
+                        "-X",
+                        "auto.offset.reset=earliest",
+                        "-c",
+                        String.valueOf(expected.size()),
+                        "-q",
+                        "-f",
+                        "%o %k %s %T\\n")
+                .redirectOutput(out.toFile())
+                .redirectError(dir.resolve("err.txt").toFile())
+                .start();
+        if (!kcat.waitFor(90, TimeUnit.SECONDS)) {
+            kcat.destroyForcibly();
+            fail("kcat -G did not finish in 90 s: " + Files.readString(dir.resolve("err.txt")));
+        }
+
+        assertThat(kcat.exitValue())
+                .as("kcat's exit code; its errors: %s", Files.readString(dir.resolve("err.txt")))
+                .isZero();
+        assertThat(Files.readAllLines(out, StandardCharsets.UTF_8)).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(eddy.services().groups().list().await().atMost(KafkaFrontEnd.AWAIT))
+                .extracting(GroupId::value)
+                .contains(group);
     }
 
     private static void runKcat(Path dir, String bootstrap, String name, Path out) throws Exception {
