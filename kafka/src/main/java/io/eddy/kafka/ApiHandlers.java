@@ -17,15 +17,13 @@ public final class ApiHandlers {
     /**
      * Oldest versions advertised below what is answered, for librdkafka before 2.8 (Debian's and Ubuntu's
      * {@code kcat} 1.7.1 is on 2.0.2): its feature detection asks whether the broker's range holds one exact old
-     * version (MsgVer1: Produce v2 and Fetch v2; BrokerBalancedConsumer: JoinGroup v0) and, when it does not, turns
-     * consuming and group consuming off altogether, although it would then use the newest versions both sides
+     * version (MsgVer1: Produce v2 and Fetch v2) and, when it does not, fails every Fetch, although it would then use the newest versions both sides
      * know (confluentinc/librdkafka#4948, fixed in 2.8.0). A Kafka 4 broker has the same problem with those
      * clients. Only clients whose newest version is below Kafka 2.1's baseline would pick one of these versions,
      * and they are answered as a frame that cannot be read (the connection closes): they are not supported
      * anyway. Measured: kcat 1.7.1 consumes from Eddy with these, and fails every Fetch without them.
      */
-    static final Map<ApiKeys, Short> LIBRDKAFKA_PROBES =
-            Map.of(ApiKeys.PRODUCE, (short) 2, ApiKeys.FETCH, (short) 2, ApiKeys.JOIN_GROUP, (short) 0);
+    static final Map<ApiKeys, Short> LIBRDKAFKA_PROBES = Map.of(ApiKeys.PRODUCE, (short) 2, ApiKeys.FETCH, (short) 2);
 
     private final Map<ApiKeys, ApiHandler> handlers;
 
