@@ -1,6 +1,8 @@
 package io.eddy.kafka.group;
 
 import io.eddy.core.auth.Operation;
+import io.eddy.core.error.EddyException;
+import io.eddy.core.error.ErrorCode;
 import io.eddy.core.group.ClassicGroup;
 import io.eddy.core.group.ClassicMember;
 import io.eddy.core.group.CommittedOffset;
@@ -18,6 +20,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -89,7 +92,7 @@ final class OffsetCommitHandler implements ApiHandler {
                         : commit(group, data, valid)
                                 .replaceWith(Errors.NONE)
                                 .onFailure()
-                                .recoverWithItem(errors::of))
+                                .recoverWithItem(this::commitError))
                 .map(outcome -> {
                     results.forEach(each -> {
                         for (int i = 0; i < each.length; i++) {
@@ -98,6 +101,20 @@ final class OffsetCommitHandler implements ApiHandler {
                     });
                     return respond(data, results);
                 });
+    }
+
+    /**
+     * A commit's failure as Kafka's coordinator answers it: a KIP-848 member whose epoch is not the group's gets
+     * {@code STALE_MEMBER_EPOCH} (its client retries with the epoch of its next heartbeat), where a heartbeat would
+     * get {@code FENCED_MEMBER_EPOCH}; everything else as the shared table says.
+     */
+    private Errors commitError(Throwable failure) {
+        Throwable cause =
+                failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof EddyException e && e.code() == ErrorCode.STALE_MEMBER_EPOCH) {
+            return Errors.STALE_MEMBER_EPOCH;
+        }
+        return errors.of(failure);
     }
 
     /**

@@ -27,6 +27,8 @@ import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeGroupsResponseData;
 import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListGroupsResponseData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
 import org.apache.kafka.common.message.RequestHeaderData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -36,6 +38,7 @@ import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
 import org.apache.kafka.common.requests.DeleteGroupsRequest;
 import org.apache.kafka.common.requests.DescribeGroupsRequest;
 import org.apache.kafka.common.requests.ListGroupsRequest;
+import org.apache.kafka.common.requests.OffsetCommitRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,34 @@ class HeartbeatProtocolTest {
         assertThat(partitions(given)).hasSize(2).doesNotContainAnyElementsOf(kept);
         assertThat(given.assignment().topicPartitions())
                 .allSatisfy(tp -> assertThat(tp.topicId()).isEqualTo(id));
+    }
+
+    /** Kafka's coordinator answers a commit at an epoch not the member's with STALE_MEMBER_EPOCH (retried). */
+    @Test
+    void aMembersCommitAtAnotherEpochIsStaleNotFenced() {
+        String topic = topic(1);
+        String group = group();
+        ConsumerGroupHeartbeatResponseData joined = heartbeat(join(group, "a", topic));
+
+        OffsetCommitResponseData stale = commit(group, "a", joined.memberEpoch() + 5, topic);
+        OffsetCommitResponseData current = commit(group, "a", joined.memberEpoch(), topic);
+
+        assertThat(stale.topics().get(0).partitions().get(0).errorCode()).isEqualTo(Errors.STALE_MEMBER_EPOCH.code());
+        assertThat(current.topics().get(0).partitions().get(0).errorCode()).isZero();
+    }
+
+    private static OffsetCommitResponseData commit(String group, String member, int epoch, String topic) {
+        OffsetCommitRequestData data = new OffsetCommitRequestData()
+                .setGroupId(group)
+                .setMemberId(member)
+                .setGenerationIdOrMemberEpoch(epoch)
+                .setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(topic)
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0)
+                                .setCommittedOffset(0)))));
+        return (OffsetCommitResponseData)
+                call(OffsetCommitRequest.Builder.forTopicNames(data).build((short) 9), OPEN);
     }
 
     @Test
