@@ -17,8 +17,10 @@ import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.AccessControl;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.interceptor.Interceptor;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -77,7 +79,11 @@ public class KafkaStartup {
         this.clock = clock;
     }
 
-    void onStart(@Observes StartupEvent event) {
+    /**
+     * After the default-priority observers, among them the one that creates the table where it is missing: the
+     * cluster id is read (or stored) there.
+     */
+    void onStart(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
         if (!kafka.enabled()) {
             LOG.info("Kafka protocol listener off (eddy.kafka.enabled=false)");
             return;
