@@ -32,10 +32,13 @@ public final class KafkaCodec {
         }
         short key = frame.getShort(frame.position());
         short version = frame.getShort(frame.position() + 2);
-        if (!ApiKeys.hasId(key)) {
-            throw new KafkaFrameException("unknown API key " + key);
+        short headerVersion;
+        try {
+            // hasId is not enough: the keys Kafka 4 removed (LeaderAndIsr, ...) have ids but no ApiKeys
+            headerVersion = ApiKeys.forId(key).requestHeaderVersion(version);
+        } catch (RuntimeException e) {
+            throw new KafkaFrameException("unknown API key " + key, e);
         }
-        short headerVersion = ApiKeys.forId(key).requestHeaderVersion(version);
         try {
             RequestHeaderData header = new RequestHeaderData(new ByteBufferAccessor(frame), headerVersion);
             if (header.clientId() == null) {

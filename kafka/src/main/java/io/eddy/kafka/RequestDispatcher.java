@@ -2,6 +2,7 @@ package io.eddy.kafka;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -76,13 +77,12 @@ public final class RequestDispatcher {
                         new UnsupportedVersionException(apiKey + " v" + version + " is not supported by Eddy"))));
             }
             if (!unanswered(request)) {
-                return handler.get()
-                        .handle(request)
+                return answer(handler.get(), request)
                         .subscribeAsCompletionStage()
                         .handle((body, failure) ->
                                 Optional.of(failure == null ? encode(request, body) : error(request, failure)));
             }
-            return handler.get().handle(request).subscribeAsCompletionStage().thenApply(body -> {
+            return answer(handler.get(), request).subscribeAsCompletionStage().thenApply(body -> {
                 if (body instanceof ProduceResponseData produced && failedAnyPartition(produced)) {
                     throw new KafkaFrameException("an acks=0 produce failed in part");
                 }
@@ -106,6 +106,11 @@ public final class RequestDispatcher {
         return Unpooled.buffer(Integer.BYTES + answer.length)
                 .writeInt(answer.length)
                 .writeBytes(answer);
+    }
+
+    /** The handler's answer; one that throws instead of failing its Uni fails it all the same. */
+    private static Uni<ApiMessage> answer(ApiHandler handler, DecodedRequest request) {
+        return Uni.createFrom().deferred(() -> handler.handle(request));
     }
 
     /** Kafka answers nothing to a produce with acks=0 (the client does not read a response). */
