@@ -21,6 +21,7 @@ public final class Perf {
         commands.put("produce", new ProduceCommand());
         commands.put("report", new ReportCommand());
         commands.put("floor", new FloorCommand());
+        commands.put("kafka-report", new KafkaReportCommand());
         commands.put("profile", new ProfileCommand());
         return commands;
     }

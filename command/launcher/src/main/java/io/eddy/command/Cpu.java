@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -49,6 +50,48 @@ final class Cpu {
         } catch (IOException e) {
             return -1;
         }
+    }
+
+    /**
+     * User + system ticks of this process's children that it has waited for ({@code /proc/self/stat} fields 16 and
+     * 17): a tool run in the foreground adds all of its CPU time here once it has ended; -1 where unknown.
+     */
+    long waitedChildrenTicks() {
+        try {
+            return childrenTicks(Files.readString(proc.resolve("self/stat")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** Fields 16 and 17 (cutime, cstime) of a {@code /proc/PID/stat}, counted after the command name's last ')'. */
+    static long childrenTicks(String pidStat) {
+        try {
+            String[] f = pidStat.substring(pidStat.lastIndexOf(')') + 2).trim().split("\\s+");
+            return Long.parseLong(f[13]) + Long.parseLong(f[14]);
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * {@code # cpu seconds: records R, wall W, machine M, NAME S, ...}: the CPU seconds each process (and the whole
+     * machine, all cores) used while a tool handled {@code records} records in {@code wallNanos}, from clock-tick
+     * differences; a process whose ticks are unknown (negative) is left out.
+     */
+    static String secondsLine(
+            long records, long wallNanos, long machineBusyTicks, Map<String, Long> processTicks, int ticksPerSecond) {
+        StringBuilder line = new StringBuilder(
+                String.format(Locale.ROOT, "# cpu seconds: records %d, wall %.3f", records, wallNanos / 1e9));
+        if (machineBusyTicks >= 0) {
+            line.append(String.format(Locale.ROOT, ", machine %.2f", machineBusyTicks / (double) ticksPerSecond));
+        }
+        processTicks.forEach((name, ticks) -> {
+            if (ticks >= 0) {
+                line.append(String.format(Locale.ROOT, ", %s %.2f", name, ticks / (double) ticksPerSecond));
+            }
+        });
+        return line.toString();
     }
 
     /** The {@code cpu } line of {@code /proc/stat}: user nice system idle iowait irq softirq steal. */

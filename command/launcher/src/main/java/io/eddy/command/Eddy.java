@@ -55,6 +55,7 @@ final class Eddy implements Callable<Integer>, Usage {
         CommandLine perf = new CommandLine(new PerfCommand(session));
         perf.addSubcommand("produce", new PerfProduceCommand(session));
         perf.addSubcommand("consume", new PerfConsumeCommand(session));
+        perf.addSubcommand("kafka", new PerfKafkaCommand(session));
         perf.addSubcommand("floor", passThrough(new PerfFloorCommand(session)));
         perf.addSubcommand("client-produce", passThrough(new ClientCommand(session, List.of("perf", "produce"))));
         perf.addSubcommand("client-consume", passThrough(new ClientCommand(session, List.of("perf", "consume"))));

@@ -100,7 +100,6 @@ final class KafkaBroker {
      * (the free-port check can race) means starting again on other ports, twice at most.
      */
     static KafkaBroker start(Session session, Path work, Path logs) {
-        String cp = classpath(session);
         Path dir = work.resolve("kafka");
         Path properties = dir.resolve("server.properties");
         try {
@@ -110,13 +109,7 @@ final class KafkaBroker {
         }
         writeProperties(session, dir);
         write(dir.resolve("log4j2-broker.properties"), brokerLog4j(logs.resolve("kafka-broker.log")));
-        write(dir.resolve("log4j2-tools.properties"), TOOLS_LOG4J);
-        List<String> tool = List.of(
-                session.java(),
-                "-Xmx512m",
-                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2-tools.properties"),
-                "-cp",
-                cp);
+        List<String> tool = toolCommand(session, dir);
         Path toolsLog = logs.resolve("kafka-tools.log");
 
         Path uuidOut = dir.resolve("cluster-id.txt");
@@ -154,7 +147,7 @@ final class KafkaBroker {
             command.addAll(List.of(
                     "-Dlog4j2.configurationFile=" + dir.resolve("log4j2-broker.properties"),
                     "-cp",
-                    cp,
+                    tool.get(tool.size() - 1),
                     "kafka.Kafka",
                     properties.toString()));
             Process broker = session.children()
@@ -175,6 +168,20 @@ final class KafkaBroker {
             }
             throw EddyExit.die("the Kafka broker did not start (logs: " + brokerLog + ", " + brokerOut + ")");
         }
+    }
+
+    /**
+     * {@code java ... -cp KAFKA-JARS}: the command line a Kafka tool class and its arguments follow, its log
+     * configuration (warnings to standard error) written under {@code dir}.
+     */
+    static List<String> toolCommand(Session session, Path dir) {
+        write(dir.resolve("log4j2-tools.properties"), TOOLS_LOG4J);
+        return List.of(
+                session.java(),
+                "-Xmx512m",
+                "-Dlog4j2.configurationFile=" + dir.resolve("log4j2-tools.properties"),
+                "-cp",
+                classpath(session));
     }
 
     private static void writeProperties(Session session, Path dir) {
@@ -215,6 +222,10 @@ final class KafkaBroker {
 
     int port() {
         return port;
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     /** The broker's CPU mark for {@link Cpu#coresLine}. */

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 final class PerfCommand implements Callable<Integer>, Usage {
     static final String PRODUCE_USAGE = "perf-produce-usage.txt";
     static final String CONSUME_USAGE = "perf-consume-usage.txt";
+    static final String KAFKA_USAGE = "perf-kafka-usage.txt";
 
     @Option(names = {"-h", "--help"})
     boolean help;
@@ -25,6 +26,8 @@ final class PerfCommand implements Callable<Integer>, Usage {
         session.out().print(Eddy.text(PRODUCE_USAGE));
         session.out().println();
         session.out().print(Eddy.text(CONSUME_USAGE));
+        session.out().println();
+        session.out().print(Eddy.text(KAFKA_USAGE));
         return 0;
     }
 
@@ -36,7 +39,7 @@ final class PerfCommand implements Callable<Integer>, Usage {
                 ? u.getUnmatched().get(0)
                 : e.getMessage();
         session.say("unknown benchmark '" + what
-                + "' (there are: produce, consume, floor, client-produce, client-consume)");
+                + "' (there are: produce, consume, kafka, floor, client-produce, client-consume)");
         return 1;
     }
 }

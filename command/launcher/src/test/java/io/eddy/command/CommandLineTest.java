@@ -73,7 +73,9 @@ class CommandLineTest {
                 "compact --help|usage.txt",
                 "chaos -h|usage.txt",
                 "perf produce --help|perf-produce-usage.txt",
-                "perf consume --help|perf-consume-usage.txt"
+                "perf consume --help|perf-consume-usage.txt",
+                "perf kafka --help|perf-kafka-usage.txt",
+                "perf kafka -h|perf-kafka-usage.txt"
             })
     void helpPrintsTheUsageAndSucceedsWithoutBuilding(String args, String usage) {
         assertThat(eddy(args.split(" "))).isZero();
@@ -90,7 +92,9 @@ class CommandLineTest {
     @Test
     void perfAlonePrintsBothBenchmarksUsages() {
         assertThat(eddy("perf")).isZero();
-        assertThat(out()).isEqualTo(Eddy.text(PerfCommand.PRODUCE_USAGE) + "\n" + Eddy.text(PerfCommand.CONSUME_USAGE));
+        assertThat(out())
+                .isEqualTo(Eddy.text(PerfCommand.PRODUCE_USAGE) + "\n" + Eddy.text(PerfCommand.CONSUME_USAGE) + "\n"
+                        + Eddy.text(PerfCommand.KAFKA_USAGE));
     }
 
     @Test
@@ -111,7 +115,7 @@ class CommandLineTest {
                 "dev --kafka-port|1|eddy: --kafka-port needs a value",
                 "dev --kafka-port 65536|1|eddy: --kafka-port must be 0-65535 (0: any free port), not '65536'",
                 "dev --kafka-port -1|1|eddy: --kafka-port must be 0-65535 (0: any free port), not '-1'",
-                "perf bogus|1|eddy: unknown benchmark 'bogus' (there are: produce, consume, floor, client-produce, client-consume)",
+                "perf bogus|1|eddy: unknown benchmark 'bogus' (there are: produce, consume, kafka, floor, client-produce, client-consume)",
                 "perf produce --bogus|1|eddy: unknown option '--bogus'",
                 "perf produce --sizes|1|eddy: --sizes needs a value",
                 "perf produce --lingers 5,x|1|eddy: --lingers takes milliseconds separated by commas, not '5,x'",
@@ -119,6 +123,11 @@ class CommandLineTest {
                 "perf produce --warmup 1m|1|eddy: --warmup takes whole seconds such as 5s, not '1m'",
                 "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
                 "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
+                "perf kafka --bogus|1|eddy: unknown option '--bogus'",
+                "perf kafka --records|1|eddy: --records needs a value",
+                "perf kafka --sizes 100,0|1|eddy: --sizes takes bytes separated by commas, not '100,0'",
+                "perf kafka --records 1e6|1|eddy: --records takes a number of records, not '1e6'",
+                "perf kafka --latency-records 0|1|eddy: --latency-records takes a number of records, not '0'",
                 "chaos --bogus|2|eddy: unknown option '--bogus'",
                 "chaos --seed|1|eddy: --seed needs a value",
                 "compact --bogus|2|eddy: unknown option '--bogus'",
@@ -142,6 +151,7 @@ class CommandLineTest {
         eddy("dev");
         eddy("perf", "produce", "--quick");
         eddy("perf", "floor");
+        eddy("perf", "kafka", "--quick");
         eddy("perf", "floor", "--help");
         eddy("chaos");
         eddy("groups", "--help");
@@ -152,6 +162,7 @@ class CommandLineTest {
                         "server,standins",
                         "server,standins,bench",
                         "standins,bench",
+                        "server,standins,bench",
                         "bench",
                         "server,chaos",
                         "client");
@@ -204,6 +215,70 @@ class CommandLineTest {
         assertThat(full.reads("memory")).isTrue();
         assertThat(full.reads("s3")).isFalse();
         assertThat(full.dataBytes()).isEqualTo(150L * 2 * 1_048_576 * 2 + 268_435_456);
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                // quick, given sizes, records, latency records -> sizes, records at 100 B and 1 KiB, round trips
+                "false|''|''|''|[100, 1024]|6000000|1171860|2000",
+                "true|''|''|''|[100]|300000|300000|200",
+                "true|1024|50000|10|[1024]|50000|50000|10",
+                "false|100|''|500|[100]|6000000|1171860|500"
+            })
+    void perfKafkaQuickChangesOnlyTheDefaultsNotGiven(
+            boolean quick,
+            String sizes,
+            String records,
+            String latency,
+            String expectSizes,
+            long expectRecords100,
+            long expectRecords1024,
+            long expectLatency) {
+        PerfKafkaCommand.Plan plan = PerfKafkaCommand.Plan.of(quick, given(sizes), given(records), given(latency));
+
+        assertThat(plan.sizes()).hasToString(expectSizes);
+        assertThat(plan.records(100)).isEqualTo(expectRecords100);
+        assertThat(plan.records(1024)).isEqualTo(expectRecords1024);
+        assertThat(plan.warmupRecords(100)).isEqualTo(expectRecords100 / 5);
+        assertThat(plan.latencyRecords()).isEqualTo(expectLatency);
+    }
+
+    @Test
+    void perfKafkaRunsKafkasToolsWithTheIssuesSettings() {
+        assertThat(PerfKafkaCommand.produceArgs("127.0.0.1:9092", "perf-100", 1000, 200, 100))
+                .containsExactly(
+                        "org.apache.kafka.tools.ProducerPerformance",
+                        "--bootstrap-server",
+                        "127.0.0.1:9092",
+                        "--topic",
+                        "perf-100",
+                        "--num-records",
+                        "1000",
+                        "--warmup-records",
+                        "200",
+                        "--record-size",
+                        "100",
+                        "--throughput",
+                        "-1",
+                        "--command-property",
+                        "acks=all",
+                        "linger.ms=5");
+        assertThat(PerfKafkaCommand.consumeArgs("b:1", "perf-100", 1000))
+                .containsSubsequence("org.apache.kafka.tools.ConsumerPerformance", "--num-records", "1000");
+        assertThat(PerfKafkaCommand.latencyArgs("b:1", "latency-100", 200, 100))
+                .containsSubsequence(
+                        "org.apache.kafka.tools.EndToEndLatency",
+                        "--topic",
+                        "latency-100",
+                        "--num-records",
+                        "200",
+                        "--producer-acks",
+                        "all",
+                        "--record-size",
+                        "100");
+        assertThat(PerfKafkaCommand.createTopicArgs("b:1", "t")).containsSubsequence("--partitions", "6");
     }
 
     @Test

@@ -33,6 +33,27 @@ class CpuTest {
     }
 
     @Test
+    void waitedChildrenTicksAreCutimePlusCstimeCountedAfterTheCommandName() {
+        String stat = "4242 (java (kafka) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 700 55 300 45 20 0 40 0 123 0 0";
+
+        assertThat(Cpu.childrenTicks(stat)).isEqualTo(345);
+        assertThat(Cpu.childrenTicks("1 (x) S 1")).isEqualTo(-1);
+    }
+
+    @Test
+    void theSecondsLineSaysEachProcessesCpuSecondsAndLeavesOutTheUnknown() {
+        java.util.Map<String, Long> ticks = new java.util.LinkedHashMap<>();
+        ticks.put("server", 310L);
+        ticks.put("standins", -1L);
+        ticks.put("tool", 250L);
+
+        assertThat(Cpu.secondsLine(300_000, 4_210_000_000L, 790, ticks, 100))
+                .isEqualTo("# cpu seconds: records 300000, wall 4.210, machine 7.90, server 3.10, tool 2.50");
+        assertThat(Cpu.secondsLine(5, 1_000_000_000L, -1, java.util.Map.of(), 100))
+                .isEqualTo("# cpu seconds: records 5, wall 1.000");
+    }
+
+    @Test
     void processTicksAreUnknownForAShortLine() {
         assertThat(Cpu.processTicks("1 (x) S 1")).isEqualTo(-1);
     }

@@ -1,0 +1,313 @@
+package io.eddy.command;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./eddy perf kafka}: Kafka's own ProducerPerformance, ConsumerPerformance and EndToEndLatency, unchanged,
+ * against an Eddy server's Kafka port and then against the Kafka 4.4.0 broker, same settings (6 partitions, acks=all,
+ * linger 5 ms), each tool run with the CPU time of every process (server or broker, stand-ins, the tool itself);
+ * prints the perf tool's kafka-report (ratios Eddy/Kafka).
+ *
+ * <p>One instance parses and runs once: not thread-safe.
+ */
+@Command(name = "kafka")
+final class PerfKafkaCommand implements Callable<Integer>, Usage {
+    @Option(names = "--quick")
+    boolean quick;
+
+    @Option(names = "--sizes")
+    Optional<String> sizes = Optional.empty();
+
+    @Option(names = "--records")
+    Optional<String> records = Optional.empty();
+
+    @Option(names = "--latency-records")
+    Optional<String> latencyRecords = Optional.empty();
+
+    @Option(names = "--out-dir")
+    Optional<String> outDir = Optional.empty();
+
+    @Option(names = "--no-kafka")
+    boolean noKafka;
+
+    @Option(names = "--rebuild")
+    boolean rebuild;
+
+    @Option(names = {"-h", "--help"})
+    boolean help;
+
+    private final Session session;
+
+    PerfKafkaCommand(Session session) {
+        this.session = session;
+    }
+
+    /**
+     * What one run measures, the quick defaults where {@code --quick} and the option was not given, checked.
+     *
+     * @param records        per size, what ProducerPerformance sends and ConsumerPerformance reads back; empty: as
+     *                       many as 20 s take Kafka on a quiet machine ({@link KafkaBaseline#recordsPerSecond})
+     * @param latencyRecords EndToEndLatency's round trips per size
+     */
+    record Plan(List<Integer> sizes, Optional<Long> records, long latencyRecords) {
+        static Plan of(boolean quick, Optional<String> sizes, Optional<String> records, Optional<String> latency) {
+            String s = sizes.orElse(quick ? "100" : "100,1024");
+            Optional<String> r = records.or(() -> quick ? Optional.of("300000") : Optional.empty());
+            String l = latency.orElse(quick ? "200" : "2000");
+            if (!s.matches("[0-9]+(,[0-9]+)*") || s.matches("(.*,)?0+(,.*)?")) {
+                throw EddyExit.die("--sizes takes bytes separated by commas, not '" + s + "'");
+            }
+            if (r.isPresent() && !positive(r.get())) {
+                throw EddyExit.die("--records takes a number of records, not '" + r.get() + "'");
+            }
+            if (!positive(l)) {
+                throw EddyExit.die("--latency-records takes a number of records, not '" + l + "'");
+            }
+            return new Plan(
+                    Arrays.stream(s.split(",")).map(Integer::valueOf).toList(),
+                    r.map(Long::valueOf),
+                    Long.parseLong(l));
+        }
+
+        private static boolean positive(String n) {
+            return n.matches("[0-9]{1,12}") && !n.matches("0+");
+        }
+
+        /** The records ProducerPerformance sends at a size (and ConsumerPerformance reads). */
+        long records(int size) {
+            return records.orElse(KafkaBaseline.recordsPerSecond(size) * 20);
+        }
+
+        /** ProducerPerformance's warm-up: the first fifth, left out of its steady-state summary. */
+        long warmupRecords(int size) {
+            return records(size) / 5;
+        }
+    }
+
+    /** The tool runs of one size, in the order they run: load, read it all back, then round trips. */
+    static List<String> produceArgs(String bootstrap, String topic, long records, long warmup, int size) {
+        return List.of(
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--bootstrap-server",
+                bootstrap,
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(records),
+                "--warmup-records",
+                String.valueOf(warmup),
+                "--record-size",
+                String.valueOf(size),
+                "--throughput",
+                "-1",
+                "--command-property",
+                "acks=all",
+                "linger.ms=5");
+    }
+
+    static List<String> consumeArgs(String bootstrap, String topic, long records) {
+        return List.of(
+                "org.apache.kafka.tools.ConsumerPerformance",
+                "--bootstrap-server",
+                bootstrap,
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(records),
+                "--timeout",
+                "60000");
+    }
+
+    static List<String> latencyArgs(String bootstrap, String topic, long records, int size) {
+        return List.of(
+                "org.apache.kafka.tools.EndToEndLatency",
+                "--bootstrap-server",
+                bootstrap,
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(records),
+                "--producer-acks",
+                "all",
+                "--record-size",
+                String.valueOf(size));
+    }
+
+    static List<String> createTopicArgs(String bootstrap, String topic) {
+        return List.of(
+                "org.apache.kafka.tools.TopicCommand",
+                "--bootstrap-server",
+                bootstrap,
+                "--create",
+                "--topic",
+                topic,
+                "--partitions",
+                "6",
+                "--replication-factor",
+                "1");
+    }
+
+    @Override
+    public int badUsage(CommandLine.ParameterException e) {
+        return Usage.report(session, e, PerfCommand.KAFKA_USAGE, 1);
+    }
+
+    @Override
+    public Integer call() {
+        if (help) {
+            session.out().print(Eddy.text(PerfCommand.KAFKA_USAGE));
+            return 0;
+        }
+        Plan plan = Plan.of(quick, sizes, records, latencyRecords);
+        session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
+        PerfOutput.Run run = PerfOutput.Run.start(
+                session,
+                outDir.map(Path::of)
+                        .orElse(session.layout().dir(Module.Dir.BENCH).resolve("target/perf-kafka")),
+                "eddy-*.txt",
+                "kafka-*.txt");
+        Path out = run.out();
+        Path logs = run.logs();
+        Path work = run.work();
+        List<String> tool = KafkaBroker.toolCommand(session, PerfOutput.mkdirs(work.resolve("tools")));
+        List<String> results = new ArrayList<>();
+
+        Stack stack = new Stack(session);
+        Stack.Standins standins = stack.startStandins(PerfOutput.mkdirs(work.resolve("standins")), logs);
+        int port = session.probes().freePort();
+        session.say("starting the Eddy server on port " + port + " (linger 5 ms), its Kafka listener on a free port…");
+        Path serverLog = logs.resolve("server.log");
+        Process server =
+                stack.startServer(port, OptionalInt.of(0), serverLog, standins, List.of("-Deddy.produce.linger=5ms"));
+        String eddy = Stack.bootstrapServers(serverLog);
+        Map<String, Long> eddyPids = new LinkedHashMap<>();
+        eddyPids.put("server", server.pid());
+        eddyPids.put("standins", standins.process().pid());
+        measure(new Target("eddy", eddy, eddyPids), plan, tool, out, logs, results);
+        session.children().stop(server);
+        session.children().stop(standins.process());
+
+        if (!noKafka) {
+            KafkaBroker broker = KafkaBroker.start(session, work, logs);
+            measure(
+                    new Target("kafka", "127.0.0.1:" + broker.port(), Map.of("broker", broker.pid())),
+                    plan,
+                    tool,
+                    out,
+                    logs,
+                    results);
+            broker.stop();
+        }
+        int status = run.report(session, new PerfTool(session), "kafka-report", results, "", "perf-kafka.json");
+        if (status != 0) {
+            session.say("a tool failed or a result is missing: see the output above and " + out);
+        }
+        return status;
+    }
+
+    /** A system the tools run against: its name, bootstrap address and the processes whose CPU counts. */
+    private record Target(String system, String bootstrap, Map<String, Long> pids) {}
+
+    private void measure(Target target, Plan plan, List<String> tool, Path out, Path logs, List<String> results) {
+        for (int size : plan.sizes()) {
+            String topic = "perf-" + size;
+            String latencyTopic = "latency-" + size;
+            for (String t : List.of(topic, latencyTopic)) {
+                if (runTool(tool, createTopicArgs(target.bootstrap(), t), logs.resolve("kafka-tools.log")) != 0) {
+                    throw EddyExit.die("creating the topic " + t + " on " + target.system() + " failed (log: "
+                            + logs.resolve("kafka-tools.log") + ")");
+                }
+            }
+            long records = plan.records(size);
+            session.say(target.system() + ": ProducerPerformance, " + records + " records of " + size + " B (first "
+                    + plan.warmupRecords(size) + " warm-up), acks=all, linger 5 ms…");
+            results.add(timed(
+                    target,
+                    tool,
+                    produceArgs(target.bootstrap(), topic, records, plan.warmupRecords(size), size),
+                    records,
+                    out.resolve(target.system() + "-produce-" + size + ".txt"),
+                    logs));
+            session.say(target.system() + ": ConsumerPerformance, " + records + " records of " + size + " B…");
+            results.add(timed(
+                    target,
+                    tool,
+                    consumeArgs(target.bootstrap(), topic, records),
+                    records,
+                    out.resolve(target.system() + "-consume-" + size + ".txt"),
+                    logs));
+            session.say(target.system() + ": EndToEndLatency, " + plan.latencyRecords() + " records of " + size
+                    + " B, acks=all…");
+            results.add(timed(
+                    target,
+                    tool,
+                    latencyArgs(target.bootstrap(), latencyTopic, plan.latencyRecords(), size),
+                    plan.latencyRecords(),
+                    out.resolve(target.system() + "-latency-" + size + ".txt"),
+                    logs));
+        }
+    }
+
+    /**
+     * Runs a tool to its end, its output in {@code result} followed by the CPU seconds every process used meanwhile
+     * ({@link Cpu#secondsLine}: the tool's from this process's waited-for children); returns the report's arguments.
+     */
+    private String timed(Target target, List<String> tool, List<String> args, long records, Path result, Path logs) {
+        Cpu cpu = session.cpu();
+        Map<String, Long> before = ticks(target);
+        Cpu.MachineTicks machineBefore = cpu.machine();
+        long start = System.nanoTime();
+        int exit = session.children()
+                .run(new ProcessBuilder(with(tool, args))
+                        .redirectOutput(result.toFile())
+                        .redirectError(ProcessBuilder.Redirect.appendTo(
+                                logs.resolve("kafka-tools.log").toFile())));
+        long wall = System.nanoTime() - start;
+        Map<String, Long> after = ticks(target);
+        Cpu.MachineTicks machineAfter = cpu.machine();
+        if (exit != 0) {
+            throw EddyExit.die(args.get(0) + " against " + target.system() + " failed (output: " + result + ", log: "
+                    + logs.resolve("kafka-tools.log") + ")");
+        }
+        Map<String, Long> used = new LinkedHashMap<>();
+        before.forEach((name, t) -> used.put(name, t < 0 || after.get(name) < 0 ? -1 : after.get(name) - t));
+        long machine =
+                machineBefore.busy() < 0 || machineAfter.busy() < 0 ? -1 : machineAfter.busy() - machineBefore.busy();
+        String line = Cpu.secondsLine(records, wall, machine, used, Integer.parseInt(session.clockTicks()));
+        KafkaBroker.write(result, Session.read(result) + line + "\n");
+        List<String> lines = Session.read(result).lines().toList();
+        lines.subList(Math.max(0, lines.size() - 3), lines.size()).forEach(session.err()::println);
+        return "--run=" + result;
+    }
+
+    private Map<String, Long> ticks(Target target) {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        target.pids().forEach((name, pid) -> ticks.put(name, session.cpu().processTicks(pid)));
+        ticks.put("tool", session.cpu().waitedChildrenTicks());
+        return ticks;
+    }
+
+    private int runTool(List<String> tool, List<String> args, Path log) {
+        return session.children()
+                .run(new ProcessBuilder(with(tool, args))
+                        .redirectErrorStream(true)
+                        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
+    }
+
+    private static List<String> with(List<String> head, List<String> tail) {
+        List<String> all = new ArrayList<>(head);
+        all.addAll(tail);
+        return all;
+    }
+}
