@@ -141,7 +141,15 @@ final class KafkaReportCommand implements Perf.Command {
         });
         Double machine = r.cpuSeconds().get("machine");
         if (machine != null) {
-            cpu.append(String.format(Locale.ROOT, "; machine %.2f cores", machine / r.wallSeconds()));
+            double ours = r.cpuSeconds().entrySet().stream()
+                    .filter(e -> !e.getKey().equals("machine"))
+                    .mapToDouble(Map.Entry::getValue)
+                    .sum();
+            cpu.append(String.format(
+                    Locale.ROOT,
+                    "; machine %.2f, others %.2f cores",
+                    machine / r.wallSeconds(),
+                    Math.max(0, machine - ours) / r.wallSeconds()));
         }
         return String.format(
                 Locale.ROOT,

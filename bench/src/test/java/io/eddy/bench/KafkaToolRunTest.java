@@ -35,7 +35,8 @@ class KafkaToolRunTest {
                 .doesNotContainKey("records");
         assertThat(r.cpuMicrosPerRecord().get("server")).isEqualTo(10.0);
         assertThat(r.serverMicrosPerRecord()).isEqualTo(10.0);
-        assertThat(KafkaReportCommand.row(r)).contains("server 10.0 (0.75)", "tool 8.0 (0.60)", "machine 1.98 cores");
+        assertThat(KafkaReportCommand.row(r))
+                .contains("server 10.0 (0.75)", "tool 8.0 (0.60)", "machine 1.98, others 0.25 cores");
     }
 
     @Test

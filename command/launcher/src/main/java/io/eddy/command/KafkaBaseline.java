@@ -48,23 +48,12 @@ final class KafkaBaseline {
             Path result = out.resolve("kafka-" + size + ".txt");
             Cpu.Mark before = broker.cpuMark();
             int exit = broker.runTool(
-                    List.of(
-                            "org.apache.kafka.tools.ProducerPerformance",
-                            "--bootstrap-server",
+                    producePerformance(
                             "127.0.0.1:" + broker.port(),
-                            "--topic",
                             "perf-" + size,
-                            "--num-records",
-                            String.valueOf(counts.records()),
-                            "--warmup-records",
-                            String.valueOf(counts.warmupRecords()),
-                            "--record-size",
-                            String.valueOf(size),
-                            "--throughput",
-                            "-1",
-                            "--command-property",
-                            "acks=all",
-                            "linger.ms=5"),
+                            counts.records(),
+                            counts.warmupRecords(),
+                            size),
                     ProcessBuilder.Redirect.to(result.toFile()),
                     false);
             if (exit != 0) {
@@ -75,6 +64,27 @@ final class KafkaBaseline {
             appendCoresAndShowTail(session, broker, before, result);
         }
         broker.stop();
+    }
+
+    /** ProducerPerformance's arguments: as fast as it can, acks=all, linger 5 ms, the warm-up left out of its summary. */
+    static List<String> producePerformance(String bootstrap, String topic, long records, long warmup, int size) {
+        return List.of(
+                "org.apache.kafka.tools.ProducerPerformance",
+                "--bootstrap-server",
+                bootstrap,
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(records),
+                "--warmup-records",
+                String.valueOf(warmup),
+                "--record-size",
+                String.valueOf(size),
+                "--throughput",
+                "-1",
+                "--command-property",
+                "acks=all",
+                "linger.ms=5");
     }
 
     /** The CPU line since {@code before} at the end of the output, and its last two lines on standard error. */

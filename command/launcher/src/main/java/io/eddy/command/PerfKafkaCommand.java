@@ -95,27 +95,6 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         }
     }
 
-    /** The tool runs of one size, in the order they run: load, read it all back, then round trips. */
-    static List<String> produceArgs(String bootstrap, String topic, long records, long warmup, int size) {
-        return List.of(
-                "org.apache.kafka.tools.ProducerPerformance",
-                "--bootstrap-server",
-                bootstrap,
-                "--topic",
-                topic,
-                "--num-records",
-                String.valueOf(records),
-                "--warmup-records",
-                String.valueOf(warmup),
-                "--record-size",
-                String.valueOf(size),
-                "--throughput",
-                "-1",
-                "--command-property",
-                "acks=all",
-                "linger.ms=5");
-    }
-
     static List<String> consumeArgs(String bootstrap, String topic, long records) {
         return List.of(
                 "org.apache.kafka.tools.ConsumerPerformance",
@@ -230,16 +209,17 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                 }
             }
             long records = plan.records(size);
-            session.say(target.system() + ": ProducerPerformance, " + records + " records of " + size + " B (first "
-                    + plan.warmupRecords(size) + " warm-up), acks=all, linger 5 ms…");
+            session.say("on " + target.system() + ": ProducerPerformance, " + records + " records of " + size
+                    + " B (first " + plan.warmupRecords(size) + " warm-up), acks=all, linger 5 ms…");
             results.add(timed(
                     target,
                     tool,
-                    produceArgs(target.bootstrap(), topic, records, plan.warmupRecords(size), size),
+                    KafkaBaseline.producePerformance(
+                            target.bootstrap(), topic, records, plan.warmupRecords(size), size),
                     records,
                     out.resolve(target.system() + "-produce-" + size + ".txt"),
                     logs));
-            session.say(target.system() + ": ConsumerPerformance, " + records + " records of " + size + " B…");
+            session.say("on " + target.system() + ": ConsumerPerformance, " + records + " records of " + size + " B…");
             results.add(timed(
                     target,
                     tool,
@@ -247,7 +227,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                     records,
                     out.resolve(target.system() + "-consume-" + size + ".txt"),
                     logs));
-            session.say(target.system() + ": EndToEndLatency, " + plan.latencyRecords() + " records of " + size
+            session.say("on " + target.system() + ": EndToEndLatency, " + plan.latencyRecords() + " records of " + size
                     + " B, acks=all…");
             results.add(timed(
                     target,

@@ -247,7 +247,7 @@ class CommandLineTest {
 
     @Test
     void perfKafkaRunsKafkasToolsWithTheIssuesSettings() {
-        assertThat(PerfKafkaCommand.produceArgs("127.0.0.1:9092", "perf-100", 1000, 200, 100))
+        assertThat(KafkaBaseline.producePerformance("127.0.0.1:9092", "perf-100", 1000, 200, 100))
                 .containsExactly(
                         "org.apache.kafka.tools.ProducerPerformance",
                         "--bootstrap-server",
