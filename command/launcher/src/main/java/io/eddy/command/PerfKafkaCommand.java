@@ -63,7 +63,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     record Plan(List<Integer> sizes, Optional<Long> records, long latencyRecords) {
         static Plan of(boolean quick, Optional<String> sizes, Optional<String> records, Optional<String> latency) {
             String s = sizes.orElse(quick ? "100" : "100,1024");
-            Optional<String> r = records.or(() -> quick ? Optional.of("300000") : Optional.empty());
+            Optional<String> r = records.or(() -> quick ? Optional.of("100000") : Optional.empty());
             String l = latency.orElse(quick ? "200" : "2000");
             if (!s.matches("[0-9]+(,[0-9]+)*") || s.matches("(.*,)?0+(,.*)?")) {
                 throw EddyExit.die("--sizes takes bytes separated by commas, not '" + s + "'");

@@ -223,7 +223,7 @@ class CommandLineTest {
             value = {
                 // quick, given sizes, records, latency records -> sizes, records at 100 B and 1 KiB, round trips
                 "false|''|''|''|[100, 1024]|6000000|1171860|2000",
-                "true|''|''|''|[100]|300000|300000|200",
+                "true|''|''|''|[100]|100000|100000|200",
                 "true|1024|50000|10|[1024]|50000|50000|10",
                 "false|100|''|500|[100]|6000000|1171860|500"
             })
