@@ -6,7 +6,6 @@ import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.function.Supplier;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.MetadataRequestData.MetadataRequestTopic;
 import org.apache.kafka.common.message.MetadataResponseData;
 import org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker;
@@ -128,8 +127,7 @@ public final class MetadataHandler implements ApiHandler {
         int node = self.get().id();
         MetadataResponseTopic described = new MetadataResponseTopic()
                 .setName(topic.name().value())
-                .setTopicId(
-                        new Uuid(topic.id().getMostSignificantBits(), topic.id().getLeastSignificantBits()))
+                .setTopicId(TopicIds.kafkaId(topic))
                 .setIsInternal(false);
         for (int p = 0; p < topic.partitions(); p++) {
             described

@@ -5,6 +5,7 @@ import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.DecodedRequest;
 import io.eddy.kafka.KafkaAccess;
 import io.eddy.kafka.KafkaSession;
+import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +77,6 @@ abstract class AdminHandler implements ApiHandler {
 
     /** Kafka's form of a topic id. */
     static Uuid uuid(UUID id) {
-        return new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+        return TopicIds.kafkaId(id);
     }
 }

@@ -10,6 +10,7 @@ import io.eddy.core.topic.TopicService;
 import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.DecodedRequest;
 import io.eddy.kafka.KafkaSession;
+import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -163,7 +164,7 @@ final class ConsumerGroupDescribeHandler implements ApiHandler {
         }
         List<Uni<Optional<Map.Entry<String, Uuid>>>> each = names.stream()
                 .map(name -> topics.require(name)
-                        .map(t -> Optional.of(Map.entry(name, TopicIds.toKafka(t.id()))))
+                        .map(t -> Optional.of(Map.entry(name, TopicIds.kafkaId(t.id()))))
                         .onFailure(e -> e instanceof EddyException eddy && eddy.code() == ErrorCode.UNKNOWN_TOPIC)
                         .recoverWithItem(Optional.empty()))
                 .toList();

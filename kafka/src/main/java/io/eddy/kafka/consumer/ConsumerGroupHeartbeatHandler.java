@@ -13,6 +13,7 @@ import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.DecodedRequest;
 import io.eddy.kafka.KafkaAccess;
 import io.eddy.kafka.KafkaErrors;
+import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -164,7 +165,7 @@ final class ConsumerGroupHeartbeatHandler implements ApiHandler {
         byTopic.forEach((name, partitions) -> each.add(topics.require(name)
                 .map(Topic::id)
                 .map(id -> Optional.of(
-                        new TopicPartitions().setTopicId(TopicIds.toKafka(id)).setPartitions(partitions)))
+                        new TopicPartitions().setTopicId(TopicIds.kafkaId(id)).setPartitions(partitions)))
                 .onFailure(e -> is(e, ErrorCode.UNKNOWN_TOPIC))
                 .recoverWithItem(Optional.empty()))); // deleted meanwhile: nothing to consume there
         Uni<List<TopicPartitions>> assigned = each.isEmpty()

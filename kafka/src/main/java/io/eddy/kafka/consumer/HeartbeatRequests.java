@@ -3,6 +3,7 @@ package io.eddy.kafka.consumer;
 import io.eddy.core.group.Heartbeat;
 import io.eddy.core.group.OffsetReset;
 import io.eddy.core.group.TopicPartition;
+import io.eddy.kafka.TopicIds;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -108,7 +109,7 @@ final class HeartbeatRequests {
         }
         Map<UUID, Set<Integer>> out = new java.util.HashMap<>();
         request.topicPartitions()
-                .forEach(tp -> out.computeIfAbsent(TopicIds.toEddy(tp.topicId()), id -> new java.util.TreeSet<>())
+                .forEach(tp -> out.computeIfAbsent(TopicIds.eddyId(tp.topicId()), id -> new java.util.TreeSet<>())
                         .addAll(tp.partitions()));
         return Optional.of(out);
     }

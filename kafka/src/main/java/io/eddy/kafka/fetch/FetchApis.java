@@ -4,6 +4,7 @@ import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.BrokerNode;
 import io.eddy.kafka.KafkaErrors;
 import io.eddy.kafka.KafkaServices;
+import io.eddy.kafka.TopicIds;
 import java.util.List;
 
 /** The reading APIs: Fetch, ListOffsets and OffsetForLeaderEpoch over core's fetch service. Stateless. */

@@ -11,6 +11,7 @@ import io.eddy.kafka.DecodedRequest;
 import io.eddy.kafka.KafkaAccess;
 import io.eddy.kafka.KafkaSession;
 import io.eddy.kafka.StoredRecords;
+import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -13,6 +13,7 @@ import io.eddy.kafka.KafkaAccess;
 import io.eddy.kafka.KafkaErrors;
 import io.eddy.kafka.KafkaServices;
 import io.eddy.kafka.KafkaSession;
+import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eddy.core.group.Heartbeat;
 import io.eddy.core.group.OffsetReset;
+import io.eddy.kafka.TopicIds;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -155,8 +156,8 @@ class HeartbeatRequestsTest {
         ConsumerGroupHeartbeatRequestData heartbeat = new ConsumerGroupHeartbeatRequestData()
                 .setMemberEpoch(4)
                 .setTopicPartitions(List.of(
-                        new TopicPartitions().setTopicId(TopicIds.toKafka(id)).setPartitions(List.of(2, 0)),
-                        new TopicPartitions().setTopicId(TopicIds.toKafka(id)).setPartitions(List.of(1))));
+                        new TopicPartitions().setTopicId(TopicIds.kafkaId(id)).setPartitions(List.of(2, 0)),
+                        new TopicPartitions().setTopicId(TopicIds.kafkaId(id)).setPartitions(List.of(1))));
 
         assertThat(HeartbeatRequests.ownedById(heartbeat))
                 .hasValueSatisfying(owned -> assertThat(owned)
@@ -167,7 +168,7 @@ class HeartbeatRequestsTest {
     @Test
     void topicIdsAreEddysIdsBitForBit() {
         UUID id = UUID.randomUUID();
-        assertThat(TopicIds.toEddy(TopicIds.toKafka(id))).isEqualTo(id);
-        assertThat(TopicIds.toKafka(id).getMostSignificantBits()).isEqualTo(id.getMostSignificantBits());
+        assertThat(TopicIds.eddyId(TopicIds.kafkaId(id))).isEqualTo(id);
+        assertThat(TopicIds.kafkaId(id).getMostSignificantBits()).isEqualTo(id.getMostSignificantBits());
     }
 }

@@ -89,13 +89,10 @@ class CommandLineConsumersTest {
 
     @Test
     void kcatReadsFromTheBeginningExactlyWhatCoreWrote(@TempDir Path dir) throws Exception {
-        if (!new File(KCAT).canExecute()) {
-            fail("kcat is missing at " + KCAT + ": install the Debian package kcat (CI does)");
-        }
         String name = "kcat-" + UUID.randomUUID();
         List<String> expected = topicWithRecords(name, 10);
         Path out = dir.resolve("out.txt");
-        runKcat(dir, eddy.bootstrapServers(), name, out);
+        kcat(dir, out, "-C", "-t", name, "-p", "0", "-o", "beginning", "-e");
         assertThat(Files.readAllLines(out, StandardCharsets.UTF_8)).containsExactlyElementsOf(expected);
     }
 
@@ -105,69 +102,34 @@ class CommandLineConsumersTest {
      */
     @Test
     void kcatAsAConsumerGroupReadsEveryRecordAndItsGroupIsEddys(@TempDir Path dir) throws Exception {
-        if (!new File(KCAT).canExecute()) {
-            fail("kcat is missing at " + KCAT + ": install the Debian package kcat (CI does)");
-        }
         String name = "kcat-group-" + UUID.randomUUID();
         String group = "kcat-" + UUID.randomUUID();
         List<String> expected = topicWithRecords(name, 9);
         Path out = dir.resolve("out.txt");
-        Process kcat = new ProcessBuilder(
-                        KCAT,
-                        "-b",
-                        eddy.bootstrapServers(),
-                        "-G",
-                        group,
-                        name,
-                        "-X",
-                        "auto.offset.reset=earliest",
-                        "-c",
-                        String.valueOf(expected.size()),
-                        "-q",
-                        "-f",
-                        "%o %k %s %T\\n")
-                .redirectOutput(out.toFile())
-                .redirectError(dir.resolve("err.txt").toFile())
-                .start();
-        if (!kcat.waitFor(90, TimeUnit.SECONDS)) {
-            kcat.destroyForcibly();
-            fail("kcat -G did not finish in 90 s: " + Files.readString(dir.resolve("err.txt")));
-        }
+        kcat(dir, out, "-G", group, name, "-X", "auto.offset.reset=earliest", "-c", String.valueOf(expected.size()));
 
-        assertThat(kcat.exitValue())
-                .as("kcat's exit code; its errors: %s", Files.readString(dir.resolve("err.txt")))
-                .isZero();
         assertThat(Files.readAllLines(out, StandardCharsets.UTF_8)).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(eddy.services().groups().list().await().atMost(KafkaFrontEnd.AWAIT))
                 .extracting(GroupId::value)
                 .contains(group);
     }
 
-    private static void runKcat(Path dir, String bootstrap, String name, Path out) throws Exception {
-
-        Process kcat = new ProcessBuilder(
-                        KCAT,
-                        "-C",
-                        "-b",
-                        eddy.bootstrapServers(),
-                        "-t",
-                        name,
-                        "-p",
-                        "0",
-                        "-o",
-                        "beginning",
-                        "-e",
-                        "-q",
-                        "-f",
-                        "%o %k %s %T\\n")
+    /** Runs kcat against the front end with {@code args}, records printed as {@code offset key value timestamp}. */
+    private static void kcat(Path dir, Path out, String... args) throws Exception {
+        if (!new File(KCAT).canExecute()) {
+            fail("kcat is missing at " + KCAT + ": install the Debian package kcat (CI does)");
+        }
+        List<String> command = new ArrayList<>(List.of(KCAT, "-b", eddy.bootstrapServers(), "-q"));
+        command.addAll(List.of(args));
+        command.addAll(List.of("-f", "%o %k %s %T\\n"));
+        Process kcat = new ProcessBuilder(command)
                 .redirectOutput(out.toFile())
                 .redirectError(dir.resolve("err.txt").toFile())
                 .start();
-        if (!kcat.waitFor(60, TimeUnit.SECONDS)) {
+        if (!kcat.waitFor(90, TimeUnit.SECONDS)) {
             kcat.destroyForcibly();
-            fail("kcat did not finish in 60 s: " + Files.readString(dir.resolve("err.txt")));
+            fail("kcat did not finish in 90 s: " + Files.readString(dir.resolve("err.txt")));
         }
-
         assertThat(kcat.exitValue())
                 .as("kcat's exit code; its errors: %s", Files.readString(dir.resolve("err.txt")))
                 .isZero();

@@ -13,6 +13,7 @@ import io.eddy.kafka.DecodedRequest;
 import io.eddy.kafka.KafkaErrors;
 import io.eddy.kafka.KafkaFrontEnd;
 import io.eddy.kafka.KafkaSession;
+import io.eddy.kafka.TopicIds;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.lang.management.ManagementFactory;

@@ -1,34 +1,53 @@
-package io.eddy.kafka.fetch;
+package io.eddy.kafka;
 
 import io.eddy.core.model.Topic;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.UnknownTopicIdException;
 
 /**
- * Topics named by Kafka topic id (Fetch v13+): Eddy's topic UUID as Kafka's {@link Uuid}, as Metadata reports it.
+ * Topics named by Kafka topic id (Produce v13, Fetch v13+, KIP-848 assignments): Eddy's topic UUID as Kafka's
+ * {@link Uuid}, bit for bit, as Metadata reports it.
  * Remembers each id's name once seen (an id names one topic for its whole life); a topic found by a remembered
  * name must still have that id, else (deleted, or re-created under the same name) the topics are listed again.
  * An id no topic has lists the topics at each lookup. Thread-safe.
  */
-final class TopicIds {
+public final class TopicIds {
     private final TopicService topics;
     private final Map<Uuid, String> names = new ConcurrentHashMap<>();
 
-    TopicIds(TopicService topics) {
+    public TopicIds(TopicService topics) {
         this.topics = topics;
     }
 
     /** Kafka's id of {@code topic}: the same 128 bits. */
-    static Uuid kafkaId(Topic topic) {
-        return new Uuid(topic.id().getMostSignificantBits(), topic.id().getLeastSignificantBits());
+    public static Uuid kafkaId(Topic topic) {
+        return kafkaId(topic.id());
+    }
+
+    /** Kafka's id of the topic whose Eddy id is {@code id}. */
+    public static Uuid kafkaId(UUID id) {
+        return new Uuid(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    /** Eddy's id of the topic whose Kafka id is {@code id}. */
+    public static UUID eddyId(Uuid id) {
+        return new UUID(id.getMostSignificantBits(), id.getLeastSignificantBits());
+    }
+
+    /** The topic whose id is {@code id}, or a failure: {@link UnknownTopicIdException}. */
+    public Uni<Topic> require(Uuid id) {
+        return find(id).flatMap(found -> found.map(t -> Uni.createFrom().item(t))
+                .orElseGet(() -> Uni.createFrom().failure(new UnknownTopicIdException("no topic has id " + id))));
     }
 
     /** The topic whose id is {@code id}, or empty when no topic has it (Kafka's {@code UNKNOWN_TOPIC_ID}). */
-    Uni<Optional<Topic>> find(Uuid id) {
+    public Uni<Optional<Topic>> find(Uuid id) {
         String known = names.get(id);
         if (known == null) {
             return listed(id);
