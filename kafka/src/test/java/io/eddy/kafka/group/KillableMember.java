@@ -6,10 +6,12 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -25,7 +27,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * A KafkaConsumer of a group ({@code group.protocol} classic or consumer) polling on its own thread as an
  * application does: it commits what it read after every poll and before giving partitions up, and remembers every
  * record and every commit that succeeded. {@link #kill()} stops it as a crashed process stops: no more polls, no
- * commit, no close (no LeaveGroup); its network is cut by whoever owns the listener it talks to. {@link #close()}
+ * commit, no close (no LeaveGroup); its network is cut by whoever owns the listener it talks to, and
+ * {@link #release()} frees its client afterwards. {@link #close()}
  * stops it as an application shuts down. Thread-safe for the test thread's reads.
  */
 final class KillableMember {
@@ -37,6 +40,7 @@ final class KillableMember {
     private final Map<TopicPartition, Long> committed = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<Throwable> failures = new ConcurrentLinkedQueue<>();
     private volatile Set<TopicPartition> owned = Set.of();
+    private volatile KafkaConsumer<String, String> abandoned;
 
     KillableMember(String name, String bootstrap, String group, String topic, String protocol) {
         this.name = name;
@@ -81,7 +85,9 @@ final class KillableMember {
         } finally {
             if (closes.get()) {
                 consumer.close();
-            } // killed: abandoned, as a process that died leaves its connections
+            } else {
+                abandoned = consumer; // killed: left as a process that died leaves its connections
+            }
         }
     }
 
@@ -128,6 +134,14 @@ final class KillableMember {
     void kill() {
         closes.set(false);
         stop();
+    }
+
+    /**
+     * Frees what a killed member left behind once the test is done with it (its client's threads would otherwise
+     * keep retrying in this JVM), without waiting for anything: its group no longer knows it by then.
+     */
+    void release() {
+        Optional.ofNullable(abandoned).ifPresent(c -> c.close(CloseOptions.timeout(Duration.ZERO)));
     }
 
     /** Stops polling and closes the consumer (it leaves the group), waiting for its thread. */

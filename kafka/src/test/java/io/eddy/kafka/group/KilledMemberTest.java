@@ -146,6 +146,7 @@ class KilledMemberTest {
             if (!cutOff) {
                 doomed.close();
             }
+            victim.release();
         }
         watch.stop();
         assertThat(watch.snapshots()).as("commit snapshots read").isGreaterThan(5);
