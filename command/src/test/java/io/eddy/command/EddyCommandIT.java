@@ -142,19 +142,8 @@ class EddyCommandIT {
         Checkout checkout = freshCheckout();
         int port = freePort();
         int kafkaPort = freePort();
-        Path log = work.resolve("dev.log");
-        Process dev = checkout.start(
-                log,
-                "dev",
-                "--port",
-                String.valueOf(port),
-                "--kafka-port",
-                String.valueOf(kafkaPort),
-                "--data-dir",
-                work.resolve("dev-data").toString());
+        Process dev = startDev(checkout, "dev", port, kafkaPort);
         try {
-            awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
-            awaitLine(dev, log, "Kafka clients: bootstrap.servers=127.0.0.1:" + kafkaPort + "\n");
             assertThat(listening(kafkaPort)).as("the Kafka listener is up").isTrue();
             String url = "http://127.0.0.1:" + port;
 
@@ -245,21 +234,9 @@ class EddyCommandIT {
 
     @Test
     void kafkasCommandLineToolsRunAsProcessesAgainstDev() throws Exception {
-        Checkout checkout = freshCheckout();
-        int port = freePort();
         int kafkaPort = freePort();
-        Path log = work.resolve("dev-kafka-tools.log");
-        Process dev = checkout.start(
-                log,
-                "dev",
-                "--port",
-                String.valueOf(port),
-                "--kafka-port",
-                String.valueOf(kafkaPort),
-                "--data-dir",
-                work.resolve("dev-kafka-tools-data").toString());
+        Process dev = startDev(freshCheckout(), "dev-kafka-tools", freePort(), kafkaPort);
         try {
-            awaitLine(dev, log, "Kafka clients: bootstrap.servers=127.0.0.1:" + kafkaPort + "\n");
             String bootstrap = "127.0.0.1:" + kafkaPort;
 
             // kafka-topics --create, --list, --describe
@@ -633,6 +610,28 @@ class EddyCommandIT {
             }
         }
         return new Checkout(dir, work.resolve("checkout-" + n + ".mvn.log"));
+    }
+
+    /** Starts {@code ./eddy dev} in {@code checkout}, its log and data named {@code name}; waits until it is ready. */
+    private static Process startDev(Checkout checkout, String name, int port, int kafkaPort) throws Exception {
+        Path log = work.resolve(name + ".log");
+        Process dev = checkout.start(
+                log,
+                "dev",
+                "--port",
+                String.valueOf(port),
+                "--kafka-port",
+                String.valueOf(kafkaPort),
+                "--data-dir",
+                work.resolve(name + "-data").toString());
+        try {
+            awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
+            awaitLine(dev, log, "Kafka clients: bootstrap.servers=127.0.0.1:" + kafkaPort + "\n");
+        } catch (Exception | AssertionError e) {
+            dev.destroy();
+            throw e;
+        }
+        return dev;
     }
 
     private static void awaitLine(Process p, Path log, String line) throws Exception {
