@@ -142,19 +142,8 @@ class EddyCommandIT {
         Checkout checkout = freshCheckout();
         int port = freePort();
         int kafkaPort = freePort();
-        Path log = work.resolve("dev.log");
-        Process dev = checkout.start(
-                log,
-                "dev",
-                "--port",
-                String.valueOf(port),
-                "--kafka-port",
-                String.valueOf(kafkaPort),
-                "--data-dir",
-                work.resolve("dev-data").toString());
+        Process dev = startDev(checkout, "dev", port, kafkaPort);
         try {
-            awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
-            awaitLine(dev, log, "Kafka clients: bootstrap.servers=127.0.0.1:" + kafkaPort + "\n");
             assertThat(listening(kafkaPort)).as("the Kafka listener is up").isTrue();
             String url = "http://127.0.0.1:" + port;
 
@@ -244,6 +233,172 @@ class EddyCommandIT {
     }
 
     @Test
+    void kafkasCommandLineToolsRunAsProcessesAgainstDev() throws Exception {
+        int kafkaPort = freePort();
+        Process dev = startDev(freshCheckout(), "dev-kafka-tools", freePort(), kafkaPort);
+        try {
+            String bootstrap = "127.0.0.1:" + kafkaPort;
+
+            // kafka-topics --create, --list, --describe
+            assertThat(kafkaTool(
+                            "",
+                            "org.apache.kafka.tools.TopicCommand",
+                            "--bootstrap-server",
+                            bootstrap,
+                            "--create",
+                            "--topic",
+                            "tools",
+                            "--partitions",
+                            "3",
+                            "--replication-factor",
+                            "1"))
+                    .contains("Created topic tools.");
+            assertThat(kafkaTool("", "org.apache.kafka.tools.TopicCommand", "--bootstrap-server", bootstrap, "--list")
+                            .lines())
+                    .contains("tools");
+            String described = kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.TopicCommand",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--describe",
+                    "--topic",
+                    "tools");
+            assertThat(described).contains("Topic: tools", "PartitionCount: 3", "ReplicationFactor: 1");
+            assertThat(described.lines().filter(l -> l.contains("Partition: "))).hasSize(3);
+
+            // kafka-console-producer with keys, kafka-console-consumer --from-beginning --group
+            List<String> keyed = List.of("a:1", "b:2", "c:3", "d:4", "e:5", "f:6");
+            kafkaTool(
+                    String.join("\n", keyed) + "\n",
+                    "org.apache.kafka.tools.ConsoleProducer",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--topic",
+                    "tools",
+                    "--property",
+                    "parse.key=true",
+                    "--property",
+                    "key.separator=:");
+            String consumed = kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.consumer.ConsoleConsumer",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--topic",
+                    "tools",
+                    "--from-beginning",
+                    "--group",
+                    "tool-readers",
+                    "--max-messages",
+                    "6",
+                    "--timeout-ms",
+                    "30000",
+                    "--property",
+                    "print.key=true",
+                    "--property",
+                    "key.separator=:");
+            assertThat(consumed.lines()).containsExactlyInAnyOrderElementsOf(keyed);
+
+            // kafka-consumer-groups --describe: what the console consumer committed, then the lag of three more
+            kafkaTool(
+                    "g:7\nh:8\ni:9\n",
+                    "org.apache.kafka.tools.ConsoleProducer",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--topic",
+                    "tools",
+                    "--property",
+                    "parse.key=true",
+                    "--property",
+                    "key.separator=:");
+            List<Map<String, String>> lagging = groupTable(kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--describe",
+                    "--group",
+                    "tool-readers"));
+            assertThat(lagging).hasSize(3);
+            assertThat(sum(lagging, "CURRENT-OFFSET")).isEqualTo(6);
+            assertThat(sum(lagging, "LOG-END-OFFSET")).isEqualTo(9);
+            assertThat(sum(lagging, "LAG")).isEqualTo(3);
+
+            // kafka-consumer-groups --reset-offsets --to-earliest --execute: everything is lag again
+            List<Map<String, String>> reset = groupTable(kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--reset-offsets",
+                    "--group",
+                    "tool-readers",
+                    "--topic",
+                    "tools",
+                    "--to-earliest",
+                    "--execute"));
+            assertThat(reset).hasSize(3).allSatisfy(row -> assertThat(row).containsEntry("NEW-OFFSET", "0"));
+            List<Map<String, String>> rewound = groupTable(kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--describe",
+                    "--group",
+                    "tool-readers"));
+            assertThat(sum(rewound, "CURRENT-OFFSET")).isZero();
+            assertThat(sum(rewound, "LAG")).isEqualTo(9);
+
+            // kafka-producer-perf-test and kafka-consumer-perf-test (Eddy creates no topic on first use)
+            kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.TopicCommand",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--create",
+                    "--topic",
+                    "tools-perf",
+                    "--partitions",
+                    "2");
+            assertThat(kafkaTool(
+                            "",
+                            "org.apache.kafka.tools.ProducerPerformance",
+                            "--topic",
+                            "tools-perf",
+                            "--num-records",
+                            "500",
+                            "--record-size",
+                            "100",
+                            "--throughput",
+                            "-1",
+                            "--producer-props",
+                            "bootstrap.servers=" + bootstrap))
+                    .contains("500 records sent");
+            String perf = kafkaTool(
+                    "",
+                    "org.apache.kafka.tools.ConsumerPerformance",
+                    "--bootstrap-server",
+                    bootstrap,
+                    "--topic",
+                    "tools-perf",
+                    "--messages",
+                    "500",
+                    "--timeout",
+                    "30000",
+                    "--hide-header");
+            // start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, ...
+            assertThat(perf.lines().map(l -> l.split(",\\s*")).filter(f -> f.length > 4))
+                    .anySatisfy(f -> assertThat(f[4]).isEqualTo("500"));
+        } finally {
+            dev.destroy();
+            assertThat(dev.waitFor(60, TimeUnit.SECONDS))
+                    .as("./eddy dev stopped on SIGTERM")
+                    .isTrue();
+        }
+    }
+
+    @Test
     void perfFloorRunsOnAFreshCheckout() throws Exception {
         Run floor = freshCheckout()
                 .run(
@@ -311,6 +466,67 @@ class EddyCommandIT {
         assertThat(first.get(0)).contains("-pl command/launcher -am");
         assertThat(first.get(1)).contains("-pl client -am");
         assertThat(checkout.builds()).isEqualTo(first);
+    }
+
+    // ---- Kafka's tools, as processes
+
+    /**
+     * Runs one of Kafka's command-line tools ({@code main} of kafka-tools, a test dependency) in a JVM of its own,
+     * as its shell script would; fails unless it exits 0 within {@link #RUN}. Returns what it printed on stdout.
+     */
+    private static String kafkaTool(String stdin, String main, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                main));
+        command.addAll(List.of(args));
+        Path out = Files.createTempFile(work, "tool", ".out");
+        Path err = Files.createTempFile(work, "tool", ".err");
+        Process p = new ProcessBuilder(command)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
+        try (OutputStream in = p.getOutputStream()) {
+            in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+        String name = main.substring(main.lastIndexOf('.') + 1) + " " + String.join(" ", args);
+        if (!p.waitFor(RUN.toSeconds(), TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            p.waitFor(30, TimeUnit.SECONDS);
+            fail("%s did not finish within %s:%n%s%n%s", name, RUN, Files.readString(out), Files.readString(err));
+        }
+        assertThat(p.exitValue())
+                .as("%s:%n%s%n%s", name, Files.readString(out), Files.readString(err))
+                .isZero();
+        return Files.readString(out);
+    }
+
+    /** The rows of a kafka-consumer-groups table (a header line starting with GROUP), by column name. */
+    private static List<Map<String, String>> groupTable(String output) {
+        List<String> lines = output.lines().filter(l -> !l.isBlank()).toList();
+        int header = 0;
+        while (header < lines.size() && !lines.get(header).startsWith("GROUP ")) {
+            header++;
+        }
+        assertThat(header).as("a table in:%n%s", output).isLessThan(lines.size());
+        List<String> columns = List.of(lines.get(header).trim().split("\\s+"));
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String line : lines.subList(header + 1, lines.size())) {
+            String[] cells = line.trim().split("\\s+");
+            Map<String, String> row = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < columns.size() && i < cells.length; i++) {
+                row.put(columns.get(i), cells[i]);
+            }
+            rows.add(row);
+        }
+        return rows;
+    }
+
+    private static long sum(List<Map<String, String>> rows, String column) {
+        return rows.stream().mapToLong(r -> Long.parseLong(r.get(column))).sum();
     }
 
     // ---- the checkouts and runs
@@ -394,6 +610,28 @@ class EddyCommandIT {
             }
         }
         return new Checkout(dir, work.resolve("checkout-" + n + ".mvn.log"));
+    }
+
+    /** Starts {@code ./eddy dev} in {@code checkout}, its log and data named {@code name}; waits until it is ready. */
+    private static Process startDev(Checkout checkout, String name, int port, int kafkaPort) throws Exception {
+        Path log = work.resolve(name + ".log");
+        Process dev = checkout.start(
+                log,
+                "dev",
+                "--port",
+                String.valueOf(port),
+                "--kafka-port",
+                String.valueOf(kafkaPort),
+                "--data-dir",
+                work.resolve(name + "-data").toString());
+        try {
+            awaitLine(dev, log, "Eddy is ready at http://127.0.0.1:" + port);
+            awaitLine(dev, log, "Kafka clients: bootstrap.servers=127.0.0.1:" + kafkaPort + "\n");
+        } catch (Exception | AssertionError e) {
+            dev.destroy();
+            throw e;
+        }
+        return dev;
     }
 
     private static void awaitLine(Process p, Path log, String line) throws Exception {

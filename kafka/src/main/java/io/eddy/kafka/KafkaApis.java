@@ -1,5 +1,6 @@
 package io.eddy.kafka;
 
+import io.eddy.kafka.consumer.ConsumerGroupSettings;
 import io.eddy.kafka.fetch.FetchApis;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,11 @@ public final class KafkaApis {
 
     /** The handlers of every API for this instance, advertised as {@code self}. */
     public static ApiHandlers all(KafkaServices services, BrokerNode self) {
+        return all(services, self, ConsumerGroupSettings.defaults());
+    }
+
+    /** The handlers of every API for this instance, with KIP-848 groups' broker-side settings. */
+    public static ApiHandlers all(KafkaServices services, BrokerNode self, ConsumerGroupSettings consumerGroups) {
         KafkaErrors errors = new KafkaErrors();
         List<ApiHandler> handlers = new ArrayList<>();
         handlers.add(new MetadataHandler(services.topics(), () -> self, services.clusterId(), errors));
@@ -23,7 +29,7 @@ public final class KafkaApis {
 
         handlers.addAll(io.eddy.kafka.group.ClassicGroupApis.handlers(services, self, errors));
 
-        handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors));
+        handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors, consumerGroups));
 
         handlers.addAll(io.eddy.kafka.admin.AdminApis.handlers(services, self, errors));
 

@@ -4,6 +4,7 @@ import io.eddy.core.auth.Identities;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.format.InflateLimits;
 import io.eddy.core.topic.TopicService;
+import io.eddy.kafka.consumer.ConsumerGroupSettings;
 import io.eddy.testkit.EddyStack;
 import java.time.Duration;
 import java.util.Optional;
@@ -30,6 +31,15 @@ public final class KafkaFrontEnd implements AutoCloseable {
     private final KafkaListener listener;
 
     public KafkaFrontEnd(EddyStack stack, KafkaSettings settings, Optional<Identities> identities) {
+        this(stack, settings, identities, ConsumerGroupSettings.defaults());
+    }
+
+    /** With KIP-848 groups' settings of its own (a short session, to see a member that died removed). */
+    public KafkaFrontEnd(
+            EddyStack stack,
+            KafkaSettings settings,
+            Optional<Identities> identities,
+            ConsumerGroupSettings consumerGroups) {
         this.core = CoreInstance.on(stack)
                 .groupCommit(Duration.ofMillis(5), 8 << 20)
                 .leases("kafka-test-" + UUID.randomUUID(), Duration.ofSeconds(10))
@@ -46,7 +56,8 @@ public final class KafkaFrontEnd implements AutoCloseable {
                 identities,
                 ClusterId.resolve(core.metadata()).await().atMost(AWAIT),
                 core.clock());
-        this.listener = KafkaListener.start(settings, services);
+        this.listener = KafkaListener.start(
+                settings, identities.isPresent(), self -> KafkaApis.all(services, self, consumerGroups));
     }
 
     public KafkaFrontEnd(EddyStack stack) {

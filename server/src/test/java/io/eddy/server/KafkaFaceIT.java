@@ -192,6 +192,63 @@ class KafkaFaceIT {
         }
     }
 
+    @Test
+    void whatAKafkaConsumerGroupCommittedShowsAsLagOverHttp() throws Exception {
+        Http http = new Http(URI.create(url.toString()));
+        String topic = createTopic(http, 2);
+        String group = "kafka-readers-" + Long.toHexString(System.nanoTime());
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode records = body.putArray("records");
+        for (int i = 0; i < 10; i++) {
+            records.add(Sent.numbered(i % 2, i).toHttp());
+        }
+        assertThat(http.post("/v1/topics/" + topic + "/records", body.toString())
+                        .status())
+                .isEqualTo(200);
+        Map<String, Object> settings = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers().orElseThrow(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                group,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                20_000);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            int read = 0;
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (read < 10 && System.nanoTime() < deadline) {
+                read += consumer.poll(Duration.ofMillis(500)).count();
+            }
+            assertThat(read).isEqualTo(10);
+            consumer.commitSync();
+        }
+        ObjectNode more = JsonNodeFactory.instance.objectNode();
+        ArrayNode late = more.putArray("records");
+        for (int i = 10; i < 13; i++) {
+            late.add(Sent.numbered(0, i).toHttp());
+        }
+        assertThat(http.post("/v1/topics/" + topic + "/records", more.toString())
+                        .status())
+                .isEqualTo(200);
+
+        Http.Reply described = http.get("/v1/groups/" + group);
+
+        assertThat(described.status()).as(described.raw()).isEqualTo(200);
+        Map<Integer, Long> lag = new java.util.TreeMap<>();
+        Map<Integer, Long> committed = new java.util.TreeMap<>();
+        described.body().get("partitions").forEach(p -> {
+            lag.put(p.get("partition").asInt(), p.get("lag").asLong());
+            committed.put(p.get("partition").asInt(), p.get("committed_offset").asLong());
+        });
+        assertThat(committed).isEqualTo(Map.of(0, 5L, 1, 5L));
+        assertThat(lag).isEqualTo(Map.of(0, 3L, 1, 0L));
+    }
+
     private static String createTopic(Http http, int partitions) {
         String topic = "both-faces-" + Long.toHexString(System.nanoTime());
         Http.Reply created = http.put(

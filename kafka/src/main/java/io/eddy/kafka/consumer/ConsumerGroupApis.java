@@ -15,9 +15,14 @@ public final class ConsumerGroupApis {
     private ConsumerGroupApis() {}
 
     public static List<ApiHandler> handlers(KafkaServices services, BrokerNode self, KafkaErrors errors) {
+        return handlers(services, self, errors, ConsumerGroupSettings.defaults());
+    }
+
+    public static List<ApiHandler> handlers(
+            KafkaServices services, BrokerNode self, KafkaErrors errors, ConsumerGroupSettings settings) {
         GroupReader reader = new GroupReader(services.groups(), services.clock());
         return List.of(
-                new ConsumerGroupHeartbeatHandler(services.groups(), services.topics(), errors),
+                new ConsumerGroupHeartbeatHandler(services.groups(), services.topics(), errors, settings),
                 new ConsumerGroupDescribeHandler(reader, services.topics()),
                 new ListGroupsHandler(reader),
                 new DescribeGroupsHandler(reader),

@@ -45,17 +45,21 @@ import org.apache.kafka.common.protocol.Errors;
  * (a heartbeat or leave for a group that does not exist), {@code UNSUPPORTED_ASSIGNOR}, {@code INVALID_REQUEST},
  * {@code GROUP_AUTHORIZATION_FAILED} (consume on the group), {@code TOPIC_AUTHORIZATION_FAILED} (a subscribed
  * topic the principal may not describe). A member asking for another assignor than its group's gets the group's,
- * as a Kafka group keeps one assignor. Thread-safe: stateless.
+ * as a Kafka group keeps one assignor. A member is in its group for {@link ConsumerGroupSettings#sessionTimeout()}
+ * after its last heartbeat. Thread-safe: stateless.
  */
 final class ConsumerGroupHeartbeatHandler implements ApiHandler {
     private final GroupService groups;
     private final TopicService topics;
     private final KafkaErrors errors;
+    private final long sessionTimeoutMs;
 
-    ConsumerGroupHeartbeatHandler(GroupService groups, TopicService topics, KafkaErrors errors) {
+    ConsumerGroupHeartbeatHandler(
+            GroupService groups, TopicService topics, KafkaErrors errors, ConsumerGroupSettings settings) {
         this.groups = groups;
         this.topics = topics;
         this.errors = errors;
+        this.sessionTimeoutMs = settings.sessionTimeout().toMillis();
     }
 
     @Override
@@ -110,12 +114,13 @@ final class ConsumerGroupHeartbeatHandler implements ApiHandler {
         Optional<String> assignor = ServerAssignors.toEddy(Optional.ofNullable(request.serverAssignor()));
         return owned(request)
                 .flatMap(owned -> {
-                    Heartbeat hb = HeartbeatRequests.toHeartbeat(request, memberId, owned, assignor);
+                    Heartbeat hb = HeartbeatRequests.toHeartbeat(request, memberId, owned, assignor, sessionTimeoutMs);
                     return call(() -> groups.heartbeat(request.groupId(), hb))
                             .onFailure(e -> is(e, ErrorCode.INCONSISTENT_ASSIGNOR))
                             .recoverWithUni(e -> call(() -> groups.heartbeat(
                                     request.groupId(),
-                                    HeartbeatRequests.toHeartbeat(request, memberId, owned, Optional.empty()))));
+                                    HeartbeatRequests.toHeartbeat(
+                                            request, memberId, owned, Optional.empty(), sessionTimeoutMs))));
                 })
                 .flatMap(this::answer)
                 .onFailure(e -> is(e, ErrorCode.UNKNOWN_MEMBER) && request.memberEpoch() != 0)

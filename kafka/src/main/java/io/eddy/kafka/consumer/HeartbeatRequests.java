@@ -16,12 +16,10 @@ import org.apache.kafka.common.requests.ConsumerGroupHeartbeatRequest;
  * The checks Kafka's group coordinator makes of a ConsumerGroupHeartbeat before anything else, with its messages,
  * and the request as core's {@link Heartbeat}. Kafka's heartbeat carries no session timeout (a broker setting,
  * {@code group.consumer.session.timeout.ms}) nor reset policy (the client resolves start offsets itself), and
- * sends its rebalance timeout only when joining: {@link #SESSION_TIMEOUT_MS} and {@link #REBALANCE_TIMEOUT_MS}
- * stand in for what it does not send. Stateless.
+ * sends its rebalance timeout only when joining: the session timeout comes from {@link ConsumerGroupSettings}
+ * and {@link #REBALANCE_TIMEOUT_MS} stands in for a rebalance timeout not sent. Stateless.
  */
 final class HeartbeatRequests {
-    /** Kafka's default {@code group.consumer.session.timeout.ms}. */
-    static final long SESSION_TIMEOUT_MS = 45_000;
     /** Kafka's default {@code max.poll.interval.ms}, the client's rebalance timeout, when it does not send one. */
     static final long REBALANCE_TIMEOUT_MS = 300_000;
 
@@ -84,12 +82,14 @@ final class HeartbeatRequests {
      * @param memberId the member id, from {@link #memberId}
      * @param owned    the partitions it reports owning, resolved from topic ids; empty when it did not report them
      * @param assignor Eddy's assignor for the one it asked for, if any
+     * @param sessionTimeoutMs the group's session timeout ({@code group.consumer.session.timeout.ms})
      */
     static Heartbeat toHeartbeat(
             ConsumerGroupHeartbeatRequestData request,
             String memberId,
             Optional<Set<TopicPartition>> owned,
-            Optional<String> assignor) {
+            Optional<String> assignor,
+            long sessionTimeoutMs) {
         return new Heartbeat(
                 memberId,
                 request.memberEpoch(),
@@ -97,7 +97,7 @@ final class HeartbeatRequests {
                 Subscriptions.fromRequest(request.subscribedTopicNames(), request.subscribedTopicRegex()),
                 owned,
                 assignor,
-                SESSION_TIMEOUT_MS,
+                sessionTimeoutMs,
                 request.rebalanceTimeoutMs() > 0 ? request.rebalanceTimeoutMs() : REBALANCE_TIMEOUT_MS,
                 OffsetReset.NONE);
     }

@@ -120,9 +120,9 @@ class HeartbeatRequestsTest {
     }
 
     @Test
-    void aJoinBecomesCoreHeartbeatWithKafkasSessionTimeoutAndNoResetPolicy() {
+    void aJoinBecomesCoreHeartbeatWithTheGroupsSessionTimeoutAndNoResetPolicy() {
         Heartbeat hb = HeartbeatRequests.toHeartbeat(
-                join().setInstanceId("i-1"), "m-1", Optional.of(Set.of()), Optional.of("range"));
+                join().setInstanceId("i-1"), "m-1", Optional.of(Set.of()), Optional.of("range"), 6_000);
 
         assertThat(hb.memberId()).isEqualTo("m-1");
         assertThat(hb.memberEpoch()).isZero();
@@ -130,7 +130,7 @@ class HeartbeatRequestsTest {
         assertThat(hb.subscription()).isPresent();
         assertThat(hb.subscription().get().topics()).containsExactly("orders");
         assertThat(hb.assignor()).contains("range");
-        assertThat(hb.sessionTimeoutMs()).isEqualTo(HeartbeatRequests.SESSION_TIMEOUT_MS);
+        assertThat(hb.sessionTimeoutMs()).isEqualTo(6_000);
         assertThat(hb.rebalanceTimeoutMs()).isEqualTo(30_000);
         assertThat(hb.offsetReset()).isEqualTo(OffsetReset.NONE);
     }
@@ -142,7 +142,7 @@ class HeartbeatRequestsTest {
                 .setMemberId("m-1")
                 .setMemberEpoch(4);
 
-        Heartbeat hb = HeartbeatRequests.toHeartbeat(heartbeat, "m-1", Optional.empty(), Optional.empty());
+        Heartbeat hb = HeartbeatRequests.toHeartbeat(heartbeat, "m-1", Optional.empty(), Optional.empty(), 45_000);
 
         assertThat(hb.subscription()).isEmpty();
         assertThat(hb.owned()).isEmpty();
