@@ -266,7 +266,9 @@ class FetchProtocolTest {
             long allocated = allocatedBytes() - before;
 
             assertThat(offsets(only(response))).containsExactly(0L, 1L, 2L);
-            assertThat(allocated).as("bytes allocated in this JVM by the fetch").isLessThan(32L << 20);
+            // every thread of the JVM counts (other tests' clients may still be winding down): the bound is far
+            // below the 2 GiB a buffer sized by the limits would take, and far above the noise
+            assertThat(allocated).as("bytes allocated in this JVM by the fetch").isLessThan(256L << 20);
         }
     }
 
