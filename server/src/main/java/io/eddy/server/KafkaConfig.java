@@ -42,6 +42,13 @@ public interface KafkaConfig {
     Duration idleTimeout();
 
     /**
+     * How long a KIP-848 consumer group member stays in its group without heartbeating
+     * ({@code group.consumer.session.timeout.ms}); then its partitions move to the others.
+     */
+    @WithDefault("45s")
+    Duration consumerSessionTimeout();
+
+    /**
      * TLS on the listener ({@code ssl.keystore.*} in PEM form): clients connect with {@code SSL}, or
      * {@code SASL_SSL} when access control is on. Both files or neither.
      */

@@ -9,10 +9,12 @@ import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.eddy.kafka.BrokerNode;
 import io.eddy.kafka.ClusterId;
+import io.eddy.kafka.KafkaApis;
 import io.eddy.kafka.KafkaListener;
 import io.eddy.kafka.KafkaServices;
 import io.eddy.kafka.KafkaSettings;
 import io.eddy.kafka.KafkaTls;
+import io.eddy.kafka.consumer.ConsumerGroupSettings;
 import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.AccessControl;
 import io.quarkus.runtime.ShutdownEvent;
@@ -90,7 +92,10 @@ public class KafkaStartup {
         }
         ExecutorService validation = validationPool();
         try {
-            KafkaListener listener = KafkaListener.start(settings(kafka), services(validation));
+            KafkaServices services = services(validation);
+            ConsumerGroupSettings groups = new ConsumerGroupSettings(kafka.consumerSessionTimeout());
+            KafkaListener listener = KafkaListener.start(
+                    settings(kafka), services.identities().isPresent(), self -> KafkaApis.all(services, self, groups));
             running = Optional.of(new Running(listener, validation));
             BrokerNode node = listener.advertised();
             LOG.infof("Kafka clients: bootstrap.servers=%s:%d", node.host(), node.port());

@@ -29,6 +29,11 @@ class KafkaSettingsFromConfigTest {
         public Duration idleTimeout() {
             return Duration.ofMinutes(3);
         }
+
+        @Override
+        public Duration consumerSessionTimeout() {
+            return Duration.ofSeconds(45);
+        }
     }
 
     private record Files(Optional<Path> certificateFile, Optional<Path> keyFile) implements KafkaConfig.Tls {}
