@@ -61,10 +61,25 @@ public final class ProduceService {
      */
     public Uni<List<BatchOffsets>> produceBatches(
             String topicName, List<ValidatedBatch> batches, Acks acks, boolean atomic) {
-        if (batches.isEmpty()) {
-            return Uni.createFrom().failure(new EddyException(ErrorCode.NO_RECORDS, "the request holds no batches"));
-        }
-        return topics.require(topicName).flatMap(topic -> {
+        return topics.require(topicName)
+                .flatMap(topic -> enqueueBatches(topic, batches, acks, atomic))
+                .flatMap(outcome -> outcome);
+    }
+
+    /**
+     * Queues validated binary batches of {@code topic} and hands back their outcome still to come, as
+     * {@link #produceBatches} gives it: the outer item arrives once the request has its place in the write path
+     * (a later request queued after it, for the same partition, is stored after it), the inner one once it is
+     * committed (acks=0: at once, with no offsets). A caller that must keep a connection's requests in order
+     * queues the next one as soon as this one's outer item arrives, rather than after its commit. Refusals found
+     * before queueing (no batches, a bad partition, mixed producers) fail the outer item.
+     */
+    public Uni<Uni<List<BatchOffsets>>> enqueueBatches(
+            Topic topic, List<ValidatedBatch> batches, Acks acks, boolean atomic) {
+        return Uni.createFrom().deferred(() -> {
+            if (batches.isEmpty()) {
+                throw new EddyException(ErrorCode.NO_RECORDS, "the request holds no batches");
+            }
             Map<Integer, List<ValidatedBatch>> byPartition = new LinkedHashMap<>();
             for (ValidatedBatch b : batches) {
                 TopicService.checkPartition(topic, b.partition());
@@ -77,40 +92,50 @@ public final class ProduceService {
                 runs.add(run(topic, e.getKey(), e.getValue()));
             }
             List<Integer> order = new ArrayList<>(byPartition.keySet());
-            return append(new AppendRequest(runs, acks, atomic)).map(bases -> {
-                if (bases.isEmpty()) {
-                    return List.of();
-                }
-                Map<Integer, Long> next = new HashMap<>();
-                for (int i = 0; i < order.size(); i++) {
-                    next.put(order.get(i), bases.get(i));
-                }
-                List<BatchOffsets> out = new ArrayList<>(batches.size());
-                for (ValidatedBatch b : batches) {
-                    long base = next.get(b.partition());
-                    out.add(new BatchOffsets(b.partition(), base, base + b.records() - 1));
-                    next.put(b.partition(), base + b.records());
-                }
-                return out;
-            });
+            return enqueue(new AppendRequest(runs, acks, atomic))
+                    .map(outcome -> outcome.map(bases -> batchOffsets(batches, order, bases)));
         });
     }
 
-    /**
-     * Hands the request to the appender: for acks=0, the item is an empty list as soon as it is queued (a later
-     * failure is only logged: nobody waits for it); otherwise the base offsets once committed.
-     */
-    private Uni<List<Long>> append(AppendRequest request) {
-        if (request.acks() != Acks.NONE) {
-            return appender.append(request);
+    private static List<BatchOffsets> batchOffsets(
+            List<ValidatedBatch> batches, List<Integer> order, List<Long> bases) {
+        if (bases.isEmpty()) {
+            return List.of();
         }
+        Map<Integer, Long> next = new HashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            next.put(order.get(i), bases.get(i));
+        }
+        List<BatchOffsets> out = new ArrayList<>(batches.size());
+        for (ValidatedBatch b : batches) {
+            long base = next.get(b.partition());
+            out.add(new BatchOffsets(b.partition(), base, base + b.records() - 1));
+            next.put(b.partition(), base + b.records());
+        }
+        return out;
+    }
+
+    /** Hands the request to the appender and waits for its outcome (see {@link #enqueue}). */
+    private Uni<List<Long>> append(AppendRequest request) {
+        return enqueue(request).flatMap(outcome -> outcome);
+    }
+
+    /**
+     * Queues the request with the appender: the outer item once queued, the inner one the base offsets once
+     * committed. For acks=0 the inner item is an empty list at once (a later failure is only logged: nobody waits
+     * for it).
+     */
+    private Uni<Uni<List<Long>>> enqueue(AppendRequest request) {
         return appender.enqueue(request).map(outcome -> {
+            if (request.acks() != Acks.NONE) {
+                return Uni.createFrom().completionStage(outcome);
+            }
             outcome.whenComplete((ignored, failure) -> {
                 if (failure != null) {
                     LOG.warnf("an acks=0 produce failed after it was accepted: %s", failure.getMessage());
                 }
             });
-            return List.of();
+            return Uni.createFrom().item(List.<Long>of());
         });
     }
 

@@ -8,11 +8,12 @@ import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Hands each connection's produce requests to core one after another, in the order they arrived, as a Kafka
- * broker does (it reads a connection's next request only once it has answered the last): without it, two
- * pipelined requests for one partition (librdkafka sends many at once) could be validated, looked up and queued
- * for group commit in either order, and their records stored out of order. What precedes a request's turn
- * (copying and validating its batches) still overlaps the previous request's write.
+ * Queues each connection's produce requests in core one after another, in the order they arrived: without it,
+ * two pipelined requests for one partition (librdkafka sends many at once, Kafka's producer up to five) could be
+ * looked up and queued for group commit in either order, and their records stored out of order. A turn ends
+ * once the request is queued (the write path keeps a partition's queued runs in order), not once it is
+ * committed, so the requests a producer has in flight share flushes instead of waiting one flush each. What
+ * precedes a request's turn (copying and validating its batches) overlaps the previous request's.
  *
  * <p>{@link #take} must be called in the order the requests arrived (the dispatcher calls handlers on the
  * connection's event loop, in order). A connection's entry goes with its session (weak keys): nothing to clean

@@ -37,8 +37,9 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * topic's {@code max.message.bytes} and the configured inflate limits; then each partition is produced on its
  * own ({@code ProduceService.produceBatches}, stored as sent), so that, as on a Kafka broker, one partition's
  * error (a sequence gap, a fenced epoch) fails that partition only. Concurrent partitions share a group commit.
- * A connection's requests are handed to core one after another, in the order they came ({@link ConnectionTurns}),
- * so that pipelined requests for one partition are stored in the order they were sent.
+ * A connection's requests are queued in core one after another, in the order they came ({@link ConnectionTurns}),
+ * so that pipelined requests for one partition are stored in the order they were sent; the next request is queued
+ * as soon as this one is, not after its commit, so a producer's requests in flight share flushes.
  *
  * <p>Answers per partition: the base offset ({@code -1} for acks=0, which is queued, not yet committed),
  * {@code log_append_time} -1 (Eddy keeps create time), {@code log_start_offset} -1 (not known without a read of
@@ -86,30 +87,33 @@ final class ProduceHandler implements ApiHandler {
         boolean byId = decoded.apiVersion() >= TOPIC_ID_VERSION;
         Optional<Acks> acks = RequiredAcks.of(data.acks());
         ConnectionTurns.Turn turn = turns.take(decoded.session());
-        List<Uni<TopicProduceResponse>> answers =
+        List<Uni<Uni<TopicProduceResponse>>> queued =
                 new ArrayList<>(data.topicData().size());
         for (TopicProduceData t : data.topicData()) {
             if (acks.isEmpty()) {
-                answers.add(refused(t, byId, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1"));
+                queued.add(refused(t, byId, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1"));
             } else if (data.transactionalId() != null) {
-                answers.add(refused(
+                queued.add(refused(
                         t, byId, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "Eddy does not support transactions"));
             } else if (byId) {
-                answers.add(topic(topicIds.require(t.topicId()), t, true, acks.get(), decoded.session(), turn));
+                queued.add(topic(topicIds.require(t.topicId()), t, true, acks.get(), decoded.session(), turn));
             } else if (!mayWrite(decoded.session(), t.name())) {
-                answers.add(refused(t, false, Errors.TOPIC_AUTHORIZATION_FAILED, null));
+                queued.add(refused(t, false, Errors.TOPIC_AUTHORIZATION_FAILED, null));
             } else {
-                answers.add(topic(services.topics().require(t.name()), t, false, acks.get(), decoded.session(), turn));
+                queued.add(topic(services.topics().require(t.name()), t, false, acks.get(), decoded.session(), turn));
             }
         }
-        return all(answers)
-                .<ApiMessage>map(topics -> {
+        // the connection's next request may be queued as soon as every partition of this one is: its order is
+        // fixed from then on, and the next request need not wait for this one's flush
+        return all(queued)
+                .onTermination()
+                .invoke(turn::done)
+                .flatMap(ProduceHandler::all)
+                .map(topics -> {
                     ProduceResponseData response = new ProduceResponseData().setThrottleTimeMs(0);
                     topics.forEach(response.responses()::add);
                     return response;
-                })
-                .onTermination()
-                .invoke(turn::done);
+                });
     }
 
     private static boolean mayWrite(KafkaSession session, String topic) {
@@ -117,10 +121,11 @@ final class ProduceHandler implements ApiHandler {
     }
 
     /**
-     * One topic's answer. Nothing here fails: every failure, the lookup's included, becomes each partition's error,
-     * and only after every task that reads the frame has finished.
+     * One topic: the outer item once its partitions are queued in the write path (or answered without it), the
+     * inner one its answer. Nothing here fails: every failure, the lookup's included, becomes each partition's
+     * error, and only after every task that reads the frame has finished.
      */
-    private Uni<TopicProduceResponse> topic(
+    private Uni<Uni<TopicProduceResponse>> topic(
             Uni<Topic> lookup,
             TopicProduceData t,
             boolean byId,
@@ -138,7 +143,7 @@ final class ProduceHandler implements ApiHandler {
                                     .flatMap(ready -> all(checked.stream()
                                             .map(c -> produce(topic, c, acks))
                                             .toList())))
-                            .map(partitions -> answer(t, byId, partitions));
+                            .map(partitions -> all(partitions).map(answered -> answer(t, byId, answered)));
                 })
                 .onFailure()
                 .recoverWithUni(failure -> refused(t, byId, errors.of(failure), message(failure)));
@@ -181,17 +186,20 @@ final class ProduceHandler implements ApiHandler {
         }
     }
 
-    private Uni<PartitionProduceResponse> produce(Topic topic, Checked checked, Acks acks) {
+    /** One partition: the outer item once it is queued (or answered at once), the inner one its answer. */
+    private Uni<Uni<PartitionProduceResponse>> produce(Topic topic, Checked checked, Acks acks) {
         if (checked instanceof Answered a) {
-            return Uni.createFrom().item(a.response());
+            return Uni.createFrom().item(Uni.createFrom().item(a.response()));
         }
         ValidatedBatch batch = ((Valid) checked).batch();
         int index = batch.partition();
         return services.produce()
-                .produceBatches(topic.name().value(), List.of(batch), acks, false)
-                .map(offsets -> succeeded(index, offsets))
+                .enqueueBatches(topic, List.of(batch), acks, false)
+                .map(outcome -> outcome.map(offsets -> succeeded(index, offsets))
+                        .onFailure()
+                        .recoverWithItem(failure -> failed(index, errors.of(failure), message(failure))))
                 .onFailure()
-                .recoverWithItem(failure -> failed(index, errors.of(failure), message(failure)));
+                .recoverWithItem(failure -> Uni.createFrom().item(failed(index, errors.of(failure), message(failure))));
     }
 
     private static PartitionProduceResponse succeeded(int index, List<BatchOffsets> offsets) {
@@ -220,14 +228,16 @@ final class ProduceHandler implements ApiHandler {
         return response.setPartitionResponses(partitions);
     }
 
-    private static Uni<TopicProduceResponse> refused(TopicProduceData t, boolean byId, Errors error, String message) {
+    private static Uni<Uni<TopicProduceResponse>> refused(
+            TopicProduceData t, boolean byId, Errors error, String message) {
         return Uni.createFrom()
-                .item(answer(
-                        t,
-                        byId,
-                        t.partitionData().stream()
-                                .map(p -> failed(p.index(), error, message))
-                                .toList()));
+                .item(Uni.createFrom()
+                        .item(answer(
+                                t,
+                                byId,
+                                t.partitionData().stream()
+                                        .map(p -> failed(p.index(), error, message))
+                                        .toList())));
     }
 
     /** What the client is told: core's and Kafka's messages are written for clients, anything else is not. */

@@ -13,10 +13,13 @@ import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -26,6 +29,7 @@ import org.apache.kafka.common.message.ProduceRequestData.TopicProduceDataCollec
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.SimpleRecord;
@@ -242,6 +246,48 @@ class ProduceHandlerTest {
         assertThat(CoreReads.awaitRecords(eddy, topic, 0, 2))
                 .extracting(r -> text(r.value()))
                 .containsExactly("one", "two");
+    }
+
+    @Test
+    void aConnectionsPipelinedRequestsShareFlushesAndKeepTheirOrder() {
+        String topic = topic(1);
+        Registration producer = register();
+        int requests = 10;
+        List<RawRequests.Framed> framed = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            framed.add(RawRequests.decode(
+                    ApiKeys.PRODUCE,
+                    V12,
+                    request((short) -1, data(topic, 0, idempotent(producer, 2 * i, "r" + i + "a", "r" + i + "b"))),
+                    session));
+        }
+        long flushesBefore = eddy.core().produceMetrics().flushes();
+
+        // sent as a producer with requests in flight sends them: each before the previous one is answered
+        List<CompletableFuture<ApiMessage>> answers = framed.stream()
+                .map(f -> handler.handle(f.request()).subscribeAsCompletionStage())
+                .toList();
+        List<Long> bases = answers.stream()
+                .map(a -> ((ProduceResponseData)
+                                a.orTimeout(30, TimeUnit.SECONDS).join())
+                        .responses()
+                        .iterator()
+                        .next()
+                        .partitionResponses()
+                        .get(0))
+                .peek(p -> assertThat(p.errorCode()).isEqualTo(Errors.NONE.code()))
+                .map(PartitionProduceResponse::baseOffset)
+                .toList();
+
+        // one flush per request when each waits for the previous one's commit; a few when they are queued at once
+        assertThat(eddy.core().produceMetrics().flushes() - flushesBefore).isLessThanOrEqualTo(requests / 2);
+        assertThat(bases).containsExactly(0L, 2L, 4L, 6L, 8L, 10L, 12L, 14L, 16L, 18L);
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < requests; i++) {
+            expected.add("r" + i + "a");
+            expected.add("r" + i + "b");
+        }
+        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactlyElementsOf(expected);
     }
 
     private static String topic(int partitions) {
