@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,7 +148,9 @@ class EddyCommandIT {
             assertThat(listening(kafkaPort)).as("the Kafka listener is up").isTrue();
             String url = "http://127.0.0.1:" + port;
             assertThat(status(url + "/q/openapi")).as("the OpenAPI document").isEqualTo(200);
-            assertThat(status(url + "/q/swagger-ui/")).as("Swagger UI, in ./eddy dev only").isEqualTo(200);
+            assertThat(status(url + "/q/swagger-ui/"))
+                    .as("Swagger UI, in ./eddy dev only")
+                    .isEqualTo(200);
 
             Run token = freshCheckout().run("", "token", "new", "alice");
             assertThat(token.exit()).as(token.output()).isZero();

@@ -117,8 +117,8 @@ final class DevCommand implements Callable<Integer>, Usage {
         Stack.Standins standins = stack.startStandins(data, logs);
         session.say("starting the Eddy server on port " + portNumber + "…");
         // the dev profile: what only a developer's machine gets (Swagger UI at /q/swagger-ui)
-        List<String> jvm = new ArrayList<>(
-                List.of("-Dquarkus.profile=dev", "-Deddy.cache.disk-dir=" + data.resolve("cache")));
+        List<String> jvm =
+                new ArrayList<>(List.of("-Dquarkus.profile=dev", "-Deddy.cache.disk-dir=" + data.resolve("cache")));
         String token = auth ? newToken(new SecureRandom()) : "";
         if (auth) {
             jvm.addAll(authOptions(token));
