@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,6 +147,10 @@ class EddyCommandIT {
         try {
             assertThat(listening(kafkaPort)).as("the Kafka listener is up").isTrue();
             String url = "http://127.0.0.1:" + port;
+            assertThat(status(url + "/q/openapi")).as("the OpenAPI document").isEqualTo(200);
+            assertThat(status(url + "/q/swagger-ui/"))
+                    .as("Swagger UI, in ./eddy dev only")
+                    .isEqualTo(200);
 
             Run token = freshCheckout().run("", "token", "new", "alice");
             assertThat(token.exit()).as(token.output()).isZero();
@@ -650,6 +655,13 @@ class EddyCommandIT {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
+    }
+
+    private static int status(String url) throws Exception {
+        var request = java.net.http.HttpRequest.newBuilder(URI.create(url)).build();
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static boolean listening(int port) {

@@ -20,6 +20,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import java.time.Duration;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import org.jboss.resteasy.reactive.common.util.RestMediaType;
 
@@ -31,6 +38,7 @@ import org.jboss.resteasy.reactive.common.util.RestMediaType;
  * {@code gc} and {@code repair} (default true), {@code scrub} (default false: reads every replica copy).
  */
 @Path("/v1/admin/compact")
+@Tag(name = "admin")
 public class CompactResource {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Garbage lines list at most this many objects; the count is always whole. */
@@ -49,6 +57,34 @@ public class CompactResource {
     @Produces(RestMediaType.APPLICATION_NDJSON)
     @RestStreamElementType("application/json")
     @Blocking // checks the topic before streaming: an error once streaming cannot be a problem+json
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Run a compaction pass now: merge, retention, key compaction, garbage collection, repair")
+    @Parameter(
+            name = "dry_run",
+            in = ParameterIn.QUERY,
+            description = "plan only, change nothing",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    @Parameter(name = "topic", in = ParameterIn.QUERY, description = "one topic only (no garbage collection then)")
+    @Parameter(
+            name = "gc",
+            in = ParameterIn.QUERY,
+            description = "delete unreferenced objects (default true)",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    @Parameter(
+            name = "repair",
+            in = ParameterIn.QUERY,
+            description = "repair replica copies (default true)",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    @Parameter(
+            name = "scrub",
+            in = ParameterIn.QUERY,
+            description = "also read every replica copy (default false)",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    @APIResponse(
+            responseCode = "200",
+            description = "the pass's progress, one JSON object a line",
+            content = @Content(mediaType = RestMediaType.APPLICATION_NDJSON, schema = @Schema(ref = "CompactionLine")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Multi<ObjectNode> compact(
             @QueryParam("dry_run") String dryRun,
             @QueryParam("topic") String topic,

@@ -35,6 +35,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Reads: {@code GET /v1/topics/{topic}/partitions/{p}/records} as JSON, as stored Kafka batches
@@ -43,6 +50,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 @Path("/v1/topics/{topic}/partitions/{partition}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "fetch")
 public class FetchResource {
     public static final String NEXT_OFFSET = "Eddy-Next-Offset";
     public static final String HIGH_WATERMARK = "Eddy-High-Watermark";
@@ -62,6 +70,56 @@ public class FetchResource {
     @GET
     @Path("/records")
     @Produces(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Read records: as JSON, as the stored Kafka batches (Accept: application/vnd.eddy.batches) or as "
+                    + "server-sent events (Accept: text/event-stream, server only)")
+    @Parameter(
+            name = "offset",
+            in = ParameterIn.QUERY,
+            description = "the first offset to read (default 0)",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
+    @Parameter(
+            name = "max_records",
+            in = ParameterIn.QUERY,
+            description = "default 500",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "10000"))
+    @Parameter(
+            name = "max_bytes",
+            in = ParameterIn.QUERY,
+            description = "default 1 MiB",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "1", maximum = "8388608"))
+    @Parameter(
+            name = "wait_ms",
+            in = ParameterIn.QUERY,
+            description = "long-poll at the end of the log for up to this long (default 0)",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "20000"))
+    @Parameter(
+            name = "encoding",
+            in = ParameterIn.QUERY,
+            description = "base64: every key, value and header as *_b64",
+            schema = @Schema(enumeration = {"json", "base64"}))
+    @APIResponse(
+            responseCode = "200",
+            description = "the records from the offset on; with Accept: application/vnd.eddy.batches the offsets are "
+                    + "in the Eddy-Next-Offset, Eddy-High-Watermark and Eddy-Log-Start-Offset headers",
+            content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "FetchResponse")),
+                @Content(mediaType = BatchFrames.MEDIA_TYPE, schema = @Schema(ref = "Batches")),
+                @Content(
+                        mediaType = MediaType.SERVER_SENT_EVENTS,
+                        schema =
+                                @Schema(
+                                        type = SchemaType.STRING,
+                                        description = "event: record, id: the next offset, "
+                                                + "data: a record as in FetchResponse; Last-Event-ID resumes"))
+            })
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "416", ref = "Problem416")
+    @Parameter(
+            name = "Last-Event-ID",
+            in = ParameterIn.HEADER,
+            description = "text/event-stream: resume after this event (the next offset to read); wins over offset",
+            schema = @Schema(type = SchemaType.INTEGER, minimum = "0"))
     public Uni<ObjectNode> records(
             @PathParam("topic") String topic,
             @PathParam("partition") String partition,
@@ -80,6 +138,8 @@ public class FetchResource {
     @GET
     @Path("/records")
     @Produces(BatchFrames.MEDIA_TYPE)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            hidden = true) // documented with records(): one operation, three media types
     public Uni<Response> batches(
             @PathParam("topic") String topic,
             @PathParam("partition") String partition,
@@ -113,6 +173,7 @@ public class FetchResource {
     @Path("/records")
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking // checks the topic before the stream starts: an error once streaming cannot be a problem+json
+    @org.eclipse.microprofile.openapi.annotations.Operation(hidden = true) // documented with records()
     public Multi<OutboundSseEvent> stream(
             @PathParam("topic") String topic,
             @PathParam("partition") String partition,
@@ -183,6 +244,18 @@ public class FetchResource {
     @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
     @GET
     @Path("/offsets")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "The offset at the start, at the end, or of the first record at or after a time")
+    @Parameter(
+            name = "at",
+            in = ParameterIn.QUERY,
+            description = "earliest, latest (default) or a timestamp in epoch milliseconds",
+            schema = @Schema(type = SchemaType.STRING, pattern = "^(earliest|latest|[0-9]+)$"))
+    @APIResponse(
+            responseCode = "200",
+            description = "the offset",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Offset")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Uni<ObjectNode> offsets(
             @PathParam("topic") String topic, @PathParam("partition") String partition, @QueryParam("at") String at) {
         OffsetSpec spec;

@@ -26,6 +26,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Consumer;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Consumer groups: {@code /v1/groups}. Join or heartbeat with {@code PUT …/members/{member}}, leave with
@@ -34,6 +39,7 @@ import java.util.function.Consumer;
  */
 @Path("/v1/groups")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "groups")
 public class GroupsResource {
     private final GroupService groups;
     private final JsonRecords json;
@@ -52,6 +58,11 @@ public class GroupsResource {
 
     @CallerChecks
     @GET
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "List the groups the caller holds a grant on")
+    @APIResponse(
+            responseCode = "200",
+            description = "the groups",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GroupList")))
     public Uni<ObjectNode> list() {
         Principal principal = caller.principal();
         return groups.list().map(all -> {
@@ -68,6 +79,13 @@ public class GroupsResource {
     @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
     @GET
     @Path("/{group}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Describe a group: members, assignment, committed offsets and lag per partition")
+    @APIResponse(
+            responseCode = "200",
+            description = "the group",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "GroupDescription")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Uni<ObjectNode> describe(@PathParam("group") String group) {
         Principal principal = caller.principal();
         // Kafka's OffsetFetch needs Describe on the topic: offsets, watermarks and names of others are left out
@@ -78,6 +96,11 @@ public class GroupsResource {
     @Requires(operation = Operation.ADMIN, resource = ResourceType.GROUP, param = "group")
     @DELETE
     @Path("/{group}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Delete a group without live members, with its committed offsets")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
     public Uni<Response> delete(@PathParam("group") String group) {
         return groups.delete(group).replaceWith(Response.noContent().build());
     }
@@ -86,6 +109,17 @@ public class GroupsResource {
     @PUT
     @Path("/{group}/members/{member}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Join (member_epoch 0) or heartbeat: answers the member's assignment")
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Heartbeat")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the member's epoch and assignment",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "HeartbeatReply")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
     public Uni<ObjectNode> heartbeat(
             @PathParam("group") String group, @PathParam("member") String member, byte[] body) {
         limits.check(body);
@@ -105,6 +139,9 @@ public class GroupsResource {
     @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
     @DELETE
     @Path("/{group}/members/{member}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Leave the group")
+    @APIResponse(responseCode = "204", description = "left")
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Uni<Response> leave(@PathParam("group") String group, @PathParam("member") String member) {
         return groups.leave(group, GroupJson.memberId(member))
                 .replaceWith(Response.noContent().build());
@@ -114,6 +151,17 @@ public class GroupsResource {
     @POST
     @Path("/{group}/offsets")
     @Consumes(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Commit offsets, fenced by the member's epoch and ownership")
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "OffsetCommit")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the offsets committed",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommittedOffsets")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
     public Uni<ObjectNode> commit(@PathParam("group") String group, byte[] body) {
         limits.check(body);
         GroupJson.Commit commit = GroupJson.commit(json.parse(body));
@@ -129,6 +177,17 @@ public class GroupsResource {
     @POST
     @Path("/{group}/offsets:reset")
     @Consumes(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Reset a group's offsets (only while it has no live member); dry_run previews")
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "OffsetReset")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the offsets set, or that would be with dry_run",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "CommittedOffsets")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
     public Uni<ObjectNode> reset(@PathParam("group") String group, byte[] body) {
         limits.check(body);
         GroupJson.Reset reset = GroupJson.reset(json.parse(body));

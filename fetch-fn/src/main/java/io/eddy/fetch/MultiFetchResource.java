@@ -33,6 +33,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /v1/fetch}: many partitions in one round trip, with one shared {@code wait_ms} and
@@ -42,6 +49,7 @@ import java.util.Set;
  * partition's own failure is a problem object in its place; a malformed request is a 400.
  */
 @Path("/v1/fetch")
+@Tag(name = "fetch")
 public class MultiFetchResource {
     /** Most partitions one request may name. */
     public static final int MAX_PARTITIONS = 1_000;
@@ -75,6 +83,19 @@ public class MultiFetchResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Read many partitions in one round trip")
+    @Parameter(
+            name = "encoding",
+            in = ParameterIn.QUERY,
+            description = "base64: every key, value and header as *_b64",
+            schema = @Schema(enumeration = {"json", "base64"}))
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "MultiFetchRequest")))
+    @APIResponse(
+            responseCode = "200",
+            description = "each partition's records, or its own problem in its place",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "MultiFetchResponse")))
     public Uni<ObjectNode> fetch(@QueryParam("encoding") String encoding, byte[] body) {
         limits.check(body);
         boolean base64 = "base64".equals(encoding);

@@ -31,6 +31,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.kafka.common.compress.Compression;
+import org.eclipse.microprofile.openapi.annotations.enums.ParameterIn;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Produce: {@code POST /v1/topics/{topic}/records} and {@code …/partitions/{p}/records}, as JSON records or as
@@ -39,6 +47,7 @@ import org.apache.kafka.common.compress.Compression;
  */
 @Path("/v1/topics/{topic}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "produce")
 public class ProduceResource {
     private static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
@@ -71,6 +80,44 @@ public class ProduceResource {
     @POST
     @Path("/records")
     @Consumes(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Produce records: partition explicit, else by key (Kafka's murmur2), else round-robin; or "
+                    + "binary Kafka batches as application/vnd.eddy.batches (docs/protocol.md)")
+    @Parameter(
+            name = "acks",
+            in = ParameterIn.QUERY,
+            description = "1 (default): after the primary bucket and the commit; all: after every replica bucket; "
+                    + "0 (server only): 202 once queued",
+            schema = @Schema(enumeration = {"0", "1", "all"}))
+    @Parameter(
+            name = "atomic",
+            in = ParameterIn.QUERY,
+            description = "all-or-nothing across the request's partitions (at most 32)",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    @Parameter(
+            name = "Idempotency-Key",
+            in = ParameterIn.HEADER,
+            description = "a retry with the same key and body gets the first response again")
+    @Parameter(
+            name = "compression",
+            in = ParameterIn.QUERY,
+            description = "how the stored batches are compressed",
+            schema = @Schema(enumeration = {"none", "gzip", "snappy", "lz4", "zstd"}))
+    @RequestBody(
+            required = true,
+            content = {
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ProduceRequest")),
+                @Content(mediaType = BatchFrames.MEDIA_TYPE, schema = @Schema(ref = "Batches"))
+            })
+    @APIResponse(
+            responseCode = "200",
+            description = "JSON: the offsets, one per record in request order; batches: each batch's offsets",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ProduceResult")))
+    @APIResponse(responseCode = "202", description = "acks=0: queued (server only)")
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
+    @APIResponse(responseCode = "422", ref = "Problem422")
+    @APIResponse(responseCode = "429", ref = "Problem429")
     public Uni<Response> produce(
             @PathParam("topic") String topic,
             @QueryParam("atomic") String atomic,
@@ -86,6 +133,39 @@ public class ProduceResource {
     @POST
     @Path("/partitions/{partition}/records")
     @Consumes(MediaType.APPLICATION_JSON)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Produce records to one partition")
+    @Parameter(
+            name = "acks",
+            in = ParameterIn.QUERY,
+            description = "1 (default): after the primary bucket and the commit; all: after every replica bucket; "
+                    + "0 (server only): 202 once queued",
+            schema = @Schema(enumeration = {"0", "1", "all"}))
+    @Parameter(
+            name = "atomic",
+            in = ParameterIn.QUERY,
+            description = "all-or-nothing across the request's partitions (at most 32)",
+            schema = @Schema(type = SchemaType.BOOLEAN))
+    @Parameter(
+            name = "Idempotency-Key",
+            in = ParameterIn.HEADER,
+            description = "a retry with the same key and body gets the first response again")
+    @Parameter(
+            name = "compression",
+            in = ParameterIn.QUERY,
+            description = "how the stored batches are compressed",
+            schema = @Schema(enumeration = {"none", "gzip", "snappy", "lz4", "zstd"}))
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ProduceRequest")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the offsets, one per record in request order",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "ProduceResponse")))
+    @APIResponse(responseCode = "202", description = "acks=0: queued (server only)")
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
+    @APIResponse(responseCode = "422", ref = "Problem422")
+    @APIResponse(responseCode = "429", ref = "Problem429")
     public Uni<Response> produceToPartition(
             @PathParam("topic") String topic,
             @PathParam("partition") String partition,
@@ -102,6 +182,7 @@ public class ProduceResource {
     @POST
     @Path("/records")
     @Consumes(BatchFrames.MEDIA_TYPE)
+    @org.eclipse.microprofile.openapi.annotations.Operation(hidden = true) // documented with produce()
     public Uni<Response> produceBatches(
             @PathParam("topic") String topic,
             @QueryParam("atomic") String atomic,

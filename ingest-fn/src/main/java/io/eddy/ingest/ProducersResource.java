@@ -22,6 +22,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Idempotent producers: {@code POST /v1/producers} registers one ({@code producer_id}, {@code epoch} 0) owned by
@@ -30,6 +35,7 @@ import java.util.Set;
  */
 @Path("/v1/producers")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "produce")
 public class ProducersResource {
     private final ProducerRegistry registry;
     private final Caller caller;
@@ -45,6 +51,12 @@ public class ProducersResource {
 
     @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, anywhere = true)
     @POST
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Register an idempotent producer, owned by the caller")
+    @APIResponse(
+            responseCode = "201",
+            description = "its id, at epoch 0",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Producer")))
     public Uni<Response> register() {
         return registry.register(caller.principal().name())
                 .map(r -> Response.status(201).entity(body(r)).build());
@@ -54,6 +66,17 @@ public class ProducersResource {
     @POST
     @Path("/{id}/epoch")
     @Consumes(MediaType.WILDCARD)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Bump a producer's epoch from its current one, fencing older instances")
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "EpochBump")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the producer at its new epoch",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Producer")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
+    @APIResponse(responseCode = "409", ref = "Problem409")
     public Uni<ObjectNode> bumpEpoch(@PathParam("id") String id, byte[] body) {
         long producerId;
         try {

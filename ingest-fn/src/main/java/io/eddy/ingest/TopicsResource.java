@@ -31,10 +31,16 @@ import jakarta.ws.rs.core.Response;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.IntStream;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Topic administration: {@code /v1/topics}. */
 @Path("/v1/topics")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "topics")
 public class TopicsResource {
     private final TopicService topics;
     private final MetadataStore metadata;
@@ -55,6 +61,15 @@ public class TopicsResource {
     @PUT
     @Path("/{topic}")
     @Consumes(MediaType.WILDCARD)
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Create a topic")
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TopicCreate")))
+    @APIResponse(
+            responseCode = "201",
+            description = "created",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Topic")))
+    @APIResponse(responseCode = "409", ref = "Problem409")
     public Uni<Response> create(@PathParam("topic") String name, byte[] body) {
         JsonNode root = topicBody(body);
         JsonNode partitions = root.get("partitions");
@@ -71,6 +86,11 @@ public class TopicsResource {
 
     @CallerChecks
     @GET
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "List the topics the caller holds a grant on")
+    @APIResponse(
+            responseCode = "200",
+            description = "the topics",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TopicList")))
     public Uni<ObjectNode> list() {
         Principal principal = caller.principal();
         return topics.list().map(all -> {
@@ -88,6 +108,12 @@ public class TopicsResource {
     @CallerChecks
     @GET
     @Path("/{topic}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Describe a topic, with each partition's offsets")
+    @APIResponse(
+            responseCode = "200",
+            description = "the topic",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Topic")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Uni<ObjectNode> describe(@PathParam("topic") String name) {
         caller.requireDescribe(ResourceType.TOPIC, name);
         return topics.require(name)
@@ -114,6 +140,16 @@ public class TopicsResource {
     @PATCH
     @Path("/{topic}")
     @Consumes(MediaType.WILDCARD)
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "Alter a topic's config and/or grow its partition count")
+    @RequestBody(
+            required = true,
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "TopicAlter")))
+    @APIResponse(
+            responseCode = "200",
+            description = "the topic as altered",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Topic")))
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Uni<ObjectNode> alter(@PathParam("topic") String name, byte[] body) {
         JsonNode root = topicBody(body);
         JsonNode partitions = root.get("partitions");
@@ -135,6 +171,9 @@ public class TopicsResource {
     @Requires(operation = Operation.ADMIN, resource = ResourceType.TOPIC, param = "topic")
     @DELETE
     @Path("/{topic}")
+    @org.eclipse.microprofile.openapi.annotations.Operation(summary = "Delete a topic")
+    @APIResponse(responseCode = "204", description = "deleted")
+    @APIResponse(responseCode = "404", ref = "Problem404")
     public Uni<Response> delete(@PathParam("topic") String name) {
         return topics.delete(name).map(t -> Response.noContent().build());
     }

@@ -15,6 +15,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /v1/stats}: S3 requests sent by kind, the cache's, the write path's and the read path's counters, for
@@ -24,6 +28,7 @@ import jakarta.ws.rs.core.MediaType;
  */
 @Path("/v1/stats")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "admin")
 public class StatsResource {
     private final S3RequestCounter s3;
     private final ProduceMetrics produce;
@@ -38,6 +43,12 @@ public class StatsResource {
     }
 
     @GET
+    @org.eclipse.microprofile.openapi.annotations.Operation(
+            summary = "This instance's counters: S3 requests, cache tiers, write path")
+    @APIResponse(
+            responseCode = "200",
+            description = "the counters",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(ref = "Stats")))
     @Requires(operation = Operation.ADMIN, resource = ResourceType.CLUSTER)
     public ObjectNode stats() {
         ObjectNode out = JsonNodeFactory.instance.objectNode();

@@ -116,7 +116,9 @@ final class DevCommand implements Callable<Integer>, Usage {
         Stack stack = new Stack(session);
         Stack.Standins standins = stack.startStandins(data, logs);
         session.say("starting the Eddy server on port " + portNumber + "…");
-        List<String> jvm = new ArrayList<>(List.of("-Deddy.cache.disk-dir=" + data.resolve("cache")));
+        // the dev profile: what only a developer's machine gets (Swagger UI at /q/swagger-ui)
+        List<String> jvm =
+                new ArrayList<>(List.of("-Dquarkus.profile=dev", "-Deddy.cache.disk-dir=" + data.resolve("cache")));
         String token = auth ? newToken(new SecureRandom()) : "";
         if (auth) {
             jvm.addAll(authOptions(token));
