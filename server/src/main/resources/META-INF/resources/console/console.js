@@ -252,7 +252,8 @@ async function topicPage(name) {
       const key = e.problem && e.problem.key;
       if (key && inputs[key]) inputs[key].classList.add('invalid');
       status.className = 'error';
-      status.replaceChildren(e.status === 403 ? failure(e) : (key ? key + ': ' : '') + e.message);
+      status.replaceChildren(e.status === 403 ? failure(e)
+        : (key && !e.message.startsWith(key) ? key + ': ' : '') + e.message);
     }
   } }, CONFIG_KEYS.map(k => field(k, inputs[k])), h('button', { type: 'submit' }, 'Save')));
   view.append(status);
