@@ -128,7 +128,8 @@ function route() {
   document.querySelectorAll('header nav a').forEach(a => a.classList.toggle('active', a.dataset.page === page));
   view.replaceChildren();
   view.dataset.page = page;
-  pages[page](parts.slice(1)).catch(e => view.append(failure(e)));
+  // a page that cannot load says why under its title
+  pages[page](parts.slice(1)).catch(e => view.insertBefore(failure(e), view.children[1] || null));
 }
 window.addEventListener('hashchange', route);
 
@@ -159,8 +160,9 @@ async function topicsPage() {
     field('cleanup.policy', h('select', { name: 'policy' }, h('option', {}, 'delete'), h('option', {}, 'compact'))),
     h('button', { type: 'submit' }, 'Create')));
   view.append(createError);
+  const actionStatus = h('div', { id: 'topics-action' });
   const holder = h('div', { id: 'topics' });
-  view.append(holder);
+  view.append(actionStatus, holder);
   let before = null;
   async function refresh() {
     const list = (await api('GET', '/v1/topics')).topics;
@@ -195,8 +197,12 @@ async function topicsPage() {
     cell.replaceChildren(
       h('span', {}, 'Delete ' + name + ' and all its records? '),
       h('button', { class: 'danger', 'data-confirm-delete': name, onclick: async () => {
-        try { await api('DELETE', '/v1/topics/' + encodeURIComponent(name)); await refresh(); }
-        catch (e) { cell.replaceChildren(failure(e)); }
+        actionStatus.replaceChildren();
+        try {
+          await api('DELETE', '/v1/topics/' + encodeURIComponent(name));
+          actionStatus.append(h('p', { class: 'ok' }, 'Deleted ' + name + '.'));
+        } catch (e) { actionStatus.append(failure(e)); }
+        await refresh();
       } }, 'Yes, delete'), ' ',
       h('button', { class: 'secondary', onclick: refresh }, 'Cancel'));
   }
