@@ -458,6 +458,28 @@ async function groupsPage() {
 
 const SERIES_COLORS = ['#1f6feb', '#d1242f', '#2da44e', '#bf8700', '#8250df', '#0a7f86', '#e16f24', '#57606a'];
 
+/** A uPlot line chart in a box: redrawn in place while its series stay the same, rebuilt when they change. */
+function linePlot(box, yLabel) {
+  let plot = null;
+  let key = '';
+  return {
+    draw(series, data) {
+      const k = series.map(x => x.label).join('|');
+      if (plot && k === key) { plot.setData(data); return; }
+      key = k;
+      if (plot) plot.destroy();
+      box.replaceChildren();
+      plot = new uPlot({
+        width: Math.max(400, box.clientWidth - 16), height: 260,
+        series: [{}, ...series.map((x, i) => ({ stroke: SERIES_COLORS[i % SERIES_COLORS.length], ...x }))],
+        axes: [{}, { label: yLabel }],
+      }, data, box);
+    },
+    drawn() { return plot !== null; },
+    destroy() { if (plot) plot.destroy(); plot = null; },
+  };
+}
+
 async function groupPage(name) {
   view.append(h('h1', {}, 'Group ', name));
   const summary = h('div', { class: 'cards', id: 'group-summary' });
@@ -466,8 +488,8 @@ async function groupPage(name) {
   const partitions = h('div', { id: 'partitions' });
   view.append(summary, h('h2', {}, 'Lag, last hour (sampled by the server)'), plotBox,
     h('h2', {}, 'Members'), members, h('h2', {}, 'Partitions'), partitions);
-  let plot = null;
-  let seriesKey = '';
+  const lagPlot = linePlot(plotBox, 'records behind');
+  onLeave(() => lagPlot.destroy());
 
   async function refresh() {
     const [g, history] = await Promise.all([
@@ -492,7 +514,7 @@ async function groupPage(name) {
   function drawLag(history) {
     const samples = history.samples;
     if (samples.length < 2) {
-      if (!plot) plotBox.replaceChildren(h('p', { class: 'muted' }, 'Collecting samples (one every '
+      if (!lagPlot.drawn()) plotBox.replaceChildren(h('p', { class: 'muted' }, 'Collecting samples (one every '
         + history.interval_ms / 1000 + ' s)…'));
       return;
     }
@@ -503,19 +525,8 @@ async function groupPage(name) {
     for (const key of top) {
       data.push(samples.map(s => { const p = s.partitions.find(x => x.topic + '-' + x.partition === key); return p ? p.lag : null; }));
     }
-    const key = top.join('|');
-    if (plot && key === seriesKey) { plot.setData(data); return; }
-    seriesKey = key;
-    if (plot) plot.destroy();
-    plotBox.replaceChildren();
-    plot = new uPlot({
-      width: Math.max(400, plotBox.clientWidth - 16), height: 260,
-      series: [{}, { label: 'total', stroke: SERIES_COLORS[0], width: 2 },
-        ...top.map((k, i) => ({ label: k, stroke: SERIES_COLORS[(i + 1) % SERIES_COLORS.length] }))],
-      axes: [{}, { label: 'records behind' }],
-    }, data, plotBox);
+    lagPlot.draw([{ label: 'total', width: 2 }, ...top.map(k => ({ label: k }))], data);
   }
-  onLeave(() => { if (plot) plot.destroy(); });
 
   view.append(h('h2', {}, 'Reset offsets'), h('p', { class: 'muted' },
     'Only while the group has no live member. Preview shows where each partition would go without moving it.'));
@@ -575,8 +586,8 @@ async function healthPage() {
   view.append(cards, h('h2', {}, 'Calls per second'), plotBox, h('h2', {}, 'Counters'), counters);
   const points = [];
   let before = null;
-  let plot = null;
-  let seriesKey = '';
+  const ratePlot = linePlot(plotBox, 'per second');
+  onLeave(() => ratePlot.destroy());
 
   async function refresh() {
     const stats = await api('GET', '/v1/stats');
@@ -617,22 +628,12 @@ async function healthPage() {
       .filter(k => k.startsWith('s3.requests.') || k.startsWith('produce.'))
       .filter(k => points.some(p => p.rates[k] > 0)).slice(0, 8);
     if (!keys.length || points.length < 2) {
-      if (!plot) plotBox.replaceChildren(h('p', { class: 'muted' }, 'Nothing has moved yet.'));
+      if (!ratePlot.drawn()) plotBox.replaceChildren(h('p', { class: 'muted' }, 'Nothing has moved yet.'));
       return;
     }
     const data = [points.map(p => p.at), ...keys.map(k => points.map(p => p.rates[k] ?? null))];
-    const key = keys.join('|');
-    if (plot && key === seriesKey) { plot.setData(data); return; }
-    seriesKey = key;
-    if (plot) plot.destroy();
-    plotBox.replaceChildren();
-    plot = new uPlot({
-      width: Math.max(400, plotBox.clientWidth - 16), height: 260,
-      series: [{}, ...keys.map((k, i) => ({ label: k, stroke: SERIES_COLORS[i % SERIES_COLORS.length] }))],
-      axes: [{}, { label: 'per second' }],
-    }, data, plotBox);
+    ratePlot.draw(keys.map(k => ({ label: k })), data);
   }
-  onLeave(() => { if (plot) plot.destroy(); });
 
   await refresh();
   every(REFRESH_MS, () => refresh().catch(e => cards.replaceChildren(failure(e))));

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 
 /**
  * The console in a real browser (Debian's headless Chromium through /usr/bin/chromedriver) against the server as
@@ -55,6 +56,8 @@ class ConsoleIT {
     ConsoleBrowser browser;
     final String suffix = Long.toHexString(System.nanoTime());
     final String topic = "console-" + suffix;
+    final String lagTopic = "console-lag-" + suffix;
+    final String group = "console-g-" + suffix;
 
     @BeforeAll
     void startBrowser() throws IOException {
@@ -70,7 +73,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(1)
+    @Order(10)
     void topicsPageListsATopicWithItsRecordCount() throws Exception {
         // given
         assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 2}").status())
@@ -91,7 +94,36 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(2)
+    @Order(15)
+    void aTopicIsCreatedFromTheFormAndDeletedAfterAConfirmation() {
+        String created = "console-new-" + suffix;
+        browser.open("#/topics");
+        WebElement form = browser.waitForElement("#create-topic");
+
+        // when
+        form.findElement(By.name("name")).sendKeys(created);
+        form.findElement(By.name("partitions")).clear();
+        form.findElement(By.name("partitions")).sendKeys("4");
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+
+        // then
+        browser.waitFor(b -> browser.present("tr[data-topic='" + created + "']"));
+        assertThat(http.get("/v1/topics/" + created).body().get("partitions").asInt())
+                .isEqualTo(4);
+
+        // when: delete asks first
+        browser.find("button[data-delete='" + created + "']").click();
+        assertThat(http.get("/v1/topics/" + created).status()).isEqualTo(200);
+        browser.find("button[data-confirm-delete='" + created + "']").click();
+
+        // then
+        browser.waitFor(b -> !browser.present("tr[data-topic='" + created + "']"));
+        assertThat(http.get("/v1/topics/" + created).status()).isEqualTo(404);
+        assertNoBrowserErrors();
+    }
+
+    @Test
+    @Order(20)
     void recordsProducedElsewhereAndFromTheFormAppearInTheBrowser() throws Exception {
         browser.open("#/messages/" + topic + "/0");
         browser.waitFor(b -> browser.present("#records tr[data-offset='1']"));
@@ -128,7 +160,7 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(3)
+    @Order(30)
     void anInvalidConfigShowsItsErrorBesideTheFieldAndChangesNothing() throws Exception {
         browser.open("#/topics/" + topic);
         WebElement retention = browser.waitForElement("input[data-config='retention.ms']");
@@ -173,11 +205,9 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(4)
+    @Order(40)
     void aGroupsLagAppearsAndFallsAsItConsumes() throws Exception {
         // given: 40 records and a member that has committed none of them
-        String lagTopic = "console-lag-" + suffix;
-        String group = "console-g-" + suffix;
         assertThat(http.put("/v1/topics/" + lagTopic, "{\"partitions\": 1}").status())
                 .isEqualTo(201);
         StringBuilder records = new StringBuilder();
@@ -224,7 +254,43 @@ class ConsoleIT {
     }
 
     @Test
-    @Order(5)
+    @Order(50)
+    void aResetIsPreviewedBeforeItMovesTheGroupsOffsets() {
+        // given: the group above, its member gone (a reset needs a group without live members)
+        assertThat(http.delete("/v1/groups/" + group + "/members/m1").status()).isEqualTo(204);
+        browser.open("#/groups/" + group);
+        WebElement form = browser.waitForElement("#reset");
+
+        // when: a preview of a reset to the earliest offsets
+        new Select(form.findElement(By.name("to"))).selectByVisibleText("earliest");
+        form.findElement(By.cssSelector("button[value=preview]")).click();
+
+        // then: where it would go, and nothing moved
+        browser.waitFor(b -> browser.text("#reset-result").startsWith("Preview"));
+        assertThat(browser.texts("#reset-result tbody td")).containsExactly(lagTopic, "0", "0");
+        assertThat(committed()).isEqualTo(40);
+
+        // when: applied
+        form.findElement(By.cssSelector("button[value=apply]")).click();
+
+        // then
+        browser.waitFor(b -> browser.text("#reset-result").startsWith("Offsets reset"));
+        assertThat(committed()).isZero();
+        browser.waitFor(b -> browser.text("#total-lag").equals("40"));
+        assertNoBrowserErrors();
+    }
+
+    private long committed() {
+        return http.get("/v1/groups/" + group)
+                .body()
+                .get("partitions")
+                .get(0)
+                .get("committed_offset")
+                .asLong();
+    }
+
+    @Test
+    @Order(60)
     void healthPageShowsTheServersCountersAndRates() throws Exception {
         browser.open("#/health");
         browser.waitFor(b -> browser.text("#health-cards").contains("S3 requests"));
