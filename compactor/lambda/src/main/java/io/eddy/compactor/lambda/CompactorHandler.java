@@ -7,6 +7,7 @@ import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.EddyConfig;
+import io.eddy.runtime.metrics.EddyMeters;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Named;
 import java.time.Duration;
@@ -56,13 +57,19 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
     private final TopicService topics;
     private final EddyConfig config;
     private final CompactorLambdaConfig lambda;
+    private final EddyMeters meters;
 
     public CompactorHandler(
-            Instance<Compactor> compactor, TopicService topics, EddyConfig config, CompactorLambdaConfig lambda) {
+            Instance<Compactor> compactor,
+            TopicService topics,
+            EddyConfig config,
+            CompactorLambdaConfig lambda,
+            EddyMeters meters) {
         this.compactor = compactor;
         this.topics = topics;
         this.config = config;
         this.lambda = lambda;
+        this.meters = meters;
     }
 
     @Override
@@ -85,6 +92,7 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
             LOG.errorf(e, "compaction pass failed");
             throw e;
         }
+        meters.compacted(result.report(), options.dryRun());
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("dry_run", options.dryRun());
         if (options.onlyTopic() != null) {
