@@ -14,6 +14,13 @@ public interface MetricsConfig {
     @WithDefault("100")
     int labelCap();
 
+    /**
+     * Whether to write the meters as CloudWatch embedded metric format lines to standard output after each request
+     * (on by each function's Lambda packaging, and in the Kafka service's container).
+     */
+    @WithDefault("false")
+    boolean emf();
+
     /** How often the server samples consumer groups' lag, members and epochs for the group gauges. */
     @WithDefault("15s")
     Duration groupSampleInterval();
