@@ -7,6 +7,7 @@ import io.eddy.core.group.GroupService;
 import io.eddy.core.group.GroupService.GroupDescription;
 import io.eddy.core.group.GroupService.PartitionLag;
 import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.EmfPublisher;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -29,7 +30,8 @@ import org.jboss.logging.Logger;
  * the oldest record not yet consumed, from its timestamp; 0 when caught up), live members
  * ({@code eddy_group_members}); and counts rebalances ({@code eddy_group_rebalances_total}: group epoch bumps seen
  * between samples). Group and topic labels pass the label caps; what falls into {@code other} is summed (lag) or
- * kept at its maximum (seconds). Thread-safe: one sample at a time (the scheduler skips overlaps).
+ * kept at its maximum (seconds). With {@code eddy.metrics.emf} on (the Kafka service's container) each sample
+ * also writes the meters as EMF lines, so CloudWatch sees the server's meters without a scrape. Thread-safe: one sample at a time (the scheduler skips overlaps).
  */
 @ApplicationScoped
 public class GroupMeters {
@@ -40,16 +42,18 @@ public class GroupMeters {
     private final FetchService fetch;
     private final EddyMeters meters;
     private final Clock clock;
+    private final EmfPublisher emf;
     private final MultiGauge lagRecords;
     private final MultiGauge lagSeconds;
     private final MultiGauge members;
     private final Map<String, Long> epochs = new ConcurrentHashMap<>();
 
-    public GroupMeters(GroupService groups, FetchService fetch, EddyMeters meters, Clock clock) {
+    public GroupMeters(GroupService groups, FetchService fetch, EddyMeters meters, Clock clock, EmfPublisher emf) {
         this.groups = groups;
         this.fetch = fetch;
         this.meters = meters;
         this.clock = clock;
+        this.emf = emf;
         this.lagRecords = MultiGauge.builder("eddy.group.lag.records")
                 .description("records a group has not yet consumed, per partition")
                 .register(meters.registry());
@@ -66,7 +70,8 @@ public class GroupMeters {
             every = "${eddy.metrics.group-sample-interval:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return sample().onFailure()
+        return sample().invoke(emf::publish)
+                .onFailure()
                 .invoke(f -> LOG.debugf("group sample failed: %s", f))
                 .onFailure()
                 .recoverWithNull();
@@ -140,12 +145,12 @@ public class GroupMeters {
             live.merge(Tags.of("group", group), (double) s.group().members().size(), Double::sum);
             long epoch = s.group().group().groupEpoch();
             Long before = epochs.put(name, epoch);
+            Counter rebalances = Counter.builder("eddy.group.rebalances")
+                    .description("rebalances of a group (group epoch bumps between samples)")
+                    .tag("group", group)
+                    .register(meters.registry());
             if (before != null && epoch > before) {
-                Counter.builder("eddy.group.rebalances")
-                        .description("rebalances of a group (group epoch bumps)")
-                        .tag("group", group)
-                        .register(meters.registry())
-                        .increment(epoch - before);
+                rebalances.increment(epoch - before);
             }
             for (PartitionLag p : s.group().partitions()) {
                 if (p.lag().isEmpty()) {

@@ -3,6 +3,7 @@ package io.eddy.server;
 import io.eddy.core.model.Topic;
 import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.DecodedRequest;
+import io.eddy.kafka.StoredRecords;
 import io.eddy.kafka.TopicIds;
 import io.eddy.runtime.metrics.Api;
 import io.eddy.runtime.metrics.EddyMeters;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.BaseRecords;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 import org.jboss.logging.Logger;
@@ -172,6 +174,11 @@ final class KafkaMeters {
     }
 
     private static long records(BaseRecords records) {
+        if (records instanceof StoredRecords stored) {
+            return stored.buffers().stream()
+                    .mapToLong(b -> records(MemoryRecords.readableRecords(b.duplicate())))
+                    .sum();
+        }
         if (!(records instanceof Records r)) {
             return 0;
         }

@@ -239,17 +239,68 @@ class MetricsIT {
                         .status())
                 .isEqualTo(200);
 
-        // when: nothing moves between the two reads (no traffic, no scheduled compaction in tests)
+        // when: read twice with no produce between (no scheduled compaction in tests; the group sampler only reads)
         JsonNode stats = http.get("/v1/stats").body();
         Scrape scrape = scrape(http);
 
         assertThat(stats.at("/produce/records").asDouble()).isEqualTo(scrape.value("eddy_flushed_records_total"));
         assertThat(stats.at("/produce/flushes").asDouble()).isEqualTo(scrape.value("eddy_flushes_total"));
-        assertThat(stats.at("/cache/memory/hits").asDouble())
-                .isEqualTo(scrape.value("eddy_cache_hits_total", "tier", "memory"));
+        assertThat(stats.at("/cache/block_bytes").asDouble()).isEqualTo(scrape.value("eddy_cache_block_size_bytes"));
         assertThat(stats.at("/s3/requests/PutObject").asDouble())
                 .isEqualTo(scrape.value("eddy_s3_attempts_total", "operation", "PutObject"));
         assertThat(stats.at("/produce/records").asLong()).isPositive();
+    }
+
+    @Test
+    void everyQueryOfTheGrafanaDashboardNamesAMetricTheServerExposes() throws Exception {
+        Http http = http();
+        // given: produce, fetch, a group of two members (one rebalance) that commits, and a compaction pass
+        String topic = createTopic(http, 2);
+        assertThat(http.post("/v1/topics/" + topic + "/records", "{\"records\": [{\"value\": 1}, {\"value\": 2}]}")
+                        .status())
+                .isEqualTo(200);
+        assertThat(http.get("/v1/topics/" + topic + "/partitions/0/records?offset=0")
+                        .status())
+                .isEqualTo(200);
+        String group = "grafana-" + Long.toHexString(System.nanoTime());
+        String subscribe = "{\"member_epoch\": 0, \"topics\": [\"" + topic + "\"]}";
+        long epoch = http.put("/v1/groups/" + group + "/members/a", subscribe)
+                .body()
+                .get("member_epoch")
+                .asLong();
+        assertThat(http.post(
+                                "/v1/groups/" + group + "/offsets",
+                                "{\"member_id\": \"a\", \"member_epoch\": " + epoch + ", \"offsets\": [{\"topic\": \""
+                                        + topic + "\", \"partition\": 0, \"offset\": 1}]}")
+                        .status())
+                .isEqualTo(200);
+        scrapeUntil(http, s -> s.has("eddy_group_rebalances_total", "group", group));
+        assertThat(http.put("/v1/groups/" + group + "/members/b", subscribe).status())
+                .isEqualTo(200);
+        assertThat(http.post("/v1/admin/compact?dry_run=true&topic=" + topic, "")
+                        .status())
+                .isEqualTo(200);
+        Scrape scrape = scrapeUntil(http, s -> s.value("eddy_group_rebalances_total", "group", group) > 0);
+
+        // when: every metric name in the dashboard's queries
+        JsonNode dashboard = Http.JSON.readTree(
+                java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "grafana", "eddy.json")));
+        java.util.Set<String> named = new java.util.TreeSet<>();
+        java.util.regex.Pattern metric = java.util.regex.Pattern.compile("\\beddy_[a-z0-9_]+");
+        dashboard.findValues("expr").forEach(expr -> {
+            java.util.regex.Matcher m = metric.matcher(expr.asText());
+            while (m.find()) {
+                named.add(m.group());
+            }
+        });
+
+        // then: each is exposed
+        assertThat(named).hasSizeGreaterThan(20);
+        assertThat(named)
+                .allSatisfy(name -> assertThat(scrape.has(name))
+                        .as("%s is in /q/metrics", name)
+                        .isTrue());
+        assertThat(scrape.value("eddy_group_rebalances_total", "group", group)).isPositive();
     }
 
     private static double delta(Scrape before, Scrape after, String name, String... labels) {

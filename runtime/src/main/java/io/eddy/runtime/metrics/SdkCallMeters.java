@@ -87,6 +87,9 @@ public final class SdkCallMeters implements ExecutionInterceptor {
 
     private void finished(ExecutionAttributes attributes, String outcome) {
         String operation = operation(attributes);
+        // present from an operation's first call, at 0 until it happens, so that rates and alerts have a series
+        counter("throttles", operation);
+        counter("retries", operation);
         Counter.builder(prefix + ".requests")
                 .description("calls by operation and outcome, each once however often it was retried")
                 .tag("operation", operation)
