@@ -4,6 +4,7 @@ import io.eddy.runtime.EddyConfig;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -25,6 +26,7 @@ public class StorageReadiness implements AsyncHealthCheck {
     private final String table;
     private final String bucket;
 
+    @Inject
     public StorageReadiness(DynamoDbAsyncClient dynamo, S3AsyncClient s3, EddyConfig config) {
         this(dynamo, s3, config.table(), config.bucket());
     }
