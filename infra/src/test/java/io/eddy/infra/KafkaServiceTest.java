@@ -80,7 +80,10 @@ class KafkaServiceTest {
                                         "Essential",
                                         true,
                                         "PortMappings",
-                                        List.of(Map.of("ContainerPort", 9092, "Protocol", "tcp"))))))));
+                                        List.of(
+                                                Map.of("ContainerPort", 9092, "Protocol", "tcp"),
+                                                // the server's HTTP port: the load balancer's readiness checks
+                                                Map.of("ContainerPort", 8080, "Protocol", "tcp"))))))));
     }
 
     @Test

@@ -81,15 +81,7 @@ class MetricsIT {
         Scrape before = scrape(http);
 
         // when: one request of 7 records, one that fails for a missing topic, and a fetch of partition 0
-        StringBuilder records = new StringBuilder();
-        for (int i = 0; i < 7; i++) {
-            records.append(i == 0 ? "" : ",")
-                    .append("{\"value\": \"v")
-                    .append(i)
-                    .append("\", \"partition\": ")
-                    .append(i % 2)
-                    .append('}');
-        }
+        String records = records(7, i -> "{\"value\": \"v" + i + "\", \"partition\": " + i % 2 + "}");
         assertThat(http.post("/v1/topics/" + topic + "/records", "{\"records\": [" + records + "]}")
                         .status())
                 .isEqualTo(200);
@@ -193,15 +185,7 @@ class MetricsIT {
         String topic = createTopic(http, 1);
         String group = "metrics-group-" + Long.toHexString(System.nanoTime());
         long hourAgo = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
-        StringBuilder records = new StringBuilder();
-        for (int i = 0; i < 5; i++) {
-            records.append(i == 0 ? "" : ",")
-                    .append("{\"value\": ")
-                    .append(i)
-                    .append(", \"timestamp\": ")
-                    .append(hourAgo + i)
-                    .append('}');
-        }
+        String records = records(5, i -> "{\"value\": " + i + ", \"timestamp\": " + (hourAgo + i) + "}");
         assertThat(http.post("/v1/topics/" + topic + "/partitions/0/records", "{\"records\": [" + records + "]}")
                         .status())
                 .isEqualTo(200);
@@ -301,6 +285,13 @@ class MetricsIT {
                         .as("%s is in /q/metrics", name)
                         .isTrue());
         assertThat(scrape.value("eddy_group_rebalances_total", "group", group)).isPositive();
+    }
+
+    /** {@code n} records as a JSON array's items, the {@code i}th as {@code record} makes it. */
+    private static String records(int n, java.util.function.IntFunction<String> record) {
+        return java.util.stream.IntStream.range(0, n)
+                .mapToObj(record)
+                .collect(java.util.stream.Collectors.joining(","));
     }
 
     private static double delta(Scrape before, Scrape after, String name, String... labels) {
