@@ -12,6 +12,7 @@ import io.eddy.core.model.IndexEntry;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.Params;
 import io.eddy.runtime.auth.Requires;
+import io.eddy.runtime.metrics.EddyMeters;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import jakarta.ws.rs.POST;
@@ -46,10 +47,12 @@ public class CompactResource {
 
     private final Compactor compactor;
     private final TopicService topics;
+    private final EddyMeters meters;
 
-    public CompactResource(Compactor compactor, TopicService topics) {
+    public CompactResource(Compactor compactor, TopicService topics, EddyMeters meters) {
         this.compactor = compactor;
         this.topics = topics;
+        this.meters = meters;
     }
 
     @Requires(operation = Operation.ADMIN, resource = ResourceType.CLUSTER)
@@ -116,6 +119,7 @@ public class CompactResource {
                         .subscribe()
                         .with(
                                 result -> {
+                                    meters.compacted(result.report(), options.dryRun());
                                     ObjectNode summary = NODES.objectNode()
                                             .put("type", "summary")
                                             .put("dry_run", options.dryRun());

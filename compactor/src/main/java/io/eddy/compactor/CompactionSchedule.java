@@ -4,6 +4,7 @@ import io.eddy.core.compact.CompactionPlan;
 import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
 import io.eddy.runtime.EddyConfig;
+import io.eddy.runtime.metrics.EddyMeters;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,10 +21,12 @@ public class CompactionSchedule {
 
     private final Compactor compactor;
     private final EddyConfig config;
+    private final EddyMeters meters;
 
-    public CompactionSchedule(Compactor compactor, EddyConfig config) {
+    public CompactionSchedule(Compactor compactor, EddyConfig config, EddyMeters meters) {
         this.compactor = compactor;
         this.config = config;
+        this.meters = meters;
     }
 
     @Scheduled(
@@ -42,8 +45,10 @@ public class CompactionSchedule {
                     @Override
                     public void garbage(List<GarbageCollector.Doomed> doomed) {}
                 })
-                .invoke(result ->
-                        LOG.infof("compaction pass: %s", result.report().summary()))
+                .invoke(result -> {
+                    meters.compacted(result.report(), false);
+                    LOG.infof("compaction pass: %s", result.report().summary());
+                })
                 .onFailure()
                 .invoke(failure -> LOG.warnf("compaction pass failed: %s", failure.getMessage()))
                 .onFailure()

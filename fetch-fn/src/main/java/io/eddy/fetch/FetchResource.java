@@ -15,6 +15,10 @@ import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.Params;
 import io.eddy.runtime.auth.Requires;
 import io.eddy.runtime.json.JsonRecords;
+import io.eddy.runtime.metrics.Api;
+import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.Metered;
+import io.eddy.runtime.metrics.RequestKind;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -59,14 +63,17 @@ public class FetchResource {
     private final FetchService fetch;
     private final JsonRecords json;
     private final EddyConfig config;
+    private final EddyMeters meters;
 
-    public FetchResource(FetchService fetch, JsonRecords json, EddyConfig config) {
+    public FetchResource(FetchService fetch, JsonRecords json, EddyConfig config, EddyMeters meters) {
         this.fetch = fetch;
         this.json = json;
         this.config = config;
+        this.meters = meters;
     }
 
     @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
+    @Metered(RequestKind.FETCH)
     @GET
     @Path("/records")
     @Produces(MediaType.APPLICATION_JSON)
@@ -130,11 +137,13 @@ public class FetchResource {
             @QueryParam("encoding") String encoding) {
         boolean base64 = encoding("encoding", encoding);
         return fetch.fetch(request(topic, partition, offset, maxRecords, maxBytes, waitMs))
+                .invoke(r -> meters.fetched(Api.HTTP, topic, r.records().size(), r.bytes()))
                 .map(r -> json.fetched(r, base64));
     }
 
     /** The stored batches, base offsets patched, framed as binary produce frames (docs/protocol.md). */
     @Requires(operation = Operation.CONSUME, resource = ResourceType.TOPIC, param = "topic")
+    @Metered(RequestKind.FETCH)
     @GET
     @Path("/records")
     @Produces(BatchFrames.MEDIA_TYPE)
@@ -149,6 +158,7 @@ public class FetchResource {
             @QueryParam("wait_ms") String waitMs) {
         FetchRequest request = request(topic, partition, offset, maxRecords, maxBytes, waitMs);
         return fetch.fetchBatches(request).map(r -> {
+            meters.fetched(Api.HTTP, topic, r.nextOffset() - request.offset(), r.bytes());
             ByteBuffer body = BatchFrames.encode(r.batches().stream()
                     .map(b -> new BatchFrames.Frame(request.partition(), b))
                     .toList());

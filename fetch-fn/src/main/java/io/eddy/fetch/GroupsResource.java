@@ -13,6 +13,8 @@ import io.eddy.runtime.auth.Caller;
 import io.eddy.runtime.auth.CallerChecks;
 import io.eddy.runtime.auth.Requires;
 import io.eddy.runtime.json.JsonRecords;
+import io.eddy.runtime.metrics.Metered;
+import io.eddy.runtime.metrics.RequestKind;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -148,6 +150,7 @@ public class GroupsResource {
     }
 
     @Requires(operation = Operation.CONSUME, resource = ResourceType.GROUP, param = "group")
+    @Metered(RequestKind.COMMIT)
     @POST
     @Path("/{group}/offsets")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -20,6 +20,10 @@ import io.eddy.runtime.RequestLimits;
 import io.eddy.runtime.auth.Caller;
 import io.eddy.runtime.auth.CallerChecks;
 import io.eddy.runtime.json.JsonRecords;
+import io.eddy.runtime.metrics.Api;
+import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.Metered;
+import io.eddy.runtime.metrics.RequestKind;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -63,6 +67,7 @@ public class MultiFetchResource {
     private final ObjectMapper mapper;
     private final Caller caller;
     private final long maxResponseBytes;
+    private final EddyMeters meters;
 
     public MultiFetchResource(
             FetchService fetch,
@@ -70,16 +75,19 @@ public class MultiFetchResource {
             RequestLimits limits,
             ObjectMapper mapper,
             Caller caller,
-            EddyConfig config) {
+            EddyConfig config,
+            EddyMeters meters) {
         this.fetch = fetch;
         this.json = json;
         this.limits = limits;
         this.mapper = mapper;
         this.caller = caller;
         this.maxResponseBytes = config.fetch().maxResponseBytes();
+        this.meters = meters;
     }
 
     @CallerChecks
+    @Metered(RequestKind.FETCH)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
@@ -167,6 +175,11 @@ public class MultiFetchResource {
                 EddyException e = o.error();
                 r.set("error", mapper.valueToTree(Problems.body(e.code(), e.getMessage(), e.details(), null)));
             } else {
+                meters.fetched(
+                        Api.HTTP,
+                        o.fetch().topic(),
+                        o.result().records().size(),
+                        o.result().bytes());
                 r.setAll(json.fetched(o.result(), base64));
             }
             responses.add(r);

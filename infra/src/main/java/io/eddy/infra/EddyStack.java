@@ -173,6 +173,9 @@ public final class EddyStack extends Stack {
             return new KafkaService(this, "Kafka", settings.stage(), k, environment, statements);
         });
 
+        // produce rate, errors, latency, lag, S3/DynamoDB calls, compaction: the functions' EMF meters
+        EddyDashboard.create(this, settings.stage());
+
         output("IngestUrl", ingestUrl.getUrl(), "produce and topic admin (SigV4, service lambda)");
         output("FetchUrl", fetchUrl.getUrl(), "fetch, offsets, consumer groups (SigV4, service lambda)");
         output(

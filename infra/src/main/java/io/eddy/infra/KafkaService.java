@@ -112,8 +112,9 @@ public final class KafkaService extends Construct {
                 .vpc(vpc)
                 .description("Eddy " + stage + " Kafka tasks: from the load balancer only")
                 .build();
+        taskGroup.addIngressRule(balancerGroup, Port.tcp(KafkaSettings.PORT), "the load balancer");
         taskGroup.addIngressRule(
-                balancerGroup, Port.tcp(KafkaSettings.PORT), "the load balancer and its health checks");
+                balancerGroup, Port.tcp(KafkaSettings.HTTP_PORT), "the load balancer's readiness checks");
 
         loadBalancer = NetworkLoadBalancer.Builder.create(this, "LoadBalancer")
                 .loadBalancerName(name)
@@ -156,10 +157,15 @@ public final class KafkaService extends Construct {
                                         .build()))
                         .essential(true)
                         .environment(containerEnvironment(settings, environment, advertisedHost))
-                        .portMappings(List.of(PortMapping.builder()
-                                .containerPort(KafkaSettings.PORT)
-                                .protocol(software.amazon.awscdk.services.ecs.Protocol.TCP)
-                                .build()))
+                        .portMappings(List.of(
+                                PortMapping.builder()
+                                        .containerPort(KafkaSettings.PORT)
+                                        .protocol(software.amazon.awscdk.services.ecs.Protocol.TCP)
+                                        .build(),
+                                PortMapping.builder()
+                                        .containerPort(KafkaSettings.HTTP_PORT)
+                                        .protocol(software.amazon.awscdk.services.ecs.Protocol.TCP)
+                                        .build()))
                         .logging(LogDriver.awsLogs(AwsLogDriverProps.builder()
                                 .logGroup(logs)
                                 .streamPrefix("kafka")
@@ -197,9 +203,11 @@ public final class KafkaService extends Construct {
                         .protocol(Protocol.TCP)
                         .targets(List.of(service))
                         .deregistrationDelay(Duration.seconds(30))
+                        // a task takes Kafka clients only while its table and bucket answer (/q/health/ready)
                         .healthCheck(HealthCheck.builder()
-                                .protocol(Protocol.TCP)
-                                .port(String.valueOf(KafkaSettings.PORT))
+                                .protocol(Protocol.HTTP)
+                                .port(String.valueOf(KafkaSettings.HTTP_PORT))
+                                .path(KafkaSettings.READY_PATH)
                                 .interval(Duration.seconds(10))
                                 .healthyThresholdCount(2)
                                 .unhealthyThresholdCount(2)
@@ -216,6 +224,11 @@ public final class KafkaService extends Construct {
             KafkaSettings settings, Map<String, String> environment, String advertisedHost) {
         Map<String, String> env = new LinkedHashMap<>(environment);
         env.put("EDDY_KAFKA_HOST", "0.0.0.0");
+        // the HTTP port serves the load balancer's readiness checks
+        env.put("QUARKUS_HTTP_HOST", "0.0.0.0");
+        env.put("QUARKUS_HTTP_PORT", String.valueOf(KafkaSettings.HTTP_PORT));
+        // meters (group lag among them) as EMF lines in the task's log group, for the stack's dashboard
+        env.put("EDDY_METRICS_EMF", "true");
         env.put("EDDY_KAFKA_PORT", String.valueOf(KafkaSettings.PORT));
         env.put("EDDY_KAFKA_ADVERTISED_HOST", advertisedHost);
         env.put("EDDY_KAFKA_ADVERTISED_PORT", String.valueOf(KafkaSettings.PORT));

@@ -41,6 +41,10 @@ public record KafkaSettings(
     public static final String SERVER_ASSET = "../server/target/quarkus-app";
     /** The port the listener binds in the container and the load balancer listens on: Kafka's. */
     public static final int PORT = 9092;
+    /** The server's HTTP port in the container: the load balancer health-checks {@link #READY_PATH} there. */
+    public static final int HTTP_PORT = 8080;
+    /** Ready only when the table and the primary bucket answer (the server's {@code StorageReadiness}). */
+    public static final String READY_PATH = "/q/health/ready";
 
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 

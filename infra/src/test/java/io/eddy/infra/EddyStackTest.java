@@ -275,6 +275,31 @@ class EddyStackTest {
     }
 
     @Test
+    void aDashboardPlotsProduceRateErrorsLatencyLagStorageCallsAndCompactionFromTheEmfMeters() {
+        Map<String, JsonNode> dashboards = synth.resources("AWS::CloudWatch::Dashboard");
+        assertThat(dashboards).hasSize(1);
+        JsonNode dashboard = dashboards.values().iterator().next().path("Properties");
+        assertThat(dashboard.path("DashboardName").asText()).isEqualTo("eddy-prod");
+        // the body is joined with the region's token: its literal parts hold the widgets
+        StringBuilder body = new StringBuilder();
+        JsonNode join = dashboard.path("DashboardBody").path("Fn::Join").path(1);
+        (join.isMissingNode() ? List.of(dashboard.path("DashboardBody")) : (Iterable<JsonNode>) join::elements)
+                .forEach(part -> body.append(part.isTextual() ? part.asText() : ""));
+        for (String metric : List.of(
+                "eddy_records_in_total",
+                "eddy_produce_requests_total",
+                "eddy_produce_ack_seconds_sum",
+                "eddy_group_lag_records",
+                "eddy_group_lag_seconds",
+                "eddy_s3_requests_total",
+                "eddy_dynamodb_requests_total",
+                "eddy_compaction_passes_total")) {
+            assertThat(body.toString()).contains("MetricName=\\\"" + metric + "\\\"");
+        }
+        assertThat(body.toString()).contains("SEARCH('{Eddy,function,api,outcome}");
+    }
+
+    @Test
     void everyFunctionAlarmsOnErrorsAndThrottles() {
         synth.template.resourceCountIs("AWS::CloudWatch::Alarm", 6);
         for (String fn : List.of("ingest", "fetch", "compactor")) {

@@ -80,7 +80,10 @@ class KafkaServiceTest {
                                         "Essential",
                                         true,
                                         "PortMappings",
-                                        List.of(Map.of("ContainerPort", 9092, "Protocol", "tcp"))))))));
+                                        List.of(
+                                                Map.of("ContainerPort", 9092, "Protocol", "tcp"),
+                                                // the server's HTTP port: the load balancer's readiness checks
+                                                Map.of("ContainerPort", 8080, "Protocol", "tcp"))))))));
     }
 
     @Test
@@ -140,7 +143,7 @@ class KafkaServiceTest {
     }
 
     @Test
-    void anInternetFacingNetworkLoadBalancerListensOnTcp9092AndHealthChecksTheListenersPort() {
+    void anInternetFacingNetworkLoadBalancerListensOnTcp9092AndHealthChecksTheServersReadiness() {
         synth.template.resourceCountIs("AWS::ElasticLoadBalancingV2::LoadBalancer", 1);
         synth.template.hasResourceProperties(
                 "AWS::ElasticLoadBalancingV2::LoadBalancer",
@@ -154,8 +157,9 @@ class KafkaServiceTest {
                         "Port", 9092,
                         "Protocol", "TCP",
                         "TargetType", "ip",
-                        "HealthCheckProtocol", "TCP",
-                        "HealthCheckPort", "9092")));
+                        "HealthCheckProtocol", "HTTP",
+                        "HealthCheckPort", "8080",
+                        "HealthCheckPath", "/q/health/ready")));
         synth.template.hasResourceProperties(
                 "AWS::ECS::Service",
                 Match.objectLike(Map.of(
@@ -176,11 +180,16 @@ class KafkaServiceTest {
         List<JsonNode> toTasks = rules.stream()
                 .filter(r -> r.path("GroupId").toString().contains(logicalIdOfGroup("Kafka tasks")))
                 .toList();
-        assertThat(toTasks).hasSize(1);
-        assertThat(toTasks.get(0).path("SourceSecurityGroupId").toString())
-                .contains(logicalIdOfGroup("Kafka load balancer"));
-        assertThat(toTasks.get(0).path("FromPort").asInt()).isEqualTo(9092);
-        assertThat(toTasks.get(0).path("ToPort").asInt()).isEqualTo(9092);
+        // Kafka clients through the balancer, and its readiness checks on the server's HTTP port
+        assertThat(toTasks).hasSize(2);
+        assertThat(toTasks)
+                .allSatisfy(
+                        rule -> assertThat(rule.path("SourceSecurityGroupId").toString())
+                                .contains(logicalIdOfGroup("Kafka load balancer")));
+        assertThat(toTasks.stream()
+                        .map(r -> r.path("FromPort").asInt() + "-"
+                                + r.path("ToPort").asInt()))
+                .containsExactlyInAnyOrder("9092-9092", "8080-8080");
         assertThat(tasks.path("SecurityGroupIngress").isMissingNode()).isTrue();
         assertThat(balancer.path("SecurityGroupIngress").get(0).path("FromPort").asInt())
                 .isEqualTo(9092);

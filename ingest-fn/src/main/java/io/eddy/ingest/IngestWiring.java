@@ -23,6 +23,8 @@ import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.Caller;
+import io.eddy.runtime.metrics.CountedLeases;
+import io.eddy.runtime.metrics.EddyMeters;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
@@ -50,15 +52,18 @@ public class IngestWiring {
             EddyConfig config,
             ProduceMetrics metrics,
             ObjectKeys keys,
-            Clock clock) {
+            Clock clock,
+            EddyMeters meters) {
         EddyConfig.Produce produce = config.produce();
         LeaderLeases leases = produce.serverMode()
-                ? new Leases(
-                        metadata,
-                        "eddy-" + UUID.randomUUID(),
-                        produce.leaseDuration(),
-                        produce.leaseDuration().dividedBy(5),
-                        clock)
+                ? new CountedLeases(
+                        new Leases(
+                                metadata,
+                                "eddy-" + UUID.randomUUID(),
+                                produce.leaseDuration(),
+                                produce.leaseDuration().dividedBy(5),
+                                clock),
+                        meters)
                 : LeaderLeases.none();
         FlushExecutor executor = new FlushExecutor(
                 metadata,

@@ -7,6 +7,7 @@ import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.format.BatchCompression;
 import io.eddy.core.format.BatchFrames;
+import io.eddy.core.format.ValidatedBatch;
 import io.eddy.core.produce.Acks;
 import io.eddy.core.produce.ProduceService;
 import io.eddy.core.topic.TopicService;
@@ -15,6 +16,10 @@ import io.eddy.runtime.Params;
 import io.eddy.runtime.RequestLimits;
 import io.eddy.runtime.auth.Requires;
 import io.eddy.runtime.json.JsonRecords;
+import io.eddy.runtime.metrics.Api;
+import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.Metered;
+import io.eddy.runtime.metrics.RequestKind;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -58,6 +63,7 @@ public class ProduceResource {
     private final IdempotentRequests idempotent;
     private final BatchValidation validation;
     private final boolean serverMode;
+    private final EddyMeters meters;
 
     public ProduceResource(
             ProduceService produce,
@@ -66,7 +72,8 @@ public class ProduceResource {
             RequestLimits limits,
             IdempotentRequests idempotent,
             BatchValidation validation,
-            EddyConfig config) {
+            EddyConfig config,
+            EddyMeters meters) {
         this.produce = produce;
         this.topics = topics;
         this.json = json;
@@ -74,9 +81,11 @@ public class ProduceResource {
         this.idempotent = idempotent;
         this.validation = validation;
         this.serverMode = config.produce().serverMode();
+        this.meters = meters;
     }
 
     @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, param = "topic")
+    @Metered(RequestKind.PRODUCE)
     @POST
     @Path("/records")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -130,6 +139,7 @@ public class ProduceResource {
     }
 
     @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, param = "topic")
+    @Metered(RequestKind.PRODUCE)
     @POST
     @Path("/partitions/{partition}/records")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -179,6 +189,7 @@ public class ProduceResource {
     }
 
     @Requires(operation = Operation.PRODUCE, resource = ResourceType.TOPIC, param = "topic")
+    @Metered(RequestKind.PRODUCE)
     @POST
     @Path("/records")
     @Consumes(BatchFrames.MEDIA_TYPE)
@@ -202,6 +213,15 @@ public class ProduceResource {
                         .flatMap(batches -> respond(
                                 ack,
                                 () -> produce.produceBatches(topic, batches, ack, all)
+                                        .invoke(() -> meters.produced(
+                                                Api.HTTP,
+                                                topic,
+                                                batches.stream()
+                                                        .mapToLong(ValidatedBatch::records)
+                                                        .sum(),
+                                                batches.stream()
+                                                        .mapToLong(ValidatedBatch::sizeInBytes)
+                                                        .sum()))
                                         .map(json::batchOffsets))));
     }
 
@@ -224,7 +244,17 @@ public class ProduceResource {
                 key,
                 target(uri, MediaType.APPLICATION_JSON),
                 body,
-                () -> respond(ack, () -> produce.produce(topic, request).map(json::offsets)));
+                () -> respond(
+                        ack,
+                        () -> produce.produce(topic, request)
+                                .invoke(() -> meters.produced(
+                                        Api.HTTP,
+                                        topic,
+                                        request.records().size(),
+                                        request.records().stream()
+                                                .mapToLong(e -> e.record().sizeInBytes())
+                                                .sum()))
+                                .map(json::offsets)));
     }
 
     private Acks acks(String raw) {

@@ -5,6 +5,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
 import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersionCollection;
 import org.apache.kafka.common.protocol.ApiKeys;
@@ -38,6 +39,17 @@ public final class ApiHandlers {
         }
         map.put(ApiKeys.API_VERSIONS, new ApiVersionsHandler(this));
         this.handlers = Collections.unmodifiableMap(map);
+    }
+
+    /**
+     * These handlers, each but ApiVersions' passed through {@code decorate} (for metering), which must keep its API
+     * and versions; ApiVersions is made anew over the result.
+     */
+    public ApiHandlers decorated(UnaryOperator<ApiHandler> decorate) {
+        return new ApiHandlers(handlers.values().stream()
+                .filter(h -> h.apiKey() != ApiKeys.API_VERSIONS)
+                .map(decorate)
+                .toList());
     }
 
     public Optional<ApiHandler> handler(ApiKeys apiKey) {

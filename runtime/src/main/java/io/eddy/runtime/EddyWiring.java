@@ -19,6 +19,9 @@ import io.eddy.core.support.RetryPolicy;
 import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.json.JsonRecords;
+import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.SdkCallMeters;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -58,14 +61,15 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    DynamoDbAsyncClient dynamo(EddyConfig config) {
+    DynamoDbAsyncClient dynamo(EddyConfig config, MeterRegistry registry) {
         var builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(credentials(config))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
-        config.aws()
-                .apiCallAttemptTimeout()
-                .ifPresent(t -> builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(t)));
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(o -> {
+                    o.addExecutionInterceptor(new SdkCallMeters(registry, "dynamodb"));
+                    config.aws().apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
+                });
         config.aws().dynamodbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }
@@ -76,13 +80,14 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    S3AsyncClient s3(EddyConfig config, S3RequestCounter counter) {
+    S3AsyncClient s3(EddyConfig config, S3RequestCounter counter, MeterRegistry registry) {
         var builder = S3AsyncClient.builder()
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(credentials(config))
                 .httpClientBuilder(NettyNioAsyncHttpClient.builder())
                 .overrideConfiguration(o -> {
                     o.addExecutionInterceptor(counter);
+                    o.addExecutionInterceptor(new SdkCallMeters(registry, "s3"));
                     config.aws().apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
                 });
         config.aws()
@@ -168,8 +173,8 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    ProduceMetrics produceMetrics() {
-        return new ProduceMetrics();
+    ProduceMetrics produceMetrics(EddyMeters meters) {
+        return new ProduceMetrics(meters::flushed);
     }
 
     /** A bean of its own so that a Lambda's SnapStart restore hook can reseed it ({@link ObjectKeys#reseed()}). */

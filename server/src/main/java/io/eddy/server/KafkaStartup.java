@@ -14,9 +14,11 @@ import io.eddy.kafka.KafkaListener;
 import io.eddy.kafka.KafkaServices;
 import io.eddy.kafka.KafkaSettings;
 import io.eddy.kafka.KafkaTls;
+import io.eddy.kafka.TopicIds;
 import io.eddy.kafka.consumer.ConsumerGroupSettings;
 import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.AccessControl;
+import io.eddy.runtime.metrics.EddyMeters;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -53,6 +55,7 @@ public class KafkaStartup {
     private final AccessControl access;
     private final MetadataStore metadata;
     private final Clock clock;
+    private final EddyMeters meters;
     private volatile Optional<Running> running = Optional.empty();
 
     /** The listener and the pool that validates its produces, closed together. */
@@ -68,7 +71,8 @@ public class KafkaStartup {
             GroupService groups,
             AccessControl access,
             MetadataStore metadata,
-            Clock clock) {
+            Clock clock,
+            EddyMeters meters) {
         this.kafka = kafka;
         this.config = config;
         this.topics = topics;
@@ -79,6 +83,7 @@ public class KafkaStartup {
         this.access = access;
         this.metadata = metadata;
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -94,8 +99,11 @@ public class KafkaStartup {
         try {
             KafkaServices services = services(validation);
             ConsumerGroupSettings groups = new ConsumerGroupSettings(kafka.consumerSessionTimeout());
+            KafkaMeters metered = new KafkaMeters(meters, new TopicIds(topics));
             KafkaListener listener = KafkaListener.start(
-                    settings(kafka), services.identities().isPresent(), self -> KafkaApis.all(services, self, groups));
+                    settings(kafka),
+                    services.identities().isPresent(),
+                    self -> KafkaApis.all(services, self, groups).decorated(metered::decorate));
             running = Optional.of(new Running(listener, validation));
             BrokerNode node = listener.advertised();
             LOG.infof("Kafka clients: bootstrap.servers=%s:%d", node.host(), node.port());

@@ -4,8 +4,18 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
-/** Counters of the write path, for {@code /v1/stats} and the benchmark. Thread-safe. */
+/**
+ * Counters of the write path, for {@code /v1/stats} and the benchmark, and each flush's size for a
+ * {@link FlushListener} (the runtime's histograms). Thread-safe.
+ */
 public final class ProduceMetrics {
+    /** Told of each flushed segment. Implementations are thread-safe and quick. */
+    @FunctionalInterface
+    public interface FlushListener {
+        void flushed(long bytes, long records);
+    }
+
+    private final FlushListener listener;
     private final LongAdder flushes = new LongAdder();
     private final LongAdder segmentPuts = new LongAdder();
     private final LongAdder transactions = new LongAdder();
@@ -16,11 +26,20 @@ public final class ProduceMetrics {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder fenced = new LongAdder();
 
+    public ProduceMetrics() {
+        this((bytes, records) -> {});
+    }
+
+    public ProduceMetrics(FlushListener listener) {
+        this.listener = listener;
+    }
+
     void flushed(int requestCount, long byteCount, long recordCount) {
         flushes.increment();
         requests.add(requestCount);
         bytes.add(byteCount);
         records.add(recordCount);
+        listener.flushed(byteCount, recordCount);
     }
 
     void put() {

@@ -7,6 +7,8 @@ import io.eddy.core.compact.Compactor;
 import io.eddy.core.compact.GarbageCollector;
 import io.eddy.core.topic.TopicService;
 import io.eddy.runtime.EddyConfig;
+import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.EmfPublisher;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Named;
 import java.time.Duration;
@@ -56,13 +58,22 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
     private final TopicService topics;
     private final EddyConfig config;
     private final CompactorLambdaConfig lambda;
+    private final EddyMeters meters;
+    private final EmfPublisher emf;
 
     public CompactorHandler(
-            Instance<Compactor> compactor, TopicService topics, EddyConfig config, CompactorLambdaConfig lambda) {
+            Instance<Compactor> compactor,
+            TopicService topics,
+            EddyConfig config,
+            CompactorLambdaConfig lambda,
+            EddyMeters meters,
+            EmfPublisher emf) {
         this.compactor = compactor;
         this.topics = topics;
         this.config = config;
         this.lambda = lambda;
+        this.meters = meters;
+        this.emf = emf;
     }
 
     @Override
@@ -85,6 +96,8 @@ public class CompactorHandler implements RequestHandler<Map<String, Object>, Map
             LOG.errorf(e, "compaction pass failed");
             throw e;
         }
+        meters.compacted(result.report(), options.dryRun());
+        emf.publish();
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("dry_run", options.dryRun());
         if (options.onlyTopic() != null) {
