@@ -12,6 +12,7 @@ import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.ResourceBootstrap;
 import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.storage.dynamo.DynamoMetadataStore;
+import io.eddy.core.storage.dynamo.DynamoRequestCounter;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import io.eddy.core.storage.s3.S3SegmentStore;
 import io.eddy.core.support.AsyncLimiter;
@@ -58,14 +59,21 @@ public class EddyWiring {
 
     @Produces
     @Singleton
-    DynamoDbAsyncClient dynamo(EddyConfig config) {
+    DynamoRequestCounter dynamoRequestCounter() {
+        return new DynamoRequestCounter();
+    }
+
+    @Produces
+    @Singleton
+    DynamoDbAsyncClient dynamo(EddyConfig config, DynamoRequestCounter counter) {
         var builder = DynamoDbAsyncClient.builder()
                 .region(Region.of(config.aws().region()))
                 .credentialsProvider(credentials(config))
-                .httpClientBuilder(NettyNioAsyncHttpClient.builder());
-        config.aws()
-                .apiCallAttemptTimeout()
-                .ifPresent(t -> builder.overrideConfiguration(o -> o.apiCallAttemptTimeout(t)));
+                .httpClientBuilder(NettyNioAsyncHttpClient.builder())
+                .overrideConfiguration(o -> {
+                    o.addExecutionInterceptor(counter);
+                    config.aws().apiCallAttemptTimeout().ifPresent(o::apiCallAttemptTimeout);
+                });
         config.aws().dynamodbEndpoint().ifPresent(builder::endpointOverride);
         return builder.build();
     }

@@ -8,6 +8,7 @@ import io.eddy.core.cache.BlockCache;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.fetch.ReadCaches;
 import io.eddy.core.produce.ProduceMetrics;
+import io.eddy.core.storage.dynamo.DynamoRequestCounter;
 import io.eddy.core.storage.s3.S3RequestCounter;
 import io.eddy.runtime.auth.Requires;
 import jakarta.enterprise.inject.Instance;
@@ -17,7 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * {@code GET /v1/stats}: S3 requests sent by kind, the cache's, the write path's and the read path's counters, for
+ * {@code GET /v1/stats}: S3 and DynamoDB requests sent by kind, the cache's, the write path's and the read path's counters, for
  * operators and tests. Shared by the functions that serve HTTP: the ingest function reports its write path, the
  * fetch function its cache and read path, the server all of them. A process without the read path (the ingest
  * function: {@code FetchService} is fetch-fn's) reports no replica fallbacks, as it never reads.
@@ -26,12 +27,19 @@ import jakarta.ws.rs.core.MediaType;
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
     private final S3RequestCounter s3;
+    private final DynamoRequestCounter dynamo;
     private final ProduceMetrics produce;
     private final ReadCaches caches;
     private final Instance<FetchService> fetch;
 
-    public StatsResource(S3RequestCounter s3, ProduceMetrics produce, ReadCaches caches, Instance<FetchService> fetch) {
+    public StatsResource(
+            S3RequestCounter s3,
+            DynamoRequestCounter dynamo,
+            ProduceMetrics produce,
+            ReadCaches caches,
+            Instance<FetchService> fetch) {
         this.s3 = s3;
+        this.dynamo = dynamo;
         this.produce = produce;
         this.caches = caches;
         this.fetch = fetch;
@@ -43,6 +51,8 @@ public class StatsResource {
         ObjectNode out = JsonNodeFactory.instance.objectNode();
         ObjectNode requests = out.putObject("s3").putObject("requests");
         s3.snapshot().forEach(requests::put);
+        ObjectNode dynamoRequests = out.putObject("dynamodb").putObject("requests");
+        dynamo.snapshot().forEach(dynamoRequests::put);
         BlockCache blocks = caches.blocks();
         ObjectNode cache = out.putObject("cache");
         cache.put("block_bytes", blocks.blockBytes());
@@ -72,8 +82,13 @@ public class StatsResource {
                 .put("catch_up_queued", caches.catchUpGets().queued());
         ObjectNode writes = out.putObject("produce");
         produce.snapshot().forEach(writes::put);
-        out.putObject("fetch")
-                .put("replica_fallbacks", fetch.isResolvable() ? fetch.get().replicaFallbacks() : 0);
+        ObjectNode reads = out.putObject("fetch");
+        reads.put("replica_fallbacks", fetch.isResolvable() ? fetch.get().replicaFallbacks() : 0);
+        if (fetch.isResolvable()) {
+            reads.put("partition_fetches", fetch.get().partitionFetches())
+                    .put("head_reads", fetch.get().headReads())
+                    .put("index_queries", fetch.get().indexQueries());
+        }
         return out;
     }
 }
