@@ -121,7 +121,7 @@ class FetchCallsTest {
                 .start()
                 .ensureResources()) {
             String name = topic(eddy, 1);
-            int entries = 256;
+            int entries = 160;
             for (int i = 0; i < entries; i++) { // one produce, one commit, one index entry each
                 await(eddy.produce().produce(name, Produce.request(entry(0, null, i + "-" + "x".repeat(200), 1L))));
             }
