@@ -32,6 +32,15 @@ class FetchCallsTest {
                 .value();
     }
 
+    /** An instance whose every DynamoDB request {@code calls} counts, caching topics as the server does. */
+    private static CoreInstance counted(EddyStack stack, DynamoRequestCounter calls) {
+        return CoreInstance.on(stack)
+                .dynamoInterceptor(calls)
+                .topicCacheTtl(SERVER_TOPIC_CACHE)
+                .start()
+                .ensureResources();
+    }
+
     private static FetchRequest from(String topic, long offset) {
         return new FetchRequest(topic, 0, offset, Integer.MAX_VALUE, 1 << 20, NO_WAIT);
     }
@@ -64,11 +73,7 @@ class FetchCallsTest {
     @Test
     void tailFetchesOfRecordsThisProcessCommittedMakeNoDynamoCalls(EddyStack stack) {
         DynamoRequestCounter calls = new DynamoRequestCounter();
-        try (CoreInstance eddy = CoreInstance.on(stack)
-                .dynamoInterceptor(calls)
-                .topicCacheTtl(SERVER_TOPIC_CACHE)
-                .start()
-                .ensureResources()) {
+        try (CoreInstance eddy = counted(stack, calls)) {
             String name = topic(eddy, 1);
             await(eddy.produce().produce(name, Produce.request(entry(0, null, "start", 1L))));
             await(eddy.fetch().fetchBatches(from(name, 0))); // the first read of the partition reads its head
@@ -93,11 +98,7 @@ class FetchCallsTest {
     @Test
     void aFetchAtTheEndThisProcessKnowsReadsTheHeadOnce(EddyStack stack) {
         DynamoRequestCounter calls = new DynamoRequestCounter();
-        try (CoreInstance eddy = CoreInstance.on(stack)
-                .dynamoInterceptor(calls)
-                .topicCacheTtl(SERVER_TOPIC_CACHE)
-                .start()
-                .ensureResources()) {
+        try (CoreInstance eddy = counted(stack, calls)) {
             String name = topic(eddy, 1);
             await(eddy.produce().produce(name, Produce.request(entry(0, null, "only", 1L))));
             await(eddy.fetch().fetchBatches(from(name, 0)));
@@ -115,11 +116,7 @@ class FetchCallsTest {
     @Test
     void aCatchUpReadCostsAnIndexQueryPer64EntriesAtMost(EddyStack stack) {
         DynamoRequestCounter calls = new DynamoRequestCounter();
-        try (CoreInstance eddy = CoreInstance.on(stack)
-                .dynamoInterceptor(calls)
-                .topicCacheTtl(SERVER_TOPIC_CACHE)
-                .start()
-                .ensureResources()) {
+        try (CoreInstance eddy = counted(stack, calls)) {
             String name = topic(eddy, 1);
             int entries = 160;
             for (int i = 0; i < entries; i++) { // one produce, one commit, one index entry each
