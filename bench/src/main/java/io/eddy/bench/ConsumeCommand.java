@@ -52,7 +52,7 @@ final class ConsumeCommand implements Perf.Command {
               --tier s3|disk|memory  the tier the server was started to read from (labels the results)
               --pass measure         or warm-up: the read that fills the tier
               --max-bytes 8388608    max_bytes of each fetch (the largest the server allows)
-              --max-records 10000    max_records of each fetch (whole batches; the largest allowed)
+              --max-records N        max_records of each fetch (whole batches); none by default: bytes bound it
               --pid NAME=PID         a process whose CPU use to report (repeatable), e.g. server=1234
               --clock-ticks 100      the kernel's clock ticks per second (getconf CLK_TCK)
             """;
@@ -280,7 +280,7 @@ final class ConsumeCommand implements Perf.Command {
                     + tier + "', '" + pass + "'");
         }
         int maxBytes = args.integer("max-bytes", 8 << 20);
-        int maxRecords = args.integer("max-records", 10_000);
+        int maxRecords = args.integer("max-records", 0);
         int clockTicks = args.integer("clock-ticks", 100);
         Path out = Path.of(args.required("out"));
         Map<String, Long> pids = new LinkedHashMap<>();
@@ -321,7 +321,7 @@ final class ConsumeCommand implements Perf.Command {
         return String.format(
                 Locale.ROOT,
                 "%-5s %-6s %-7s %5d B  %,10.0f records/s  %7.2f MB/s  GETs/GiB %,8.1f  hits mem %,d disk %,d  "
-                        + "index misses %,d  errors %d  [cores: %s]",
+                        + "index misses %,d  DynamoDB calls/fetch %.3f  errors %d  [cores: %s]",
                 r.system(),
                 r.tier(),
                 r.pass(),
@@ -332,6 +332,7 @@ final class ConsumeCommand implements Perf.Command {
                 r.memoryHits(),
                 r.diskHits(),
                 r.indexMisses(),
+                r.dynamoPerFetch(),
                 r.errors(),
                 cpu);
     }
@@ -435,6 +436,10 @@ final class ConsumeCommand implements Perf.Command {
                     d.s3BytesPerByteRead(batchBytes),
                     d.indexHits(),
                     d.indexMisses(),
+                    d.dynamoCalls(),
+                    d.headReads(),
+                    d.indexQueries(),
+                    d.dynamoCallsPerFetch(requests.sum()),
                     cpuAfter.coresSince(cpuBefore, clockTicks));
         }
 
@@ -443,7 +448,7 @@ final class ConsumeCommand implements Perf.Command {
             long offset = 0;
             int failures = 0;
             String base = "/v1/topics/" + topic.topic() + "/partitions/" + partition + "/records?max_bytes=" + maxBytes
-                    + "&max_records=" + maxRecords + "&offset=";
+                    + (maxRecords > 0 ? "&max_records=" + maxRecords : "") + "&offset=";
             while (offset < end) {
                 HttpRequest request = HttpRequest.newBuilder(url.resolve(base + offset))
                         .timeout(Duration.ofSeconds(60))

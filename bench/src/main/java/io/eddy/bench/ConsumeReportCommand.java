@@ -60,7 +60,7 @@ final class ConsumeReportCommand implements Perf.Command {
                 "Consume: Eddy (binary fetch, a consumer per partition) per tier vs Kafka 4.4.0 ConsumerPerformance, same run");
         System.out.printf(
                 Locale.ROOT,
-                "%-6s %-10s %6s %12s %8s %9s %9s %9s %9s %9s %8s %6s %10s  %s%n",
+                "%-6s %-10s %6s %12s %8s %9s %9s %9s %9s %9s %8s %8s %6s %10s  %s%n",
                 "system",
                 "tier",
                 "size",
@@ -72,9 +72,10 @@ final class ConsumeReportCommand implements Perf.Command {
                 "disk hits",
                 "S3 GETs",
                 "idx miss",
+                "DDB/fetch",
                 "errors",
                 "Eddy/Kafka",
-                "cores busy");
+                "cores busy (CPU µs per record)");
         for (ConsumeResult r : eddy) {
             ConsumeResult k = kafka.get(r.recordSize());
             System.out.println(
@@ -132,6 +133,10 @@ final class ConsumeReportCommand implements Perf.Command {
                 Double.NaN,
                 0,
                 0,
+                0,
+                0,
+                0,
+                Double.NaN,
                 cpuCores);
     }
 
@@ -148,11 +153,15 @@ final class ConsumeReportCommand implements Perf.Command {
     }
 
     private static String row(ConsumeResult r, String ratio) {
-        String cores = CpuSample.describe(r.cpuCores(), " ");
+        StringBuilder cores = new StringBuilder();
+        Map<String, Double> micros = r.cpuMicrosPerRecord();
+        r.cpuCores()
+                .forEach((name, c) -> cores.append(cores.length() == 0 ? "" : " ")
+                        .append(String.format(Locale.ROOT, "%s %.2f (%.2f µs)", name, c, micros.get(name))));
         boolean eddy = r.system().equals("eddy");
         return String.format(
                 Locale.ROOT,
-                "%-6s %-10s %4d B %,12.0f %8.2f %9s %9s %9s %9s %9s %8s %6d %10s  %s",
+                "%-6s %-10s %4d B %,12.0f %8.2f %9s %9s %9s %9s %9s %8s %8s %6d %10s  %s",
                 r.system(),
                 r.tier(),
                 r.recordSize(),
@@ -164,6 +173,7 @@ final class ConsumeReportCommand implements Perf.Command {
                 eddy ? String.format(Locale.ROOT, "%,d", r.diskHits()) : "-",
                 eddy ? String.format(Locale.ROOT, "%,d", r.s3Gets()) : "-",
                 eddy ? String.format(Locale.ROOT, "%,d", r.indexMisses()) : "-",
+                number(r.dynamoPerFetch(), "%.3f"),
                 r.errors(),
                 ratio,
                 cores);

@@ -15,6 +15,8 @@ import java.util.Map;
  * @param batchMbPerSec    batch bytes received per second, in MiB (what travelled, headers included)
  * @param getsPerGib       the cache's S3 block GETs per GiB of batch bytes received
  * @param s3BytesPerByte   bytes read from S3 per batch byte received (read amplification)
+ * @param dynamoCalls      every DynamoDB call the server made during the read (head reads, index queries among them)
+ * @param dynamoPerFetch   DynamoDB calls per fetch request
  * @param cpuCores         cores kept busy on average during the read: per process, "machine" and "others"
  */
 record ConsumeResult(
@@ -45,4 +47,16 @@ record ConsumeResult(
         double s3BytesPerByte,
         long indexHits,
         long indexMisses,
-        Map<String, Double> cpuCores) {}
+        long dynamoCalls,
+        long headReads,
+        long indexQueries,
+        double dynamoPerFetch,
+        Map<String, Double> cpuCores) {
+
+    /** CPU µs per record of each process (its cores × the read's seconds / records); NaN when nothing was read. */
+    Map<String, Double> cpuMicrosPerRecord() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        cpuCores.forEach((k, v) -> out.put(k, records == 0 ? Double.NaN : v * seconds * 1e6 / records));
+        return out;
+    }
+}

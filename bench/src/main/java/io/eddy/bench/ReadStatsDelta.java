@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * What the server's read path did between two reads of {@code GET /v1/stats}: block hits and misses per cache tier,
  * the cache's block GETs to S3 and their bytes ({@code cache.s3}), every GetObject the S3 client sent
- * ({@code s3.requests.GetObject}), and index-entry cache hits and misses (a miss is a DynamoDB query).
+ * ({@code s3.requests.GetObject}), index-entry cache hits and misses, every DynamoDB call the server made
+ * ({@code dynamodb.requests}) and the fetch path's head reads and index queries among them.
  */
 record ReadStatsDelta(
         long memoryHits,
@@ -16,7 +17,10 @@ record ReadStatsDelta(
         long s3Bytes,
         long getObjects,
         long indexHits,
-        long indexMisses) {
+        long indexMisses,
+        long dynamoCalls,
+        long headReads,
+        long indexQueries) {
 
     ReadStatsDelta {
         if (memoryHits < 0
@@ -27,7 +31,10 @@ record ReadStatsDelta(
                 || s3Bytes < 0
                 || getObjects < 0
                 || indexHits < 0
-                || indexMisses < 0) {
+                || indexMisses < 0
+                || dynamoCalls < 0
+                || headReads < 0
+                || indexQueries < 0) {
             throw new IllegalArgumentException("counters went backwards (did the server restart?)");
         }
     }
@@ -43,7 +50,23 @@ record ReadStatsDelta(
                 delta(before, after, "cache", "s3", "bytes"),
                 optional(after, "s3", "requests", "GetObject") - optional(before, "s3", "requests", "GetObject"),
                 delta(before, after, "cache", "index", "hits"),
-                delta(before, after, "cache", "index", "misses"));
+                delta(before, after, "cache", "index", "misses"),
+                sum(after, "dynamodb", "requests") - sum(before, "dynamodb", "requests"),
+                optional(after, "fetch", "head_reads") - optional(before, "fetch", "head_reads"),
+                optional(after, "fetch", "index_queries") - optional(before, "fetch", "index_queries"));
+    }
+
+    /** The sum of an object's counters ({@code dynamodb.requests}: every DynamoDB call the server made); 0 if absent. */
+    private static long sum(JsonNode stats, String... path) {
+        JsonNode value = stats;
+        for (String p : path) {
+            value = value.path(p);
+        }
+        long total = 0;
+        for (JsonNode n : value) {
+            total += n.asLong();
+        }
+        return total;
     }
 
     private static long delta(JsonNode before, JsonNode after, String... path) {
@@ -68,6 +91,11 @@ record ReadStatsDelta(
             value = value.path(p);
         }
         return value.canConvertToLong() ? value.asLong() : 0;
+    }
+
+    /** DynamoDB calls per fetch; NaN when there was none. */
+    double dynamoCallsPerFetch(long fetches) {
+        return fetches == 0 ? Double.NaN : dynamoCalls / (double) fetches;
     }
 
     /** The cache's S3 block GETs per GiB of {@code bytesRead} (what consumers received); NaN when nothing was read. */

@@ -76,6 +76,10 @@ class KafkaConsumerPerfLineTest {
                 Double.NaN,
                 0,
                 0,
+                0,
+                0,
+                0,
+                Double.NaN,
                 Map.of());
     }
 }

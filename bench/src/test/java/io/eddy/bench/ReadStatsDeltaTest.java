@@ -19,7 +19,9 @@ class ReadStatsDeltaTest {
                 + "\"disk\": "
                 + (disk ? "{\"enabled\": true, \"hits\": " + diskHits + ", \"misses\": 1}" : "{\"enabled\": false}")
                 + ", \"s3\": {\"gets\": " + gets + ", \"bytes\": " + getBytes + "},"
-                + "\"index\": {\"hits\": 9, \"misses\": " + indexMisses + "}}}");
+                + "\"index\": {\"hits\": 9, \"misses\": " + indexMisses + "}},"
+                + "\"dynamodb\": {\"requests\": {\"Query\": " + indexMisses + ", \"BatchGetItem\": " + memHits + "}},"
+                + "\"fetch\": {\"head_reads\": " + memHits + ", \"index_queries\": " + indexMisses + "}}");
     }
 
     @Test
@@ -32,6 +34,10 @@ class ReadStatsDeltaTest {
         assertThat(d.s3Gets()).isEqualTo(256);
         assertThat(d.getObjects()).isEqualTo(256);
         assertThat(d.indexMisses()).isEqualTo(24);
+        assertThat(d.dynamoCalls()).as("every DynamoDB request, of any kind").isEqualTo(44);
+        assertThat(d.headReads()).isEqualTo(20);
+        assertThat(d.indexQueries()).isEqualTo(24);
+        assertThat(d.dynamoCallsPerFetch(88)).isEqualTo(0.5);
         assertThat(d.getsPerGiB(1L << 30)).isEqualTo(256.0);
         assertThat(d.s3BytesPerByteRead(1L << 30)).isEqualTo(2.0);
     }

@@ -136,7 +136,18 @@ public class FetchResource {
             @QueryParam("wait_ms") String waitMs,
             @QueryParam("encoding") String encoding) {
         boolean base64 = encoding("encoding", encoding);
-        return fetch.fetch(request(topic, partition, offset, maxRecords, maxBytes, waitMs))
+        return fetch.fetch(request(
+                        topic,
+                        partition,
+                        offset,
+                        Params.longValue(
+                                "max_records",
+                                maxRecords,
+                                1,
+                                FetchRequest.MAX_MAX_RECORDS,
+                                FetchRequest.DEFAULT_MAX_RECORDS),
+                        maxBytes,
+                        waitMs))
                 .invoke(r -> meters.fetched(Api.HTTP, topic, r.records().size(), r.bytes()))
                 .map(r -> json.fetched(r, base64));
     }
@@ -156,7 +167,9 @@ public class FetchResource {
             @QueryParam("max_records") String maxRecords,
             @QueryParam("max_bytes") String maxBytes,
             @QueryParam("wait_ms") String waitMs) {
-        FetchRequest request = request(topic, partition, offset, maxRecords, maxBytes, waitMs);
+        // batches are never decoded: only bytes bound a binary fetch, unless the client caps its records
+        long records = Params.longValue("max_records", maxRecords, 1, Integer.MAX_VALUE, Integer.MAX_VALUE);
+        FetchRequest request = request(topic, partition, offset, records, maxBytes, waitMs);
         return fetch.fetchBatches(request).map(r -> {
             meters.fetched(Api.HTTP, topic, r.nextOffset() - request.offset(), r.bytes());
             ByteBuffer body = BatchFrames.encode(r.batches().stream()
@@ -239,13 +252,12 @@ public class FetchResource {
     }
 
     private static FetchRequest request(
-            String topic, String partition, String offset, String maxRecords, String maxBytes, String waitMs) {
+            String topic, String partition, String offset, long maxRecords, String maxBytes, String waitMs) {
         return new FetchRequest(
                 topic,
                 Params.partition(partition),
                 Params.longValue("offset", offset, 0, Long.MAX_VALUE, 0),
-                (int) Params.longValue(
-                        "max_records", maxRecords, 1, FetchRequest.MAX_MAX_RECORDS, FetchRequest.DEFAULT_MAX_RECORDS),
+                (int) maxRecords,
                 (int) Params.longValue(
                         "max_bytes", maxBytes, 1, FetchRequest.MAX_MAX_BYTES, FetchRequest.DEFAULT_MAX_BYTES),
                 Duration.ofMillis(Params.longValue("wait_ms", waitMs, 0, FetchRequest.MAX_WAIT.toMillis(), 0)));

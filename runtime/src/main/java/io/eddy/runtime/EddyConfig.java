@@ -197,8 +197,8 @@ public interface EddyConfig {
         @WithDefault("10000")
         long indexPartitions();
 
-        /** Index entries cached per partition (the highest offsets are kept). */
-        @WithDefault("64")
+        /** Index entries cached per partition (the window each reader reads and the tail are kept). */
+        @WithDefault("128")
         int indexEntriesPerPartition();
 
         /** Put the chunks a produce just wrote into the cache (server mode: tail reads then make no GET). */

@@ -10,6 +10,10 @@ import static io.eddy.runtime.metrics.CoreMeters.CACHE_MISSES;
 import static io.eddy.runtime.metrics.CoreMeters.CACHE_SIZE;
 import static io.eddy.runtime.metrics.CoreMeters.CACHE_STORAGE_GETS;
 import static io.eddy.runtime.metrics.CoreMeters.CACHE_STORAGE_READ;
+import static io.eddy.runtime.metrics.CoreMeters.DYNAMODB_ATTEMPTS;
+import static io.eddy.runtime.metrics.CoreMeters.FETCH_HEAD_READS;
+import static io.eddy.runtime.metrics.CoreMeters.FETCH_INDEX_QUERIES;
+import static io.eddy.runtime.metrics.CoreMeters.FETCH_PARTITIONS;
 import static io.eddy.runtime.metrics.CoreMeters.FETCH_REPLICA_FALLBACKS;
 import static io.eddy.runtime.metrics.CoreMeters.POOL_QUEUED;
 import static io.eddy.runtime.metrics.CoreMeters.S3_ATTEMPTS;
@@ -67,6 +71,12 @@ public class StatsResource {
                 .meters()
                 .forEach(m -> byOperation.merge(m.getId().getTag("operation"), value(m), Long::sum));
         byOperation.forEach(requests::put);
+        ObjectNode dynamoRequests = out.putObject("dynamodb").putObject("requests");
+        Map<String, Long> dynamoByOperation = new TreeMap<>();
+        registry.find(DYNAMODB_ATTEMPTS)
+                .meters()
+                .forEach(m -> dynamoByOperation.merge(m.getId().getTag("operation"), value(m), Long::sum));
+        dynamoByOperation.forEach(dynamoRequests::put);
         ObjectNode cache = out.putObject("cache");
         cache.put("block_bytes", value(CACHE_BLOCK_SIZE));
         cache.putObject("memory")
@@ -96,7 +106,11 @@ public class StatsResource {
                 .put("catch_up_queued", value(POOL_QUEUED, "pool", "catch_up"));
         ObjectNode writes = out.putObject("produce");
         CoreMeters.PRODUCE.forEach((key, name) -> writes.put(key, value(name)));
-        out.putObject("fetch").put("replica_fallbacks", value(FETCH_REPLICA_FALLBACKS));
+        out.putObject("fetch")
+                .put("replica_fallbacks", value(FETCH_REPLICA_FALLBACKS))
+                .put("partition_fetches", value(FETCH_PARTITIONS))
+                .put("head_reads", value(FETCH_HEAD_READS))
+                .put("index_queries", value(FETCH_INDEX_QUERIES));
         return out;
     }
 

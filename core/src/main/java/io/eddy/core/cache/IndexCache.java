@@ -2,9 +2,13 @@ package io.eddy.core.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.PartitionHead;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -16,20 +20,28 @@ import java.util.concurrent.atomic.LongAdder;
  * which replica repair only extends: a cached list still names buckets that hold the object), and the entries of
  * a partition tile its offsets without gaps, so the cached entry covering an offset is the entry covering it.
  *
- * <p>Not cached here, and always read from the partition head: the high watermark and the log start offset.
- * A reader checks its offset against the head before it looks an entry up, so an entry below the log start
- * offset (removed by retention) or above the high watermark is never served. Compaction, which will replace
- * entries, must {@link #invalidate} the partition it rewrites (see docs/architecture.md).
+ * <p>Beside the entries, each partition's <em>known head</em>: the head as this process last read it, advanced by
+ * the commits this process made ({@link #sawCommit}). Everything below its high watermark is committed, so a read
+ * below it needs no head read; a read at or past it reads the head (see docs/architecture.md, "issue 17"). A reader
+ * checks its offset against the head before it looks an entry up, so an entry below the log start offset (removed
+ * by retention) or above the high watermark is never served. Compaction and retention, which replace or drop
+ * entries and move the log start, must {@link #invalidate} the partition they rewrite, which forgets its known
+ * head too.
  *
  * <p>Bounded: at most {@code maxPartitions} partitions (least recently used dropped first) and
- * {@code entriesPerPartition} entries each: the lowest offsets are dropped first (readers mostly read the tail),
- * but never the entries just added, so a reader catching up far below the tail keeps the page it just loaded.
- * Thread-safe.
+ * {@code entriesPerPartition} entries each. What goes first when a page is added: the entries below the page (the
+ * past of the reader that loaded it), lowest first; then those above it, from the page's end upward, so the tail
+ * stays; then the page's own highest entries. So each reader keeps the window it is reading, a catch-up reader far
+ * below the tail and a tail reader alike. Thread-safe.
  */
 public final class IndexCache {
     private record PartitionKey(UUID topicId, int partition) {}
 
     private final Cache<PartitionKey, ConcurrentSkipListMap<Long, IndexEntry>> partitions;
+    /** A known head; {@code read}: it came from a head read (which restarts its time to live; a commit does not). */
+    private record Known(PartitionHead head, boolean read) {}
+
+    private final Cache<PartitionKey, Known> heads;
     /** Well under the compactor's default 10 minutes of grace for replaced objects. */
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
 
@@ -55,7 +67,71 @@ public final class IndexCache {
                 .expireAfterWrite(ttl)
                 .executor(Runnable::run)
                 .build();
+        long ttlNanos = ttl.toNanos();
+        this.heads = Caffeine.newBuilder()
+                .maximumSize(maxPartitions)
+                .expireAfter(new Expiry<PartitionKey, Known>() {
+                    @Override
+                    public long expireAfterCreate(PartitionKey key, Known value, long now) {
+                        return ttlNanos;
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(PartitionKey key, Known value, long now, long left) {
+                        return value.read() ? ttlNanos : left; // the log start offset is as old as the last read
+                    }
+
+                    @Override
+                    public long expireAfterRead(PartitionKey key, Known value, long now, long left) {
+                        return left;
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
         this.entriesPerPartition = entriesPerPartition;
+    }
+
+    /** The partition's head as this process knows it, if it does: a lower bound of its high watermark. */
+    public Optional<PartitionHead> knownHead(UUID topicId, int partition) {
+        return Optional.ofNullable(heads.getIfPresent(new PartitionKey(topicId, partition)))
+                .map(Known::head);
+    }
+
+    /** Remembers a head just read from the store, unless a higher high watermark is known already. */
+    public void sawHead(UUID topicId, PartitionHead head) {
+        heads.asMap().merge(new PartitionKey(topicId, head.partition()), new Known(head, true), (known, read) -> {
+            PartitionHead k = known.head();
+            if (k.nextOffset() > head.nextOffset()) {
+                return new Known(
+                        new PartitionHead(
+                                head.partition(),
+                                k.nextOffset(),
+                                Math.max(k.logStartOffset(), head.logStartOffset()),
+                                true,
+                                head.lease()),
+                        true);
+            }
+            return read;
+        });
+    }
+
+    /**
+     * Takes an entry this process just committed at a partition's end: remembers it and advances the partition's
+     * known head past it. A partition whose head this process never read is left alone (nobody reads it here, and
+     * its log start offset is not known).
+     */
+    public void sawCommit(UUID topicId, int partition, IndexEntry entry) {
+        if (knownHead(topicId, partition).isEmpty()) {
+            return;
+        }
+        addAll(topicId, partition, List.of(entry));
+        long nextOffset = entry.lastOffset() + 1;
+        heads.asMap().computeIfPresent(new PartitionKey(topicId, partition), (k, known) -> {
+            PartitionHead h = known.head();
+            return h.nextOffset() >= nextOffset
+                    ? known
+                    : new Known(new PartitionHead(partition, nextOffset, h.logStartOffset(), true, h.lease()), false);
+        });
     }
 
     /** The cached entry covering {@code offset}, if any. */
@@ -80,25 +156,42 @@ public final class IndexCache {
         for (IndexEntry e : committed) {
             entries.put(e.baseOffset(), e);
         }
-        if (entries.size() <= entriesPerPartition) {
-            return;
-        }
-        java.util.Set<Long> added = new java.util.HashSet<>();
-        committed.forEach(e -> added.add(e.baseOffset()));
-        java.util.Iterator<Long> lowest = entries.keySet().iterator();
-        while (entries.size() > entriesPerPartition && lowest.hasNext()) {
-            if (!added.contains(lowest.next())) {
-                lowest.remove();
-            }
-        }
-        while (entries.size() > entriesPerPartition) {
-            entries.pollFirstEntry(); // a page larger than the bound itself: keep its highest entries
+        if (entries.size() > entriesPerPartition) {
+            trim(entries, committed);
         }
     }
 
-    /** Forgets a partition's entries: for whoever rewrites them (compaction). */
+    /** Drops entries until the bound holds, keeping the page just added and the tail (see the class javadoc). */
+    private void trim(ConcurrentSkipListMap<Long, IndexEntry> entries, Collection<IndexEntry> page) {
+        long pageFirst = Long.MAX_VALUE;
+        long pageLast = Long.MIN_VALUE;
+        for (IndexEntry e : page) {
+            pageFirst = Math.min(pageFirst, e.baseOffset());
+            pageLast = Math.max(pageLast, e.baseOffset());
+        }
+        Iterator<Long> below = entries.headMap(pageFirst).keySet().iterator();
+        while (entries.size() > entriesPerPartition && below.hasNext()) {
+            below.next();
+            below.remove();
+        }
+        Iterator<Long> above = entries.tailMap(pageLast, false).keySet().iterator();
+        while (entries.size() > entriesPerPartition && above.hasNext()) {
+            above.next();
+            above.remove();
+        }
+        while (entries.size() > entriesPerPartition) {
+            entries.pollLastEntry(); // a page larger than the bound itself: keep its lowest, read first
+        }
+    }
+
+    /**
+     * Forgets a partition's entries and its known head: for whoever rewrites them or moves its log start
+     * (compaction, retention).
+     */
     public void invalidate(UUID topicId, int partition) {
-        partitions.invalidate(new PartitionKey(topicId, partition));
+        PartitionKey key = new PartitionKey(topicId, partition);
+        partitions.invalidate(key);
+        heads.invalidate(key);
     }
 
     public long hits() {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 
 /**
@@ -23,7 +24,9 @@ import java.util.function.Function;
  * request, or hand the stored batches out with their base offsets patched. Offsets come back exact: in order,
  * no gaps but those key compaction left (a read from inside one starts at the next record kept), from the
  * requested offset even mid-batch. The high watermark and log start offset always come from
- * the partition head. Thread-safe.
+ * the partition head the read goes by: the one this process knows when the offset is below its high watermark
+ * (learnt from head reads and from this process's own commits, through {@link TailSignals}), else the head read
+ * now. Thread-safe.
  *
  * <p>This class orchestrates (topic lookup, long-poll at the high watermark); the parts are
  * {@link IndexWalk} (the index, entry by entry), {@link ChunkReader} (cache tiers, failover between buckets),
@@ -37,8 +40,10 @@ public final class FetchService {
     private final Duration headPollInterval;
     private final Clock clock;
     private final ChunkReader chunks;
+    private final IndexWalk walk;
     private final PartitionReader reader;
     private final MultiFetch multi;
+    private final LongAdder partitionFetches = new LongAdder();
     private final OffsetLookup offsets;
 
     /**
@@ -58,13 +63,16 @@ public final class FetchService {
         this.headPollInterval = headPollInterval;
         this.clock = clock;
         this.chunks = new ChunkReader(segments, caches);
-        this.reader = new PartitionReader(metadata, new IndexWalk(metadata, caches.index(), chunks));
+        this.walk = new IndexWalk(metadata, caches.index(), chunks);
+        this.reader = new PartitionReader(metadata, caches.index(), walk);
+        signals.onCommit(caches.index()::sawCommit);
         this.multi = new MultiFetch(topics, signals, reader, headPollInterval, clock);
         this.offsets = new OffsetLookup(topics, metadata, reader, chunks);
     }
 
     /** Records from the request's offset, decoded. */
     public Uni<FetchResult> fetch(FetchRequest request) {
+        partitionFetches.increment();
         return topics.require(request.topic()).flatMap(topic -> {
             TopicService.checkPartition(topic, request.partition());
             return attempt(
@@ -81,6 +89,7 @@ public final class FetchService {
      * batch) and {@code maxRecords} (counted in whole batches), with real base offsets patched in.
      */
     public Uni<BatchFetchResult> fetchBatches(FetchRequest request) {
+        partitionFetches.increment();
         return topics.require(request.topic()).flatMap(topic -> {
             TopicService.checkPartition(topic, request.partition());
             return attempt(
@@ -101,11 +110,21 @@ public final class FetchService {
             TriFunction<Topic, FetchRequest, PartitionHead, Uni<T>> read,
             Function<PartitionHead, T> empty) {
         CompletableFuture<Void> wake = signals.nextCommit(topic.id(), request.partition());
-        return reader.head(topic, request.partition())
-                .flatMap(head -> {
+        return reader.head(topic, request.partition(), request.offset())
+                .flatMap(at -> {
+                    PartitionHead head = at.head();
                     PartitionReader.checkRange(topic, request.partition(), request.offset(), head);
                     if (request.offset() < head.nextOffset()) {
-                        return read.apply(topic, request, head);
+                        Uni<T> reading = read.apply(topic, request, head);
+                        return !at.known()
+                                ? reading
+                                : reading.onFailure()
+                                        .recoverWithUni(t -> reader.again(
+                                                topic,
+                                                request.partition(),
+                                                request.offset(),
+                                                h -> read.apply(topic, request, h),
+                                                empty));
                     }
                     long remaining = deadline - clock.millis();
                     if (remaining <= 0) {
@@ -143,6 +162,7 @@ public final class FetchService {
      */
     public Uni<List<PartitionOutcome<FetchResult>>> fetchMany(
             List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
+        partitionFetches.add(fetches.size());
         return multi.fetchMany(fetches, maxWait, minBytes, maxBytes, new MultiFetch.Read<>() {
             @Override
             public Uni<FetchResult> read(Topic topic, FetchRequest request, PartitionHead head, boolean atLeastOne) {
@@ -163,6 +183,7 @@ public final class FetchService {
      */
     public Uni<List<PartitionOutcome<BatchFetchResult>>> fetchManyBatches(
             List<PartitionFetch> fetches, Duration maxWait, long minBytes, long maxBytes) {
+        partitionFetches.add(fetches.size());
         return multi.fetchMany(fetches, maxWait, minBytes, maxBytes, new MultiFetch.Read<>() {
             @Override
             public Uni<BatchFetchResult> read(
@@ -201,6 +222,21 @@ public final class FetchService {
     /** The caches and GET pools this service reads through. */
     public ReadCaches caches() {
         return caches;
+    }
+
+    /** Partitions fetched: each partition of each fetch call (a multi-partition fetch counts each of its partitions). */
+    public long partitionFetches() {
+        return partitionFetches.sum();
+    }
+
+    /** Partition heads the fetches read from the store (each one DynamoDB call). */
+    public long headReads() {
+        return reader.headReads();
+    }
+
+    /** Index queries the fetches made on index cache misses (each one DynamoDB call). */
+    public long indexQueries() {
+        return walk.queries();
     }
 
     /** Chunk reads that failed on a bucket (missing, erroring, or corrupt) and went on to the entry's next one. */

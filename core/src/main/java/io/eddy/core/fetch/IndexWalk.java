@@ -8,8 +8,10 @@ import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Walks a partition's index from a read's offset, feeding each entry's chunk to a {@link ChunkSink} until it is
@@ -20,7 +22,7 @@ import java.util.Optional;
  */
 final class IndexWalk {
     /** Index entries read from DynamoDB at a time. */
-    static final int ENTRY_PAGE = 16;
+    static final int ENTRY_PAGE = 100;
 
     /** What a walk does with an entry. */
     enum Step {
@@ -35,11 +37,17 @@ final class IndexWalk {
     private final MetadataStore metadata;
     private final IndexCache index;
     private final ChunkReader chunks;
+    private final LongAdder queries = new LongAdder();
 
     IndexWalk(MetadataStore metadata, IndexCache index, ChunkReader chunks) {
         this.metadata = metadata;
         this.index = index;
         this.chunks = chunks;
+    }
+
+    /** Index queries this walk made (each one DynamoDB call). */
+    long queries() {
+        return queries.sum();
     }
 
     /** What to do with {@code entry} when the sink goes on from {@code nextOffset}. Pure. */
@@ -68,16 +76,33 @@ final class IndexWalk {
         });
     }
 
-    /** The entry covering {@code offset}, from the index entry cache, else DynamoDB (and then cached). */
+    /**
+     * The entry covering {@code offset}, from the index entry cache, else DynamoDB: the page of entries from the
+     * offset, which starts with it when the offset is an entry's first (a read going on from where the last one
+     * ended), else the entry before it too. Both are cached, so the reads that follow find theirs.
+     */
     Uni<Optional<IndexEntry>> entryCovering(Topic topic, int partition, long offset) {
         Optional<IndexEntry> cached = index.covering(topic.id(), partition, offset);
         if (cached.isPresent()) {
             return Uni.createFrom().item(cached);
         }
-        return metadata.entryAtOrBefore(topic.id(), partition, offset).map(found -> {
-            Optional<IndexEntry> covering = found.filter(e -> e.covers(offset));
-            covering.ifPresent(e -> index.addAll(topic.id(), partition, List.of(e)));
-            return covering;
+        queries.increment();
+        return metadata.entriesFrom(topic.id(), partition, offset, ENTRY_PAGE).flatMap(page -> {
+            if (!page.isEmpty() && page.get(0).baseOffset() == offset) {
+                index.addAll(topic.id(), partition, page);
+                return Uni.createFrom().item(Optional.of(page.get(0)));
+            }
+            queries.increment();
+            return metadata.entryAtOrBefore(topic.id(), partition, offset).map(found -> {
+                Optional<IndexEntry> covering = found.filter(e -> e.covers(offset));
+                covering.ifPresent(e -> {
+                    List<IndexEntry> window = new ArrayList<>(page.size() + 1);
+                    window.add(e);
+                    window.addAll(page);
+                    index.addAll(topic.id(), partition, window);
+                });
+                return covering;
+            });
         });
     }
 
@@ -111,12 +136,14 @@ final class IndexWalk {
             if (cached.isPresent()) {
                 return collect(topic, partition, head, List.of(cached.get()), sink);
             }
+            queries.increment();
             return metadata.entriesFrom(topic.id(), partition, next, ENTRY_PAGE).flatMap(found -> {
                 if (!found.isEmpty() && found.get(0).baseOffset() == next) {
                     index.addAll(topic.id(), partition, found);
                     return collect(topic, partition, head, found, sink);
                 }
                 // a compaction merged the entry starting here into one starting before: read that one
+                queries.increment();
                 return metadata.entryAtOrBefore(topic.id(), partition, next).flatMap(covering -> {
                     if (covering.isEmpty() || !covering.get().covers(next)) {
                         return Uni.createFrom()

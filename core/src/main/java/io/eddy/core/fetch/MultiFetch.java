@@ -99,7 +99,7 @@ final class MultiFetch {
             PartitionFetch f = fetches.get(i);
             if (resolved.get(i).error() != null) {
                 heads.add(Uni.createFrom()
-                        .item(new Headed(f, null, null, resolved.get(i).error())));
+                        .item(new Headed(f, null, null, false, resolved.get(i).error())));
                 continue;
             }
             Topic topic = resolved.get(i).topic();
@@ -109,13 +109,13 @@ final class MultiFetch {
             heads.add(Uni.createFrom()
                     .deferred(() -> {
                         TopicService.checkPartition(topic, f.partition());
-                        return reader.head(topic, f.partition()).map(head -> {
-                            PartitionReader.checkRange(topic, f.partition(), f.offset(), head);
-                            return new Headed(f, topic, head, null);
+                        return reader.head(topic, f.partition(), f.offset()).map(at -> {
+                            PartitionReader.checkRange(topic, f.partition(), f.offset(), at.head());
+                            return new Headed(f, topic, at.head(), at.known(), null);
                         });
                     })
                     .onFailure(EddyException.class)
-                    .recoverWithItem(t -> new Headed(f, topic, null, (EddyException) t)));
+                    .recoverWithItem(t -> new Headed(f, topic, null, false, (EddyException) t)));
         }
         return Uni.join()
                 .all(heads)
@@ -141,8 +141,11 @@ final class MultiFetch {
                 .invoke(() -> wakes.forEach(w -> w.cancel(false)));
     }
 
-    /** A partition of a multi-partition fetch with its head read, or why it cannot be read. */
-    private record Headed(PartitionFetch fetch, Topic topic, PartitionHead head, EddyException error) {
+    /**
+     * A partition of a multi-partition fetch with the head it goes by ({@code known}: this process's known head),
+     * or why it cannot be read.
+     */
+    private record Headed(PartitionFetch fetch, Topic topic, PartitionHead head, boolean known, EddyException error) {
         boolean hasRecords() {
             return error == null && fetch.offset() < head.nextOffset();
         }
@@ -234,11 +237,19 @@ final class MultiFetch {
 
         private void start(int i, Headed h, int allowed, boolean atLeastOne) {
             PartitionFetch f = h.fetch();
-            FetchRequest request = new FetchRequest(
-                    f.topic(), f.partition(), f.offset(), FetchRequest.MAX_MAX_RECORDS, allowed, Duration.ZERO);
-            Uni.createFrom()
-                    .deferred(() -> read.read(h.topic(), request, h.head(), atLeastOne))
-                    .map(r -> PartitionOutcome.of(f, r))
+            FetchRequest request =
+                    new FetchRequest(f.topic(), f.partition(), f.offset(), Integer.MAX_VALUE, allowed, Duration.ZERO);
+            Uni<R> reading = Uni.createFrom().deferred(() -> read.read(h.topic(), request, h.head(), atLeastOne));
+            if (h.known()) {
+                reading = reading.onFailure()
+                        .recoverWithUni(t -> reader.again(
+                                h.topic(),
+                                f.partition(),
+                                f.offset(),
+                                head -> read.read(h.topic(), request, head, atLeastOne),
+                                head -> read.none(f.offset(), head)));
+            }
+            reading.map(r -> PartitionOutcome.of(f, r))
                     .onFailure(EddyException.class)
                     .recoverWithItem(t -> PartitionOutcome.<R>failed(f, (EddyException) t))
                     .subscribe()

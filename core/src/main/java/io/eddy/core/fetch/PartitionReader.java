@@ -1,5 +1,6 @@
 package io.eddy.core.fetch;
 
+import io.eddy.core.cache.IndexCache;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.model.PartitionHead;
@@ -8,24 +9,81 @@ import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Function;
 
 /**
  * One read of one partition, once its head is known: records decoded ({@link RecordCollector}) or stored batches
- * ({@link BatchCollector}) through the {@link IndexWalk}. The high watermark and log start offset always come from
- * the head. Thread-safe.
+ * ({@link BatchCollector}) through the {@link IndexWalk}. The high watermark and log start offset come from the
+ * head the read goes by: the head this process knows ({@link IndexCache#knownHead}) when the read's offset is below
+ * its high watermark, else the head read now. Thread-safe.
  */
 final class PartitionReader {
-    private final MetadataStore metadata;
-    private final IndexWalk walk;
+    /** The head a read goes by; {@code known}: this process's known head, not one read for this read. */
+    record HeadAt(PartitionHead head, boolean known) {}
 
-    PartitionReader(MetadataStore metadata, IndexWalk walk) {
+    private final MetadataStore metadata;
+    private final IndexCache index;
+    private final IndexWalk walk;
+    private final LongAdder headReads = new LongAdder();
+
+    PartitionReader(MetadataStore metadata, IndexCache index, IndexWalk walk) {
         this.metadata = metadata;
+        this.index = index;
         this.walk = walk;
     }
 
-    /** The partition's head as stored now. */
+    /** The partition's head as stored now (remembered as its known head). */
     Uni<PartitionHead> head(Topic topic, int partition) {
-        return metadata.heads(topic.id(), List.of(partition)).map(h -> h.get(partition));
+        return Uni.createFrom().deferred(() -> {
+            headReads.increment();
+            return metadata.heads(topic.id(), List.of(partition)).map(h -> {
+                PartitionHead head = h.get(partition);
+                index.sawHead(topic.id(), head);
+                return head;
+            });
+        });
+    }
+
+    /**
+     * The head a read from {@code offset} goes by: the known head when the offset is within it (below its high
+     * watermark, at or above its log start offset), so a read of what is known committed reads no head; else the
+     * head as stored now. A read at the known high watermark reads the head: that is what makes a record another
+     * process acknowledged visible to the next fetch that asks for it.
+     */
+    Uni<HeadAt> head(Topic topic, int partition, long offset) {
+        Optional<PartitionHead> known = index.knownHead(topic.id(), partition)
+                .filter(h -> offset >= h.logStartOffset() && offset < h.nextOffset());
+        if (known.isPresent()) {
+            return Uni.createFrom().item(new HeadAt(known.get(), true));
+        }
+        return head(topic, partition).map(h -> new HeadAt(h, false));
+    }
+
+    /**
+     * After a read by a known head failed (the head was stale: retention or compaction elsewhere removed what it
+     * says is there): forgets the partition's entries and head, reads the head now, checks the offset against it
+     * and reads again by it, or answers {@code none} when the offset is at its high watermark.
+     */
+    <R> Uni<R> again(
+            Topic topic,
+            int partition,
+            long offset,
+            Function<PartitionHead, Uni<R>> read,
+            Function<PartitionHead, R> none) {
+        index.invalidate(topic.id(), partition);
+        return head(topic, partition).flatMap(head -> {
+            checkRange(topic, partition, offset, head);
+            return offset < head.nextOffset()
+                    ? read.apply(head)
+                    : Uni.createFrom().item(none.apply(head));
+        });
+    }
+
+    /** Head reads made so far (each one DynamoDB call). */
+    long headReads() {
+        return headReads.sum();
     }
 
     /** Refuses an offset outside [log start offset, high watermark] with {@link ErrorCode#OFFSET_OUT_OF_RANGE}. */

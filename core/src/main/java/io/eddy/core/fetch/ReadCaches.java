@@ -31,11 +31,11 @@ public record ReadCaches(
         }
     }
 
-    /** Defaults around a block cache: index cache of 10,000 partitions × 64 entries, 16 tail and 4 catch-up GETs. */
+    /** Defaults around a block cache: index cache of 10,000 partitions × 128 entries, 16 tail and 4 catch-up GETs. */
     public static ReadCaches over(BlockCache blocks) {
         return new ReadCaches(
                 blocks,
-                new IndexCache(10_000, 64),
+                new IndexCache(10_000, 128),
                 new AsyncLimiter("tail-gets", DEFAULT_TAIL_GETS),
                 new AsyncLimiter("catch-up-gets", DEFAULT_CATCH_UP_GETS),
                 DEFAULT_READ_AHEAD_BLOCKS,

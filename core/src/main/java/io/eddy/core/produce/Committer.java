@@ -73,7 +73,7 @@ final class Committer {
                                     c.entry().lastOffset() + 1,
                                     c.lease().renewUntilMs());
                         }
-                        signals.committed(c.topicId(), c.partition());
+                        signals.committed(c.topicId(), c.partition(), c.entry());
                     }
                     return (Outcome) new Committed();
                 })

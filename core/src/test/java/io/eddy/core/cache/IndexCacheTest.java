@@ -3,6 +3,7 @@ package io.eddy.core.cache;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.PartitionHead;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.LongStream;
@@ -40,11 +41,71 @@ class IndexCacheTest {
     }
 
     @Test
-    void aPageLargerThanTheBoundKeepsItsHighestEntries() {
+    void aPageLargerThanTheBoundKeepsItsLowestEntriesWhichItsReaderReadsFirst() {
         IndexCache cache = new IndexCache(10, 4);
         cache.addAll(TOPIC, 0, entries(0, 6));
 
+        assertThat(cache.covering(TOPIC, 0, 5)).isPresent();
+        assertThat(cache.covering(TOPIC, 0, 35)).isPresent();
+        assertThat(cache.covering(TOPIC, 0, 55)).isEmpty();
+    }
+
+    @Test
+    void aPageBetweenTwoReadersMakesRoomBelowItselfFirstThenJustAboveKeepingTheTail() {
+        IndexCache cache = new IndexCache(10, 8);
+        cache.addAll(TOPIC, 0, entries(100, 4)); // the tail reader's: 1000..1039
+        cache.addAll(TOPIC, 0, entries(50, 2)); // a middle reader's: 500..519
+        cache.addAll(TOPIC, 0, entries(0, 2)); // the lowest: 0..19
+
+        cache.addAll(TOPIC, 0, entries(20, 2)); // a catch-up page at 200..219: no room left below it
+
+        assertThat(cache.covering(TOPIC, 0, 5)).as("below the page: goes first").isEmpty();
+        assertThat(cache.covering(TOPIC, 0, 15)).isEmpty();
+        assertThat(cache.covering(TOPIC, 0, 205)).isPresent();
+        assertThat(cache.covering(TOPIC, 0, 505)).isPresent();
+        assertThat(cache.covering(TOPIC, 0, 1005)).as("the tail stays").isPresent();
+    }
+
+    @Test
+    void aCommitAdvancesTheHeadOfAPartitionThisProcessReadsAndCachesItsEntry() {
+        IndexCache cache = new IndexCache(10, 8);
+        UUID unread = UUID.randomUUID();
+        cache.sawHead(TOPIC, new PartitionHead(0, 10, 2, true));
+
+        cache.sawCommit(TOPIC, 0, new IndexEntry(10, 19, "o", 0, 1, 0, 0, List.of("b")));
+        cache.sawCommit(unread, 0, new IndexEntry(10, 19, "o", 0, 1, 0, 0, List.of("b")));
+
+        assertThat(cache.knownHead(TOPIC, 0)).hasValueSatisfying(h -> {
+            assertThat(h.nextOffset()).isEqualTo(20);
+            assertThat(h.logStartOffset()).isEqualTo(2);
+        });
+        assertThat(cache.covering(TOPIC, 0, 15)).isPresent();
+        assertThat(cache.knownHead(unread, 0)).as("never read here: left alone").isEmpty();
+        assertThat(cache.covering(unread, 0, 15)).isEmpty();
+    }
+
+    @Test
+    void anOlderHeadReadNeverMovesTheKnownHighWatermarkBack() {
+        IndexCache cache = new IndexCache(10, 8);
+        cache.sawHead(TOPIC, new PartitionHead(0, 30, 0, true));
+
+        cache.sawHead(TOPIC, new PartitionHead(0, 20, 5, true)); // a read that started before a commit seen here
+
+        assertThat(cache.knownHead(TOPIC, 0)).hasValueSatisfying(h -> {
+            assertThat(h.nextOffset()).isEqualTo(30);
+            assertThat(h.logStartOffset()).isEqualTo(5);
+        });
+    }
+
+    @Test
+    void invalidatingAPartitionForgetsItsKnownHead() {
+        IndexCache cache = new IndexCache(10, 8);
+        cache.sawHead(TOPIC, new PartitionHead(0, 30, 0, true));
+        cache.addAll(TOPIC, 0, entries(0, 3));
+
+        cache.invalidate(TOPIC, 0);
+
+        assertThat(cache.knownHead(TOPIC, 0)).isEmpty();
         assertThat(cache.covering(TOPIC, 0, 5)).isEmpty();
-        assertThat(cache.covering(TOPIC, 0, 55)).isPresent();
     }
 }

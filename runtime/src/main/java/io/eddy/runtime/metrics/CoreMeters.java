@@ -36,6 +36,10 @@ public final class CoreMeters {
     public static final String POOL_QUEUED = "eddy.fetch.pool.queued";
     public static final String FETCH_REPLICA_FALLBACKS = "eddy.fetch.replica.fallbacks";
     public static final String S3_ATTEMPTS = "eddy.s3.attempts";
+    public static final String DYNAMODB_ATTEMPTS = "eddy.dynamodb.attempts";
+    public static final String FETCH_PARTITIONS = "eddy.fetch.partition.fetches";
+    public static final String FETCH_HEAD_READS = "eddy.fetch.head.reads";
+    public static final String FETCH_INDEX_QUERIES = "eddy.fetch.index.queries";
 
     private CoreMeters() {}
 
@@ -102,9 +106,12 @@ public final class CoreMeters {
                 .register(registry);
     }
 
-    /** Registers the read path's replica fallbacks. */
+    /** Registers the read path's counters: replica fallbacks, partition fetches, head reads and index queries. */
     public static void bindFetch(MeterRegistry registry, FetchService fetch) {
         counter(registry, FETCH_REPLICA_FALLBACKS, Tags.empty(), fetch, FetchService::replicaFallbacks);
+        counter(registry, FETCH_PARTITIONS, Tags.empty(), fetch, FetchService::partitionFetches);
+        counter(registry, FETCH_HEAD_READS, Tags.empty(), fetch, FetchService::headReads);
+        counter(registry, FETCH_INDEX_QUERIES, Tags.empty(), fetch, FetchService::indexQueries);
     }
 
     private static <T> void counter(

@@ -1,0 +1,143 @@
+package io.eddy.core.fetch;
+
+import static io.eddy.core.fixtures.CoreInstance.await;
+import static io.eddy.core.fixtures.Produce.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eddy.core.fixtures.CoreInstance;
+import io.eddy.core.fixtures.Produce;
+import io.eddy.core.storage.dynamo.DynamoRequestCounter;
+import io.eddy.testkit.EddyStack;
+import io.eddy.testkit.EddyStackExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * What a fetch costs in DynamoDB calls, counted as the SDK sends them, and read-after-ack across two processes
+ * sharing the stand-ins: a fetch reads the partition head only at the high watermark this process knows.
+ */
+@ExtendWith(EddyStackExtension.class)
+class FetchCallsTest {
+    private static final Duration NO_WAIT = Duration.ZERO;
+    /** As the server caches topics (so a fetch's topic lookup is no DynamoDB call either, within a second). */
+    private static final Duration SERVER_TOPIC_CACHE = Duration.ofMinutes(1);
+
+    private static String topic(CoreInstance eddy, int partitions) {
+        return await(eddy.topics().create("calls-" + UUID.randomUUID(), partitions, Map.of()))
+                .name()
+                .value();
+    }
+
+    /** An instance whose every DynamoDB request {@code calls} counts, caching topics as the server does. */
+    private static CoreInstance counted(EddyStack stack, DynamoRequestCounter calls) {
+        return CoreInstance.on(stack)
+                .dynamoInterceptor(calls)
+                .topicCacheTtl(SERVER_TOPIC_CACHE)
+                .start()
+                .ensureResources();
+    }
+
+    private static FetchRequest from(String topic, long offset) {
+        return new FetchRequest(topic, 0, offset, Integer.MAX_VALUE, 1 << 20, NO_WAIT);
+    }
+
+    @Test
+    void aRecordAckedByOneProcessIsInTheNextFetchOnAnother(EddyStack stack) {
+        try (CoreInstance a = CoreInstance.on(stack).start().ensureResources();
+                CoreInstance b = CoreInstance.on(stack).start()) {
+            String name = topic(a, 1);
+            await(a.produce().produce(name, Produce.request(entry(0, null, "first", 1L))));
+            // b reads to the end: it now knows the head at offset 1
+            assertThat(await(b.fetch().fetchBatches(from(name, 0))).nextOffset())
+                    .isEqualTo(1);
+
+            for (int i = 0; i < 5; i++) {
+                await(a.produce().produce(name, Produce.request(entry(0, null, "acked-" + i, 1L))));
+
+                // right after the ack, no wait: b's fetch at what it knew as the end sees the record
+                FetchResult read = await(b.fetch().fetch(new FetchRequest(name, 0, 1 + i, 100, 1 << 20, NO_WAIT)));
+                assertThat(read.records())
+                        .extracting(r -> Produce.text(r.value()))
+                        .containsExactly("acked-" + i);
+                List<PartitionOutcome<BatchFetchResult>> many = await(b.fetch()
+                        .fetchManyBatches(List.of(new PartitionFetch(name, 0, 1 + i, 1 << 20)), NO_WAIT, 0, 1 << 20));
+                assertThat(many.get(0).result().nextOffset()).isEqualTo(2 + i);
+            }
+        }
+    }
+
+    @Test
+    void tailFetchesOfRecordsThisProcessCommittedMakeNoDynamoCalls(EddyStack stack) {
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        try (CoreInstance eddy = counted(stack, calls)) {
+            String name = topic(eddy, 1);
+            await(eddy.produce().produce(name, Produce.request(entry(0, null, "start", 1L))));
+            await(eddy.fetch().fetchBatches(from(name, 0))); // the first read of the partition reads its head
+
+            long fetchCalls = 0;
+            long next = 1;
+            int fetches = 100;
+            for (int i = 0; i < fetches; i++) {
+                await(eddy.produce().produce(name, Produce.request(entry(0, null, "tail-" + i, 1L))));
+                long before = calls.total();
+                BatchFetchResult read = await(eddy.fetch().fetchBatches(from(name, next)));
+                fetchCalls += calls.total() - before;
+                assertThat(read.nextOffset()).isEqualTo(next + 1);
+                next = read.nextOffset();
+            }
+
+            // before: a head read on every fetch and an index query for every new entry, 2 calls a fetch
+            assertThat((double) fetchCalls / fetches).isLessThanOrEqualTo(0.1);
+        }
+    }
+
+    @Test
+    void aFetchAtTheEndThisProcessKnowsReadsTheHeadOnce(EddyStack stack) {
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        try (CoreInstance eddy = counted(stack, calls)) {
+            String name = topic(eddy, 1);
+            await(eddy.produce().produce(name, Produce.request(entry(0, null, "only", 1L))));
+            await(eddy.fetch().fetchBatches(from(name, 0)));
+
+            long before = calls.total();
+            BatchFetchResult read = await(eddy.fetch().fetchBatches(from(name, 1)));
+
+            assertThat(read.batches()).isEmpty();
+            assertThat(calls.total() - before)
+                    .as("the head, to see other processes' commits")
+                    .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCatchUpReadCostsAnIndexQueryPer64EntriesAtMost(EddyStack stack) {
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        try (CoreInstance eddy = counted(stack, calls)) {
+            String name = topic(eddy, 1);
+            int entries = 160;
+            for (int i = 0; i < entries; i++) { // one produce, one commit, one index entry each
+                await(eddy.produce().produce(name, Produce.request(entry(0, null, i + "-" + "x".repeat(200), 1L))));
+            }
+            FetchService reader = eddy.coldFetch(); // a process of its own caches: a new consumer group replaying
+            long queriesBefore = calls.count("Query");
+            long before = calls.total();
+
+            long next = 0;
+            int fetches = 0;
+            while (next < entries) {
+                // about one entry a fetch: the index walk goes on from fetch to fetch
+                next = await(reader.fetchBatches(new FetchRequest(name, 0, next, Integer.MAX_VALUE, 300, NO_WAIT)))
+                        .nextOffset();
+                fetches++;
+            }
+
+            assertThat(fetches).isEqualTo(entries);
+            assertThat(calls.count("Query") - queriesBefore).isLessThanOrEqualTo(entries / 64);
+            assertThat((double) (calls.total() - before) / fetches).isLessThanOrEqualTo(0.1);
+        }
+    }
+}
