@@ -15,6 +15,8 @@ public final class ProduceMetrics {
     private final LongAdder replicaFallbacks = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder fenced = new LongAdder();
+    private final LongAdder transactionItems = new LongAdder();
+    private final LongAdder redecided = new LongAdder();
 
     void flushed(int requestCount, long byteCount, long recordCount) {
         flushes.increment();
@@ -27,8 +29,15 @@ public final class ProduceMetrics {
         segmentPuts.increment();
     }
 
-    void transaction() {
+    /** A commit transaction of {@code items} items landed. */
+    void transaction(int items) {
         transactions.increment();
+        transactionItems.add(items);
+    }
+
+    /** A pipelined flush decided again because a flush ahead of it did not land what it was decided on. */
+    void redecided() {
+        redecided.increment();
     }
 
     void replicaFallback() {
@@ -71,6 +80,8 @@ public final class ProduceMetrics {
         out.put("replica_fallbacks", replicaFallbacks.sum());
         out.put("duplicates", duplicates.sum());
         out.put("leases_lost", fenced.sum());
+        out.put("transaction_items", transactionItems.sum());
+        out.put("redecided", redecided.sum());
         return out;
     }
 }
