@@ -40,7 +40,7 @@ class LaneLimitTest {
     void aFullLaneRefusesAcksZeroAtOnceAndCommitsEverythingItTookOnceStorageMovesAgain(EddyStack stack) {
         AtomicReference<HeldPuts> puts = new AtomicReference<>();
         try (CoreInstance eddy = CoreInstance.on(stack)
-                .groupCommit(Duration.ZERO, 8 << 20)
+                .groupCommit(Duration.ZERO, 16 << 10) // every request fills a segment: flushed at once
                 .flushesInFlight(2)
                 .queueLimits(new QueueLimits(LANE_BYTES, 4 * LANE_BYTES))
                 .produceSegments(s -> {
