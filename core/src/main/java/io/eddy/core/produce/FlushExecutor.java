@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Writes a flush — one or many requests — as one segment object and commits it in as few DynamoDB
@@ -112,21 +111,6 @@ public final class FlushExecutor implements Appender {
      * other requests, its partitions could need more items than one transaction holds and be split.
      */
     public Uni<Void> flush(List<Pending> pendings) {
-        return flush(pendings, () -> {});
-    }
-
-    /**
-     * Runs one flush as {@link #flush(List)}, telling {@code written} once its segment is written (it then waits for
-     * the flushes ahead of it and commits): the moment a group committer may cut the next segment of a lane. Not
-     * told when the flush ends without writing.
-     */
-    public Uni<Void> flush(List<Pending> pendings, Runnable written) {
-        AtomicBoolean told = new AtomicBoolean();
-        Runnable once = () -> {
-            if (told.compareAndSet(false, true)) {
-                written.run();
-            }
-        };
         if (pendings.size() > 1 && pendings.stream().anyMatch(p -> p.request().atomic())) {
             List<List<Pending>> flushes = new ArrayList<>();
             List<Pending> others = new ArrayList<>();
@@ -142,11 +126,11 @@ public final class FlushExecutor implements Appender {
             }
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (List<Pending> f : flushes) {
-                chain = chain.flatMap(ignored -> flush(f, once));
+                chain = chain.flatMap(ignored -> flush(f));
             }
             return chain;
         }
-        FlushProgress flush = new FlushProgress(pendings, once);
+        FlushProgress flush = new FlushProgress(pendings);
         long bytes = pendings.stream().mapToLong(p -> p.request().sizeInBytes()).sum();
         long records = pendings.stream()
                 .flatMap(p -> p.request().runs().stream())
@@ -203,17 +187,14 @@ public final class FlushExecutor implements Appender {
                     if (decided.appended().isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    return write(flush, decided)
-                            .invoke(flush::written)
-                            .call(ticket::aheadFinished)
-                            .flatMap(segment -> {
-                                if (!reservations.current(ticket)) {
-                                    // a flush ahead did not land what this one was decided on: decide again
-                                    metrics.redecided();
-                                    return committer.redo(attempt).flatMap(x -> round(flush, ticket, attempt + 1));
-                                }
-                                return commit(flush, ticket, d, segment, attempt);
-                            });
+                    return write(flush, decided).call(ticket::aheadFinished).flatMap(segment -> {
+                        if (!reservations.current(ticket)) {
+                            // a flush ahead did not land what this one was decided on: decide again
+                            metrics.redecided();
+                            return committer.redo(attempt).flatMap(x -> round(flush, ticket, attempt + 1));
+                        }
+                        return commit(flush, ticket, d, segment, attempt);
+                    });
                 });
     }
 

@@ -28,17 +28,8 @@ final class FlushProgress {
     private final Map<RunRef, Long> bases = new HashMap<>();
     private Optional<Written> written = Optional.empty();
 
-    private final Runnable onWritten;
-
-    /** @param onWritten told (maybe more than once) when a round wrote its segment */
-    FlushProgress(List<Pending> pendings, Runnable onWritten) {
+    FlushProgress(List<Pending> pendings) {
         this.live = new ArrayList<>(pendings);
-        this.onWritten = onWritten;
-    }
-
-    /** A round wrote its segment. */
-    void written() {
-        onWritten.run();
     }
 
     /** The runs without offsets yet, in request order; the runs of one request share its place in the flush. */

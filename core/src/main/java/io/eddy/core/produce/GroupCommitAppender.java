@@ -15,16 +15,14 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Group commit (server mode): concurrent requests share one open segment per lane (same replica buckets and
  * acks) until it has waited {@code linger} or holds {@code maxSegmentBytes}, whichever comes first; then one flush
  * writes it — one PUT, as few transactions as its partitions allow. Up to {@code flushesInFlight} flushes of a lane
- * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit).
- * A full segment is cut at once; one due by its linger alone is cut once the lane's flushes in flight have all
- * written theirs, so it fills while they PUT and is written while they commit. Meanwhile, and once that many are in
- * flight, the next segment fills: under load segments grow instead of queueing. Each request still gets its own offsets and its own
+ * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit):
+ * a full segment is cut at once, one due by its linger alone only when the lane has no flush in flight. Meanwhile the
+ * next segment fills, so under load segments grow instead of queueing. Each request still gets its own offsets and its own
  * per-partition all-or-nothing. Atomic requests are flushed alone (their partitions must share one
  * transaction). Memory is bounded by {@link QueueLimits}: a request that would take a lane, or all of them,
  * past its bound is refused at once with {@code throttled} (429), acks=0 included, rather than queued.
@@ -50,9 +48,6 @@ public final class GroupCommitAppender implements Appender {
         long heldBytes;
 
         int inFlight;
-        /** Flushes in flight that have not written their segment yet (reading, deciding, PUTting). */
-        int preparing;
-
         boolean due;
         ScheduledFuture<?> lingerTimer;
     }
@@ -149,19 +144,9 @@ public final class GroupCommitAppender implements Appender {
         maybeStart(lane);
     }
 
-    private synchronized void written(Lane lane, AtomicBoolean prepared) {
-        if (prepared.compareAndSet(false, true)) {
-            lane.preparing--;
-            maybeStart(lane);
-        }
-    }
-
-    private synchronized void finished(Lane lane, long flushedBytes, AtomicBoolean prepared) {
+    private synchronized void finished(Lane lane, long flushedBytes) {
         release(lane, flushedBytes);
         lane.inFlight--;
-        if (prepared.compareAndSet(false, true)) {
-            lane.preparing--;
-        }
         if (lane.openBytes >= maxSegmentBytes || linger.isZero()) {
             lane.due = true;
         }
@@ -170,15 +155,15 @@ public final class GroupCommitAppender implements Appender {
 
     /**
      * Starts flushes of the lane's open segment while it is due and fewer than {@code flushesInFlight} are in
-     * flight. A segment due by its linger alone waits until no flush of the lane is still before its segment is
-     * written: cut earlier, it would only wait for the commits ahead of it, and be smaller (more PUTs and
-     * transactions per GiB) for nothing. A full segment goes at once. Holds the monitor.
+     * flight. A full segment goes at once; one due by its linger alone only when no flush of the lane is in flight:
+     * cut earlier, it would be smaller (more PUTs and transactions per GiB) and, on a machine where the calls cost
+     * CPU, no faster (docs/benchmarks.md, issue 17). Holds the monitor.
      */
     private void maybeStart(Lane lane) {
         while (lane.inFlight < flushesInFlight
                 && lane.due
                 && !lane.open.isEmpty()
-                && (lane.preparing == 0 || lane.openBytes >= maxSegmentBytes)) {
+                && (lane.inFlight == 0 || lane.openBytes >= maxSegmentBytes)) {
             start(lane);
         }
     }
@@ -206,12 +191,8 @@ public final class GroupCommitAppender implements Appender {
             lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos(), TimeUnit.NANOSECONDS);
         }
         lane.inFlight++;
-        lane.preparing++;
         long flushed = bytes;
-        AtomicBoolean prepared = new AtomicBoolean();
-        executor.flush(batch, () -> written(lane, prepared))
-                .subscribe()
-                .with(ignored -> finished(lane, flushed, prepared), failure -> finished(lane, flushed, prepared));
+        executor.flush(batch).subscribe().with(ignored -> finished(lane, flushed), failure -> finished(lane, flushed));
     }
 
     /**

@@ -85,7 +85,7 @@ class PipelinedFlushTest {
 
     private CoreInstance pipelined(EddyStack stack, AtomicReference<Probe> probe, IntPredicate failing) {
         return CoreInstance.on(stack)
-                .groupCommit(Duration.ofMillis(2), 8 << 20)
+                .groupCommit(Duration.ofMillis(2), 64) // every request fills a segment: pipelined at once
                 .flushesInFlight(4)
                 .leases("pipeline-" + UUID.randomUUID(), Duration.ofSeconds(30))
                 .produceMetadata(m -> {
