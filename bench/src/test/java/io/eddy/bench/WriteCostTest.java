@@ -49,7 +49,7 @@ class WriteCostTest {
         assertThat(cost.s3Puts()).isCloseTo(256 * 0.005 / 1000, within(1e-12));
         assertThat(cost.dynamoWrites()).isCloseTo(4000 * 0.625 / 1e6, within(1e-12));
         assertThat(cost.lambda()).isCloseTo(16 * 1.769 * 0.0000166667, within(1e-12));
-        assertThat(cost.total()).isCloseTo(0.00128 + 0.0025 + 0.000471748, within(1e-8));
+        assertThat(cost.total()).as("about $0.00425").isCloseTo(0.0042517343, within(1e-9));
     }
 
     @Test

@@ -9,8 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.error.OffsetConflictException;
-import io.eddy.core.fetch.FetchRequest;
-import io.eddy.core.fetch.FetchResult;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.ForwardingMetadataStore;
 import io.eddy.core.model.Record;
@@ -98,7 +96,11 @@ class PipelinedFlushTest {
 
     /** What the producers were told: record value → (partition, offset) acknowledged; the values of failed requests. */
     private record Outcome(
-            String topic, Map<String, Long> acked, Map<String, Integer> partitionOf, Set<String> failed) {}
+            String topic,
+            UUID topicId,
+            Map<String, Long> acked,
+            Map<String, Integer> partitionOf,
+            Set<String> failed) {}
 
     /**
      * {@link #PRODUCERS} producers, each sending {@link #REQUESTS} requests one after the other, each of
@@ -145,7 +147,7 @@ class PipelinedFlushTest {
         } finally {
             pool.shutdown();
         }
-        return new Outcome(name, acked, partitionOf, failed);
+        return new Outcome(name, topic.id(), acked, partitionOf, failed);
     }
 
     /**
@@ -156,7 +158,10 @@ class PipelinedFlushTest {
         Map<String, Long> stored = new HashMap<>();
         Map<String, Integer> storedIn = new HashMap<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            List<Record> log = readAll(eddy, outcome.topic(), partition);
+            long next = await(eddy.metadata().heads(outcome.topicId(), List.of(partition)))
+                    .get(partition)
+                    .nextOffset();
+            List<Record> log = IdempotentProduceTest.readAll(eddy, outcome.topic(), partition, next);
             for (int i = 0; i < log.size(); i++) {
                 Record record = log.get(i);
                 assertThat(record.offset()).as("contiguous offsets").isEqualTo(i);
@@ -189,26 +194,6 @@ class PipelinedFlushTest {
                 .keySet()
                 .forEach(v -> assertThat(storedIn.get(v))
                         .isEqualTo(outcome.partitionOf().get(v)));
-    }
-
-    private static List<Record> readAll(CoreInstance eddy, String topic, int partition) {
-        List<Record> out = new ArrayList<>();
-        long offset = 0;
-        while (true) {
-            FetchResult r = await(eddy.fetch()
-                    .fetch(new FetchRequest(
-                            topic,
-                            partition,
-                            offset,
-                            FetchRequest.MAX_MAX_RECORDS,
-                            FetchRequest.MAX_MAX_BYTES,
-                            Duration.ZERO)));
-            if (r.records().isEmpty()) {
-                return out;
-            }
-            out.addAll(r.records());
-            offset = r.nextOffset();
-        }
     }
 
     /**
