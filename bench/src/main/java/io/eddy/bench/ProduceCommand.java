@@ -43,6 +43,7 @@ final class ProduceCommand implements Perf.Command {
     static final String USAGE = """
             usage: perf produce --url http://127.0.0.1:PORT [options]
               --linger-ms N          the server's eddy.produce.linger, for the results (default 5)
+              --flushes-in-flight N  the server's eddy.produce.flushes-in-flight, for the results
               --sizes 100,1024       record value sizes in bytes
               --acks 1,all           acks values to run
               --partitions 6         partitions of each topic; every request carries one batch per partition
@@ -73,6 +74,7 @@ final class ProduceCommand implements Perf.Command {
         }
         URI url = URI.create(args.required("url").replaceAll("/+$", ""));
         int lingerMs = args.integer("linger-ms", 5);
+        int flushesInFlight = args.integer("flushes-in-flight", 0);
         List<Integer> sizes =
                 args.list("sizes", "100,1024").stream().map(Integer::parseInt).toList();
         List<String> acksList = args.list("acks", "1,all");
@@ -130,7 +132,7 @@ final class ProduceCommand implements Perf.Command {
                         ThreadLocalRandom.current().nextInt(1 << 24));
                 createTopic(http, url, topic, partitions, List.of(primary, replica));
                 Run run = new Run(http, url, topic, acks, size, partitions, producers, batchBytes);
-                ProduceResult result = run.measure(lingerMs, warmup, duration, pids, clockTicks);
+                ProduceResult result = run.measure(lingerMs, flushesInFlight, warmup, duration, pids, clockTicks);
                 System.out.println(line(result));
                 results.add(result);
                 errors += result.errors();
@@ -155,7 +157,7 @@ final class ProduceCommand implements Perf.Command {
         return String.format(
                 Locale.ROOT,
                 "%-5s linger %3d ms  acks=%-3s %5d B  %,10.0f records/s  %7.2f MB/s  p50 %7.1f ms  p99 %7.1f ms  "
-                        + "PUTs/GiB %,8.0f  txns/GiB %,8.0f  errors %d  [cores: %s]",
+                        + "PUTs/GiB %,8.0f  txns/GiB %,8.0f  in flight %d  errors %d  [cores: %s]",
                 r.system(),
                 r.lingerMs(),
                 r.acks(),
@@ -166,6 +168,7 @@ final class ProduceCommand implements Perf.Command {
                 r.p99Ms(),
                 r.putsPerGib(),
                 r.transactionsPerGib(),
+                r.flushesInFlight(),
                 r.errors(),
                 cpu);
     }
@@ -243,7 +246,13 @@ final class ProduceCommand implements Perf.Command {
             this.batchBytes = batchBytes;
         }
 
-        ProduceResult measure(int lingerMs, Duration warmup, Duration duration, Map<String, Long> pids, int clockTicks)
+        ProduceResult measure(
+                int lingerMs,
+                int flushesInFlight,
+                Duration warmup,
+                Duration duration,
+                Map<String, Long> pids,
+                int clockTicks)
                 throws Exception {
             String label = String.format(Locale.ROOT, "linger %d ms, acks=%s, %d B", lingerMs, acks, size);
             List<Thread> threads = new ArrayList<>();
@@ -300,7 +309,10 @@ final class ProduceCommand implements Perf.Command {
                     delta.bytes(),
                     delta.putsPerGiB(),
                     delta.transactionsPerGiB(),
-                    cpuAfter.coresSince(cpuBefore, clockTicks));
+                    cpuAfter.coresSince(cpuBefore, clockTicks),
+                    flushesInFlight,
+                    delta.flushes(),
+                    delta.transactionItemsPerGiB());
         }
 
         /** Waits until {@code until}, printing the rate every 5 s; returns early when every producer gave up. */

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param putsPerGib          S3 segment PUTs (every bucket written counts) per GiB of batch bytes the server flushed
  * @param transactionsPerGib  DynamoDB commit transactions per GiB of batch bytes the server flushed
  * @param cpuCores            cores kept busy on average in the window: per process, "machine" and "others"
+ * @param flushesInFlight     the server's eddy.produce.flushes-in-flight (0: not Eddy, or not told)
+ * @param flushes             flushes the server ran in the window
+ * @param transactionItemsPerGib DynamoDB items the commit transactions wrote or checked per GiB flushed
  */
 record ProduceResult(
         String system,
@@ -36,4 +39,19 @@ record ProduceResult(
         long serverBytes,
         double putsPerGib,
         double transactionsPerGib,
-        Map<String, Double> cpuCores) {}
+        Map<String, Double> cpuCores,
+        int flushesInFlight,
+        long flushes,
+        double transactionItemsPerGib) {
+
+    /** CPU microseconds per acknowledged record of each process measured ("machine" and "others" left out). */
+    Map<String, Double> cpuMicrosPerRecord() {
+        Map<String, Double> out = new java.util.LinkedHashMap<>();
+        cpuCores.forEach((process, cores) -> {
+            if (!process.equals("machine") && !process.equals("others") && recordsPerSec > 0) {
+                out.put(process, cores / recordsPerSec * 1e6);
+            }
+        });
+        return out;
+    }
+}

@@ -68,9 +68,10 @@ final class ReportCommand implements Perf.Command {
                 "Produce: Eddy (binary API) vs Kafka 4.4.0 ProducerPerformance (acks=all, linger 5 ms), same run");
         System.out.printf(
                 Locale.ROOT,
-                "%-6s %6s %4s %6s %12s %8s %8s %8s %9s %9s %6s %10s  %s%n",
+                "%-6s %6s %3s %4s %6s %12s %8s %8s %8s %9s %9s %9s %8s %6s %10s  %s | %s%n",
                 "system",
                 "linger",
+                "fif",
                 "acks",
                 "size",
                 "records/s",
@@ -79,9 +80,12 @@ final class ReportCommand implements Perf.Command {
                 "p99 ms",
                 "PUTs/GiB",
                 "txns/GiB",
+                "WRU/GiB",
+                "$/GiB",
                 "errors",
                 "Eddy/Kafka",
-                "cores busy");
+                "cores busy",
+                "CPU µs per record");
         for (ProduceResult r : eddy) {
             ProduceResult k = kafka.get(r.recordSize());
             System.out.println(
@@ -100,6 +104,15 @@ final class ReportCommand implements Perf.Command {
                     ratio.get("ratio"));
         }
 
+        System.out.printf(
+                Locale.ROOT,
+                "fif: flushes in flight per lane. $/GiB: S3 PUTs $%.3f/1,000 + DynamoDB $%.3f per million write units"
+                        + " (WRU, 2 per transaction item) + Lambda $%.10f per GB-s for the server's CPU at %.3f GB per"
+                        + " vCPU; write-path reads not counted (docs/benchmarks.md)%n",
+                WriteCost.S3_PUT * 1_000,
+                WriteCost.DYNAMO_WRU * 1_000_000,
+                WriteCost.LAMBDA_GB_SECOND,
+                WriteCost.GB_PER_VCPU);
         Reports.write(JSON, args, eddy, kafka.values(), ratios);
         return status;
     }
@@ -129,7 +142,10 @@ final class ReportCommand implements Perf.Command {
                 0,
                 Double.NaN,
                 Double.NaN,
-                cpuCores);
+                cpuCores,
+                0,
+                0,
+                Double.NaN);
     }
 
     /** Eddy/Kafka records/s per record size, for the configuration Kafka ran (acks=all, linger 5 ms). */
@@ -146,11 +162,13 @@ final class ReportCommand implements Perf.Command {
 
     private static String row(ProduceResult r, String ratio) {
         String cores = CpuSample.describe(r.cpuCores(), " ");
+        WriteCost cost = WriteCost.perGiB(r);
         return String.format(
                 Locale.ROOT,
-                "%-6s %4d ms %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %6d %10s  %s",
+                "%-6s %4d ms %3s %4s %4d B %,12.0f %8.2f %8.1f %8.1f %9s %9s %9s %8s %6d %10s  %s | %s",
                 r.system(),
                 r.lingerMs(),
+                r.flushesInFlight() == 0 ? "-" : String.valueOf(r.flushesInFlight()),
                 r.acks(),
                 r.recordSize(),
                 r.recordsPerSec(),
@@ -159,9 +177,22 @@ final class ReportCommand implements Perf.Command {
                 r.p99Ms(),
                 count(r.putsPerGib()),
                 count(r.transactionsPerGib()),
+                count(WriteCost.writeUnitsPerGib(r)),
+                cost == null ? "-" : String.format(Locale.ROOT, "%.4f", cost.total()),
                 r.errors(),
                 ratio,
-                cores);
+                cores,
+                micros(r));
+    }
+
+    private static String micros(ProduceResult r) {
+        StringBuilder out = new StringBuilder();
+        r.cpuMicrosPerRecord()
+                .forEach((process, us) -> out.append(out.length() == 0 ? "" : " ")
+                        .append(process)
+                        .append(' ')
+                        .append(String.format(Locale.ROOT, "%.2f", us)));
+        return out.toString();
     }
 
     private static String count(double v) {

@@ -88,6 +88,7 @@ public class IngestWiring {
                 executor,
                 produce.linger(),
                 produce.segmentMaxBytes(),
+                produce.flushesInFlight(),
                 new QueueLimits(produce.laneMaxBytes(), produce.queueMaxBytes()),
                 timer);
     }

@@ -240,6 +240,13 @@ public interface EddyConfig {
         long segmentMaxBytes();
 
         /**
+         * Group commit: flushes of one lane in flight at once, pipelined (each decides and PUTs its segment while
+         * the ones ahead commit; one partition's commits still land in order). 1: one at a time.
+         */
+        @WithDefault("4")
+        int flushesInFlight();
+
+        /**
          * Group commit: bytes of requests one lane (the requests sharing replica buckets and acks) may hold, queued
          * or being flushed; past it a produce is refused with 429 {@code throttled}, acks=0 included.
          */

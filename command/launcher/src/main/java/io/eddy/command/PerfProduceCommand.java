@@ -24,6 +24,9 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
     @Option(names = "--lingers")
     Optional<String> lingers = Optional.empty();
 
+    @Option(names = "--flushes-in-flight")
+    Optional<String> flushesInFlight = Optional.empty();
+
     @Option(names = "--sizes")
     Optional<String> sizes = Optional.empty();
 
@@ -141,19 +144,33 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
         String ticks = session.clockTicks();
         int status = 0;
         List<String> eddyResults = new ArrayList<>();
+        String depths = flushesInFlight.orElse("4");
+        if (!depths.matches("[1-9][0-9]*(,[1-9][0-9]*)*")) {
+            throw EddyExit.die("--flushes-in-flight takes counts from 1 separated by commas, not '" + depths + "'");
+        }
+        List<int[]> servers = new ArrayList<>();
         for (int linger : plan.lingers()) {
+            for (String depth : depths.split(",")) {
+                servers.add(new int[] {linger, Integer.parseInt(depth)});
+            }
+        }
+        for (int[] config : servers) {
+            int linger = config[0];
+            int depth = config[1];
             int port = session.probes().freePort();
-            String name = "linger-" + linger + "ms";
+            String name = "linger-" + linger + "ms" + (depths.contains(",") ? "-" + depth + "-in-flight" : "");
             // perf produce's topics name a replica bucket (acks=all): it must be one of the deployment's buckets
             List<String> jvm = new ArrayList<>(List.of(
                     "-Deddy.produce.linger=" + linger + "ms",
+                    "-Deddy.produce.flushes-in-flight=" + depth,
                     "-Deddy.storage.buckets=eddy-segments,eddy-perf-replica"));
             Path jfr = out.resolve("server-" + name + ".jfr");
             if (profile) {
                 jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
                 jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
             }
-            session.say("starting the Eddy server on port " + port + " with linger " + linger + " ms…");
+            session.say("starting the Eddy server on port " + port + " with linger " + linger + " ms, " + depth
+                    + " flushes in flight…");
             Path serverLog = logs.resolve("server-" + name + ".log");
             Process server = stack.startServer(port, serverLog, standins, jvm);
             Path result = out.resolve("eddy-" + name + ".json");
@@ -163,6 +180,8 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
                     "http://127.0.0.1:" + port,
                     "--linger-ms",
                     String.valueOf(linger),
+                    "--flushes-in-flight",
+                    String.valueOf(depth),
                     "--sizes",
                     plan.sizes(),
                     "--acks",

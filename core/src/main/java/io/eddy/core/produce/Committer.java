@@ -59,7 +59,7 @@ final class Committer {
     Uni<Outcome> commit(CommitDecider.Transaction<?> tx) {
         CommitBatch batch = tx.batch();
         return metadata.commit(batch)
-                .invoke(metrics::transaction)
+                .invoke(() -> metrics.transaction(batch.itemCount()))
                 .onFailure(Committer::outcomeUnknown)
                 .recoverWithUni(failure -> committedAnyway(batch, failure))
                 .map(ignored -> {
@@ -115,12 +115,20 @@ final class Committer {
      * {@code offset_conflict} once the policy's attempts are spent.
      */
     Uni<Void> backoff(int attempt) {
+        return redo(attempt).onItem().delayIt().by(policy.backoff(attempt));
+    }
+
+    /**
+     * Allows round {@code attempt + 1} at once (a flush ahead did not land what this one was decided on: nothing
+     * raced, the decision is merely stale); fails with {@code offset_conflict} once the policy's attempts are spent.
+     */
+    Uni<Void> redo(int attempt) {
         if (attempt >= policy.maxAttempts()) {
             return Uni.createFrom()
                     .failure(new EddyException(
                             ErrorCode.OFFSET_CONFLICT,
                             "gave up committing after " + attempt + " conflicts with other writers"));
         }
-        return Uni.createFrom().voidItem().onItem().delayIt().by(policy.backoff(attempt));
+        return Uni.createFrom().voidItem();
     }
 }

@@ -3,8 +3,11 @@ package io.eddy.core.produce;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.produce.CommitDecider.Decision;
 import io.eddy.core.produce.CommitDecider.Open;
+import io.eddy.core.produce.CommitDecider.Reads;
+import io.eddy.core.produce.CommitDecider.Transaction;
 import io.eddy.core.produce.FlushProgress.RunRef;
 import io.eddy.core.produce.lease.LeaderLeases;
+import io.eddy.core.storage.CommitBatch;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.storage.ObjectKeys;
 import io.eddy.core.storage.SegmentStore;
@@ -25,8 +28,10 @@ import java.util.concurrent.CompletableFuture;
  * transactions as the partitions allow. Per round: read what the decisions need ({@link DecisionReader}), decide
  * every run ({@link CommitDecider}: append, duplicate, refuse), write the appended runs once ({@link SegmentWriter}),
  * commit them ({@link Committer}). A commit whose condition failed is decided and committed again with fresh
- * reads; the object is rewritten only if the set of appended runs changed. Thread-safe: each flush keeps its own
- * state.
+ * reads; the object is rewritten only if the set of appended runs changed. Flushes are pipelined
+ * ({@link Reservations}): a flush decides on the offsets and producer states the flushes ahead of it reserved, and
+ * PUTs its segment while they commit; it commits once they finished, and decides again if one of them did not land.
+ * Thread-safe: each flush keeps its own state; the reservations are shared.
  */
 public final class FlushExecutor implements Appender {
     /**
@@ -43,6 +48,7 @@ public final class FlushExecutor implements Appender {
     private final Committer committer;
     private final ProduceMetrics metrics;
     private final Clock clock;
+    private final Reservations reservations = new Reservations();
 
     /**
      * @param cache  where the objects just written go, so a tail read right after needs no GET
@@ -131,57 +137,104 @@ public final class FlushExecutor implements Appender {
                 .mapToLong(PartitionRun::records)
                 .sum();
         metrics.flushed(pendings.size(), bytes, records);
-        return round(flush, 1)
+        Reservations.Ticket ticket = reservations.enter(flush.open());
+        return round(flush, ticket, 1)
                 .onFailure()
                 .invoke(flush::failAll)
                 .onFailure()
                 .recoverWithNull()
+                .onTermination()
+                .invoke(() -> reservations.finish(ticket))
                 .replaceWithVoid();
     }
 
-    private Uni<Void> round(FlushProgress flush, int attempt) {
+    /**
+     * One round: read, decide after the flushes ahead decided (first round) on their projections, write, wait for
+     * the flushes ahead to finish, commit — or decide again if one of them did not land what this one built on.
+     */
+    private Uni<Void> round(FlushProgress flush, Reservations.Ticket ticket, int attempt) {
         List<Open<RunRef>> open = flush.open();
         if (open.isEmpty()) {
             flush.completeDone();
             return Uni.createFrom().voidItem();
         }
-        return reader.read(open).flatMap(reads -> {
-            reads.fenced().forEach(lost -> metrics.fenced());
-            Decision<RunRef> decided = decider.decide(open, reads, clock.millis());
-            decided.refused().forEach(refusal -> {
-                if (refusal.reason().code() == ErrorCode.PRODUCER_FENCED) {
-                    metrics.fenced();
-                }
-                flush.fail(refusal.ref().pending(), refusal.reason());
-            });
-            decided.duplicates().forEach((ref, base) -> {
-                metrics.duplicate();
-                flush.settled(ref, base);
-            });
-            flush.completeDone();
-            if (decided.appended().isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return write(flush, decided)
-                    .map(segment -> decider.transactions(decided, reads, segment, committer.renewedUntil()))
-                    .flatMap(txs -> Uni.join()
-                            .all(txs.stream().map(committer::commit).toList())
-                            .andFailFast()
-                            .map(outcomes -> flush.settle(txs, outcomes)))
-                    .flatMap(conflicted -> {
-                        decided.repeats()
-                                .forEach((repeat, original) -> flush.base(original)
-                                        .ifPresent(base -> {
-                                            metrics.duplicate();
-                                            flush.settled(repeat, base);
-                                        }));
-                        flush.completeDone();
-                        if (!conflicted || flush.live().isEmpty()) {
-                            return Uni.createFrom().voidItem();
+        return Uni.combine()
+                .all()
+                .unis(reader.read(open), ticket.aheadDecided())
+                .asTuple()
+                .flatMap(t -> {
+                    Reads read = t.getItem1();
+                    read.fenced().forEach(lost -> metrics.fenced());
+                    Reservations.Decided<RunRef> d =
+                            reservations.decide(ticket, read, reads -> decider.decide(open, reads, clock.millis()));
+                    Decision<RunRef> decided = d.decision();
+                    if ((!decided.refused().isEmpty() || !decided.duplicates().isEmpty()) && !ticket.aheadDone()) {
+                        // made on what flushes still in flight reserved: a duplicate of an uncommitted batch must
+                        // not be acknowledged, a refusal may not stand once they land (or fail); decide again then
+                        return ticket.aheadFinished().flatMap(x -> round(flush, ticket, attempt));
+                    }
+                    decided.refused().forEach(refusal -> {
+                        if (refusal.reason().code() == ErrorCode.PRODUCER_FENCED) {
+                            metrics.fenced();
                         }
-                        return committer.backoff(attempt).flatMap(ignored -> round(flush, attempt + 1));
+                        flush.fail(refusal.ref().pending(), refusal.reason());
                     });
-        });
+                    decided.duplicates().forEach((ref, base) -> {
+                        metrics.duplicate();
+                        flush.settled(ref, base);
+                    });
+                    flush.completeDone();
+                    if (decided.appended().isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return write(flush, decided).call(ticket::aheadFinished).flatMap(segment -> {
+                        if (!reservations.current(ticket)) {
+                            // a flush ahead did not land what this one was decided on: decide again
+                            metrics.redecided();
+                            return committer.redo(attempt).flatMap(x -> round(flush, ticket, attempt + 1));
+                        }
+                        return commit(flush, ticket, d, segment, attempt);
+                    });
+                });
+    }
+
+    private Uni<Void> commit(
+            FlushProgress flush,
+            Reservations.Ticket ticket,
+            Reservations.Decided<RunRef> d,
+            WrittenSegment segment,
+            int attempt) {
+        Decision<RunRef> decided = d.decision();
+        List<Transaction<RunRef>> txs = decider.transactions(decided, d.reads(), segment, committer.renewedUntil());
+        return Uni.join()
+                .all(txs.stream().map(committer::commit).toList())
+                .andFailFast()
+                .map(outcomes -> {
+                    for (int i = 0; i < txs.size(); i++) {
+                        boolean landed = outcomes.get(i) instanceof Committer.Committed;
+                        for (CommitBatch.PartitionCommit c : txs.get(i).batch().partitions()) {
+                            LeaderLeases.Key k = new LeaderLeases.Key(c.topicId(), c.partition());
+                            if (landed) {
+                                reservations.landed(ticket, k);
+                            } else {
+                                reservations.voided(ticket, k);
+                            }
+                        }
+                    }
+                    return flush.settle(txs, outcomes);
+                })
+                .flatMap(conflicted -> {
+                    decided.repeats()
+                            .forEach((repeat, original) -> flush.base(original).ifPresent(base -> {
+                                metrics.duplicate();
+                                flush.settled(repeat, base);
+                            }));
+                    flush.completeDone();
+                    if (!conflicted || flush.live().isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return committer.backoff(attempt).flatMap(ignored -> round(flush, ticket, attempt + 1));
+                });
     }
 
     /** Writes the appended runs, or reuses the segment of an earlier round that appended the same runs. */

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Group commit (server mode): concurrent requests share one open segment per lane (same replica buckets and
- * acks) until it has waited {@code linger} or holds {@code maxSegmentBytes}; then one flush writes it — one
- * PUT, as few transactions as its partitions allow. While a lane's flush is in flight the next segment
- * fills, so under load segments grow instead of queueing. Each request still gets its own offsets and its own
+ * acks) until it has waited {@code linger} or holds {@code maxSegmentBytes}, whichever comes first; then one flush
+ * writes it — one PUT, as few transactions as its partitions allow. Up to {@code flushesInFlight} flushes of a lane
+ * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit):
+ * a full segment is cut at once, one due by its linger alone only when the lane has no flush in flight. Meanwhile the
+ * next segment fills, so under load segments grow instead of queueing. Each request still gets its own offsets and its own
  * per-partition all-or-nothing. Atomic requests are flushed alone (their partitions must share one
  * transaction). Memory is bounded by {@link QueueLimits}: a request that would take a lane, or all of them,
  * past its bound is refused at once with {@code throttled} (429), acks=0 included, rather than queued.
@@ -30,6 +32,7 @@ public final class GroupCommitAppender implements Appender {
     private final FlushExecutor executor;
     private final Duration linger;
     private final long maxSegmentBytes;
+    private final int flushesInFlight;
     private final QueueLimits limits;
     private final ScheduledExecutorService timer;
     private final Map<LaneKey, Lane> lanes = new HashMap<>();
@@ -44,7 +47,7 @@ public final class GroupCommitAppender implements Appender {
         /** Bytes of the open segment's requests and of the flush in flight. */
         long heldBytes;
 
-        boolean inFlight;
+        int inFlight;
         boolean due;
         ScheduledFuture<?> lingerTimer;
     }
@@ -53,14 +56,17 @@ public final class GroupCommitAppender implements Appender {
             FlushExecutor executor,
             Duration linger,
             long maxSegmentBytes,
+            int flushesInFlight,
             QueueLimits limits,
             ScheduledExecutorService timer) {
-        if (linger.isNegative() || maxSegmentBytes < 1) {
-            throw new IllegalArgumentException("bad group commit settings: linger " + linger + ", " + maxSegmentBytes);
+        if (linger.isNegative() || maxSegmentBytes < 1 || flushesInFlight < 1) {
+            throw new IllegalArgumentException("bad group commit settings: linger " + linger + ", segment "
+                    + maxSegmentBytes + " bytes, " + flushesInFlight + " flushes in flight");
         }
         this.executor = executor;
         this.linger = linger;
         this.maxSegmentBytes = maxSegmentBytes;
+        this.flushesInFlight = flushesInFlight;
         this.limits = limits;
         this.timer = timer;
     }
@@ -140,18 +146,29 @@ public final class GroupCommitAppender implements Appender {
 
     private synchronized void finished(Lane lane, long flushedBytes) {
         release(lane, flushedBytes);
-        lane.inFlight = false;
+        lane.inFlight--;
         if (lane.openBytes >= maxSegmentBytes || linger.isZero()) {
             lane.due = true;
         }
         maybeStart(lane);
     }
 
-    /** Starts a flush of the lane's open segment if it is due and none is in flight. Holds the monitor. */
+    /**
+     * Starts flushes of the lane's open segment while it is due and fewer than {@code flushesInFlight} are in
+     * flight. A full segment goes at once; one due by its linger alone only when no flush of the lane is in flight:
+     * cut earlier, it would be smaller (more PUTs and transactions per GiB) and, on a machine where the calls cost
+     * CPU, no faster (docs/benchmarks.md, issue 17). Holds the monitor.
+     */
     private void maybeStart(Lane lane) {
-        if (lane.inFlight || !lane.due || lane.open.isEmpty()) {
-            return;
+        while (lane.inFlight < flushesInFlight
+                && lane.due
+                && !lane.open.isEmpty()
+                && (lane.inFlight == 0 || lane.openBytes >= maxSegmentBytes)) {
+            start(lane);
         }
+    }
+
+    private void start(Lane lane) {
         List<FlushExecutor.Pending> batch = new ArrayList<>();
         long bytes = 0;
         ProducersPerPartition producers = new ProducersPerPartition();
@@ -173,7 +190,7 @@ public final class GroupCommitAppender implements Appender {
         } else if (!lane.open.isEmpty() && lane.lingerTimer == null && !lane.due) {
             lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos(), TimeUnit.NANOSECONDS);
         }
-        lane.inFlight = true;
+        lane.inFlight++;
         long flushed = bytes;
         executor.flush(batch).subscribe().with(ignored -> finished(lane, flushed), failure -> finished(lane, flushed));
     }

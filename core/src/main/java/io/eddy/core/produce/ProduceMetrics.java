@@ -25,6 +25,8 @@ public final class ProduceMetrics {
     private final LongAdder replicaFallbacks = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder fenced = new LongAdder();
+    private final LongAdder transactionItems = new LongAdder();
+    private final LongAdder redecided = new LongAdder();
 
     public ProduceMetrics() {
         this((bytes, records) -> {});
@@ -46,8 +48,15 @@ public final class ProduceMetrics {
         segmentPuts.increment();
     }
 
-    void transaction() {
+    /** A commit transaction of {@code items} items landed. */
+    void transaction(int items) {
         transactions.increment();
+        transactionItems.add(items);
+    }
+
+    /** A pipelined flush decided again because a flush ahead of it did not land what it was decided on. */
+    void redecided() {
+        redecided.increment();
     }
 
     void replicaFallback() {
@@ -90,6 +99,8 @@ public final class ProduceMetrics {
         out.put("replica_fallbacks", replicaFallbacks.sum());
         out.put("duplicates", duplicates.sum());
         out.put("leases_lost", fenced.sum());
+        out.put("transaction_items", transactionItems.sum());
+        out.put("redecided", redecided.sum());
         return out;
     }
 }

@@ -42,6 +42,14 @@ public record CommitBatch(List<PartitionCommit> partitions, Map<Long, Short> pro
         }
     }
 
+    /** The items this transaction writes and checks, as {@link #itemCount(int, int, int)} counts them. */
+    public int itemCount() {
+        return itemCount(
+                partitions.size(),
+                partitions.stream().mapToInt(p -> p.producers().size()).sum(),
+                producerEpochs.size());
+    }
+
     /**
      * The items of one transaction, as {@code DynamoMetadataStore} writes them: per partition its head and its index
      * entry, per partition and idempotent producer a producer state, and per producer, once across the

@@ -41,12 +41,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** The commit protocol's decisions for a round of a flush, over values only. */
 class CommitDeciderTest {
-    private static final long NOW = 1_764_000_000_000L;
+    static final long NOW = 1_764_000_000_000L;
     private static final Duration EXPIRY = Duration.ofDays(7);
-    private static final Topic TOPIC =
+    static final Topic TOPIC =
             new Topic(new TopicName("t"), UUID.randomUUID(), 200, TopicConfig.defaults("bucket"), Instant.EPOCH);
-    private static final long P = 42;
-    private static final short EPOCH = 3;
+    static final long P = 42;
+    static final short EPOCH = 3;
 
     private final CommitDecider decider = new CommitDecider(EXPIRY);
 
@@ -362,32 +362,32 @@ class CommitDeciderTest {
 
     // ---- values ------------------------------------------------------------------------------------------
 
-    private static Open<String> open(String ref, int request, PartitionRun run) {
+    static Open<String> open(String ref, int request, PartitionRun run) {
         return new Open<>(ref, request, run);
     }
 
-    private static PartitionRun run(int partition, int records) {
+    static PartitionRun run(int partition, int records) {
         return run(partition, records, null);
     }
 
-    private static PartitionRun run(int partition, int records, ProducerBatch producer) {
+    static PartitionRun run(int partition, int records, ProducerBatch producer) {
         return new PartitionRun(TOPIC, partition, List.of(ByteBuffer.allocate(8)), records, NOW, producer);
     }
 
-    private static ProducerBatch batch(short epoch, int firstSequence, int records) {
+    static ProducerBatch batch(short epoch, int firstSequence, int records) {
         return ProducerBatch.of(P, epoch, firstSequence, records);
     }
 
-    private static ProducerState fresh(short epoch) {
+    static ProducerState fresh(short epoch) {
         return ProducerState.fresh(P, epoch, 0);
     }
 
     /** A state at version 4 whose last batch holds sequences {@code first..last} at {@code base}. */
-    private static ProducerState state(short epoch, int first, int last, long base) {
+    static ProducerState state(short epoch, int first, int last, long base) {
         return new ProducerState(P, epoch, List.of(new ProducerState.BatchMetadata(first, last, base)), NOW - 1, 4);
     }
 
-    private static ProducerKey key(int partition, long producer) {
+    static ProducerKey key(int partition, long producer) {
         return new ProducerKey(TOPIC.id(), partition, producer);
     }
 
@@ -395,7 +395,7 @@ class CommitDeciderTest {
         return new Head(next, next > 0, Optional.empty());
     }
 
-    private static Reads reads(
+    static Reads reads(
             Map<Integer, Head> heads,
             Set<Key> fenced,
             Map<ProducerKey, ProducerState> states,
@@ -405,7 +405,7 @@ class CommitDeciderTest {
         return new Reads(byKey, fenced, states, epochs);
     }
 
-    private static Map<String, Long> bases(Decision<String> d) {
+    static Map<String, Long> bases(Decision<String> d) {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Appended<String> a : d.appended()) {
             out.put(a.ref(), a.base());
@@ -414,7 +414,7 @@ class CommitDeciderTest {
     }
 
     /** The segment of a decision's appended runs: one chunk per partition, laid end to end. */
-    private static WrittenSegment segment(Decision<String> d) {
+    static WrittenSegment segment(Decision<String> d) {
         Map<Key, Integer> records = new LinkedHashMap<>();
         d.appended().forEach(a -> records.merge(a.key(), a.run().records(), Integer::sum));
         Map<Key, ChunkLocation> chunks = new HashMap<>();

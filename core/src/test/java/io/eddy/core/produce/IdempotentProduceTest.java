@@ -270,7 +270,8 @@ class IdempotentProduceTest {
         }
     }
 
-    private static List<Record> readAll(CoreInstance eddy, String topic, int partition, long end) {
+    /** Every record of a partition from offset 0 up to {@code end}. */
+    static List<Record> readAll(CoreInstance eddy, String topic, int partition, long end) {
         List<Record> out = new ArrayList<>();
         long offset = 0;
         while (offset < end) {

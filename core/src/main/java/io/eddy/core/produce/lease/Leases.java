@@ -77,14 +77,25 @@ public final class Leases implements LeaderLeases {
         return clock.millis() + duration.toMillis();
     }
 
+    /**
+     * Applied to the lease as it is now if it still has {@code held}'s epoch: with pipelined flushes it has
+     * usually moved on (renewed, the head advanced) since the commit was decided under {@code held}; one
+     * partition's commits land in order, so the last applied is the newest.
+     */
     @Override
     public void committed(Key key, LeaseState.Held held, long next, long renewedUntilMs) {
-        states.replace(key, held, held.committed(next, renewedUntilMs));
+        states.computeIfPresent(
+                key,
+                (k, now) -> now instanceof LeaseState.Held h && h.epoch() == held.epoch()
+                        ? h.committed(next, renewedUntilMs)
+                        : now);
     }
 
+    /** Applied to the lease as it is now if it still has {@code held}'s epoch (see {@link #committed}). */
     @Override
     public void conflicted(Key key, LeaseState.Held held) {
-        states.replace(key, held, held.conflicted());
+        states.computeIfPresent(
+                key, (k, now) -> now instanceof LeaseState.Held h && h.epoch() == held.epoch() ? h.conflicted() : now);
     }
 
     @Override
