@@ -54,6 +54,8 @@ public final class CoreMeters {
         names.put("replica_fallbacks", "eddy.produce.replica.fallbacks");
         names.put("duplicates", "eddy.produce.duplicates");
         names.put("leases_lost", "eddy.lease.losses");
+        names.put("transaction_items", "eddy.commit.transaction.items");
+        names.put("redecided", "eddy.flush.redecided");
         return Collections.unmodifiableMap(names);
     }
 
