@@ -49,6 +49,8 @@ class PipelinedFlushTest {
     private static final int REQUESTS = 40;
     private static final int RECORDS = 3;
     private static final int PARTITIONS = 2;
+    /** Why requests failed, for the failure message. */
+    private static final Set<String> REASONS = ConcurrentHashMap.newKeySet();
 
     @Test
     void concurrentProducersOnFewPartitionsGetContiguousOffsetsInTheirOwnOrderWhileFlushesOverlap(EddyStack stack)
@@ -57,7 +59,7 @@ class PipelinedFlushTest {
         try (CoreInstance eddy = pipelined(stack, probe, n -> false)) {
             Outcome outcome = produce(eddy);
 
-            assertThat(outcome.failed()).as("nothing failed").isEmpty();
+            assertThat(outcome.failed()).as("nothing failed: %s", REASONS).isEmpty();
             assertThat(outcome.acked()).hasSize(PRODUCERS * REQUESTS * RECORDS);
             assertLog(eddy, outcome);
             assertThat(probe.get().readsDuringCommit.get())
@@ -136,6 +138,7 @@ class PipelinedFlushTest {
                         } catch (EddyException e) {
                             assertThat(e.retryable()).as(e.getMessage()).isTrue();
                             failed.addAll(values);
+                            REASONS.add(e.code() + ": " + e.getMessage());
                         }
                     }
                     return null;
