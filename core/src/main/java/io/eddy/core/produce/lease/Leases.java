@@ -1,5 +1,6 @@
 package io.eddy.core.produce.lease;
 
+import io.eddy.core.error.EddyException;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
@@ -7,6 +8,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -20,6 +22,7 @@ public final class Leases implements LeaderLeases {
     private final Duration margin;
     private final Clock clock;
     private final Map<Key, LeaseState> states = new ConcurrentHashMap<>();
+    private final Map<Key, CompletableFuture<Optional<LeaseState.Held>>> acquiring = new ConcurrentHashMap<>();
 
     /**
      * @param owner    this instance's unique name
@@ -59,7 +62,22 @@ public final class Leases implements LeaderLeases {
         if (state instanceof LeaseState.Lost lost && now < lost.retryAfterMs()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        return metadata.acquireLease(key.topicId(), key.partition(), owner, now, now + duration.toMillis())
+        return Uni.createFrom().deferred(() -> acquire(key, now));
+    }
+
+    /**
+     * One acquisition per partition at a time: overlapping flushes of a partition share it rather than each
+     * bumping the epoch (and fencing the others' decisions). An acquisition that fails retryably (typically
+     * DynamoDB's transaction conflict with this instance's own commit in flight on the head) leaves this flush
+     * optimistic and the next one tries again.
+     */
+    private Uni<Optional<LeaseState.Held>> acquire(Key key, long now) {
+        CompletableFuture<Optional<LeaseState.Held>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<LeaseState.Held>> running = acquiring.putIfAbsent(key, mine);
+        if (running != null) {
+            return Uni.createFrom().completionStage(running);
+        }
+        metadata.acquireLease(key.topicId(), key.partition(), owner, now, now + duration.toMillis())
                 .map(granted -> {
                     if (granted.isEmpty()) {
                         // another owner's live lease: its expiry is unknown without a read; retry after one term
@@ -69,7 +87,20 @@ public final class Leases implements LeaderLeases {
                     LeaseState.Held held = (LeaseState.Held) LeaseState.granted(granted.get());
                     states.put(key, held);
                     return Optional.of(held);
-                });
+                })
+                .onFailure(t -> t instanceof EddyException e && e.retryable())
+                .recoverWithItem(Optional.empty())
+                .subscribe()
+                .with(
+                        held -> {
+                            acquiring.remove(key, mine);
+                            mine.complete(held);
+                        },
+                        failure -> {
+                            acquiring.remove(key, mine);
+                            mine.completeExceptionally(failure);
+                        });
+        return Uni.createFrom().completionStage(mine);
     }
 
     @Override
