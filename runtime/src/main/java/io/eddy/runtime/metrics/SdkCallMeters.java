@@ -30,12 +30,22 @@ public final class SdkCallMeters implements ExecutionInterceptor {
             "TooManyRequestsException",
             "Throttling");
 
-    private static final ExecutionAttribute<Long> STARTED = new ExecutionAttribute<>("eddy.metrics.started");
-    private static final ExecutionAttribute<Integer> ATTEMPTS = new ExecutionAttribute<>("eddy.metrics.attempts");
-    private static final ExecutionAttribute<Boolean> THROTTLED = new ExecutionAttribute<>("eddy.metrics.throttled");
+    private static final ExecutionAttribute<Long> STARTED = attribute("started");
+    private static final ExecutionAttribute<Integer> ATTEMPTS = attribute("attempts");
+    private static final ExecutionAttribute<Boolean> THROTTLED = attribute("throttled");
 
     private final MeterRegistry registry;
     private final String prefix;
+
+    /**
+     * The SDK refuses a second attribute of the same name in one JVM, and this class is loaded once per
+     * application class loader (Quarkus restarts the application between test classes with other resources,
+     * the SDK stays in the parent loader): the loader's identity keeps the names unique.
+     */
+    private static <T> ExecutionAttribute<T> attribute(String name) {
+        return new ExecutionAttribute<>("eddy.metrics." + name + "@"
+                + Integer.toHexString(System.identityHashCode(SdkCallMeters.class.getClassLoader())));
+    }
 
     /** @param service the metric names' service part: {@code s3} or {@code dynamodb} */
     public SdkCallMeters(MeterRegistry registry, String service) {
