@@ -7,10 +7,13 @@ import io.eddy.core.topic.TopicService;
 import io.eddy.kafka.consumer.ConsumerGroupSettings;
 import io.eddy.testkit.EddyStack;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * One instance of the Kafka front end over the stand-ins, wired as the server wires it: core as one process
@@ -29,6 +32,7 @@ public final class KafkaFrontEnd implements AutoCloseable {
     });
     private final KafkaServices services;
     private final KafkaListener listener;
+    private Admin admin;
 
     public KafkaFrontEnd(EddyStack stack, KafkaSettings settings, Optional<Identities> identities) {
         this(stack, settings, identities, ConsumerGroupSettings.defaults());
@@ -89,8 +93,27 @@ public final class KafkaFrontEnd implements AutoCloseable {
         return "127.0.0.1:" + port();
     }
 
+    /**
+     * kafka-clients' Admin pointed at this front end, with timeouts a slow box meets: made on first call, closed
+     * with the front end.
+     */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            admin = Admin.create(Map.of(
+                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000));
+        }
+        return admin;
+    }
+
     @Override
     public void close() {
+        synchronized (this) {
+            if (admin != null) {
+                admin.close();
+            }
+        }
         listener.close();
         validation.shutdownNow();
         core.close();

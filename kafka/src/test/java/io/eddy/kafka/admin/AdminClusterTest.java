@@ -9,7 +9,6 @@ import io.eddy.kafka.KafkaFrontEnd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.apache.kafka.clients.admin.DescribeTopicsOptions;
@@ -48,15 +47,13 @@ class AdminClusterTest extends Admins {
     @Test
     void theClusterIdIsTheSameFromTwoInstancesAndAfterARestart() throws Exception {
         String first;
-        try (KafkaFrontEnd other = new KafkaFrontEnd(stack);
-                Admin otherAdmin = Admins.of(other)) {
-            first = get(otherAdmin.describeCluster().clusterId());
+        try (KafkaFrontEnd other = new KafkaFrontEnd(stack)) {
+            first = get(other.admin().describeCluster().clusterId());
             assertThat(first).isEqualTo(get(admin.describeCluster().clusterId()));
         }
 
-        try (KafkaFrontEnd restarted = new KafkaFrontEnd(stack);
-                Admin restartedAdmin = Admins.of(restarted)) {
-            assertThat(get(restartedAdmin.describeCluster().clusterId())).isEqualTo(first);
+        try (KafkaFrontEnd restarted = new KafkaFrontEnd(stack)) {
+            assertThat(get(restarted.admin().describeCluster().clusterId())).isEqualTo(first);
             assertThat(restarted.clusterId()).isEqualTo(eddy.clusterId());
         }
     }

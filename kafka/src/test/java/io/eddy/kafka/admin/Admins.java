@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.eddy.kafka.KafkaFrontEnd;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,24 +29,14 @@ abstract class Admins {
     void start(EddyStack given) {
         stack = given;
         eddy = new KafkaFrontEnd(stack);
-        admin = of(eddy);
+        admin = eddy.admin();
     }
 
     @AfterAll
     void stop() {
-        if (admin != null) {
-            admin.close();
-        }
         if (eddy != null) {
             eddy.close();
         }
-    }
-
-    static Admin of(KafkaFrontEnd frontEnd) {
-        return Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, frontEnd.bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 20_000));
     }
 
     /** The future's value, within 30 s. */
