@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -44,9 +45,23 @@ public final class KafkaFrontEnd implements AutoCloseable {
             KafkaSettings settings,
             Optional<Identities> identities,
             ConsumerGroupSettings consumerGroups) {
-        this.core = CoreInstance.on(stack)
-                .groupCommit(Duration.ofMillis(5), 8 << 20)
-                .leases("kafka-test-" + UUID.randomUUID(), Duration.ofSeconds(10))
+        this(stack, settings, identities, consumerGroups, UnaryOperator.identity());
+    }
+
+    /** With core wired differently (e.g. S3 PUTs held, to see what a client is told while a commit waits). */
+    public KafkaFrontEnd(EddyStack stack, UnaryOperator<CoreInstance.Builder> tune) {
+        this(stack, KafkaSettings.of("127.0.0.1", 0), Optional.empty(), ConsumerGroupSettings.defaults(), tune);
+    }
+
+    private KafkaFrontEnd(
+            EddyStack stack,
+            KafkaSettings settings,
+            Optional<Identities> identities,
+            ConsumerGroupSettings consumerGroups,
+            UnaryOperator<CoreInstance.Builder> tune) {
+        this.core = tune.apply(CoreInstance.on(stack)
+                        .groupCommit(Duration.ofMillis(5), 8 << 20)
+                        .leases("kafka-test-" + UUID.randomUUID(), Duration.ofSeconds(10)))
                 .start()
                 .ensureResources();
         this.services = new KafkaServices(

@@ -15,9 +15,12 @@ import io.eddy.kafka.KafkaServices;
 import io.eddy.kafka.KafkaSession;
 import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
@@ -96,11 +99,19 @@ final class ProduceHandler implements ApiHandler {
                 queued.add(refused(
                         t, byId, Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED, "Eddy does not support transactions"));
             } else if (byId) {
-                queued.add(topic(topicIds.require(t.topicId()), t, true, acks.get(), decoded.session(), turn));
+                queued.add(topic(
+                        topicIds.require(t.topicId()), t, true, acks.get(), data.timeoutMs(), decoded.session(), turn));
             } else if (!mayWrite(decoded.session(), t.name())) {
                 queued.add(refused(t, false, Errors.TOPIC_AUTHORIZATION_FAILED, null));
             } else {
-                queued.add(topic(services.topics().require(t.name()), t, false, acks.get(), decoded.session(), turn));
+                queued.add(topic(
+                        services.topics().require(t.name()),
+                        t,
+                        false,
+                        acks.get(),
+                        data.timeoutMs(),
+                        decoded.session(),
+                        turn));
             }
         }
         // the connection's next request may be queued as soon as every partition of this one is: its order is
@@ -130,6 +141,7 @@ final class ProduceHandler implements ApiHandler {
             TopicProduceData t,
             boolean byId,
             Acks acks,
+            int timeoutMs,
             KafkaSession session,
             ConnectionTurns.Turn turn) {
         return lookup.flatMap(topic -> {
@@ -141,7 +153,7 @@ final class ProduceHandler implements ApiHandler {
                             .runSubscriptionOn(services.validation())
                             .flatMap(checked -> turn.ready()
                                     .flatMap(ready -> all(checked.stream()
-                                            .map(c -> produce(topic, c, acks))
+                                            .map(c -> produce(topic, c, acks, timeoutMs))
                                             .toList())))
                             .map(partitions -> all(partitions).map(answered -> answer(t, byId, answered)));
                 })
@@ -187,7 +199,7 @@ final class ProduceHandler implements ApiHandler {
     }
 
     /** One partition: the outer item once it is queued (or answered at once), the inner one its answer. */
-    private Uni<Uni<PartitionProduceResponse>> produce(Topic topic, Checked checked, Acks acks) {
+    private Uni<Uni<PartitionProduceResponse>> produce(Topic topic, Checked checked, Acks acks, int timeoutMs) {
         if (checked instanceof Answered a) {
             return Uni.createFrom().item(Uni.createFrom().item(a.response()));
         }
@@ -195,11 +207,40 @@ final class ProduceHandler implements ApiHandler {
         int index = batch.partition();
         return services.produce()
                 .enqueueBatches(topic, List.of(batch), acks, false)
-                .map(outcome -> outcome.map(offsets -> succeeded(index, offsets))
-                        .onFailure()
-                        .recoverWithItem(failure -> failed(index, errors.of(failure), message(failure))))
+                .map(outcome -> within(
+                        outcome.map(offsets -> succeeded(index, offsets))
+                                .onFailure()
+                                .recoverWithItem(failure -> failed(index, errors.of(failure), message(failure))),
+                        index,
+                        timeoutMs))
                 .onFailure()
                 .recoverWithItem(failure -> Uni.createFrom().item(failed(index, errors.of(failure), message(failure))));
+    }
+
+    /**
+     * The partition's answer, or {@code REQUEST_TIMED_OUT} if its commit takes longer than the request's
+     * {@code timeout_ms}, as a broker answers when replication takes longer: the batch stays queued and may still be
+     * committed (an idempotent producer's retry is then answered as a duplicate, at its offset). The commit is not
+     * cancelled: it is shared with the rest of its flush. A timeout of 0 or less sets no bound.
+     */
+    private static Uni<PartitionProduceResponse> within(
+            Uni<PartitionProduceResponse> answer, int index, int timeoutMs) {
+        if (timeoutMs <= 0) {
+            return answer;
+        }
+        return Uni.createFrom().emitter(emitter -> {
+            ScheduledFuture<?> timer = Infrastructure.getDefaultWorkerPool()
+                    .schedule(
+                            () -> emitter.complete(failed(
+                                    index,
+                                    Errors.REQUEST_TIMED_OUT,
+                                    "not committed within the request's timeout of " + timeoutMs
+                                            + " ms; it may still be committed")),
+                            timeoutMs,
+                            TimeUnit.MILLISECONDS);
+            emitter.onTermination(() -> timer.cancel(false));
+            answer.subscribe().with(emitter::complete);
+        });
     }
 
     private static PartitionProduceResponse succeeded(int index, List<BatchOffsets> offsets) {

@@ -3,6 +3,7 @@ package io.eddy.kafka.produce;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.auth.Principal;
+import io.eddy.core.fixtures.HeldPuts;
 import io.eddy.core.model.Record;
 import io.eddy.core.produce.ProducerRegistry.Registration;
 import io.eddy.kafka.KafkaErrors;
@@ -13,6 +14,7 @@ import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -288,6 +290,34 @@ class ProduceHandlerTest {
             expected.add("r" + i + "b");
         }
         assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aCommitSlowerThanTheRequestsTimeoutIsRequestTimedOutAndStillLandsOnceS3Moves(EddyStack stack) {
+        HeldPuts[] puts = new HeldPuts[1];
+        try (KafkaFrontEnd stalled =
+                new KafkaFrontEnd(stack, core -> core.produceSegments(s -> puts[0] = new HeldPuts(s)))) {
+            ProduceHandler slow = new ProduceHandler(stalled.services(), new KafkaErrors());
+            String topic = "stalled-" + UUID.randomUUID();
+            stalled.topics().create(topic, 1, Map.of()).await().atMost(KafkaFrontEnd.AWAIT);
+            ProduceRequestData request =
+                    request((short) -1, data(topic, 0, plain("late"))).setTimeoutMs(500);
+
+            ProduceResponseData response =
+                    (ProduceResponseData) slow.handle(RawRequests.decode(ApiKeys.PRODUCE, V12, request, session)
+                                    .request())
+                            .await()
+                            .atMost(Duration.ofSeconds(20));
+
+            PartitionProduceResponse answered =
+                    response.responses().iterator().next().partitionResponses().get(0);
+            assertThat(answered.errorCode()).isEqualTo(Errors.REQUEST_TIMED_OUT.code());
+            assertThat(puts[0].puts()).as("the PUT is still held").isPositive();
+            puts[0].release();
+            assertThat(CoreReads.awaitRecords(stalled, topic, 0, 1))
+                    .extracting(r -> text(r.value()))
+                    .containsExactly("late");
+        }
     }
 
     private static String topic(int partitions) {
