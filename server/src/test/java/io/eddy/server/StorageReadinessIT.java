@@ -73,41 +73,32 @@ class StorageReadinessIT {
 
     @Test
     void readinessIs503NamingTheBucketWhileS3DoesNotAnswerAndRecoversWhenItDoes() throws InterruptedException {
-        Http http = new Http(URI.create(url.toString()));
-        awaitReady(http);
-
-        // when: S3 takes nothing
-        relays.s3().pause();
-        Http.Reply ready = http.get("/q/health/ready");
-
-        // then: not ready, saying which bucket; still live
-        assertThat(ready.status()).as(ready.raw()).isEqualTo(503);
-        assertThat(ready.body().get("status").asText()).isEqualTo("DOWN");
-        assertThat(storageCheck(ready).at("/data/reason").asText())
-                .startsWith("bucket " + config.bucket() + " does not answer");
-        assertThat(http.get("/q/health/live").status()).isEqualTo(200);
-
-        // when: S3 answers again
-        relays.s3().resume();
-
-        // then
-        awaitReady(http);
+        assertDownWhileStalledAndReadyAfter(relays.s3(), "bucket " + config.bucket() + " does not answer");
     }
 
     @Test
     void readinessIs503NamingTheTableWhileDynamoDbDoesNotAnswerAndRecoversWhenItDoes() throws InterruptedException {
+        assertDownWhileStalledAndReadyAfter(relays.dynamo(), "table " + config.table() + " does not answer");
+    }
+
+    private void assertDownWhileStalledAndReadyAfter(PausableRelay standIn, String reason) throws InterruptedException {
         Http http = new Http(URI.create(url.toString()));
         awaitReady(http);
 
-        relays.dynamo().pause();
+        // when: the stand-in takes nothing
+        standIn.pause();
         Http.Reply ready = http.get("/q/health/ready");
 
+        // then: not ready, saying which resource; still live
         assertThat(ready.status()).as(ready.raw()).isEqualTo(503);
-        assertThat(storageCheck(ready).at("/data/reason").asText())
-                .startsWith("table " + config.table() + " does not answer");
+        assertThat(ready.body().get("status").asText()).isEqualTo("DOWN");
+        assertThat(storageCheck(ready).at("/data/reason").asText()).startsWith(reason);
         assertThat(http.get("/q/health/live").status()).isEqualTo(200);
 
-        relays.dynamo().resume();
+        // when: it answers again
+        standIn.resume();
+
+        // then
         awaitReady(http);
     }
 
