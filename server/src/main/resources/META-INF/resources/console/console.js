@@ -1,5 +1,6 @@
-// Eddy's web console: one page, routed by the URL's hash, over the server's HTTP API (/v1/...) and the lag
-// history the server samples (/console/api/groups/{g}/lag). Plain JavaScript, no build step; uPlot draws plots.
+// Eddy's web console: one page, routed by the URL's hash, over the server's HTTP API (/v1/...) and what the
+// server samples for it (lag: /console/api/groups/{g}/lag; meters: /console/api/health). Plain JavaScript, no
+// build step; uPlot draws plots.
 'use strict';
 
 const TOKEN_KEY = 'eddy.token';
@@ -574,65 +575,83 @@ function flatten(o, prefix, out) {
   }
   return out;
 }
-const ratio = (hits, misses) => hits + misses > 0 ? (100 * hits / (hits + misses)).toFixed(1) + ' %' : '–';
+
+const KINDS = ['produce', 'fetch', 'commit'];
+/** The Health page's plots: each a title, a y label and its series (a sample value's name, a label, a scale). */
+const HEALTH_PLOTS = [
+  { id: 'requests-plot', title: 'Requests per second', y: 'per second',
+    series: KINDS.map(k => ({ key: k + '.per_s', label: k })) },
+  { id: 'errors-plot', title: 'Errors per second', y: 'per second',
+    series: [...KINDS, 's3', 'dynamodb'].map(k => ({ key: k + '.errors_per_s', label: k })) },
+  { id: 'latency-plot', title: 'Latency, p50 and p99 (ms)', y: 'ms',
+    series: KINDS.flatMap(k => [{ key: k + '.p50_ms', label: k + ' p50' }, { key: k + '.p99_ms', label: k + ' p99' }]) },
+  { id: 'cache-plot', title: 'Cache hit ratio (%)', y: '%',
+    series: ['memory', 'disk', 'index'].map(t => ({ key: 'cache.' + t + '.hit_ratio', label: t, scale: 100 })) },
+  { id: 'calls-plot', title: 'S3 and DynamoDB calls per second', y: 'per second',
+    series: [{ key: 's3.per_s', label: 'S3' }, { key: 'dynamodb.per_s', label: 'DynamoDB' },
+      { key: 'records_in.per_s', label: 'records in' }, { key: 'records_out.per_s', label: 'records out' }] },
+];
+
+const fixed = (v, digits) => v === undefined || v === null ? '–' : v.toFixed(digits);
+function bytes(n) {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i ? n.toFixed(1) : String(n)) + ' ' + units[i];
+}
 
 async function healthPage() {
   view.append(h('h1', {}, 'Health'));
-  view.append(h('p', { class: 'muted' }, 'From GET /v1/stats every ', REFRESH_MS / 1000,
-    ' s; rates are the change between two readings while this page is open.'));
+  const intro = h('p', { class: 'muted' });
   const cards = h('div', { class: 'cards', id: 'health-cards' });
-  const plotBox = h('div', { class: 'plot', id: 'rate-plot' });
+  const plotsBox = h('div', { class: 'plots' });
+  const compactions = h('div', { id: 'compactions' });
   const counters = h('div', { id: 'counters' });
-  view.append(cards, h('h2', {}, 'Calls per second'), plotBox, h('h2', {}, 'Counters'), counters);
-  const points = [];
-  let before = null;
-  const ratePlot = linePlot(plotBox, 'per second');
-  onLeave(() => ratePlot.destroy());
+  view.append(intro, cards, plotsBox, h('h2', {}, 'Last compaction passes'), compactions,
+    h('h2', {}, 'Counters since start (GET /v1/stats)'), counters);
+  const plots = HEALTH_PLOTS.map(spec => {
+    const box = h('div', { class: 'plot', id: spec.id });
+    plotsBox.append(h('div', {}, h('h2', {}, spec.title), box));
+    const plot = linePlot(box, spec.y);
+    onLeave(() => plot.destroy());
+    return { spec, box, plot };
+  });
 
   async function refresh() {
-    const stats = await api('GET', '/v1/stats');
-    const now = Date.now();
-    const flat = flatten(stats, '', {});
-    const rates = {};
-    if (before) {
-      for (const [k, v] of Object.entries(flat)) {
-        if (before.flat[k] !== undefined) rates[k] = Math.max(0, (v - before.flat[k]) * 1000 / (now - before.at));
-      }
-    }
-    before = { at: now, flat };
-    const c = stats.cache || {};
-    const mem = c.memory || {};
-    const idx = c.index || {};
-    const s3 = (stats.s3 && stats.s3.requests) || {};
-    const s3Total = Object.values(s3).reduce((a, b) => a + b, 0);
+    const [health, stats] = await Promise.all([api('GET', '/console/api/health'), api('GET', '/v1/stats')]);
+    intro.replaceChildren('Sampled by the server from its meters every ', health.interval_ms / 1000,
+      ' s (the last ', Math.round(health.capacity * health.interval_ms / 60000), ' min are kept): each point is the ',
+      'interval before it, latency percentiles from the request histograms of that interval.');
+    const samples = health.samples;
+    const last = samples.length ? samples[samples.length - 1].values : {};
+    const sum = (suffix) => KINDS.reduce((a, k) => a + (last[k + suffix] || 0), 0);
     cards.replaceChildren(
-      card('Memory cache hit ratio', ratio(mem.hits || 0, mem.misses || 0)),
-      card('Index cache hit ratio', ratio(idx.hits || 0, idx.misses || 0)),
-      card('S3 requests (total)', s3Total),
-      card('S3 requests/s', before && Object.keys(rates).length
-        ? Object.keys(s3).reduce((a, k) => a + (rates['s3.requests.' + k] || 0), 0).toFixed(1) : '–'));
-    counters.replaceChildren(table(['Counter', 'Value', 'Per second'], Object.entries(flat).map(([k, v]) =>
-      h('tr', {}, h('td', {}, k), num(v), h('td', { class: 'num' }, rates[k] === undefined ? '–' : rates[k].toFixed(2))))));
-    if (Object.keys(rates).length) {
-      points.push({ at: now / 1000, rates });
-      if (points.length > 720) points.shift();
-      drawRates();
-    } else {
-      plotBox.replaceChildren(h('p', { class: 'muted' }, 'Rates appear after the second reading.'));
+      card('Requests/s', samples.length ? fixed(sum('.per_s'), 1) : '–', 'requests-rate'),
+      card('Errors/s', samples.length ? fixed(sum('.errors_per_s'), 1) : '–'),
+      card('Produce p99 (ms)', fixed(last['produce.p99_ms'], 1)),
+      card('Fetch p99 (ms)', fixed(last['fetch.p99_ms'], 1)),
+      card('Memory cache hit ratio', last['cache.memory.hit_ratio'] === undefined ? '–'
+        : (100 * last['cache.memory.hit_ratio']).toFixed(1) + ' %'),
+      card('S3 calls/s', fixed(last['s3.per_s'], 1)),
+      card('DynamoDB calls/s', fixed(last['dynamodb.per_s'], 1)));
+    for (const { spec, box, plot } of plots) {
+      if (samples.length < 2) {
+        box.replaceChildren(h('p', { class: 'muted' }, 'Collecting samples (one every ' + health.interval_ms / 1000 + ' s)…'));
+        continue;
+      }
+      const data = [samples.map(x => x.at_ms / 1000), ...spec.series.map(sr => samples.map(x =>
+        x.values[sr.key] === undefined ? null : x.values[sr.key] * (sr.scale || 1)))];
+      plot.draw(spec.series.map(sr => ({ label: sr.label })), data);
     }
-  }
-
-  function drawRates() {
-    // the S3 request kinds and the write path's counters that moved at all while the page was open
-    const keys = Object.keys(points[points.length - 1].rates)
-      .filter(k => k.startsWith('s3.requests.') || k.startsWith('produce.'))
-      .filter(k => points.some(p => p.rates[k] > 0)).slice(0, 8);
-    if (!keys.length || points.length < 2) {
-      if (!ratePlot.drawn()) plotBox.replaceChildren(h('p', { class: 'muted' }, 'Nothing has moved yet.'));
-      return;
-    }
-    const data = [points.map(p => p.at), ...keys.map(k => points.map(p => p.rates[k] ?? null))];
-    ratePlot.draw(keys.map(k => ({ label: k })), data);
+    compactions.replaceChildren(health.compactions.length
+      ? table(['Ended', 'Took (ms)', 'Dry run', 'Partitions', 'Read', 'Written', 'Objects deleted', 'Records removed'],
+        [...health.compactions].reverse().map(c => h('tr', {},
+          h('td', {}, new Date(c.ended_at_ms).toLocaleString()), num(c.elapsed_ms), h('td', {}, c.dry_run ? 'yes' : 'no'),
+          num(c.partitions), h('td', { class: 'num' }, bytes(c.bytes_read)), h('td', { class: 'num' }, bytes(c.bytes_written)),
+          num(c.objects_deleted), num(c.records_removed))))
+      : h('p', { class: 'muted' }, 'No compaction pass since the server started.'));
+    counters.replaceChildren(table(['Counter', 'Value'], Object.entries(flatten(stats, '', {})).map(([k, v]) =>
+      h('tr', {}, h('td', {}, k), num(v)))));
   }
 
   await refresh();

@@ -5,6 +5,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,8 @@ public final class EddyMeters {
     public static final String SUCCESS = "success";
     public static final String CLIENT_ERROR = "client_error";
     public static final String SERVER_ERROR = "server_error";
+    /** How many compaction passes {@link #recentCompactions()} keeps. */
+    public static final int RECENT_COMPACTIONS = 20;
 
     private final MeterRegistry registry;
     private final LabelCap topics;
@@ -23,9 +27,16 @@ public final class EddyMeters {
     private final DistributionSummary flushBytes;
     private final DistributionSummary flushRecords;
     private final Counter leaseAcquisitions;
+    private final Clock clock;
+    private final RecentCompactions recentCompactions = new RecentCompactions(RECENT_COMPACTIONS);
 
     public EddyMeters(MeterRegistry registry, int labelCap) {
+        this(registry, labelCap, Clock.systemUTC());
+    }
+
+    public EddyMeters(MeterRegistry registry, int labelCap, Clock clock) {
         this.registry = registry;
+        this.clock = clock;
         this.topics = new LabelCap(labelCap);
         this.groups = new LabelCap(labelCap);
         this.flushBytes = DistributionSummary.builder("eddy.flush.size")
@@ -103,8 +114,23 @@ public final class EddyMeters {
         leaseAcquisitions.increment();
     }
 
+    /** The last compaction passes, for the console: the counters below only sum them. */
+    public RecentCompactions recentCompactions() {
+        return recentCompactions;
+    }
+
     /** A compaction pass ended (dry runs included, as {@code dry_run="true"}). */
     public void compacted(CompactionReport report, boolean dryRun) {
+        Map<String, Object> summary = report.summary();
+        recentCompactions.add(new RecentCompactions.Pass(
+                clock.millis(),
+                ((Number) summary.get("elapsed_ms")).longValue(),
+                dryRun,
+                ((Number) summary.get("partitions")).longValue(),
+                report.bytesRead(),
+                dryRun ? 0 : report.bytesWritten(),
+                dryRun ? 0 : report.objectsDeleted(),
+                dryRun ? 0 : report.recordsRemoved()));
         String dry = Boolean.toString(dryRun);
         Counter.builder("eddy.compaction.passes")
                 .description("compaction passes run")

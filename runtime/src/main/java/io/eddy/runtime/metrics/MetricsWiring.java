@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 
 /**
  * Builds {@link EddyMeters} over the process's meter registry, and registers core's counters there at start-up
@@ -20,8 +21,8 @@ public class MetricsWiring {
 
     @Produces
     @Singleton
-    EddyMeters eddyMeters(MeterRegistry registry, MetricsConfig config) {
-        return new EddyMeters(registry, config.labelCap());
+    EddyMeters eddyMeters(MeterRegistry registry, MetricsConfig config, Clock clock) {
+        return new EddyMeters(registry, config.labelCap(), clock);
     }
 
     void bind(

@@ -9,6 +9,8 @@ import io.eddy.core.auth.ResourceType;
 import io.eddy.core.group.TopicPartition;
 import io.eddy.runtime.auth.Caller;
 import io.eddy.runtime.auth.Requires;
+import io.eddy.runtime.metrics.EddyMeters;
+import io.eddy.runtime.metrics.RecentCompactions;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,15 +25,21 @@ import java.util.TreeMap;
  * The console's own routes beside its static files ({@code META-INF/resources/console/}): {@code /console} opens
  * the console, {@code /console/api/groups/{group}/lag} is a group's lag over the last hour as the server sampled it
  * ({@link LagSampler}). The lag needs what describing the group needs, and shows only topics the caller may see.
+ * {@code /console/api/health} is the Health page's data ({@link HealthSampler}).
  */
 @Path("/console")
 public class ConsoleResource {
     private final LagSampler sampler;
+    private final HealthSampler health;
+    private final EddyMeters meters;
     private final ConsoleConfig config;
     private final Caller caller;
 
-    public ConsoleResource(LagSampler sampler, ConsoleConfig config, Caller caller) {
+    public ConsoleResource(
+            LagSampler sampler, HealthSampler health, EddyMeters meters, ConsoleConfig config, Caller caller) {
         this.sampler = sampler;
+        this.health = health;
+        this.meters = meters;
         this.config = config;
         this.caller = caller;
     }
@@ -69,6 +77,41 @@ public class ConsoleResource {
                 }
             }
             o.put("lag", total);
+        }
+        return out;
+    }
+
+    /**
+     * The process's health over the last hour as {@link HealthSampler} sampled it (request and error rates, latency
+     * percentiles, cache hit ratios, S3 and DynamoDB calls per second) and the last compaction passes. It needs what
+     * {@code /v1/stats} needs.
+     */
+    @Requires(operation = Operation.ADMIN, resource = ResourceType.CLUSTER)
+    @GET
+    @Path("/api/health")
+    @Produces(MediaType.APPLICATION_JSON)
+    public ObjectNode health() {
+        ObjectNode out = JsonNodeFactory.instance
+                .objectNode()
+                .put("interval_ms", config.healthSampleInterval().toMillis())
+                .put("capacity", health.capacity());
+        ArrayNode samples = out.putArray("samples");
+        for (HealthSample s : health.samples()) {
+            ObjectNode values = samples.addObject().put("at_ms", s.atMs()).putObject("values");
+            s.values().forEach(values::put);
+        }
+        ArrayNode compactions = out.putArray("compactions");
+        for (RecentCompactions.Pass p : meters.recentCompactions().passes()) {
+            compactions
+                    .addObject()
+                    .put("ended_at_ms", p.endedAtMs())
+                    .put("elapsed_ms", p.elapsedMs())
+                    .put("dry_run", p.dryRun())
+                    .put("partitions", p.partitions())
+                    .put("bytes_read", p.bytesRead())
+                    .put("bytes_written", p.bytesWritten())
+                    .put("objects_deleted", p.objectsDeleted())
+                    .put("records_removed", p.recordsRemoved());
         }
         return out;
     }

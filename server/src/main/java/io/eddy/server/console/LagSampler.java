@@ -31,8 +31,7 @@ public class LagSampler {
         this.groups = groups;
         this.clock = clock;
         this.config = config;
-        long perInterval = Math.max(1, config.lagSampleInterval().toMillis());
-        int capacity = (int) Math.max(2, Math.min(100_000, config.lagHistory().toMillis() / perInterval));
+        int capacity = ConsoleConfig.samplesIn(config.lagHistory(), config.lagSampleInterval());
         this.history = new LagHistory(capacity, config.maxGroups());
     }
 

@@ -31,21 +31,22 @@ import org.openqa.selenium.support.ui.Select;
  * The console in a real browser (Debian's headless Chromium through /usr/bin/chromedriver) against the server as
  * {@code ./eddy dev} runs it: every page loads without errors in the browser's console, a record produced elsewhere
  * appears in the live tail and one produced from the form in the list, a group's lag appears and falls as it
- * commits, an invalid config shows its error beside the field. One browser for all of it; each page's screenshot
- * goes to docs/console/, which docs/console.md shows. Without Chromium the test fails, saying so.
+ * commits, an invalid config shows its error beside the field, the Health page plots the server's sampled meters and
+ * lists the last compaction pass. One browser for all of it; each page's screenshot goes to docs/console/, which
+ * docs/console.md shows. Without Chromium the test fails, saying so.
  */
 @QuarkusTest
-@TestProfile(ConsoleIT.FastLagSampling.class)
+@TestProfile(ConsoleIT.FastSampling.class)
 @QuarkusTestResource(StandinsTestResource.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleIT {
 
-    /** Lag sampled every second (the scheduler's shortest), so the plot has points within the test's seconds. */
-    public static class FastLagSampling implements QuarkusTestProfile {
+    /** Lag and meters sampled every second (the scheduler's shortest), so plots have points within seconds. */
+    public static class FastSampling implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("eddy.console.lag-sample-interval", "1s");
+            return Map.of("eddy.console.lag-sample-interval", "1s", "eddy.console.health-sample-interval", "1s");
         }
     }
 
@@ -291,15 +292,38 @@ class ConsoleIT {
 
     @Test
     @Order(60)
-    void healthPageShowsTheServersCountersAndRates() throws Exception {
+    void healthPagePlotsTheServersMetersAndListsTheLastCompactionPasses() throws Exception {
+        // given: produce traffic the server's sampler sees, and a compaction pass
+        http.put("/v1/topics/" + topic, "{\"partitions\": 2}");
+        for (int i = 0; i < 5; i++) {
+            produce(topic, 0, "{\"partition\": 0, \"value\": \"health " + i + "\"}");
+        }
+        Http.Reply compacted = http.post("/v1/admin/compact?topic=" + topic, "");
+        assertThat(compacted.status()).as(compacted.raw()).isEqualTo(200);
+        browser.waitFor(b -> sampledProduceRate() > 0);
+
+        // when
         browser.open("#/health");
-        browser.waitFor(b -> browser.text("#health-cards").contains("S3 requests"));
+
+        // then: every plot drawn from the server's samples, the pass listed, the stats' counters below
+        for (String plot : List.of("requests-plot", "errors-plot", "latency-plot", "cache-plot", "calls-plot")) {
+            browser.waitFor(b -> browser.present("#" + plot + " canvas"));
+        }
+        browser.waitFor(b -> browser.texts("#compactions tbody tr").size() >= 1);
+        assertThat(browser.text("#compactions")).contains("Partitions", "Objects deleted");
         assertThat(browser.text("#counters")).contains("s3.requests.PutObject", "cache.memory.hits");
-        // the second reading (5 s on) gives rates and the plot
-        browser.waitFor(b -> browser.present("#rate-plot canvas")
-                || browser.text("#rate-plot").contains("Nothing has moved"));
+        assertThat(browser.text("#requests-plot")).contains("produce", "fetch", "commit");
         assertNoBrowserErrors();
         browser.screenshot("health");
+    }
+
+    /** The highest produce rate in the server's health samples. */
+    private double sampledProduceRate() {
+        double max = 0;
+        for (var s : http.get("/console/api/health").body().get("samples")) {
+            max = Math.max(max, s.get("values").path("produce.per_s").asDouble());
+        }
+        return max;
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------
