@@ -143,11 +143,13 @@ class SharedBlockReadsTest {
 
     private static void report(String what, Layout layout, long gets, BlockCache blocks) {
         System.out.printf(
-                "%s: %d objects, %d blocks, %d GETs, %d bytes from S3 for %d chunk bytes (%.3f B/B), %d recent hits%n",
+                "%s: %d objects, %d blocks, %d GETs (%.0f per GiB), %d bytes from S3 for %d chunk bytes (%.3f B/B),"
+                        + " %d recent hits%n",
                 what,
                 layout.objects(),
                 layout.blocks(),
                 gets,
+                gets / (layout.chunkBytes() / (double) (1L << 30)),
                 blocks.storageBytes(),
                 layout.chunkBytes(),
                 blocks.storageBytes() / (double) layout.chunkBytes(),
