@@ -65,8 +65,14 @@ final class ConsumeCommand implements Perf.Command {
 
     private static final double MIB = 1024.0 * 1024.0;
 
-    /** A topic the load filled: what a full read of it must return. */
-    record LoadedTopic(String topic, int recordSize, int partitions, long records, List<Long> endOffsets) {
+    /**
+     * A topic the load filled: what a full read of it must return.
+     *
+     * @param segments the segment objects its load PUT (the load server's {@code s3.requests.PutObject}): a GET
+     *                 cannot span objects, so a full read makes at least this many GETs
+     */
+    record LoadedTopic(
+            String topic, int recordSize, int partitions, long records, List<Long> endOffsets, long segments) {
         LoadedTopic {
             if (endOffsets.size() != partitions) {
                 throw new IllegalArgumentException(
@@ -118,10 +124,12 @@ final class ConsumeCommand implements Perf.Command {
                     size,
                     ThreadLocalRandom.current().nextInt(1 << 24));
             ProduceCommand.createTopic(http, url, topic, partitions, List.of());
+            long putsBefore = puts(ProduceCommand.stats(http, url));
             Loader loader = new Loader(http, url, topic, size, partitions, batchBytes, (long) mb * (1 << 20) / size);
             long started = System.nanoTime();
             errors += loader.run(producers);
             double seconds = (System.nanoTime() - started) / 1e9;
+            long segments = puts(ProduceCommand.stats(http, url)) - putsBefore;
             List<Long> ends = new ArrayList<>();
             long total = 0;
             for (int p = 0; p < partitions; p++) {
@@ -140,14 +148,15 @@ final class ConsumeCommand implements Perf.Command {
             }
             System.err.printf(
                     Locale.ROOT,
-                    "  loaded %s: %,d records of %d B in %.1f s (%,.0f records/s), %d errors%n",
+                    "  loaded %s: %,d records of %d B in %.1f s (%,.0f records/s) into %,d segments, %d errors%n",
                     topic,
                     total,
                     size,
                     seconds,
                     total / seconds,
+                    segments,
                     loader.errors.sum());
-            loaded.add(new LoadedTopic(topic, size, partitions, total, ends));
+            loaded.add(new LoadedTopic(topic, size, partitions, total, ends, segments));
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
         JSON.writeValue(out.toFile(), new Topics(loaded));
@@ -156,6 +165,11 @@ final class ConsumeCommand implements Perf.Command {
             return 1;
         }
         return 0;
+    }
+
+    /** The segment PUTs the server has sent. */
+    private static long puts(JsonNode stats) {
+        return stats.path("s3").path("requests").path("PutObject").asLong();
     }
 
     private static long endOffset(HttpClient http, URI url, String topic, int partition)
@@ -298,6 +312,16 @@ final class ConsumeCommand implements Perf.Command {
             FullRead full = new FullRead(http, url, topic, maxBytes, maxRecords);
             ConsumeResult r = full.measure(tier, pass, pids, clockTicks);
             System.out.println(line(r));
+            if (topic.segments() > 0 && r.batchBytes() > 0) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "  %d B: %,d segments, %,.1f per GiB read (the fewest GETs/GiB a read can make), %.0f KiB"
+                                + " of batches each%n",
+                        topic.recordSize(),
+                        topic.segments(),
+                        topic.segments() / (r.batchBytes() / (double) (1L << 30)),
+                        r.batchBytes() / 1024.0 / topic.segments());
+            }
             results.add(r);
             errors += r.errors();
         }

@@ -163,6 +163,13 @@ public interface EddyConfig {
         @WithDefault("268435456")
         long maxBytes();
 
+        /**
+         * Bytes of the blocks loaded last, kept first in first out for the other readers of their objects whatever
+         * {@code max-bytes} is: one GET of a segment's block serves every partition's reader of it (0: none).
+         */
+        @WithDefault("67108864")
+        long recentBytes();
+
         /** The block size: reads are cached and fetched from S3 in blocks of this many bytes, aligned in their object. */
         @WithDefault("4194304")
         int blockBytes();

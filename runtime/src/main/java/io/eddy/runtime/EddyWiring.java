@@ -133,7 +133,10 @@ public class EddyWiring {
     BlockCache blockCache(EddyConfig config) {
         EddyConfig.Cache c = config.cache();
         return new BlockCache(
-                c.maxBytes(), c.blockBytes(), c.diskDir().map(dir -> new DiskBlockStore(dir, c.diskMaxBytes())));
+                c.maxBytes(),
+                c.recentBytes(),
+                c.blockBytes(),
+                c.diskDir().map(dir -> new DiskBlockStore(dir, c.diskMaxBytes())));
     }
 
     void closeBlockCache(@Disposes BlockCache cache) {

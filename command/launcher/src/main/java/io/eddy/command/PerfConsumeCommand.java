@@ -31,6 +31,12 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     @Option(names = "--tiers")
     String tiers = "s3,disk,memory";
 
+    @Option(names = "--load-linger")
+    Optional<String> loadLinger = Optional.empty();
+
+    @Option(names = "--s3-recent-bytes")
+    Optional<String> s3RecentBytes = Optional.empty();
+
     @Option(names = "--out-dir")
     Optional<String> outDir = Optional.empty();
 
@@ -98,6 +104,20 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             return 0;
         }
         Plan plan = Plan.of(quick, sizes, mb, tiers);
+        List<String> loadOptions = new ArrayList<>();
+        loadLinger.ifPresent(l -> {
+            if (!l.matches("[0-9]+(ms|s)")) {
+                throw EddyExit.die("--load-linger takes a duration such as 250ms, not '" + l + "'");
+            }
+            loadOptions.add("-Deddy.produce.linger=" + l);
+        });
+        List<String> s3Options = new ArrayList<>(List.of("-Deddy.cache.max-bytes=0"));
+        s3RecentBytes.ifPresent(b -> {
+            if (!b.matches("[0-9]+")) {
+                throw EddyExit.die("--s3-recent-bytes takes a number of bytes, not '" + b + "'");
+            }
+            s3Options.add("-Deddy.cache.recent-bytes=" + b);
+        });
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
         PerfOutput.Run run = PerfOutput.Run.start(
                 session,
@@ -118,7 +138,7 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         Stack.Standins standins = stack.startStandins(PerfOutput.mkdirs(work.resolve("standins")), logs);
         long dataBytes = plan.dataBytes();
 
-        Server load = server(stack, standins, "load", List.of());
+        Server load = server(stack, standins, "load", loadOptions);
         session.say("loading " + plan.mb() + " MiB of values per record size (" + plan.sizes()
                 + " B) through the binary produce API…");
         if (perf.run(List.of(
@@ -140,7 +160,7 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         List<String> measured = new ArrayList<>();
         // Every measured read follows a warm-up read on the same server, so each tier is measured with a warm JIT.
         if (plan.reads("s3")) {
-            Server s3 = server(stack, standins, "s3", List.of("-Deddy.cache.max-bytes=0"));
+            Server s3 = server(stack, standins, "s3", s3Options);
             read(perf, s3, standins, "s3", "warm-up", "s3-warm-up");
             read(perf, s3, standins, "s3", "measure", "s3-measure");
             session.children().stop(s3.process());

@@ -19,13 +19,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The cache tiers of segment bytes: memory (bounded in bytes) → local disk (optional, bounded in bytes, survives
- * a restart) → the object store. Objects are write-once, so a cached block never goes stale.
+ * The cache tiers of segment bytes: memory (bounded in bytes) → the recent blocks ({@link RecentBlocks}, a small
+ * first-in first-out window of the blocks just loaded, bounded in bytes) → local disk (optional, bounded in bytes,
+ * survives a restart) → the object store. Objects are write-once, so a cached block never goes stale.
  *
  * <p>The unit is the <em>block</em>: the aligned byte range {@code [index × blockBytes, (index + 1) × blockBytes)}
  * of one object (the last block of an object is shorter; an object smaller than a block is one block). Readers
  * of different chunks of one object share its blocks. A read of a byte range maps to the blocks covering it and
  * is sliced out of them.
+ *
+ * <p>The recent blocks are what lets the partitions of one segment share its GETs when the memory tier is too small
+ * to keep them (0 bytes: the S3 tier): a segment object holds a chunk of every partition written in its flush, each
+ * read by its own consumer at its own moment, and the first of them loads the whole block; those that come while
+ * it is among the last {@code recentBytes} loaded find it there.
  *
  * <p>Misses: concurrent misses for one block make one load (the first reader claims the block; the others
  * join its load). The claimed blocks are looked up on disk, and those still missing are read from the store
@@ -39,6 +45,8 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class BlockCache implements AutoCloseable {
     public static final int DEFAULT_BLOCK_BYTES = 4 << 20;
+    /** Bytes of blocks just loaded that are kept for the other readers of their objects, whatever the memory tier. */
+    public static final long DEFAULT_RECENT_BYTES = 64L << 20;
 
     /** Block {@code index} of object {@code objectKey}. */
     public record BlockKey(String objectKey, long index) {
@@ -61,39 +69,54 @@ public final class BlockCache implements AutoCloseable {
     private record Claim(BlockKey key, CompletableFuture<byte[]> future) {}
 
     private final int blockBytes;
-    private final Cache<BlockKey, byte[]> memory;
+    /** The memory tier; absent when it has 0 bytes (Caffeine would hold a block put into it for a moment). */
+    private final Optional<Cache<BlockKey, byte[]>> memory;
+
+    private final RecentBlocks recent;
     private final Map<BlockKey, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
     /** The disk tier; null inside this class only, where there is none. */
     private final DiskBlockStore disk;
 
     private final ExecutorService diskIo;
     private final LongAdder hits = new LongAdder();
+    private final LongAdder recentHits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder joined = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final LongAdder storageGets = new LongAdder();
     private final LongAdder storageBytes = new LongAdder();
 
+    /** A cache with {@link #DEFAULT_RECENT_BYTES} of recent blocks. */
+    public BlockCache(long memoryBytes, int blockBytes, Optional<DiskBlockStore> disk) {
+        this(memoryBytes, DEFAULT_RECENT_BYTES, blockBytes, disk);
+    }
+
     /**
-     * @param memoryBytes bytes of blocks kept in memory (0: none, every read goes to disk or the store)
+     * @param memoryBytes bytes of blocks kept in memory (0: none, every read goes to the recent blocks, disk or the
+     *                    store)
+     * @param recentBytes bytes of the blocks loaded last kept for the other readers of their objects (0: none; a
+     *                    block is then shared only by the readers that join its load)
      * @param blockBytes  the block size
      * @param disk        the disk tier, if any
      */
-    public BlockCache(long memoryBytes, int blockBytes, Optional<DiskBlockStore> disk) {
+    public BlockCache(long memoryBytes, long recentBytes, int blockBytes, Optional<DiskBlockStore> disk) {
         if (blockBytes < 1) {
             throw new IllegalArgumentException("block size must be positive, not " + blockBytes);
         }
         this.blockBytes = blockBytes;
-        this.memory = Caffeine.newBuilder()
-                .maximumWeight(Math.max(0, memoryBytes))
-                .weigher((BlockKey k, byte[] v) -> v.length)
-                .executor(Runnable::run)
-                .removalListener((BlockKey k, byte[] v, RemovalCause cause) -> {
-                    if (cause.wasEvicted()) {
-                        evictions.increment();
-                    }
-                })
-                .build();
+        this.recent = new RecentBlocks(recentBytes);
+        this.memory = memoryBytes <= 0
+                ? Optional.empty()
+                : Optional.of(Caffeine.newBuilder()
+                        .maximumWeight(Math.max(0, memoryBytes))
+                        .weigher((BlockKey k, byte[] v) -> v.length)
+                        .executor(Runnable::run)
+                        .removalListener((BlockKey k, byte[] v, RemovalCause cause) -> {
+                            if (cause.wasEvicted()) {
+                                evictions.increment();
+                            }
+                        })
+                        .build());
         this.disk = disk.orElse(null);
         this.diskIo = this.disk == null
                 ? null
@@ -131,9 +154,8 @@ public final class BlockCache implements AutoCloseable {
             List<Claim> claimed = new ArrayList<>();
             for (long b = first; b <= last; b++) {
                 BlockKey key = new BlockKey(objectKey, b);
-                byte[] cached = memory.getIfPresent(key);
+                byte[] cached = inMemory(key);
                 if (cached != null) {
-                    hits.increment();
                     parts.add(CompletableFuture.completedFuture(cached));
                     continue;
                 }
@@ -145,7 +167,7 @@ public final class BlockCache implements AutoCloseable {
                     parts.add(other);
                     continue;
                 }
-                cached = memory.getIfPresent(key); // a load that finished between the two looks
+                cached = loaded(key); // a load that finished between the two looks
                 if (cached != null) {
                     loading.remove(key, mine);
                     mine.complete(cached);
@@ -162,6 +184,31 @@ public final class BlockCache implements AutoCloseable {
                     .thenApply(v -> assemble(objectKey, first, parts, position, length));
             return Uni.createFrom().completionStage(whole);
         });
+    }
+
+    /** A block from the memory tier or the recent blocks, counted as a hit; null when in neither. */
+    private byte[] inMemory(BlockKey key) {
+        byte[] block = fromMemoryTier(key);
+        if (block != null) {
+            hits.increment();
+            return block;
+        }
+        block = recent.get(key);
+        if (block != null) {
+            hits.increment();
+            recentHits.increment();
+        }
+        return block;
+    }
+
+    /** A block from the memory tier or the recent blocks, not counted; null when in neither. */
+    private byte[] loaded(BlockKey key) {
+        byte[] block = fromMemoryTier(key);
+        return block != null ? block : recent.get(key);
+    }
+
+    private byte[] fromMemoryTier(BlockKey key) {
+        return memory.map(m -> m.getIfPresent(key)).orElse(null);
     }
 
     private byte[] assemble(
@@ -246,7 +293,7 @@ public final class BlockCache implements AutoCloseable {
 
     /** Claims a block to read ahead, or null when it is cached or being loaded already. */
     private Claim claimAhead(BlockKey key) {
-        if (memory.getIfPresent(key) != null || (disk != null && disk.contains(key))) {
+        if (loaded(key) != null || (disk != null && disk.contains(key))) {
             return null;
         }
         CompletableFuture<byte[]> mine = new CompletableFuture<>();
@@ -285,7 +332,8 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private void finish(Claim c, byte[] content) {
-        memory.put(c.key(), content);
+        memory.ifPresent(m -> m.put(c.key(), content));
+        recent.put(c.key(), content); // the same array: no copy while the memory tier keeps it too
         loading.remove(c.key(), c.future()); // after the put: a new reader finds the block in one place or the other
         c.future().complete(content);
     }
@@ -297,9 +345,12 @@ public final class BlockCache implements AutoCloseable {
 
     /** Caches a whole object just written, block by block, in memory: tail reads of it then make no GET. */
     public void putObject(String objectKey, byte[] object) {
+        if (memory.isEmpty()) {
+            return;
+        }
         for (long b = 0; b * blockBytes < object.length; b++) {
             int from = (int) (b * blockBytes);
-            memory.put(new BlockKey(objectKey, b), Arrays.copyOfRange(object, from, (int)
+            memory.get().put(new BlockKey(objectKey, b), Arrays.copyOfRange(object, from, (int)
                     Math.min(object.length, (long) from + blockBytes)));
         }
     }
@@ -310,7 +361,8 @@ public final class BlockCache implements AutoCloseable {
         for (long b = position / blockBytes; b <= (position + length - 1) / blockBytes; b++) {
             keys.add(new BlockKey(objectKey, b));
         }
-        memory.invalidateAll(keys);
+        memory.ifPresent(m -> m.invalidateAll(keys));
+        keys.forEach(recent::remove);
         if (disk != null) {
             try {
                 diskIo.execute(() -> keys.forEach(disk::remove));
@@ -320,9 +372,19 @@ public final class BlockCache implements AutoCloseable {
         }
     }
 
-    /** Block lookups answered from memory. */
+    /** Block lookups answered from memory: the memory tier or the recent blocks. */
     public long hits() {
         return hits.sum();
+    }
+
+    /** Of the {@link #hits()}, those the recent blocks answered (the memory tier no longer held them). */
+    public long recentHits() {
+        return recentHits.sum();
+    }
+
+    /** Bytes of the recent blocks, at most {@code recentBytes}. */
+    public long recentBytes() {
+        return recent.bytes();
     }
 
     /** Block lookups not in memory (served by disk, the store, or a load already under way). */
@@ -340,7 +402,9 @@ public final class BlockCache implements AutoCloseable {
     }
 
     public long bytes() {
-        return memory.policy().eviction().map(e -> e.weightedSize().orElse(0L)).orElse(0L);
+        return memory.flatMap(m -> m.policy().eviction())
+                .map(e -> e.weightedSize().orElse(0L))
+                .orElse(0L);
     }
 
     /** Reads from the object store this cache made (one per run of blocks), and the bytes they returned. */

@@ -231,4 +231,67 @@ class BlockCacheTest {
                 .as("rebuilt by scanning")
                 .isEqualTo(disk.bytes());
     }
+
+    @Test
+    void withNoMemoryTierABlockJustLoadedServesTheNextReaderOfItsObject() {
+        Store store = new Store(1_000);
+        BlockCache cache = new BlockCache(0, 10 * BLOCK, BLOCK, Optional.empty());
+
+        read(cache, 0, 50, 0, store); // one partition's chunk
+        assertThat(read(cache, 50, 40, 0, store)).isEqualTo(store.range(50, 40)); // another's, in the same block
+
+        assertThat(store.reads).hasSize(1);
+        assertThat(cache.recentHits()).isEqualTo(1);
+        assertThat(cache.bytes()).isZero();
+    }
+
+    @Test
+    void withNoMemoryTierAndNoRecentBlocksEveryReadGetsAgain() {
+        Store store = new Store(1_000);
+        BlockCache cache = new BlockCache(0, 0, BLOCK, Optional.empty());
+
+        read(cache, 0, 50, 0, store);
+        read(cache, 50, 40, 0, store);
+
+        assertThat(store.reads).hasSize(2);
+        assertThat(cache.recentBytes()).isZero();
+    }
+
+    @Test
+    void theRecentBlocksStayWithinTheirBoundUnderAFloodOfDistinctObjects() throws Exception {
+        long bound = 10L * BLOCK;
+        BlockCache cache = new BlockCache(0, bound, BLOCK, Optional.empty());
+        Store store = new Store(250); // three blocks, the last one short
+        List<Thread> readers = new ArrayList<>();
+        List<Long> overBound = new CopyOnWriteArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int reader = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 500; i++) {
+                        String key = KEY + "-" + reader + "-" + i;
+                        assertThat(cache.read(key, 0, 250, 1, store).await().atMost(AWAIT))
+                                .isEqualTo(store.object);
+                        long held = cache.recentBytes() + cache.bytes();
+                        if (held > bound) {
+                            overBound.add(held);
+                        }
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            });
+            readers.add(thread);
+            thread.start();
+        }
+        for (Thread thread : readers) {
+            thread.join();
+        }
+
+        assertThat(failures).isEmpty();
+        assertThat(overBound).isEmpty();
+        assertThat(store.reads).hasSize(2_000); // every object new: one GET each
+        assertThat(cache.recentBytes()).isBetween(bound - BLOCK, bound);
+    }
 }
