@@ -75,7 +75,7 @@ public final class Leases implements LeaderLeases {
         CompletableFuture<Optional<LeaseState.Held>> mine = new CompletableFuture<>();
         CompletableFuture<Optional<LeaseState.Held>> running = acquiring.putIfAbsent(key, mine);
         if (running != null) {
-            return Uni.createFrom().completionStage(running);
+            return Uni.createFrom().completionStage(running.copy());
         }
         metadata.acquireLease(key.topicId(), key.partition(), owner, now, now + duration.toMillis())
                 .map(granted -> {
@@ -100,7 +100,7 @@ public final class Leases implements LeaderLeases {
                             acquiring.remove(key, mine);
                             mine.completeExceptionally(failure);
                         });
-        return Uni.createFrom().completionStage(mine);
+        return Uni.createFrom().completionStage(mine.copy());
     }
 
     @Override
