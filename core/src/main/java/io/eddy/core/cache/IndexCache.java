@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Committed index entries, by partition and offset. An entry is immutable once committed (its bucket list aside,
@@ -38,8 +39,12 @@ public final class IndexCache {
     private record PartitionKey(UUID topicId, int partition) {}
 
     private final Cache<PartitionKey, ConcurrentSkipListMap<Long, IndexEntry>> partitions;
-    /** A known head; {@code read}: it came from a head read (which restarts its time to live; a commit does not). */
-    private record Known(PartitionHead head, boolean read) {}
+    /**
+     * A known head; {@code read}: it came from a head read (which restarts its time to live; a commit does not);
+     * {@code confirmedNanos}: when its high watermark was last shown to be the stored one, by a head read or by a
+     * commit of this process (conditioned on the head's next offset, so it proves the head as it landed).
+     */
+    private record Known(PartitionHead head, boolean read, long confirmedNanos) {}
 
     private final Cache<PartitionKey, Known> heads;
     /** Well under the compactor's default 10 minutes of grace for replaced objects. */
@@ -48,17 +53,24 @@ public final class IndexCache {
     private final int entriesPerPartition;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongSupplier nanoTime;
 
     public IndexCache(long maxPartitions, int entriesPerPartition) {
         this(maxPartitions, entriesPerPartition, DEFAULT_TTL);
+    }
+
+    /** With the system's clock for the confirmation times of known heads. */
+    public IndexCache(long maxPartitions, int entriesPerPartition, Duration ttl) {
+        this(maxPartitions, entriesPerPartition, ttl, System::nanoTime);
     }
 
     /**
      * @param ttl how long a partition's entries are trusted: shorter than the compactor's grace for replaced
      *            objects, so an entry a compaction replaced in another process is forgotten before its object
      *            can be deleted
+     * @param nanoTime the clock known heads' confirmations are timed by ({@link System#nanoTime()}; tests move it)
      */
-    public IndexCache(long maxPartitions, int entriesPerPartition, Duration ttl) {
+    public IndexCache(long maxPartitions, int entriesPerPartition, Duration ttl, LongSupplier nanoTime) {
         if (maxPartitions < 0 || entriesPerPartition < 1 || ttl.isNegative()) {
             throw new IllegalArgumentException("bad index cache bounds " + maxPartitions + " x " + entriesPerPartition);
         }
@@ -89,6 +101,7 @@ public final class IndexCache {
                 .executor(Runnable::run)
                 .build();
         this.entriesPerPartition = entriesPerPartition;
+        this.nanoTime = nanoTime;
     }
 
     /** The partition's head as this process knows it, if it does: a lower bound of its high watermark. */
@@ -97,9 +110,20 @@ public final class IndexCache {
                 .map(Known::head);
     }
 
+    /**
+     * Whether the partition's known high watermark was shown to be the stored one (by a head read or a commit of
+     * this process) within {@code age}: a read that reaches an older one reports a head read anew, so that what
+     * other processes acknowledged shows in a fetch's high watermark within that time.
+     */
+    public boolean confirmedWithin(UUID topicId, int partition, Duration age) {
+        Known known = heads.getIfPresent(new PartitionKey(topicId, partition));
+        return known != null && nanoTime.getAsLong() - known.confirmedNanos() <= age.toNanos();
+    }
+
     /** Remembers a head just read from the store, unless a higher high watermark is known already. */
     public void sawHead(UUID topicId, PartitionHead head) {
-        heads.asMap().merge(new PartitionKey(topicId, head.partition()), new Known(head, true), (known, read) -> {
+        long now = nanoTime.getAsLong();
+        heads.asMap().merge(new PartitionKey(topicId, head.partition()), new Known(head, true, now), (known, read) -> {
             PartitionHead k = known.head();
             if (k.nextOffset() > head.nextOffset()) {
                 return new Known(
@@ -109,7 +133,8 @@ public final class IndexCache {
                                 Math.max(k.logStartOffset(), head.logStartOffset()),
                                 true,
                                 head.lease()),
-                        true);
+                        true,
+                        known.confirmedNanos()); // the higher one known was confirmed no earlier than this read
             }
             return read;
         });
@@ -126,11 +151,13 @@ public final class IndexCache {
         }
         addAll(topicId, partition, List.of(entry));
         long nextOffset = entry.lastOffset() + 1;
+        long now = nanoTime.getAsLong();
         heads.asMap().computeIfPresent(new PartitionKey(topicId, partition), (k, known) -> {
             PartitionHead h = known.head();
             return h.nextOffset() >= nextOffset
                     ? known
-                    : new Known(new PartitionHead(partition, nextOffset, h.logStartOffset(), true, h.lease()), false);
+                    : new Known(
+                            new PartitionHead(partition, nextOffset, h.logStartOffset(), true, h.lease()), false, now);
         });
     }
 

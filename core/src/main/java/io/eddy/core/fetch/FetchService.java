@@ -64,7 +64,7 @@ public final class FetchService {
         this.clock = clock;
         this.chunks = new ChunkReader(segments, caches);
         this.walk = new IndexWalk(metadata, caches.index(), chunks);
-        this.reader = new PartitionReader(metadata, caches.index(), walk);
+        this.reader = new PartitionReader(metadata, caches.index(), walk, headPollInterval);
         signals.onCommit(caches.index()::sawCommit);
         this.multi = new MultiFetch(topics, signals, reader, headPollInterval, clock);
         this.offsets = new OffsetLookup(topics, metadata, reader, chunks);
@@ -103,7 +103,7 @@ public final class FetchService {
     }
 
     /** Reads when there is something below the high watermark, else waits for a commit until the deadline. */
-    private <T> Uni<T> attempt(
+    private <T extends ReadResult> Uni<T> attempt(
             Topic topic,
             FetchRequest request,
             long deadline,
@@ -115,16 +115,13 @@ public final class FetchService {
                     PartitionHead head = at.head();
                     PartitionReader.checkRange(topic, request.partition(), request.offset(), head);
                     if (request.offset() < head.nextOffset()) {
-                        Uni<T> reading = read.apply(topic, request, head);
-                        return !at.known()
-                                ? reading
-                                : reading.onFailure()
-                                        .recoverWithUni(t -> reader.again(
-                                                topic,
-                                                request.partition(),
-                                                request.offset(),
-                                                h -> read.apply(topic, request, h),
-                                                empty));
+                        return reader.byHead(
+                                topic,
+                                request.partition(),
+                                request.offset(),
+                                at,
+                                h -> read.apply(topic, request, h),
+                                empty);
                     }
                     long remaining = deadline - clock.millis();
                     if (remaining <= 0) {

@@ -239,16 +239,14 @@ final class MultiFetch {
             PartitionFetch f = h.fetch();
             FetchRequest request =
                     new FetchRequest(f.topic(), f.partition(), f.offset(), Integer.MAX_VALUE, allowed, Duration.ZERO);
-            Uni<R> reading = Uni.createFrom().deferred(() -> read.read(h.topic(), request, h.head(), atLeastOne));
-            if (h.known()) {
-                reading = reading.onFailure()
-                        .recoverWithUni(t -> reader.again(
-                                h.topic(),
-                                f.partition(),
-                                f.offset(),
-                                head -> read.read(h.topic(), request, head, atLeastOne),
-                                head -> read.none(f.offset(), head)));
-            }
+            Uni<R> reading = Uni.createFrom()
+                    .deferred(() -> reader.byHead(
+                            h.topic(),
+                            f.partition(),
+                            f.offset(),
+                            new PartitionReader.HeadAt(h.head(), h.known()),
+                            head -> read.read(h.topic(), request, head, atLeastOne),
+                            head -> read.none(f.offset(), head)));
             reading.map(r -> PartitionOutcome.of(f, r))
                     .onFailure(EddyException.class)
                     .recoverWithItem(t -> PartitionOutcome.<R>failed(f, (EddyException) t))

@@ -7,6 +7,7 @@ import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,8 @@ import java.util.function.Function;
  * One read of one partition, once its head is known: records decoded ({@link RecordCollector}) or stored batches
  * ({@link BatchCollector}) through the {@link IndexWalk}. The high watermark and log start offset come from the
  * head the read goes by: the head this process knows ({@link IndexCache#knownHead}) when the read's offset is below
- * its high watermark, else the head read now. Thread-safe.
+ * its high watermark, else the head read now. A read by a known head that reaches its high watermark reports a head
+ * read now if the known one was not confirmed within {@code fresh} (see {@link #byHead}). Thread-safe.
  */
 final class PartitionReader {
     /** The head a read goes by; {@code known}: this process's known head, not one read for this read. */
@@ -26,12 +28,18 @@ final class PartitionReader {
     private final MetadataStore metadata;
     private final IndexCache index;
     private final IndexWalk walk;
+    private final Duration fresh;
     private final LongAdder headReads = new LongAdder();
 
-    PartitionReader(MetadataStore metadata, IndexCache index, IndexWalk walk) {
+    /**
+     * @param fresh how old a known high watermark a read that reaches it may report (the long-poll's head-poll
+     *              interval: a consumer sees other processes' commits that late anyway)
+     */
+    PartitionReader(MetadataStore metadata, IndexCache index, IndexWalk walk, Duration fresh) {
         this.metadata = metadata;
         this.index = index;
         this.walk = walk;
+        this.fresh = fresh;
     }
 
     /** The partition's head as stored now (remembered as its known head). */
@@ -59,6 +67,44 @@ final class PartitionReader {
             return Uni.createFrom().item(new HeadAt(known.get(), true));
         }
         return head(topic, partition).map(h -> new HeadAt(h, false));
+    }
+
+    /**
+     * Reads by the head {@code at} (its offset below the head's high watermark). By a known head: a read that fails
+     * reads {@link #again}, and a read that reaches its high watermark when it was not confirmed within
+     * {@code fresh} (this process neither read the head nor committed to the partition since) reports the head as
+     * stored now, so a record another process acknowledged is below the high watermark of every fetch that starts
+     * {@code fresh} after the ack, not only of the fetch at the end this process knows.
+     */
+    <R extends ReadResult> Uni<R> byHead(
+            Topic topic,
+            int partition,
+            long offset,
+            HeadAt at,
+            Function<PartitionHead, Uni<R>> read,
+            Function<PartitionHead, R> none) {
+        Uni<R> reading = read.apply(at.head());
+        if (!at.known()) {
+            return reading;
+        }
+        return reading.onFailure()
+                .recoverWithUni(t -> again(topic, partition, offset, read, none))
+                .flatMap(r ->
+                        r.nextOffset() < at.head().nextOffset() || index.confirmedWithin(topic.id(), partition, fresh)
+                                ? Uni.createFrom().item(r)
+                                : head(topic, partition).map(now -> bounded(r, now)));
+    }
+
+    /** {@code r} with the bounds of {@code head} (a head read after it, never lower). */
+    @SuppressWarnings("unchecked")
+    private static <R extends ReadResult> R bounded(R r, PartitionHead head) {
+        long highWatermark = Math.max(r.highWatermark(), head.nextOffset());
+        long logStart = Math.max(r.logStartOffset(), head.logStartOffset());
+        if (r instanceof FetchResult f) {
+            return (R) new FetchResult(f.records(), f.nextOffset(), highWatermark, logStart);
+        }
+        BatchFetchResult b = (BatchFetchResult) r;
+        return (R) new BatchFetchResult(b.batches(), b.nextOffset(), highWatermark, logStart);
     }
 
     /**

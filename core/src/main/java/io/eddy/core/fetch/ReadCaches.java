@@ -31,6 +31,11 @@ public record ReadCaches(
         }
     }
 
+    /** These caches with another index cache. */
+    public ReadCaches withIndex(IndexCache other) {
+        return new ReadCaches(blocks, other, tailGets, catchUpGets, readAheadBlocks, tailBytes);
+    }
+
     /** Defaults around a block cache: index cache of 10,000 partitions × 128 entries, 16 tail and 4 catch-up GETs. */
     public static ReadCaches over(BlockCache blocks) {
         return new ReadCaches(

@@ -4,6 +4,7 @@ import static io.eddy.core.fixtures.CoreInstance.await;
 import static io.eddy.core.fixtures.Produce.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eddy.core.cache.IndexCache;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.Produce;
 import io.eddy.core.storage.dynamo.DynamoRequestCounter;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -67,6 +69,47 @@ class FetchCallsTest {
                         .fetchManyBatches(List.of(new PartitionFetch(name, 0, 1 + i, 1 << 20)), NO_WAIT, 0, 1 << 20));
                 assertThat(many.get(0).result().nextOffset()).isEqualTo(2 + i);
             }
+        }
+    }
+
+    @Test
+    void anotherProcessesAckIsBelowTheHighWatermarkOnceTheKnownOneIsAHeadPollIntervalOld(EddyStack stack) {
+        Duration interval = Duration.ofMillis(250);
+        AtomicLong nanos = new AtomicLong(); // when b's known heads were confirmed, as b's index cache tells time
+        try (CoreInstance a = CoreInstance.on(stack).start().ensureResources();
+                CoreInstance b =
+                        CoreInstance.on(stack).headPollInterval(interval).start()) {
+            FetchService reader = b.fetchThrough(ReadCaches.inMemory(64L << 20)
+                    .withIndex(new IndexCache(10_000, 128, IndexCache.DEFAULT_TTL, nanos::get)));
+            String name = topic(a, 1);
+            await(a.produce().produce(name, Produce.request(entry(0, null, "first", 1L))));
+            assertThat(await(reader.fetchBatches(from(name, 0))).highWatermark())
+                    .as("b read the head")
+                    .isEqualTo(1);
+            for (int i = 0; i < 3; i++) {
+                await(a.produce().produce(name, Produce.request(entry(0, null, "acked-" + i, 1L))));
+            }
+
+            // within one interval of b's head read, a read of what b knows reports what b knows
+            FetchResult within = await(reader.fetch(new FetchRequest(name, 0, 0, 100, 1 << 20, NO_WAIT)));
+            assertThat(within.records())
+                    .extracting(r -> Produce.text(r.value()))
+                    .containsExactly("first");
+            assertThat(within.highWatermark()).isEqualTo(1);
+
+            // later, a read that reaches it reports the head as stored: a's acks are below its high watermark
+            nanos.addAndGet(interval.toNanos() + 1);
+            FetchResult later = await(reader.fetch(new FetchRequest(name, 0, 0, 100, 1 << 20, NO_WAIT)));
+            assertThat(later.records()).extracting(r -> Produce.text(r.value())).containsExactly("first");
+            assertThat(later.highWatermark()).isEqualTo(4);
+
+            // and so does a multi-partition fetch
+            await(a.produce().produce(name, Produce.request(entry(0, null, "acked-3", 1L))));
+            nanos.addAndGet(interval.toNanos() + 1);
+            List<PartitionOutcome<BatchFetchResult>> many = await(
+                    reader.fetchManyBatches(List.of(new PartitionFetch(name, 0, 0, 1 << 20)), NO_WAIT, 0, 1 << 20));
+            assertThat(many.get(0).result().nextOffset()).isEqualTo(4);
+            assertThat(many.get(0).result().highWatermark()).isEqualTo(5);
         }
     }
 
