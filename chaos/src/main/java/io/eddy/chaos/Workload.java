@@ -404,7 +404,12 @@ final class Workload {
         }
     }
 
-    /** The whole partition, from its log start to its high watermark, through the JSON fetch of the first server. */
+    /**
+     * The whole partition, from its log start to its high watermark, through the JSON fetch of the first server. A
+     * page's high watermark may be what that server knew up to one head-poll interval ago (another server's last
+     * commits may be above it), so the read ends only when a page at the high watermark is empty: a fetch there
+     * reads the head.
+     */
     private History.FinalPartition readAll(String topic, int partition) throws InterruptedException {
         List<Long> offsets = new ArrayList<>();
         List<String> values = new ArrayList<>();
@@ -427,8 +432,8 @@ final class Workload {
                 values.add(r.path("value").asText());
             }
             long nextOffset = page.path("next_offset").asLong();
-            if (nextOffset >= hw) {
-                break;
+            if (nextOffset >= hw && page.path("records").isEmpty()) {
+                break; // a fetch at the high watermark it knows reads the head: nothing more was acknowledged
             }
             offset = nextOffset;
         }
