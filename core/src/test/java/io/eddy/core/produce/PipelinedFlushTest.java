@@ -69,6 +69,23 @@ class PipelinedFlushTest {
     }
 
     @Test
+    void segmentsDueByTheirLingerAloneAreFlushedBehindAFlushInFlightKeepingOffsetsContiguousAndInOrder(EddyStack stack)
+            throws Exception {
+        AtomicReference<Probe> probe = new AtomicReference<>();
+        // no request fills a segment: every flush is one due by its linger
+        try (CoreInstance eddy = pipelined(stack, probe, n -> false, Duration.ofMillis(2), 8L << 20)) {
+            Outcome outcome = produce(eddy);
+
+            assertThat(outcome.failed()).as("nothing failed: %s", REASONS).isEmpty();
+            assertThat(outcome.acked()).hasSize(PRODUCERS * REQUESTS * RECORDS);
+            assertLog(eddy, outcome);
+            assertThat(probe.get().readsDuringCommit.get())
+                    .as("linger-due flushes decided while others committed")
+                    .isPositive();
+        }
+    }
+
+    @Test
     void commitsThatFailOrLoseRacesMidPipelineLoseAndReorderNothingAcknowledged(EddyStack stack) throws Exception {
         AtomicReference<Probe> probe = new AtomicReference<>();
         // every 7th commit fails before it reaches DynamoDB, every 5th other one loses a race
@@ -84,8 +101,18 @@ class PipelinedFlushTest {
     }
 
     private CoreInstance pipelined(EddyStack stack, AtomicReference<Probe> probe, IntPredicate failing) {
+        // every request fills a segment: pipelined at once
+        return pipelined(stack, probe, failing, Duration.ofMillis(2), 64);
+    }
+
+    private CoreInstance pipelined(
+            EddyStack stack,
+            AtomicReference<Probe> probe,
+            IntPredicate failing,
+            Duration linger,
+            long maxSegmentBytes) {
         return CoreInstance.on(stack)
-                .groupCommit(Duration.ofMillis(2), 64) // every request fills a segment: pipelined at once
+                .groupCommit(linger, maxSegmentBytes)
                 .flushesInFlight(4)
                 .leases("pipeline-" + UUID.randomUUID(), Duration.ofSeconds(30))
                 .produceMetadata(m -> {
