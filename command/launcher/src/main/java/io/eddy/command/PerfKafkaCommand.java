@@ -41,6 +41,9 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     @Option(names = "--no-kafka")
     boolean noKafka;
 
+    @Option(names = "--profile")
+    boolean profile;
+
     @Option(names = "--rebuild")
     boolean rebuild;
 
@@ -155,7 +158,9 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                 outDir.map(Path::of)
                         .orElse(session.layout().dir(Module.Dir.BENCH).resolve("target/perf-kafka")),
                 "eddy-*.txt",
-                "kafka-*.txt");
+                "kafka-*.txt",
+                "profile-*.txt",
+                "*.jfr");
         Path out = run.out();
         Path logs = run.logs();
         Path work = run.work();
@@ -167,8 +172,13 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         int port = session.probes().freePort();
         session.say("starting the Eddy server on port " + port + " (linger 5 ms), its Kafka listener on a free port…");
         Path serverLog = logs.resolve("server.log");
-        Process server =
-                stack.startServer(port, OptionalInt.of(0), serverLog, standins, List.of("-Deddy.produce.linger=5ms"));
+        List<String> jvm = new ArrayList<>(List.of("-Deddy.produce.linger=5ms"));
+        Path jfr = out.resolve("server.jfr");
+        if (profile) {
+            jvm.add("-XX:FlightRecorderOptions=stackdepth=256");
+            jvm.add("-XX:StartFlightRecording=filename=" + jfr + ",settings=profile,dumponexit=true");
+        }
+        Process server = stack.startServer(port, OptionalInt.of(0), serverLog, standins, jvm);
         String eddy = Stack.bootstrapServers(serverLog);
         Map<String, Long> eddyPids = new LinkedHashMap<>();
         eddyPids.put("server", server.pid());
@@ -176,6 +186,10 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         measure(new Target("eddy", eddy, eddyPids), plan, tool, out, logs, results);
         session.children().stop(server);
         session.children().stop(standins.process());
+        if (profile) {
+            session.say("hottest methods of the Eddy server over every tool run (JFR: " + jfr + "):");
+            new PerfTool(session).profile(jfr, out.resolve("profile-server.txt"));
+        }
 
         if (!noKafka) {
             KafkaBroker broker = KafkaBroker.start(session, work, logs);

@@ -21,8 +21,9 @@ import java.util.concurrent.TimeUnit;
  * acks) until it has waited {@code linger} or holds {@code maxSegmentBytes}, whichever comes first; then one flush
  * writes it — one PUT, as few transactions as its partitions allow. Up to {@code flushesInFlight} flushes of a lane
  * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit):
- * a full segment is cut at once, one due by its linger alone only when the lane has no flush in flight. Meanwhile the
- * next segment fills, so under load segments grow instead of queueing. Each request still gets its own offsets and its own
+ * a full segment is cut at once; one due by its linger alone at once when the lane has no flush in flight, behind
+ * flushes in flight once no request joined it for a linger more. Meanwhile the next segment fills, so under load
+ * segments grow instead of queueing. Each request still gets its own offsets and its own
  * per-partition all-or-nothing. Atomic requests are flushed alone (their partitions must share one
  * transaction). Memory is bounded by {@link QueueLimits}: a request that would take a lane, or all of them,
  * past its bound is refused at once with {@code throttled} (429), acks=0 included, rather than queued.
@@ -50,6 +51,8 @@ public final class GroupCommitAppender implements Appender {
         int inFlight;
         boolean due;
         ScheduledFuture<?> lingerTimer;
+        /** {@link System#nanoTime} of the last request taken into the open segment. */
+        long lastArrivalNanos;
     }
 
     public GroupCommitAppender(
@@ -130,6 +133,7 @@ public final class GroupCommitAppender implements Appender {
         take(lane, pending.request().sizeInBytes());
         lane.open.add(pending);
         lane.openBytes += pending.request().sizeInBytes();
+        lane.lastArrivalNanos = System.nanoTime();
         if (linger.isZero() || lane.openBytes >= maxSegmentBytes) {
             lane.due = true;
         } else if (lane.lingerTimer == null) {
@@ -155,17 +159,35 @@ public final class GroupCommitAppender implements Appender {
 
     /**
      * Starts flushes of the lane's open segment while it is due and fewer than {@code flushesInFlight} are in
-     * flight. A full segment goes at once; one due by its linger alone only when no flush of the lane is in flight:
-     * cut earlier, it would be smaller (more PUTs and transactions per GiB) and, on a machine where the calls cost
-     * CPU, no faster (docs/benchmarks.md, issue 17). Holds the monitor.
+     * flight. A full segment goes at once. One due by its linger alone goes at once when no flush of the lane is in
+     * flight; behind flushes in flight only once no request has joined it for a linger more: while requests keep
+     * coming it grows (fewer PUTs and transactions per GiB, which is what a machine where the calls cost CPU needs:
+     * docs/benchmarks.md, issue 17), and once they stop, its clients are waiting for answers (a Kafka producer has
+     * at most five requests in flight) and waiting for the flush ahead would only add its latency to theirs
+     * (issue 16). Holds the monitor.
      */
     private void maybeStart(Lane lane) {
         while (lane.inFlight < flushesInFlight
                 && lane.due
                 && !lane.open.isEmpty()
-                && (lane.inFlight == 0 || lane.openBytes >= maxSegmentBytes)) {
+                && (lane.inFlight == 0 || lane.openBytes >= maxSegmentBytes || quiet(lane))) {
             start(lane);
         }
+    }
+
+    /**
+     * Whether no request joined the lane's open segment for a linger. If not, and it is due behind flushes in
+     * flight, asks to be called again (through {@link #lingered}) when it will have been. Holds the monitor.
+     */
+    private boolean quiet(Lane lane) {
+        long quietFor = System.nanoTime() - lane.lastArrivalNanos;
+        if (quietFor >= linger.toNanos()) {
+            return true;
+        }
+        if (lane.lingerTimer == null) {
+            lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos() - quietFor, TimeUnit.NANOSECONDS);
+        }
+        return false;
     }
 
     private void start(Lane lane) {

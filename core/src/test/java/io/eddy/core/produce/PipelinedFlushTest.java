@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Pipelined flushes in server mode (group commit, leases, four flushes of a lane in flight) against DynamoDB Local
- * and the S3 stand-in: many producers on few partitions get contiguous offsets in their own order, nothing is lost,
+ * and the S3 stand-in: many producers on few partitions get contiguous offsets in their own order, nothing is lost
+ * (also when every flush is one due by its linger, flushed behind the flushes in flight once the lane is quiet),
  * and a commit that fails or loses a race mid-pipeline neither loses nor reorders anything acknowledged nor leaves
  * anything it did not acknowledge.
  */
@@ -57,15 +58,30 @@ class PipelinedFlushTest {
             throws Exception {
         AtomicReference<Probe> probe = new AtomicReference<>();
         try (CoreInstance eddy = pipelined(stack, probe, n -> false)) {
-            Outcome outcome = produce(eddy);
-
-            assertThat(outcome.failed()).as("nothing failed: %s", REASONS).isEmpty();
-            assertThat(outcome.acked()).hasSize(PRODUCERS * REQUESTS * RECORDS);
-            assertLog(eddy, outcome);
-            assertThat(probe.get().readsDuringCommit.get())
-                    .as("flushes decided while others committed")
-                    .isPositive();
+            assertEveryRequestStoredInOrderWhileFlushesOverlap(eddy, probe.get());
         }
+    }
+
+    @Test
+    void segmentsDueByTheirLingerAloneAreFlushedBehindAFlushInFlightKeepingOffsetsContiguousAndInOrder(EddyStack stack)
+            throws Exception {
+        AtomicReference<Probe> probe = new AtomicReference<>();
+        // no request fills a segment: every flush is one due by its linger
+        try (CoreInstance eddy = pipelined(stack, probe, n -> false, Duration.ofMillis(2), 8L << 20)) {
+            assertEveryRequestStoredInOrderWhileFlushesOverlap(eddy, probe.get());
+        }
+    }
+
+    private static void assertEveryRequestStoredInOrderWhileFlushesOverlap(CoreInstance eddy, Probe probe)
+            throws Exception {
+        Outcome outcome = produce(eddy);
+
+        assertThat(outcome.failed()).as("nothing failed: %s", REASONS).isEmpty();
+        assertThat(outcome.acked()).hasSize(PRODUCERS * REQUESTS * RECORDS);
+        assertLog(eddy, outcome);
+        assertThat(probe.readsDuringCommit.get())
+                .as("flushes decided while others committed")
+                .isPositive();
     }
 
     @Test
@@ -84,8 +100,18 @@ class PipelinedFlushTest {
     }
 
     private CoreInstance pipelined(EddyStack stack, AtomicReference<Probe> probe, IntPredicate failing) {
+        // every request fills a segment: pipelined at once
+        return pipelined(stack, probe, failing, Duration.ofMillis(2), 64);
+    }
+
+    private CoreInstance pipelined(
+            EddyStack stack,
+            AtomicReference<Probe> probe,
+            IntPredicate failing,
+            Duration linger,
+            long maxSegmentBytes) {
         return CoreInstance.on(stack)
-                .groupCommit(Duration.ofMillis(2), 64) // every request fills a segment: pipelined at once
+                .groupCommit(linger, maxSegmentBytes)
                 .flushesInFlight(4)
                 .leases("pipeline-" + UUID.randomUUID(), Duration.ofSeconds(30))
                 .produceMetadata(m -> {
