@@ -23,18 +23,29 @@ import java.util.UUID;
 /**
  * Reads what a round's {@link CommitDecider decisions} need: the lease of each partition (taking it if it is to be
  * had), the head of each partition whose next offset the lease does not tell (and, under a lease, whether it is
- * still ours), the producers' states and their registered epochs. Thread-safe: keeps no state of its own.
+ * still ours), the producers' states and their registered epochs — those from what this process remembers
+ * ({@link KnownProducers}) when it remembers them all, unless the round asks for fresh reads. Thread-safe: what it
+ * remembers is in {@link KnownProducers}.
  */
 final class DecisionReader {
     private final MetadataStore metadata;
     private final LeaderLeases leases;
+    private final KnownProducers known;
 
-    DecisionReader(MetadataStore metadata, LeaderLeases leases) {
+    DecisionReader(MetadataStore metadata, LeaderLeases leases, KnownProducers known) {
         this.metadata = metadata;
         this.leases = leases;
+        this.known = known;
     }
 
-    <R> Uni<Reads> read(List<CommitDecider.Open<R>> open) {
+    /**
+     * A round's reads; {@code remembered}: some producer states or epochs came from {@link KnownProducers}, not from
+     * DynamoDB (a refusal decided on them must be decided again on fresh reads).
+     */
+    record Read(Reads reads, boolean remembered) {}
+
+    /** @param fresh read the producers' states and epochs from DynamoDB even if this process remembers them */
+    <R> Uni<Read> read(List<CommitDecider.Open<R>> open, boolean fresh) {
         Set<Key> partitions = new LinkedHashSet<>();
         Set<ProducerKey> producerKeys = new LinkedHashSet<>();
         Set<Long> producers = new LinkedHashSet<>();
@@ -46,15 +57,24 @@ final class DecisionReader {
                 producers.add(pb.producerId());
             }
         }
+        Optional<Map<ProducerKey, ProducerState>> knownStates =
+                fresh || producerKeys.isEmpty() ? Optional.empty() : known.states(producerKeys);
+        Optional<Map<Long, Short>> knownEpochs =
+                fresh || producers.isEmpty() ? Optional.empty() : known.epochs(producers);
+        Uni<Map<ProducerKey, ProducerState>> states = knownStates
+                .map(m -> Uni.createFrom().item(m))
+                .orElseGet(() -> metadata.producerStates(producerKeys).invoke(known::readStates));
+        Uni<Map<Long, Short>> epochs = knownEpochs
+                .map(m -> Uni.createFrom().item(m))
+                .orElseGet(() -> metadata.producerEpochs(producers).invoke(known::readEpochs));
+        boolean remembered = knownStates.isPresent() || knownEpochs.isPresent();
         return leases(partitions)
                 .flatMap(held -> Uni.combine()
                         .all()
-                        .unis(
-                                heads(partitions, held),
-                                metadata.producerStates(producerKeys),
-                                metadata.producerEpochs(producers))
+                        .unis(heads(partitions, held), states, epochs)
                         .asTuple()
-                        .map(t -> reads(partitions, held, t.getItem1(), t.getItem2(), t.getItem3())));
+                        .map(t -> new Read(
+                                reads(partitions, held, t.getItem1(), t.getItem2(), t.getItem3()), remembered)));
     }
 
     private Uni<Map<Key, LeaseState.Held>> leases(Set<Key> partitions) {

@@ -49,6 +49,7 @@ public final class FlushExecutor implements Appender {
     private final ProduceMetrics metrics;
     private final Clock clock;
     private final Reservations reservations = new Reservations();
+    private final KnownProducers producers = new KnownProducers(KnownProducers.DEFAULT_SIZE);
 
     /**
      * @param cache  where the objects just written go, so a tail read right after needs no GET
@@ -66,7 +67,7 @@ public final class FlushExecutor implements Appender {
             ProduceMetrics metrics,
             Clock clock,
             Duration producerExpiry) {
-        this.reader = new DecisionReader(metadata, leases);
+        this.reader = new DecisionReader(metadata, leases, producers);
         this.decider = new CommitDecider(producerExpiry);
         this.writer = new SegmentWriter(segments, keys, cache, metrics);
         this.committer = new Committer(metadata, leases, signals, policy, metrics);
@@ -138,7 +139,7 @@ public final class FlushExecutor implements Appender {
                 .sum();
         metrics.flushed(pendings.size(), bytes, records);
         Reservations.Ticket ticket = reservations.enter(flush.open());
-        return round(flush, ticket, 1)
+        return round(flush, ticket, 1, false)
                 .onFailure()
                 .invoke(flush::failAll)
                 .onFailure()
@@ -152,7 +153,7 @@ public final class FlushExecutor implements Appender {
      * One round: read, decide after the flushes ahead decided (first round) on their projections, write, wait for
      * the flushes ahead to finish, commit — or decide again if one of them did not land what this one built on.
      */
-    private Uni<Void> round(FlushProgress flush, Reservations.Ticket ticket, int attempt) {
+    private Uni<Void> round(FlushProgress flush, Reservations.Ticket ticket, int attempt, boolean fresh) {
         List<Open<RunRef>> open = flush.open();
         if (open.isEmpty()) {
             flush.completeDone();
@@ -160,10 +161,10 @@ public final class FlushExecutor implements Appender {
         }
         return Uni.combine()
                 .all()
-                .unis(reader.read(open), ticket.aheadDecided())
+                .unis(reader.read(open, fresh), ticket.aheadDecided())
                 .asTuple()
                 .flatMap(t -> {
-                    Reads read = t.getItem1();
+                    Reads read = t.getItem1().reads();
                     read.fenced().forEach(lost -> metrics.fenced());
                     Reservations.Decided<RunRef> d =
                             reservations.decide(ticket, read, reads -> decider.decide(open, reads, clock.millis()));
@@ -171,7 +172,12 @@ public final class FlushExecutor implements Appender {
                     if ((!decided.refused().isEmpty() || !decided.duplicates().isEmpty()) && !ticket.aheadDone()) {
                         // made on what flushes still in flight reserved: a duplicate of an uncommitted batch must
                         // not be acknowledged, a refusal may not stand once they land (or fail); decide again then
-                        return ticket.aheadFinished().flatMap(x -> round(flush, ticket, attempt));
+                        return ticket.aheadFinished().flatMap(x -> round(flush, ticket, attempt, fresh));
+                    }
+                    if (!decided.refused().isEmpty() && t.getItem1().remembered()) {
+                        // refused on remembered producer states or epochs, which another process may have moved
+                        metrics.redecided();
+                        return round(flush, ticket, attempt, true);
                     }
                     decided.refused().forEach(refusal -> {
                         if (refusal.reason().code() == ErrorCode.PRODUCER_FENCED) {
@@ -191,7 +197,7 @@ public final class FlushExecutor implements Appender {
                         if (!reservations.current(ticket)) {
                             // a flush ahead did not land what this one was decided on: decide again
                             metrics.redecided();
-                            return committer.redo(attempt).flatMap(x -> round(flush, ticket, attempt + 1));
+                            return committer.redo(attempt).flatMap(x -> round(flush, ticket, attempt + 1, fresh));
                         }
                         return commit(flush, ticket, d, segment, attempt);
                     });
@@ -212,6 +218,11 @@ public final class FlushExecutor implements Appender {
                 .map(outcomes -> {
                     for (int i = 0; i < txs.size(); i++) {
                         boolean landed = outcomes.get(i) instanceof Committer.Committed;
+                        if (landed) {
+                            producers.landed(txs.get(i).batch());
+                        } else {
+                            producers.forget(txs.get(i).batch());
+                        }
                         for (CommitBatch.PartitionCommit c : txs.get(i).batch().partitions()) {
                             LeaderLeases.Key k = new LeaderLeases.Key(c.topicId(), c.partition());
                             if (landed) {
@@ -233,7 +244,7 @@ public final class FlushExecutor implements Appender {
                     if (!conflicted || flush.live().isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    return committer.backoff(attempt).flatMap(ignored -> round(flush, ticket, attempt + 1));
+                    return committer.backoff(attempt).flatMap(ignored -> round(flush, ticket, attempt + 1, false));
                 });
     }
 
