@@ -10,9 +10,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -95,6 +100,25 @@ final class MultiFetch {
             Read<R> read) {
         List<CompletableFuture<Void>> wakes = new ArrayList<>();
         List<Uni<Headed>> heads = new ArrayList<>();
+        // the heads this round reads: one read per topic for all its partitions that need one
+        Map<UUID, Set<Integer>> toRead = new HashMap<>();
+        Map<UUID, Uni<Map<Integer, PartitionHead>>> reads = new HashMap<>();
+        List<Optional<PartitionHead>> known = new ArrayList<>();
+        for (int i = 0; i < fetches.size(); i++) {
+            PartitionFetch f = fetches.get(i);
+            Topic topic = resolved.get(i).topic();
+            boolean readable = topic != null && f.partition() >= 0 && f.partition() < topic.partitions();
+            known.add(readable ? reader.known(topic, f.partition(), f.offset()) : Optional.empty());
+            if (readable && known.get(i).isEmpty()) {
+                toRead.computeIfAbsent(topic.id(), id -> new TreeSet<>()).add(f.partition());
+                reads.computeIfAbsent(
+                        topic.id(),
+                        id -> Uni.createFrom()
+                                .deferred(() -> reader.heads(topic, toRead.get(id)))
+                                .memoize()
+                                .indefinitely());
+            }
+        }
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
             if (resolved.get(i).error() != null) {
@@ -106,12 +130,17 @@ final class MultiFetch {
             if (f.partition() < topic.partitions()) {
                 wakes.add(signals.nextCommit(topic.id(), f.partition()));
             }
+            Optional<PartitionHead> knownHead = known.get(i);
             heads.add(Uni.createFrom()
                     .deferred(() -> {
                         TopicService.checkPartition(topic, f.partition());
-                        return reader.head(topic, f.partition(), f.offset()).map(at -> {
-                            PartitionReader.checkRange(topic, f.partition(), f.offset(), at.head());
-                            return new Headed(f, topic, at.head(), at.known(), null);
+                        Uni<PartitionReader.HeadAt> at = knownHead.isPresent()
+                                ? Uni.createFrom().item(new PartitionReader.HeadAt(knownHead.get(), true))
+                                : reads.get(topic.id())
+                                        .map(m -> new PartitionReader.HeadAt(m.get(f.partition()), false));
+                        return at.map(a -> {
+                            PartitionReader.checkRange(topic, f.partition(), f.offset(), a.head());
+                            return new Headed(f, topic, a.head(), a.known(), null);
                         });
                     })
                     .onFailure(EddyException.class)

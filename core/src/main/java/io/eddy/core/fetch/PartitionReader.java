@@ -8,6 +8,7 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,14 +45,25 @@ final class PartitionReader {
 
     /** The partition's head as stored now (remembered as its known head). */
     Uni<PartitionHead> head(Topic topic, int partition) {
+        return heads(topic, List.of(partition)).map(h -> h.get(partition));
+    }
+
+    /** The heads of a topic's partitions as stored now, in one read (each remembered as its known head). */
+    Uni<Map<Integer, PartitionHead>> heads(Topic topic, Collection<Integer> partitions) {
         return Uni.createFrom().deferred(() -> {
             headReads.increment();
-            return metadata.heads(topic.id(), List.of(partition)).map(h -> {
-                PartitionHead head = h.get(partition);
-                index.sawHead(topic.id(), head);
-                return head;
-            });
+            return metadata.heads(topic.id(), List.copyOf(partitions))
+                    .invoke(heads -> heads.values().forEach(h -> index.sawHead(topic.id(), h)));
         });
+    }
+
+    /**
+     * The known head a read from {@code offset} may go by: this process's, when the offset is within it (below its
+     * high watermark, at or above its log start offset).
+     */
+    Optional<PartitionHead> known(Topic topic, int partition, long offset) {
+        return index.knownHead(topic.id(), partition)
+                .filter(h -> offset >= h.logStartOffset() && offset < h.nextOffset());
     }
 
     /**
@@ -61,8 +73,7 @@ final class PartitionReader {
      * process acknowledged visible to the next fetch that asks for it.
      */
     Uni<HeadAt> head(Topic topic, int partition, long offset) {
-        Optional<PartitionHead> known = index.knownHead(topic.id(), partition)
-                .filter(h -> offset >= h.logStartOffset() && offset < h.nextOffset());
+        Optional<PartitionHead> known = known(topic, partition, offset);
         if (known.isPresent()) {
             return Uni.createFrom().item(new HeadAt(known.get(), true));
         }

@@ -11,6 +11,7 @@ import io.eddy.core.storage.dynamo.DynamoRequestCounter;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -153,6 +154,29 @@ class FetchCallsTest {
             assertThat(calls.total() - before)
                     .as("the head, to see other processes' commits")
                     .isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aMultiPartitionFetchAtTheEndReadsItsTopicsHeadsInOneCall(EddyStack stack) {
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        try (CoreInstance eddy = counted(stack, calls)) {
+            int partitions = 6;
+            String name = topic(eddy, partitions);
+            List<PartitionFetch> atTheEnd = new ArrayList<>();
+            for (int p = 0; p < partitions; p++) {
+                await(eddy.produce().produce(name, Produce.request(entry(p, null, "only-" + p, 1L))));
+                atTheEnd.add(new PartitionFetch(name, p, 1, 1 << 20));
+            }
+
+            long before = calls.total();
+            List<PartitionOutcome<BatchFetchResult>> read =
+                    await(eddy.fetch().fetchManyBatches(atTheEnd, NO_WAIT, 0, 1 << 20));
+
+            assertThat(read)
+                    .allSatisfy(o -> assertThat(o.result().highWatermark()).isEqualTo(1));
+            // before: one head read per partition
+            assertThat(calls.total() - before).as("DynamoDB calls").isEqualTo(1);
         }
     }
 
