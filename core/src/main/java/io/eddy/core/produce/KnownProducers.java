@@ -39,26 +39,22 @@ final class KnownProducers {
 
     /** The states of all of {@code keys}, if every one is remembered. */
     Optional<Map<ProducerKey, ProducerState>> states(Collection<ProducerKey> keys) {
-        Map<ProducerKey, ProducerState> out = new HashMap<>();
-        for (ProducerKey k : keys) {
-            ProducerState s = states.getIfPresent(k);
-            if (s == null) {
-                return Optional.empty();
-            }
-            out.put(k, s);
-        }
-        return Optional.of(out);
+        return all(states, keys);
     }
 
     /** The registered epochs of all of {@code producerIds}, if every one is remembered. */
     Optional<Map<Long, Short>> epochs(Collection<Long> producerIds) {
-        Map<Long, Short> out = new HashMap<>();
-        for (Long id : producerIds) {
-            Short e = epochs.getIfPresent(id);
-            if (e == null) {
+        return all(epochs, producerIds);
+    }
+
+    private static <K, V> Optional<Map<K, V>> all(Cache<K, V> cache, Collection<K> keys) {
+        Map<K, V> out = new HashMap<>();
+        for (K k : keys) {
+            V v = cache.getIfPresent(k);
+            if (v == null) {
                 return Optional.empty();
             }
-            out.put(id, e);
+            out.put(k, v);
         }
         return Optional.of(out);
     }
