@@ -116,8 +116,17 @@ public final class IndexCache {
      * other processes acknowledged shows in a fetch's high watermark within that time.
      */
     public boolean confirmedWithin(UUID topicId, int partition, Duration age) {
+        return confirmedAgo(topicId, partition)
+                .filter(ago -> ago.compareTo(age) <= 0)
+                .isPresent();
+    }
+
+    /** How long ago the partition's known high watermark was last confirmed; empty when no head is known. */
+    public Optional<Duration> confirmedAgo(UUID topicId, int partition) {
         Known known = heads.getIfPresent(new PartitionKey(topicId, partition));
-        return known != null && nanoTime.getAsLong() - known.confirmedNanos() <= age.toNanos();
+        return known == null
+                ? Optional.empty()
+                : Optional.of(Duration.ofNanos(Math.max(0, nanoTime.getAsLong() - known.confirmedNanos())));
     }
 
     /** Remembers a head just read from the store, unless a higher high watermark is known already. */

@@ -110,8 +110,13 @@ public final class FetchService {
             TriFunction<Topic, FetchRequest, PartitionHead, Uni<T>> read,
             Function<PartitionHead, T> empty) {
         CompletableFuture<Void> wake = signals.nextCommit(topic.id(), request.partition());
-        return reader.head(topic, request.partition(), request.offset())
-                .flatMap(at -> {
+        Optional<PartitionReader.End> end = deadline > clock.millis()
+                ? reader.trustedEnd(topic, request.partition(), request.offset())
+                : Optional.empty();
+        Uni<PartitionReader.HeadAt> heading = end.isPresent()
+                ? Uni.createFrom().item(new PartitionReader.HeadAt(end.get().head(), true))
+                : reader.head(topic, request.partition(), request.offset());
+        return heading.flatMap(at -> {
                     PartitionHead head = at.head();
                     PartitionReader.checkRange(topic, request.partition(), request.offset(), head);
                     if (request.offset() < head.nextOffset()) {
@@ -127,7 +132,8 @@ public final class FetchService {
                     if (remaining <= 0) {
                         return Uni.createFrom().item(empty.apply(head));
                     }
-                    Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
+                    long poll = end.map(e -> Math.max(1, e.left().toMillis())).orElse(headPollInterval.toMillis());
+                    Duration wait = Duration.ofMillis(Math.min(remaining, poll));
                     // the waiter is this fetch's own: when the wait times out Mutiny cancels it, which detaches it
                     return Uni.createFrom()
                             .completionStage(wake)

@@ -104,12 +104,22 @@ final class MultiFetch {
         Map<UUID, Set<Integer>> toRead = new HashMap<>();
         Map<UUID, Uni<Map<Integer, PartitionHead>>> reads = new HashMap<>();
         List<Optional<PartitionHead>> known = new ArrayList<>();
+        boolean mayWait = deadline > clock.millis();
+        long poll = headPollInterval.toMillis(); // how long this round may wait before it reads again
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
             Topic topic = resolved.get(i).topic();
             boolean readable = topic != null && f.partition() >= 0 && f.partition() < topic.partitions();
-            known.add(readable ? reader.known(topic, f.partition(), f.offset()) : Optional.empty());
-            if (readable && known.get(i).isEmpty()) {
+            Optional<PartitionHead> k = readable ? reader.known(topic, f.partition(), f.offset()) : Optional.empty();
+            if (readable && k.isEmpty() && mayWait) {
+                Optional<PartitionReader.End> end = reader.trustedEnd(topic, f.partition(), f.offset());
+                if (end.isPresent()) {
+                    k = Optional.of(end.get().head());
+                    poll = Math.min(poll, Math.max(1, end.get().left().toMillis()));
+                }
+            }
+            known.add(k);
+            if (readable && k.isEmpty()) {
                 toRead.computeIfAbsent(topic.id(), id -> new TreeSet<>()).add(f.partition());
                 reads.computeIfAbsent(
                         topic.id(),
@@ -146,6 +156,7 @@ final class MultiFetch {
                     .onFailure(EddyException.class)
                     .recoverWithItem(t -> new Headed(f, topic, null, false, (EddyException) t)));
         }
+        long waitAtMost = poll;
         return Uni.join()
                 .all(heads)
                 .andFailFast()
@@ -158,7 +169,7 @@ final class MultiFetch {
                     if (bytes >= minBytes || failed || remaining <= 0) {
                         return Uni.createFrom().item(outcomes);
                     }
-                    Duration wait = Duration.ofMillis(Math.min(remaining, headPollInterval.toMillis()));
+                    Duration wait = Duration.ofMillis(Math.min(remaining, waitAtMost));
                     return Uni.createFrom()
                             .completionStage(CompletableFuture.anyOf(wakes.toArray(CompletableFuture[]::new)))
                             .ifNoItem()

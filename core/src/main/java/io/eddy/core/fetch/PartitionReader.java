@@ -66,6 +66,28 @@ final class PartitionReader {
                 .filter(h -> offset >= h.logStartOffset() && offset < h.nextOffset());
     }
 
+    /** A known end a waiting read may go by instead of reading the head, for {@code left} more. */
+    record End(PartitionHead head, Duration left) {}
+
+    /**
+     * The end a read that may wait goes by rather than reading the head: this process's known head, when
+     * {@code offset} is its high watermark and that was confirmed (by a head read or a commit of this process) less
+     * than {@code fresh} ago. Such a read waits for a commit of this process, or until the known head is
+     * {@code fresh} old and then reads the head, so another process's ack reaches a waiting reader here within
+     * {@code fresh} of it (as the long-poll's re-reads always did), and a reader of this process's own commits
+     * reads no head at all. A read that may not wait reads the head at once ({@link #head(Topic, int, long)}).
+     */
+    Optional<End> trustedEnd(Topic topic, int partition, long offset) {
+        Optional<PartitionHead> known = index.knownHead(topic.id(), partition)
+                .filter(h -> offset == h.nextOffset() && offset >= h.logStartOffset());
+        if (known.isEmpty()) {
+            return Optional.empty();
+        }
+        return index.confirmedAgo(topic.id(), partition)
+                .filter(ago -> ago.compareTo(fresh) < 0)
+                .map(ago -> new End(known.get(), fresh.minus(ago)));
+    }
+
     /**
      * The head a read from {@code offset} goes by: the known head when the offset is within it (below its high
      * watermark, at or above its log start offset), so a read of what is known committed reads no head; else the

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -111,6 +112,69 @@ class FetchCallsTest {
                     reader.fetchManyBatches(List.of(new PartitionFetch(name, 0, 0, 1 << 20)), NO_WAIT, 0, 1 << 20));
             assertThat(many.get(0).result().nextOffset()).isEqualTo(4);
             assertThat(many.get(0).result().highWatermark()).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aWaitingFetchAtTheEndReadsNoHeadWhileThisProcessesCommitsKeepItConfirmed(EddyStack stack) {
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .leases("tail", Duration.ofMinutes(1)) // commits under the lease read no head either
+                .dynamoInterceptor(calls)
+                .topicCacheTtl(SERVER_TOPIC_CACHE)
+                .start()
+                .ensureResources()) {
+            // a clock that stands still: every known head is as fresh as its last confirmation
+            FetchService reader = eddy.fetchThrough(ReadCaches.inMemory(64L << 20)
+                    .withIndex(new IndexCache(10_000, 128, IndexCache.DEFAULT_TTL, () -> 0L)));
+            String name = topic(eddy, 1);
+            await(eddy.produce().produce(name, Produce.request(entry(0, null, "start", 1L))));
+            assertThat(await(reader.fetchBatches(from(name, 0))).nextOffset()).isEqualTo(1);
+
+            long before = calls.count("BatchGetItem") + calls.count("Query") + calls.count("GetItem");
+            long next = 1;
+            for (int i = 0; i < 30; i++) {
+                // a consumer at the end waits (as Kafka's do, fetch.max.wait.ms) and the next record comes
+                CompletableFuture<BatchFetchResult> waiting = reader.fetchBatches(
+                                new FetchRequest(name, 0, next, Integer.MAX_VALUE, 1 << 20, Duration.ofSeconds(20)))
+                        .subscribeAsCompletionStage();
+                await(eddy.produce().produce(name, Produce.request(entry(0, null, "tail-" + i, 1L))));
+                assertThat(waiting.join().nextOffset()).isEqualTo(next + 1);
+                next++;
+            }
+
+            // before: a head read by every fetch that found nothing known to read
+            assertThat(calls.count("BatchGetItem") + calls.count("Query") + calls.count("GetItem") - before)
+                    .as("DynamoDB reads by 30 waiting tail fetches")
+                    .isZero();
+        }
+    }
+
+    @Test
+    void aWaitingFetchReadsTheHeadBeforeItWaitsOnceTheKnownEndIsAHeadPollIntervalOld(EddyStack stack) {
+        Duration interval = Duration.ofMillis(250);
+        AtomicLong nanos = new AtomicLong();
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        try (CoreInstance a = CoreInstance.on(stack).start().ensureResources();
+                CoreInstance b = CoreInstance.on(stack)
+                        .headPollInterval(interval)
+                        .dynamoInterceptor(calls)
+                        .start()) {
+            FetchService reader = b.fetchThrough(ReadCaches.inMemory(64L << 20)
+                    .withIndex(new IndexCache(10_000, 128, IndexCache.DEFAULT_TTL, nanos::get)));
+            String name = topic(a, 1);
+            await(a.produce().produce(name, Produce.request(entry(0, null, "first", 1L))));
+            assertThat(await(reader.fetchBatches(from(name, 0))).nextOffset()).isEqualTo(1);
+            await(a.produce().produce(name, Produce.request(entry(0, null, "second", 1L))));
+
+            // b's end is an interval old: a fetch that may wait 20 s reads the head first, and has a's record
+            nanos.addAndGet(interval.toNanos());
+            long before = calls.count("BatchGetItem");
+            FetchResult read = reader.fetch(new FetchRequest(name, 0, 1, 100, 1 << 20, FetchRequest.MAX_WAIT))
+                    .await()
+                    .atMost(FetchRequest.MAX_WAIT.dividedBy(2)); // went by the known end, it would wait it all
+            assertThat(read.records()).extracting(r -> Produce.text(r.value())).containsExactly("second");
+            assertThat(calls.count("BatchGetItem") - before).isEqualTo(1);
         }
     }
 
