@@ -48,6 +48,8 @@ public final class DynamoCompactionStore implements CompactionStore {
     private static final String EPOCH = "epoch";
     private static final String EXPIRES_AT = "expiresAt";
     private static final String REPLACED_AT = "replacedAt";
+    /** DynamoDB's limit of items per transaction. */
+    private static final int TRANSACTION_ITEMS = 100;
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
@@ -143,6 +145,10 @@ public final class DynamoCompactionStore implements CompactionStore {
             }
         }
         items.add(counted.afterSwap(pk, removed, added));
+        if (items.size() > TRANSACTION_ITEMS) { // the callers' swaps (n entries into one) take at most 100
+            throw new IllegalArgumentException("a swap of " + removed.size() + " entries into " + added.size()
+                    + " needs " + items.size() + " items; a transaction holds " + TRANSACTION_ITEMS);
+        }
         return items;
     }
 

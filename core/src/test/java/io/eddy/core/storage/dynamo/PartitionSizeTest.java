@@ -56,6 +56,21 @@ class PartitionSizeTest {
                 .sum();
     }
 
+    /** Changes partition 0's head with the raw SDK, as an Eddy from before sizes were kept would have left it. */
+    private static void rawHeadUpdate(
+            CoreInstance eddy, Topic topic, String expression, Map<String, AttributeValue> values) {
+        await(io.smallrye.mutiny.Uni.createFrom()
+                .completionStage(() -> eddy.dynamo()
+                        .updateItem(b -> b.tableName(eddy.table())
+                                .key(Map.of(
+                                        DynamoKeys.PK,
+                                        AttributeValue.fromS(DynamoKeys.partition(topic.id(), 0)),
+                                        DynamoKeys.SK,
+                                        AttributeValue.fromS(DynamoKeys.HEAD)))
+                                .updateExpression(expression)
+                                .expressionAttributeValues(values.isEmpty() ? null : values))));
+    }
+
     private static void produceRounds(CoreInstance eddy, Topic topic, int partitions, int rounds) {
         for (int i = 0; i < rounds; i++) {
             int n = i;
@@ -178,18 +193,11 @@ class PartitionSizeTest {
         try (CoreInstance eddy = CoreInstance.on(stack).start().ensureResources()) {
             Topic topic = topic(eddy, 1, Map.of());
             // given: a head as an older Eddy wrote it, without sizeBytes and sizeFrom
-            await(io.smallrye.mutiny.Uni.createFrom()
-                    .completionStage(() -> eddy.dynamo()
-                            .putItem(b -> b.tableName(eddy.table())
-                                    .item(Map.of(
-                                            DynamoKeys.PK,
-                                            AttributeValue.fromS(DynamoKeys.partition(topic.id(), 0)),
-                                            DynamoKeys.SK,
-                                            AttributeValue.fromS(DynamoKeys.HEAD),
-                                            "nextOffset",
-                                            AttributeValue.fromN("5"),
-                                            "logStartOffset",
-                                            AttributeValue.fromN("0"))))));
+            rawHeadUpdate(
+                    eddy,
+                    topic,
+                    "SET nextOffset = :five, logStartOffset = :zero",
+                    Map.of(":five", AttributeValue.fromN("5"), ":zero", AttributeValue.fromN("0")));
             assertThat(head(eddy, topic, 0).size())
                     .as("five records of unknown size")
                     .isEmpty();
@@ -225,15 +233,7 @@ class PartitionSizeTest {
             produceRounds(eddy, topic, 1, 3);
             // given: an older Eddy wrote offsets 0..2 (its head keeps no size); this one writes 3..7, so that the
             // eight entries (the policy's fan-out) merge into one across offset 3
-            await(io.smallrye.mutiny.Uni.createFrom()
-                    .completionStage(() -> eddy.dynamo()
-                            .updateItem(b -> b.tableName(eddy.table())
-                                    .key(Map.of(
-                                            DynamoKeys.PK,
-                                            AttributeValue.fromS(DynamoKeys.partition(topic.id(), 0)),
-                                            DynamoKeys.SK,
-                                            AttributeValue.fromS(DynamoKeys.HEAD)))
-                                    .updateExpression("REMOVE sizeBytes, sizeFrom"))));
+            rawHeadUpdate(eddy, topic, "REMOVE sizeBytes, sizeFrom", Map.of());
             produceRounds(eddy, topic, 1, 5);
             assertThat(head(eddy, topic, 0).sizeFrom()).isEqualTo(3);
 
