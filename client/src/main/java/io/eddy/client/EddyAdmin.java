@@ -22,11 +22,23 @@ public final class EddyAdmin implements AutoCloseable {
     private static final ObjectMapper JSON = EddyHttp.JSON;
     private final EddyHttp http;
 
-    public record PartitionOffsets(int partition, long logStartOffset, long highWatermark) {}
+    /**
+     * A partition's offsets and size: {@code sizeBytes} is the bytes of its record batches from the log start
+     * offset on, empty while the server does not know it in full.
+     */
+    public record PartitionOffsets(int partition, long logStartOffset, long highWatermark, Optional<Long> sizeBytes) {}
 
-    /** A topic; {@code offsets} is empty in a listing. */
+    /**
+     * A topic; {@code offsets} is empty in a listing. {@code sizeBytes} is the sum of its partitions' sizes, empty
+     * in a listing or when one of them is not known.
+     */
     public record TopicDescription(
-            String name, String topicId, int partitions, Map<String, Object> config, List<PartitionOffsets> offsets) {}
+            String name,
+            String topicId,
+            int partitions,
+            Map<String, Object> config,
+            List<PartitionOffsets> offsets,
+            Optional<Long> sizeBytes) {}
 
     public record Member(
             String memberId, Optional<String> instanceId, long memberEpoch, List<TopicPartition> assignment) {}
@@ -210,7 +222,8 @@ public final class EddyAdmin implements AutoCloseable {
             offsets.add(new PartitionOffsets(
                     p.get("partition").asInt(),
                     p.get("log_start_offset").asLong(),
-                    p.get("high_watermark").asLong()));
+                    p.get("high_watermark").asLong(),
+                    optionalLong(p.get("size_bytes"))));
         }
         Map<String, Object> config =
                 t.has("config") ? JSON.convertValue(t.get("config"), LinkedHashMap.class) : Map.of();
@@ -219,7 +232,8 @@ public final class EddyAdmin implements AutoCloseable {
                 t.path("topic_id").asText(),
                 t.get("partitions").asInt(),
                 config,
-                offsets);
+                offsets,
+                optionalLong(t.get("size_bytes")));
     }
 
     private static List<TopicPartition> partitions(JsonNode array) {

@@ -29,6 +29,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.IntStream;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -178,6 +179,14 @@ public class TopicsResource {
         return topics.delete(name).map(t -> Response.noContent().build());
     }
 
+    private static void sizeField(ObjectNode into, OptionalLong size) {
+        if (size.isPresent()) {
+            into.put("size_bytes", size.getAsLong());
+        } else {
+            into.putNull("size_bytes");
+        }
+    }
+
     private static ObjectNode describe(Topic t, Map<Integer, PartitionHead> heads) {
         ObjectNode o = JsonNodeFactory.instance.objectNode();
         o.put("name", t.name().value());
@@ -188,13 +197,21 @@ public class TopicsResource {
         o.put("created_at", t.createdAt().toString());
         if (heads != null) {
             var offsets = o.putArray("partition_offsets");
+            // a size is null while its count is incomplete (a head from before sizes were kept), and so the total
+            OptionalLong total = OptionalLong.of(0);
             for (int p = 0; p < t.partitions(); p++) {
                 PartitionHead h = heads.get(p);
-                offsets.addObject()
+                OptionalLong size = h.size();
+                ObjectNode partition = offsets.addObject()
                         .put("partition", p)
                         .put("log_start_offset", h.logStartOffset())
                         .put("high_watermark", h.nextOffset());
+                sizeField(partition, size);
+                total = total.isPresent() && size.isPresent()
+                        ? OptionalLong.of(total.getAsLong() + size.getAsLong())
+                        : OptionalLong.empty();
             }
+            sizeField(o, total);
         }
         return o;
     }

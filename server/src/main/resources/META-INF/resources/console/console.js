@@ -90,6 +90,12 @@ function table(headers, rows, attrs) {
     h('tbody', {}, rows));
 }
 function num(v) { return h('td', { class: 'num' }, v === null || v === undefined ? '–' : Number(v).toLocaleString()); }
+/** A size cell: human units, the exact bytes in its title and data-bytes; '–' while the server does not know it. */
+function size(v) {
+  return v === null || v === undefined
+    ? h('td', { class: 'num', title: 'not known in full yet' }, '–')
+    : h('td', { class: 'num', 'data-bytes': v, title: Number(v).toLocaleString() + ' bytes' }, bytes(v));
+}
 
 /** A failure as the page shows it: a missing grant is said plainly, not as a crash. */
 function failure(e) {
@@ -185,13 +191,13 @@ async function topicsPage() {
         h('button', { class: 'danger', 'data-delete': t.name, onclick: () => confirmDelete(cell, t.name) }, 'Delete'));
       return h('tr', { 'data-topic': t.name },
         h('td', {}, h('a', { href: '#/topics/' + encodeURIComponent(t.name) }, t.name)),
-        num(t.partitions), num(records), num(written),
+        num(t.partitions), num(records), size(t.size_bytes), num(written),
         h('td', { class: 'num' }, rate === null ? '–' : rate.toFixed(1)),
         h('td', {}, String(t.config['retention.ms'])), h('td', {}, t.config['cleanup.policy']), cell);
     });
     before = { at: now, counts };
     holder.replaceChildren(rows.length
-      ? table(['Topic', 'Partitions', 'Records', 'High watermarks', 'Rate (records/s)', 'retention.ms', 'cleanup.policy', ''], rows)
+      ? table(['Topic', 'Partitions', 'Records', 'Size', 'High watermarks', 'Rate (records/s)', 'retention.ms', 'cleanup.policy', ''], rows)
       : h('p', { class: 'muted' }, 'No topics yet (or none your token may see).'));
   }
   async function confirmDelete(cell, name) {
@@ -218,10 +224,10 @@ async function topicPage(name) {
   const t = await api('GET', '/v1/topics/' + encodeURIComponent(name));
   view.append(h('p', { class: 'muted' }, 'id ', t.topic_id, ' · created ', t.created_at));
   view.append(h('h2', {}, 'Partitions'));
-  view.append(table(['Partition', 'Log start offset', 'High watermark', 'Records', ''],
-    t.partition_offsets.map(p => h('tr', {},
+  view.append(table(['Partition', 'Log start offset', 'High watermark', 'Records', 'Bytes', ''],
+    t.partition_offsets.map(p => h('tr', { 'data-partition': p.partition },
       h('td', {}, p.partition), num(p.log_start_offset), num(p.high_watermark),
-      num(p.high_watermark - p.log_start_offset),
+      num(p.high_watermark - p.log_start_offset), size(p.size_bytes),
       h('td', {}, h('a', { href: '#/messages/' + encodeURIComponent(name) + '/' + p.partition }, 'Browse'))))));
 
   view.append(h('h2', {}, 'Configuration'));

@@ -52,10 +52,18 @@ class CliIT {
                 .contains("retention.ms=86400000");
         long total = described.lines().stream()
                 .filter(l -> l.contains("HighWatermark"))
-                .mapToLong(l ->
-                        Long.parseLong(l.replaceAll(".*HighWatermark: ", "").trim()))
+                .mapToLong(l -> field(l, "HighWatermark"))
                 .sum();
         assertThat(total).isEqualTo(5);
+        // each partition written to has a size, and the topic's is their sum
+        List<Long> sizes = described.lines().stream()
+                .filter(l -> l.contains("\tPartition: "))
+                .map(l -> field(l, "SizeBytes"))
+                .toList();
+        assertThat(sizes).hasSize(3).allSatisfy(size -> assertThat(size).isNotNegative());
+        assertThat(sizes.stream().filter(size -> size > 0)).isNotEmpty();
+        assertThat(field(described.lines().get(0), "SizeBytes"))
+                .isEqualTo(sizes.stream().mapToLong(Long::longValue).sum());
 
         // consume: a partition from an offset, key and value
         CliRun fromOffset = eddy(
@@ -186,5 +194,11 @@ class CliIT {
                 .contains("(unreachable)");
         assertThat(eddy("x\n", "produce", "t", "--url", "http://127.0.0.1:1").exit())
                 .isEqualTo(EddyCli.UNREACHABLE);
+    }
+
+    /** A number in a {@code describe} line: the value after {@code name: }, up to the next tab. */
+    private static long field(String line, String name) {
+        return Long.parseLong(
+                line.replaceAll(".*\\b" + name + ": ([^\\t]*).*", "$1").trim());
     }
 }

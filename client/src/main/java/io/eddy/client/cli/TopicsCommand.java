@@ -4,6 +4,7 @@ import io.eddy.client.EddyAdmin;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -40,13 +41,19 @@ final class TopicsCommand {
         return out;
     }
 
+    /** As {@code kafka-topics --describe}, with each partition's size in bytes ({@code unknown} when not known). */
     static void print(PrintWriter out, EddyAdmin.TopicDescription t) {
-        out.printf("Topic: %s\tPartitions: %d\tConfig: %s%n", t.name(), t.partitions(), config(t.config()));
+        String size = t.offsets().isEmpty() ? "" : "\tSizeBytes: " + bytes(t.sizeBytes());
+        out.printf("Topic: %s\tPartitions: %d%s\tConfig: %s%n", t.name(), t.partitions(), size, config(t.config()));
         for (EddyAdmin.PartitionOffsets p : t.offsets()) {
             out.printf(
-                    "\tPartition: %d\tLogStartOffset: %d\tHighWatermark: %d%n",
-                    p.partition(), p.logStartOffset(), p.highWatermark());
+                    "\tPartition: %d\tLogStartOffset: %d\tHighWatermark: %d\tSizeBytes: %s%n",
+                    p.partition(), p.logStartOffset(), p.highWatermark(), bytes(p.sizeBytes()));
         }
+    }
+
+    private static String bytes(Optional<Long> size) {
+        return size.map(String::valueOf).orElse("unknown");
     }
 
     private static String config(Map<String, Object> config) {

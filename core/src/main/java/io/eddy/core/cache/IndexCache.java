@@ -136,12 +136,7 @@ public final class IndexCache {
             PartitionHead k = known.head();
             if (k.nextOffset() > head.nextOffset()) {
                 return new Known(
-                        new PartitionHead(
-                                head.partition(),
-                                k.nextOffset(),
-                                Math.max(k.logStartOffset(), head.logStartOffset()),
-                                true,
-                                head.lease()),
+                        head.withOffsets(k.nextOffset(), Math.max(k.logStartOffset(), head.logStartOffset())),
                         true,
                         known.confirmedNanos()); // the higher one known was confirmed no earlier than this read
             }
@@ -165,8 +160,7 @@ public final class IndexCache {
             PartitionHead h = known.head();
             return h.nextOffset() >= nextOffset
                     ? known
-                    : new Known(
-                            new PartitionHead(partition, nextOffset, h.logStartOffset(), true, h.lease()), false, now);
+                    : new Known(h.withOffsets(nextOffset, h.logStartOffset()), false, now);
         });
     }
 

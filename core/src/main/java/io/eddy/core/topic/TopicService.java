@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
+import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.model.TopicConfig;
 import io.eddy.core.model.TopicName;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 /**
  * Topic administration: create, describe, list, delete; and the topic lookup every produce and fetch makes,
@@ -123,6 +125,12 @@ public final class TopicService {
 
     public Uni<List<Topic>> list() {
         return metadata.topics();
+    }
+
+    /** Every partition's head as stored now (offsets and size), read afresh: for describing a topic. */
+    public Uni<Map<Integer, PartitionHead>> heads(Topic topic) {
+        return metadata.heads(
+                topic.id(), IntStream.range(0, topic.partitions()).boxed().toList());
     }
 
     /**

@@ -51,10 +51,16 @@ class CommitConflictTest {
                     .containsExactlyElementsOf(
                             IntStream.range(0, 25).mapToObj(i -> (long) i).toList());
             assertThat(store[0].commits()).isEqualTo(100);
-            assertThat(await(eddy.metadata().heads(topic.id(), List.of(0, 1))))
-                    .containsOnly(
-                            Map.entry(0, new PartitionHead(0, 25, 0, true)),
-                            Map.entry(1, new PartitionHead(1, 25, 0, true)));
+            Map<Integer, PartitionHead> heads = await(eddy.metadata().heads(topic.id(), List.of(0, 1)));
+            for (int p = 0; p < 2; p++) {
+                long committed = await(eddy.metadata().entriesFrom(topic.id(), p, 0, 100)).stream()
+                        .mapToLong(io.eddy.core.model.IndexEntry::length)
+                        .sum();
+                assertThat(heads.get(p).nextOffset()).isEqualTo(25);
+                assertThat(heads.get(p).size())
+                        .as("an attempt that conflicted counted no bytes")
+                        .hasValue(committed);
+            }
         }
     }
 

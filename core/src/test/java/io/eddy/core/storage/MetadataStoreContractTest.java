@@ -205,10 +205,10 @@ public abstract class MetadataStoreContractTest {
 
         await(store().commit(batch(topicId, first(0, 10))));
         assertThat(await(store().heads(topicId, List.of(0, 1))))
-                .containsOnly(Map.entry(0, new PartitionHead(0, 10, 0, true)), Map.entry(1, PartitionHead.empty(1)));
+                .containsOnly(Map.entry(0, counted(0, 10, 100)), Map.entry(1, PartitionHead.empty(1)));
 
         await(store().commit(batch(topicId, next(0, 10, 5))));
-        assertThat(await(store().heads(topicId, List.of(0)))).containsEntry(0, new PartitionHead(0, 15, 0, true));
+        assertThat(await(store().heads(topicId, List.of(0)))).containsEntry(0, counted(0, 15, 150));
     }
 
     @Test
@@ -220,9 +220,9 @@ public abstract class MetadataStoreContractTest {
 
         assertThat(await(store().heads(topicId, List.of(2, 5, 9))))
                 .containsOnly(
-                        Map.entry(2, new PartitionHead(2, 7, 0, true)),
-                        Map.entry(5, new PartitionHead(5, 1, 0, true)),
-                        Map.entry(9, new PartitionHead(9, 2, 0, true)));
+                        Map.entry(2, counted(2, 7, 70)),
+                        Map.entry(5, counted(5, 1, 10)),
+                        Map.entry(9, counted(9, 2, 20)));
     }
 
     @Test
@@ -238,7 +238,7 @@ public abstract class MetadataStoreContractTest {
                 await(store().heads(topicId, IntStream.range(0, most).boxed().toList()));
         assertThat(heads)
                 .hasSize(most)
-                .allSatisfy((p, head) -> assertThat(head).isEqualTo(new PartitionHead(p, p + 1, 0, true)));
+                .allSatisfy((p, head) -> assertThat(head).isEqualTo(counted(p, p + 1, (p + 1) * 10L)));
     }
 
     @Test
@@ -270,7 +270,7 @@ public abstract class MetadataStoreContractTest {
         assertThat(e.code()).isEqualTo(ErrorCode.OFFSET_CONFLICT);
         assertThat(e.retryable()).isTrue();
         assertThat(await(store().heads(topicId, List.of(0, 1))))
-                .containsOnly(Map.entry(0, new PartitionHead(0, 10, 0, true)), Map.entry(1, PartitionHead.empty(1)));
+                .containsOnly(Map.entry(0, counted(0, 10, 100)), Map.entry(1, PartitionHead.empty(1)));
         assertThat(await(store().entriesFrom(topicId, 0, 0, 100))).containsExactly(committed);
         assertThat(await(store().entriesFrom(topicId, 1, 0, 100))).isEmpty();
         assertThat(await(store().entryAtOrBefore(topicId, 0, 7))).contains(committed);
@@ -285,7 +285,7 @@ public abstract class MetadataStoreContractTest {
                 OffsetConflictException.class, () -> await(store().commit(batch(topicId, first(3, 1)))));
 
         assertThat(e.partitions()).containsExactly(3);
-        assertThat(await(store().heads(topicId, List.of(3)))).containsEntry(3, new PartitionHead(3, 2, 0, true));
+        assertThat(await(store().heads(topicId, List.of(3)))).containsEntry(3, counted(3, 2, 20));
         assertThat(await(store().entriesFrom(topicId, 3, 0, 100)))
                 .extracting(IndexEntry::lastOffset)
                 .containsExactly(1L);
@@ -458,6 +458,11 @@ public abstract class MetadataStoreContractTest {
     }
 
     /** The first append to a never-written partition: {@code records} records from offset 0. */
+    /** A head written by commits only: its size counts from offset 0, the entries' lengths summed. */
+    private static PartitionHead counted(int partition, long nextOffset, long bytes) {
+        return new PartitionHead(partition, nextOffset, 0, true, null, bytes, 0);
+    }
+
     private static CommitBatch.PartitionCommit first(int partition, int records) {
         return append(partition, 0, false, entry(0, records - 1));
     }

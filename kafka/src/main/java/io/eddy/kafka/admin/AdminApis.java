@@ -9,7 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * The admin APIs over core's {@code TopicService}: CreateTopics, DeleteTopics, CreatePartitions,
- * DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions. Stateless.
+ * DescribeConfigs, AlterConfigs, IncrementalAlterConfigs, DescribeCluster, DescribeTopicPartitions, DescribeLogDirs.
+ * Stateless.
  */
 public final class AdminApis {
     private AdminApis() {}
@@ -26,6 +27,7 @@ public final class AdminApis {
                 new AlterConfigsHandler(services.topics(), alteration),
                 new IncrementalAlterConfigsHandler(services.topics(), alteration),
                 new DescribeClusterHandler(node, services.clusterId()),
-                new DescribeTopicPartitionsHandler(services.topics(), node));
+                new DescribeTopicPartitionsHandler(services.topics(), node),
+                new DescribeLogDirsHandler(services.topics()));
     }
 }

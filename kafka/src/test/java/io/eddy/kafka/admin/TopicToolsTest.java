@@ -2,10 +2,14 @@ package io.eddy.kafka.admin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
 import io.eddy.core.model.CleanupPolicy;
+import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.kafka.KafkaFrontEnd;
 import io.eddy.testkit.EddyStack;
@@ -16,14 +20,23 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.tools.LogDirsCommand;
 import org.apache.kafka.tools.TopicCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Kafka's own {@code kafka-topics} (in-process) and librdkafka's {@code kcat} administer and list topics. */
+/**
+ * Kafka's own {@code kafka-topics} (in-process) and librdkafka's {@code kcat} administer and list topics; Kafka's
+ * {@code kafka-log-dirs} shows their partitions' sizes.
+ */
 @ExtendWith(EddyStackExtension.class)
 class TopicToolsTest {
     private static final Path KCAT = Path.of("/usr/bin/kcat");
@@ -113,6 +126,50 @@ class TopicToolsTest {
                 .contains("topic \"kcat-listed\" with 2 partitions:")
                 .contains("partition 0, leader 0, replicas: 0, isrs: 0")
                 .contains("partition 1, leader 0, replicas: 0, isrs: 0");
+    }
+
+    @Test
+    void kafkaLogDirsShowsEachPartitionsSizeAsItsHeadKeepsIt() throws Exception {
+        String name = "dirs-" + Long.toHexString(System.nanoTime());
+        Topic topic = eddy.topics().create(name, 2, Map.of()).await().atMost(KafkaFrontEnd.AWAIT);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        eddy.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all"),
+                new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 5; i++) {
+                producer.send(new ProducerRecord<>(name, 0, "k" + i, "value-" + i))
+                        .get(30, TimeUnit.SECONDS);
+            }
+        }
+        Map<Integer, PartitionHead> heads = eddy.topics().heads(topic).await().atMost(KafkaFrontEnd.AWAIT);
+
+        KafkaTool.Run run = KafkaTool.run(
+                LogDirsCommand::main,
+                "--bootstrap-server",
+                eddy.bootstrapServers(),
+                "--describe",
+                "--topic-list",
+                name);
+
+        assertThat(run.status()).as(run.out()).isZero();
+        JsonNode answer = new ObjectMapper()
+                .readTree(run.out()
+                        .lines()
+                        .filter(l -> l.startsWith("{"))
+                        .findFirst()
+                        .orElseThrow());
+        JsonNode dir = answer.at("/brokers/0/logDirs/0");
+        assertThat(dir.get("logDir").asText()).isEqualTo(DescribeLogDirsHandler.LOG_DIR);
+        Map<String, Long> sizes = new TreeMap<>();
+        dir.get("partitions")
+                .forEach(p ->
+                        sizes.put(p.get("partition").asText(), p.get("size").asLong()));
+        assertThat(heads.get(0).sizeBytes()).isPositive();
+        assertThat(sizes).containsOnly(entry(name + "-0", heads.get(0).sizeBytes()), entry(name + "-1", 0L));
     }
 
     private static KafkaTool.Run topics(String... args) {

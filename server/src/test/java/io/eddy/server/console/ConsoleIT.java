@@ -90,8 +90,34 @@ class ConsoleIT {
         // its partitions and its records
         browser.waitFor(b ->
                 browser.texts("tr[data-topic='" + topic + "'] td").subList(1, 3).equals(List.of("2", "3")));
+        // and its size: the bytes the API reports, in human units
+        long size = http.get("/v1/topics/" + topic).body().get("size_bytes").asLong();
+        assertThat(size).as("three small records: under a KiB").isBetween(1L, 1023L);
+        String sizeCell = "tr[data-topic='" + topic + "'] td[data-bytes]";
+        browser.waitFor(b -> browser.present(sizeCell)
+                && Long.toString(size).equals(browser.find(sizeCell).getAttribute("data-bytes")));
+        assertThat(browser.text(sizeCell)).isEqualTo(size + " B");
         assertNoBrowserErrors();
         browser.screenshot("topics");
+    }
+
+    @Test
+    @Order(25)
+    void aTopicsPartitionsShowTheBytesTheApiReports() throws Exception {
+        JsonNode partitions = http.get("/v1/topics/" + topic).body().get("partition_offsets");
+
+        browser.open("#/topics/" + topic);
+
+        browser.waitForElement("tr[data-partition='1'] td[data-bytes]");
+        for (JsonNode p : partitions) {
+            long bytes = p.get("size_bytes").asLong();
+            assertThat(bytes).isPositive();
+            assertThat(browser.find("tr[data-partition='" + p.get("partition").asInt() + "'] td[data-bytes]")
+                            .getAttribute("data-bytes"))
+                    .isEqualTo(Long.toString(bytes));
+        }
+        assertNoBrowserErrors();
+        browser.screenshot("topic");
     }
 
     @Test

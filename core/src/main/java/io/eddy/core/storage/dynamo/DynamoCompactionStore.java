@@ -6,6 +6,7 @@ import static io.eddy.core.storage.dynamo.DynamoValues.n;
 import static io.eddy.core.storage.dynamo.DynamoValues.s;
 
 import io.eddy.core.model.IndexEntry;
+import io.eddy.core.model.PartitionHead;
 import io.eddy.core.storage.CompactionStore;
 import io.eddy.core.storage.SdkCalls;
 import io.eddy.core.support.RetryPolicy;
@@ -47,6 +48,8 @@ public final class DynamoCompactionStore implements CompactionStore {
     private static final String EPOCH = "epoch";
     private static final String EXPIRES_AT = "expiresAt";
     private static final String REPLACED_AT = "replacedAt";
+    /** DynamoDB's limit of items per transaction. */
+    private static final int TRANSACTION_ITEMS = 100;
 
     private final DynamoDbAsyncClient dynamo;
     private final String table;
@@ -109,6 +112,11 @@ public final class DynamoCompactionStore implements CompactionStore {
             throw new IllegalArgumentException("a swap replaces 1 to " + MAX_ENTRIES_PER_SWAP + " entries");
         }
         String pk = DynamoKeys.partition(topicId, partition);
+        return counted(pk).flatMap(counted -> transact(swapItems(pk, removed, added, lease, counted)));
+    }
+
+    private List<TransactWriteItem> swapItems(
+            String pk, List<IndexEntry> removed, List<IndexEntry> added, JobLease lease, Counted counted) {
         Map<Long, IndexEntry> old = new HashMap<>();
         removed.forEach(e -> old.put(e.baseOffset(), e));
         List<TransactWriteItem> items = new ArrayList<>();
@@ -136,27 +144,22 @@ public final class DynamoCompactionStore implements CompactionStore {
                 items.add(TransactWriteItem.builder().delete(entryDelete(pk, e)).build());
             }
         }
-        return transact(items);
+        items.add(counted.afterSwap(pk, removed, added));
+        if (items.size() > TRANSACTION_ITEMS) { // the callers' swaps (n entries into one) take at most 100
+            throw new IllegalArgumentException("a swap of " + removed.size() + " entries into " + added.size()
+                    + " needs " + items.size() + " items; a transaction holds " + TRANSACTION_ITEMS);
+        }
+        return items;
     }
 
     @Override
     public Uni<Boolean> truncate(
             UUID topicId, int partition, long logStartOffset, List<IndexEntry> dropped, JobLease lease) {
         String pk = DynamoKeys.partition(topicId, partition);
-        List<TransactWriteItem> first = new ArrayList<>();
-        first.add(leaseCheck(lease));
-        first.add(TransactWriteItem.builder()
-                .update(Update.builder()
-                        .tableName(table)
-                        .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
-                        .updateExpression("SET logStartOffset = :start")
-                        .conditionExpression(
-                                "attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start")
-                        .expressionAttributeValues(Map.of(":start", n(logStartOffset)))
-                        .build())
-                .build());
         // the head moves first: readers then get 416 below it, whatever entries are still there
-        Uni<Boolean> chain = transact(first);
+        Uni<Boolean> chain = counted(pk)
+                .flatMap(counted ->
+                        transact(List.of(leaseCheck(lease), counted.afterTruncate(pk, logStartOffset, dropped))));
         for (int i = 0; i < dropped.size(); i += MAX_ENTRIES_PER_SWAP) {
             List<IndexEntry> chunk = dropped.subList(i, Math.min(dropped.size(), i + MAX_ENTRIES_PER_SWAP));
             chain = chain.flatMap(ok -> {
@@ -281,6 +284,123 @@ public final class DynamoCompactionStore implements CompactionStore {
     public Uni<Void> forgetDeletedTopic(UUID topicId) {
         return call(() -> dynamo.deleteItem(b -> b.tableName(table).key(DynamoTombstones.key(topicId))))
                 .replaceWithVoid();
+    }
+
+    // ---- partition sizes -----------------------------------------------------------------------------------
+
+    /** Reads what a partition head's size counts (see {@link PartitionHead}): its log start and size start. */
+    private Uni<Counted> counted(String pk) {
+        return call(() -> dynamo.getItem(b -> b.tableName(table)
+                        .consistentRead(true)
+                        .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                        .projectionExpression("logStartOffset, " + DynamoMetadataStore.SIZE_FROM)))
+                .map(r -> {
+                    Map<String, AttributeValue> item = r.hasItem() ? r.item() : Map.of();
+                    return new Counted(
+                            item.containsKey("logStartOffset") ? n(item, "logStartOffset") : 0,
+                            item.containsKey(DynamoMetadataStore.SIZE_FROM)
+                                    ? n(item, DynamoMetadataStore.SIZE_FROM)
+                                    : null);
+                });
+    }
+
+    /**
+     * A head's size bookkeeping as read: it counts the entries whose base offset is at or above {@code sizeFrom}
+     * and that are still live (last offset at or above {@code logStart}); a null {@code sizeFrom} counts nothing
+     * yet. Each change below is conditioned on both still being as read, in the transaction that moves entries.
+     */
+    private final class Counted {
+        private final long logStart;
+        private final Long sizeFrom;
+
+        Counted(long logStart, Long sizeFrom) {
+            this.logStart = logStart;
+            this.sizeFrom = sizeFrom;
+        }
+
+        private boolean counts(IndexEntry e) {
+            return sizeFrom != null && e.baseOffset() >= sizeFrom && e.lastOffset() >= logStart;
+        }
+
+        private long bytes(List<IndexEntry> entries) {
+            return entries.stream()
+                    .filter(this::counts)
+                    .mapToLong(IndexEntry::length)
+                    .sum();
+        }
+
+        /**
+         * The head after {@code removed} became {@code added}: the size moves by what was rewritten. An added entry
+         * reaching from below {@code sizeFrom} to above it (a merge across where counting began) is counted whole,
+         * and the count then starts at its base: nothing else is live between the two.
+         */
+        TransactWriteItem afterSwap(String pk, List<IndexEntry> removed, List<IndexEntry> added) {
+            if (sizeFrom == null) {
+                return TransactWriteItem.builder()
+                        .conditionCheck(ConditionCheck.builder()
+                                .tableName(table)
+                                .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                                .conditionExpression("attribute_not_exists(#from)")
+                                .expressionAttributeNames(Map.of("#from", DynamoMetadataStore.SIZE_FROM))
+                                .build())
+                        .build();
+            }
+            long from = sizeFrom;
+            long addedBytes = 0;
+            for (IndexEntry e : added) {
+                if (e.lastOffset() >= sizeFrom && e.lastOffset() >= logStart) {
+                    from = Math.min(from, e.baseOffset());
+                    addedBytes += e.length();
+                }
+            }
+            return headUpdate(
+                    pk,
+                    "SET #from = :from ADD #size :delta",
+                    "",
+                    Map.of(":from", n(from), ":delta", n(addedBytes - bytes(removed))));
+        }
+
+        /** The head with its log start moved to {@code start} and the dropped entries' counted bytes taken off. */
+        TransactWriteItem afterTruncate(String pk, long start, List<IndexEntry> dropped) {
+            String move = "SET logStartOffset = :start";
+            String bounds = "attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start";
+            if (sizeFrom == null) {
+                return TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(table)
+                                .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                                .updateExpression(move)
+                                .conditionExpression(bounds + " AND attribute_not_exists(#from)")
+                                .expressionAttributeNames(Map.of("#from", DynamoMetadataStore.SIZE_FROM))
+                                .expressionAttributeValues(Map.of(":start", n(start)))
+                                .build())
+                        .build();
+            }
+            return headUpdate(
+                    pk,
+                    move + " ADD #size :delta",
+                    " AND " + bounds,
+                    Map.of(":start", n(start), ":delta", n(-bytes(dropped))));
+        }
+
+        /** An update of the head conditioned on its size bookkeeping being as read (and on {@code condition}). */
+        private TransactWriteItem headUpdate(
+                String pk, String expression, String condition, Map<String, AttributeValue> values) {
+            Map<String, AttributeValue> all = new HashMap<>(values);
+            all.put(":wasFrom", n(sizeFrom));
+            all.put(":wasStart", n(logStart));
+            return TransactWriteItem.builder()
+                    .update(Update.builder()
+                            .tableName(table)
+                            .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                            .updateExpression(expression)
+                            .conditionExpression("#from = :wasFrom AND logStartOffset = :wasStart" + condition)
+                            .expressionAttributeNames(Map.of(
+                                    "#from", DynamoMetadataStore.SIZE_FROM, "#size", DynamoMetadataStore.SIZE_BYTES))
+                            .expressionAttributeValues(all)
+                            .build())
+                    .build();
+        }
     }
 
     // ---- helpers -------------------------------------------------------------------------------------------

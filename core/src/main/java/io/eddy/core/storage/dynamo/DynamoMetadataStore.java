@@ -68,6 +68,11 @@ public final class DynamoMetadataStore implements MetadataStore {
     private static final String LEASE_OWNER = "leaseOwner";
     private static final String LEASE_EPOCH = "leaseEpoch";
     private static final String LEASE_EXPIRY = "leaseExpiresAt";
+    /** Head: the bytes of the live entries counted (see {@link PartitionHead}). */
+    static final String SIZE_BYTES = "sizeBytes";
+    /** Head: the offset from which {@link #SIZE_BYTES} counts every entry; absent on a head that never counted. */
+    static final String SIZE_FROM = "sizeFrom";
+
     private static final String EPOCH = "epoch";
     /** A producer's owner: the name of the principal that registered it. */
     private static final String PRINCIPAL = "principal";
@@ -293,28 +298,29 @@ public final class DynamoMetadataStore implements MetadataStore {
             String pk = DynamoKeys.partition(append.topicId(), append.partition());
             long next = append.entry().lastOffset() + 1;
             Update.Builder head = Update.builder().tableName(table).key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)));
+            // the size rides on the head update: every commit adds its entry's bytes (see PartitionHead)
+            Map<String, AttributeValue> values = new HashMap<>();
+            values.put(":next", n(next));
+            values.put(":len", n(append.entry().length()));
+            String counting =
+                    ", " + SIZE_FROM + " = if_not_exists(" + SIZE_FROM + ", :expected) ADD " + SIZE_BYTES + " :len";
             if (append.lease() != null) {
-                head.updateExpression("SET nextOffset = :next, leaseExpiresAt = :until")
-                        .conditionExpression("nextOffset = :expected AND leaseEpoch = :epoch")
-                        .expressionAttributeValues(Map.of(
-                                ":next",
-                                n(next),
-                                ":expected",
-                                n(append.expectedNextOffset()),
-                                ":epoch",
-                                n(append.lease().epoch()),
-                                ":until",
-                                n(append.lease().renewUntilMs())));
+                values.put(":expected", n(append.expectedNextOffset()));
+                values.put(":epoch", n(append.lease().epoch()));
+                values.put(":until", n(append.lease().renewUntilMs()));
+                head.updateExpression("SET nextOffset = :next, leaseExpiresAt = :until" + counting)
+                        .conditionExpression("nextOffset = :expected AND leaseEpoch = :epoch");
             } else if (append.headExists()) {
-                head.updateExpression("SET nextOffset = :next")
-                        .conditionExpression("nextOffset = :expected")
-                        .expressionAttributeValues(
-                                Map.of(":next", n(next), ":expected", n(append.expectedNextOffset())));
+                values.put(":expected", n(append.expectedNextOffset()));
+                head.updateExpression("SET nextOffset = :next" + counting)
+                        .conditionExpression("nextOffset = :expected");
             } else {
-                head.updateExpression("SET nextOffset = :next, logStartOffset = :zero")
-                        .conditionExpression("attribute_not_exists(pk)")
-                        .expressionAttributeValues(Map.of(":next", n(next), ":zero", n(0)));
+                values.put(":zero", n(0));
+                head.updateExpression("SET nextOffset = :next, logStartOffset = :zero, " + SIZE_FROM + " = :zero, "
+                                + SIZE_BYTES + " = :len")
+                        .conditionExpression("attribute_not_exists(pk)");
             }
+            head.expressionAttributeValues(values);
             items.add(TransactWriteItem.builder().update(head.build()).build());
             Map<String, AttributeValue> entry = DynamoEntries.item(append.entry());
             entry.put(PK, s(pk));
@@ -590,7 +596,15 @@ public final class DynamoMetadataStore implements MetadataStore {
         PartitionHead.Lease lease = item.containsKey(LEASE_EPOCH)
                 ? new PartitionHead.Lease(item.get(LEASE_OWNER).s(), n(item, LEASE_EPOCH), n(item, LEASE_EXPIRY))
                 : null;
-        return new PartitionHead(partition, n(item, NEXT_OFFSET), n(item, LOG_START), true, lease);
+        long next = n(item, NEXT_OFFSET);
+        return new PartitionHead(
+                partition,
+                next,
+                n(item, LOG_START),
+                true,
+                lease,
+                item.containsKey(SIZE_BYTES) ? n(item, SIZE_BYTES) : 0,
+                item.containsKey(SIZE_FROM) ? n(item, SIZE_FROM) : next);
     }
 
     @Override
