@@ -132,6 +132,25 @@ class MetricsIT {
     }
 
     @Test
+    void aConditionalWriteThatLostIsCountedAsRefusedNotAsAnError() {
+        Http http = http();
+        String topic = createTopic(http, 1);
+        Scrape before = scrape(http);
+
+        // when: the topic is created again, a transaction whose condition (no such topic yet) fails
+        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status())
+                .isEqualTo(409);
+        Scrape after = scrape(http);
+
+        // then
+        String[] refused = {"operation", "TransactWriteItems", "outcome", "refused"};
+        String[] error = {"operation", "TransactWriteItems", "outcome", "error"};
+        assertThat(delta(before, after, "eddy_dynamodb_requests_total", refused))
+                .isEqualTo(1);
+        assertThat(delta(before, after, "eddy_dynamodb_requests_total", error)).isZero();
+    }
+
+    @Test
     void kafkaClientsTrafficIsMeteredUnderTheKafkaApi() throws Exception {
         Http http = http();
         String topic = createTopic(http, 1);

@@ -11,10 +11,13 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttribute;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.TransactionCanceledException;
 
 /**
  * Meters an AWS client's calls, registered on its override configuration: {@code eddy_<service>_requests_total}
- * by operation and outcome ({@code success}, {@code throttled}, {@code error}), each call once however often the
+ * by operation and outcome ({@code success}, {@code throttled}, {@code refused}: a condition that did not hold,
+ * {@code error}), each call once however often the
  * SDK retried it; {@code eddy_<service>_request_seconds} by operation (the call, retries included);
  * {@code eddy_<service>_attempts_total} (every HTTP attempt), {@code eddy_<service>_retries_total} (attempts after
  * a call's first) and {@code eddy_<service>_throttles_total} (attempts answered 429/503 or a throttling error code).
@@ -92,8 +95,28 @@ public final class SdkCallMeters implements ExecutionInterceptor {
                                 || e.awsErrorDetails() != null
                                         && THROTTLING_CODES.contains(
                                                 e.awsErrorDetails().errorCode()));
-        finished(attributes, throttled ? "throttled" : "error");
+        finished(attributes, throttled ? "throttled" : refused(context.exception()) ? "refused" : "error");
     }
+
+    /**
+     * A write whose condition did not hold (DynamoDB's conditional check or a transaction cancelled by conditions
+     * and conflicts only, S3's precondition): how Eddy's writers find out another writer went first, an expected
+     * outcome rather than an error.
+     */
+    static boolean refused(Throwable t) {
+        if (t instanceof TransactionCanceledException tce) {
+            return tce.hasCancellationReasons()
+                    && tce.cancellationReasons().stream()
+                            .allMatch(r -> r.code() == null || REFUSALS.contains(r.code()));
+        }
+        return t instanceof ConditionalCheckFailedException
+                || t instanceof AwsServiceException e
+                        && e.awsErrorDetails() != null
+                        && "PreconditionFailed".equals(e.awsErrorDetails().errorCode());
+    }
+
+    /** Cancellation reasons of a transaction that another writer, not a fault, cancelled. */
+    private static final Set<String> REFUSALS = Set.of("None", "ConditionalCheckFailed", "TransactionConflict");
 
     private void finished(ExecutionAttributes attributes, String outcome) {
         String operation = operation(attributes);

@@ -60,7 +60,8 @@ public record MeterReading(
         for (String service : SERVICES) {
             for (Counter c : registry.find("eddy." + service + ".requests").counters()) {
                 totals.merge(service + ".requests", c.count(), Double::sum);
-                if (!"success".equals(c.getId().getTag("outcome"))) {
+                String outcome = c.getId().getTag("outcome");
+                if (!"success".equals(outcome) && !"refused".equals(outcome)) { // a lost condition is no fault
                     totals.merge(service + ".errors", c.count(), Double::sum);
                 }
             }

@@ -68,6 +68,11 @@ class MeterReadingTest {
                 .tag("outcome", "throttled")
                 .register(registry)
                 .increment(2);
+        Counter.builder("eddy.s3.requests") // a lost condition: expected, not an error
+                .tag("operation", "PutObject")
+                .tag("outcome", "refused")
+                .register(registry)
+                .increment(2);
         Counter.builder("eddy.cache.hits")
                 .tag("tier", "memory")
                 .register(registry)
@@ -79,7 +84,7 @@ class MeterReadingTest {
 
         HealthSample sample = MeterReading.read(registry, 2_000).since(before);
 
-        assertThat(sample.values().get("s3.per_s")).isEqualTo(5.0);
+        assertThat(sample.values().get("s3.per_s")).isEqualTo(6.0);
         assertThat(sample.values().get("s3.errors_per_s")).isEqualTo(1.0);
         assertThat(sample.values().get("cache.memory.hit_ratio")).isEqualTo(0.75);
         assertThat(sample.values()).doesNotContainKey("cache.index.hit_ratio");
