@@ -17,7 +17,10 @@ import io.eddy.kafka.TopicIds;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -90,9 +93,9 @@ final class ProduceHandler implements ApiHandler {
         boolean byId = decoded.apiVersion() >= TOPIC_ID_VERSION;
         Optional<Acks> acks = RequiredAcks.of(data.acks());
         ConnectionTurns.Turn turn = turns.take(decoded.session());
-        List<Uni<Uni<TopicProduceResponse>>> queued =
-                new ArrayList<>(data.topicData().size());
-        for (TopicProduceData t : data.topicData()) {
+        List<TopicProduceData> requested = lastOfEach(data.topicData(), byId);
+        List<Uni<Uni<TopicProduceResponse>>> queued = new ArrayList<>(requested.size());
+        for (TopicProduceData t : requested) {
             if (acks.isEmpty()) {
                 queued.add(refused(t, byId, Errors.INVALID_REQUIRED_ACKS, "acks must be 0, 1 or -1"));
             } else if (data.transactionalId() != null) {
@@ -125,6 +128,34 @@ final class ProduceHandler implements ApiHandler {
                     topics.forEach(response.responses()::add);
                     return response;
                 });
+    }
+
+    /**
+     * The request's topics, each partition in it once with the batch its last mention carries, as a broker keeps
+     * them (it files them by partition): a partition named twice is written once and answered once. The request's
+     * own list when nothing is named twice.
+     */
+    static List<TopicProduceData> lastOfEach(Collection<TopicProduceData> requested, boolean byId) {
+        Map<Object, TopicProduceData> topics = new LinkedHashMap<>();
+        Map<Object, Map<Integer, PartitionProduceData>> partitions = new LinkedHashMap<>();
+        boolean repeated = false;
+        for (TopicProduceData t : requested) {
+            Object key = byId ? t.topicId() : t.name();
+            repeated |= topics.putIfAbsent(key, t) != null;
+            Map<Integer, PartitionProduceData> byIndex = partitions.computeIfAbsent(key, k -> new LinkedHashMap<>());
+            for (PartitionProduceData p : t.partitionData()) {
+                repeated |= byIndex.put(p.index(), p) != null;
+            }
+        }
+        if (!repeated) {
+            return List.copyOf(requested);
+        }
+        List<TopicProduceData> out = new ArrayList<>(topics.size());
+        topics.forEach((key, t) -> out.add(new TopicProduceData()
+                .setName(t.name())
+                .setTopicId(t.topicId())
+                .setPartitionData(new ArrayList<>(partitions.get(key).values()))));
+        return out;
     }
 
     private static boolean mayWrite(KafkaSession session, String topic) {

@@ -148,6 +148,28 @@ class ProduceHandlerTest {
     }
 
     @Test
+    void aPartitionNamedTwiceIsWrittenOnceWithItsLastBatchAndAnsweredOnce() {
+        String topic = topic(2);
+        ProduceRequestData request = request(
+                (short) -1,
+                new TopicProduceData()
+                        .setName(topic)
+                        .setPartitionData(List.of(partition(0, plain("first")), partition(1, plain("one")))),
+                new TopicProduceData().setName(topic).setPartitionData(List.of(partition(0, plain("last")))));
+
+        List<PartitionProduceResponse> answers = answer(V12, request, session);
+
+        // as a broker, which files a request's batches by partition: the last one named wins
+        assertThat(answers)
+                .extracting(PartitionProduceResponse::index, PartitionProduceResponse::errorCode)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(0, Errors.NONE.code()),
+                        org.assertj.core.groups.Tuple.tuple(1, Errors.NONE.code()));
+        assertThat(read(topic, 0)).extracting(r -> text(r.value())).containsExactly("last");
+        assertThat(read(topic, 1)).extracting(r -> text(r.value())).containsExactly("one");
+    }
+
+    @Test
     void topicsAreNamedByIdFromVersion13AndAnUnknownIdIsUnknownTopicId() {
         String topic = topic(1);
         Uuid id = TopicIds.kafkaId(eddy.topics().require(topic).await().atMost(KafkaFrontEnd.AWAIT));
