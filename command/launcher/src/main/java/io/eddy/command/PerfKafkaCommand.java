@@ -95,6 +95,18 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             return records.orElse(KafkaBaseline.recordsPerSecond(size) * 20);
         }
 
+        /**
+         * A memory tier that holds every batch the run writes (the warm-up's, each size's produce and latency runs),
+         * with room for batch overheads, and never less than the server's default (256 MiB).
+         */
+        long cacheBytes() {
+            long bytes = records(sizes.get(0)) * (sizes.get(0) + 128L);
+            for (int size : sizes) {
+                bytes += (records(size) + latencyRecords) * (size + 128L);
+            }
+            return Math.max(256L << 20, bytes + bytes / 4);
+        }
+
         /** ProducerPerformance's warm-up: the first fifth, left out of its steady-state summary. */
         long warmupRecords(int size) {
             return records(size) / 5;
@@ -175,7 +187,9 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         int port = session.probes().freePort();
         session.say("starting the Eddy server on port " + port + " (linger 5 ms), its Kafka listener on a free port…");
         Path serverLog = logs.resolve("server.log");
-        List<String> jvm = new ArrayList<>(List.of("-Deddy.produce.linger=5ms"));
+        // consume from the memory tier, as the broker reads from the page cache: room for every record the run writes
+        List<String> jvm =
+                new ArrayList<>(List.of("-Deddy.produce.linger=5ms", "-Deddy.cache.max-bytes=" + plan.cacheBytes()));
         Path jfr = out.resolve("server.jfr");
         if (profile) {
             jvm.add("-XX:FlightRecorderOptions=stackdepth=256");

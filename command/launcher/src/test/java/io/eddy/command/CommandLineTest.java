@@ -207,6 +207,19 @@ class CommandLineTest {
     }
 
     @Test
+    void perfKafkasMemoryTierHoldsEveryRecordTheRunWrites() {
+        PerfKafkaCommand.Plan big =
+                PerfKafkaCommand.Plan.of(false, Optional.of("100,1024"), Optional.of("300000"), Optional.of("500"));
+        PerfKafkaCommand.Plan quick =
+                PerfKafkaCommand.Plan.of(true, Optional.empty(), Optional.empty(), Optional.empty());
+
+        // the warm-up at the first size, then each size's produce and latency records
+        long written = 300_000L * 100 + 300_500L * 100 + 300_500L * 1024;
+        assertThat(big.cacheBytes()).isGreaterThan(written);
+        assertThat(quick.cacheBytes()).isEqualTo(256L << 20); // never below the server's default
+    }
+
+    @Test
     void perfConsumeQuickReadsSixteenMibOfHundredByteRecords() {
         PerfConsumeCommand.Plan quick =
                 PerfConsumeCommand.Plan.of(true, Optional.empty(), Optional.empty(), "s3,disk,memory");
