@@ -104,7 +104,7 @@ final class MultiFetch {
         Map<UUID, Set<Integer>> toRead = new HashMap<>();
         Map<UUID, Uni<Map<Integer, PartitionHead>>> reads = new HashMap<>();
         List<Optional<PartitionHead>> known = new ArrayList<>();
-        boolean mayWait = deadline > clock.millis();
+        boolean mayWait = minBytes > 0 && deadline > clock.millis(); // with min_bytes 0 a round never waits
         long poll = headPollInterval.toMillis(); // how long this round may wait before it reads again
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);

@@ -179,6 +179,26 @@ class FetchCallsTest {
     }
 
     @Test
+    void aMultiPartitionFetchThatAsksForNoBytesReadsTheHeadThoughItMayWait(EddyStack stack) {
+        try (CoreInstance a = CoreInstance.on(stack).start().ensureResources();
+                CoreInstance b = CoreInstance.on(stack).start()) {
+            // a clock that stands still: b's known end stays fresh
+            FetchService reader = b.fetchThrough(ReadCaches.inMemory(64L << 20)
+                    .withIndex(new IndexCache(10_000, 128, IndexCache.DEFAULT_TTL, () -> 0L)));
+            String name = topic(a, 1);
+            await(a.produce().produce(name, Produce.request(entry(0, null, "first", 1L))));
+            assertThat(await(reader.fetchBatches(from(name, 0))).nextOffset()).isEqualTo(1);
+            await(a.produce().produce(name, Produce.request(entry(0, null, "second", 1L))));
+
+            // min_bytes 0 answers at once, so it never waits for b's own commits: it reads the head
+            List<PartitionOutcome<BatchFetchResult>> read = await(reader.fetchManyBatches(
+                    List.of(new PartitionFetch(name, 0, 1, 1 << 20)), Duration.ofSeconds(5), 0, 1 << 20));
+
+            assertThat(read.get(0).result().nextOffset()).isEqualTo(2);
+        }
+    }
+
+    @Test
     void tailFetchesOfRecordsThisProcessCommittedMakeNoDynamoCalls(EddyStack stack) {
         DynamoRequestCounter calls = new DynamoRequestCounter();
         try (CoreInstance eddy = counted(stack, calls)) {
