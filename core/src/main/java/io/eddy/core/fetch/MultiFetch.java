@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -101,8 +100,7 @@ final class MultiFetch {
         List<CompletableFuture<Void>> wakes = new ArrayList<>();
         List<Uni<Headed>> heads = new ArrayList<>();
         // the heads this round reads: one read per topic for all its partitions that need one
-        Map<UUID, Set<Integer>> toRead = new HashMap<>();
-        Map<UUID, Uni<Map<Integer, PartitionHead>>> reads = new HashMap<>();
+        Map<Topic, Set<Integer>> toRead = new HashMap<>();
         List<Optional<PartitionHead>> known = new ArrayList<>();
         boolean mayWait = minBytes > 0 && deadline > clock.millis(); // with min_bytes 0 a round never waits
         long poll = headPollInterval.toMillis(); // how long this round may wait before it reads again
@@ -120,20 +118,17 @@ final class MultiFetch {
             }
             known.add(k);
             if (readable && k.isEmpty()) {
-                toRead.computeIfAbsent(topic.id(), id -> new TreeSet<>()).add(f.partition());
-                reads.computeIfAbsent(
-                        topic.id(),
-                        id -> Uni.createFrom()
-                                .deferred(() -> reader.heads(topic, toRead.get(id)))
-                                .memoize()
-                                .indefinitely());
+                toRead.computeIfAbsent(topic, t -> new TreeSet<>()).add(f.partition());
             }
         }
+        Map<Topic, Uni<Map<Integer, PartitionHead>>> reads = new HashMap<>();
+        toRead.forEach((topic, partitions) ->
+                reads.put(topic, reader.heads(topic, partitions).memoize().indefinitely()));
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
             if (resolved.get(i).error() != null) {
                 heads.add(Uni.createFrom()
-                        .item(new Headed(f, null, null, false, resolved.get(i).error())));
+                        .item(new Headed(f, null, null, resolved.get(i).error())));
                 continue;
             }
             Topic topic = resolved.get(i).topic();
@@ -146,15 +141,14 @@ final class MultiFetch {
                         TopicService.checkPartition(topic, f.partition());
                         Uni<PartitionReader.HeadAt> at = knownHead.isPresent()
                                 ? Uni.createFrom().item(new PartitionReader.HeadAt(knownHead.get(), true))
-                                : reads.get(topic.id())
-                                        .map(m -> new PartitionReader.HeadAt(m.get(f.partition()), false));
+                                : reads.get(topic).map(m -> new PartitionReader.HeadAt(m.get(f.partition()), false));
                         return at.map(a -> {
                             PartitionReader.checkRange(topic, f.partition(), f.offset(), a.head());
-                            return new Headed(f, topic, a.head(), a.known(), null);
+                            return new Headed(f, topic, a, null);
                         });
                     })
                     .onFailure(EddyException.class)
-                    .recoverWithItem(t -> new Headed(f, topic, null, false, (EddyException) t)));
+                    .recoverWithItem(t -> new Headed(f, topic, null, (EddyException) t)));
         }
         long waitAtMost = poll;
         return Uni.join()
@@ -182,18 +176,22 @@ final class MultiFetch {
     }
 
     /**
-     * A partition of a multi-partition fetch with the head it goes by ({@code known}: this process's known head),
-     * or why it cannot be read.
+     * A partition of a multi-partition fetch with the head it goes by ({@code at}: read now, or this process's known
+     * head), or why it cannot be read.
      */
-    private record Headed(PartitionFetch fetch, Topic topic, PartitionHead head, boolean known, EddyException error) {
+    private record Headed(PartitionFetch fetch, Topic topic, PartitionReader.HeadAt at, EddyException error) {
+        PartitionHead head() {
+            return at.head();
+        }
+
         boolean hasRecords() {
-            return error == null && fetch.offset() < head.nextOffset();
+            return error == null && fetch.offset() < head().nextOffset();
         }
 
         <R extends ReadResult> PartitionOutcome<R> empty(Read<R> read) {
             return error != null
                     ? PartitionOutcome.failed(fetch, error)
-                    : PartitionOutcome.of(fetch, read.none(fetch.offset(), head));
+                    : PartitionOutcome.of(fetch, read.none(fetch.offset(), head()));
         }
     }
 
@@ -284,7 +282,7 @@ final class MultiFetch {
                             h.topic(),
                             f.partition(),
                             f.offset(),
-                            new PartitionReader.HeadAt(h.head(), h.known()),
+                            h.at(),
                             head -> read.read(h.topic(), request, head, atLeastOne),
                             head -> read.none(f.offset(), head)));
             reading.map(r -> PartitionOutcome.of(f, r))
