@@ -112,6 +112,16 @@ public final class FlushExecutor implements Appender {
      * other requests, its partitions could need more items than one transaction holds and be split.
      */
     public Uni<Void> flush(List<Pending> pendings) {
+        return flush(pendings, () -> {});
+    }
+
+    /**
+     * {@link #flush(List)}, telling {@code committing} when the flush has written its segment and the flushes ahead
+     * of it finished, as it sends its first commit: from then on a flush behind it would only wait for its commit,
+     * while one cut earlier would share a PUT it could have joined. May be called more than once (a flush that
+     * decides again commits again), or never (nothing appended, or a failure before the commit).
+     */
+    public Uni<Void> flush(List<Pending> pendings, Runnable committing) {
         if (pendings.size() > 1 && pendings.stream().anyMatch(p -> p.request().atomic())) {
             List<List<Pending>> flushes = new ArrayList<>();
             List<Pending> others = new ArrayList<>();
@@ -127,7 +137,7 @@ public final class FlushExecutor implements Appender {
             }
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (List<Pending> f : flushes) {
-                chain = chain.flatMap(ignored -> flush(f));
+                chain = chain.flatMap(ignored -> flush(f, committing));
             }
             return chain;
         }
@@ -139,7 +149,7 @@ public final class FlushExecutor implements Appender {
                 .sum();
         metrics.flushed(pendings.size(), bytes, records);
         Reservations.Ticket ticket = reservations.enter(flush.open());
-        return round(flush, ticket, 1, false)
+        return round(flush, ticket, 1, false, committing)
                 .onFailure()
                 .invoke(flush::failAll)
                 .onFailure()
@@ -153,7 +163,8 @@ public final class FlushExecutor implements Appender {
      * One round: read, decide after the flushes ahead decided (first round) on their projections, write, wait for
      * the flushes ahead to finish, commit — or decide again if one of them did not land what this one built on.
      */
-    private Uni<Void> round(FlushProgress flush, Reservations.Ticket ticket, int attempt, boolean fresh) {
+    private Uni<Void> round(
+            FlushProgress flush, Reservations.Ticket ticket, int attempt, boolean fresh, Runnable committing) {
         List<Open<RunRef>> open = flush.open();
         if (open.isEmpty()) {
             flush.completeDone();
@@ -172,12 +183,12 @@ public final class FlushExecutor implements Appender {
                     if ((!decided.refused().isEmpty() || !decided.duplicates().isEmpty()) && !ticket.aheadDone()) {
                         // made on what flushes still in flight reserved: a duplicate of an uncommitted batch must
                         // not be acknowledged, a refusal may not stand once they land (or fail); decide again then
-                        return ticket.aheadFinished().flatMap(x -> round(flush, ticket, attempt, fresh));
+                        return ticket.aheadFinished().flatMap(x -> round(flush, ticket, attempt, fresh, committing));
                     }
                     if (!decided.refused().isEmpty() && t.getItem1().remembered()) {
                         // refused on remembered producer states or epochs, which another process may have moved
                         metrics.redecided();
-                        return round(flush, ticket, attempt, true);
+                        return round(flush, ticket, attempt, true, committing);
                     }
                     decided.refused().forEach(refusal -> {
                         if (refusal.reason().code() == ErrorCode.PRODUCER_FENCED) {
@@ -197,9 +208,12 @@ public final class FlushExecutor implements Appender {
                         if (!reservations.current(ticket)) {
                             // a flush ahead did not land what this one was decided on: decide again
                             metrics.redecided();
-                            return committer.redo(attempt).flatMap(x -> round(flush, ticket, attempt + 1, fresh));
+                            return committer
+                                    .redo(attempt)
+                                    .flatMap(x -> round(flush, ticket, attempt + 1, fresh, committing));
                         }
-                        return commit(flush, ticket, d, segment, attempt);
+                        committing.run();
+                        return commit(flush, ticket, d, segment, attempt, committing);
                     });
                 });
     }
@@ -209,7 +223,8 @@ public final class FlushExecutor implements Appender {
             Reservations.Ticket ticket,
             Reservations.Decided<RunRef> d,
             WrittenSegment segment,
-            int attempt) {
+            int attempt,
+            Runnable committing) {
         Decision<RunRef> decided = d.decision();
         List<Transaction<RunRef>> txs = decider.transactions(decided, d.reads(), segment, committer.renewedUntil());
         return Uni.join()
@@ -244,7 +259,9 @@ public final class FlushExecutor implements Appender {
                     if (!conflicted || flush.live().isEmpty()) {
                         return Uni.createFrom().voidItem();
                     }
-                    return committer.backoff(attempt).flatMap(ignored -> round(flush, ticket, attempt + 1, false));
+                    return committer
+                            .backoff(attempt)
+                            .flatMap(ignored -> round(flush, ticket, attempt + 1, false, committing));
                 });
     }
 

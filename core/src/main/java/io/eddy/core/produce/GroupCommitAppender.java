@@ -15,6 +15,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Group commit (server mode): concurrent requests share one open segment per lane (same replica buckets and
@@ -22,8 +23,8 @@ import java.util.concurrent.TimeUnit;
  * writes it — one PUT, as few transactions as its partitions allow. Up to {@code flushesInFlight} flushes of a lane
  * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit):
  * a full segment is cut at once; one due by its linger alone at once when the lane has no flush in flight, behind
- * flushes in flight once no request joined it for a linger more. Meanwhile the next segment fills, so under load
- * segments grow instead of queueing. Each request still gets its own offsets and its own
+ * flushes in flight once each of them has written its segment and is committing. Meanwhile the next segment fills,
+ * so under load segments grow instead of queueing. Each request still gets its own offsets and its own
  * per-partition all-or-nothing. Atomic requests are flushed alone (their partitions must share one
  * transaction). Memory is bounded by {@link QueueLimits}: a request that would take a lane, or all of them,
  * past its bound is refused at once with {@code throttled} (429), acks=0 included, rather than queued.
@@ -49,10 +50,11 @@ public final class GroupCommitAppender implements Appender {
         long heldBytes;
 
         int inFlight;
+        /** Flushes in flight that have not sent their commit yet (deciding, writing, or waiting for the ones ahead). */
+        int beforeCommit;
+
         boolean due;
         ScheduledFuture<?> lingerTimer;
-        /** {@link System#nanoTime} of the last request taken into the open segment. */
-        long lastArrivalNanos;
     }
 
     public GroupCommitAppender(
@@ -133,7 +135,6 @@ public final class GroupCommitAppender implements Appender {
         take(lane, pending.request().sizeInBytes());
         lane.open.add(pending);
         lane.openBytes += pending.request().sizeInBytes();
-        lane.lastArrivalNanos = System.nanoTime();
         if (linger.isZero() || lane.openBytes >= maxSegmentBytes) {
             lane.due = true;
         } else if (lane.lingerTimer == null) {
@@ -148,9 +149,12 @@ public final class GroupCommitAppender implements Appender {
         maybeStart(lane);
     }
 
-    private synchronized void finished(Lane lane, long flushedBytes) {
+    private synchronized void finished(Lane lane, long flushedBytes, AtomicBoolean before) {
         release(lane, flushedBytes);
         lane.inFlight--;
+        if (before.compareAndSet(true, false)) {
+            lane.beforeCommit--;
+        }
         if (lane.openBytes >= maxSegmentBytes || linger.isZero()) {
             lane.due = true;
         }
@@ -160,34 +164,28 @@ public final class GroupCommitAppender implements Appender {
     /**
      * Starts flushes of the lane's open segment while it is due and fewer than {@code flushesInFlight} are in
      * flight. A full segment goes at once. One due by its linger alone goes at once when no flush of the lane is in
-     * flight; behind flushes in flight only once no request has joined it for a linger more: while requests keep
-     * coming it grows (fewer PUTs and transactions per GiB, which is what a machine where the calls cost CPU needs:
-     * docs/benchmarks.md, issue 17), and once they stop, its clients are waiting for answers (a Kafka producer has
-     * at most five requests in flight) and waiting for the flush ahead would only add its latency to theirs
-     * (issue 16). Holds the monitor.
+     * flight; behind flushes in flight only once every one of them has sent its commit (at linger 0: at once, up
+     * to the bound; that setting asks for no batching). Until then it could not
+     * commit any sooner (a flush commits after the ones ahead), and every request that joins it shares its PUT and
+     * its transactions: fewer calls per GiB, and, where the commits of one producer's flushes land one after another,
+     * more of its requests answered per commit (a Kafka producer keeps at most five in flight; spread over four
+     * flushes they were answered one or two per commit: docs/benchmarks.md, issues 16 and 17). Holds the monitor.
      */
     private void maybeStart(Lane lane) {
         while (lane.inFlight < flushesInFlight
                 && lane.due
                 && !lane.open.isEmpty()
-                && (lane.inFlight == 0 || lane.openBytes >= maxSegmentBytes || quiet(lane))) {
+                && (lane.beforeCommit == 0 || lane.openBytes >= maxSegmentBytes || linger.isZero())) {
             start(lane);
         }
     }
 
-    /**
-     * Whether no request joined the lane's open segment for a linger. If not, and it is due behind flushes in
-     * flight, asks to be called again (through {@link #lingered}) when it will have been. Holds the monitor.
-     */
-    private boolean quiet(Lane lane) {
-        long quietFor = System.nanoTime() - lane.lastArrivalNanos;
-        if (quietFor >= linger.toNanos()) {
-            return true;
+    /** A flush of the lane sent its (first) commit: the open segment may go behind it. */
+    private synchronized void committing(Lane lane, AtomicBoolean before) {
+        if (before.compareAndSet(true, false)) {
+            lane.beforeCommit--;
+            maybeStart(lane);
         }
-        if (lane.lingerTimer == null) {
-            lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos() - quietFor, TimeUnit.NANOSECONDS);
-        }
-        return false;
     }
 
     private void start(Lane lane) {
@@ -213,8 +211,12 @@ public final class GroupCommitAppender implements Appender {
             lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos(), TimeUnit.NANOSECONDS);
         }
         lane.inFlight++;
+        lane.beforeCommit++;
         long flushed = bytes;
-        executor.flush(batch).subscribe().with(ignored -> finished(lane, flushed), failure -> finished(lane, flushed));
+        AtomicBoolean before = new AtomicBoolean(true);
+        executor.flush(batch, () -> committing(lane, before))
+                .subscribe()
+                .with(ignored -> finished(lane, flushed, before), failure -> finished(lane, flushed, before));
     }
 
     /**

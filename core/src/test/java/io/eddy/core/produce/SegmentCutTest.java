@@ -1,0 +1,89 @@
+package io.eddy.core.produce;
+
+import static io.eddy.core.fixtures.CoreInstance.await;
+import static io.eddy.core.fixtures.Produce.entry;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.eddy.core.fetch.FetchRequest;
+import io.eddy.core.fixtures.CoreInstance;
+import io.eddy.core.fixtures.HeldPuts;
+import io.eddy.core.fixtures.Produce;
+import io.eddy.core.model.Topic;
+import io.eddy.testkit.EddyStack;
+import io.eddy.testkit.EddyStackExtension;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.compress.Compression;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * When a lane's open segment goes behind a flush in flight: once that flush sends its commit, not before. Requests
+ * that arrive while the flush ahead still writes share one segment (one PUT, one transaction) however far apart they
+ * come; cut one by one, a Kafka producer's five requests in flight were spread over four flushes and answered one
+ * or two per commit (docs/benchmarks.md).
+ */
+@ExtendWith(EddyStackExtension.class)
+class SegmentCutTest {
+    private static final long T0 = 1_764_000_000_000L;
+    private static final Duration LINGER = Duration.ofMillis(5);
+
+    @Test
+    void requestsArrivingWhileTheFlushAheadWritesShareOneSegmentCutOnceItCommits(EddyStack stack) throws Exception {
+        AtomicReference<HeldPuts> puts = new AtomicReference<>();
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(LINGER, 8 << 20)
+                .flushesInFlight(4)
+                .produceSegments(s -> {
+                    puts.set(new HeldPuts(s));
+                    return puts.get();
+                })
+                .start()
+                .ensureResources()) {
+            Topic topic = await(eddy.topics().create("cut-" + UUID.randomUUID(), 1, Map.of()));
+            String name = topic.name().value();
+
+            // given: a flush in flight, held at its PUT (acks=0 is answered once its request is queued)
+            await(eddy.produce().produce(name, plain("first", Acks.NONE)));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (puts.get().puts() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertThat(puts.get().puts()).as("the first flush reached its PUT").isEqualTo(1);
+
+            // when: three requests arrive behind it, each several lingers after the one before (the gaps are the
+            // arrival pattern under test, not synchronisation: each request's linger runs out before the next)
+            for (String value : List.of("second", "third", "fourth")) {
+                await(eddy.produce().produce(name, plain(value, Acks.NONE)));
+                Thread.sleep(LINGER.multipliedBy(4).toMillis());
+            }
+
+            // then: none of them was cut while the flush ahead had not committed
+            assertThat(puts.get().puts())
+                    .as("PUTs started while the first flush was held at its PUT")
+                    .isEqualTo(1);
+
+            // and once it commits, they go in one segment, and in order
+            puts.get().release();
+            List<RecordOffset> marker = await(eddy.produce().produce(name, plain("after", Acks.LEADER)));
+            assertThat(marker.get(0).offset()).isEqualTo(4L);
+            assertThat(puts.get().puts())
+                    .as("one PUT for the three queued requests, at most one more for the last")
+                    .isBetween(2, 3);
+            List<String> values =
+                    await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
+                            .records()
+                            .stream()
+                            .map(r -> Produce.text(r.value()))
+                            .toList();
+            assertThat(values).containsExactly("first", "second", "third", "fourth", "after");
+        }
+    }
+
+    private static ProduceRequest plain(String value, Acks acks) {
+        return new ProduceRequest(List.of(entry(0, null, value, T0)), false, acks, Compression.NONE, null);
+    }
+}
