@@ -110,13 +110,10 @@ public final class FetchService {
             TriFunction<Topic, FetchRequest, PartitionHead, Uni<T>> read,
             Function<PartitionHead, T> empty) {
         CompletableFuture<Void> wake = signals.nextCommit(topic.id(), request.partition());
-        Optional<PartitionReader.End> end = deadline > clock.millis()
-                ? reader.trustedEnd(topic, request.partition(), request.offset())
-                : Optional.empty();
-        Uni<PartitionReader.HeadAt> heading = end.isPresent()
-                ? Uni.createFrom().item(new PartitionReader.HeadAt(end.get().head(), true))
-                : reader.head(topic, request.partition(), request.offset());
-        return heading.flatMap(at -> {
+        Optional<PartitionReader.Known> known =
+                reader.known(topic, request.partition(), request.offset(), deadline > clock.millis());
+        return reader.head(topic, request.partition(), known)
+                .flatMap(at -> {
                     PartitionHead head = at.head();
                     PartitionReader.checkRange(topic, request.partition(), request.offset(), head);
                     if (request.offset() < head.nextOffset()) {
@@ -132,7 +129,9 @@ public final class FetchService {
                     if (remaining <= 0) {
                         return Uni.createFrom().item(empty.apply(head));
                     }
-                    long poll = end.map(e -> Math.max(1, e.left().toMillis())).orElse(headPollInterval.toMillis());
+                    long poll = known.flatMap(PartitionReader.Known::left)
+                            .map(left -> Math.max(1, left.toMillis()))
+                            .orElse(headPollInterval.toMillis());
                     Duration wait = Duration.ofMillis(Math.min(remaining, poll));
                     // the waiter is this fetch's own: when the wait times out Mutiny cancels it, which detaches it
                     return Uni.createFrom()

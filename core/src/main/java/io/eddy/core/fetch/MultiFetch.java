@@ -108,15 +108,13 @@ final class MultiFetch {
             PartitionFetch f = fetches.get(i);
             Topic topic = resolved.get(i).topic();
             boolean readable = topic != null && f.partition() >= 0 && f.partition() < topic.partitions();
-            Optional<PartitionHead> k = readable ? reader.known(topic, f.partition(), f.offset()) : Optional.empty();
-            if (readable && k.isEmpty() && mayWait) {
-                Optional<PartitionReader.End> end = reader.trustedEnd(topic, f.partition(), f.offset());
-                if (end.isPresent()) {
-                    k = Optional.of(end.get().head());
-                    poll = Math.min(poll, Math.max(1, end.get().left().toMillis()));
-                }
+            Optional<PartitionReader.Known> k =
+                    readable ? reader.known(topic, f.partition(), f.offset(), mayWait) : Optional.empty();
+            Optional<Duration> left = k.flatMap(PartitionReader.Known::left);
+            if (left.isPresent()) {
+                poll = Math.min(poll, Math.max(1, left.get().toMillis()));
             }
-            known.add(k);
+            known.add(k.map(PartitionReader.Known::head));
             if (readable && k.isEmpty()) {
                 toRead.computeIfAbsent(topic, t -> new TreeSet<>()).add(f.partition());
             }

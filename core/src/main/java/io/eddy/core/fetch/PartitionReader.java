@@ -58,48 +58,46 @@ final class PartitionReader {
     }
 
     /**
-     * The known head a read from {@code offset} may go by: this process's, when the offset is within it (below its
-     * high watermark, at or above its log start offset).
+     * A known head a read goes by instead of reading the head. {@code left} is empty when the read's offset is
+     * within it (below its high watermark); present when the offset is its high watermark and a read that may wait
+     * goes by it for {@code left} more.
      */
-    Optional<PartitionHead> known(Topic topic, int partition, long offset) {
-        return index.knownHead(topic.id(), partition)
-                .filter(h -> offset >= h.logStartOffset() && offset < h.nextOffset());
-    }
-
-    /** A known end a waiting read may go by instead of reading the head, for {@code left} more. */
-    record End(PartitionHead head, Duration left) {}
+    record Known(PartitionHead head, Optional<Duration> left) {}
 
     /**
-     * The end a read that may wait goes by rather than reading the head: this process's known head, when
-     * {@code offset} is its high watermark and that was confirmed (by a head read or a commit of this process) less
-     * than {@code fresh} ago. Such a read waits for a commit of this process, or until the known head is
-     * {@code fresh} old and then reads the head, so another process's ack reaches a waiting reader here within
-     * {@code fresh} of it (as the long-poll's re-reads always did), and a reader of this process's own commits
-     * reads no head at all. A read that may not wait reads the head at once ({@link #head(Topic, int, long)}).
+     * Whether a read from {@code offset} goes by this process's known head rather than reading the head: the one
+     * rule for single and multi-partition fetches. It does when the offset is within the known head (below its high
+     * watermark, at or above its log start offset): what is known committed needs no head read. It does when the
+     * offset is the known high watermark only for a read that may wait ({@code mayWait}) and when that was confirmed
+     * (by a head read or a commit of this process) less than {@code fresh} ago: such a read waits for a commit of
+     * this process, or until the known head is {@code fresh} old and then reads the head, so another process's ack
+     * reaches a waiting reader here within {@code fresh} of it (as the long-poll's re-reads always did), and a
+     * reader of this process's own commits reads no head at all. Otherwise (a read at the end that may not wait, an
+     * offset outside the known head, no known head) the read reads the head now: that makes a record another process
+     * acknowledged visible to the next fetch that asks for it.
      */
-    Optional<End> trustedEnd(Topic topic, int partition, long offset) {
-        Optional<PartitionHead> known = index.knownHead(topic.id(), partition)
-                .filter(h -> offset == h.nextOffset() && offset >= h.logStartOffset());
-        if (known.isEmpty()) {
+    Optional<Known> known(Topic topic, int partition, long offset, boolean mayWait) {
+        Optional<PartitionHead> known =
+                index.knownHead(topic.id(), partition).filter(h -> offset >= h.logStartOffset());
+        if (known.isEmpty() || offset > known.get().nextOffset()) {
+            return Optional.empty();
+        }
+        PartitionHead head = known.get();
+        if (offset < head.nextOffset()) {
+            return Optional.of(new Known(head, Optional.empty()));
+        }
+        if (!mayWait) {
             return Optional.empty();
         }
         return index.confirmedAgo(topic.id(), partition)
                 .filter(ago -> ago.compareTo(fresh) < 0)
-                .map(ago -> new End(known.get(), fresh.minus(ago)));
+                .map(ago -> new Known(head, Optional.of(fresh.minus(ago))));
     }
 
-    /**
-     * The head a read from {@code offset} goes by: the known head when the offset is within it (below its high
-     * watermark, at or above its log start offset), so a read of what is known committed reads no head; else the
-     * head as stored now. A read at the known high watermark reads the head: that is what makes a record another
-     * process acknowledged visible to the next fetch that asks for it.
-     */
-    Uni<HeadAt> head(Topic topic, int partition, long offset) {
-        Optional<PartitionHead> known = known(topic, partition, offset);
-        if (known.isPresent()) {
-            return Uni.createFrom().item(new HeadAt(known.get(), true));
-        }
-        return head(topic, partition).map(h -> new HeadAt(h, false));
+    /** The head a read goes by: the one {@code known} names (see {@link #known}), or the head as stored now. */
+    Uni<HeadAt> head(Topic topic, int partition, Optional<Known> known) {
+        return known.map(k -> Uni.createFrom().item(new HeadAt(k.head(), true)))
+                .orElseGet(() -> head(topic, partition).map(h -> new HeadAt(h, false)));
     }
 
     /**
