@@ -2,6 +2,7 @@ package io.eddy.kafka;
 
 import io.eddy.kafka.consumer.ConsumerGroupSettings;
 import io.eddy.kafka.fetch.FetchApis;
+import io.eddy.kafka.group.ClassicSettings;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -14,11 +15,15 @@ public final class KafkaApis {
 
     /** The handlers of every API for this instance, advertised as {@code self}. */
     public static ApiHandlers all(KafkaServices services, BrokerNode self) {
-        return all(services, self, ConsumerGroupSettings.defaults());
+        return all(services, self, ClassicSettings.defaults(), ConsumerGroupSettings.defaults());
     }
 
-    /** The handlers of every API for this instance, with KIP-848 groups' broker-side settings. */
-    public static ApiHandlers all(KafkaServices services, BrokerNode self, ConsumerGroupSettings consumerGroups) {
+    /** The handlers of every API for this instance, with both group protocols' broker-side settings. */
+    public static ApiHandlers all(
+            KafkaServices services,
+            BrokerNode self,
+            ClassicSettings classicGroups,
+            ConsumerGroupSettings consumerGroups) {
         KafkaErrors errors = new KafkaErrors();
         List<ApiHandler> handlers = new ArrayList<>();
         handlers.add(new MetadataHandler(services.topics(), () -> self, services.clusterId(), errors));
@@ -27,7 +32,7 @@ public final class KafkaApis {
 
         handlers.addAll(FetchApis.handlers(services, self, errors));
 
-        handlers.addAll(io.eddy.kafka.group.ClassicGroupApis.handlers(services, self, errors));
+        handlers.addAll(io.eddy.kafka.group.ClassicGroupApis.handlers(services, self, errors, classicGroups));
 
         handlers.addAll(io.eddy.kafka.consumer.ConsumerGroupApis.handlers(services, self, errors, consumerGroups));
 

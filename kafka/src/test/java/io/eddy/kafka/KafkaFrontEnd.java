@@ -5,6 +5,7 @@ import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.format.InflateLimits;
 import io.eddy.core.topic.TopicService;
 import io.eddy.kafka.consumer.ConsumerGroupSettings;
+import io.eddy.kafka.group.ClassicSettings;
 import io.eddy.testkit.EddyStack;
 import java.time.Duration;
 import java.util.Map;
@@ -76,7 +77,9 @@ public final class KafkaFrontEnd implements AutoCloseable {
                 ClusterId.resolve(core.metadata()).await().atMost(AWAIT),
                 core.clock());
         this.listener = KafkaListener.start(
-                settings, identities.isPresent(), self -> KafkaApis.all(services, self, consumerGroups));
+                settings,
+                identities.isPresent(),
+                self -> KafkaApis.all(services, self, ClassicSettings.defaults(), consumerGroups));
     }
 
     public KafkaFrontEnd(EddyStack stack) {

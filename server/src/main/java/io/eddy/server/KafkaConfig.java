@@ -49,6 +49,14 @@ public interface KafkaConfig {
     Duration consumerSessionTimeout();
 
     /**
+     * How long the first rebalance of an empty classic group waits for more members before it assigns
+     * ({@code group.initial.rebalance.delay.ms}), extended by each member that joins meanwhile up to the rebalance
+     * timeout. 0 assigns to the first member at once, as Kafka's own development configuration does.
+     */
+    @WithDefault("3s")
+    Duration groupInitialRebalanceDelay();
+
+    /**
      * TLS on the listener ({@code ssl.keystore.*} in PEM form): clients connect with {@code SSL}, or
      * {@code SASL_SSL} when access control is on. Both files or neither.
      */

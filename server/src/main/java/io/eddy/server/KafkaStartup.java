@@ -16,6 +16,7 @@ import io.eddy.kafka.KafkaSettings;
 import io.eddy.kafka.KafkaTls;
 import io.eddy.kafka.TopicIds;
 import io.eddy.kafka.consumer.ConsumerGroupSettings;
+import io.eddy.kafka.group.ClassicSettings;
 import io.eddy.runtime.EddyConfig;
 import io.eddy.runtime.auth.AccessControl;
 import io.eddy.runtime.metrics.EddyMeters;
@@ -99,11 +100,12 @@ public class KafkaStartup {
         try {
             KafkaServices services = services(validation);
             ConsumerGroupSettings groups = new ConsumerGroupSettings(kafka.consumerSessionTimeout());
+            ClassicSettings classic = classicSettings(kafka);
             KafkaMeters metered = new KafkaMeters(meters, new TopicIds(topics));
             KafkaListener listener = KafkaListener.start(
                     settings(kafka),
                     services.identities().isPresent(),
-                    self -> KafkaApis.all(services, self, groups).decorated(metered::decorate));
+                    self -> KafkaApis.all(services, self, classic, groups).decorated(metered::decorate));
             running = Optional.of(new Running(listener, validation));
             BrokerNode node = listener.advertised();
             LOG.infof("Kafka clients: bootstrap.servers=%s:%d", node.host(), node.port());
@@ -129,6 +131,11 @@ public class KafkaStartup {
     public Optional<String> bootstrapServers() {
         return running.map(r -> r.listener().advertised().host() + ":"
                 + r.listener().advertised().port());
+    }
+
+    /** The classic group protocol's broker settings from {@code eddy.kafka.*}; a Kafka broker's otherwise. */
+    static ClassicSettings classicSettings(KafkaConfig kafka) {
+        return ClassicSettings.defaults().withInitialRebalanceDelay(kafka.groupInitialRebalanceDelay());
     }
 
     /** The listener's settings from {@code eddy.kafka.*}. */

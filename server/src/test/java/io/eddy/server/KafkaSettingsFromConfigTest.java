@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eddy.kafka.KafkaSettings;
 import io.eddy.kafka.KafkaTls;
+import io.eddy.kafka.group.ClassicSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -34,6 +35,11 @@ class KafkaSettingsFromConfigTest {
         public Duration consumerSessionTimeout() {
             return Duration.ofSeconds(45);
         }
+
+        @Override
+        public Duration groupInitialRebalanceDelay() {
+            return Duration.ofMillis(250);
+        }
     }
 
     private record Files(Optional<Path> certificateFile, Optional<Path> keyFile) implements KafkaConfig.Tls {}
@@ -52,6 +58,16 @@ class KafkaSettingsFromConfigTest {
         assertThat(settings.maxRequestBytes()).isEqualTo(1 << 20);
         assertThat(settings.idleTimeout()).isEqualTo(Duration.ofMinutes(3));
         assertThat(settings.tls()).isEmpty();
+    }
+
+    @Test
+    void theInitialRebalanceDelayReachesTheClassicGroupsAndTheRestIsABrokers() {
+        ClassicSettings classic = KafkaStartup.classicSettings(
+                new Config("127.0.0.1", 19092, Optional.empty(), Optional.empty(), NO_TLS));
+
+        assertThat(classic.initialRebalanceDelay()).isEqualTo(Duration.ofMillis(250));
+        assertThat(classic.withInitialRebalanceDelay(ClassicSettings.defaults().initialRebalanceDelay()))
+                .isEqualTo(ClassicSettings.defaults());
     }
 
     @Test

@@ -187,9 +187,12 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         int port = session.probes().freePort();
         session.say("starting the Eddy server on port " + port + " (linger 5 ms), its Kafka listener on a free port…");
         Path serverLog = logs.resolve("server.log");
-        // consume from the memory tier, as the broker reads from the page cache: room for every record the run writes
-        List<String> jvm =
-                new ArrayList<>(List.of("-Deddy.produce.linger=5ms", "-Deddy.cache.max-bytes=" + plan.cacheBytes()));
+        // consume from the memory tier, as the broker reads from the page cache: room for every record the run writes;
+        // a classic group assigns to its first member at once, as the broker is configured (KafkaBroker)
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Deddy.produce.linger=5ms",
+                "-Deddy.cache.max-bytes=" + plan.cacheBytes(),
+                "-Deddy.kafka.group-initial-rebalance-delay=0s"));
         Path jfr = out.resolve("server.jfr");
         if (profile) {
             jvm.add("-XX:FlightRecorderOptions=stackdepth=256");

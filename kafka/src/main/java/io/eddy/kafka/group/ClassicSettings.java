@@ -30,6 +30,11 @@ public record ClassicSettings(
         }
     }
 
+    /** These settings with the first rebalance of an empty group waiting {@code delay} for more members. */
+    public ClassicSettings withInitialRebalanceDelay(Duration delay) {
+        return new ClassicSettings(delay, minSessionTimeout, maxSessionTimeout, firstPoll, maxPoll);
+    }
+
     /** A Kafka broker's: 3 s initial delay, sessions of 6 s to 30 min; waits read the group every 20 to 200 ms. */
     public static ClassicSettings defaults() {
         return new ClassicSettings(

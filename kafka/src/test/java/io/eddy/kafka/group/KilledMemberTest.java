@@ -84,7 +84,9 @@ class KilledMemberTest {
         eddy.topics().create(topic, PARTITIONS, Map.of()).await().atMost(KafkaFrontEnd.AWAIT);
         // the victim's own listener over the same core: closing it cuts the victim off as its machine dying would
         KafkaListener doomed = KafkaListener.start(
-                KafkaSettings.of("127.0.0.1", 0), false, self -> KafkaApis.all(eddy.services(), self, CONSUMER_GROUPS));
+                KafkaSettings.of("127.0.0.1", 0),
+                false,
+                self -> KafkaApis.all(eddy.services(), self, ClassicSettings.defaults(), CONSUMER_GROUPS));
         String doomedBootstrap = "127.0.0.1:" + doomed.boundPort();
         CommitWatch watch = new CommitWatch(group);
         Producing producing = new Producing(topic);
