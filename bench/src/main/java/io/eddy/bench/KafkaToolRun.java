@@ -19,7 +19,8 @@ import java.util.regex.Pattern;
  *                      per second of the whole run
  * @param p50Ms         ProducerPerformance's send-to-callback latency or EndToEndLatency's send-to-receive; NaN for
  *                      ConsumerPerformance
- * @param cpuSeconds    per process ({@code server}, {@code standins}, {@code broker}, {@code tool}, {@code machine})
+ * @param cpuSeconds    per process ({@code server}, {@code standins}, {@code broker}, {@code tool}, {@code machine}),
+ *                      and {@code jit}: the part of the server's or broker's that its JIT compiler threads spent
  * @param cpuMicrosPerRecord the same over {@code records}
  */
 record KafkaToolRun(
@@ -35,6 +36,9 @@ record KafkaToolRun(
         double wallSeconds,
         Map<String, Double> cpuSeconds,
         Map<String, Double> cpuMicrosPerRecord) {
+
+    /** The {@code # cpu seconds} item that is part of the server's or broker's figure: its JIT compiler threads. */
+    static final String JIT = "jit";
 
     private static final Pattern FILE = Pattern.compile("(eddy|kafka)-(produce|consume|latency)-([0-9]+)\\.txt");
     private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?)";

@@ -40,6 +40,20 @@ class KafkaToolRunTest {
     }
 
     @Test
+    void theServersJitCompilerIsShownAsPartOfItsFigureNotAsAnotherProcess() {
+        KafkaToolRun r = KafkaToolRun.parse(
+                        "eddy",
+                        "latency",
+                        100,
+                        List.of("Percentiles: 50th = 2, 99th = 7, 99.9th = 9", CPU + ", jit 0.60"))
+                .orElseThrow();
+
+        assertThat(r.serverMicrosPerRecord()).isEqualTo(10.0); // the JIT's part included
+        assertThat(KafkaReportCommand.row(r))
+                .contains("server 10.0 (0.75)", "jit 2.0 (0.15)", "machine 1.98, others 0.25 cores");
+    }
+
+    @Test
     void consumeIsTheFetchTimeRateAndLatencyItsPercentilesOverTheWholeRun() {
         KafkaToolRun consume = KafkaToolRun.parse(
                         "kafka",

@@ -53,6 +53,38 @@ final class Cpu {
     }
 
     /**
+     * User + system ticks of a JVM's just-in-time compiler threads ({@link #isCompilerThread}), from each thread's
+     * {@code /proc/PID/task/TID/stat}; -1 where unknown. A thread that has ended is no longer counted, which HotSpot's
+     * compiler threads do not while the JVM runs with one compiler thread of each kind (two cores).
+     */
+    long compilerTicks(long pid) {
+        try (var tasks = Files.list(proc.resolve(pid + "/task"))) {
+            long ticks = 0;
+            for (Path task : tasks.toList()) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended meanwhile
+                }
+                if (isCompilerThread(stat)) {
+                    ticks += Math.max(0, processTicks(stat));
+                }
+            }
+            return ticks;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return -1;
+        }
+    }
+
+    /** Whether a {@code /proc/PID/task/TID/stat} is HotSpot's C1 or C2 compiler thread's (names cut at 15 chars). */
+    static boolean isCompilerThread(String taskStat) {
+        int open = taskStat.indexOf('(');
+        String name = open < 0 ? "" : taskStat.substring(open + 1);
+        return name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre");
+    }
+
+    /**
      * User + system ticks of this process's children that it has waited for ({@code /proc/self/stat} fields 16 and
      * 17): a tool run in the foreground adds all of its CPU time here once it has ended; -1 where unknown.
      */

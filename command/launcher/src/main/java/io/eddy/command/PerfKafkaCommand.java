@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -47,6 +48,9 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     @Option(names = "--no-warm-up")
     boolean noWarmUp;
 
+    @Option(names = "--warm-up-rounds")
+    Optional<String> warmUpRounds = Optional.empty();
+
     @Option(names = "--rebuild")
     boolean rebuild;
 
@@ -65,12 +69,26 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
      * @param records        per size, what ProducerPerformance sends and ConsumerPerformance reads back; empty: as
      *                       many as 20 s take Kafka on a quiet machine ({@link KafkaBaseline#recordsPerSecond})
      * @param latencyRecords EndToEndLatency's round trips per size
+     * @param warmUpRounds   at most this many warm-up rounds per system (0: none)
      */
-    record Plan(List<Integer> sizes, Optional<Long> records, long latencyRecords) {
+    record Plan(List<Integer> sizes, Optional<Long> records, long latencyRecords, int warmUpRounds) {
+        /** A warm-up round's records per size: as many as the measured runs', at most this many. */
+        static final long WARM_UP_RECORDS = 150_000;
+
         static Plan of(boolean quick, Optional<String> sizes, Optional<String> records, Optional<String> latency) {
+            return of(quick, sizes, records, latency, Optional.empty());
+        }
+
+        static Plan of(
+                boolean quick,
+                Optional<String> sizes,
+                Optional<String> records,
+                Optional<String> latency,
+                Optional<String> rounds) {
             String s = sizes.orElse(quick ? "100" : "100,1024");
             Optional<String> r = records.or(() -> quick ? Optional.of("100000") : Optional.empty());
             String l = latency.orElse(quick ? "200" : "2000");
+            String w = rounds.orElse(quick ? "3" : "8");
             if (!s.matches("[0-9]+(,[0-9]+)*") || s.matches("(.*,)?0+(,.*)?")) {
                 throw EddyExit.die("--sizes takes bytes separated by commas, not '" + s + "'");
             }
@@ -80,10 +98,14 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             if (!positive(l)) {
                 throw EddyExit.die("--latency-records takes a number of records, not '" + l + "'");
             }
+            if (!w.matches("[0-9]{1,3}")) {
+                throw EddyExit.die("--warm-up-rounds takes a number of rounds, not '" + w + "'");
+            }
             return new Plan(
                     Arrays.stream(s.split(",")).map(Integer::valueOf).toList(),
                     r.map(Long::valueOf),
-                    Long.parseLong(l));
+                    Long.parseLong(l),
+                    Integer.parseInt(w));
         }
 
         private static boolean positive(String n) {
@@ -100,9 +122,9 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
          * with room for batch overheads, and never less than the server's default (256 MiB).
          */
         long cacheBytes() {
-            long bytes = records(sizes.get(0)) * (sizes.get(0) + 128L);
+            long bytes = 0;
             for (int size : sizes) {
-                bytes += (records(size) + latencyRecords) * (size + 128L);
+                bytes += (warmUpRounds * warmUpRecords(size) + records(size) + latencyRecords) * (size + 128L);
             }
             return Math.max(256L << 20, bytes + bytes / 4);
         }
@@ -110,6 +132,19 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         /** ProducerPerformance's warm-up: the first fifth, left out of its steady-state summary. */
         long warmupRecords(int size) {
             return records(size) / 5;
+        }
+
+        /** What a warm-up round produces and consumes at a size. */
+        long warmUpRecords(int size) {
+            return Math.min(records(size), WARM_UP_RECORDS);
+        }
+
+        /**
+         * Whether warming up is done after a round in which the server (or broker) spent {@code ticks} of CPU, of
+         * which its JIT compiler threads {@code compilerTicks}: at most a twentieth (unknown: not done). Pure.
+         */
+        static boolean warm(long compilerTicks, long ticks) {
+            return compilerTicks >= 0 && ticks > 0 && compilerTicks * 20 <= ticks;
         }
     }
 
@@ -166,7 +201,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             session.out().print(Eddy.text(PerfCommand.KAFKA_USAGE));
             return 0;
         }
-        Plan plan = Plan.of(quick, sizes, records, latencyRecords);
+        Plan plan = Plan.of(quick, sizes, records, latencyRecords, noWarmUp ? Optional.of("0") : warmUpRounds);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
         PerfOutput.Run run = PerfOutput.Run.start(
                 session,
@@ -235,9 +270,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     private record Target(String system, String bootstrap, Map<String, Long> pids) {}
 
     private void measure(Target target, Plan plan, List<String> tool, Path out, Path logs, List<String> results) {
-        if (!noWarmUp) {
-            warmUp(target, plan, tool, logs);
-        }
+        warmUp(target, plan, tool, logs);
         for (int size : plan.sizes()) {
             String topic = "perf-" + size;
             String latencyTopic = "latency-" + size;
@@ -279,28 +312,55 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     }
 
     /**
-     * Runs ProducerPerformance and ConsumerPerformance once on a topic of their own, as the measured runs will, and
-     * measures nothing: the CPU a JVM's just-in-time compiler spends on a new code path is not the path's cost. A
-     * cold Eddy server spent 51 µs per 100 B record on its first 100,000 Kafka records, 24 on the next 100,000 and
-     * 18 on the third (docs/benchmarks.md); the broker gets the same warm-up.
+     * Rounds of ProducerPerformance and ConsumerPerformance at every size, each on a topic of its own, until the
+     * server's (or broker's) JIT compiler threads spent at most a twentieth of its CPU in a round ({@link Plan#warm})
+     * or the rounds run out: the CPU a JVM's just-in-time compiler spends on new code paths is not the paths' cost.
+     * One produce and consume at the first size was not enough: a server warmed up so spent 49 µs per 1 KiB record
+     * on ProducerPerformance, and 19 µs five runs later, its compiler threads 41% of its CPU in between
+     * (docs/benchmarks.md, seventh run). The broker gets the same warm-up. Each round's figures are printed.
      */
     private void warmUp(Target target, Plan plan, List<String> tool, Path logs) {
-        int size = plan.sizes().get(0);
-        long records = plan.records(size);
-        String topic = "warm-up";
         Path log = logs.resolve("kafka-tools.log");
-        session.say("on " + target.system() + ": warming up, ProducerPerformance and ConsumerPerformance with "
-                + records + " records of " + size + " B, not measured…");
-        boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0
-                && runTool(
-                                tool,
-                                KafkaBaseline.producePerformance(
-                                        target.bootstrap(), topic, records, plan.warmupRecords(size), size),
-                                log)
-                        == 0
-                && runTool(tool, consumeArgs(target.bootstrap(), topic, records), log) == 0;
-        if (!ok) {
-            throw EddyExit.die("warming up " + target.system() + " failed (log: " + log + ")");
+        String process = target.pids().containsKey("server") ? "server" : "broker";
+        long pid = target.pids().get(process);
+        Cpu cpu = session.cpu();
+        int ticksPerSecond = Integer.parseInt(session.clockTicks());
+        for (int round = 1; round <= plan.warmUpRounds(); round++) {
+            long before = cpu.processTicks(pid);
+            long compilerBefore = cpu.compilerTicks(pid);
+            long records = 0;
+            for (int size : plan.sizes()) {
+                String topic = "warm-up-" + round + "-" + size;
+                long n = plan.warmUpRecords(size);
+                records += n;
+                boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0
+                        && runTool(
+                                        tool,
+                                        KafkaBaseline.producePerformance(target.bootstrap(), topic, n, n / 5, size),
+                                        log)
+                                == 0
+                        && runTool(tool, consumeArgs(target.bootstrap(), topic, n), log) == 0;
+                if (!ok) {
+                    throw EddyExit.die("warming up " + target.system() + " failed (log: " + log + ")");
+                }
+            }
+            long ticks = cpu.processTicks(pid) - before;
+            long compilerAfter = cpu.compilerTicks(pid);
+            long compiler = compilerBefore < 0 || compilerAfter < 0 ? -1 : compilerAfter - compilerBefore;
+            session.say(String.format(
+                    Locale.ROOT,
+                    "on %s: warm-up round %d of at most %d (%d records per size produced and consumed, not measured):"
+                            + " %s %.1f µs per record, %s%% of it JIT compiler threads",
+                    target.system(),
+                    round,
+                    plan.warmUpRounds(),
+                    plan.warmUpRecords(plan.sizes().get(0)),
+                    process,
+                    ticks * 1e6 / ticksPerSecond / records,
+                    compiler < 0 || ticks <= 0 ? "?" : String.valueOf(Math.round(compiler * 100.0 / ticks))));
+            if (Plan.warm(compiler, ticks)) {
+                return;
+            }
         }
     }
 
@@ -340,6 +400,12 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         Map<String, Long> ticks = new LinkedHashMap<>();
         target.pids().forEach((name, pid) -> ticks.put(name, session.cpu().processTicks(pid)));
         ticks.put("tool", session.cpu().waitedChildrenTicks());
+        // part of the server's (or broker's) figure, not a process of its own: its JIT compiler threads
+        ticks.put(
+                "jit",
+                session.cpu()
+                        .compilerTicks(target.pids()
+                                .getOrDefault("server", target.pids().get("broker"))));
         return ticks;
     }
 

@@ -130,6 +130,7 @@ class CommandLineTest {
                 "perf kafka --sizes 100,0|1|eddy: --sizes takes bytes separated by commas, not '100,0'",
                 "perf kafka --records 1e6|1|eddy: --records takes a number of records, not '1e6'",
                 "perf kafka --latency-records 0|1|eddy: --latency-records takes a number of records, not '0'",
+                "perf kafka --warm-up-rounds x|1|eddy: --warm-up-rounds takes a number of rounds, not 'x'",
                 "chaos --bogus|2|eddy: unknown option '--bogus'",
                 "chaos --seed|1|eddy: --seed needs a value",
                 "compact --bogus|2|eddy: unknown option '--bogus'",
@@ -213,10 +214,25 @@ class CommandLineTest {
         PerfKafkaCommand.Plan quick =
                 PerfKafkaCommand.Plan.of(true, Optional.empty(), Optional.empty(), Optional.empty());
 
-        // the warm-up at the first size, then each size's produce and latency records
-        long written = 300_000L * 100 + 300_500L * 100 + 300_500L * 1024;
+        // eight warm-up rounds of 150,000 records per size, then each size's produce and latency records
+        long written = 8 * 150_000L * (100 + 1024) + 300_500L * 100 + 300_500L * 1024;
         assertThat(big.cacheBytes()).isGreaterThan(written);
         assertThat(quick.cacheBytes()).isEqualTo(256L << 20); // never below the server's default
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        // the process's ticks in a round, its compiler threads' -> warmed up
+        "600, 228, false", // the compiler at 38%: still at work
+        "400, 21, false",
+        "400, 20, true", // a twentieth
+        "400, 0, true",
+        "400, -1, false", // unknown
+        "0, 0, false", // nothing measured
+    })
+    void perfKafkaWarmsUpUntilTheJitCompilerSpendsAtMostATwentiethOfARound(
+            long ticks, long compilerTicks, boolean warm) {
+        assertThat(PerfKafkaCommand.Plan.warm(compilerTicks, ticks)).isEqualTo(warm);
     }
 
     @Test
@@ -257,6 +273,8 @@ class CommandLineTest {
         assertThat(plan.records(100)).isEqualTo(expectRecords100);
         assertThat(plan.records(1024)).isEqualTo(expectRecords1024);
         assertThat(plan.warmupRecords(100)).isEqualTo(expectRecords100 / 5);
+        assertThat(plan.warmUpRecords(100)).isEqualTo(Math.min(expectRecords100, 150_000));
+        assertThat(plan.warmUpRounds()).isEqualTo(quick ? 3 : 8);
         assertThat(plan.latencyRecords()).isEqualTo(expectLatency);
     }
 

@@ -71,6 +71,22 @@ class CpuTest {
     }
 
     @Test
+    void compilerTicksAddUpTheJitCompilerThreadsOfAProcess(@TempDir Path proc) throws IOException {
+        Files.createDirectories(proc.resolve("7/task/7"));
+        Files.createDirectories(proc.resolve("7/task/8"));
+        Files.createDirectories(proc.resolve("7/task/9"));
+        Files.createDirectories(proc.resolve("7/task/10"));
+        Files.writeString(proc.resolve("7/task/7/stat"), "7 (java) S 1 7 7 0 -1 0 0 0 0 0 50 5 0 0");
+        Files.writeString(proc.resolve("7/task/8/stat"), "8 (C2 CompilerThre) S 1 7 7 0 -1 0 0 0 0 0 30 2 0 0");
+        Files.writeString(proc.resolve("7/task/9/stat"), "9 (C1 CompilerThre) S 1 7 7 0 -1 0 0 0 0 0 6 1 0 0");
+        Files.writeString(proc.resolve("7/task/10/stat"), "10 (GC Thread#0) S 1 7 7 0 -1 0 0 0 0 0 9 0 0 0");
+        Cpu cpu = new Cpu(proc);
+
+        assertThat(cpu.compilerTicks(7)).isEqualTo(39);
+        assertThat(cpu.compilerTicks(8)).isEqualTo(-1); // no such process
+    }
+
+    @Test
     void theCoresLineSaysTheMachinesAndTheBrokersBusyCores() {
         Cpu.Mark before = new Cpu.Mark(new Cpu.MachineTicks(1000, 4000), 100, 0);
         Cpu.Mark after = new Cpu.Mark(new Cpu.MachineTicks(1600, 5000), 250, 2_000_000_000L);
