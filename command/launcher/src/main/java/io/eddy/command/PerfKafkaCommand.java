@@ -1,5 +1,6 @@
 package io.eddy.command;
 
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -119,14 +120,15 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
 
         /**
          * A memory tier that holds every batch the run writes (the warm-up's, each size's produce and latency runs),
-         * with room for batch overheads, and never less than the server's default (256 MiB).
+         * with room for batch overheads, never less than the server's default (256 MiB), and at most an eighth of
+         * the machine's memory ({@code physicalBytes}): half the heap the server gets by default.
          */
-        long cacheBytes() {
+        long cacheBytes(long physicalBytes) {
             long bytes = 0;
             for (int size : sizes) {
                 bytes += (warmUpRounds * warmUpRecords(size) + records(size) + latencyRecords) * (size + 128L);
             }
-            return Math.max(256L << 20, bytes + bytes / 4);
+            return Math.max(256L << 20, Math.min(bytes + bytes / 4, physicalBytes / 8));
         }
 
         /** ProducerPerformance's warm-up: the first fifth, left out of its steady-state summary. */
@@ -228,7 +230,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         List<String> jvm = new ArrayList<>(List.of(
                 "-Deddy.produce.linger=5ms",
                 "-Deddy.compactor.scheduled=false",
-                "-Deddy.cache.max-bytes=" + plan.cacheBytes(),
+                "-Deddy.cache.max-bytes=" + plan.cacheBytes(physicalMemory()),
                 "-Deddy.kafka.group-initial-rebalance-delay=0s"));
         Path jfr = out.resolve("server.jfr");
         if (profile) {
@@ -407,6 +409,12 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                         .compilerTicks(target.pids()
                                 .getOrDefault("server", target.pids().get("broker"))));
         return ticks;
+    }
+
+    /** The machine's memory in bytes (what the server's default heap is a quarter of). */
+    private static long physicalMemory() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
     }
 
     private int runTool(List<String> tool, List<String> args, Path log) {

@@ -216,8 +216,11 @@ class CommandLineTest {
 
         // eight warm-up rounds of 150,000 records per size, then each size's produce and latency records
         long written = 8 * 150_000L * (100 + 1024) + 300_500L * 100 + 300_500L * 1024;
-        assertThat(big.cacheBytes()).isGreaterThan(written);
-        assertThat(quick.cacheBytes()).isEqualTo(256L << 20); // never below the server's default
+        long machine = 24L << 30;
+        assertThat(big.cacheBytes(machine)).isGreaterThan(written);
+        assertThat(quick.cacheBytes(machine)).isEqualTo(256L << 20); // never below the server's default
+        assertThat(big.cacheBytes(8L << 30)).isEqualTo(1L << 30); // half of the server's default heap at most
+        assertThat(quick.cacheBytes(1L << 30)).isEqualTo(256L << 20);
     }
 
     @ParameterizedTest
