@@ -31,6 +31,12 @@ record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long 
         return out.toString();
     }
 
+    /**
+     * The entry that is a part of the server's figure, not a process of its own: its JIT compiler threads (left out
+     * of "others"; a server whose compiler is still at work has that counted as its work).
+     */
+    static final String JIT = "jit";
+
     static CpuSample take(Map<String, Long> pids) {
         Map<String, Long> ticks = new LinkedHashMap<>();
         pids.forEach((name, pid) -> {
@@ -39,6 +45,13 @@ record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long 
                 ticks.put(name, t);
             }
         });
+        Long server = pids.get("server");
+        if (server != null) {
+            long t = compilerTicks(Path.of("/proc", String.valueOf(server), "task"));
+            if (t >= 0) {
+                ticks.put(JIT, t);
+            }
+        }
         long busy = -1;
         long total = -1;
         try {
@@ -55,13 +68,45 @@ record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long 
         return new CpuSample(System.nanoTime(), ticks, busy, total);
     }
 
+    /**
+     * User + system ticks of HotSpot's C1 and C2 compiler threads among a process's {@code /proc/PID/task}
+     * (thread names cut at 15 characters); -1 where unknown.
+     */
+    static long compilerTicks(Path tasks) {
+        try (var list = Files.list(tasks)) {
+            long sum = 0;
+            for (Path task : list.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String name = stat.substring(stat.indexOf('(') + 1);
+                    if (name.startsWith("C1 CompilerThre") || name.startsWith("C2 CompilerThre")) {
+                        sum += Math.max(0, ticksOf(stat));
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+            return sum;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     private static long processTicks(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return ticksOf(Files.readString(Path.of("/proc/" + pid + "/stat")));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** User + system ticks of a {@code /proc/PID/stat} (or a task's); -1 for a line too short. */
+    private static long ticksOf(String stat) {
+        try {
             // the command name (field 2) is in parentheses and may hold spaces: count fields after its ')'
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
             return Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of the whole line
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             return -1;
         }
     }
@@ -79,7 +124,7 @@ record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long 
             if (before != null) {
                 double cores = (e.getValue() - before) / (double) clockTicksPerSecond / seconds;
                 out.put(e.getKey(), cores);
-                ours += cores;
+                ours += e.getKey().equals(JIT) ? 0 : cores;
             }
         }
         if (machineTotal > 0 && earlier.machineTotal > 0 && machineTotal > earlier.machineTotal) {
