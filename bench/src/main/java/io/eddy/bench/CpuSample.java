@@ -32,8 +32,9 @@ record CpuSample(long nanoTime, Map<String, Long> ticks, long machineBusy, long 
     }
 
     /**
-     * The entry that is a part of the server's figure, not a process of its own: its JIT compiler threads (left out
-     * of "others"; a server whose compiler is still at work has that counted as its work).
+     * The entry that is a part of the server's (or broker's) figure, not a process of its own: its JIT compiler
+     * threads (left out of "others"; a server whose compiler is still at work has that counted as its work). Also
+     * the name of that item in perf kafka's {@code # cpu seconds} lines.
      */
     static final String JIT = "jit";
 

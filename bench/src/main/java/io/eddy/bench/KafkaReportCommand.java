@@ -142,7 +142,7 @@ final class KafkaReportCommand implements Perf.Command {
         Double machine = r.cpuSeconds().get("machine");
         if (machine != null) {
             double ours = r.cpuSeconds().entrySet().stream()
-                    .filter(e -> !e.getKey().equals("machine") && !e.getKey().equals(KafkaToolRun.JIT))
+                    .filter(e -> !e.getKey().equals("machine") && !e.getKey().equals(CpuSample.JIT))
                     .mapToDouble(Map.Entry::getValue)
                     .sum();
             cpu.append(String.format(

@@ -37,9 +37,6 @@ record KafkaToolRun(
         Map<String, Double> cpuSeconds,
         Map<String, Double> cpuMicrosPerRecord) {
 
-    /** The {@code # cpu seconds} item that is part of the server's or broker's figure: its JIT compiler threads. */
-    static final String JIT = "jit";
-
     private static final Pattern FILE = Pattern.compile("(eddy|kafka)-(produce|consume|latency)-([0-9]+)\\.txt");
     private static final String NUMBER = "([0-9]+(?:\\.[0-9]+)?)";
     private static final Pattern PERCENTILES =

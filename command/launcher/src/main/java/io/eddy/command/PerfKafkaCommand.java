@@ -74,11 +74,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
      */
     record Plan(List<Integer> sizes, Optional<Long> records, long latencyRecords, int warmUpRounds) {
         /** A warm-up round's records per size: as many as the measured runs', at most this many. */
-        static final long WARM_UP_RECORDS = 150_000;
-
-        static Plan of(boolean quick, Optional<String> sizes, Optional<String> records, Optional<String> latency) {
-            return of(quick, sizes, records, latency, Optional.empty());
-        }
+        static final long WARM_UP_ROUND_RECORDS = 150_000;
 
         static Plan of(
                 boolean quick,
@@ -126,7 +122,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         long cacheBytes(long physicalBytes) {
             long bytes = 0;
             for (int size : sizes) {
-                bytes += (warmUpRounds * warmUpRecords(size) + records(size) + latencyRecords) * (size + 128L);
+                bytes += (warmUpRounds * warmUpRoundRecords(size) + records(size) + latencyRecords) * (size + 128L);
             }
             return Math.max(256L << 20, Math.min(bytes + bytes / 4, physicalBytes / 8));
         }
@@ -137,8 +133,8 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         }
 
         /** What a warm-up round produces and consumes at a size. */
-        long warmUpRecords(int size) {
-            return Math.min(records(size), WARM_UP_RECORDS);
+        long warmUpRoundRecords(int size) {
+            return Math.min(records(size), WARM_UP_ROUND_RECORDS);
         }
 
         /**
@@ -269,7 +265,16 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     }
 
     /** A system the tools run against: its name, bootstrap address and the processes whose CPU counts. */
-    private record Target(String system, String bootstrap, Map<String, Long> pids) {}
+    private record Target(String system, String bootstrap, Map<String, Long> pids) {
+        /** The process whose CPU the ratios compare: Eddy's server, or Kafka's broker. */
+        String process() {
+            return pids.containsKey("server") ? "server" : "broker";
+        }
+
+        long pid() {
+            return pids.get(process());
+        }
+    }
 
     private void measure(Target target, Plan plan, List<String> tool, Path out, Path logs, List<String> results) {
         warmUp(target, plan, tool, logs);
@@ -323,8 +328,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
      */
     private void warmUp(Target target, Plan plan, List<String> tool, Path logs) {
         Path log = logs.resolve("kafka-tools.log");
-        String process = target.pids().containsKey("server") ? "server" : "broker";
-        long pid = target.pids().get(process);
+        long pid = target.pid();
         Cpu cpu = session.cpu();
         int ticksPerSecond = Integer.parseInt(session.clockTicks());
         for (int round = 1; round <= plan.warmUpRounds(); round++) {
@@ -333,7 +337,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             long records = 0;
             for (int size : plan.sizes()) {
                 String topic = "warm-up-" + round + "-" + size;
-                long n = plan.warmUpRecords(size);
+                long n = plan.warmUpRoundRecords(size);
                 records += n;
                 boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0
                         && runTool(
@@ -356,8 +360,8 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                     target.system(),
                     round,
                     plan.warmUpRounds(),
-                    plan.warmUpRecords(plan.sizes().get(0)),
-                    process,
+                    plan.warmUpRoundRecords(plan.sizes().get(0)),
+                    target.process(),
                     ticks * 1e6 / ticksPerSecond / records,
                     compiler < 0 || ticks <= 0 ? "?" : String.valueOf(Math.round(compiler * 100.0 / ticks))));
             if (Plan.warm(compiler, ticks)) {
@@ -403,11 +407,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         target.pids().forEach((name, pid) -> ticks.put(name, session.cpu().processTicks(pid)));
         ticks.put("tool", session.cpu().waitedChildrenTicks());
         // part of the server's (or broker's) figure, not a process of its own: its JIT compiler threads
-        ticks.put(
-                "jit",
-                session.cpu()
-                        .compilerTicks(target.pids()
-                                .getOrDefault("server", target.pids().get("broker"))));
+        ticks.put("jit", session.cpu().compilerTicks(target.pid()));
         return ticks;
     }
 

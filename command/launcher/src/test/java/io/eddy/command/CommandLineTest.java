@@ -209,10 +209,10 @@ class CommandLineTest {
 
     @Test
     void perfKafkasMemoryTierHoldsEveryRecordTheRunWrites() {
-        PerfKafkaCommand.Plan big =
-                PerfKafkaCommand.Plan.of(false, Optional.of("100,1024"), Optional.of("300000"), Optional.of("500"));
+        PerfKafkaCommand.Plan big = PerfKafkaCommand.Plan.of(
+                false, Optional.of("100,1024"), Optional.of("300000"), Optional.of("500"), Optional.empty());
         PerfKafkaCommand.Plan quick =
-                PerfKafkaCommand.Plan.of(true, Optional.empty(), Optional.empty(), Optional.empty());
+                PerfKafkaCommand.Plan.of(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
         // eight warm-up rounds of 150,000 records per size, then each size's produce and latency records
         long written = 8 * 150_000L * (100 + 1024) + 300_500L * 100 + 300_500L * 1024;
@@ -270,13 +270,14 @@ class CommandLineTest {
             long expectRecords100,
             long expectRecords1024,
             long expectLatency) {
-        PerfKafkaCommand.Plan plan = PerfKafkaCommand.Plan.of(quick, given(sizes), given(records), given(latency));
+        PerfKafkaCommand.Plan plan =
+                PerfKafkaCommand.Plan.of(quick, given(sizes), given(records), given(latency), Optional.empty());
 
         assertThat(plan.sizes()).hasToString(expectSizes);
         assertThat(plan.records(100)).isEqualTo(expectRecords100);
         assertThat(plan.records(1024)).isEqualTo(expectRecords1024);
         assertThat(plan.warmupRecords(100)).isEqualTo(expectRecords100 / 5);
-        assertThat(plan.warmUpRecords(100)).isEqualTo(Math.min(expectRecords100, 150_000));
+        assertThat(plan.warmUpRoundRecords(100)).isEqualTo(Math.min(expectRecords100, 150_000));
         assertThat(plan.warmUpRounds()).isEqualTo(quick ? 3 : 8);
         assertThat(plan.latencyRecords()).isEqualTo(expectLatency);
     }
