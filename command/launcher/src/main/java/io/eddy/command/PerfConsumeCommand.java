@@ -34,6 +34,9 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     @Option(names = "--load-linger")
     Optional<String> loadLinger = Optional.empty();
 
+    @Option(names = "--load-producers")
+    Optional<String> loadProducers = Optional.empty();
+
     @Option(names = "--s3-recent-bytes")
     Optional<String> s3RecentBytes = Optional.empty();
 
@@ -111,6 +114,10 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             }
             loadOptions.add("-Deddy.produce.linger=" + l);
         });
+        String producers = loadProducers.orElse("16");
+        if (!producers.matches("[1-9][0-9]{0,3}")) {
+            throw EddyExit.die("--load-producers takes a number of producers from 1 to 9999, not '" + producers + "'");
+        }
         List<String> s3Options = new ArrayList<>(List.of("-Deddy.cache.max-bytes=0"));
         s3RecentBytes.ifPresent(b -> {
             if (!b.matches("[0-9]+")) {
@@ -140,7 +147,7 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
 
         Server load = server(stack, standins, "load", loadOptions);
         session.say("loading " + plan.mb() + " MiB of values per record size (" + plan.sizes()
-                + " B) through the binary produce API…");
+                + " B) through the binary produce API, " + producers + " producers…");
         if (perf.run(List.of(
                         "consume",
                         "load",
@@ -150,6 +157,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                         plan.sizes(),
                         "--mb",
                         String.valueOf(plan.mb()),
+                        "--producers",
+                        producers,
                         "--out",
                         out.resolve("topics.json").toString()))
                 != 0) {

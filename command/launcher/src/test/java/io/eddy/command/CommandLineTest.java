@@ -124,6 +124,7 @@ class CommandLineTest {
                 "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
                 "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
                 "perf consume --load-linger 5|1|eddy: --load-linger takes a duration such as 250ms, not '5'",
+                "perf consume --load-producers 0|1|eddy: --load-producers takes a number of producers from 1 to 9999, not '0'",
                 "perf consume --s3-recent-bytes 64M|1|eddy: --s3-recent-bytes takes a number of bytes, not '64M'",
                 "perf kafka --bogus|1|eddy: unknown option '--bogus'",
                 "perf kafka --records|1|eddy: --records needs a value",
