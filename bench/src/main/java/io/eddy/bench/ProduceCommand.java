@@ -49,7 +49,10 @@ final class ProduceCommand implements Perf.Command {
               --partitions 6         partitions of each topic; every request carries one batch per partition
               --producers 16         concurrent producer threads, each one request in flight
               --batch-bytes 16384    client batch size per partition (Kafka's batch.size)
-              --warmup 5s            load before measuring
+              --warmup 5s            load before measuring: one warm-up window
+              --warmup-windows 1     at most this many warm-up windows: another follows while the server's JIT
+                                     compiler threads took more than a twentieth of its CPU in the last one
+                                     (needs --pid server=PID; without it, one window)
               --duration 20s         measured time per configuration
               --s3-endpoint URL      the S3 stand-in: creates --replica-bucket there (path-style, eddy's local keys)
               --primary-bucket eddy-segments  --replica-bucket eddy-perf-replica
@@ -82,6 +85,10 @@ final class ProduceCommand implements Perf.Command {
         int producers = args.integer("producers", 16);
         int batchBytes = args.integer("batch-bytes", 16384);
         Duration warmup = args.duration("warmup", "5s");
+        int warmupWindows = args.integer("warmup-windows", 1);
+        if (warmupWindows < 1) {
+            throw new IllegalArgumentException("--warmup-windows takes at least 1, not " + warmupWindows);
+        }
         Duration duration = args.duration("duration", "20s");
         String primary = args.string("primary-bucket", "eddy-segments");
         String replica = args.string("replica-bucket", "eddy-perf-replica");
@@ -132,7 +139,8 @@ final class ProduceCommand implements Perf.Command {
                         ThreadLocalRandom.current().nextInt(1 << 24));
                 createTopic(http, url, topic, partitions, List.of(primary, replica));
                 Run run = new Run(http, url, topic, acks, size, partitions, producers, batchBytes);
-                ProduceResult result = run.measure(lingerMs, flushesInFlight, warmup, duration, pids, clockTicks);
+                ProduceResult result = run.measure(
+                        lingerMs, flushesInFlight, new WarmUp(warmup, warmupWindows), duration, pids, clockTicks);
                 System.out.println(line(result));
                 results.add(result);
                 errors += result.errors();
@@ -249,7 +257,7 @@ final class ProduceCommand implements Perf.Command {
         ProduceResult measure(
                 int lingerMs,
                 int flushesInFlight,
-                Duration warmup,
+                WarmUp warmup,
                 Duration duration,
                 Map<String, Long> pids,
                 int clockTicks)
@@ -262,8 +270,7 @@ final class ProduceCommand implements Perf.Command {
                 threads.add(t);
                 t.start();
             }
-            long start = System.nanoTime();
-            progress(label, "warming up", start, start + warmup.toNanos());
+            warmUp(label, warmup, pids, clockTicks);
             JsonNode before = stats(http, url);
             CpuSample cpuBefore = CpuSample.take(pids);
             latency.reset();
@@ -313,6 +320,38 @@ final class ProduceCommand implements Perf.Command {
                     flushesInFlight,
                     delta.flushes(),
                     delta.transactionItemsPerGiB());
+        }
+
+        /**
+         * Warm-up windows of {@code warmup.window()} each, until one in which the server's JIT compiler threads took
+         * at most a twentieth of its CPU ({@link WarmUp#warm}), at most {@code warmup.windows()}; each printed.
+         */
+        private void warmUp(String label, WarmUp warmup, Map<String, Long> pids, int clockTicks)
+                throws InterruptedException {
+            for (int window = 1; window <= warmup.windows() && !stopped; window++) {
+                CpuSample before = CpuSample.take(pids);
+                long start = System.nanoTime();
+                progress(label, "warming up", start, start + warmup.window().toNanos());
+                CpuSample after = CpuSample.take(pids);
+                Map<String, Double> cores = after.coresSince(before, clockTicks);
+                Double server = cores.get("server");
+                Double jit = cores.get(CpuSample.JIT);
+                if (server == null || jit == null) {
+                    return; // no server to watch: one window, as asked
+                }
+                System.err.printf(
+                        Locale.ROOT,
+                        "  %s: warm-up window %d of at most %d: server %.2f cores, %.0f%% of it JIT compiler"
+                                + " threads%n",
+                        label,
+                        window,
+                        warmup.windows(),
+                        server,
+                        server > 0 ? 100 * jit / server : 0);
+                if (WarmUp.warm(jit, server)) {
+                    return;
+                }
+            }
         }
 
         /** Waits until {@code until}, printing the rate every 5 s; returns early when every producer gave up. */
@@ -426,6 +465,17 @@ final class ProduceCommand implements Perf.Command {
                 }
             }
             return null;
+        }
+    }
+
+    /**
+     * How a configuration warms up: windows of {@code window} under load, at most {@code windows}, until the
+     * server's JIT compiler settles (as {@code ./eddy perf kafka} warms up in rounds).
+     */
+    record WarmUp(Duration window, int windows) {
+        /** Whether a window in which the server used {@code server} and its compiler threads {@code jit} was warm. */
+        static boolean warm(double jit, double server) {
+            return server > 0 && jit * 20 <= server;
         }
     }
 }

@@ -39,6 +39,9 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
     @Option(names = "--warmup")
     Optional<String> warmup = Optional.empty();
 
+    @Option(names = "--warm-up-windows")
+    Optional<String> warmUpWindows = Optional.empty();
+
     @Option(names = "--duration")
     Optional<String> duration = Optional.empty();
 
@@ -73,6 +76,7 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             String acks,
             String producers,
             int warmupSeconds,
+            int warmUpWindows,
             int durationSeconds) {
         static Plan of(
                 boolean quick,
@@ -81,11 +85,13 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
                 Optional<String> acks,
                 Optional<String> producers,
                 Optional<String> warmup,
+                Optional<String> warmUpWindows,
                 Optional<String> duration) {
             String l = lingers.orElse(quick ? "5" : "0,5,50");
             String s = sizes.orElse(quick ? "100" : "100,1024");
             String a = acks.orElse(quick ? "all" : "1,all");
             String w = warmup.orElse(quick ? "2s" : "5s");
+            String windows = warmUpWindows.orElse(quick ? "1" : "6");
             String d = duration.orElse(quick ? "5s" : "20s");
             if (!l.matches("[0-9]+(,[0-9]+)*")) {
                 throw EddyExit.die("--lingers takes milliseconds separated by commas, not '" + l + "'");
@@ -99,12 +105,16 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             if (!w.matches("[0-9]+s")) {
                 throw EddyExit.die("--warmup takes whole seconds such as 5s, not '" + w + "'");
             }
+            if (!windows.matches("[1-9][0-9]?")) {
+                throw EddyExit.die("--warm-up-windows takes a number of windows from 1 to 99, not '" + windows + "'");
+            }
             return new Plan(
                     Arrays.stream(l.split(",")).map(Integer::valueOf).toList(),
                     s,
                     a,
                     producers.orElse("16"),
                     Integer.parseInt(w.substring(0, w.length() - 1)),
+                    Integer.parseInt(windows),
                     Integer.parseInt(d.substring(0, d.length() - 1)));
         }
 
@@ -124,7 +134,7 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             session.out().print(Eddy.text(PerfCommand.PRODUCE_USAGE));
             return 0;
         }
-        Plan plan = Plan.of(quick, lingers, sizes, acks, producers, warmup, duration);
+        Plan plan = Plan.of(quick, lingers, sizes, acks, producers, warmup, warmUpWindows, duration);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
         PerfOutput.Run run = PerfOutput.Run.start(
                 session,
@@ -190,6 +200,8 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
                     plan.producers(),
                     "--warmup",
                     plan.warmupSeconds() + "s",
+                    "--warmup-windows",
+                    String.valueOf(plan.warmUpWindows()),
                     "--duration",
                     plan.durationSeconds() + "s",
                     "--s3-endpoint",

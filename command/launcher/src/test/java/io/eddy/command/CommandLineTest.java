@@ -121,6 +121,7 @@ class CommandLineTest {
                 "perf produce --lingers 5,x|1|eddy: --lingers takes milliseconds separated by commas, not '5,x'",
                 "perf produce --duration 20|1|eddy: --duration takes whole seconds such as 20s, not '20'",
                 "perf produce --warmup 1m|1|eddy: --warmup takes whole seconds such as 5s, not '1m'",
+                "perf produce --warm-up-windows 0|1|eddy: --warm-up-windows takes a number of windows from 1 to 99, not '0'",
                 "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
                 "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
                 "perf consume --load-linger 5|1|eddy: --load-linger takes a duration such as 250ms, not '5'",
@@ -176,11 +177,12 @@ class CommandLineTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                // quick, given lingers, sizes, acks, warmup, duration -> lingers, sizes, acks, warmup s, duration s
-                "false|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|20",
-                "true|''|''|''|''|''|[5]|100|all|2|5",
-                "true|0,50|1024|1|1s|9s|[0, 50]|1024|1|1|9",
-                "false|7|''|''|''|3s|[7]|100,1024|1,all|5|3"
+                // quick, given lingers, sizes, acks, warmup, windows, duration
+                //   -> lingers, sizes, acks, warmup s, windows, duration s
+                "false|''|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|6|20",
+                "true|''|''|''|''|''|''|[5]|100|all|2|1|5",
+                "true|0,50|1024|1|1s|3|9s|[0, 50]|1024|1|1|3|9",
+                "false|7|''|''|''|''|3s|[7]|100,1024|1,all|5|6|3"
             })
     void perfProduceQuickChangesOnlyTheDefaultsNotGiven(
             boolean quick,
@@ -188,14 +190,23 @@ class CommandLineTest {
             String sizes,
             String acks,
             String warmup,
+            String windows,
             String duration,
             String expectLingers,
             String expectSizes,
             String expectAcks,
             int expectWarmup,
+            int expectWindows,
             int expectDuration) {
         PerfProduceCommand.Plan plan = PerfProduceCommand.Plan.of(
-                quick, given(lingers), given(sizes), given(acks), Optional.empty(), given(warmup), given(duration));
+                quick,
+                given(lingers),
+                given(sizes),
+                given(acks),
+                Optional.empty(),
+                given(warmup),
+                given(windows),
+                given(duration));
 
         assertThat(plan.lingers()).hasToString(expectLingers);
         assertThat(plan)
@@ -204,8 +215,9 @@ class CommandLineTest {
                         PerfProduceCommand.Plan::acks,
                         PerfProduceCommand.Plan::producers,
                         PerfProduceCommand.Plan::warmupSeconds,
+                        PerfProduceCommand.Plan::warmUpWindows,
                         PerfProduceCommand.Plan::durationSeconds)
-                .containsExactly(expectSizes, expectAcks, "16", expectWarmup, expectDuration);
+                .containsExactly(expectSizes, expectAcks, "16", expectWarmup, expectWindows, expectDuration);
     }
 
     @Test
