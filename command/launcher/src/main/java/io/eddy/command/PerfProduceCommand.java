@@ -91,7 +91,7 @@ final class PerfProduceCommand implements Callable<Integer>, Usage {
             String s = sizes.orElse(quick ? "100" : "100,1024");
             String a = acks.orElse(quick ? "all" : "1,all");
             String w = warmup.orElse(quick ? "2s" : "5s");
-            String windows = warmUpWindows.orElse(quick ? "1" : "6");
+            String windows = warmUpWindows.orElse(quick ? "1" : "48");
             String d = duration.orElse(quick ? "5s" : "20s");
             if (!l.matches("[0-9]+(,[0-9]+)*")) {
                 throw EddyExit.die("--lingers takes milliseconds separated by commas, not '" + l + "'");

@@ -179,10 +179,10 @@ class CommandLineTest {
             value = {
                 // quick, given lingers, sizes, acks, warmup, windows, duration
                 //   -> lingers, sizes, acks, warmup s, windows, duration s
-                "false|''|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|6|20",
+                "false|''|''|''|''|''|''|[0, 5, 50]|100,1024|1,all|5|48|20",
                 "true|''|''|''|''|''|''|[5]|100|all|2|1|5",
                 "true|0,50|1024|1|1s|3|9s|[0, 50]|1024|1|1|3|9",
-                "false|7|''|''|''|''|3s|[7]|100,1024|1,all|5|6|3"
+                "false|7|''|''|''|''|3s|[7]|100,1024|1,all|5|48|3"
             })
     void perfProduceQuickChangesOnlyTheDefaultsNotGiven(
             boolean quick,
