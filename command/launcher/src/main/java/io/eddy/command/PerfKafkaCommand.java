@@ -85,7 +85,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             String s = sizes.orElse(quick ? "100" : "100,1024");
             Optional<String> r = records.or(() -> quick ? Optional.of("100000") : Optional.empty());
             String l = latency.orElse(quick ? "200" : "2000");
-            String w = rounds.orElse(quick ? "3" : "8");
+            String w = rounds.orElse(quick ? "3" : "30");
             if (!s.matches("[0-9]+(,[0-9]+)*") || s.matches("(.*,)?0+(,.*)?")) {
                 throw EddyExit.die("--sizes takes bytes separated by commas, not '" + s + "'");
             }

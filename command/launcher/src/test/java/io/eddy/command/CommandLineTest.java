@@ -291,7 +291,7 @@ class CommandLineTest {
         assertThat(plan.records(1024)).isEqualTo(expectRecords1024);
         assertThat(plan.warmupRecords(100)).isEqualTo(expectRecords100 / 5);
         assertThat(plan.warmUpRoundRecords(100)).isEqualTo(Math.min(expectRecords100, 150_000));
-        assertThat(plan.warmUpRounds()).isEqualTo(quick ? 3 : 8);
+        assertThat(plan.warmUpRounds()).isEqualTo(quick ? 3 : 30);
         assertThat(plan.latencyRecords()).isEqualTo(expectLatency);
     }
 
