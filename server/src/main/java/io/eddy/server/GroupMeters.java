@@ -8,12 +8,15 @@ import io.eddy.core.group.GroupService.GroupDescription;
 import io.eddy.core.group.GroupService.PartitionLag;
 import io.eddy.runtime.metrics.EddyMeters;
 import io.eddy.runtime.metrics.EmfPublisher;
+import io.eddy.runtime.metrics.MetricsConfig;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,12 +34,20 @@ import org.jboss.logging.Logger;
  * ({@code eddy_group_members}); and counts rebalances ({@code eddy_group_rebalances_total}: group epoch bumps seen
  * between samples). Group and topic labels pass the label caps; what falls into {@code other} is summed (lag) or
  * kept at its maximum (seconds). With {@code eddy.metrics.emf} on (the Kafka service's container) each sample
- * also writes the meters as EMF lines, so CloudWatch sees the server's meters without a scrape. Thread-safe: one sample at a time (the scheduler skips overlaps).
+ * also writes the meters as EMF lines, so CloudWatch sees the server's meters without a scrape. Otherwise a sample
+ * is taken only while someone reads the gauges: a scrape of {@code /q/metrics} within {@link #DEMAND_WINDOW} (or four
+ * sample intervals, if longer). Each sample costs every group's reads from DynamoDB (its state, offsets and heads,
+ * ~12 calls a group) and a fetch per lagging partition, so a server nobody scrapes, as under {@code ./eddy perf} or
+ * {@code ./eddy dev}, no longer pays for it. Thread-safe: one sample at a time (the scheduler skips overlaps).
  */
 @ApplicationScoped
 public class GroupMeters {
     private static final Logger LOG = Logger.getLogger(GroupMeters.class);
     private static final Duration SAMPLE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long after a scrape the gauges are still sampled (at least four sample intervals). */
+    static final Duration DEMAND_WINDOW = Duration.ofMinutes(5);
+    /** No scrape yet. */
+    static final long NEVER = Long.MIN_VALUE;
 
     private final GroupService groups;
     private final FetchService fetch;
@@ -47,9 +58,18 @@ public class GroupMeters {
     private final MultiGauge lagSeconds;
     private final MultiGauge members;
     private final Map<String, Long> epochs = new ConcurrentHashMap<>();
+    private final Duration interval;
+    private volatile long lastScrapeMs = NEVER;
 
-    public GroupMeters(GroupService groups, FetchService fetch, EddyMeters meters, Clock clock, EmfPublisher emf) {
+    public GroupMeters(
+            GroupService groups,
+            FetchService fetch,
+            EddyMeters meters,
+            Clock clock,
+            EmfPublisher emf,
+            MetricsConfig config) {
         this.groups = groups;
+        this.interval = config.groupSampleInterval();
         this.fetch = fetch;
         this.meters = meters;
         this.clock = clock;
@@ -70,11 +90,42 @@ public class GroupMeters {
             every = "${eddy.metrics.group-sample-interval:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
+        if (!wanted(emf.enabled(), lastScrapeMs, clock.millis(), interval)) {
+            return Uni.createFrom().voidItem();
+        }
         return sample().invoke(emf::publish)
                 .onFailure()
                 .invoke(f -> LOG.debugf("group sample failed: %s", f))
                 .onFailure()
                 .recoverWithNull();
+    }
+
+    /** A scrape of the meters: the gauges are wanted for {@link #DEMAND_WINDOW} from now. */
+    void scraped() {
+        lastScrapeMs = clock.millis();
+    }
+
+    /**
+     * Whether a scheduled sample is worth its reads: always with EMF on (each sample publishes), else only within
+     * {@link #DEMAND_WINDOW} (at least four intervals) of the last scrape. Pure.
+     */
+    static boolean wanted(boolean emf, long lastScrapeMs, long nowMs, Duration interval) {
+        if (emf) {
+            return true;
+        }
+        if (lastScrapeMs == NEVER) {
+            return false;
+        }
+        long window = Math.max(DEMAND_WINDOW.toMillis(), 4 * interval.toMillis());
+        return nowMs - lastScrapeMs <= window;
+    }
+
+    /** Records each scrape of {@code /q/metrics} before the metrics handler answers it. */
+    void watchScrapes(@Observes Router router) {
+        router.route("/q/metrics").order(Integer.MIN_VALUE).handler(ctx -> {
+            scraped();
+            ctx.next();
+        });
     }
 
     /** One sample of every group; the gauges show it once it completes. */

@@ -36,6 +36,11 @@ public class EmfPublisher {
         publish();
     }
 
+    /** Whether EMF is on ({@code eddy.metrics.emf}). */
+    public boolean enabled() {
+        return enabled;
+    }
+
     /** Writes the meters' gains since the last call, when EMF is on. */
     public void publish() {
         if (!enabled) {
