@@ -223,6 +223,8 @@ class CommandLineTest {
     @Test
     void perfKafkasMemoryTierHoldsEveryRecordTheRunWrites() {
         PerfKafkaCommand.Plan big = PerfKafkaCommand.Plan.of(
+                false, Optional.of("100,1024"), Optional.of("300000"), Optional.of("500"), Optional.of("8"));
+        PerfKafkaCommand.Plan defaultRounds = PerfKafkaCommand.Plan.of(
                 false, Optional.of("100,1024"), Optional.of("300000"), Optional.of("500"), Optional.empty());
         PerfKafkaCommand.Plan quick =
                 PerfKafkaCommand.Plan.of(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
@@ -231,6 +233,9 @@ class CommandLineTest {
         long written = 8 * 150_000L * (100 + 1024) + 300_500L * 100 + 300_500L * 1024;
         long machine = 24L << 30;
         assertThat(big.cacheBytes(machine)).isGreaterThan(written);
+        // thirty rounds (the default) write more than an eighth of the machine: the tier stops there, and still holds
+        // the measured runs, which are written last
+        assertThat(defaultRounds.cacheBytes(machine)).isEqualTo(machine / 8);
         assertThat(quick.cacheBytes(machine)).isEqualTo(256L << 20); // never below the server's default
         assertThat(big.cacheBytes(8L << 30)).isEqualTo(1L << 30); // half of the server's default heap at most
         assertThat(quick.cacheBytes(1L << 30)).isEqualTo(256L << 20);
