@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -13,9 +14,15 @@ import java.util.stream.Stream;
 /**
  * Builds the modules a subcommand runs when they are missing or older than their sources: {@code mvn -q -B
  * -DskipTests package -pl MODULES -am}. Package, not install: {@code ./eddy} runs the reactor's own target
- * directories, and worktrees sharing {@code ~/.m2} stay apart. Not thread-safe: one subcommand builds at a time.
+ * directories, and worktrees sharing {@code ~/.m2} stay apart. A build that succeeds leaves {@link #STAMP} in each
+ * module's {@code target/}, dated when the build started: Maven does not rewrite an output whose inputs did not
+ * change (javac keeps a class when only a resource changed), so an output's age alone would call the module stale
+ * again on every run. Not thread-safe: one subcommand builds at a time.
  */
 final class Builds {
+    /** Left in a module's {@code target/} by a successful build, dated when it started. */
+    static final String STAMP = "target/.eddy-built";
+
     /** Runs Maven with the arguments in the directory; returns its exit code. */
     interface Maven {
         int run(Path dir, List<String> args);
@@ -57,10 +64,27 @@ final class Builds {
 
     private void build(List<Module> modules) {
         String pl = String.join(",", modules.stream().map(m -> m.dir.path).toList());
+        // dated at the start: a source edited while Maven runs is newer than the stamp, so the next run builds again
+        FileTime started = FileTime.from(Instant.now());
         err.println("eddy: building " + pl + " (mvn -DskipTests package -pl " + pl
                 + " -am; the first build downloads dependencies and takes a few minutes)…");
         if (maven.run(layout.root(), List.of("-q", "-B", "-DskipTests", "package", "-pl", pl, "-am")) != 0) {
             throw EddyExit.die("the build failed; run 'mvn -DskipTests package -pl " + pl + " -am' to see why");
+        }
+        for (Module m : modules) {
+            stamp(layout.dir(m.dir).resolve(STAMP), started);
+        }
+    }
+
+    private static void stamp(Path file, FileTime time) {
+        try {
+            Files.createDirectories(file.getParent());
+            if (!Files.exists(file)) {
+                Files.createFile(file);
+            }
+            Files.setLastModifiedTime(file, time);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -85,12 +109,19 @@ final class Builds {
         return true;
     }
 
-    /** True when the module must be built: an output is missing, or a source (or a pom) is newer than its first output. */
+    /**
+     * True when the module must be built: an output is missing, or a source (or a pom) is newer than its last build:
+     * the later of its {@link #STAMP} and its first output (a build by hand rewrites that when a source changed).
+     */
     boolean stale(Module module) {
         if (!complete(module)) {
             return true;
         }
         FileTime built = modified(layout.outputs(module).get(0));
+        Path stamp = layout.dir(module.dir).resolve(STAMP);
+        if (Files.exists(stamp) && modified(stamp).compareTo(built) > 0) {
+            built = modified(stamp);
+        }
         for (Module.Dir source : module.sources) {
             Path dir = layout.dir(source);
             if (newer(dir.resolve("src/main"), built) || newer(dir.resolve("pom.xml"), built)) {

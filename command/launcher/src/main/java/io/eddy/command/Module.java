@@ -7,8 +7,9 @@ import java.util.List;
  * a one-line edit of {@link Dir}.
  *
  * <p>Each built module names what its {@code mvn package} makes that {@code ./eddy} runs (paths relative to its
- * directory; the first is rewritten by every build of the module, so its age says whether the build is older than the
- * sources) and the modules whose sources its outputs are made from.
+ * directory; the first is rewritten by a build of the module whose sources changed, so its age, or the later stamp
+ * of {@link Builds}, says whether the build is older than the sources) and the modules whose sources its outputs are
+ * made from.
  */
 enum Module {
     SERVER(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -16,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** When a module is built: missing or dangling outputs, and sources or poms newer than the first output. */
+/** When a module is built: missing or dangling outputs, and sources or poms newer than its last build. */
 class BuildsTest {
     private static final FileTime OLD = FileTime.from(Instant.parse("2026-01-01T00:00:00Z"));
     private static final FileTime BUILT = FileTime.from(Instant.parse("2026-02-01T00:00:00Z"));
@@ -100,6 +101,42 @@ class BuildsTest {
                 .hasMessageStartingWith("the build did not make everything of bench (");
 
         assertThat(calls).containsExactly(List.of("-q", "-B", "-DskipTests", "package", "-pl", "bench", "-am"));
+    }
+
+    @Test
+    void aBuildThatRewritesNoOutputStillCountsAsBuilt() throws IOException {
+        // a resource changed: Maven copies it, but javac keeps the class, the first output
+        touch(root.resolve("client/src/main/resources/usage.txt"), NEW);
+        assertThat(builds.stale(Module.CLIENT)).isTrue();
+
+        builds.ensureBuilt(false, Module.CLIENT);
+        builds.ensureBuilt(false, Module.CLIENT);
+
+        assertThat(calls).hasSize(1);
+        assertThat(builds.stale(Module.CLIENT)).isFalse();
+    }
+
+    @Test
+    void aSourceEditedWhileMavenRunsIsBuiltNextTime() throws IOException {
+        Path source = root.resolve("client/src/main/java/A.java");
+        setTime(source, NEW);
+        Builds editing = new Builds(
+                layout,
+                (dir, args) -> {
+                    calls.add(args);
+                    try {
+                        setTime(source, FileTime.from(Instant.now().plusSeconds(1)));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    return 0;
+                },
+                new PrintStream(new ByteArrayOutputStream()));
+
+        editing.ensureBuilt(false, Module.CLIENT);
+
+        assertThat(calls).hasSize(1);
+        assertThat(editing.stale(Module.CLIENT)).isTrue();
     }
 
     @Test
