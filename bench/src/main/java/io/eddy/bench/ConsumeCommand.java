@@ -51,6 +51,8 @@ final class ConsumeCommand implements Perf.Command {
             usage: perf consume read --url http://127.0.0.1:PORT --topics topics.json --out FILE.json [options]
               --tier s3|disk|memory  the tier the server was started to read from (labels the results)
               --pass measure         or warm-up: the read that fills the tier
+              --rounds 1             read every topic this many times over, measured as one read (a longer window
+                                     than one read of a fast tier)
               --max-bytes 8388608    max_bytes of each fetch (the largest the server allows)
               --max-records N        max_records of each fetch (whole batches); none by default: bytes bound it
               --pid NAME=PID         a process whose CPU use to report (repeatable), e.g. server=1234
@@ -295,6 +297,10 @@ final class ConsumeCommand implements Perf.Command {
         }
         int maxBytes = args.integer("max-bytes", 8 << 20);
         int maxRecords = args.integer("max-records", 0);
+        int rounds = args.integer("rounds", 1);
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds takes a number of reads from 1, not " + rounds);
+        }
         int clockTicks = args.integer("clock-ticks", 100);
         Path out = Path.of(args.required("out"));
         Map<String, Long> pids = new LinkedHashMap<>();
@@ -309,7 +315,7 @@ final class ConsumeCommand implements Perf.Command {
         List<ConsumeResult> results = new ArrayList<>();
         long errors = 0;
         for (LoadedTopic topic : topics.topics()) {
-            FullRead full = new FullRead(http, url, topic, maxBytes, maxRecords);
+            FullRead full = new FullRead(http, url, topic, maxBytes, maxRecords, rounds);
             ConsumeResult r = full.measure(tier, pass, pids, clockTicks);
             System.out.println(line(r));
             if (topic.segments() > 0 && r.batchBytes() > 0) {
@@ -319,8 +325,8 @@ final class ConsumeCommand implements Perf.Command {
                                 + " of batches each%n",
                         topic.recordSize(),
                         topic.segments(),
-                        topic.segments() / (r.batchBytes() / (double) (1L << 30)),
-                        r.batchBytes() / 1024.0 / topic.segments());
+                        topic.segments() * rounds / (r.batchBytes() / (double) (1L << 30)),
+                        r.batchBytes() / 1024.0 / topic.segments() / rounds);
             }
             results.add(r);
             errors += r.errors();
@@ -361,25 +367,30 @@ final class ConsumeCommand implements Perf.Command {
                 cpu);
     }
 
-    /** One full read of one topic: a consumer thread per partition, from offset 0 to the loaded end. Thread-safe. */
+    /**
+     * One full read of one topic, {@code rounds} times over: a consumer thread per partition, from offset 0 to the
+     * loaded end and again. Thread-safe.
+     */
     private static final class FullRead {
         private final HttpClient http;
         private final URI url;
         private final LoadedTopic topic;
         private final int maxBytes;
         private final int maxRecords;
+        private final int rounds;
         private final LongAdder records = new LongAdder();
         private final LongAdder bytes = new LongAdder();
         private final LongAdder requests = new LongAdder();
         private final LongAdder errors = new LongAdder();
         private final Map<String, LongAdder> errorSamples = new ConcurrentHashMap<>();
 
-        FullRead(HttpClient http, URI url, LoadedTopic topic, int maxBytes, int maxRecords) {
+        FullRead(HttpClient http, URI url, LoadedTopic topic, int maxBytes, int maxRecords, int rounds) {
             this.http = http;
             this.url = url;
             this.topic = topic;
             this.maxBytes = maxBytes;
             this.maxRecords = maxRecords;
+            this.rounds = rounds;
         }
 
         ConsumeResult measure(String tier, String pass, Map<String, Long> pids, int clockTicks) throws Exception {
@@ -389,7 +400,15 @@ final class ConsumeCommand implements Perf.Command {
             List<Thread> threads = new ArrayList<>();
             for (int p = 0; p < topic.partitions(); p++) {
                 int partition = p;
-                Thread t = new Thread(() -> consume(partition), "consumer-" + p);
+                Thread t = new Thread(
+                        () -> {
+                            for (int round = 0; round < rounds; round++) {
+                                if (!consume(partition)) {
+                                    return;
+                                }
+                            }
+                        },
+                        "consumer-" + p);
                 t.setDaemon(true);
                 threads.add(t);
                 t.start();
@@ -411,7 +430,7 @@ final class ConsumeCommand implements Perf.Command {
                                 topic.recordSize(),
                                 (now - start) / 1e9,
                                 recs,
-                                topic.records(),
+                                topic.records() * rounds,
                                 (recs - lastRecords) / ((now - lastAt) / 1e9),
                                 errors.sum());
                         lastRecords = recs;
@@ -424,8 +443,9 @@ final class ConsumeCommand implements Perf.Command {
             CpuSample cpuAfter = CpuSample.take(pids);
             JsonNode after = ProduceCommand.stats(http, url);
             long recs = records.sum();
-            if (recs != topic.records()) {
-                error("read " + recs + " records in all, the load stored " + topic.records());
+            if (recs != topic.records() * rounds) {
+                error("read " + recs + " records in all, " + rounds + " read(s) of the " + topic.records()
+                        + " the load stored");
             }
             ReadStatsDelta d = ReadStatsDelta.between(before, after);
             double seconds = (end - start) / 1e9;
@@ -441,7 +461,7 @@ final class ConsumeCommand implements Perf.Command {
                     topic.partitions(),
                     seconds,
                     recs,
-                    topic.records(),
+                    topic.records() * rounds,
                     requests.sum(),
                     batchBytes,
                     recs / seconds,
@@ -467,7 +487,8 @@ final class ConsumeCommand implements Perf.Command {
                     cpuAfter.coresSince(cpuBefore, clockTicks));
         }
 
-        private void consume(int partition) {
+        /** Reads the partition from offset 0 to the loaded end; false when it gave up (or was interrupted). */
+        private boolean consume(int partition) {
             long end = topic.endOffsets().get(partition);
             long offset = 0;
             int failures = 0;
@@ -495,15 +516,16 @@ final class ConsumeCommand implements Perf.Command {
                     problem = e.getClass().getSimpleName() + ": " + e.getMessage();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    return;
+                    return false;
                 }
                 error(problem);
                 if (++failures >= MAX_CONSECUTIVE_FAILURES) {
                     error("partition " + partition + ": gave up at offset " + offset + " after " + failures
                             + " failures in a row");
-                    return;
+                    return false;
                 }
             }
+            return true;
         }
 
         /** The batches of a 200 binary body whose headers agree with them and with the load; else why not. */

@@ -25,6 +25,32 @@ final class Cpu {
      */
     record Mark(MachineTicks machine, long processTicks, long nanoTime) {}
 
+    /**
+     * A process's CPU ticks and its JIT compiler threads' ({@link #compilerTicks}), since it started or, as the
+     * difference of two, over a step; -1 where unknown.
+     */
+    record Use(long ticks, long compilerTicks) {
+        Use minus(Use before) {
+            return new Use(
+                    ticks < 0 || before.ticks < 0 ? -1 : ticks - before.ticks,
+                    compilerTicks < 0 || before.compilerTicks < 0 ? -1 : compilerTicks - before.compilerTicks);
+        }
+
+        /**
+         * Whether a JVM has settled after a step in which it used this: its compiler threads took at most a
+         * twentieth of its CPU (unknown: not settled). The CPU a just-in-time compiler spends on new code paths is
+         * not the paths' cost, so a benchmark warms up until this holds. Pure.
+         */
+        boolean settled() {
+            return compilerTicks >= 0 && ticks > 0 && compilerTicks * 20 <= ticks;
+        }
+
+        /** The compiler threads' share of the CPU in percent, or "?" where unknown. */
+        String compilerPercent() {
+            return compilerTicks < 0 || ticks <= 0 ? "?" : String.valueOf(Math.round(compilerTicks * 100.0 / ticks));
+        }
+    }
+
     private final Path proc;
 
     /** @param proc {@code /proc}, or a directory laid out as it is */
@@ -42,6 +68,10 @@ final class Cpu {
         } catch (IOException e) {
             return MachineTicks.UNKNOWN;
         }
+    }
+
+    Use use(long pid) {
+        return new Use(processTicks(pid), compilerTicks(pid));
     }
 
     long processTicks(long pid) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,6 +31,12 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
 
     @Option(names = "--tiers")
     String tiers = "s3,disk,memory";
+
+    @Option(names = "--rounds")
+    Optional<String> rounds = Optional.empty();
+
+    @Option(names = "--warm-up-reads")
+    Optional<String> warmUpReads = Optional.empty();
 
     @Option(names = "--load-linger")
     Optional<String> loadLinger = Optional.empty();
@@ -64,11 +71,27 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         this.session = session;
     }
 
-    /** What one run reads: the options with their (quick) defaults, checked. */
-    record Plan(String sizes, int mb, String tiers) {
-        static Plan of(boolean quick, Optional<String> sizes, Optional<String> mb, String tiers) {
+    /**
+     * What one run reads: the options with their (quick) defaults, checked.
+     *
+     * @param rounds      how many times over the measured read reads every topic (Kafka's topic holds as many
+     *                    times the records, read once): one read from memory takes about a second, too short a
+     *                    window to measure
+     * @param warmUpReads at most this many warm-up reads of a server (or broker) before its measured read; another
+     *                    follows while its JIT compiler threads took more than a twentieth of its CPU in the last
+     */
+    record Plan(String sizes, int mb, String tiers, int rounds, int warmUpReads) {
+        static Plan of(
+                boolean quick,
+                Optional<String> sizes,
+                Optional<String> mb,
+                String tiers,
+                Optional<String> rounds,
+                Optional<String> warmUpReads) {
             String s = sizes.orElse(quick ? "100" : "100,1024");
             String m = mb.orElse(quick ? "16" : "150");
+            String r = rounds.orElse(quick ? "1" : "8");
+            String w = warmUpReads.orElse(quick ? "1" : "20");
             if (!s.matches("[0-9]+(,[0-9]+)*")) {
                 throw EddyExit.die("--sizes takes bytes separated by commas, not '" + s + "'");
             }
@@ -78,7 +101,13 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             if (!tiers.matches("(s3|disk|memory)(,(s3|disk|memory))*")) {
                 throw EddyExit.die("--tiers takes s3, disk and/or memory, not '" + tiers + "'");
             }
-            return new Plan(s, Integer.parseInt(m), tiers);
+            if (!r.matches("[1-9][0-9]{0,2}")) {
+                throw EddyExit.die("--rounds takes a number of reads from 1 to 999, not '" + r + "'");
+            }
+            if (!w.matches("[1-9][0-9]{0,2}")) {
+                throw EddyExit.die("--warm-up-reads takes a number of reads from 1 to 999, not '" + w + "'");
+            }
+            return new Plan(s, Integer.parseInt(m), tiers, Integer.parseInt(r), Integer.parseInt(w));
         }
 
         List<Integer> sizeList() {
@@ -106,7 +135,7 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
             session.out().print(Eddy.text(PerfCommand.CONSUME_USAGE));
             return 0;
         }
-        Plan plan = Plan.of(quick, sizes, mb, tiers);
+        Plan plan = Plan.of(quick, sizes, mb, tiers, rounds, warmUpReads);
         List<String> loadOptions = new ArrayList<>();
         loadLinger.ifPresent(l -> {
             if (!l.matches("[0-9]+(ms|s)")) {
@@ -167,11 +196,11 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         session.children().stop(load.process());
 
         List<String> measured = new ArrayList<>();
-        // Every measured read follows a warm-up read on the same server, so each tier is measured with a warm JIT.
+        // Every measured read follows warm-up reads on the same server until its JIT compiler has settled.
         if (plan.reads("s3")) {
             Server s3 = server(stack, standins, "s3", s3Options);
-            read(perf, s3, standins, "s3", "warm-up", "s3-warm-up");
-            read(perf, s3, standins, "s3", "measure", "s3-measure");
+            warmUp(perf, s3, standins, "s3", "s3-warm-up", plan);
+            read(perf, s3, standins, "s3", "measure", "s3-measure", plan.rounds());
             session.children().stop(s3.process());
             profileSummary(perf, "s3");
             measured.addAll(
@@ -183,12 +212,12 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                     "-Deddy.cache.disk-dir=" + work.resolve("disk-cache"),
                     "-Deddy.cache.disk-max-bytes=" + dataBytes);
             Server fill = server(stack, standins, "disk-fill", disk);
-            read(perf, fill, standins, "disk", "warm-up", "disk-fill");
+            read(perf, fill, standins, "disk", "warm-up", "disk-fill", 1);
             session.children().stop(fill.process());
             // a new process: nothing of the first read is left in memory but the OS's page cache
             Server measure = server(stack, standins, "disk", disk);
-            read(perf, measure, standins, "disk", "warm-up", "disk-warm-up");
-            read(perf, measure, standins, "disk", "measure", "disk-measure");
+            warmUp(perf, measure, standins, "disk", "disk-warm-up", plan);
+            read(perf, measure, standins, "disk", "measure", "disk-measure", plan.rounds());
             session.children().stop(measure.process());
             profileSummary(perf, "disk");
             measured.addAll(
@@ -196,8 +225,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         }
         if (plan.reads("memory")) {
             Server memory = server(stack, standins, "memory", List.of("-Deddy.cache.max-bytes=" + dataBytes));
-            read(perf, memory, standins, "memory", "warm-up", "memory-warm-up");
-            read(perf, memory, standins, "memory", "measure", "memory-measure");
+            warmUp(perf, memory, standins, "memory", "memory-warm-up", plan);
+            read(perf, memory, standins, "memory", "measure", "memory-measure", plan.rounds());
             session.children().stop(memory.process());
             profileSummary(perf, "memory");
             measured.addAll(
@@ -244,9 +273,39 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
         return new Server(stack.startServer(port, logs.resolve("server-" + name + ".log"), standins, jvm), port);
     }
 
-    /** One full read of every loaded topic; results in eddy-NAME.json. --profile records the measured read only. */
-    private void read(PerfTool perf, Server server, Stack.Standins standins, String tier, String pass, String name) {
-        session.say("reading every topic from the " + tier + " tier (" + pass + ")…");
+    /**
+     * Warm-up reads of every topic until the server's JIT compiler threads took at most a twentieth of its CPU in one
+     * ({@link Cpu.Use#settled}), at most {@link Plan#warmUpReads}; each read's share printed. Each reads every topic
+     * {@link Plan#rounds} times over, as the measured read does: single reads of a second each left the compiler at
+     * a fifth of the server's CPU after twenty of them. The first read also fills the tier (memory, disk).
+     */
+    private void warmUp(PerfTool perf, Server server, Stack.Standins standins, String tier, String name, Plan plan) {
+        long pid = server.process().pid();
+        for (int i = 1; i <= plan.warmUpReads(); i++) {
+            Cpu.Use before = session.cpu().use(pid);
+            read(perf, server, standins, tier, "warm-up", name, plan.rounds());
+            Cpu.Use used = session.cpu().use(pid).minus(before);
+            session.say(String.format(
+                    Locale.ROOT,
+                    "%s tier: warm-up read %d of at most %d, %s%% of the server's CPU in its JIT compiler threads",
+                    tier,
+                    i,
+                    plan.warmUpReads(),
+                    used.compilerPercent()));
+            if (used.settled()) {
+                return;
+            }
+        }
+    }
+
+    /**
+     * A full read of every loaded topic, {@code rounds} times over; results in eddy-NAME.json. --profile records the
+     * measured read only.
+     */
+    private void read(
+            PerfTool perf, Server server, Stack.Standins standins, String tier, String pass, String name, int rounds) {
+        session.say("reading every topic from the " + tier + " tier (" + pass
+                + (rounds > 1 ? ", " + rounds + " times over" : "") + ")…");
         boolean record = profile && pass.equals("measure");
         if (record) {
             jcmd(
@@ -267,6 +326,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                 tier,
                 "--pass",
                 pass,
+                "--rounds",
+                String.valueOf(rounds),
                 "--pid",
                 "server=" + server.process().pid(),
                 "--pid",
@@ -314,11 +375,12 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     private void kafka(Path work, Plan plan, List<String> results) {
         KafkaBroker broker = KafkaBroker.start(session, work, logs);
         for (int size : plan.sizeList()) {
-            long records = KafkaBaseline.consumeRecords(plan.mb(), size);
+            long records = KafkaBaseline.consumeRecords(plan.mb(), size) * plan.rounds();
             String topic = "consume-" + size;
             broker.createTopic(topic);
             session.say("Kafka baseline: loading " + records + " records of " + size
-                    + " B with ProducerPerformance (acks=1, linger 5 ms)…");
+                    + " B with ProducerPerformance (acks=1, linger 5 ms)"
+                    + (plan.rounds() > 1 ? ", " + plan.rounds() + " times what Eddy's topic holds" : "") + "…");
             Path loaded = out.resolve("kafka-load-" + size + ".txt");
             if (broker.runTool(
                             List.of(
@@ -341,29 +403,57 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                     != 0) {
                 throw EddyExit.die("ProducerPerformance failed (output: " + loaded + ")");
             }
+            warmUp(broker, topic, records, plan); // one read when the first size's settled it
             session.say("Kafka baseline: ConsumerPerformance, " + records + " records of " + size + " B…");
             Path result = out.resolve("kafka-consume-" + size + ".txt");
             Cpu.Mark before = broker.cpuMark();
-            if (broker.runTool(
-                            List.of(
-                                    "org.apache.kafka.tools.ConsumerPerformance",
-                                    "--bootstrap-server",
-                                    "127.0.0.1:" + broker.port(),
-                                    "--topic",
-                                    topic,
-                                    "--num-records",
-                                    String.valueOf(records),
-                                    "--timeout",
-                                    "60000"),
-                            ProcessBuilder.Redirect.to(result.toFile()),
-                            false)
-                    != 0) {
-                throw EddyExit.die("ConsumerPerformance failed (output: " + result + ", log: "
-                        + logs.resolve("kafka-tools.log") + ")");
-            }
+            consumerPerformance(broker, topic, records, result);
             KafkaBaseline.appendCoresAndShowTail(session, broker, before, result);
             results.addAll(List.of("--kafka", size + "=" + result));
         }
         broker.stop();
+    }
+
+    /**
+     * ConsumerPerformance reads of the topic until the broker's JIT compiler threads took at most a twentieth of its
+     * CPU in one, at most {@link Plan#warmUpReads}: the broker is measured settled, as Eddy's server is.
+     */
+    private void warmUp(KafkaBroker broker, String topic, long records, Plan plan) {
+        for (int i = 1; i <= plan.warmUpReads(); i++) {
+            Cpu.Use before = session.cpu().use(broker.pid());
+            consumerPerformance(broker, topic, records, out.resolve("kafka-consume-warm-up.txt"));
+            Cpu.Use used = session.cpu().use(broker.pid()).minus(before);
+            session.say(String.format(
+                    Locale.ROOT,
+                    "Kafka baseline: warm-up read %d of at most %d (%d records), %s%% of the broker's CPU in its JIT"
+                            + " compiler threads",
+                    i,
+                    plan.warmUpReads(),
+                    records,
+                    used.compilerPercent()));
+            if (used.settled()) {
+                return;
+            }
+        }
+    }
+
+    private void consumerPerformance(KafkaBroker broker, String topic, long records, Path result) {
+        if (broker.runTool(
+                        List.of(
+                                "org.apache.kafka.tools.ConsumerPerformance",
+                                "--bootstrap-server",
+                                "127.0.0.1:" + broker.port(),
+                                "--topic",
+                                topic,
+                                "--num-records",
+                                String.valueOf(records),
+                                "--timeout",
+                                "60000"),
+                        ProcessBuilder.Redirect.to(result.toFile()),
+                        false)
+                != 0) {
+            throw EddyExit.die("ConsumerPerformance failed (output: " + result + ", log: "
+                    + logs.resolve("kafka-tools.log") + ")");
+        }
     }
 }

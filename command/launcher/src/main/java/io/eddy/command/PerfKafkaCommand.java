@@ -136,14 +136,6 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         long warmUpRoundRecords(int size) {
             return Math.min(records(size), WARM_UP_ROUND_RECORDS);
         }
-
-        /**
-         * Whether warming up is done after a round in which the server (or broker) spent {@code ticks} of CPU, of
-         * which its JIT compiler threads {@code compilerTicks}: at most a twentieth (unknown: not done). Pure.
-         */
-        static boolean warm(long compilerTicks, long ticks) {
-            return compilerTicks >= 0 && ticks > 0 && compilerTicks * 20 <= ticks;
-        }
     }
 
     static List<String> consumeArgs(String bootstrap, String topic, long records) {
@@ -320,7 +312,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
 
     /**
      * Rounds of ProducerPerformance and ConsumerPerformance at every size, each on a topic of its own, until the
-     * server's (or broker's) JIT compiler threads spent at most a twentieth of its CPU in a round ({@link Plan#warm})
+     * server's (or broker's) JIT compiler threads spent at most a twentieth of its CPU in a round ({@link Cpu.Use#settled})
      * or the rounds run out: the CPU a JVM's just-in-time compiler spends on new code paths is not the paths' cost.
      * One produce and consume at the first size was not enough: a server warmed up so spent 49 µs per 1 KiB record
      * on ProducerPerformance, and 19 µs five runs later, its compiler threads 41% of its CPU in between
@@ -332,8 +324,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         Cpu cpu = session.cpu();
         int ticksPerSecond = Integer.parseInt(session.clockTicks());
         for (int round = 1; round <= plan.warmUpRounds(); round++) {
-            long before = cpu.processTicks(pid);
-            long compilerBefore = cpu.compilerTicks(pid);
+            Cpu.Use before = cpu.use(pid);
             long records = 0;
             for (int size : plan.sizes()) {
                 String topic = "warm-up-" + round + "-" + size;
@@ -350,9 +341,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                     throw EddyExit.die("warming up " + target.system() + " failed (log: " + log + ")");
                 }
             }
-            long ticks = cpu.processTicks(pid) - before;
-            long compilerAfter = cpu.compilerTicks(pid);
-            long compiler = compilerBefore < 0 || compilerAfter < 0 ? -1 : compilerAfter - compilerBefore;
+            Cpu.Use used = cpu.use(pid).minus(before);
             session.say(String.format(
                     Locale.ROOT,
                     "on %s: warm-up round %d of at most %d (%d records per size produced and consumed, not measured):"
@@ -362,9 +351,9 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                     plan.warmUpRounds(),
                     plan.warmUpRoundRecords(plan.sizes().get(0)),
                     target.process(),
-                    ticks * 1e6 / ticksPerSecond / records,
-                    compiler < 0 || ticks <= 0 ? "?" : String.valueOf(Math.round(compiler * 100.0 / ticks))));
-            if (Plan.warm(compiler, ticks)) {
+                    used.ticks() * 1e6 / ticksPerSecond / records,
+                    used.compilerPercent()));
+            if (used.settled()) {
                 return;
             }
         }

@@ -124,6 +124,8 @@ class CommandLineTest {
                 "perf produce --warm-up-windows 0|1|eddy: --warm-up-windows takes a number of windows from 1 to 99, not '0'",
                 "perf consume --tiers s3,tape|1|eddy: --tiers takes s3, disk and/or memory, not 's3,tape'",
                 "perf consume --mb 0|1|eddy: --mb takes a whole number of MiB, not '0'",
+                "perf consume --rounds 0|1|eddy: --rounds takes a number of reads from 1 to 999, not '0'",
+                "perf consume --warm-up-reads x|1|eddy: --warm-up-reads takes a number of reads from 1 to 999, not 'x'",
                 "perf consume --load-linger 5|1|eddy: --load-linger takes a duration such as 250ms, not '5'",
                 "perf consume --load-producers 0|1|eddy: --load-producers takes a number of producers from 1 to 9999, not '0'",
                 "perf consume --s3-recent-bytes 64M|1|eddy: --s3-recent-bytes takes a number of bytes, not '64M'",
@@ -251,19 +253,22 @@ class CommandLineTest {
         "400, -1, false", // unknown
         "0, 0, false", // nothing measured
     })
-    void perfKafkaWarmsUpUntilTheJitCompilerSpendsAtMostATwentiethOfARound(
-            long ticks, long compilerTicks, boolean warm) {
-        assertThat(PerfKafkaCommand.Plan.warm(compilerTicks, ticks)).isEqualTo(warm);
+    void perfWarmsUpUntilTheJitCompilerSpendsAtMostATwentiethOfARound(long ticks, long compilerTicks, boolean warm) {
+        assertThat(new Cpu.Use(ticks, compilerTicks).settled()).isEqualTo(warm);
     }
 
     @Test
     void perfConsumeQuickReadsSixteenMibOfHundredByteRecords() {
-        PerfConsumeCommand.Plan quick =
-                PerfConsumeCommand.Plan.of(true, Optional.empty(), Optional.empty(), "s3,disk,memory");
-        PerfConsumeCommand.Plan full = PerfConsumeCommand.Plan.of(false, Optional.empty(), Optional.empty(), "memory");
+        PerfConsumeCommand.Plan quick = PerfConsumeCommand.Plan.of(
+                true, Optional.empty(), Optional.empty(), "s3,disk,memory", Optional.empty(), Optional.empty());
+        PerfConsumeCommand.Plan full = PerfConsumeCommand.Plan.of(
+                false, Optional.empty(), Optional.empty(), "memory", Optional.empty(), Optional.empty());
+        PerfConsumeCommand.Plan given = PerfConsumeCommand.Plan.of(
+                true, Optional.empty(), Optional.empty(), "memory", Optional.of("3"), Optional.of("5"));
 
-        assertThat(quick).isEqualTo(new PerfConsumeCommand.Plan("100", 16, "s3,disk,memory"));
-        assertThat(full).isEqualTo(new PerfConsumeCommand.Plan("100,1024", 150, "memory"));
+        assertThat(quick).isEqualTo(new PerfConsumeCommand.Plan("100", 16, "s3,disk,memory", 1, 1));
+        assertThat(full).isEqualTo(new PerfConsumeCommand.Plan("100,1024", 150, "memory", 8, 20));
+        assertThat(given).isEqualTo(new PerfConsumeCommand.Plan("100", 16, "memory", 3, 5));
         assertThat(full.reads("memory")).isTrue();
         assertThat(full.reads("s3")).isFalse();
         assertThat(full.dataBytes()).isEqualTo(150L * 2 * 1_048_576 * 2 + 268_435_456);

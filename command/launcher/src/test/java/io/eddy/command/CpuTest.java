@@ -107,4 +107,14 @@ class CpuTest {
         assertThat(Cpu.coresLine(known, new Cpu.Mark(later.machine(), 250, 0), 100, 2))
                 .isEmpty();
     }
+
+    @Test
+    void aUseOverAStepIsTheDifferenceUnknownWhereEitherEndIs() {
+        assertThat(new Cpu.Use(500, 120).minus(new Cpu.Use(100, 20))).isEqualTo(new Cpu.Use(400, 100));
+        assertThat(new Cpu.Use(500, 120).minus(new Cpu.Use(100, -1))).isEqualTo(new Cpu.Use(400, -1));
+        assertThat(new Cpu.Use(-1, 120).minus(new Cpu.Use(100, 20))).isEqualTo(new Cpu.Use(-1, 100));
+        assertThat(new Cpu.Use(400, 100).compilerPercent()).isEqualTo("25");
+        assertThat(new Cpu.Use(400, -1).compilerPercent()).isEqualTo("?");
+        assertThat(new Cpu.Use(0, 0).compilerPercent()).isEqualTo("?");
+    }
 }
