@@ -33,7 +33,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -172,12 +171,7 @@ public class FetchResource {
         FetchRequest request = request(topic, partition, offset, records, maxBytes, waitMs);
         return fetch.fetchBatches(request).map(r -> {
             meters.fetched(Api.HTTP, topic, r.nextOffset() - request.offset(), r.bytes());
-            ByteBuffer body = BatchFrames.encode(r.batches().stream()
-                    .map(b -> new BatchFrames.Frame(request.partition(), b))
-                    .toList());
-            byte[] bytes = new byte[body.remaining()];
-            body.get(bytes);
-            return Response.ok(bytes, BatchFrames.MEDIA_TYPE)
+            return Response.ok(BatchFramesBody.of(request.partition(), r.batches()), BatchFrames.MEDIA_TYPE)
                     .header(NEXT_OFFSET, r.nextOffset())
                     .header(HIGH_WATERMARK, r.highWatermark())
                     .header(LOG_START_OFFSET, r.logStartOffset())

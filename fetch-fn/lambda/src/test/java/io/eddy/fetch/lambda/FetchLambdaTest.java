@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.eddy.core.format.BatchFrames;
 import io.eddy.core.model.Record;
 import io.eddy.core.produce.ProduceRequest;
 import io.eddy.core.produce.ProduceService;
@@ -15,10 +16,13 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,12 +45,16 @@ class FetchLambdaTest {
     private String topicWithRecords(String prefix, String... values) {
         String topic = prefix + "-" + Long.toHexString(System.nanoTime());
         topics.create(topic, 1, Map.of()).await().atMost(WAIT);
+        produce(topic, values);
+        return topic;
+    }
+
+    private void produce(String topic, String... values) {
         List<ProduceRequest.Entry> entries = java.util.Arrays.stream(values)
                 .map(v -> new ProduceRequest.Entry(
                         0, new Record(-1, -1, null, v.getBytes(StandardCharsets.UTF_8), List.of())))
                 .toList();
         produce.produce(topic, new ProduceRequest(entries, false)).await().atMost(WAIT);
-        return topic;
     }
 
     @Test
@@ -71,6 +79,36 @@ class FetchLambdaTest {
                 .then()
                 .statusCode(416)
                 .body("code", equalTo("offset_out_of_range"));
+    }
+
+    @Test
+    void aBinaryFetchAnswersTheStoredBatchesThroughTheHandler() {
+        String topic = topicWithRecords("lambda-binary", "one", "two");
+        produce(topic, "three"); // a second batch: a body of two frames
+
+        byte[] body = given().header("Accept", BatchFrames.MEDIA_TYPE)
+                .when()
+                .get("/v1/topics/" + topic + "/partitions/0/records?offset=1")
+                .then()
+                .statusCode(200)
+                .contentType(BatchFrames.MEDIA_TYPE)
+                .header("Eddy-Next-Offset", "3")
+                .extract()
+                .asByteArray();
+
+        List<BatchFrames.Frame> frames = BatchFrames.decode(ByteBuffer.wrap(body));
+        assertThat(frames).hasSize(2).allSatisfy(f -> assertThat(f.partition()).isZero());
+        List<String> values = new ArrayList<>();
+        List<Long> offsets = new ArrayList<>();
+        for (BatchFrames.Frame frame : frames) {
+            MemoryRecords.readableRecords(frame.batch()).records().forEach(r -> {
+                offsets.add(r.offset());
+                values.add(StandardCharsets.UTF_8.decode(r.value()).toString());
+            });
+        }
+        // whole batches, base offsets patched: the first batch from its start, though the fetch asked for offset 1
+        assertThat(offsets).containsExactly(0L, 1L, 2L);
+        assertThat(values).containsExactly("one", "two", "three");
     }
 
     @Test
