@@ -10,13 +10,13 @@ import io.eddy.runtime.metrics.EddyMeters;
 import io.eddy.runtime.metrics.EmfPublisher;
 import io.eddy.runtime.metrics.MetricsConfig;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,19 +35,27 @@ import org.jboss.logging.Logger;
  * between samples). Group and topic labels pass the label caps; what falls into {@code other} is summed (lag) or
  * kept at its maximum (seconds). With {@code eddy.metrics.emf} on (the Kafka service's container) each sample
  * also writes the meters as EMF lines, so CloudWatch sees the server's meters without a scrape. Otherwise a sample
- * is taken only while someone reads the gauges: a scrape of {@code /q/metrics} within {@link #DEMAND_WINDOW} (or four
- * sample intervals, if longer). Each sample costs every group's reads from DynamoDB (its state, offsets and heads,
- * ~12 calls a group) and a fetch per lagging partition, so a server nobody scrapes, as under {@code ./eddy perf} or
- * {@code ./eddy dev}, no longer pays for it. Thread-safe: one sample at a time (the scheduler skips overlaps).
+ * is taken only while someone reads the gauges: within {@link #DEMAND_WINDOW} (or four sample intervals, if longer)
+ * of the last read of {@code eddy_group_sample_age_seconds}, the age of the last completed sample (NaN before the
+ * first), which is always registered. Every reader of the whole registry reads it: a Prometheus scrape on whatever
+ * path or port serves it (the management interface included), or any other exporter. The server's own readers
+ * ({@code /v1/stats}, the console's health sampler) look meters up by name and never read it; EMF reads every meter,
+ * but with EMF on every sample is taken anyway. Each sample costs every group's reads from DynamoDB (its state,
+ * offsets and heads, ~12 calls a group) and a fetch per lagging partition, so a server nobody scrapes, as under
+ * {@code ./eddy perf} or {@code ./eddy dev}, does not pay for it. Created at start-up, so that the age gauge is
+ * there for the first scrape. Thread-safe: one sample at a time (the scheduler skips overlaps).
  */
+@Startup
 @ApplicationScoped
 public class GroupMeters {
     private static final Logger LOG = Logger.getLogger(GroupMeters.class);
     private static final Duration SAMPLE_TIMEOUT = Duration.ofSeconds(30);
-    /** How long after a scrape the gauges are still sampled (at least four sample intervals). */
+    /** How long after a read of the age gauge the gauges are still sampled (at least four sample intervals). */
     static final Duration DEMAND_WINDOW = Duration.ofMinutes(5);
-    /** No scrape yet. */
+    /** Not read, or not sampled, yet. */
     static final long NEVER = Long.MIN_VALUE;
+    /** The age gauge, whose reads are the demand for samples. */
+    static final String SAMPLE_AGE = "eddy.group.sample.age";
 
     private final GroupService groups;
     private final FetchService fetch;
@@ -59,7 +67,8 @@ public class GroupMeters {
     private final MultiGauge members;
     private final Map<String, Long> epochs = new ConcurrentHashMap<>();
     private final Duration interval;
-    private volatile long lastScrapeMs = NEVER;
+    private volatile long lastReadMs = NEVER;
+    private volatile long lastSampleMs = NEVER;
 
     public GroupMeters(
             GroupService groups,
@@ -84,13 +93,19 @@ public class GroupMeters {
         this.members = MultiGauge.builder("eddy.group.members")
                 .description("live members of a group")
                 .register(meters.registry());
+        Gauge.builder(SAMPLE_AGE, this, GroupMeters::read)
+                .description("age of the last completed sample of the group gauges (NaN before the first); reading it"
+                        + " keeps them sampled")
+                .baseUnit("seconds")
+                .strongReference(true)
+                .register(meters.registry());
     }
 
     @Scheduled(
             every = "${eddy.metrics.group-sample-interval:15s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        if (!wanted(emf.enabled(), lastScrapeMs, clock.millis(), interval)) {
+        if (!wanted()) {
             return Uni.createFrom().voidItem();
         }
         return sample().invoke(emf::publish)
@@ -100,32 +115,36 @@ public class GroupMeters {
                 .recoverWithNull();
     }
 
-    /** A scrape of the meters: the gauges are wanted for {@link #DEMAND_WINDOW} from now. */
-    void scraped() {
-        lastScrapeMs = clock.millis();
+    /** A read of the age gauge, by a scrape or any other reader: the gauges are wanted for the demand window. */
+    private double read() {
+        long now = clock.millis();
+        lastReadMs = now;
+        return ageSeconds(lastSampleMs, now);
+    }
+
+    /** Whether a sample is worth its reads now. */
+    boolean wanted() {
+        return wanted(emf.enabled(), lastReadMs, clock.millis(), interval);
     }
 
     /**
      * Whether a scheduled sample is worth its reads: always with EMF on (each sample publishes), else only within
-     * {@link #DEMAND_WINDOW} (at least four intervals) of the last scrape. Pure.
+     * {@link #DEMAND_WINDOW} (at least four intervals) of the last read of the age gauge. Pure.
      */
-    static boolean wanted(boolean emf, long lastScrapeMs, long nowMs, Duration interval) {
+    static boolean wanted(boolean emf, long lastReadMs, long nowMs, Duration interval) {
         if (emf) {
             return true;
         }
-        if (lastScrapeMs == NEVER) {
+        if (lastReadMs == NEVER) {
             return false;
         }
         long window = Math.max(DEMAND_WINDOW.toMillis(), 4 * interval.toMillis());
-        return nowMs - lastScrapeMs <= window;
+        return nowMs - lastReadMs <= window;
     }
 
-    /** Records each scrape of {@code /q/metrics} before the metrics handler answers it. */
-    void watchScrapes(@Observes Router router) {
-        router.route("/q/metrics").order(Integer.MIN_VALUE).handler(ctx -> {
-            scraped();
-            ctx.next();
-        });
+    /** Seconds from the sample completed at {@code sampledMs} to {@code nowMs}; NaN with no sample yet. Pure. */
+    static double ageSeconds(long sampledMs, long nowMs) {
+        return sampledMs == NEVER ? Double.NaN : Math.max(0, nowMs - sampledMs) / 1000.0;
     }
 
     /** One sample of every group; the gauges show it once it completes. */
@@ -218,6 +237,7 @@ public class GroupMeters {
         lagRecords.register(rows(records), true);
         lagSeconds.register(rows(seconds), true);
         members.register(rows(live), true);
+        lastSampleMs = clock.millis();
     }
 
     private static List<MultiGauge.Row<?>> rows(Map<Tags, Double> values) {
