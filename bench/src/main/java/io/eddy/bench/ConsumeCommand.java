@@ -336,6 +336,7 @@ final class ConsumeCommand implements Perf.Command {
         doc.put("system", "eddy");
         doc.put("tier", tier);
         doc.put("pass", pass);
+        doc.put("jit_share", jitShare(results));
         doc.put("results", results);
         JSON.writeValue(out.toFile(), doc);
         if (errors > 0) {
@@ -344,6 +345,26 @@ final class ConsumeCommand implements Perf.Command {
             return 1;
         }
         return 0;
+    }
+
+    /**
+     * The server's JIT compiler threads' share of its CPU over the reads (each read's cores times its seconds), -1
+     * when unknown: whether a warm-up read left the server settled, timed within the reads alone (the time between
+     * them, when this JVM starts, is the compiler's alone).
+     */
+    static double jitShare(List<ConsumeResult> results) {
+        double jit = 0;
+        double server = 0;
+        for (ConsumeResult r : results) {
+            Double j = r.cpuCores().get(CpuSample.JIT);
+            Double s = r.cpuCores().get("server");
+            if (j == null || s == null || j < 0 || s < 0) {
+                return -1;
+            }
+            jit += j * r.seconds();
+            server += s * r.seconds();
+        }
+        return server > 0 ? jit / server : -1;
     }
 
     static String line(ConsumeResult r) {

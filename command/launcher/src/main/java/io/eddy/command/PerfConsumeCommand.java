@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -275,28 +277,38 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
 
     /**
      * Warm-up reads of every topic until the server's JIT compiler threads took at most a twentieth of its CPU in one
-     * ({@link Cpu.Use#settled}), at most {@link Plan#warmUpReads}; each read's share printed. Each reads every topic
+     * within the reads (their JSON's {@code jit_share}), at most {@link Plan#warmUpReads}; each read's share printed. Each reads every topic
      * {@link Plan#rounds} times over, as the measured read does: single reads of a second each left the compiler at
      * a fifth of the server's CPU after twenty of them. The first read also fills the tier (memory, disk).
      */
     private void warmUp(PerfTool perf, Server server, Stack.Standins standins, String tier, String name, Plan plan) {
-        long pid = server.process().pid();
         for (int i = 1; i <= plan.warmUpReads(); i++) {
-            Cpu.Use before = session.cpu().use(pid);
             read(perf, server, standins, tier, "warm-up", name, plan.rounds());
-            Cpu.Use used = session.cpu().use(pid).minus(before);
+            double share = jitShare(Session.read(out.resolve("eddy-" + name + ".json")));
             session.say(String.format(
                     Locale.ROOT,
-                    "%s tier: warm-up read %d of at most %d, %s%% of the server's CPU in its JIT compiler threads",
+                    "%s tier: warm-up read %d of at most %d, %s of the server's CPU in its JIT compiler threads",
                     tier,
                     i,
                     plan.warmUpReads(),
-                    used.compilerPercent()));
-            if (used.settled()) {
+                    share < 0 ? "?" : Math.round(share * 100) + "%"));
+            if (share >= 0 && share * 20 <= 1) {
                 return;
             }
         }
     }
+
+    /**
+     * The {@code jit_share} a read's JSON reports (perf consume read: the server's compiler threads' share of its CPU
+     * within the reads, not between them, when the reader's JVM starts and only the compiler works), -1 when missing.
+     * Pure.
+     */
+    static double jitShare(String json) {
+        Matcher m = JIT_SHARE.matcher(json);
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
+    }
+
+    private static final Pattern JIT_SHARE = Pattern.compile("\"jit_share\"\\s*:\\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)");
 
     /**
      * A full read of every loaded topic, {@code rounds} times over; results in eddy-NAME.json. --profile records the

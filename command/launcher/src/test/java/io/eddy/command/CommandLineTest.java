@@ -258,6 +258,18 @@ class CommandLineTest {
     }
 
     @Test
+    void perfConsumeReadsTheJitShareOfAReadsJson() {
+        assertThat(PerfConsumeCommand.jitShare(
+                        "{\n  \"system\" : \"eddy\",\n  \"jit_share\" : 0.0421,\n  \"results\" : []"))
+                .isEqualTo(0.0421);
+        assertThat(PerfConsumeCommand.jitShare("{\"jit_share\":-1.0}")).isEqualTo(-1.0);
+        assertThat(PerfConsumeCommand.jitShare("{\"jit_share\" : 4.2E-4}")).isEqualTo(4.2e-4);
+        assertThat(PerfConsumeCommand.jitShare("{\"system\" : \"eddy\"}"))
+                .as("missing")
+                .isEqualTo(-1.0);
+    }
+
+    @Test
     void perfConsumeQuickReadsSixteenMibOfHundredByteRecords() {
         PerfConsumeCommand.Plan quick = PerfConsumeCommand.Plan.of(
                 true, Optional.empty(), Optional.empty(), "s3,disk,memory", Optional.empty(), Optional.empty());
