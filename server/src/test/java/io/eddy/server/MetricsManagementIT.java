@@ -63,17 +63,7 @@ class MetricsManagementIT {
                         .status())
                 .isEqualTo(200);
         String group = "management-group-" + Long.toHexString(System.nanoTime());
-        long epoch = http.put(
-                        "/v1/groups/" + group + "/members/a", "{\"member_epoch\": 0, \"topics\": [\"" + topic + "\"]}")
-                .body()
-                .get("member_epoch")
-                .asLong();
-        assertThat(http.post(
-                                "/v1/groups/" + group + "/offsets",
-                                "{\"member_id\": \"a\", \"member_epoch\": " + epoch + ", \"offsets\": [{\"topic\": \""
-                                        + topic + "\", \"partition\": 0, \"offset\": 1}]}")
-                        .status())
-                .isEqualTo(200);
+        MetricsIT.joinAndCommitOne(http, group, topic);
         // and: the server's own reads of its registry, none of them a scrape
         assertThat(http.get("/v1/stats").status()).isEqualTo(200);
         awaitHealthSample();

@@ -394,27 +394,20 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                     + " B with ProducerPerformance (acks=1, linger 5 ms)"
                     + (plan.rounds() > 1 ? ", " + plan.rounds() + " times what Eddy's topic holds" : "") + "…");
             Path loaded = out.resolve("kafka-load-" + size + ".txt");
-            if (broker.runTool(
-                            List.of(
-                                    "org.apache.kafka.tools.ProducerPerformance",
-                                    "--bootstrap-server",
-                                    "127.0.0.1:" + broker.port(),
-                                    "--topic",
-                                    topic,
-                                    "--num-records",
-                                    String.valueOf(records),
-                                    "--record-size",
-                                    String.valueOf(size),
-                                    "--throughput",
-                                    "-1",
-                                    "--command-property",
-                                    "acks=1",
-                                    "linger.ms=5"),
-                            ProcessBuilder.Redirect.to(loaded.toFile()),
-                            false)
-                    != 0) {
-                throw EddyExit.die("ProducerPerformance failed (output: " + loaded + ")");
-            }
+            tool(
+                    broker,
+                    "ProducerPerformance",
+                    topic,
+                    records,
+                    List.of(
+                            "--record-size",
+                            String.valueOf(size),
+                            "--throughput",
+                            "-1",
+                            "--command-property",
+                            "acks=1",
+                            "linger.ms=5"),
+                    loaded);
             warmUp(broker, topic, records, plan); // one read when the first size's settled it
             session.say("Kafka baseline: ConsumerPerformance, " + records + " records of " + size + " B…");
             Path result = out.resolve("kafka-consume-" + size + ".txt");
@@ -450,22 +443,25 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     }
 
     private void consumerPerformance(KafkaBroker broker, String topic, long records, Path result) {
-        if (broker.runTool(
-                        List.of(
-                                "org.apache.kafka.tools.ConsumerPerformance",
-                                "--bootstrap-server",
-                                "127.0.0.1:" + broker.port(),
-                                "--topic",
-                                topic,
-                                "--num-records",
-                                String.valueOf(records),
-                                "--timeout",
-                                "60000"),
-                        ProcessBuilder.Redirect.to(result.toFile()),
-                        false)
-                != 0) {
-            throw EddyExit.die("ConsumerPerformance failed (output: " + result + ", log: "
-                    + logs.resolve("kafka-tools.log") + ")");
+        tool(broker, "ConsumerPerformance", topic, records, List.of("--timeout", "60000"), result);
+    }
+
+    /**
+     * Runs one of Kafka's perf tools ({@code org.apache.kafka.tools.NAME}) on {@code records} records of the topic, to
+     * its end, its output in {@code output}.
+     */
+    private void tool(KafkaBroker broker, String name, String topic, long records, List<String> more, Path output) {
+        List<String> args = new ArrayList<>(List.of(
+                "org.apache.kafka.tools." + name,
+                "--bootstrap-server",
+                "127.0.0.1:" + broker.port(),
+                "--topic",
+                topic,
+                "--num-records",
+                String.valueOf(records)));
+        args.addAll(more);
+        if (broker.runTool(args, ProcessBuilder.Redirect.to(output.toFile()), false) != 0) {
+            throw EddyExit.die(name + " failed (output: " + output + ", log: " + logs.resolve("kafka-tools.log") + ")");
         }
     }
 }
