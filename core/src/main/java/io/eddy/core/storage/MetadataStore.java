@@ -47,9 +47,11 @@ public interface MetadataStore {
      * partition never written to; carrying the lease epoch, for a leased partition), every producer state is
      * at its stored version and every producer still has the epoch given. Fails with
      * {@link io.eddy.core.error.OffsetConflictException} when any condition failed: the caller re-reads and
-     * decides again. The topic item is deliberately not part of the condition (see docs/architecture.md).
+     * decides again. The topic item is deliberately not part of the condition (see docs/architecture.md). The item
+     * is the number of items the transaction wrote and checked (what DynamoDB bills), at most
+     * {@link CommitBatch#itemCount()}.
      */
-    Uni<Void> commit(CommitBatch batch);
+    Uni<Integer> commit(CommitBatch batch);
 
     /** The stored producer states; a producer never seen on a partition gets {@link ProducerState#fresh} (version 0). */
     Uni<Map<ProducerKey, ProducerState>> producerStates(Collection<ProducerKey> keys);
