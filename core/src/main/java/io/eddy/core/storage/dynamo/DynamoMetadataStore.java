@@ -341,12 +341,20 @@ public final class DynamoMetadataStore implements MetadataStore {
             List<IndexEntry> grown = new ArrayList<>(tail.runs());
             grown.add(run);
             boolean seal = !DynamoRuns.fitTail(grown);
+            // a seal writes exactly one page (so a partition never takes more than the 2 items CommitBatch counts):
+            // the tail and the run; or, when they exceed a page's bytes, the tail alone, the run staying in the tail;
+            // or, for a run too large for any tail, one page larger than 1 KB (billed more, never wrong)
+            List<IndexEntry> sealed = grown;
+            List<IndexEntry> left = List.of();
+            if (seal && DynamoRuns.pages(grown).size() > 1 && DynamoRuns.fitTail(List.of(run))) {
+                sealed = tail.runs();
+                left = List.of(run);
+            }
             Update.Builder head = Update.builder().tableName(table).key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)));
             // the size rides on the head update: every commit adds its entry's bytes (see PartitionHead)
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":next", n(next));
             values.put(":len", n(run.length()));
-            values.put(":zero", n(0));
             List<String> set = new ArrayList<>();
             set.add("nextOffset = :next");
             String condition;
@@ -362,6 +370,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 set.add(SIZE_FROM + " = if_not_exists(" + SIZE_FROM + ", :expected)");
                 condition = "nextOffset = :expected";
             } else {
+                values.put(":zero", n(0));
                 set.add("logStartOffset = :zero");
                 set.add(SIZE_FROM + " = :zero");
                 condition = "attribute_not_exists(pk)";
@@ -372,6 +381,7 @@ public final class DynamoMetadataStore implements MetadataStore {
                 values.put(":run", DynamoRuns.list(List.of(run)));
                 values.put(":rb", n(bytes));
                 values.put(":none", AttributeValue.fromL(List.of()));
+                values.put(":zero", n(0));
                 set.add(DynamoRuns.TAIL + " = list_append(if_not_exists(" + DynamoRuns.TAIL + ", :none), :run)");
                 set.add(DynamoRuns.TAIL_SIZE + " = if_not_exists(" + DynamoRuns.TAIL_SIZE + ", :zero) + :rb");
                 if (append.headExists()) {
@@ -383,11 +393,13 @@ public final class DynamoMetadataStore implements MetadataStore {
                 }
                 after.put(pk, new KnownTails.Tail(grown));
             } else {
-                values.put(":none", AttributeValue.fromL(List.of()));
-                set.add(DynamoRuns.TAIL + " = :none");
-                set.add(DynamoRuns.TAIL_SIZE + " = :zero");
+                values.put(":left", DynamoRuns.list(left));
+                values.put(":leftSize", n(DynamoRuns.size(left)));
+                set.add(DynamoRuns.TAIL + " = :left");
+                set.add(DynamoRuns.TAIL_SIZE + " = :leftSize");
                 if (append.headExists()) {
                     if (tail.runs().isEmpty()) {
+                        values.put(":zero", n(0));
                         condition += " AND (attribute_not_exists(" + DynamoRuns.TAIL + ") OR size(" + DynamoRuns.TAIL
                                 + ") = :zero)";
                     } else {
@@ -396,14 +408,14 @@ public final class DynamoMetadataStore implements MetadataStore {
                         condition += " AND " + DynamoRuns.TAIL + " = :tail";
                     }
                 }
-                after.put(pk, KnownTails.Tail.EMPTY);
+                after.put(pk, new KnownTails.Tail(left));
             }
             String expression = "SET " + String.join(", ", set)
                     + (append.headExists() ? " ADD " + SIZE_BYTES + " :len" : ", " + SIZE_BYTES + " = :len");
             head.updateExpression(expression).conditionExpression(condition).expressionAttributeValues(values);
             items.add(TransactWriteItem.builder().update(head.build()).build());
             if (seal) {
-                for (List<IndexEntry> page : DynamoRuns.pages(grown)) {
+                for (List<IndexEntry> page : List.of(sealed)) {
                     Map<String, AttributeValue> item = DynamoRuns.pageItem(page);
                     item.put(PK, s(pk));
                     item.put(SK, s(DynamoKeys.entry(page.get(0).baseOffset())));

@@ -180,6 +180,28 @@ class IndexPagesTest {
     }
 
     @Test
+    void runsTooLargeToShareAPageWithTheTailSealItAloneAndStayInTheTailAtTwoItemsACommit() {
+        UUID topic = UUID.randomUUID();
+        List<IndexEntry> runs = new ArrayList<>();
+        List<Integer> items = new ArrayList<>();
+        long next = 0;
+        for (int i = 0; i < 3; i++) { // ~550 bytes each: one fits a tail, two do not fit a page
+            IndexEntry e = new IndexEntry(
+                    next, next + 1, "segments/0b/" + "x".repeat(480) + i, 0, 20, 1, 2, List.of("eddy-pages"));
+            items.add(await(store().commit(new CommitBatch(
+                    List.of(new CommitBatch.PartitionCommit(topic, 0, next, next > 0, null, e, List.of())),
+                    Map.of()))));
+            runs.add(e);
+            next += 2;
+        }
+
+        assertThat(items).containsExactly(1, 2, 2);
+        assertThat(tail(topic)).containsExactly(runs.get(2));
+        assertThat(indexKeys(topic)).containsExactly(DynamoKeys.entry(0), DynamoKeys.entry(2));
+        assertThat(all(topic)).containsExactlyElementsOf(runs);
+    }
+
+    @Test
     void entriesAndTheEntryAtOrBeforeAnOffsetComeFromPagesAndTheTail() {
         UUID topic = UUID.randomUUID();
         List<IndexEntry> runs = commit(topic, 10); // pages [0, 12), [12, 24); tail [24, 27), [27, 30)
