@@ -41,6 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -295,7 +296,7 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Uni<Integer> commit(CommitBatch batch) {
+    public Uni<Committed> commit(CommitBatch batch) {
         return tails(batch).flatMap(tails -> transact(batch, tails));
     }
 
@@ -329,7 +330,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         });
     }
 
-    private Uni<Integer> transact(CommitBatch batch, Map<String, KnownTails.Tail> tails) {
+    private Uni<Committed> transact(CommitBatch batch, Map<String, KnownTails.Tail> tails) {
         List<TransactWriteItem> items = new ArrayList<>();
         List<Integer> itemPartitions = new ArrayList<>(); // the partition of each item, -1 for producer checks
         Map<String, KnownTails.Tail> after = new HashMap<>();
@@ -449,6 +450,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .clientRequestToken(UUID.randomUUID().toString())
                 .transactItems(items)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                 .build();
         // Not retried here: a failed condition needs fresh reads and a new decision, which is the produce path's.
         return SdkCalls.call(() -> dynamo.transactWriteItems(request), t -> {
@@ -475,12 +477,18 @@ public final class DynamoMetadataStore implements MetadataStore {
                     }
                     return DynamoErrors.translate(t);
                 })
-                .map(ignored -> {
+                .map(response -> {
                     for (CommitBatch.PartitionCommit c : batch.partitions()) {
                         String pk = DynamoKeys.partition(c.topicId(), c.partition());
                         knownTails.put(pk, c.entry().lastOffset() + 1, after.get(pk));
                     }
-                    return items.size();
+                    double units = response.hasConsumedCapacity()
+                                    && !response.consumedCapacity().isEmpty()
+                            ? response.consumedCapacity().stream()
+                                    .mapToDouble(c -> c.capacityUnits() == null ? 0 : c.capacityUnits())
+                                    .sum()
+                            : Double.NaN;
+                    return new Committed(items.size(), units);
                 })
                 .onFailure()
                 .invoke(failure -> batch.partitions()

@@ -76,8 +76,9 @@ class IndexPagesTest {
                     List.of(new CommitBatch.PartitionCommit(topic, 0, next, next > 0, null, e, List.of())), Map.of());
             // as the produce path does, a lost race (here: a tail a compaction changed) is decided again on a read
             items.add(await(store.commit(batch)
-                    .onFailure(io.eddy.core.error.OffsetConflictException.class)
-                    .recoverWithUni(() -> store.commit(batch))));
+                            .onFailure(io.eddy.core.error.OffsetConflictException.class)
+                            .recoverWithUni(() -> store.commit(batch)))
+                    .items());
             out.add(e);
             next = e.lastOffset() + 1;
         }
@@ -189,8 +190,9 @@ class IndexPagesTest {
             IndexEntry e = new IndexEntry(
                     next, next + 1, "segments/0b/" + "x".repeat(480) + i, 0, 20, 1, 2, List.of("eddy-pages"));
             items.add(await(store().commit(new CommitBatch(
-                    List.of(new CommitBatch.PartitionCommit(topic, 0, next, next > 0, null, e, List.of())),
-                    Map.of()))));
+                            List.of(new CommitBatch.PartitionCommit(topic, 0, next, next > 0, null, e, List.of())),
+                            Map.of())))
+                    .items());
             runs.add(e);
             next += 2;
         }
@@ -353,7 +355,11 @@ class IndexPagesTest {
                 List.of(new CommitBatch.PartitionCommit(topic, 0, 21, true, null, fourth, List.of())), Map.of());
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> await(store().commit(seal))))
                 .isInstanceOf(io.eddy.core.error.OffsetConflictException.class);
-        assertThat(await(store().commit(seal))).as("items").isEqualTo(2);
+        MetadataStore.Committed sealed = await(store().commit(seal));
+        assertThat(sealed.items()).as("items").isEqualTo(2);
+        assertThat(sealed.writeUnits())
+                .as("consumed capacity, as DynamoDB (Local) reports it")
+                .isPositive();
         assertThat(tail(topic)).isEmpty();
         assertThat(await(store().entryAtOrBefore(topic, 0, 12))).contains(tailMoved);
         assertThat(await(store().entryAtOrBefore(topic, 0, 15)).orElseThrow().buckets())
