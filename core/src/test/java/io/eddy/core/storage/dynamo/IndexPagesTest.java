@@ -223,6 +223,46 @@ class IndexPagesTest {
         assertThat(await(store().entriesFrom(topic, 0, 0, 100))).containsExactlyElementsOf(runs);
     }
 
+    /**
+     * Read-after-ack across processes while commits seal pages: a reader (a store of its own) that learned a high
+     * watermark from a head finds every run below it, whichever moment a seal falls between its reads.
+     */
+    @Test
+    void aReaderInAnotherProcessFindsEveryRunBelowTheHighWatermarkItReadWhileCommitsSeal() throws Exception {
+        UUID topic = UUID.randomUUID();
+        MetadataStore reader = new DynamoMetadataStore(eddy.dynamo(), eddy.table(), RetryPolicy.defaults());
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.CompletableFuture<List<IndexEntry>> written =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return commit(store(), topic, 0, 40, new ArrayList<>());
+                    } finally {
+                        writing.set(false);
+                    }
+                });
+        int checks = 0;
+        while (writing.get() || checks == 0) {
+            long hw = await(reader.heads(topic, List.of(0))).get(0).nextOffset();
+            if (hw == 0) {
+                continue;
+            }
+            List<IndexEntry> seen = await(reader.entriesFrom(topic, 0, 0, 1_000));
+            long expected = 0;
+            for (IndexEntry e : seen) {
+                assertThat(e.baseOffset()).as("runs tile the log").isEqualTo(expected);
+                expected = e.lastOffset() + 1;
+            }
+            assertThat(expected)
+                    .as("the runs reach the high watermark read before")
+                    .isGreaterThanOrEqualTo(hw);
+            assertThat(await(reader.entryAtOrBefore(topic, 0, hw - 1)))
+                    .hasValueSatisfying(e -> assertThat(e.covers(hw - 1)).isTrue());
+            checks++;
+        }
+        assertThat(all(topic)).containsExactlyElementsOf(written.get());
+        assertThat(checks).isPositive();
+    }
+
     @Test
     void indexItemsWrittenBeforePagesReadAsOneRunPages() {
         UUID topic = UUID.randomUUID();
