@@ -32,7 +32,11 @@ record WriteCost(double s3Puts, double dynamoWrites, double lambda) {
                 cpuSecondsPerGib * GB_PER_VCPU * LAMBDA_GB_SECOND);
     }
 
-    /** DynamoDB write request units per GiB: two per transaction item. */
+    /**
+     * DynamoDB write request units per GiB: two per transaction item (every item stays under 1 KB). Not the server's
+     * {@code transaction_reported_wru}: DynamoDB Local, which the bench runs on, does not report a transaction's
+     * consumed capacity as AWS bills it (see docs/architecture.md, "Index pages").
+     */
     static double writeUnitsPerGib(ProduceResult r) {
         return 2 * r.transactionItemsPerGib();
     }

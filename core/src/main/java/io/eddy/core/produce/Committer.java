@@ -59,7 +59,7 @@ final class Committer {
     Uni<Outcome> commit(CommitDecider.Transaction<?> tx) {
         CommitBatch batch = tx.batch();
         return metadata.commit(batch)
-                .invoke(() -> metrics.transaction(batch.itemCount()))
+                .invoke(c -> metrics.transaction(c.items(), c.writeUnits()))
                 .onFailure(Committer::outcomeUnknown)
                 .recoverWithUni(failure -> committedAnyway(batch, failure))
                 .map(ignored -> {
@@ -97,7 +97,7 @@ final class Committer {
      * did, the produce succeeds (a client retry would otherwise store the records twice); if it did not, or
      * the check fails too, the original failure stands and the client may retry.
      */
-    private Uni<Void> committedAnyway(CommitBatch batch, Throwable failure) {
+    private Uni<MetadataStore.Committed> committedAnyway(CommitBatch batch, Throwable failure) {
         CommitBatch.PartitionCommit first = batch.partitions().get(0);
         return metadata.entryAtOrBefore(first.topicId(), first.partition(), first.expectedNextOffset())
                 .onFailure()
@@ -106,7 +106,7 @@ final class Committer {
                                         && e.objectKey().equals(first.entry().objectKey())
                                         && e.position() == first.entry().position())
                                 .isPresent()
-                        ? Uni.createFrom().voidItem()
+                        ? Uni.createFrom().item(new MetadataStore.Committed(batch.itemCount(), Double.NaN))
                         : Uni.createFrom().failure(failure));
     }
 

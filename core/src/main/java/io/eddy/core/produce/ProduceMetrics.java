@@ -26,6 +26,7 @@ public final class ProduceMetrics {
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder fenced = new LongAdder();
     private final LongAdder transactionItems = new LongAdder();
+    private final LongAdder reportedWriteUnits = new LongAdder();
     private final LongAdder redecided = new LongAdder();
 
     public ProduceMetrics() {
@@ -48,10 +49,16 @@ public final class ProduceMetrics {
         segmentPuts.increment();
     }
 
-    /** A commit transaction of {@code items} items landed. */
-    void transaction(int items) {
+    /**
+     * A commit transaction of {@code items} items landed; DynamoDB reported {@code writeUnits} consumed (NaN: none).
+     * DynamoDB Local's figures for transactions are not AWS's bill (see docs/architecture.md, "Index pages").
+     */
+    void transaction(int items, double writeUnits) {
         transactions.increment();
         transactionItems.add(items);
+        if (!Double.isNaN(writeUnits)) {
+            reportedWriteUnits.add(Math.round(writeUnits));
+        }
     }
 
     /** A pipelined flush decided again because a flush ahead of it did not land what it was decided on. */
@@ -100,6 +107,7 @@ public final class ProduceMetrics {
         out.put("duplicates", duplicates.sum());
         out.put("leases_lost", fenced.sum());
         out.put("transaction_items", transactionItems.sum());
+        out.put("transaction_reported_wru", reportedWriteUnits.sum());
         out.put("redecided", redecided.sum());
         return out;
     }

@@ -49,7 +49,16 @@ public interface MetadataStore {
      * {@link io.eddy.core.error.OffsetConflictException} when any condition failed: the caller re-reads and
      * decides again. The topic item is deliberately not part of the condition (see docs/architecture.md).
      */
-    Uni<Void> commit(CommitBatch batch);
+    Uni<Committed> commit(CommitBatch batch);
+
+    /**
+     * What a commit wrote.
+     *
+     * @param items      the items the transaction wrote and checked (what DynamoDB bills), at most
+     *                   {@link CommitBatch#itemCount()}
+     * @param writeUnits the write units DynamoDB reported the transaction consumed, or NaN when it reported none
+     */
+    record Committed(int items, double writeUnits) {}
 
     /** The stored producer states; a producer never seen on a partition gets {@link ProducerState#fresh} (version 0). */
     Uni<Map<ProducerKey, ProducerState>> producerStates(Collection<ProducerKey> keys);

@@ -219,6 +219,39 @@ class GarbageCollectorTest {
                 .containsExactly(0, 1, 5);
     }
 
+    /**
+     * Index pages (issue 17): a partition's newest runs live in its head's tail, not in an {@code O#} item. Their
+     * objects are referenced all the same: a collector that scanned only {@code O#} items would delete them once
+     * past the orphan grace, losing acknowledged records.
+     */
+    @Test
+    void objectsReferencedOnlyByRunsInAHeadsTailAreKept(EddyStack stack) {
+        io.eddy.core.fixtures.MutableClock clock = new io.eddy.core.fixtures.MutableClock(Instant.now());
+        String bucket = stack.newBucketName();
+        try (CoreInstance eddy =
+                CoreInstance.on(stack).buckets(bucket).clock(clock).start().ensureResources()) {
+            io.eddy.core.storage.ResourceBootstrap.ensureBuckets(eddy.s3(), List.of(bucket));
+            String name = name();
+            Topic topic = await(eddy.topics().create(name, 1, Map.of("retention.ms", -1, "replicas", List.of(bucket))));
+            for (int i = 0; i < 3; i++) { // three commits: three runs, all in the head's tail
+                await(eddy.produce().produce(name, Produce.request(entry(0, null, "v" + i, T0 + i))));
+            }
+            clock.advance(Duration.ofHours(2)); // every object is past the orphan grace
+            Compactor.Result result = await(eddy.compactor(POLICY).run(Compactor.Options.all(), quiet()));
+
+            assertThat(result.garbage())
+                    .filteredOn(d -> d.bucket().equals(bucket))
+                    .as("nothing referenced is garbage")
+                    .isEmpty();
+            assertThat(read(eddy, name, 0).records())
+                    .extracting(r -> Produce.text(r.value()))
+                    .containsExactly("v0", "v1", "v2");
+            assertThat(await(eddy.compactionStore().scanEntries()))
+                    .filteredOn(e -> e.topicId().equals(topic.id()))
+                    .hasSize(3);
+        }
+    }
+
     private static CompactionStore.ScannedEntry scanned(UUID topicId, int partition) {
         return new CompactionStore.ScannedEntry(
                 topicId, partition, new IndexEntry(0, 0, "segments/" + topicId, 0, 1, 0, 0, List.of("bucket")));

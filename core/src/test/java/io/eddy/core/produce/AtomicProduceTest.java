@@ -257,7 +257,7 @@ class AtomicProduceTest {
         }
 
         @Override
-        public Uni<Void> commit(CommitBatch batch) {
+        public Uni<MetadataStore.Committed> commit(CommitBatch batch) {
             return delegate.commit(batch).invoke(() -> commits.add(batch));
         }
     }

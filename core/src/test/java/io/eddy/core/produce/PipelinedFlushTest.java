@@ -251,11 +251,11 @@ class PipelinedFlushTest {
         }
 
         @Override
-        public Uni<Void> commit(CommitBatch batch) {
+        public Uni<MetadataStore.Committed> commit(CommitBatch batch) {
             return Uni.createFrom().deferred(() -> {
                 int n = commits.incrementAndGet();
                 committing.incrementAndGet();
-                Uni<Void> commit;
+                Uni<MetadataStore.Committed> commit;
                 if (failing.test(n) && n % 7 == 0) {
                     failures.incrementAndGet();
                     commit = Uni.createFrom()

@@ -55,6 +55,7 @@ public final class CoreMeters {
         names.put("duplicates", "eddy.produce.duplicates");
         names.put("leases_lost", "eddy.lease.losses");
         names.put("transaction_items", "eddy.commit.transaction.items");
+        names.put("transaction_reported_wru", "eddy.commit.transaction.reported.wru");
         names.put("redecided", "eddy.flush.redecided");
         return Collections.unmodifiableMap(names);
     }

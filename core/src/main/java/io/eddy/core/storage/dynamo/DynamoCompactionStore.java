@@ -55,12 +55,14 @@ public final class DynamoCompactionStore implements CompactionStore {
     private final String table;
     private final RetryPolicy retry;
     private final DynamoBatches reads;
+    private final DynamoIndex index;
 
     public DynamoCompactionStore(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
         this.reads = new DynamoBatches(dynamo, table, retry);
+        this.index = new DynamoIndex(dynamo, table, retry);
     }
 
     @Override
@@ -112,42 +114,143 @@ public final class DynamoCompactionStore implements CompactionStore {
             throw new IllegalArgumentException("a swap replaces 1 to " + MAX_ENTRIES_PER_SWAP + " entries");
         }
         String pk = DynamoKeys.partition(topicId, partition);
-        return counted(pk).flatMap(counted -> transact(swapItems(pk, removed, added, lease, counted)));
+        // the head first (with its tail), then the pages: a run sealed in between is then in a page
+        return counted(pk).flatMap(counted -> {
+            Set<Long> inTail = new HashSet<>();
+            counted.tail.forEach(e -> inTail.add(e.baseOffset()));
+            List<IndexEntry> inPages = removed.stream()
+                    .filter(e -> !inTail.contains(e.baseOffset()))
+                    .toList();
+            Uni<List<DynamoIndex.Page>> pages = inPages.isEmpty()
+                    ? Uni.createFrom().item(List.of())
+                    : index.pagesHolding(
+                            pk,
+                            inPages.get(0).baseOffset(),
+                            inPages.get(inPages.size() - 1).baseOffset());
+            return pages.flatMap(read -> {
+                List<TransactWriteItem> items = swapItems(pk, removed, added, lease, counted, read);
+                return items == null ? Uni.createFrom().item(false) : transact(items);
+            });
+        });
     }
 
+    /**
+     * The items of a swap, or null when a removed run is no longer where and as it was read (nothing to do but
+     * report the swap lost). The pages holding removed runs are rewritten (runs replaced, cut into pages again,
+     * each conditioned on being as read); removed runs in the head's tail are replaced there, conditioned on the
+     * tail being as read (a commit in between makes the swap lose, not the commit).
+     */
     private List<TransactWriteItem> swapItems(
-            String pk, List<IndexEntry> removed, List<IndexEntry> added, JobLease lease, Counted counted) {
-        Map<Long, IndexEntry> old = new HashMap<>();
-        removed.forEach(e -> old.put(e.baseOffset(), e));
+            String pk,
+            List<IndexEntry> removed,
+            List<IndexEntry> added,
+            JobLease lease,
+            Counted counted,
+            List<DynamoIndex.Page> read) {
+        Map<Long, IndexEntry> gone = new HashMap<>();
+        removed.forEach(e -> gone.put(e.baseOffset(), e));
+        Map<Long, IndexEntry> found = new HashMap<>();
+        List<DynamoIndex.Page> affected = new ArrayList<>();
+        for (DynamoIndex.Page page : read) {
+            boolean holds = false;
+            for (IndexEntry e : page.runs()) {
+                if (gone.containsKey(e.baseOffset())) {
+                    found.put(e.baseOffset(), e);
+                    holds = true;
+                }
+            }
+            if (holds) {
+                affected.add(page);
+            }
+        }
+        boolean tailAffected = false;
+        for (IndexEntry e : counted.tail) {
+            if (gone.containsKey(e.baseOffset())) {
+                found.put(e.baseOffset(), e);
+                tailAffected = true;
+            }
+        }
+        for (IndexEntry e : removed) {
+            IndexEntry now = found.get(e.baseOffset());
+            if (now == null || !now.objectKey().equals(e.objectKey()) || now.position() != e.position()) {
+                return null;
+            }
+        }
+        List<IndexEntry> region = new ArrayList<>();
+        affected.forEach(p -> region.addAll(p.runs()));
+        List<IndexEntry> newTail = counted.tail;
+        if (tailAffected) {
+            region.addAll(counted.tail);
+        }
+        region.removeIf(e -> gone.containsKey(e.baseOffset()));
+        region.addAll(added);
+        region.sort(java.util.Comparator.comparingLong(IndexEntry::baseOffset));
+        List<IndexEntry> toPages = region;
+        if (tailAffected) {
+            long tailStart = counted.tail.get(0).baseOffset();
+            List<IndexEntry> tailPart =
+                    region.stream().filter(e -> e.baseOffset() >= tailStart).toList();
+            if (DynamoRuns.fitTail(tailPart)) {
+                newTail = tailPart;
+                toPages =
+                        region.stream().filter(e -> e.baseOffset() < tailStart).toList();
+            } else {
+                newTail = List.of();
+            }
+        }
         List<TransactWriteItem> items = new ArrayList<>();
         items.add(leaseCheck(lease));
-        Set<Long> overwritten = new HashSet<>();
-        for (IndexEntry e : added) {
-            Map<String, AttributeValue> item = new HashMap<>(DynamoEntries.item(e));
+        items.addAll(rewrite(pk, affected, toPages));
+        items.add(counted.afterSwap(pk, removed, added, tailAffected ? newTail : null));
+        if (items.size() > TRANSACTION_ITEMS) { // the callers' swaps (n entries into one) take at most 100
+            throw new IllegalArgumentException("a swap of " + removed.size() + " entries into " + added.size()
+                    + " needs " + items.size() + " items; a transaction holds " + TRANSACTION_ITEMS);
+        }
+        return items;
+    }
+
+    /**
+     * The writes that turn the index items {@code old} (as read) into pages of {@code runs}: an item whose key stays
+     * is overwritten, one whose key goes is deleted, a new one is put where none is; each old one conditioned on
+     * being as read.
+     */
+    private List<TransactWriteItem> rewrite(String pk, List<DynamoIndex.Page> old, List<IndexEntry> runs) {
+        Map<Long, DynamoIndex.Page> byKey = new HashMap<>();
+        old.forEach(p -> byKey.put(p.key(), p));
+        List<TransactWriteItem> items = new ArrayList<>();
+        Set<Long> kept = new HashSet<>();
+        for (List<IndexEntry> page : runs.isEmpty() ? List.<List<IndexEntry>>of() : DynamoRuns.pages(runs)) {
+            long key = page.get(0).baseOffset();
+            Map<String, AttributeValue> item = DynamoRuns.pageItem(page);
             item.put(PK, s(pk));
-            item.put(SK, s(DynamoKeys.entry(e.baseOffset())));
-            IndexEntry replaced = old.get(e.baseOffset());
+            item.put(SK, s(DynamoKeys.entry(key)));
             Put.Builder put = Put.builder().tableName(table).item(item);
-            if (replaced != null) {
-                overwritten.add(e.baseOffset());
-                put.conditionExpression("objectKey = :k AND #p = :pos")
-                        .expressionAttributeNames(Map.of("#p", DynamoEntries.POSITION))
-                        .expressionAttributeValues(
-                                Map.of(":k", s(replaced.objectKey()), ":pos", n(replaced.position())));
+            DynamoIndex.Page was = byKey.get(key);
+            if (was != null) {
+                kept.add(key);
+                DynamoIndex.Condition c = DynamoIndex.asRead(was, ":w");
+                put.conditionExpression(c.expression()).expressionAttributeValues(c.values());
+                if (!c.names().isEmpty()) {
+                    put.expressionAttributeNames(c.names());
+                }
             } else {
                 put.conditionExpression("attribute_not_exists(pk)");
             }
             items.add(TransactWriteItem.builder().put(put.build()).build());
         }
-        for (IndexEntry e : removed) {
-            if (!overwritten.contains(e.baseOffset())) {
-                items.add(TransactWriteItem.builder().delete(entryDelete(pk, e)).build());
+        for (DynamoIndex.Page was : old) {
+            if (!kept.contains(was.key())) {
+                DynamoIndex.Condition c = DynamoIndex.asRead(was, ":w");
+                Delete.Builder delete = Delete.builder()
+                        .tableName(table)
+                        .key(Map.of(PK, s(pk), SK, s(DynamoKeys.entry(was.key()))))
+                        .conditionExpression(c.expression())
+                        .expressionAttributeValues(c.values());
+                if (!c.names().isEmpty()) {
+                    delete.expressionAttributeNames(c.names());
+                }
+                items.add(TransactWriteItem.builder().delete(delete.build()).build());
             }
-        }
-        items.add(counted.afterSwap(pk, removed, added));
-        if (items.size() > TRANSACTION_ITEMS) { // the callers' swaps (n entries into one) take at most 100
-            throw new IllegalArgumentException("a swap of " + removed.size() + " entries into " + added.size()
-                    + " needs " + items.size() + " items; a transaction holds " + TRANSACTION_ITEMS);
         }
         return items;
     }
@@ -156,24 +259,66 @@ public final class DynamoCompactionStore implements CompactionStore {
     public Uni<Boolean> truncate(
             UUID topicId, int partition, long logStartOffset, List<IndexEntry> dropped, JobLease lease) {
         String pk = DynamoKeys.partition(topicId, partition);
-        // the head moves first: readers then get 416 below it, whatever entries are still there
-        Uni<Boolean> chain = counted(pk)
-                .flatMap(counted ->
-                        transact(List.of(leaseCheck(lease), counted.afterTruncate(pk, logStartOffset, dropped))));
-        for (int i = 0; i < dropped.size(); i += MAX_ENTRIES_PER_SWAP) {
-            List<IndexEntry> chunk = dropped.subList(i, Math.min(dropped.size(), i + MAX_ENTRIES_PER_SWAP));
-            chain = chain.flatMap(ok -> {
-                if (!ok) {
-                    return Uni.createFrom().item(false);
-                }
-                List<TransactWriteItem> items = new ArrayList<>();
-                items.add(leaseCheck(lease));
-                chunk.forEach(e -> items.add(
-                        TransactWriteItem.builder().delete(entryDelete(pk, e)).build()));
-                return transact(items);
-            });
+        Set<Long> drop = new HashSet<>();
+        dropped.forEach(e -> drop.add(e.baseOffset()));
+        // the head moves first (taking dropped runs out of its tail): readers then get 416 below it, whatever
+        // pages are still there
+        Uni<Boolean> chain = counted(pk).flatMap(counted -> {
+            List<IndexEntry> tail = counted.tail.stream()
+                    .filter(e -> !drop.contains(e.baseOffset()))
+                    .toList();
+            return transact(List.of(
+                    leaseCheck(lease),
+                    counted.afterTruncate(
+                            pk, logStartOffset, dropped, tail.size() == counted.tail.size() ? null : tail)));
+        });
+        if (dropped.isEmpty()) {
+            return chain;
         }
-        return chain;
+        long lo = dropped.stream().mapToLong(IndexEntry::baseOffset).min().orElseThrow();
+        long hi = dropped.stream().mapToLong(IndexEntry::baseOffset).max().orElseThrow();
+        return chain.flatMap(ok -> {
+            if (!ok) {
+                return Uni.createFrom().item(false);
+            }
+            return index.pagesHolding(pk, lo, hi).flatMap(pages -> {
+                // per page holding dropped runs, the writes that take them out (1 or 2 items, kept together)
+                List<List<TransactWriteItem>> changes = new ArrayList<>();
+                for (DynamoIndex.Page page : pages) {
+                    List<IndexEntry> left = page.runs().stream()
+                            .filter(e -> !drop.contains(e.baseOffset()))
+                            .toList();
+                    if (left.size() < page.runs().size()) {
+                        changes.add(rewrite(pk, List.of(page), left));
+                    }
+                }
+                Uni<Boolean> deletes = Uni.createFrom().item(true);
+                List<TransactWriteItem> batch = new ArrayList<>();
+                List<List<TransactWriteItem>> batches = new ArrayList<>();
+                for (List<TransactWriteItem> change : changes) {
+                    if (batch.size() + change.size() > MAX_ENTRIES_PER_SWAP) {
+                        batches.add(batch);
+                        batch = new ArrayList<>();
+                    }
+                    batch.addAll(change);
+                }
+                if (!batch.isEmpty()) {
+                    batches.add(batch);
+                }
+                for (List<TransactWriteItem> b : batches) {
+                    deletes = deletes.flatMap(still -> {
+                        if (!still) {
+                            return Uni.createFrom().item(false);
+                        }
+                        List<TransactWriteItem> items = new ArrayList<>();
+                        items.add(leaseCheck(lease));
+                        items.addAll(b);
+                        return transact(items);
+                    });
+                }
+                return deletes;
+            });
+        });
     }
 
     @Override
@@ -220,24 +365,38 @@ public final class DynamoCompactionStore implements CompactionStore {
     @Override
     public Uni<List<ScannedEntry>> scanEntries() {
         return scan(
-                ScanRequest.builder()
-                        .tableName(table)
-                        .consistentRead(true)
-                        .filterExpression("begins_with(pk, :p) AND begins_with(sk, :o)")
-                        .expressionAttributeValues(Map.of(":p", s("P#"), ":o", s(DynamoKeys.ENTRY_PREFIX)))
-                        .build(),
-                new ArrayList<>());
+                        ScanRequest.builder()
+                                .tableName(table)
+                                .consistentRead(true)
+                                .filterExpression("begins_with(pk, :p) AND (begins_with(sk, :o) OR sk = :h)")
+                                .expressionAttributeValues(Map.of(
+                                        ":p", s("P#"), ":o", s(DynamoKeys.ENTRY_PREFIX), ":h", s(DynamoKeys.HEAD)))
+                                .build(),
+                        new HashMap<>())
+                .flatMap(this::completed);
     }
 
-    private Uni<List<ScannedEntry>> scan(ScanRequest request, List<ScannedEntry> acc) {
+    /** What a scan saw of one partition: its head (if seen) and its runs by base offset (pages, then the tail). */
+    private static final class Scanned {
+        DynamoIndex.Head head;
+        long lastPageKey = -1;
+        long pagesEnd = -1;
+        final java.util.TreeMap<Long, IndexEntry> runs = new java.util.TreeMap<>();
+    }
+
+    private Uni<Map<String, Scanned>> scan(ScanRequest request, Map<String, Scanned> acc) {
         return call(() -> dynamo.scan(request)).flatMap(r -> {
             for (Map<String, AttributeValue> item : r.items()) {
-                String pk = item.get(PK).s();
-                int hash = pk.lastIndexOf('#');
-                acc.add(new ScannedEntry(
-                        UUID.fromString(pk.substring(2, hash)),
-                        Integer.parseInt(pk.substring(hash + 1)),
-                        DynamoEntries.entry(item)));
+                Scanned p = acc.computeIfAbsent(item.get(PK).s(), k -> new Scanned());
+                if (DynamoKeys.HEAD.equals(item.get(SK).s())) {
+                    p.head = DynamoIndex.Head.of(item);
+                    p.head.tail().forEach(e -> p.runs.put(e.baseOffset(), e));
+                } else {
+                    DynamoIndex.Page page = DynamoIndex.Page.of(item);
+                    page.runs().forEach(e -> p.runs.putIfAbsent(e.baseOffset(), e));
+                    p.lastPageKey = Math.max(p.lastPageKey, page.key());
+                    p.pagesEnd = Math.max(p.pagesEnd, page.end());
+                }
             }
             if (r.hasLastEvaluatedKey() && !r.lastEvaluatedKey().isEmpty()) {
                 return scan(
@@ -248,6 +407,53 @@ public final class DynamoCompactionStore implements CompactionStore {
             }
             return Uni.createFrom().item(acc);
         });
+    }
+
+    /**
+     * The scan's runs, made complete: a scan reads a partition's head and pages at different moments, so a run a
+     * commit sealed in between (out of the tail, into a new page) may be in neither. That shows as a hole between
+     * the pages' end and where the head's tail starts; such a partition's pages from its last page seen on are read
+     * again, after the head was (garbage collection must never miss a run: its object would be deleted).
+     */
+    private Uni<List<ScannedEntry>> completed(Map<String, Scanned> scanned) {
+        List<Uni<Void>> rereads = new ArrayList<>();
+        scanned.forEach((pk, p) -> {
+            boolean hole = p.head == null || p.head.tailStart() > Math.max(p.pagesEnd + 1, logStart(p.head));
+            if (hole) {
+                rereads.add(reads.queryAll(QueryRequest.builder()
+                                .tableName(table)
+                                .consistentRead(true)
+                                .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
+                                .expressionAttributeValues(Map.of(
+                                        ":pk",
+                                        s(pk),
+                                        ":lo",
+                                        s(DynamoKeys.entry(Math.max(0, p.lastPageKey))),
+                                        ":hi",
+                                        s(DynamoKeys.LAST_ENTRY)))
+                                .build())
+                        .invoke(items -> items.forEach(
+                                i -> DynamoIndex.Page.of(i).runs().forEach(e -> p.runs.putIfAbsent(e.baseOffset(), e))))
+                        .replaceWithVoid());
+            }
+        });
+        Uni<Void> all = rereads.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : Uni.join().all(rereads).andFailFast().replaceWithVoid();
+        return all.map(ignored -> {
+            List<ScannedEntry> out = new ArrayList<>();
+            scanned.forEach((pk, p) -> {
+                int hash = pk.lastIndexOf('#');
+                UUID topicId = UUID.fromString(pk.substring(2, hash));
+                int partition = Integer.parseInt(pk.substring(hash + 1));
+                p.runs.values().forEach(e -> out.add(new ScannedEntry(topicId, partition, e)));
+            });
+            return out;
+        });
+    }
+
+    private static long logStart(DynamoIndex.Head head) {
+        return head.item().containsKey("logStartOffset") ? n(head.item(), "logStartOffset") : 0;
     }
 
     @Override
@@ -293,14 +499,16 @@ public final class DynamoCompactionStore implements CompactionStore {
         return call(() -> dynamo.getItem(b -> b.tableName(table)
                         .consistentRead(true)
                         .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
-                        .projectionExpression("logStartOffset, " + DynamoMetadataStore.SIZE_FROM)))
+                        .projectionExpression(
+                                "logStartOffset, " + DynamoMetadataStore.SIZE_FROM + ", " + DynamoRuns.TAIL)))
                 .map(r -> {
                     Map<String, AttributeValue> item = r.hasItem() ? r.item() : Map.of();
                     return new Counted(
                             item.containsKey("logStartOffset") ? n(item, "logStartOffset") : 0,
                             item.containsKey(DynamoMetadataStore.SIZE_FROM)
                                     ? n(item, DynamoMetadataStore.SIZE_FROM)
-                                    : null);
+                                    : null,
+                            item.get(DynamoRuns.TAIL));
                 });
     }
 
@@ -312,10 +520,33 @@ public final class DynamoCompactionStore implements CompactionStore {
     private final class Counted {
         private final long logStart;
         private final Long sizeFrom;
+        /** The head's tail as read (null when it has none), and its runs. */
+        private final AttributeValue rawTail;
 
-        Counted(long logStart, Long sizeFrom) {
+        private final List<IndexEntry> tail;
+
+        Counted(long logStart, Long sizeFrom, AttributeValue rawTail) {
             this.logStart = logStart;
             this.sizeFrom = sizeFrom;
+            this.rawTail = rawTail;
+            this.tail = DynamoRuns.entries(rawTail);
+        }
+
+        /**
+         * The head's tail replaced by {@code newTail} (null: left alone) on condition it is still as read: the SET
+         * clauses (leading comma), the condition (leading AND) and their values, into {@code values}.
+         */
+        private String[] tailChange(List<IndexEntry> newTail, Map<String, AttributeValue> values) {
+            if (newTail == null) {
+                return new String[] {"", ""};
+            }
+            values.put(":newTail", DynamoRuns.list(newTail));
+            values.put(":newTailSize", n(DynamoRuns.size(newTail)));
+            values.put(":wasTail", rawTail);
+            return new String[] {
+                ", " + DynamoRuns.TAIL + " = :newTail, " + DynamoRuns.TAIL_SIZE + " = :newTailSize",
+                " AND " + DynamoRuns.TAIL + " = :wasTail"
+            };
         }
 
         private boolean counts(IndexEntry e) {
@@ -334,7 +565,22 @@ public final class DynamoCompactionStore implements CompactionStore {
          * reaching from below {@code sizeFrom} to above it (a merge across where counting began) is counted whole,
          * and the count then starts at its base: nothing else is live between the two.
          */
-        TransactWriteItem afterSwap(String pk, List<IndexEntry> removed, List<IndexEntry> added) {
+        TransactWriteItem afterSwap(
+                String pk, List<IndexEntry> removed, List<IndexEntry> added, List<IndexEntry> newTail) {
+            Map<String, AttributeValue> tailValues = new HashMap<>();
+            String[] tailChange = tailChange(newTail, tailValues);
+            if (sizeFrom == null && newTail != null) {
+                return TransactWriteItem.builder()
+                        .update(Update.builder()
+                                .tableName(table)
+                                .key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)))
+                                .updateExpression("SET " + tailChange[0].substring(2))
+                                .conditionExpression("attribute_not_exists(#from)" + tailChange[1])
+                                .expressionAttributeNames(Map.of("#from", DynamoMetadataStore.SIZE_FROM))
+                                .expressionAttributeValues(tailValues)
+                                .build())
+                        .build();
+            }
             if (sizeFrom == null) {
                 return TransactWriteItem.builder()
                         .conditionCheck(ConditionCheck.builder()
@@ -353,18 +599,22 @@ public final class DynamoCompactionStore implements CompactionStore {
                     addedBytes += e.length();
                 }
             }
-            return headUpdate(
-                    pk,
-                    "SET #from = :from ADD #size :delta",
-                    "",
-                    Map.of(":from", n(from), ":delta", n(addedBytes - bytes(removed))));
+            Map<String, AttributeValue> values = new HashMap<>(tailValues);
+            values.put(":from", n(from));
+            values.put(":delta", n(addedBytes - bytes(removed)));
+            return headUpdate(pk, "SET #from = :from" + tailChange[0] + " ADD #size :delta", tailChange[1], values);
         }
 
         /** The head with its log start moved to {@code start} and the dropped entries' counted bytes taken off. */
-        TransactWriteItem afterTruncate(String pk, long start, List<IndexEntry> dropped) {
-            String move = "SET logStartOffset = :start";
-            String bounds = "attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start";
+        TransactWriteItem afterTruncate(String pk, long start, List<IndexEntry> dropped, List<IndexEntry> newTail) {
+            Map<String, AttributeValue> tailValues = new HashMap<>();
+            String[] tailChange = tailChange(newTail, tailValues);
+            String move = "SET logStartOffset = :start" + tailChange[0];
+            String bounds =
+                    "attribute_exists(pk) AND logStartOffset <= :start AND nextOffset >= :start" + tailChange[1];
             if (sizeFrom == null) {
+                Map<String, AttributeValue> values = new HashMap<>(tailValues);
+                values.put(":start", n(start));
                 return TransactWriteItem.builder()
                         .update(Update.builder()
                                 .tableName(table)
@@ -372,15 +622,14 @@ public final class DynamoCompactionStore implements CompactionStore {
                                 .updateExpression(move)
                                 .conditionExpression(bounds + " AND attribute_not_exists(#from)")
                                 .expressionAttributeNames(Map.of("#from", DynamoMetadataStore.SIZE_FROM))
-                                .expressionAttributeValues(Map.of(":start", n(start)))
+                                .expressionAttributeValues(values)
                                 .build())
                         .build();
             }
-            return headUpdate(
-                    pk,
-                    move + " ADD #size :delta",
-                    " AND " + bounds,
-                    Map.of(":start", n(start), ":delta", n(-bytes(dropped))));
+            Map<String, AttributeValue> values = new HashMap<>(tailValues);
+            values.put(":start", n(start));
+            values.put(":delta", n(-bytes(dropped)));
+            return headUpdate(pk, move + " ADD #size :delta", " AND " + bounds, values);
         }
 
         /** An update of the head conditioned on its size bookkeeping being as read (and on {@code condition}). */

@@ -8,8 +8,9 @@ import java.util.UUID;
  * <pre>
  * T#&lt;topic name&gt;        META                 topic
  * TOPICS                  &lt;topic name&gt;         topic directory row (for listing with one consistent Query)
- * P#&lt;topic id&gt;#&lt;p&gt;      HEAD                 partition head
- * P#&lt;topic id&gt;#&lt;p&gt;      O#&lt;base, 20 digits&gt;  index entry
+ * P#&lt;topic id&gt;#&lt;p&gt;      HEAD                 partition head, with its newest runs (its tail, {@link DynamoRuns})
+ * P#&lt;topic id&gt;#&lt;p&gt;      O#&lt;base, 20 digits&gt;  index page: up to 4 runs from that base (one run, in the older
+ *                                              format of {@link DynamoEntries})
  * P#&lt;topic id&gt;#&lt;p&gt;      PID#&lt;producer id&gt;    producer state on the partition
  * PRODUCER#&lt;id&gt;          META                 producer registry (owner, current epoch, last bump's epoch)
  * I#&lt;n&gt;:&lt;principal&gt;#&lt;key&gt;  REQUEST         a produce request's Idempotency-Key (its principal's, whose

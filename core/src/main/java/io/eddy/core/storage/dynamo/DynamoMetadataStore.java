@@ -41,7 +41,7 @@ import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedExce
 import software.amazon.awssdk.services.dynamodb.model.Delete;
 import software.amazon.awssdk.services.dynamodb.model.Put;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
-import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
+import software.amazon.awssdk.services.dynamodb.model.ReturnConsumedCapacity;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItem;
 import software.amazon.awssdk.services.dynamodb.model.TransactWriteItemsRequest;
@@ -88,12 +88,15 @@ public final class DynamoMetadataStore implements MetadataStore {
     private final String table;
     private final RetryPolicy retry;
     private final DynamoBatches reads;
+    private final DynamoIndex index;
+    private final KnownTails knownTails = new KnownTails();
 
     public DynamoMetadataStore(DynamoDbAsyncClient dynamo, String table, RetryPolicy retry) {
         this.dynamo = dynamo;
         this.table = table;
         this.retry = retry;
         this.reads = new DynamoBatches(dynamo, table, retry);
+        this.index = new DynamoIndex(dynamo, table, retry);
     }
 
     @Override
@@ -275,7 +278,9 @@ public final class DynamoMetadataStore implements MetadataStore {
                 for (Map<String, AttributeValue> item : items.values()) {
                     String pk = item.get(PK).s();
                     int p = Integer.parseInt(pk.substring(pk.lastIndexOf('#') + 1));
-                    heads.put(p, toHead(p, item));
+                    PartitionHead head = toHead(p, item);
+                    heads.put(p, head);
+                    knownTails.put(pk, head.nextOffset(), new KnownTails.Tail(DynamoRuns.ofHead(item)));
                 }
                 return heads;
             }));
@@ -291,47 +296,139 @@ public final class DynamoMetadataStore implements MetadataStore {
     }
 
     @Override
-    public Uni<Void> commit(CommitBatch batch) {
+    public Uni<Committed> commit(CommitBatch batch) {
+        return tails(batch).flatMap(tails -> transact(batch, tails));
+    }
+
+    /**
+     * The tail of every partition of the batch as of its expected next offset: from what this process's own commits
+     * and head reads left ({@link KnownTails}), else read now (one BatchGetItem). A stale tail costs a lost race at
+     * most: every write below is conditioned on what it assumes.
+     */
+    private Uni<Map<String, KnownTails.Tail>> tails(CommitBatch batch) {
+        Map<String, KnownTails.Tail> out = new HashMap<>();
+        List<Map<String, AttributeValue>> missing = new ArrayList<>();
+        for (CommitBatch.PartitionCommit c : batch.partitions()) {
+            String pk = DynamoKeys.partition(c.topicId(), c.partition());
+            KnownTails.Tail known = c.headExists() ? knownTails.at(pk, c.expectedNextOffset()) : KnownTails.Tail.EMPTY;
+            if (known != null) {
+                out.put(pk, known);
+            } else {
+                missing.add(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)));
+            }
+        }
+        if (missing.isEmpty()) {
+            return Uni.createFrom().item(out);
+        }
+        return reads.batchGet(missing).map(found -> {
+            for (Map<String, AttributeValue> key : missing) {
+                String pk = key.get(PK).s();
+                Map<String, AttributeValue> item = found.get(pk + "|" + DynamoKeys.HEAD);
+                out.put(pk, new KnownTails.Tail(DynamoRuns.ofHead(item)));
+            }
+            return out;
+        });
+    }
+
+    private Uni<Committed> transact(CommitBatch batch, Map<String, KnownTails.Tail> tails) {
         List<TransactWriteItem> items = new ArrayList<>();
         List<Integer> itemPartitions = new ArrayList<>(); // the partition of each item, -1 for producer checks
+        Map<String, KnownTails.Tail> after = new HashMap<>();
         for (CommitBatch.PartitionCommit append : batch.partitions()) {
             String pk = DynamoKeys.partition(append.topicId(), append.partition());
-            long next = append.entry().lastOffset() + 1;
+            IndexEntry run = append.entry();
+            long next = run.lastOffset() + 1;
+            KnownTails.Tail tail = tails.get(pk);
+            List<IndexEntry> grown = new ArrayList<>(tail.runs());
+            grown.add(run);
+            boolean seal = !DynamoRuns.fitTail(grown);
+            // a seal writes exactly one page (so a partition never takes more than the 2 items CommitBatch counts):
+            // the tail and the run; or, when they exceed a page's bytes, the tail alone, the run staying in the tail;
+            // or, for a run too large for any tail, one page larger than 1 KB (billed more, never wrong)
+            List<IndexEntry> sealed = grown;
+            List<IndexEntry> left = List.of();
+            if (seal && DynamoRuns.pages(grown).size() > 1 && DynamoRuns.fitTail(List.of(run))) {
+                sealed = tail.runs();
+                left = List.of(run);
+            }
             Update.Builder head = Update.builder().tableName(table).key(Map.of(PK, s(pk), SK, s(DynamoKeys.HEAD)));
             // the size rides on the head update: every commit adds its entry's bytes (see PartitionHead)
             Map<String, AttributeValue> values = new HashMap<>();
             values.put(":next", n(next));
-            values.put(":len", n(append.entry().length()));
-            String counting =
-                    ", " + SIZE_FROM + " = if_not_exists(" + SIZE_FROM + ", :expected) ADD " + SIZE_BYTES + " :len";
+            values.put(":len", n(run.length()));
+            List<String> set = new ArrayList<>();
+            set.add("nextOffset = :next");
+            String condition;
             if (append.lease() != null) {
                 values.put(":expected", n(append.expectedNextOffset()));
                 values.put(":epoch", n(append.lease().epoch()));
                 values.put(":until", n(append.lease().renewUntilMs()));
-                head.updateExpression("SET nextOffset = :next, leaseExpiresAt = :until" + counting)
-                        .conditionExpression("nextOffset = :expected AND leaseEpoch = :epoch");
+                set.add("leaseExpiresAt = :until");
+                set.add(SIZE_FROM + " = if_not_exists(" + SIZE_FROM + ", :expected)");
+                condition = "nextOffset = :expected AND leaseEpoch = :epoch";
             } else if (append.headExists()) {
                 values.put(":expected", n(append.expectedNextOffset()));
-                head.updateExpression("SET nextOffset = :next" + counting)
-                        .conditionExpression("nextOffset = :expected");
+                set.add(SIZE_FROM + " = if_not_exists(" + SIZE_FROM + ", :expected)");
+                condition = "nextOffset = :expected";
             } else {
                 values.put(":zero", n(0));
-                head.updateExpression("SET nextOffset = :next, logStartOffset = :zero, " + SIZE_FROM + " = :zero, "
-                                + SIZE_BYTES + " = :len")
-                        .conditionExpression("attribute_not_exists(pk)");
+                set.add("logStartOffset = :zero");
+                set.add(SIZE_FROM + " = :zero");
+                condition = "attribute_not_exists(pk)";
             }
-            head.expressionAttributeValues(values);
+            // the run: appended to the head's tail (one item), or sealed with the tail into a page (two)
+            if (!seal) {
+                int bytes = DynamoRuns.size(run);
+                values.put(":run", DynamoRuns.list(List.of(run)));
+                values.put(":rb", n(bytes));
+                values.put(":none", AttributeValue.fromL(List.of()));
+                values.put(":zero", n(0));
+                set.add(DynamoRuns.TAIL + " = list_append(if_not_exists(" + DynamoRuns.TAIL + ", :none), :run)");
+                set.add(DynamoRuns.TAIL_SIZE + " = if_not_exists(" + DynamoRuns.TAIL_SIZE + ", :zero) + :rb");
+                if (append.headExists()) {
+                    values.put(":room", n(DynamoRuns.TAIL_BYTES - bytes));
+                    values.put(":most", n(DynamoRuns.TAIL_RUNS));
+                    condition += " AND (attribute_not_exists(" + DynamoRuns.TAIL + ") OR size(" + DynamoRuns.TAIL
+                            + ") < :most) AND (attribute_not_exists(" + DynamoRuns.TAIL_SIZE + ") OR "
+                            + DynamoRuns.TAIL_SIZE + " <= :room)";
+                }
+                after.put(pk, new KnownTails.Tail(grown));
+            } else {
+                values.put(":left", DynamoRuns.list(left));
+                values.put(":leftSize", n(DynamoRuns.size(left)));
+                set.add(DynamoRuns.TAIL + " = :left");
+                set.add(DynamoRuns.TAIL_SIZE + " = :leftSize");
+                if (append.headExists()) {
+                    if (tail.runs().isEmpty()) {
+                        values.put(":zero", n(0));
+                        condition += " AND (attribute_not_exists(" + DynamoRuns.TAIL + ") OR size(" + DynamoRuns.TAIL
+                                + ") = :zero)";
+                    } else {
+                        // the page holds the tail as this commit knows it: it must be the stored one
+                        values.put(":tail", DynamoRuns.list(tail.runs()));
+                        condition += " AND " + DynamoRuns.TAIL + " = :tail";
+                    }
+                }
+                after.put(pk, new KnownTails.Tail(left));
+            }
+            String expression = "SET " + String.join(", ", set)
+                    + (append.headExists() ? " ADD " + SIZE_BYTES + " :len" : ", " + SIZE_BYTES + " = :len");
+            head.updateExpression(expression).conditionExpression(condition).expressionAttributeValues(values);
             items.add(TransactWriteItem.builder().update(head.build()).build());
-            Map<String, AttributeValue> entry = DynamoEntries.item(append.entry());
-            entry.put(PK, s(pk));
-            entry.put(SK, s(DynamoKeys.entry(append.entry().baseOffset())));
-            items.add(TransactWriteItem.builder()
-                    .put(Put.builder()
-                            .tableName(table)
-                            .item(entry)
-                            .conditionExpression("attribute_not_exists(pk)")
-                            .build())
-                    .build());
+            if (seal) {
+                for (List<IndexEntry> page : List.of(sealed)) {
+                    Map<String, AttributeValue> item = DynamoRuns.pageItem(page);
+                    item.put(PK, s(pk));
+                    item.put(SK, s(DynamoKeys.entry(page.get(0).baseOffset())));
+                    items.add(TransactWriteItem.builder()
+                            .put(Put.builder()
+                                    .tableName(table)
+                                    .item(item)
+                                    .conditionExpression("attribute_not_exists(pk)")
+                                    .build())
+                            .build());
+                }
+            }
             for (ProducerState state : append.producers()) {
                 items.add(TransactWriteItem.builder()
                         .put(producerStatePut(pk, state))
@@ -353,6 +450,7 @@ public final class DynamoMetadataStore implements MetadataStore {
         TransactWriteItemsRequest request = TransactWriteItemsRequest.builder()
                 .clientRequestToken(UUID.randomUUID().toString())
                 .transactItems(items)
+                .returnConsumedCapacity(ReturnConsumedCapacity.TOTAL)
                 .build();
         // Not retried here: a failed condition needs fresh reads and a new decision, which is the produce path's.
         return SdkCalls.call(() -> dynamo.transactWriteItems(request), t -> {
@@ -379,7 +477,22 @@ public final class DynamoMetadataStore implements MetadataStore {
                     }
                     return DynamoErrors.translate(t);
                 })
-                .replaceWithVoid();
+                .map(response -> {
+                    for (CommitBatch.PartitionCommit c : batch.partitions()) {
+                        String pk = DynamoKeys.partition(c.topicId(), c.partition());
+                        knownTails.put(pk, c.entry().lastOffset() + 1, after.get(pk));
+                    }
+                    double units = response.hasConsumedCapacity()
+                                    && !response.consumedCapacity().isEmpty()
+                            ? response.consumedCapacity().stream()
+                                    .mapToDouble(c -> c.capacityUnits() == null ? 0 : c.capacityUnits())
+                                    .sum()
+                            : Double.NaN;
+                    return new Committed(items.size(), units);
+                })
+                .onFailure()
+                .invoke(failure -> batch.partitions()
+                        .forEach(c -> knownTails.forget(DynamoKeys.partition(c.topicId(), c.partition()))));
     }
 
     private Put producerStatePut(String partitionPk, ProducerState state) {
@@ -556,7 +669,14 @@ public final class DynamoMetadataStore implements MetadataStore {
                                         n(nowMs)))
                                 .returnValues(ReturnValue.ALL_NEW)),
                         t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
-                .map(r -> Optional.of(toHead(partition, r.attributes())))
+                .map(r -> {
+                    PartitionHead head = toHead(partition, r.attributes());
+                    knownTails.put(
+                            DynamoKeys.partition(topicId, partition),
+                            head.nextOffset(),
+                            new KnownTails.Tail(DynamoRuns.ofHead(r.attributes())));
+                    return Optional.of(head);
+                })
                 .onFailure(ConditionFailed.class)
                 .recoverWithItem(Optional.empty());
     }
@@ -571,21 +691,95 @@ public final class DynamoMetadataStore implements MetadataStore {
     @Override
     public Uni<Boolean> replaceEntryBuckets(
             UUID topicId, int partition, long baseOffset, List<String> expected, List<String> buckets) {
+        String pk = DynamoKeys.partition(topicId, partition);
+        // the head first (the run may be in its tail), then the pages: a run sealed in between is then in a page
+        return index.head(pk).flatMap(head -> {
+            int at = indexOf(head.tail(), baseOffset);
+            if (at >= 0) {
+                if (!head.tail().get(at).buckets().equals(expected)) {
+                    return Uni.createFrom().item(false);
+                }
+                List<IndexEntry> tail = new ArrayList<>(head.tail());
+                tail.set(at, withBuckets(tail.get(at), buckets));
+                return conditionalUpdate(
+                        pk,
+                        DynamoKeys.HEAD,
+                        "SET " + DynamoRuns.TAIL + " = :new, " + DynamoRuns.TAIL_SIZE + " = :size",
+                        DynamoRuns.TAIL + " = :old",
+                        Map.of(
+                                ":new",
+                                DynamoRuns.list(tail),
+                                ":size",
+                                n(DynamoRuns.size(tail)),
+                                ":old",
+                                head.item().get(DynamoRuns.TAIL)));
+            }
+            return index.pageAtOrBefore(pk, baseOffset).flatMap(found -> {
+                if (found.isEmpty()) {
+                    return Uni.createFrom().item(false);
+                }
+                DynamoIndex.Page page = found.get();
+                int i = indexOf(page.runs(), baseOffset);
+                if (i < 0 || !page.runs().get(i).buckets().equals(expected)) {
+                    return Uni.createFrom().item(false);
+                }
+                if (page.legacy()) {
+                    return conditionalUpdate(
+                            pk,
+                            DynamoKeys.entry(baseOffset),
+                            "SET buckets = :new",
+                            "attribute_exists(pk) AND buckets = :old",
+                            Map.of(":new", strings(buckets), ":old", strings(expected)));
+                }
+                List<IndexEntry> runs = new ArrayList<>(page.runs());
+                runs.set(i, withBuckets(runs.get(i), buckets));
+                return conditionalUpdate(
+                        pk,
+                        DynamoKeys.entry(page.key()),
+                        "SET " + DynamoRuns.RUNS + " = :new",
+                        DynamoRuns.RUNS + " = :old",
+                        Map.of(
+                                ":new",
+                                DynamoRuns.list(runs),
+                                ":old",
+                                page.item().get(DynamoRuns.RUNS)));
+            });
+        });
+    }
+
+    private Uni<Boolean> conditionalUpdate(
+            String pk, String sk, String expression, String condition, Map<String, AttributeValue> values) {
         return call(
                         () -> dynamo.updateItem(b -> b.tableName(table)
-                                .key(Map.of(
-                                        PK,
-                                        s(DynamoKeys.partition(topicId, partition)),
-                                        SK,
-                                        s(DynamoKeys.entry(baseOffset))))
-                                .updateExpression("SET buckets = :new")
-                                .conditionExpression("attribute_exists(pk) AND buckets = :old")
-                                .expressionAttributeValues(
-                                        Map.of(":new", strings(buckets), ":old", strings(expected)))),
+                                .key(Map.of(PK, s(pk), SK, s(sk)))
+                                .updateExpression(expression)
+                                .conditionExpression(condition)
+                                .expressionAttributeValues(values)),
                         t -> t instanceof ConditionalCheckFailedException ? new ConditionFailed() : null)
                 .replaceWith(true)
                 .onFailure(ConditionFailed.class)
                 .recoverWithItem(false);
+    }
+
+    private static int indexOf(List<IndexEntry> runs, long baseOffset) {
+        for (int i = 0; i < runs.size(); i++) {
+            if (runs.get(i).baseOffset() == baseOffset) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static IndexEntry withBuckets(IndexEntry e, List<String> buckets) {
+        return new IndexEntry(
+                e.baseOffset(),
+                e.lastOffset(),
+                e.objectKey(),
+                e.position(),
+                e.length(),
+                e.maxTimestamp(),
+                e.crc32c(),
+                buckets);
     }
 
     private static AttributeValue strings(List<String> values) {
@@ -609,43 +803,12 @@ public final class DynamoMetadataStore implements MetadataStore {
 
     @Override
     public Uni<Optional<IndexEntry>> entryAtOrBefore(UUID topicId, int partition, long offset) {
-        QueryRequest request = QueryRequest.builder()
-                .tableName(table)
-                .consistentRead(true)
-                .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-                .expressionAttributeValues(Map.of(
-                        ":pk",
-                        s(DynamoKeys.partition(topicId, partition)),
-                        ":lo",
-                        s(DynamoKeys.ENTRY_PREFIX),
-                        ":hi",
-                        s(DynamoKeys.entry(offset))))
-                .scanIndexForward(false)
-                .limit(1)
-                .build();
-        return call(() -> dynamo.query(request), t -> null)
-                .map((QueryResponse r) -> r.items().stream().findFirst().map(DynamoEntries::entry));
+        return index.entryAtOrBefore(DynamoKeys.partition(topicId, partition), offset);
     }
 
     @Override
     public Uni<List<IndexEntry>> entriesFrom(UUID topicId, int partition, long fromBaseOffset, int limit) {
-        QueryRequest request = QueryRequest.builder()
-                .tableName(table)
-                .consistentRead(true)
-                .keyConditionExpression("pk = :pk AND sk BETWEEN :lo AND :hi")
-                .expressionAttributeValues(Map.of(
-                        ":pk",
-                        s(DynamoKeys.partition(topicId, partition)),
-                        ":lo",
-                        s(DynamoKeys.entry(fromBaseOffset)),
-                        ":hi",
-                        s(DynamoKeys.LAST_ENTRY)))
-                .scanIndexForward(true)
-                .limit(limit)
-                .build();
-        return call(() -> dynamo.query(request), t -> null)
-                .map((QueryResponse r) ->
-                        r.items().stream().map(DynamoEntries::entry).toList());
+        return index.entriesFrom(DynamoKeys.partition(topicId, partition), fromBaseOffset, limit);
     }
 
     @Override
