@@ -149,12 +149,7 @@ public class EddyWiring {
         EddyConfig.Cache c = config.cache();
         return new ReadCaches(
                 blocks,
-                new IndexCache(
-                        c.indexPartitions(),
-                        c.indexEntriesPerPartition(),
-                        c.indexEntries(),
-                        IndexCache.DEFAULT_TTL,
-                        System::nanoTime),
+                new IndexCache(c.indexPartitions(), c.indexEntriesPerPartition()),
                 new AsyncLimiter("tail-gets", c.tailGets()),
                 new AsyncLimiter("catch-up-gets", c.catchUpGets()),
                 c.readAheadBlocks(),
