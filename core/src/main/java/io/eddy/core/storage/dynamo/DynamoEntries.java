@@ -36,10 +36,14 @@ final class DynamoEntries {
         return item;
     }
 
+    /** The base offset an {@code O#} item's key names (its run's, or its first run's for a page). */
+    static long base(Map<String, AttributeValue> item) {
+        return Long.parseLong(item.get(SK).s().substring(DynamoKeys.ENTRY_PREFIX.length()));
+    }
+
     static IndexEntry entry(Map<String, AttributeValue> item) {
-        long base = Long.parseLong(item.get(SK).s().substring(DynamoKeys.ENTRY_PREFIX.length()));
         return new IndexEntry(
-                base,
+                base(item),
                 n(item, LAST_OFFSET),
                 item.get(OBJECT_KEY).s(),
                 n(item, POSITION),

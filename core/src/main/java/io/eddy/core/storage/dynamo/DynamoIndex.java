@@ -46,7 +46,7 @@ final class DynamoIndex {
     /** An index item as read: its key offset, its runs and the item (for a write conditioned on it being as read). */
     record Page(long key, List<IndexEntry> runs, Map<String, AttributeValue> item) {
         static Page of(Map<String, AttributeValue> item) {
-            return new Page(DynamoRuns.pageBase(item), DynamoRuns.ofPage(item), item);
+            return new Page(DynamoEntries.base(item), DynamoRuns.ofPage(item), item);
         }
 
         long end() {

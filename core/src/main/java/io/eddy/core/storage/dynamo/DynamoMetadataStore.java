@@ -416,18 +416,16 @@ public final class DynamoMetadataStore implements MetadataStore {
             head.updateExpression(expression).conditionExpression(condition).expressionAttributeValues(values);
             items.add(TransactWriteItem.builder().update(head.build()).build());
             if (seal) {
-                for (List<IndexEntry> page : List.of(sealed)) {
-                    Map<String, AttributeValue> item = DynamoRuns.pageItem(page);
-                    item.put(PK, s(pk));
-                    item.put(SK, s(DynamoKeys.entry(page.get(0).baseOffset())));
-                    items.add(TransactWriteItem.builder()
-                            .put(Put.builder()
-                                    .tableName(table)
-                                    .item(item)
-                                    .conditionExpression("attribute_not_exists(pk)")
-                                    .build())
-                            .build());
-                }
+                Map<String, AttributeValue> page = DynamoRuns.pageItem(sealed);
+                page.put(PK, s(pk));
+                page.put(SK, s(DynamoKeys.entry(sealed.get(0).baseOffset())));
+                items.add(TransactWriteItem.builder()
+                        .put(Put.builder()
+                                .tableName(table)
+                                .item(page)
+                                .conditionExpression("attribute_not_exists(pk)")
+                                .build())
+                        .build());
             }
             for (ProducerState state : append.producers()) {
                 items.add(TransactWriteItem.builder()

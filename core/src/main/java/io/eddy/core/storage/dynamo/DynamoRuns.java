@@ -1,7 +1,5 @@
 package io.eddy.core.storage.dynamo;
 
-import static io.eddy.core.storage.dynamo.DynamoKeys.SK;
-
 import io.eddy.core.model.IndexEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +20,7 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  * <p>Sizes: DynamoDB bills a transactional write 2 units per started KB of the item, so every page and head stays
  * under 1 KB: a tail holds at most {@link #TAIL_BYTES} bytes of runs (the rest of a head is under 300 bytes: key,
  * offsets, size, a lease owner of 41 characters), a page at most {@link #PAGE_BYTES} (its key and list under 80).
- * A run of the usual shape (a {@code segments/} key, one bucket) is about 140 bytes; {@code DynamoRunsTest} checks
+ * A run of the usual shape (a {@code segments/} key, one bucket) is about 140 bytes; {@code IndexPagesTest} checks
  * the bounds with DynamoDB's own count of a full head and a full page. Not instantiable; pure functions.
  */
 final class DynamoRuns {
@@ -87,11 +85,6 @@ final class DynamoRuns {
     /** The tail of a head item (empty for a head written before tails, or none at all). */
     static List<IndexEntry> ofHead(Map<String, AttributeValue> item) {
         return item == null ? List.of() : entries(item.get(TAIL));
-    }
-
-    /** The page item's key offset. */
-    static long pageBase(Map<String, AttributeValue> item) {
-        return Long.parseLong(item.get(SK).s().substring(DynamoKeys.ENTRY_PREFIX.length()));
     }
 
     /**
