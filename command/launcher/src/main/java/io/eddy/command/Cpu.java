@@ -30,6 +30,9 @@ final class Cpu {
      * difference of two, over a step; -1 where unknown.
      */
     record Use(long ticks, long compilerTicks) {
+        /** A JVM has settled when its compiler threads took at most one part in this many of its CPU. */
+        static final int SETTLED_PARTS = 20;
+
         Use minus(Use before) {
             return new Use(
                     ticks < 0 || before.ticks < 0 ? -1 : ticks - before.ticks,
@@ -42,7 +45,12 @@ final class Cpu {
          * not the paths' cost, so a benchmark warms up until this holds. Pure.
          */
         boolean settled() {
-            return compilerTicks >= 0 && ticks > 0 && compilerTicks * 20 <= ticks;
+            return compilerTicks >= 0 && ticks > 0 && compilerTicks * SETTLED_PARTS <= ticks;
+        }
+
+        /** {@link #settled} for a compiler share measured elsewhere (0 to 1; negative: unknown). Pure. */
+        static boolean settled(double compilerShare) {
+            return compilerShare >= 0 && compilerShare * SETTLED_PARTS <= 1;
         }
 
         /** The compiler threads' share of the CPU in percent, or "?" where unknown. */

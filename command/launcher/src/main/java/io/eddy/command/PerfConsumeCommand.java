@@ -276,10 +276,11 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     }
 
     /**
-     * Warm-up reads of every topic until the server's JIT compiler threads took at most a twentieth of its CPU in one
-     * within the reads (their JSON's {@code jit_share}), at most {@link Plan#warmUpReads}; each read's share printed. Each reads every topic
-     * {@link Plan#rounds} times over, as the measured read does: single reads of a second each left the compiler at
-     * a fifth of the server's CPU after twenty of them. The first read also fills the tier (memory, disk).
+     * Warm-up reads of every topic until the server's JIT compiler threads took at most a twentieth of its CPU within
+     * one ({@link Cpu.Use#settled(double)} of its JSON's {@code jit_share}), at most {@link Plan#warmUpReads}; each
+     * read's share printed. Each reads every topic {@link Plan#rounds} times over, as the measured read does: single
+     * reads of a second each left the compiler at a fifth of the server's CPU after twenty of them. The first read
+     * also fills the tier (memory, disk).
      */
     private void warmUp(PerfTool perf, Server server, Stack.Standins standins, String tier, String name, Plan plan) {
         for (int i = 1; i <= plan.warmUpReads(); i++) {
@@ -292,7 +293,7 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                     i,
                     plan.warmUpReads(),
                     share < 0 ? "?" : Math.round(share * 100) + "%"));
-            if (share >= 0 && share * 20 <= 1) {
+            if (Cpu.Use.settled(share)) {
                 return;
             }
         }

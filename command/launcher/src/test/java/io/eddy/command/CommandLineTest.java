@@ -255,6 +255,11 @@ class CommandLineTest {
     })
     void perfWarmsUpUntilTheJitCompilerSpendsAtMostATwentiethOfARound(long ticks, long compilerTicks, boolean warm) {
         assertThat(new Cpu.Use(ticks, compilerTicks).settled()).isEqualTo(warm);
+        if (ticks > 0) {
+            assertThat(Cpu.Use.settled(compilerTicks < 0 ? -1 : compilerTicks / (double) ticks))
+                    .as("the same by share")
+                    .isEqualTo(warm);
+        }
     }
 
     @Test
