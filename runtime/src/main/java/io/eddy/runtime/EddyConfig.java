@@ -200,13 +200,24 @@ public interface EddyConfig {
         @WithDefault("16777216")
         long tailBytes();
 
-        /** Partitions whose committed index entries are cached. */
+        /** Partitions whose known heads are cached. */
         @WithDefault("10000")
         long indexPartitions();
 
-        /** Index entries cached per partition (the window each reader reads and the tail are kept). */
-        @WithDefault("128")
+        /**
+         * Index entries cached of one partition (the window each reader reads and the tail are kept): a partition
+         * of up to this many entries is read again, by another group or a consumer starting over, with no index
+         * query.
+         */
+        @WithDefault("4096")
         int indexEntriesPerPartition();
+
+        /**
+         * Index entries cached of all partitions together (a few hundred bytes each: the default takes ~64 MiB at
+         * most); past it whole partitions' entries go, least recently used first.
+         */
+        @WithDefault("262144")
+        long indexEntries();
 
         /** Put the chunks a produce just wrote into the cache (server mode: tail reads then make no GET). */
         @WithDefault("true")

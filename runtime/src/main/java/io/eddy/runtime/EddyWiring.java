@@ -149,7 +149,12 @@ public class EddyWiring {
         EddyConfig.Cache c = config.cache();
         return new ReadCaches(
                 blocks,
-                new IndexCache(c.indexPartitions(), c.indexEntriesPerPartition()),
+                new IndexCache(
+                        c.indexPartitions(),
+                        c.indexEntriesPerPartition(),
+                        c.indexEntries(),
+                        IndexCache.DEFAULT_TTL,
+                        System::nanoTime),
                 new AsyncLimiter("tail-gets", c.tailGets()),
                 new AsyncLimiter("catch-up-gets", c.catchUpGets()),
                 c.readAheadBlocks(),

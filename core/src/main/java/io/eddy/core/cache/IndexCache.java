@@ -29,16 +29,25 @@ import java.util.function.LongSupplier;
  * entries and move the log start, must {@link #invalidate} the partition they rewrite, which forgets its known
  * head too.
  *
- * <p>Bounded: at most {@code maxPartitions} partitions (least recently used dropped first) and
- * {@code entriesPerPartition} entries each. What goes first when a page is added: the entries below the page (the
- * past of the reader that loaded it), lowest first; then those above it, from the page's end upward, so the tail
- * stays; then the page's own highest entries. So each reader keeps the window it is reading, a catch-up reader far
- * below the tail and a tail reader alike. Thread-safe.
+ * <p>Each entry is trusted for the time to live from when it was read (or committed), then looked up anew.
+ *
+ * <p>Bounded: at most {@code maxEntries} entries of all partitions together (a partition's entries go as one, least
+ * recently used first, as Caffeine's size-based eviction picks them) and {@code entriesPerPartition} of one
+ * partition; known heads of at most {@code maxPartitions} partitions. What goes first when a page is added to a
+ * full partition: its expired entries; then those below the page (the past of the reader that loaded it), lowest
+ * first; then those above it, from the page's end upward, so the tail stays; then the page's own highest entries.
+ * So each reader keeps the window it is reading, a catch-up reader far below the tail and a tail reader alike, and
+ * a reader reading a partition again (another group, or a consumer re-reading) finds what a page of the bound
+ * holds. Thread-safe.
  */
 public final class IndexCache {
     private record PartitionKey(UUID topicId, int partition) {}
 
-    private final Cache<PartitionKey, ConcurrentSkipListMap<Long, IndexEntry>> partitions;
+    /** An entry and when it was read from the store (or committed by this process). */
+    private record Cached(IndexEntry entry, long readNanos) {}
+
+    /** A partition's entries by base offset; changed only inside the cache's compute, so its weight follows. */
+    private final Cache<PartitionKey, ConcurrentSkipListMap<Long, Cached>> partitions;
     /**
      * A known head; {@code read}: it came from a head read (which restarts its time to live; a commit does not);
      * {@code confirmedNanos}: when its high watermark was last shown to be the stored one, by a head read or by a
@@ -51,6 +60,7 @@ public final class IndexCache {
     public static final Duration DEFAULT_TTL = Duration.ofMinutes(2);
 
     private final int entriesPerPartition;
+    private final long ttlNanos;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongSupplier nanoTime;
@@ -64,22 +74,41 @@ public final class IndexCache {
         this(maxPartitions, entriesPerPartition, ttl, System::nanoTime);
     }
 
+    /** At most {@code entriesPerPartition} entries for each of {@code maxPartitions} partitions. */
+    public IndexCache(long maxPartitions, int entriesPerPartition, Duration ttl, LongSupplier nanoTime) {
+        this(
+                maxPartitions,
+                entriesPerPartition,
+                entriesPerPartition > 0 && maxPartitions > Long.MAX_VALUE / entriesPerPartition
+                        ? Long.MAX_VALUE
+                        : maxPartitions * entriesPerPartition,
+                ttl,
+                nanoTime);
+    }
+
     /**
-     * @param ttl how long a partition's entries are trusted: shorter than the compactor's grace for replaced
+     * @param maxPartitions partitions whose known heads are kept
+     * @param entriesPerPartition entries kept of one partition
+     * @param maxEntries entries kept of all partitions together (each takes a few hundred bytes)
+     * @param ttl how long an entry is trusted from when it was read: shorter than the compactor's grace for replaced
      *            objects, so an entry a compaction replaced in another process is forgotten before its object
      *            can be deleted
-     * @param nanoTime the clock known heads' confirmations are timed by ({@link System#nanoTime()}; tests move it)
+     * @param nanoTime the clock entries and known heads are timed by ({@link System#nanoTime()}; tests move it)
      */
-    public IndexCache(long maxPartitions, int entriesPerPartition, Duration ttl, LongSupplier nanoTime) {
-        if (maxPartitions < 0 || entriesPerPartition < 1 || ttl.isNegative()) {
-            throw new IllegalArgumentException("bad index cache bounds " + maxPartitions + " x " + entriesPerPartition);
+    public IndexCache(
+            long maxPartitions, int entriesPerPartition, long maxEntries, Duration ttl, LongSupplier nanoTime) {
+        if (maxPartitions < 0 || entriesPerPartition < 1 || maxEntries < 0 || ttl.isNegative()) {
+            throw new IllegalArgumentException("bad index cache bounds " + maxPartitions + " x " + entriesPerPartition
+                    + ", " + maxEntries + " in all");
         }
         this.partitions = Caffeine.newBuilder()
-                .maximumSize(maxPartitions)
-                .expireAfterWrite(ttl)
+                .maximumWeight(maxEntries)
+                .<PartitionKey, ConcurrentSkipListMap<Long, Cached>>weigher((k, entries) -> entries.size())
+                .expireAfterAccess(ttl) // a partition nobody reads: every entry of it has expired
                 .executor(Runnable::run)
                 .build();
-        long ttlNanos = ttl.toNanos();
+        this.ttlNanos = ttl.toNanos();
+        long ttlNanos = this.ttlNanos;
         this.heads = Caffeine.newBuilder()
                 .maximumSize(maxPartitions)
                 .expireAfter(new Expiry<PartitionKey, Known>() {
@@ -164,35 +193,51 @@ public final class IndexCache {
         });
     }
 
-    /** The cached entry covering {@code offset}, if any. */
+    /** The cached entry covering {@code offset}, if any, read less than the time to live ago. */
     public Optional<IndexEntry> covering(UUID topicId, int partition, long offset) {
-        ConcurrentSkipListMap<Long, IndexEntry> entries = partitions.getIfPresent(new PartitionKey(topicId, partition));
-        Map.Entry<Long, IndexEntry> floor = entries == null ? null : entries.floorEntry(offset);
-        if (floor != null && floor.getValue().covers(offset)) {
+        ConcurrentSkipListMap<Long, Cached> entries = partitions.getIfPresent(new PartitionKey(topicId, partition));
+        Map.Entry<Long, Cached> floor = entries == null ? null : entries.floorEntry(offset);
+        if (floor != null
+                && floor.getValue().entry().covers(offset)
+                && !expired(floor.getValue(), nanoTime.getAsLong())) {
             hits.increment();
-            return Optional.of(floor.getValue());
+            return Optional.of(floor.getValue().entry());
         }
         misses.increment();
         return Optional.empty();
     }
 
-    /** Remembers committed entries of one partition. */
+    private boolean expired(Cached cached, long now) {
+        return now - cached.readNanos() > ttlNanos;
+    }
+
+    /** Remembers committed entries of one partition, just read (or committed). */
     public void addAll(UUID topicId, int partition, Collection<IndexEntry> committed) {
         if (committed.isEmpty()) {
             return;
         }
-        ConcurrentSkipListMap<Long, IndexEntry> entries =
-                partitions.get(new PartitionKey(topicId, partition), k -> new ConcurrentSkipListMap<>());
-        for (IndexEntry e : committed) {
-            entries.put(e.baseOffset(), e);
-        }
-        if (entries.size() > entriesPerPartition) {
-            trim(entries, committed);
-        }
+        long now = nanoTime.getAsLong();
+        partitions.asMap().compute(new PartitionKey(topicId, partition), (key, known) -> {
+            ConcurrentSkipListMap<Long, Cached> entries = known != null ? known : new ConcurrentSkipListMap<>();
+            for (IndexEntry e : committed) {
+                entries.put(e.baseOffset(), new Cached(e, now));
+            }
+            if (entries.size() > entriesPerPartition) {
+                trim(entries, committed, now);
+            }
+            return entries; // weighed again: its size changed
+        });
+    }
+
+    /** Entries cached now, of all partitions. */
+    public long entries() {
+        partitions.cleanUp();
+        return partitions.asMap().values().stream().mapToLong(Map::size).sum();
     }
 
     /** Drops entries until the bound holds, keeping the page just added and the tail (see the class javadoc). */
-    private void trim(ConcurrentSkipListMap<Long, IndexEntry> entries, Collection<IndexEntry> page) {
+    private void trim(ConcurrentSkipListMap<Long, Cached> entries, Collection<IndexEntry> page, long now) {
+        entries.values().removeIf(c -> expired(c, now));
         long pageFirst = Long.MAX_VALUE;
         long pageLast = Long.MIN_VALUE;
         for (IndexEntry e : page) {

@@ -7,7 +7,9 @@ import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
+import io.eddy.core.support.AsyncLoop;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -72,7 +74,7 @@ final class IndexWalk {
                                 "no index entry covers offset " + offset + " of " + topic.name() + "/" + partition
                                         + " below the high watermark"));
             }
-            return collect(topic, partition, head, List.of(first.get()), sink);
+            return new Walk(topic, partition, head, sink, first.get()).run();
         });
     }
 
@@ -106,41 +108,78 @@ final class IndexWalk {
         });
     }
 
-    private Uni<Void> collect(
-            Topic topic, int partition, PartitionHead head, List<IndexEntry> entries, ChunkSink sink) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (IndexEntry entry : entries) {
-            chain = chain.flatMap(ignored -> switch (step(entry, sink.nextOffset(), sink.full())) {
-                case PASS -> Uni.createFrom().voidItem();
-                case STEP_OVER -> {
-                    sink.skipTo(entry.lastOffset() + 1);
-                    yield Uni.createFrom().voidItem();
+    /**
+     * One read's walk from its first entry: the entries in hand, then the one the index entry cache holds for the
+     * offset the sink goes on from, else the next page from DynamoDB. A loop of steps ({@link AsyncLoop}), not a
+     * method calling itself: a read of a partition whose entries and chunks are all cached completes each step at
+     * once, on the thread that started it, and must take the stack of one entry for thousands. Not thread-safe: its
+     * steps run one at a time.
+     */
+    private final class Walk {
+        private final Topic topic;
+        private final int partition;
+        private final PartitionHead head;
+        private final ChunkSink sink;
+        /** Entries in hand, in offset order, taken before the next one is looked up. */
+        private final ArrayDeque<IndexEntry> entries = new ArrayDeque<>();
+
+        Walk(Topic topic, int partition, PartitionHead head, ChunkSink sink, IndexEntry first) {
+            this.topic = topic;
+            this.partition = partition;
+            this.head = head;
+            this.sink = sink;
+            entries.add(first);
+        }
+
+        Uni<Void> run() {
+            return AsyncLoop.run(this::next);
+        }
+
+        /**
+         * Takes entries (in hand, else cached) until one's chunk is to be read, or none is cached: that read, or the
+         * index query, is the step; {@code null} once the sink is full or the walk reached the high watermark.
+         */
+        private Uni<?> next() {
+            while (true) {
+                IndexEntry entry = entries.poll();
+                if (entry == null) {
+                    if (sink.full()) {
+                        return null;
+                    }
+                    long next = sink.nextOffset();
+                    Optional<IndexEntry> cached = index.covering(topic.id(), partition, next);
+                    if (cached.isEmpty()) {
+                        return query(next);
+                    }
+                    entry = cached.get();
                 }
-                case READ ->
-                    chunks.chunk(entry, head)
-                            .invoke(bytes -> {
-                                sink.accept(entry, bytes);
-                                if (!sink.full()) {
-                                    sink.skipTo(entry.lastOffset() + 1); // read it all: what is left of it is a gap
-                                }
-                            })
-                            .replaceWithVoid();
+                switch (step(entry, sink.nextOffset(), sink.full())) {
+                    case PASS -> {}
+                    case STEP_OVER -> sink.skipTo(entry.lastOffset() + 1);
+                    case READ -> {
+                        return read(entry);
+                    }
+                }
+            }
+        }
+
+        private Uni<byte[]> read(IndexEntry entry) {
+            return chunks.chunk(entry, head).invoke(bytes -> {
+                sink.accept(entry, bytes);
+                if (!sink.full()) {
+                    sink.skipTo(entry.lastOffset() + 1); // read it all: what is left of it is a gap
+                }
             });
         }
-        return chain.flatMap(ignored -> {
-            if (sink.full()) {
-                return Uni.createFrom().voidItem();
-            }
-            long next = sink.nextOffset();
-            Optional<IndexEntry> cached = index.covering(topic.id(), partition, next);
-            if (cached.isPresent()) {
-                return collect(topic, partition, head, List.of(cached.get()), sink);
-            }
+
+        /** The page of entries from {@code next}, cached and taken in hand. */
+        private Uni<Void> query(long next) {
             queries.increment();
             return metadata.entriesFrom(topic.id(), partition, next, ENTRY_PAGE).flatMap(found -> {
                 if (!found.isEmpty() && found.get(0).baseOffset() == next) {
                     index.addAll(topic.id(), partition, found);
-                    return collect(topic, partition, head, found, sink);
+                    entries.addAll(found);
+                    return Uni.createFrom().voidItem();
                 }
                 // a compaction merged the entry starting here into one starting before: read that one
                 queries.increment();
@@ -152,9 +191,10 @@ final class IndexWalk {
                                         "index gap at offset " + next + " of " + topic.name() + "/" + partition));
                     }
                     index.invalidate(topic.id(), partition);
-                    return collect(topic, partition, head, List.of(covering.get()), sink);
+                    entries.add(covering.get());
+                    return Uni.createFrom().voidItem();
                 });
             });
-        });
+        }
     }
 }

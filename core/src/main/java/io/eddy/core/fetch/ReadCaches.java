@@ -36,11 +36,14 @@ public record ReadCaches(
         return new ReadCaches(blocks, other, tailGets, catchUpGets, readAheadBlocks, tailBytes);
     }
 
-    /** Defaults around a block cache: index cache of 10,000 partitions × 128 entries, 16 tail and 4 catch-up GETs. */
+    /**
+     * Defaults around a block cache: index cache of 4,096 entries a partition, 262,144 in all, known heads of 10,000
+     * partitions; 16 tail and 4 catch-up GETs.
+     */
     public static ReadCaches over(BlockCache blocks) {
         return new ReadCaches(
                 blocks,
-                new IndexCache(10_000, 128),
+                new IndexCache(10_000, 4096, 262_144, IndexCache.DEFAULT_TTL, System::nanoTime),
                 new AsyncLimiter("tail-gets", DEFAULT_TAIL_GETS),
                 new AsyncLimiter("catch-up-gets", DEFAULT_CATCH_UP_GETS),
                 DEFAULT_READ_AHEAD_BLOCKS,

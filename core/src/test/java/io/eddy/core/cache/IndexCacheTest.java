@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 
@@ -107,5 +109,48 @@ class IndexCacheTest {
 
         assertThat(cache.knownHead(TOPIC, 0)).isEmpty();
         assertThat(cache.covering(TOPIC, 0, 5)).isEmpty();
+    }
+
+    @Test
+    void eachEntryIsTrustedForTheTimeToLiveFromWhenItWasRead() {
+        AtomicLong nanos = new AtomicLong();
+        IndexCache cache = new IndexCache(10, 64, 640, Duration.ofMinutes(2), nanos::get);
+        cache.addAll(TOPIC, 0, entries(0, 4)); // read at 0: offsets 0..39
+        nanos.set(Duration.ofSeconds(90).toNanos());
+        cache.addAll(TOPIC, 0, entries(4, 4)); // read 90 s later: 40..79
+
+        nanos.set(Duration.ofSeconds(150).toNanos());
+
+        assertThat(cache.covering(TOPIC, 0, 15)).as("read 150 s ago").isEmpty();
+        assertThat(cache.covering(TOPIC, 0, 45))
+                .as("read 60 s ago, though its partition's first entries came 150 s ago")
+                .isPresent();
+    }
+
+    @Test
+    void theEntriesOfAllPartitionsShareOneBound() {
+        IndexCache cache = new IndexCache(10, 64, 100, Duration.ofMinutes(2), () -> 0L);
+        cache.addAll(TOPIC, 0, entries(0, 60));
+        cache.addAll(TOPIC, 1, entries(0, 30));
+        assertThat(cache.covering(TOPIC, 0, 595))
+                .as("90 entries in all: both kept")
+                .isPresent();
+
+        cache.addAll(TOPIC, 2, entries(0, 30)); // 120 entries: past the bound, so a partition's entries go
+
+        assertThat(cache.entries()).isBetween(60L, 100L);
+    }
+
+    @Test
+    void aPartitionKeepsAsManyEntriesAsItsOwnBoundWhateverThePartitionCount() {
+        // a catch-up reader re-reading a partition of 300 entries finds all of them on its second read
+        IndexCache cache = new IndexCache(10_000, 4096, 262_144, Duration.ofMinutes(2), () -> 0L);
+        for (int page = 0; page < 3; page++) {
+            cache.addAll(TOPIC, 0, entries(page * 100L, 100));
+        }
+
+        assertThat(LongStream.range(0, 300)
+                        .allMatch(i -> cache.covering(TOPIC, 0, i * 10 + 5).isPresent()))
+                .isTrue();
     }
 }
