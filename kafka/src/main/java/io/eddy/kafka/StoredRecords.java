@@ -1,25 +1,28 @@
 package io.eddy.kafka;
 
+import io.eddy.core.fetch.ServedBatch;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.record.BaseRecords;
 import org.apache.kafka.common.record.RecordsSend;
 
 /**
- * Record batches as core read them (Kafka v2 batches, base offsets patched, never decoded), to put in a response
- * message's records field: {@link KafkaCodec} writes them as they are, each buffer a part of the response frame,
- * without copying. Immutable once made (each buffer is duplicated on write, never moved); thread-safe.
+ * Record batches as core read them (Kafka v2 batches where they lie, each beside its real base offset, never
+ * decoded), to put in a response message's records field: {@link KafkaCodec} writes each batch's real base offset
+ * and then the rest of the batch as it is, each buffer a part of the response frame, without copying the batches.
+ * Immutable once made (each buffer is a view of its own on write, never moved); thread-safe.
  */
 public final class StoredRecords implements BaseRecords {
-    private final List<ByteBuffer> batches;
+    private final List<ServedBatch> batches;
     private final int sizeInBytes;
 
-    /** @param batches the batches in offset order; read from their positions to their limits */
-    public StoredRecords(List<ByteBuffer> batches) {
+    /** @param batches the batches in offset order */
+    public StoredRecords(List<ServedBatch> batches) {
         this.batches = List.copyOf(batches);
         long size = 0;
-        for (ByteBuffer b : this.batches) {
-            size += b.remaining();
+        for (ServedBatch b : this.batches) {
+            size += b.sizeInBytes();
         }
         if (size > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("record batches of " + size + " bytes do not fit one response");
@@ -27,9 +30,20 @@ public final class StoredRecords implements BaseRecords {
         this.sizeInBytes = (int) size;
     }
 
-    /** The batches, each a view of its own (position and limit) over bytes shared with this value. */
+    /**
+     * The bytes to write, in order: for each batch its real base offset (8 bytes, all of them views of one array
+     * made here), then the rest of the batch, a view of its own over bytes shared with this value.
+     */
     public List<ByteBuffer> buffers() {
-        return batches.stream().map(ByteBuffer::asReadOnlyBuffer).toList();
+        ByteBuffer bases = ByteBuffer.allocate(batches.size() * Long.BYTES);
+        List<ByteBuffer> out = new ArrayList<>(batches.size() * 2);
+        for (ServedBatch b : batches) {
+            int at = bases.position();
+            b.writeBaseOffset(bases);
+            out.add(bases.slice(at, Long.BYTES));
+            out.add(b.afterBaseOffset().asReadOnlyBuffer());
+        }
+        return out;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.eddy.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.eddy.core.fetch.ServedBatch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.CompositeByteBuf;
@@ -75,6 +76,17 @@ class KafkaCodecResponseTest {
         return frame.array();
     }
 
+    /** The stored batches served 100 offsets further on than they are stored, as core serves a chunk's batches. */
+    private static List<ServedBatch> served(List<ByteBuffer> stored) {
+        return stored.stream()
+                .map(b -> new ServedBatch(100 + b.getLong(b.position()), b))
+                .toList();
+    }
+
+    private static ByteBuffer patched(List<ServedBatch> served) {
+        return concatenated(served.stream().map(ServedBatch::patched).toList());
+    }
+
     private static ByteBuffer concatenated(List<ByteBuffer> buffers) {
         ByteBuffer all = ByteBuffer.allocate(
                 buffers.stream().mapToInt(ByteBuffer::remaining).sum());
@@ -84,19 +96,19 @@ class KafkaCodecResponseTest {
 
     @Test
     void aFetchResponseOfStoredBatchesIsByteForByteWhatKafkaClientsWriteForTheSameRecords() {
-        List<ByteBuffer> batches = batches();
+        List<ServedBatch> batches = served(batches());
         for (short version = ApiKeys.FETCH.oldestVersion(); version <= ApiKeys.FETCH.latestVersion(false); version++) {
             ByteBuf frame = codec.encodeResponse(ApiKeys.FETCH, version, 42, fetchResponse(new StoredRecords(batches)));
 
             byte[] expected = reference(
-                    ApiKeys.FETCH, version, 42, fetchResponse(MemoryRecords.readableRecords(concatenated(batches))));
+                    ApiKeys.FETCH, version, 42, fetchResponse(MemoryRecords.readableRecords(patched(batches))));
             assertThat(ByteBufUtil.getBytes(frame)).as("v%d", version).isEqualTo(expected);
         }
     }
 
     @Test
-    void theFrameReadsBackWithKafkaClientsAndItsBatchesAsStored() {
-        List<ByteBuffer> batches = batches();
+    void theFrameReadsBackWithKafkaClientsAndItsBatchesAsStoredAtTheirRealBaseOffsets() {
+        List<ServedBatch> batches = served(batches());
         short version = ApiKeys.FETCH.latestVersion(false);
         ByteBuf frame = codec.encodeResponse(ApiKeys.FETCH, version, 7, fetchResponse(new StoredRecords(batches)));
 
@@ -110,8 +122,8 @@ class KafkaCodecResponseTest {
                 parsed.data().responses().get(0).partitions().get(0).records();
         List<Long> bases = new ArrayList<>();
         records.batches().forEach(b -> bases.add(b.baseOffset()));
-        assertThat(bases).containsExactly(0L, 1L);
-        assertThat(records.buffer()).isEqualTo(concatenated(batches));
+        assertThat(bases).containsExactly(100L, 101L);
+        assertThat(records.buffer()).isEqualTo(patched(batches));
         records.batches().forEach(RecordBatch::ensureValid);
     }
 
@@ -119,7 +131,10 @@ class KafkaCodecResponseTest {
     void recordsAreViewsOfTheBatchesNotCopies() {
         List<ByteBuffer> batches = batches();
         ByteBuf frame = codec.encodeResponse(
-                ApiKeys.FETCH, ApiKeys.FETCH.latestVersion(false), 1, fetchResponse(new StoredRecords(batches)));
+                ApiKeys.FETCH,
+                ApiKeys.FETCH.latestVersion(false),
+                1,
+                fetchResponse(new StoredRecords(served(batches))));
         byte[] before = ByteBufUtil.getBytes(frame);
 
         // the batches change after encoding: a view sees it, a copy would not

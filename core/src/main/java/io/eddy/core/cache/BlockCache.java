@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.eddy.core.error.CorruptSegmentException;
 import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -141,9 +142,14 @@ public final class BlockCache implements AutoCloseable {
      * missing, from {@code source}. A range reaching past the object's end fails with a
      * {@link CorruptSegmentException}.
      *
+     * <p>A range inside one block comes as a view of the cached block itself, not a copy (a fetch's chunk nearly
+     * always does: blocks are megabytes, chunks far smaller): the caller must never write into it, since every
+     * reader of the block shares those bytes. A range across blocks comes as an array of its own. Either way the
+     * buffer is backed by an array ({@link ByteBuffer#hasArray()}), from its position to its limit.
+     *
      * @param readAhead blocks past the last needed one to load in the same GET when that GET is made
      */
-    public Uni<byte[]> read(String objectKey, long position, int length, int readAhead, BlockSource source) {
+    public Uni<ByteBuffer> read(String objectKey, long position, int length, int readAhead, BlockSource source) {
         if (position < 0 || length < 1 || readAhead < 0) {
             throw new IllegalArgumentException("bad read " + position + "+" + length + ", read-ahead " + readAhead);
         }
@@ -180,7 +186,7 @@ public final class BlockCache implements AutoCloseable {
                 load(objectKey, claimed, last, readAhead, source);
             }
             // readers get a future of their own: one reader giving up cancels nothing shared
-            CompletableFuture<byte[]> whole = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+            CompletableFuture<ByteBuffer> whole = CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
                     .thenApply(v -> assemble(objectKey, first, parts, position, length));
             return Uni.createFrom().completionStage(whole);
         });
@@ -211,21 +217,32 @@ public final class BlockCache implements AutoCloseable {
         return memory.map(m -> m.getIfPresent(key)).orElse(null);
     }
 
-    private byte[] assemble(
+    /** The range: a view of its block when it lies in one, else a copy out of its blocks. */
+    private ByteBuffer assemble(
             String objectKey, long first, List<CompletableFuture<byte[]>> parts, long position, int length) {
+        if (parts.size() == 1) {
+            byte[] block = parts.get(0).join();
+            int from = (int) (position - first * blockBytes);
+            checkHolds(objectKey, block, first * blockBytes, from + length, position, length);
+            return ByteBuffer.wrap(block, from, length).slice();
+        }
         byte[] out = new byte[length];
         for (int i = 0; i < parts.size(); i++) {
             byte[] block = parts.get(i).join();
             long blockStart = (first + i) * blockBytes;
             int from = (int) Math.max(0, position - blockStart);
             int to = (int) Math.min(blockBytes, position + length - blockStart);
-            if (block.length < to) {
-                throw new CorruptSegmentException("object " + objectKey + " ends at byte " + (blockStart + block.length)
-                        + ", before the range " + position + "+" + length + " does");
-            }
+            checkHolds(objectKey, block, blockStart, to, position, length);
             System.arraycopy(block, from, out, (int) (blockStart + from - position), to - from);
         }
-        return out;
+        return ByteBuffer.wrap(out);
+    }
+
+    private static void checkHolds(String objectKey, byte[] block, long blockStart, int to, long position, int length) {
+        if (block.length < to) {
+            throw new CorruptSegmentException("object " + objectKey + " ends at byte " + (blockStart + block.length)
+                    + ", before the range " + position + "+" + length + " does");
+        }
     }
 
     private void load(String objectKey, List<Claim> claimed, long lastNeeded, int readAhead, BlockSource source) {

@@ -1,7 +1,6 @@
 package io.eddy.core.fetch;
 
 import io.eddy.core.format.BatchIterator;
-import io.eddy.core.format.RecordBatches;
 import io.eddy.core.model.IndexEntry;
 import io.eddy.core.model.PartitionHead;
 import java.nio.ByteBuffer;
@@ -9,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Accumulates whole stored batches, each a view of its chunk given its real base offset (entry base + offset in
- * the chunk), up to the request's byte limit (the first batch comes even when larger, if {@code atLeastOne}) and
- * record limit (in whole batches). The chunk must be the read's own copy: base offsets are patched in place.
+ * Accumulates whole stored batches, each a view of its chunk beside its real base offset (entry base + offset in
+ * the chunk; {@link ServedBatch}: the writer puts it in, the chunk is never written), up to the request's byte
+ * limit (the first batch comes even when larger, if {@code atLeastOne}) and record limit (in whole batches).
  * Pure; not thread-safe: one fetch.
  */
 final class BatchCollector extends ChunkSink {
-    final List<ByteBuffer> batches = new ArrayList<>();
+    final List<ServedBatch> batches = new ArrayList<>();
     final boolean atLeastOne;
     long records;
     boolean limited;
@@ -32,8 +31,8 @@ final class BatchCollector extends ChunkSink {
 
     /** @throws io.eddy.core.error.CorruptSegmentException a batch of the chunk is cut short or does not fit it */
     @Override
-    void accept(IndexEntry entry, byte[] chunk) {
-        BatchIterator walk = BatchIterator.over(ByteBuffer.wrap(chunk));
+    void accept(IndexEntry entry, ByteBuffer chunk) {
+        BatchIterator walk = BatchIterator.over(chunk);
         while (walk.hasNext() && !full()) {
             BatchIterator.Batch stored = walk.next();
             long base = entry.baseOffset() + stored.baseOffset();
@@ -46,9 +45,7 @@ final class BatchCollector extends ChunkSink {
                     limited = true;
                     return;
                 }
-                ByteBuffer batch = stored.slice();
-                RecordBatches.setBaseOffset(batch, base);
-                batches.add(batch);
+                batches.add(new ServedBatch(base, stored.slice()));
                 bytes += size;
                 records += last - base + 1;
                 nextOffset = last + 1;

@@ -33,23 +33,26 @@ final class ChunkReader {
         });
     }
 
-    /** The chunk's bytes, checked; {@code tail} says which pool of GETs reads what the cache misses. */
-    Uni<byte[]> chunk(IndexEntry entry, boolean tail) {
+    /**
+     * The chunk's bytes, checked; {@code tail} says which pool of GETs reads what the cache misses. Usually a view
+     * of a cached block ({@link BlockCache#read}): never written into.
+     */
+    Uni<ByteBuffer> chunk(IndexEntry entry, boolean tail) {
         BlockCache blocks = caches.blocks();
         AsyncLimiter pool = tail ? caches.tailGets() : caches.catchUpGets();
         BlockCache.BlockSource source = (position, maxLength) ->
                 pool.submit(() -> replicas.readUpTo(entry.buckets(), entry.objectKey(), position, maxLength));
         return blocks.read(entry.objectKey(), entry.position(), entry.length(), caches.readAheadBlocks(), source)
-                .invoke(bytes -> SegmentFormat.verifyChunk(ByteBuffer.wrap(bytes), entry.crc32c()))
+                .invoke(bytes -> SegmentFormat.verifyChunk(bytes, entry.crc32c()))
                 .onFailure(CorruptSegmentException.class)
                 .recoverWithUni(t -> {
                     blocks.invalidate(entry.objectKey(), entry.position(), entry.length());
-                    return pool.submit(() -> replicas.readChunk(entry));
+                    return pool.submit(() -> replicas.readChunk(entry)).map(ByteBuffer::wrap);
                 });
     }
 
     /** The chunk's bytes, read in the pool its distance from the high watermark calls for ({@link #isTail}). */
-    Uni<byte[]> chunk(IndexEntry entry, PartitionHead head) {
+    Uni<ByteBuffer> chunk(IndexEntry entry, PartitionHead head) {
         return chunk(entry, isTail(entry, head, caches.tailBytes()));
     }
 

@@ -1,6 +1,7 @@
 package io.eddy.core.fetch;
 
 import io.eddy.core.model.IndexEntry;
+import java.nio.ByteBuffer;
 
 /**
  * Where a read's chunks go, up to the request's limits: the {@link IndexWalk} hands it chunks in offset order
@@ -31,6 +32,9 @@ abstract class ChunkSink {
     /** Whether the read has what it wants: no chunk is handed to it after. */
     abstract boolean full();
 
-    /** Takes what it wants of {@code entry}'s chunk, from {@link #nextOffset()}. */
-    abstract void accept(IndexEntry entry, byte[] chunk);
+    /**
+     * Takes what it wants of {@code entry}'s chunk, from {@link #nextOffset()}: its bytes from position to limit,
+     * shared with the block cache, so never written into.
+     */
+    abstract void accept(IndexEntry entry, ByteBuffer chunk);
 }

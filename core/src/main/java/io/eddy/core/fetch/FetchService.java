@@ -10,6 +10,7 @@ import io.eddy.core.storage.SegmentStore;
 import io.eddy.core.tail.TailSignals;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -216,8 +217,11 @@ public final class FetchService {
         return offsets.maxTimestamp(topicName, partition);
     }
 
-    /** A chunk's bytes, through the cache tiers, checked against its CRC32C; read as a tail read. */
-    public Uni<byte[]> chunk(IndexEntry entry) {
+    /**
+     * A chunk's bytes, through the cache tiers, checked against its CRC32C; read as a tail read. Usually a view of
+     * a cached block: never written into.
+     */
+    public Uni<ByteBuffer> chunk(IndexEntry entry) {
         return chunks.chunk(entry, true);
     }
 

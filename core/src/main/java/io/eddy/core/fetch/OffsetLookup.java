@@ -11,7 +11,6 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Optional;
 
@@ -122,8 +121,8 @@ final class OffsetLookup {
     private Uni<Optional<Record>> maxIn(IndexEntry entry, PartitionHead head) {
         return chunks.chunk(entry, head).map(bytes -> {
             Optional<Record> top = Optional.empty();
-            for (Record r : RecordBatches.decode(
-                    ByteBuffer.wrap(bytes), entry.baseOffset(), head.logStartOffset(), head.nextOffset() - 1)) {
+            for (Record r :
+                    RecordBatches.decode(bytes, entry.baseOffset(), head.logStartOffset(), head.nextOffset() - 1)) {
                 top = later(top, Optional.of(r));
             }
             return top;
@@ -149,10 +148,7 @@ final class OffsetLookup {
                                 && entry.lastOffset() >= head.logStartOffset()) {
                             return chunks.chunk(entry, head).map(bytes -> {
                                 for (Record r : RecordBatches.decode(
-                                        ByteBuffer.wrap(bytes),
-                                        entry.baseOffset(),
-                                        head.logStartOffset(),
-                                        head.nextOffset() - 1)) {
+                                        bytes, entry.baseOffset(), head.logStartOffset(), head.nextOffset() - 1)) {
                                     if (r.timestamp() >= timestamp) {
                                         return r.offset();
                                     }

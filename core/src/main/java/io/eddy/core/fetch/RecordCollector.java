@@ -27,9 +27,8 @@ final class RecordCollector extends ChunkSink {
     }
 
     @Override
-    void accept(IndexEntry entry, byte[] chunk) {
-        for (Record r :
-                RecordBatches.decode(ByteBuffer.wrap(chunk), entry.baseOffset(), nextOffset, highWatermark - 1)) {
+    void accept(IndexEntry entry, ByteBuffer chunk) {
+        for (Record r : RecordBatches.decode(chunk, entry.baseOffset(), nextOffset, highWatermark - 1)) {
             if (full() || ((!records.isEmpty() || !atLeastOne) && bytes + r.sizeInBytes() > request.maxBytes())) {
                 bytes = Math.max(bytes, request.maxBytes());
                 return;

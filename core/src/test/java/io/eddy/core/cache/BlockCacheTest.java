@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.eddy.core.error.CorruptSegmentException;
 import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +47,14 @@ class BlockCacheTest {
     }
 
     private static byte[] read(BlockCache cache, long position, int length, int readAhead, BlockCache.BlockSource s) {
-        return cache.read(KEY, position, length, readAhead, s).await().atMost(AWAIT);
+        return bytes(cache.read(KEY, position, length, readAhead, s).await().atMost(AWAIT));
+    }
+
+    /** A read's bytes, from its position to its limit. */
+    private static byte[] bytes(ByteBuffer range) {
+        byte[] out = new byte[range.remaining()];
+        range.duplicate().get(out);
+        return out;
     }
 
     @Test
@@ -60,6 +68,21 @@ class BlockCacheTest {
         assertThat(store.reads.get(0)).containsExactly(100, 400); // blocks 1..4, aligned
         assertThat(read(cache, 120, 60, 0, store)).isEqualTo(store.range(120, 60));
         assertThat(store.reads).as("block 1 is cached").hasSize(1);
+    }
+
+    @Test
+    void aRangeInsideOneBlockIsAViewOfTheCachedBlockAndOneAcrossBlocksACopy() {
+        Store store = new Store(1_000);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
+
+        ByteBuffer first = cache.read(KEY, 110, 20, 0, store).await().atMost(AWAIT);
+        ByteBuffer second = cache.read(KEY, 150, 30, 0, store).await().atMost(AWAIT);
+        ByteBuffer across = cache.read(KEY, 190, 20, 0, store).await().atMost(AWAIT);
+
+        assertThat(second.array()).as("one block's bytes, not copied").isSameAs(first.array());
+        assertThat(bytes(second)).isEqualTo(store.range(150, 30));
+        assertThat(across.array()).isNotSameAs(first.array());
+        assertThat(bytes(across)).isEqualTo(store.range(190, 20));
     }
 
     @Test
@@ -108,7 +131,9 @@ class BlockCacheTest {
         List<CompletableFuture<byte[]>> readers = new ArrayList<>();
 
         for (int i = 0; i < 8; i++) { // all subscribe before the GET answers
-            readers.add(cache.read(KEY, 10 + i, 20, 0, slow).subscribeAsCompletionStage());
+            readers.add(cache.read(KEY, 10 + i, 20, 0, slow)
+                    .map(BlockCacheTest::bytes)
+                    .subscribeAsCompletionStage());
         }
         byte[] block = new byte[BLOCK];
         Arrays.fill(block, (byte) 7);
@@ -128,8 +153,10 @@ class BlockCacheTest {
         CompletableFuture<byte[]> get = new CompletableFuture<>();
         BlockCache.BlockSource slow = (position, maxLength) -> Uni.createFrom().completionStage(get);
 
-        CompletableFuture<byte[]> quitter = cache.read(KEY, 0, 10, 0, slow).subscribeAsCompletionStage();
-        CompletableFuture<byte[]> patient = cache.read(KEY, 0, 10, 0, slow).subscribeAsCompletionStage();
+        CompletableFuture<byte[]> quitter =
+                cache.read(KEY, 0, 10, 0, slow).map(BlockCacheTest::bytes).subscribeAsCompletionStage();
+        CompletableFuture<byte[]> patient =
+                cache.read(KEY, 0, 10, 0, slow).map(BlockCacheTest::bytes).subscribeAsCompletionStage();
         quitter.cancel(false);
         get.complete(new byte[BLOCK]);
 
@@ -271,7 +298,9 @@ class BlockCacheTest {
                 try {
                     for (int i = 0; i < 500; i++) {
                         String key = KEY + "-" + reader + "-" + i;
-                        assertThat(cache.read(key, 0, 250, 1, store).await().atMost(AWAIT))
+                        assertThat(bytes(cache.read(key, 0, 250, 1, store)
+                                        .await()
+                                        .atMost(AWAIT)))
                                 .isEqualTo(store.object);
                         long held = cache.recentBytes() + cache.bytes();
                         if (held > bound) {

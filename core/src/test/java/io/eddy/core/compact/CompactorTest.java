@@ -317,7 +317,7 @@ class CompactorTest {
                 assertThat(batches.batches())
                         .as("stored batches from %d", inside)
                         .isNotEmpty();
-                assertThat(batches.batches().get(0).getLong(0)).isEqualTo(tail);
+                assertThat(batches.batches().get(0).patched().getLong(0)).isEqualTo(tail);
                 assertThat(batches.nextOffset()).isEqualTo(tail + 5);
             }
             Compactor.Result again =

@@ -56,9 +56,7 @@ class BatchCollectorTest {
     }
 
     private static List<Long> bases(BatchCollector c) {
-        return c.batches.stream()
-                .map(b -> b.getLong(RecordBatches.BASE_OFFSET_OFFSET))
-                .toList();
+        return c.batches.stream().map(ServedBatch::baseOffset).toList();
     }
 
     @Test
@@ -66,7 +64,7 @@ class BatchCollectorTest {
         byte[] chunk = chunk();
         BatchCollector c = collector(104, 100, 1 << 20, 109);
 
-        c.accept(entry(chunk), chunk);
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
 
         assertThat(bases(c)).containsExactly(103L, 105L);
         assertThat(c.nextOffset()).isEqualTo(109);
@@ -78,7 +76,7 @@ class BatchCollectorTest {
         byte[] chunk = chunk();
         BatchCollector c = collector(100, 100, 1, 109);
 
-        c.accept(entry(chunk), chunk);
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
 
         assertThat(bases(c)).containsExactly(100L);
         assertThat(c.nextOffset()).isEqualTo(103);
@@ -89,7 +87,7 @@ class BatchCollectorTest {
         byte[] chunk = chunk();
         BatchCollector c = collector(100, 100, 1, 109, false);
 
-        c.accept(entry(chunk), chunk);
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
 
         assertThat(c.batches).isEmpty();
         assertThat(c.nextOffset()).isEqualTo(100);
@@ -103,7 +101,7 @@ class BatchCollectorTest {
                 + RecordBatches.encode(oneByteRecords(2), 0).remaining();
         BatchCollector c = collector(100, 100, firstTwo, 109, false);
 
-        c.accept(entry(chunk), chunk);
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
 
         assertThat(bases(c)).containsExactly(100L, 103L);
     }
@@ -113,7 +111,7 @@ class BatchCollectorTest {
         byte[] chunk = chunk();
         BatchCollector c = collector(100, 4, 1 << 20, 109);
 
-        c.accept(entry(chunk), chunk);
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
 
         assertThat(bases(c)).containsExactly(100L, 103L);
         assertThat(c.records).isEqualTo(5);
@@ -124,9 +122,27 @@ class BatchCollectorTest {
         byte[] chunk = chunk();
         BatchCollector c = collector(100, 100, 1 << 20, 104);
 
-        c.accept(entry(chunk), chunk);
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
 
         assertThat(bases(c)).containsExactly(100L, 103L);
+    }
+
+    @Test
+    void theChunkIsNeverWrittenIntoAndEachBatchIsServedWithItsRealBaseOffset() {
+        // the chunk is a view of a cached block that every reader shares: patching it would move their offsets
+        byte[] chunk = chunk();
+        byte[] before = chunk.clone();
+        BatchCollector c = collector(100, 100, 1 << 20, 109);
+
+        c.accept(entry(chunk), ByteBuffer.wrap(chunk));
+
+        assertThat(chunk).isEqualTo(before);
+        assertThat(c.batches.stream().map(b -> b.patched().getLong(RecordBatches.BASE_OFFSET_OFFSET)))
+                .containsExactly(100L, 103L, 105L);
+        ServedBatch second = c.batches.get(1);
+        assertThat(second.afterBaseOffset())
+                .as("the rest of the batch, as stored")
+                .isEqualTo(ByteBuffer.wrap(chunk, second.stored().arrayOffset() + 8, second.sizeInBytes() - 8));
     }
 
     @Test
@@ -134,6 +150,7 @@ class BatchCollectorTest {
         byte[] chunk = Arrays.copyOf(chunk(), chunk().length - 1);
         BatchCollector c = collector(100, 100, 1 << 20, 109);
 
-        assertThatThrownBy(() -> c.accept(entry(chunk), chunk)).isInstanceOf(CorruptSegmentException.class);
+        assertThatThrownBy(() -> c.accept(entry(chunk), ByteBuffer.wrap(chunk)))
+                .isInstanceOf(CorruptSegmentException.class);
     }
 }

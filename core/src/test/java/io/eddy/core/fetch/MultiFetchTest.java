@@ -133,7 +133,7 @@ class MultiFetchTest {
                             50 << 20));
 
             assertThat(out).extracting(o -> o.result().batches().size()).containsExactly(1, 1, 2);
-            assertThat(out.get(0).result().batches().get(0).getLong(0))
+            assertThat(out.get(0).result().batches().get(0).patched().getLong(0))
                     .as("the real base offset")
                     .isEqualTo(1);
             assertThat(out.get(0).bytes()).isGreaterThan(10_000);

@@ -26,7 +26,6 @@ import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -623,9 +622,8 @@ class ProduceFetchTest {
         IndexEntry index =
                 await(eddy.metadata().entriesFrom(topic.id(), 0, 0, 10)).get(0);
         List<Integer> batchSizes = new ArrayList<>();
-        for (MutableRecordBatch batch : MemoryRecords.readableRecords(
-                        ByteBuffer.wrap(await(eddy.fetch().chunk(index))))
-                .batches()) {
+        for (MutableRecordBatch batch :
+                MemoryRecords.readableRecords(await(eddy.fetch().chunk(index))).batches()) {
             batchSizes.add(batch.sizeInBytes());
         }
         assertThat(batchSizes)

@@ -227,7 +227,7 @@ class KafkaProducerTest {
                 .await()
                 .atMost(KafkaFrontEnd.AWAIT)
                 .batches()
-                .forEach(b -> org.apache.kafka.common.record.MemoryRecords.readableRecords(b.duplicate())
+                .forEach(b -> org.apache.kafka.common.record.MemoryRecords.readableRecords(b.patched())
                         .batches()
                         .forEach(out::add));
         return out;
