@@ -9,6 +9,7 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.support.AsyncLoop;
 import io.smallrye.mutiny.Uni;
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -163,7 +164,7 @@ final class IndexWalk {
             }
         }
 
-        private Uni<byte[]> read(IndexEntry entry) {
+        private Uni<ByteBuffer> read(IndexEntry entry) {
             return chunks.chunk(entry, head).invoke(bytes -> {
                 sink.accept(entry, bytes);
                 if (!sink.full()) {
