@@ -23,7 +23,8 @@ public final class AsyncLoop {
 
     /**
      * Runs {@code step} until it returns {@code null}: each time it returns a {@link Uni}, the loop waits for that
-     * Uni's item (ignored) and calls {@code step} again. The loop fails with the first step that fails (or throws), and
+     * Uni's item (ignored) and calls {@code step} again. The loop fails with the first step that fails (or throws, an {@link Error} included: on the
+     * thread of a step that completed later, whoever completed it would swallow it and the loop never end), and
      * cancelling it cancels the step it waits for. One step runs at a time, each after the previous one completed (a
      * step's effects are visible to the next, whatever thread runs it), so {@code step} needs no locking of its own.
      */
@@ -57,7 +58,7 @@ public final class AsyncLoop {
                 Uni<?> next;
                 try {
                     next = step.get();
-                } catch (RuntimeException e) {
+                } catch (Throwable e) { // an Error too: thrown on a completing step's thread, it would be lost
                     emitter.fail(e);
                     return;
                 }

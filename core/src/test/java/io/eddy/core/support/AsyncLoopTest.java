@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.smallrye.mutiny.Uni;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -80,6 +81,26 @@ class AsyncLoopTest {
                 .isInstanceOf(ExecutionException.class)
                 .hasRootCauseMessage("third");
         assertThat(steps.get()).isEqualTo(3);
+    }
+
+    @Test
+    void aStepThrowingAnErrorAfterOneThatCompletedLaterFailsTheLoopInsteadOfLeavingItUnanswered() {
+        // an Error (a stack overflow in a step, say) must end the read with a failure, not leave its caller waiting
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            AtomicInteger steps = new AtomicInteger();
+            Uni<Void> loop = AsyncLoop.run(() -> {
+                if (steps.incrementAndGet() == 1) {
+                    return Uni.createFrom().item(1).emitOn(pool); // completes later, on the pool's thread
+                }
+                throw new StackOverflowError("second step");
+            });
+
+            assertThatThrownBy(() -> loop.await().atMost(Duration.ofSeconds(10)))
+                    .hasRootCauseInstanceOf(StackOverflowError.class);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test
