@@ -15,11 +15,13 @@ import jdk.jfr.consumer.RecordedStackTrace;
 import jdk.jfr.consumer.RecordingFile;
 
 /**
- * {@code perf profile FILE.jfr}: the hottest code of a JFR recording's CPU samples ({@code jdk.ExecutionSample}),
- * for JDKs whose {@code jfr} tool has no {@code view hot-methods} (17 has not): top-of-stack methods (self time),
- * methods by samples anywhere on the stack (total time, each method counted once per sample), the same for Eddy's
- * methods only, the first Eddy frame
- * of each sample, packages of the top frame, and sampled threads.
+ * {@code perf profile FILE.jfr [--from MS --to MS]}: the hottest code of a JFR recording's CPU samples
+ * ({@code jdk.ExecutionSample}), for JDKs whose {@code jfr} tool has no {@code view hot-methods} (17 has not):
+ * top-of-stack methods (self time), methods by samples anywhere on the stack (total time, each method counted once
+ * per sample), the same for Eddy's methods only, the first Eddy frame of each sample, packages of the top frame, and
+ * sampled threads. {@code --from}/{@code --to} (epoch milliseconds) keep the samples taken in that window only: a
+ * recording started well before the measured window, so that starting it does not make the JIT compile again
+ * inside the window.
  */
 final class ProfileCommand implements Perf.Command {
 
@@ -27,9 +29,12 @@ final class ProfileCommand implements Perf.Command {
     public int run(String[] argv) throws IOException {
         Args args = new Args(argv, Set.of());
         if (args.positional().size() != 1) {
-            throw new IllegalArgumentException("usage: perf profile FILE.jfr [--top 15]");
+            throw new IllegalArgumentException("usage: perf profile FILE.jfr [--top 15] [--from MS --to MS]");
         }
         int top = args.integer("top", 15);
+        long from = Long.parseLong(args.string("from", "0"));
+        long to = Long.parseLong(args.string("to", String.valueOf(Long.MAX_VALUE)));
+        long outside = 0;
         Map<String, Long> self = new HashMap<>();
         Map<String, Long> total = new HashMap<>();
         Map<String, Long> eddy = new HashMap<>();
@@ -40,6 +45,11 @@ final class ProfileCommand implements Perf.Command {
         for (RecordedEvent event :
                 RecordingFile.readAllEvents(Path.of(args.positional().get(0)))) {
             if (!event.getEventType().getName().equals("jdk.ExecutionSample")) {
+                continue;
+            }
+            long at = event.getStartTime().toEpochMilli();
+            if (at < from || at > to) {
+                outside++;
                 continue;
             }
             RecordedStackTrace stack = event.getStackTrace();
@@ -75,10 +85,15 @@ final class ProfileCommand implements Perf.Command {
                     Long::sum);
         }
         if (samples == 0) {
-            System.out.println("no execution samples in " + args.positional().get(0));
+            System.out.println("no execution samples in " + args.positional().get(0)
+                    + (outside == 0 ? "" : " inside the window (" + outside + " outside it)"));
             return 1;
         }
-        System.out.printf(Locale.ROOT, "%,d CPU samples (jdk.ExecutionSample)%n", samples);
+        System.out.printf(
+                Locale.ROOT,
+                "%,d CPU samples (jdk.ExecutionSample)%s%n",
+                samples,
+                outside == 0 ? "" : String.format(Locale.ROOT, ", %,d more outside the window left out", outside));
         print("top of stack (self)", self, samples, top);
         print("on the stack (total)", total, samples, top);
         print("Eddy methods on the stack (total)", eddyTotal, samples, top);

@@ -1,6 +1,7 @@
 package io.eddy.command;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,6 +66,10 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     boolean help;
 
     private final Session session;
+    /** The last measured read's window, for --profile's summary. */
+    private Instant measuredFrom = Instant.EPOCH;
+
+    private Instant measuredTo = Instant.EPOCH;
     private Path out;
     private Path logs;
     private int status;
@@ -283,6 +288,15 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
      * also fills the tier (memory, disk).
      */
     private void warmUp(PerfTool perf, Server server, Stack.Standins standins, String tier, String name, Plan plan) {
+        if (profile) {
+            // recording from the first warm-up read: started later, it makes the JIT compile again in the measured read
+            jcmd(
+                    server,
+                    "JFR.start",
+                    "name=perf-consume",
+                    "settings=profile",
+                    "filename=" + out.resolve("server-" + tier + ".jfr"));
+        }
         for (int i = 1; i <= plan.warmUpReads(); i++) {
             read(perf, server, standins, tier, "warm-up", name, plan.rounds());
             double share = jitShare(Session.read(out.resolve("eddy-" + name + ".json")));
@@ -312,22 +326,16 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     private static final Pattern JIT_SHARE = Pattern.compile("\"jit_share\"\\s*:\\s*(-?[0-9.]+(?:[eE]-?[0-9]+)?)");
 
     /**
-     * A full read of every loaded topic, {@code rounds} times over; results in eddy-NAME.json. --profile records the
-     * measured read only.
+     * A full read of every loaded topic, {@code rounds} times over; results in eddy-NAME.json. --profile: the server
+     * has been recorded since its first warm-up read ({@link #warmUp}); the recording stops after the measured read,
+     * and the summary keeps the samples of the measured read's window ({@link #measuredFrom}, {@link #measuredTo}).
      */
     private void read(
             PerfTool perf, Server server, Stack.Standins standins, String tier, String pass, String name, int rounds) {
         session.say("reading every topic from the " + tier + " tier (" + pass
                 + (rounds > 1 ? ", " + rounds + " times over" : "") + ")…");
         boolean record = profile && pass.equals("measure");
-        if (record) {
-            jcmd(
-                    server,
-                    "JFR.start",
-                    "name=perf-consume",
-                    "settings=profile",
-                    "filename=" + out.resolve("server-" + tier + ".jfr"));
-        }
+        Instant started = Instant.now();
         int exit = perf.run(List.of(
                 "consume",
                 "read",
@@ -350,6 +358,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
                 "--out",
                 out.resolve("eddy-" + name + ".json").toString()));
         if (record) {
+            measuredFrom = started;
+            measuredTo = Instant.now();
             jcmd(server, "JFR.stop", "name=perf-consume");
         }
         if (exit > 1) {
@@ -380,8 +390,8 @@ final class PerfConsumeCommand implements Callable<Integer>, Usage {
     private void profileSummary(PerfTool perf, String name) {
         if (profile) {
             Path jfr = out.resolve("server-" + name + ".jfr");
-            session.say("hottest methods of the " + name + " server (JFR: " + jfr + "):");
-            perf.profile(jfr, out.resolve("profile-" + name + ".txt"));
+            session.say("hottest methods of the " + name + " server in its measured read (JFR: " + jfr + "):");
+            perf.profile(jfr, out.resolve("profile-" + name + ".txt"), measuredFrom, measuredTo);
         }
     }
 

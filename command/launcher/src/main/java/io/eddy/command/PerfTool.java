@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -29,8 +30,25 @@ final class PerfTool {
 
     /** Runs {@code Perf profile JFR}, its output both on the terminal and in {@code copy} (as {@code | tee}). */
     void profile(Path jfr, Path copy) {
+        profile(jfr, copy, List.of());
+    }
+
+    /**
+     * {@link #profile(Path, Path)} of the samples between two instants only ({@code perf profile --from --to}), for
+     * a recording that began before the window measured.
+     */
+    void profile(Path jfr, Path copy, Instant from, Instant to) {
+        profile(
+                jfr,
+                copy,
+                List.of("--from", String.valueOf(from.toEpochMilli()), "--to", String.valueOf(to.toEpochMilli())));
+    }
+
+    private void profile(Path jfr, Path copy, List<String> window) {
+        List<String> args = new ArrayList<>(List.of("profile", jfr.toString()));
+        args.addAll(window);
         session.children()
-                .run(builder(List.of("profile", jfr.toString()))
+                .run(builder(args)
                         .redirectOutput(copy.toFile())
                         .redirectError(ProcessBuilder.Redirect.INHERIT)
                         .redirectInput(ProcessBuilder.Redirect.INHERIT));
