@@ -46,6 +46,15 @@ public final class StoredRecords implements BaseRecords {
         return out;
     }
 
+    /** The records of all the batches, as their headers count them. */
+    public long recordCount() {
+        long n = 0;
+        for (ServedBatch b : batches) {
+            n += b.recordCount();
+        }
+        return n;
+    }
+
     @Override
     public int sizeInBytes() {
         return sizeInBytes;

@@ -123,6 +123,7 @@ class KafkaCodecResponseTest {
         List<Long> bases = new ArrayList<>();
         records.batches().forEach(b -> bases.add(b.baseOffset()));
         assertThat(bases).containsExactly(100L, 101L);
+        assertThat(new StoredRecords(batches).recordCount()).isEqualTo(3);
         assertThat(records.buffer()).isEqualTo(patched(batches));
         records.batches().forEach(RecordBatch::ensureValid);
     }

@@ -23,7 +23,6 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.BaseRecords;
-import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.kafka.common.record.RecordBatch;
 import org.apache.kafka.common.record.Records;
 import org.jboss.logging.Logger;
@@ -175,9 +174,7 @@ final class KafkaMeters {
 
     private static long records(BaseRecords records) {
         if (records instanceof StoredRecords stored) {
-            return stored.buffers().stream()
-                    .mapToLong(b -> records(MemoryRecords.readableRecords(b.duplicate())))
-                    .sum();
+            return stored.recordCount();
         }
         if (!(records instanceof Records r)) {
             return 0;

@@ -28,6 +28,11 @@ public record ServedBatch(long baseOffset, ByteBuffer stored) {
         return stored.remaining();
     }
 
+    /** RECORDS_COUNT, as the batch's header says (fewer than its offsets when compaction removed some). */
+    public int recordCount() {
+        return stored.getInt(stored.position() + RecordBatches.RECORDS_COUNT_OFFSET);
+    }
+
     /** Puts the real base offset, big-endian, at {@code out}'s position (8 bytes, position moved past them). */
     public void writeBaseOffset(ByteBuffer out) {
         out.putLong(baseOffset);
