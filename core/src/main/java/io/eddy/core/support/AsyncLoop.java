@@ -23,10 +23,11 @@ public final class AsyncLoop {
 
     /**
      * Runs {@code step} until it returns {@code null}: each time it returns a {@link Uni}, the loop waits for that
-     * Uni's item (ignored) and calls {@code step} again. The loop fails with the first step that fails (or throws, an {@link Error} included: on the
-     * thread of a step that completed later, whoever completed it would swallow it and the loop never end), and
-     * cancelling it cancels the step it waits for. One step runs at a time, each after the previous one completed (a
-     * step's effects are visible to the next, whatever thread runs it), so {@code step} needs no locking of its own.
+     * Uni's item (ignored) and calls {@code step} again. The loop fails with the first step that fails (or throws,
+     * an {@link Error} included: on the thread of a step that completed later, whoever completed it would swallow it
+     * and the loop never end), and cancelling it cancels the step it waits for. One step runs at a time, each after
+     * the previous one completed (a step's effects are visible to the next, whatever thread runs it), so
+     * {@code step} needs no locking of its own.
      */
     public static Uni<Void> run(Supplier<Uni<?>> step) {
         return Uni.createFrom().emitter(emitter -> new Runner(step, emitter).drive());
