@@ -249,7 +249,10 @@ public interface EddyConfig {
         @WithDefault("false")
         boolean serverMode();
 
-        /** Group commit: how long an open segment waits for more requests (0 allowed). */
+        /**
+         * Group commit: a lane cuts at most one segment per linger unless one fills; a request to a lane that cut
+         * nothing for a linger goes at once, one that comes sooner waits until a linger after the last cut (0 allowed).
+         */
         @WithDefault("5ms")
         Duration linger();
 

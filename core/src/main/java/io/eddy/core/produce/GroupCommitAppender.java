@@ -16,11 +16,15 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * Group commit (server mode): concurrent requests share one open segment per lane (same replica buckets and
- * acks) until it has waited {@code linger} or holds {@code maxSegmentBytes}, whichever comes first; then one flush
- * writes it — one PUT, as few transactions as its partitions allow. Up to {@code flushesInFlight} flushes of a lane
+ * acks) until a {@code linger} has passed since the lane last cut one, or it holds {@code maxSegmentBytes},
+ * whichever comes first; then one flush writes it — one PUT, as few transactions as its partitions allow. The linger
+ * bounds how often a lane flushes, not how long a request waits: a request to a lane that cut nothing for a linger
+ * goes at once (a lone record is not held back for company that cannot raise the PUT rate above one per linger),
+ * and under load, where the next segment opens right after a cut, segments are cut a linger apart as before. Up to {@code flushesInFlight} flushes of a lane
  * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit):
  * a full segment is cut at once; one due by its linger alone at once when the lane has no flush in flight, behind
  * flushes in flight once each of them has written its segment and is committing. Meanwhile the next segment fills,
@@ -37,6 +41,7 @@ public final class GroupCommitAppender implements Appender {
     private final int flushesInFlight;
     private final QueueLimits limits;
     private final ScheduledExecutorService timer;
+    private final LongSupplier nanoTime;
     private final Map<LaneKey, Lane> lanes = new HashMap<>();
     /** Bytes of every request taken and not yet finished: lanes' and atomic ones'. */
     private long heldBytes;
@@ -55,6 +60,12 @@ public final class GroupCommitAppender implements Appender {
 
         boolean due;
         ScheduledFuture<?> lingerTimer;
+        /** When the lane last cut a segment ({@link #nanoTime}); a linger before its creation if it never did. */
+        long lastCutNanos;
+
+        Lane(long createdNanos, Duration linger) {
+            lastCutNanos = createdNanos - linger.toNanos();
+        }
     }
 
     public GroupCommitAppender(
@@ -64,6 +75,18 @@ public final class GroupCommitAppender implements Appender {
             int flushesInFlight,
             QueueLimits limits,
             ScheduledExecutorService timer) {
+        this(executor, linger, maxSegmentBytes, flushesInFlight, limits, timer, System::nanoTime);
+    }
+
+    /** As above, with the monotonic clock (in nanoseconds) that times the linger since a lane's last cut. */
+    public GroupCommitAppender(
+            FlushExecutor executor,
+            Duration linger,
+            long maxSegmentBytes,
+            int flushesInFlight,
+            QueueLimits limits,
+            ScheduledExecutorService timer,
+            LongSupplier nanoTime) {
         if (linger.isNegative() || maxSegmentBytes < 1 || flushesInFlight < 1) {
             throw new IllegalArgumentException("bad group commit settings: linger " + linger + ", segment "
                     + maxSegmentBytes + " bytes, " + flushesInFlight + " flushes in flight");
@@ -74,6 +97,7 @@ public final class GroupCommitAppender implements Appender {
         this.flushesInFlight = flushesInFlight;
         this.limits = limits;
         this.timer = timer;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -131,14 +155,19 @@ public final class GroupCommitAppender implements Appender {
     }
 
     private synchronized void enqueue(LaneKey key, FlushExecutor.Pending pending) {
-        Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+        Lane lane = lanes.computeIfAbsent(key, k -> new Lane(nanoTime.getAsLong(), linger));
         take(lane, pending.request().sizeInBytes());
         lane.open.add(pending);
         lane.openBytes += pending.request().sizeInBytes();
         if (linger.isZero() || lane.openBytes >= maxSegmentBytes) {
             lane.due = true;
-        } else if (lane.lingerTimer == null) {
-            lane.lingerTimer = timer.schedule(() -> lingered(lane), linger.toNanos(), TimeUnit.NANOSECONDS);
+        } else if (lane.lingerTimer == null && !lane.due) {
+            long wait = lane.lastCutNanos + linger.toNanos() - nanoTime.getAsLong();
+            if (wait <= 0) {
+                lane.due = true; // nothing cut for a linger: this segment may go now
+            } else {
+                lane.lingerTimer = timer.schedule(() -> lingered(lane), wait, TimeUnit.NANOSECONDS);
+            }
         }
         maybeStart(lane);
     }
@@ -203,6 +232,7 @@ public final class GroupCommitAppender implements Appender {
             }
         }
         lane.openBytes -= bytes;
+        lane.lastCutNanos = nanoTime.getAsLong();
         lane.due = !lane.open.isEmpty() && (full || lane.openBytes >= maxSegmentBytes || linger.isZero());
         if (lane.open.isEmpty() && lane.lingerTimer != null) {
             lane.lingerTimer.cancel(false);

@@ -21,10 +21,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * When a lane's open segment goes behind a flush in flight: once that flush sends its commit, not before. Requests
+ * When a lane cuts its open segment. Behind a flush in flight: once that flush sends its commit, not before. Requests
  * that arrive while the flush ahead still writes share one segment (one PUT, one transaction) however far apart they
  * come; cut one by one, a Kafka producer's five requests in flight were spread over four flushes and answered one
- * or two per commit (docs/benchmarks.md).
+ * or two per commit (docs/benchmarks.md). With nothing in flight: at once when the lane cut nothing for a linger,
+ * else a linger after its last cut (the linger bounds a lane's PUT rate, it does not delay a lone request).
  */
 @ExtendWith(EddyStackExtension.class)
 class SegmentCutTest {
@@ -80,6 +81,59 @@ class SegmentCutTest {
                             .map(r -> Produce.text(r.value()))
                             .toList();
             assertThat(values).containsExactly("first", "second", "third", "fourth", "after");
+        }
+    }
+
+    @Test
+    void aRequestToALaneThatCutNothingForALingerIsFlushedAtOnce(EddyStack stack) {
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ofHours(1), 8 << 20)
+                .start()
+                .ensureResources()) {
+            Topic topic = await(eddy.topics().create("idle-" + UUID.randomUUID(), 1, Map.of()));
+
+            // an hour's linger: answered within the await's 30 s only if the lone request is not held for it
+            List<RecordOffset> offsets =
+                    await(eddy.produce().produce(topic.name().value(), plain("lone", Acks.LEADER)));
+
+            assertThat(offsets).extracting(RecordOffset::offset).containsExactly(0L);
+            assertThat(eddy.produceMetrics().segmentPuts()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void requestsWithinALingerOfTheLastCutWaitForItUnlessASegmentFills(EddyStack stack) {
+        long segmentBytes = 4096;
+        try (CoreInstance eddy = CoreInstance.on(stack)
+                .groupCommit(Duration.ofHours(1), segmentBytes)
+                .groupCommitClock(() -> 0L) // time stands still: the next linger never runs out
+                .start()
+                .ensureResources()) {
+            Topic topic = await(eddy.topics().create("bound-" + UUID.randomUUID(), 1, Map.of()));
+            String name = topic.name().value();
+
+            // given: the lane cut a segment (at once: it never had cut one)
+            await(eddy.produce().produce(name, plain("first", Acks.LEADER)));
+
+            // when: two small requests come within the linger (queued, answered as such with acks=0), then one that
+            // fills a segment on its own
+            await(eddy.produce().produce(name, plain("second", Acks.NONE)));
+            await(eddy.produce().produce(name, plain("third", Acks.NONE)));
+            String big = "x".repeat((int) segmentBytes);
+            List<RecordOffset> last = await(eddy.produce().produce(name, plain(big, Acks.LEADER)));
+
+            // then: the two small ones waited and went together, cut by the full one behind them
+            assertThat(last).extracting(RecordOffset::offset).containsExactly(3L);
+            assertThat(eddy.produceMetrics().segmentPuts())
+                    .as("first; second and third together; the full one")
+                    .isEqualTo(3);
+            List<String> values =
+                    await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
+                            .records()
+                            .stream()
+                            .map(r -> Produce.text(r.value()))
+                            .toList();
+            assertThat(values).containsExactly("first", "second", "third", big);
         }
     }
 
