@@ -250,8 +250,8 @@ public interface EddyConfig {
         boolean serverMode();
 
         /**
-         * Group commit: a lane cuts at most one segment per linger unless one fills; a request to a lane that cut
-         * nothing for a linger goes at once, one that comes sooner waits until a linger after the last cut (0 allowed).
+         * Group commit: how long an open segment waits for more requests (0 allowed); on a lane serving one request
+         * at a time, counted from the lane's last cut, so a lone request goes at once.
          */
         @WithDefault("5ms")
         Duration linger();

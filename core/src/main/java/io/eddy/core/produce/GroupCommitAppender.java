@@ -20,18 +20,21 @@ import java.util.function.LongSupplier;
 
 /**
  * Group commit (server mode): concurrent requests share one open segment per lane (same replica buckets and
- * acks) until a {@code linger} has passed since the lane last cut one, or it holds {@code maxSegmentBytes},
- * whichever comes first; then one flush writes it — one PUT, as few transactions as its partitions allow. The linger
- * bounds how often a lane flushes, not how long a request waits: a request to a lane that cut nothing for a linger
- * goes at once (a lone record is not held back for company that cannot raise the PUT rate above one per linger),
- * and under load, where the next segment opens right after a cut, segments are cut a linger apart as before. Up to {@code flushesInFlight} flushes of a lane
- * are in flight at once, pipelined by the {@link FlushExecutor} (each decides and PUTs while the ones ahead commit):
- * a full segment is cut at once; one due by its linger alone at once when the lane has no flush in flight, behind
- * flushes in flight once each of them has written its segment and is committing. Meanwhile the next segment fills,
- * so under load segments grow instead of queueing. Each request still gets its own offsets and its own
- * per-partition all-or-nothing. Atomic requests are flushed alone (their partitions must share one
- * transaction). Memory is bounded by {@link QueueLimits}: a request that would take a lane, or all of them,
- * past its bound is refused at once with {@code throttled} (429), acks=0 included, rather than queued.
+ * acks) until it has waited {@code linger} or holds {@code maxSegmentBytes}, whichever comes first; then one flush
+ * writes it — one PUT, as few transactions as its partitions allow. On a lane serving one request at a time (no
+ * flush in flight, and the last one carried a single request) the linger counts from the lane's last cut instead:
+ * such a request goes at once when the lane cut nothing for a linger (a lone record is not held back for company
+ * that does not come), and the lane still cuts at most one segment per linger. Otherwise it counts from the
+ * segment's first request: the answers of the flushes in flight, or of a flush of several requests, bring their
+ * clients' next requests (a Kafka producer keeps five in flight), which then share a segment. Up to
+ * {@code flushesInFlight} flushes of a lane are in flight at once, pipelined by the {@link FlushExecutor} (each
+ * decides and PUTs while the ones ahead commit): a full segment is cut at once; one due by its linger alone at once
+ * when the lane has no flush in flight, behind flushes in flight once each of them has written its segment and is
+ * committing. Meanwhile the next segment fills, so under load segments grow instead of queueing. Each request
+ * still gets its own offsets and its own per-partition all-or-nothing. Atomic requests are flushed alone (their
+ * partitions must share one transaction). Memory is bounded by {@link QueueLimits}: a request that would take a
+ * lane, or all of them, past its bound is refused at once with {@code throttled} (429), acks=0 included, rather
+ * than queued.
  * Thread-safe: lanes are guarded by this object's monitor.
  */
 public final class GroupCommitAppender implements Appender {
@@ -62,6 +65,8 @@ public final class GroupCommitAppender implements Appender {
         ScheduledFuture<?> lingerTimer;
         /** When the lane last cut a segment ({@link #nanoTime}); a linger before its creation if it never did. */
         long lastCutNanos;
+        /** Requests in the segment the lane last cut (0 before the first). */
+        int lastCutRequests;
 
         Lane(long createdNanos, Duration linger) {
             lastCutNanos = createdNanos - linger.toNanos();
@@ -162,7 +167,9 @@ public final class GroupCommitAppender implements Appender {
         if (linger.isZero() || lane.openBytes >= maxSegmentBytes) {
             lane.due = true;
         } else if (lane.lingerTimer == null && !lane.due) {
-            long wait = lane.lastCutNanos + linger.toNanos() - nanoTime.getAsLong();
+            // one request at a time: the linger counts from the last cut; else from this request (see the class)
+            boolean single = lane.inFlight == 0 && lane.lastCutRequests <= 1;
+            long wait = single ? lane.lastCutNanos + linger.toNanos() - nanoTime.getAsLong() : linger.toNanos();
             if (wait <= 0) {
                 lane.due = true; // nothing cut for a linger: this segment may go now
             } else {
@@ -233,6 +240,7 @@ public final class GroupCommitAppender implements Appender {
         }
         lane.openBytes -= bytes;
         lane.lastCutNanos = nanoTime.getAsLong();
+        lane.lastCutRequests = batch.size();
         lane.due = !lane.open.isEmpty() && (full || lane.openBytes >= maxSegmentBytes || linger.isZero());
         if (lane.open.isEmpty() && lane.lingerTimer != null) {
             lane.lingerTimer.cancel(false);
