@@ -90,7 +90,8 @@ public class IngestWiring {
                 produce.segmentMaxBytes(),
                 produce.flushesInFlight(),
                 new QueueLimits(produce.laneMaxBytes(), produce.queueMaxBytes()),
-                timer);
+                timer,
+                System::nanoTime);
     }
 
     @Produces

@@ -73,17 +73,7 @@ public final class GroupCommitAppender implements Appender {
         }
     }
 
-    public GroupCommitAppender(
-            FlushExecutor executor,
-            Duration linger,
-            long maxSegmentBytes,
-            int flushesInFlight,
-            QueueLimits limits,
-            ScheduledExecutorService timer) {
-        this(executor, linger, maxSegmentBytes, flushesInFlight, limits, timer, System::nanoTime);
-    }
-
-    /** As above, with the monotonic clock (in nanoseconds) that times the linger since a lane's last cut. */
+    /** {@code nanoTime}: the monotonic clock (in nanoseconds) that times a linger since a lane's last cut. */
     public GroupCommitAppender(
             FlushExecutor executor,
             Duration linger,

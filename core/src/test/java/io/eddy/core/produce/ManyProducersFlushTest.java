@@ -4,10 +4,8 @@ import static io.eddy.core.fixtures.CoreInstance.await;
 import static io.eddy.core.fixtures.Produce.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.HeldPuts;
-import io.eddy.core.fixtures.Produce;
 import io.eddy.core.model.Topic;
 import io.eddy.core.storage.CommitBatch;
 import io.eddy.testkit.EddyStack;
@@ -72,12 +70,7 @@ class ManyProducersFlushTest {
 
             // then: every producer's record was committed before it, each once
             assertThat(marker.get(0).offset()).isEqualTo(producers + 1L);
-            List<String> values =
-                    await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
-                            .records()
-                            .stream()
-                            .map(r -> Produce.text(r.value()))
-                            .toList();
+            List<String> values = eddy.values(name, 0);
             assertThat(values)
                     .hasSize(producers + 2)
                     .doesNotHaveDuplicates()

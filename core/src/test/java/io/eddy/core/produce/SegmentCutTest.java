@@ -4,10 +4,8 @@ import static io.eddy.core.fixtures.CoreInstance.await;
 import static io.eddy.core.fixtures.Produce.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fixtures.CoreInstance;
 import io.eddy.core.fixtures.HeldPuts;
-import io.eddy.core.fixtures.Produce;
 import io.eddy.core.model.Topic;
 import io.eddy.testkit.EddyStack;
 import io.eddy.testkit.EddyStackExtension;
@@ -74,12 +72,7 @@ class SegmentCutTest {
             assertThat(puts.get().puts())
                     .as("one PUT for the three queued requests, at most one more for the last")
                     .isBetween(2, 3);
-            List<String> values =
-                    await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
-                            .records()
-                            .stream()
-                            .map(r -> Produce.text(r.value()))
-                            .toList();
+            List<String> values = eddy.values(name, 0);
             assertThat(values).containsExactly("first", "second", "third", "fourth", "after");
         }
     }
@@ -127,12 +120,7 @@ class SegmentCutTest {
             assertThat(eddy.produceMetrics().segmentPuts())
                     .as("first; second and third together; the full one")
                     .isEqualTo(3);
-            List<String> values =
-                    await(eddy.fetch().fetch(new FetchRequest(name, 0, 0, 1000, 8 << 20, Duration.ZERO)))
-                            .records()
-                            .stream()
-                            .map(r -> Produce.text(r.value()))
-                            .toList();
+            List<String> values = eddy.values(name, 0);
             assertThat(values).containsExactly("first", "second", "third", big);
         }
     }
