@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,7 +54,8 @@ final class KafkaBaseline {
                             "perf-" + size,
                             counts.records(),
                             counts.warmupRecords(),
-                            size),
+                            size,
+                            List.of()),
                     ProcessBuilder.Redirect.to(result.toFile()),
                     false);
             if (exit != 0) {
@@ -66,9 +68,13 @@ final class KafkaBaseline {
         broker.stop();
     }
 
-    /** ProducerPerformance's arguments: as fast as it can, acks=all, linger 5 ms, the warm-up left out of its summary. */
-    static List<String> producePerformance(String bootstrap, String topic, long records, long warmup, int size) {
-        return List.of(
+    /**
+     * ProducerPerformance's arguments: as fast as it can, acks=all, linger 5 ms, then {@code props} (producer
+     * properties, {@code key=value}; a later one wins), the warm-up left out of its summary.
+     */
+    static List<String> producePerformance(
+            String bootstrap, String topic, long records, long warmup, int size, List<String> props) {
+        List<String> args = new ArrayList<>(List.of(
                 "org.apache.kafka.tools.ProducerPerformance",
                 "--bootstrap-server",
                 bootstrap,
@@ -84,7 +90,9 @@ final class KafkaBaseline {
                 "-1",
                 "--command-property",
                 "acks=all",
-                "linger.ms=5");
+                "linger.ms=5"));
+        args.addAll(props);
+        return List.copyOf(args);
     }
 
     /** The CPU line since {@code before} at the end of the output, and its last two lines on standard error. */

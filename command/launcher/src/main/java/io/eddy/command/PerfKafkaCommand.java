@@ -55,6 +55,12 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     @Option(names = "--rebuild")
     boolean rebuild;
 
+    @Option(names = "--producer-props")
+    Optional<String> producerProps = Optional.empty();
+
+    /** The producer properties ProducerPerformance gets after acks=all and linger 5 ms, on both systems. */
+    private List<String> props = List.of();
+
     @Option(names = {"-h", "--help"})
     boolean help;
 
@@ -138,6 +144,24 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         }
     }
 
+    /**
+     * {@code --producer-props}: producer properties separated by spaces or commas, each {@code key=value} (Kafka's
+     * names, such as {@code batch.size=1048576}), given to every ProducerPerformance run on both systems.
+     */
+    static List<String> producerProps(Optional<String> given) {
+        List<String> props = given.map(p -> Arrays.stream(p.trim().split("[\\s,]+"))
+                        .filter(s -> !s.isEmpty())
+                        .toList())
+                .orElse(List.of());
+        for (String prop : props) {
+            if (!prop.matches("[a-z][a-z0-9.]*=[A-Za-z0-9._:-]+")) {
+                throw EddyExit.die(
+                        "--producer-props takes producer properties such as batch.size=1048576, not '" + prop + "'");
+            }
+        }
+        return props;
+    }
+
     static List<String> consumeArgs(String bootstrap, String topic, long records) {
         return List.of(
                 "org.apache.kafka.tools.ConsumerPerformance",
@@ -192,6 +216,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             return 0;
         }
         Plan plan = Plan.of(quick, sizes, records, latencyRecords, noWarmUp ? Optional.of("0") : warmUpRounds);
+        props = producerProps(producerProps);
         session.builds().ensureBuilt(rebuild, Module.SERVER, Module.STANDINS, Module.BENCH);
         PerfOutput.Run run = PerfOutput.Run.start(
                 session,
@@ -281,12 +306,13 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             }
             long records = plan.records(size);
             session.say("on " + target.system() + ": ProducerPerformance, " + records + " records of " + size
-                    + " B (first " + plan.warmupRecords(size) + " warm-up), acks=all, linger 5 ms…");
+                    + " B (first " + plan.warmupRecords(size) + " warm-up), acks=all, linger 5 ms"
+                    + (props.isEmpty() ? "" : ", " + String.join(" ", props)) + "…");
             results.add(timed(
                     target,
                     tool,
                     KafkaBaseline.producePerformance(
-                            target.bootstrap(), topic, records, plan.warmupRecords(size), size),
+                            target.bootstrap(), topic, records, plan.warmupRecords(size), size, props),
                     records,
                     out.resolve(target.system() + "-produce-" + size + ".txt"),
                     logs));
@@ -333,7 +359,8 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                 boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0
                         && runTool(
                                         tool,
-                                        KafkaBaseline.producePerformance(target.bootstrap(), topic, n, n / 5, size),
+                                        KafkaBaseline.producePerformance(
+                                                target.bootstrap(), topic, n, n / 5, size, props),
                                         log)
                                 == 0
                         && runTool(tool, consumeArgs(target.bootstrap(), topic, n), log) == 0;

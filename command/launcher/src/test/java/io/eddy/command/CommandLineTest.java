@@ -323,8 +323,26 @@ class CommandLineTest {
     }
 
     @Test
+    void perfKafkaProducerPropsFollowTheIssuesSettingsOnEveryProducerRun() {
+        List<String> props = PerfKafkaCommand.producerProps(Optional.of(" batch.size=1048576, buffer.memory=67108864"));
+        assertThat(props).containsExactly("batch.size=1048576", "buffer.memory=67108864");
+        assertThat(KafkaBaseline.producePerformance("b:1", "perf-100", 1000, 200, 100, props))
+                .endsWith(
+                        "--command-property",
+                        "acks=all",
+                        "linger.ms=5",
+                        "batch.size=1048576",
+                        "buffer.memory=67108864");
+        assertThat(PerfKafkaCommand.producerProps(Optional.empty())).isEmpty();
+        assertThatThrownBy(() -> PerfKafkaCommand.producerProps(Optional.of("batch.size")))
+                .hasMessageContaining("not 'batch.size'");
+        assertThatThrownBy(() -> PerfKafkaCommand.producerProps(Optional.of("a=1;rm")))
+                .hasMessageContaining("not 'a=1;rm'");
+    }
+
+    @Test
     void perfKafkaRunsKafkasToolsWithTheIssuesSettings() {
-        assertThat(KafkaBaseline.producePerformance("127.0.0.1:9092", "perf-100", 1000, 200, 100))
+        assertThat(KafkaBaseline.producePerformance("127.0.0.1:9092", "perf-100", 1000, 200, 100, List.of()))
                 .containsExactly(
                         "org.apache.kafka.tools.ProducerPerformance",
                         "--bootstrap-server",
