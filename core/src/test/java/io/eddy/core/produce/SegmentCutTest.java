@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * When a lane cuts its open segment. Behind a flush in flight: once that flush sends its commit, not before. Requests
  * that arrive while the flush ahead still writes share one segment (one PUT, one transaction) however far apart they
  * come; cut one by one, a Kafka producer's five requests in flight were spread over four flushes and answered one
- * or two per commit (docs/benchmarks.md). With nothing in flight: at once when the lane cut nothing for a linger,
- * else a linger after its last cut (the linger bounds a lane's PUT rate, it does not delay a lone request).
+ * or two per commit (docs/benchmarks.md). On a lane serving one request at a time (nothing in flight, the last
+ * segment a single request): at once when the lane cut nothing for a linger, else a linger after its last cut (the
+ * linger bounds the lane's PUT rate, it does not hold back a lone request).
  */
 @ExtendWith(EddyStackExtension.class)
 class SegmentCutTest {
