@@ -1,8 +1,5 @@
 package io.eddy.core.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.RemovalCause;
 import io.eddy.core.error.CorruptSegmentException;
 import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
@@ -20,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The cache tiers of segment bytes: memory (bounded in bytes) → the recent blocks ({@link RecentBlocks}, a small
- * first-in first-out window of the blocks just loaded, bounded in bytes) → local disk (optional, bounded in bytes,
- * survives a restart) → the object store. Objects are write-once, so a cached block never goes stale.
+ * The cache tiers of segment bytes: memory ({@link MemoryTier}, bounded in bytes) → the recent blocks
+ * ({@link RecentBlocks}, a small first-in first-out window of the blocks just loaded, bounded in bytes) → local disk
+ * (optional, bounded in bytes, survives a restart) → the object store. Objects are write-once, so a cached block
+ * never goes stale.
  *
  * <p>The unit is the <em>block</em>: the aligned byte range {@code [index × blockBytes, (index + 1) × blockBytes)}
  * of one object (the last block of an object is shorter; an object smaller than a block is one block). Readers
@@ -70,8 +68,8 @@ public final class BlockCache implements AutoCloseable {
     private record Claim(BlockKey key, CompletableFuture<byte[]> future) {}
 
     private final int blockBytes;
-    /** The memory tier; absent when it has 0 bytes (Caffeine would hold a block put into it for a moment). */
-    private final Optional<Cache<BlockKey, byte[]>> memory;
+    /** The memory tier; null inside this class only, where it has 0 bytes. */
+    private final MemoryTier memory;
 
     private final RecentBlocks recent;
     private final Map<BlockKey, CompletableFuture<byte[]>> loading = new ConcurrentHashMap<>();
@@ -83,7 +81,6 @@ public final class BlockCache implements AutoCloseable {
     private final LongAdder recentHits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder joined = new LongAdder();
-    private final LongAdder evictions = new LongAdder();
     private final LongAdder storageGets = new LongAdder();
     private final LongAdder storageBytes = new LongAdder();
 
@@ -106,18 +103,7 @@ public final class BlockCache implements AutoCloseable {
         }
         this.blockBytes = blockBytes;
         this.recent = new RecentBlocks(recentBytes);
-        this.memory = memoryBytes <= 0
-                ? Optional.empty()
-                : Optional.of(Caffeine.newBuilder()
-                        .maximumWeight(Math.max(0, memoryBytes))
-                        .weigher((BlockKey k, byte[] v) -> v.length)
-                        .executor(Runnable::run)
-                        .removalListener((BlockKey k, byte[] v, RemovalCause cause) -> {
-                            if (cause.wasEvicted()) {
-                                evictions.increment();
-                            }
-                        })
-                        .build());
+        this.memory = memoryBytes <= 0 ? null : new MemoryTier(memoryBytes);
         this.disk = disk.orElse(null);
         this.diskIo = this.disk == null
                 ? null
@@ -192,9 +178,9 @@ public final class BlockCache implements AutoCloseable {
         });
     }
 
-    /** A block from the memory tier or the recent blocks, counted as a hit; null when in neither. */
+    /** A block from the memory tier or the recent blocks, counted as a hit (a use); null when in neither. */
     private byte[] inMemory(BlockKey key) {
-        byte[] block = fromMemoryTier(key);
+        byte[] block = memory == null ? null : memory.get(key);
         if (block != null) {
             hits.increment();
             return block;
@@ -207,14 +193,10 @@ public final class BlockCache implements AutoCloseable {
         return block;
     }
 
-    /** A block from the memory tier or the recent blocks, not counted; null when in neither. */
+    /** A block from the memory tier or the recent blocks, neither counted nor a use; null when in neither. */
     private byte[] loaded(BlockKey key) {
-        byte[] block = fromMemoryTier(key);
+        byte[] block = memory == null ? null : memory.peek(key);
         return block != null ? block : recent.get(key);
-    }
-
-    private byte[] fromMemoryTier(BlockKey key) {
-        return memory.map(m -> m.getIfPresent(key)).orElse(null);
     }
 
     /** The range: a view of its block when it lies in one, else a copy out of its blocks. */
@@ -349,7 +331,9 @@ public final class BlockCache implements AutoCloseable {
     }
 
     private void finish(Claim c, byte[] content) {
-        memory.ifPresent(m -> m.put(c.key(), content));
+        if (memory != null) {
+            memory.putLoaded(c.key(), content);
+        }
         recent.put(c.key(), content); // the same array: no copy while the memory tier keeps it too
         loading.remove(c.key(), c.future()); // after the put: a new reader finds the block in one place or the other
         c.future().complete(content);
@@ -360,14 +344,17 @@ public final class BlockCache implements AutoCloseable {
         c.future().completeExceptionally(t);
     }
 
-    /** Caches a whole object just written, block by block, in memory: tail reads of it then make no GET. */
+    /**
+     * Caches a whole object just written, block by block, in memory: tail reads of it then make no GET. Blocks
+     * written are always kept, ahead of blocks loaded and read only once ({@link MemoryTier}).
+     */
     public void putObject(String objectKey, byte[] object) {
-        if (memory.isEmpty()) {
+        if (memory == null) {
             return;
         }
         for (long b = 0; b * blockBytes < object.length; b++) {
             int from = (int) (b * blockBytes);
-            memory.get().put(new BlockKey(objectKey, b), Arrays.copyOfRange(object, from, (int)
+            memory.putWritten(new BlockKey(objectKey, b), Arrays.copyOfRange(object, from, (int)
                     Math.min(object.length, (long) from + blockBytes)));
         }
     }
@@ -378,7 +365,9 @@ public final class BlockCache implements AutoCloseable {
         for (long b = position / blockBytes; b <= (position + length - 1) / blockBytes; b++) {
             keys.add(new BlockKey(objectKey, b));
         }
-        memory.ifPresent(m -> m.invalidateAll(keys));
+        if (memory != null) {
+            keys.forEach(memory::remove);
+        }
         keys.forEach(recent::remove);
         if (disk != null) {
             try {
@@ -414,14 +403,14 @@ public final class BlockCache implements AutoCloseable {
         return joined.sum();
     }
 
+    /** Blocks the memory tier dropped to stay within its bound. */
     public long evictions() {
-        return evictions.sum();
+        return memory == null ? 0 : memory.evictions();
     }
 
+    /** Bytes of the memory tier. */
     public long bytes() {
-        return memory.flatMap(m -> m.policy().eviction())
-                .map(e -> e.weightedSize().orElse(0L))
-                .orElse(0L);
+        return memory == null ? 0 : memory.bytes();
     }
 
     /** Reads from the object store this cache made (one per run of blocks), and the bytes they returned. */

@@ -323,4 +323,81 @@ class BlockCacheTest {
         assertThat(store.reads).hasSize(2_000); // every object new: one GET each
         assertThat(cache.recentBytes()).isBetween(bound - BLOCK, bound);
     }
+
+    /** Reads a whole one-block object, from {@code source} when the cache does not hold it. */
+    private static void readObject(BlockCache cache, String key, BlockCache.BlockSource source) {
+        cache.read(key, 0, BLOCK, 0, source).await().atMost(AWAIT);
+    }
+
+    /** The objects of {@code keys} that the cache could not serve without a GET. */
+    private static List<String> notInMemory(BlockCache cache, List<String> keys) {
+        List<String> missed = new ArrayList<>();
+        for (String key : keys) {
+            try {
+                readObject(cache, key, (p, m) -> Uni.createFrom().failure(new IllegalStateException(key)));
+            } catch (IllegalStateException e) {
+                missed.add(key);
+            }
+        }
+        return missed;
+    }
+
+    private static List<String> keys(String prefix, int count) {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            keys.add(KEY + "-" + prefix + "-" + i);
+        }
+        return keys;
+    }
+
+    @Test
+    void blocksJustWrittenAreKeptWhenTheTierIsFullOfBlocksReadBefore() {
+        Store store = new Store(BLOCK);
+        BlockCache cache = new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+        for (String old : keys("old", 64)) { // the tier full of blocks written and read once since
+            cache.putObject(old, store.object);
+            readObject(cache, old, store);
+        }
+        List<String> written = keys("new", 32);
+        written.forEach(key -> cache.putObject(key, store.object));
+
+        assertThat(notInMemory(cache, written)).isEmpty(); // the newest blocks are a log's likeliest reads
+        assertThat(cache.bytes()).isLessThanOrEqualTo(64L * BLOCK);
+    }
+
+    @Test
+    void aCatchUpScanDoesNotPushOutTheBlocksJustWritten() {
+        Store store = new Store(BLOCK);
+        BlockCache cache = new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+        List<String> written = keys("tail", 32);
+        written.forEach(key -> cache.putObject(key, store.object));
+
+        for (String old : keys("scan", 500)) { // a catch-up reader loads far more than the tier holds, once each
+            readObject(cache, old, store);
+        }
+
+        assertThat(notInMemory(cache, written)).isEmpty();
+        assertThat(store.reads).hasSize(500);
+        assertThat(cache.bytes()).isLessThanOrEqualTo(64L * BLOCK);
+    }
+
+    @Test
+    void loadedBlocksReadAgainOutliveAScanAndThoseReadOnceGoFirst() {
+        Store store = new Store(BLOCK);
+        BlockCache cache = new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+        List<String> reread = keys("reread", 16);
+        for (String key : reread) { // loaded, then read again by a second consumer
+            readObject(cache, key, store);
+            readObject(cache, key, store);
+        }
+        List<String> once = keys("once", 16);
+        once.forEach(key -> readObject(cache, key, store));
+
+        for (String old : keys("scan", 500)) {
+            readObject(cache, old, store);
+        }
+
+        assertThat(notInMemory(cache, reread)).isEmpty();
+        assertThat(notInMemory(cache, once)).hasSize(16);
+    }
 }
