@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -79,8 +80,12 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
      * @param warmUpRounds   at most this many warm-up rounds per system (0: none)
      */
     record Plan(List<Integer> sizes, Optional<Long> records, long latencyRecords, int warmUpRounds) {
-        /** A warm-up round's records per size: as many as the measured runs', at most this many. */
+        /** A first warm-up round's records per size: as many as the measured runs', at most this many. */
         static final long WARM_UP_ROUND_RECORDS = 150_000;
+        /** A later round produces for about this long at each size, from the rate of the round before. */
+        static final double WARM_UP_PRODUCE_SECONDS = 6;
+        /** ...with at most this many times the first round's records. */
+        static final int WARM_UP_GROWTH = 4;
 
         static Plan of(
                 boolean quick,
@@ -128,7 +133,8 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         long cacheBytes(long physicalBytes) {
             long bytes = 0;
             for (int size : sizes) {
-                bytes += (warmUpRounds * warmUpRoundRecords(size) + records(size) + latencyRecords) * (size + 128L);
+                long warmUp = warmUpRounds * WARM_UP_GROWTH * warmUpRoundRecords(size);
+                bytes += (warmUp + records(size) + latencyRecords) * (size + 128L);
             }
             return Math.max(256L << 20, Math.min(bytes + bytes / 4, physicalBytes / 8));
         }
@@ -138,9 +144,23 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             return records(size) / 5;
         }
 
-        /** What a warm-up round produces and consumes at a size. */
+        /** What the first warm-up round produces and consumes at a size. */
         long warmUpRoundRecords(int size) {
             return Math.min(records(size), WARM_UP_ROUND_RECORDS);
+        }
+
+        /**
+         * What the next warm-up round produces and consumes at a size, after a round that produced {@code records}
+         * in {@code seconds} (the tool's whole run, its start included): enough to produce for
+         * {@link #WARM_UP_PRODUCE_SECONDS} at that rate, between the first round's records and
+         * {@link #WARM_UP_GROWTH} times them. A round whose produce takes well under a second (a broker, or large
+         * client batches) is mostly the tools' start-up, and the server's compiler threads, at work in the
+         * background, stay a large share of its CPU in it: such rounds never count as settled.
+         */
+        long nextWarmUpRoundRecords(int size, long records, double seconds) {
+            long first = warmUpRoundRecords(size);
+            double wanted = seconds > 0 ? Math.ceil(records * WARM_UP_PRODUCE_SECONDS / seconds) : Double.MAX_VALUE;
+            return (long) Math.max(first, Math.min((double) WARM_UP_GROWTH * first, wanted));
         }
     }
 
@@ -349,34 +369,40 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         long pid = target.pid();
         Cpu cpu = session.cpu();
         int ticksPerSecond = Integer.parseInt(session.clockTicks());
+        Map<Integer, Long> roundRecords = new LinkedHashMap<>();
+        plan.sizes().forEach(size -> roundRecords.put(size, plan.warmUpRoundRecords(size)));
         for (int round = 1; round <= plan.warmUpRounds(); round++) {
             Cpu.Use before = cpu.use(pid);
             long records = 0;
+            String counts = roundRecords.values().stream().map(String::valueOf).collect(Collectors.joining("/"));
             for (int size : plan.sizes()) {
                 String topic = "warm-up-" + round + "-" + size;
-                long n = plan.warmUpRoundRecords(size);
+                long n = roundRecords.get(size);
                 records += n;
-                boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0
+                boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0;
+                long start = System.nanoTime();
+                ok = ok
                         && runTool(
                                         tool,
                                         KafkaBaseline.producePerformance(
                                                 target.bootstrap(), topic, n, n / 5, size, props),
                                         log)
-                                == 0
-                        && runTool(tool, consumeArgs(target.bootstrap(), topic, n), log) == 0;
-                if (!ok) {
+                                == 0;
+                roundRecords.put(size, plan.nextWarmUpRoundRecords(size, n, (System.nanoTime() - start) / 1e9));
+                if (!ok || runTool(tool, consumeArgs(target.bootstrap(), topic, n), log) != 0) {
                     throw EddyExit.die("warming up " + target.system() + " failed (log: " + log + ")");
                 }
             }
             Cpu.Use used = cpu.use(pid).minus(before);
             session.say(String.format(
                     Locale.ROOT,
-                    "on %s: warm-up round %d of at most %d (%d records per size produced and consumed, not measured):"
+                    "on %s: warm-up round %d of at most %d (%s records at %s B produced and consumed, not measured):"
                             + " %s %.1f µs per record, %s%% of it JIT compiler threads",
                     target.system(),
                     round,
                     plan.warmUpRounds(),
-                    plan.warmUpRoundRecords(plan.sizes().get(0)),
+                    counts,
+                    plan.sizes().stream().map(String::valueOf).collect(Collectors.joining("/")),
                     target.process(),
                     used.ticks() * 1e6 / ticksPerSecond / records,
                     used.compilerPercent()));
