@@ -342,6 +342,16 @@ class BlockCacheTest {
         return missed;
     }
 
+    /** A cache whose memory tier holds 64 one-block objects, with no recent blocks to hide what it evicts. */
+    private static BlockCache tierOf64Blocks() {
+        return new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+    }
+
+    /** A catch-up reader loading 500 objects once each: far more than {@link #tierOf64Blocks()} holds. */
+    private static void scan(BlockCache cache, Store store) {
+        keys("scan", 500).forEach(key -> readObject(cache, key, store));
+    }
+
     private static List<String> keys(String prefix, int count) {
         List<String> keys = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -353,7 +363,7 @@ class BlockCacheTest {
     @Test
     void blocksJustWrittenAreKeptWhenTheTierIsFullOfBlocksReadBefore() {
         Store store = new Store(BLOCK);
-        BlockCache cache = new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+        BlockCache cache = tierOf64Blocks();
         for (String old : keys("old", 64)) { // the tier full of blocks written and read once since
             cache.putObject(old, store.object);
             readObject(cache, old, store);
@@ -368,13 +378,11 @@ class BlockCacheTest {
     @Test
     void aCatchUpScanDoesNotPushOutTheBlocksJustWritten() {
         Store store = new Store(BLOCK);
-        BlockCache cache = new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+        BlockCache cache = tierOf64Blocks();
         List<String> written = keys("tail", 32);
         written.forEach(key -> cache.putObject(key, store.object));
 
-        for (String old : keys("scan", 500)) { // a catch-up reader loads far more than the tier holds, once each
-            readObject(cache, old, store);
-        }
+        scan(cache, store);
 
         assertThat(notInMemory(cache, written)).isEmpty();
         assertThat(store.reads).hasSize(500);
@@ -384,7 +392,7 @@ class BlockCacheTest {
     @Test
     void loadedBlocksReadAgainOutliveAScanAndThoseReadOnceGoFirst() {
         Store store = new Store(BLOCK);
-        BlockCache cache = new BlockCache(64L * BLOCK, 0, BLOCK, Optional.empty());
+        BlockCache cache = tierOf64Blocks();
         List<String> reread = keys("reread", 16);
         for (String key : reread) { // loaded, then read again by a second consumer
             readObject(cache, key, store);
@@ -393,9 +401,7 @@ class BlockCacheTest {
         List<String> once = keys("once", 16);
         once.forEach(key -> readObject(cache, key, store));
 
-        for (String old : keys("scan", 500)) {
-            readObject(cache, old, store);
-        }
+        scan(cache, store);
 
         assertThat(notInMemory(cache, reread)).isEmpty();
         assertThat(notInMemory(cache, once)).hasSize(16);
