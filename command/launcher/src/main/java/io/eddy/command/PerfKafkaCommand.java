@@ -379,19 +379,15 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                 String topic = "warm-up-" + round + "-" + size;
                 long n = roundRecords.get(size);
                 records += n;
-                boolean ok = runTool(tool, createTopicArgs(target.bootstrap(), topic), log) == 0;
+                warmUpStep(target, tool, createTopicArgs(target.bootstrap(), topic), log);
                 long start = System.nanoTime();
-                ok = ok
-                        && runTool(
-                                        tool,
-                                        KafkaBaseline.producePerformance(
-                                                target.bootstrap(), topic, n, n / 5, size, props),
-                                        log)
-                                == 0;
+                warmUpStep(
+                        target,
+                        tool,
+                        KafkaBaseline.producePerformance(target.bootstrap(), topic, n, n / 5, size, props),
+                        log);
                 roundRecords.put(size, plan.nextWarmUpRoundRecords(size, n, (System.nanoTime() - start) / 1e9));
-                if (!ok || runTool(tool, consumeArgs(target.bootstrap(), topic, n), log) != 0) {
-                    throw EddyExit.die("warming up " + target.system() + " failed (log: " + log + ")");
-                }
+                warmUpStep(target, tool, consumeArgs(target.bootstrap(), topic, n), log);
             }
             Cpu.Use used = cpu.use(pid).minus(before);
             session.say(String.format(
@@ -409,6 +405,13 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
             if (used.settled()) {
                 return;
             }
+        }
+    }
+
+    /** Runs one tool of a warm-up round to its end; a failure ends the benchmark. */
+    private void warmUpStep(Target target, List<String> tool, List<String> args, Path log) {
+        if (runTool(tool, args, log) != 0) {
+            throw EddyExit.die("warming up " + target.system() + " failed (log: " + log + ")");
         }
     }
 
