@@ -10,7 +10,7 @@ import java.time.Duration;
  */
 @ConfigMapping(prefix = "eddy.console")
 public interface ConsoleConfig {
-    /** How often the server samples every group's lag for the console's lag-over-time plot. */
+    /** How often the server samples the lag of each watched group for the console's lag-over-time plot. */
     @WithDefault("10s")
     Duration lagSampleInterval();
 
@@ -18,7 +18,7 @@ public interface ConsoleConfig {
     @WithDefault("1h")
     Duration lagHistory();
 
-    /** The most groups sampled; past it the groups first in name order are kept, so the memory stays bounded. */
+    /** The most groups sampled; past it the groups watched longest ago are dropped, so the memory stays bounded. */
     @WithDefault("200")
     int maxGroups();
 

@@ -24,7 +24,8 @@ import java.util.TreeMap;
 /**
  * The console's own routes beside its static files ({@code META-INF/resources/console/}): {@code /console} opens
  * the console, {@code /console/api/groups/{group}/lag} is a group's lag over the last hour as the server sampled it
- * ({@link LagSampler}). The lag needs what describing the group needs, and shows only topics the caller may see.
+ * ({@link LagSampler}; a read is what keeps the group sampled). The lag needs what describing the group needs, and
+ * shows only topics the caller may see.
  * {@code /console/api/health} is the Health page's data ({@link HealthSampler}).
  */
 @Path("/console")
@@ -56,6 +57,7 @@ public class ConsoleResource {
     @Produces(MediaType.APPLICATION_JSON)
     public ObjectNode lag(@PathParam("group") String group) {
         Principal principal = caller.principal();
+        sampler.watch(group);
         ObjectNode out = JsonNodeFactory.instance
                 .objectNode()
                 .put("group", group)
