@@ -34,25 +34,24 @@ public final class SegmentFormat {
     /** An encoded segment and the footer rows describing its chunks, in the order given. */
     public record Encoded(byte[] bytes, List<ChunkLocation> chunks) {}
 
-    public static Encoded encode(List<SegmentChunk> chunks) {
+    public static Encoded encode(List<? extends ChunkSource> chunks) {
         if (chunks.isEmpty()) {
             throw new IllegalArgumentException("a segment holds at least one chunk");
         }
-        int bodyLength = 0;
-        for (SegmentChunk c : chunks) {
-            bodyLength += c.batches().remaining();
+        long bodyLength = 0;
+        for (ChunkSource c : chunks) {
+            bodyLength += c.length();
         }
         int footerLength = chunks.size() * ROW_LENGTH + TRAILER_LENGTH;
-        ByteBuffer out = ByteBuffer.allocate(HEADER_LENGTH + bodyLength + footerLength);
+        ByteBuffer out = ByteBuffer.allocate(Math.toIntExact(HEADER_LENGTH + bodyLength + footerLength));
         out.put(MAGIC).put(VERSION);
         List<ChunkLocation> rows = new ArrayList<>(chunks.size());
-        for (SegmentChunk c : chunks) {
-            ByteBuffer batches = c.batches().duplicate();
+        for (ChunkSource c : chunks) {
             int position = out.position();
-            int length = batches.remaining();
+            c.writeTo(out);
+            int length = out.position() - position;
             CRC32C crc = new CRC32C();
-            crc.update(batches.duplicate());
-            out.put(batches);
+            crc.update(out.array(), out.arrayOffset() + position, length);
             rows.add(new ChunkLocation(
                     c.topicId(), c.partition(), position, length, c.records(), c.maxTimestamp(), (int) crc.getValue()));
         }

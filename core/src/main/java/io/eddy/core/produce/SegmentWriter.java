@@ -2,9 +2,8 @@ package io.eddy.core.produce;
 
 import io.eddy.core.error.EddyException;
 import io.eddy.core.error.ErrorCode;
-import io.eddy.core.format.ChunkBuilder;
 import io.eddy.core.format.ChunkLocation;
-import io.eddy.core.format.SegmentChunk;
+import io.eddy.core.format.RunChunk;
 import io.eddy.core.format.SegmentFormat;
 import io.eddy.core.produce.lease.LeaderLeases.Key;
 import io.eddy.core.storage.ObjectKeys;
@@ -57,26 +56,23 @@ final class SegmentWriter {
         });
     }
 
-    private static List<SegmentChunk> chunks(List<PartitionRun> runs) {
+    private static List<RunChunk> chunks(List<PartitionRun> runs) {
         Map<Key, List<PartitionRun>> byPartition = new LinkedHashMap<>();
         runs.forEach(run -> byPartition
                 .computeIfAbsent(new Key(run.topic().id(), run.partition()), k -> new ArrayList<>())
                 .add(run));
-        List<SegmentChunk> chunks = new ArrayList<>(byPartition.size());
+        List<RunChunk> chunks = new ArrayList<>(byPartition.size());
         for (Map.Entry<Key, List<PartitionRun>> e : byPartition.entrySet()) {
-            int size = 0;
             int records = 0;
             long maxTs = Long.MIN_VALUE;
             List<ByteBuffer> batches = new ArrayList<>();
             for (PartitionRun run : e.getValue()) {
-                size += run.sizeInBytes();
                 records += run.records();
                 maxTs = Math.max(maxTs, run.maxTimestamp());
                 batches.addAll(run.batches());
             }
-            ByteBuffer chunk = ByteBuffer.allocate(size);
-            ChunkBuilder.append(chunk, batches, 0);
-            chunks.add(new SegmentChunk(e.getKey().topicId(), e.getKey().partition(), chunk.flip(), records, maxTs));
+            // copied once, into the segment, renumbered from 0 on the way (no chunk buffer of its own)
+            chunks.add(new RunChunk(e.getKey().topicId(), e.getKey().partition(), batches, records, maxTs));
         }
         return chunks;
     }

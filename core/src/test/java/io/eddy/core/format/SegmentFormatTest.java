@@ -90,6 +90,53 @@ class SegmentFormatTest {
                 .isEqualTo(SegmentFormat.MAGIC);
     }
 
+    @Property
+    void aChunkOfProducedRunsIsWrittenAsTheSameBatchesLaidIntoAChunkFirst(
+            @ForAll("producedRuns") List<List<List<Record>>> partitions) {
+        // given: each partition's runs as producers send them, every run's batch numbered from 0
+        UUID topicId = UUID.randomUUID();
+        List<RunChunk> runChunks = new ArrayList<>();
+        List<SegmentChunk> laidOut = new ArrayList<>();
+        for (int p = 0; p < partitions.size(); p++) {
+            List<ByteBuffer> runs = new ArrayList<>();
+            List<Record> all = new ArrayList<>();
+            for (List<Record> run : partitions.get(p)) {
+                runs.add(RecordBatches.encode(run, 0));
+                all.addAll(run);
+            }
+            long maxTs = all.stream().mapToLong(Record::timestamp).max().orElseThrow();
+            runChunks.add(new RunChunk(topicId, p, runs, all.size(), maxTs));
+            ByteBuffer chunk = ByteBuffer.allocate(
+                    runs.stream().mapToInt(ByteBuffer::remaining).sum());
+            ChunkBuilder.append(chunk, runs, 0);
+            laidOut.add(new SegmentChunk(topicId, p, chunk.flip(), all.size(), maxTs));
+        }
+
+        // when
+        SegmentFormat.Encoded direct = SegmentFormat.encode(runChunks);
+
+        // then: the same object, byte for byte, and its records numbered from 0 in each chunk
+        SegmentFormat.Encoded expected = SegmentFormat.encode(laidOut);
+        assertThat(direct.bytes()).isEqualTo(expected.bytes());
+        assertThat(direct.chunks()).isEqualTo(expected.chunks());
+        List<DecodedChunk> decoded = decode(direct.bytes());
+        for (int p = 0; p < partitions.size(); p++) {
+            List<Record> all = partitions.get(p).stream().flatMap(List::stream).toList();
+            assertThat(decoded.get(p).records()).containsExactlyElementsOf(RecordView.at(0, all));
+        }
+    }
+
+    @Provide
+    Arbitrary<List<List<List<Record>>>> producedRuns() {
+        return RecordArbitraries.recordLists(4)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(3)
+                .list()
+                .ofMinSize(1)
+                .ofMaxSize(4);
+    }
+
     // --- corruption is always a CorruptSegmentException ------------------------------------------------------
 
     @Property
