@@ -143,7 +143,7 @@ public final class FetchService {
                             .flatMap(ignored -> attempt(topic, request, deadline, read, empty));
                 })
                 .onTermination()
-                .invoke(() -> wake.cancel(false)); // detach this attempt's waiter, however it ended
+                .invoke(() -> TailSignals.detach(wake)); // this attempt's waiter, however it ended
     }
 
     @FunctionalInterface

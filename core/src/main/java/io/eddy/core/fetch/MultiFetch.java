@@ -170,7 +170,7 @@ final class MultiFetch {
                             .flatMap(ignored -> round(fetches, resolved, minBytes, maxBytes, deadline, read));
                 })
                 .onTermination()
-                .invoke(() -> wakes.forEach(w -> w.cancel(false)));
+                .invoke(() -> wakes.forEach(TailSignals::detach));
     }
 
     /**

@@ -35,7 +35,7 @@ public final class TailSignals {
 
     /**
      * A future of one waiter, completed at the next commit to the partition. Take it before reading the head;
-     * cancel it (or let it complete) when the wait ends, which detaches it.
+     * {@link #detach} it (or let it complete) when the wait ends.
      */
     public CompletableFuture<Void> nextCommit(UUID topicId, int partition) {
         Key key = new Key(topicId, partition);
@@ -50,6 +50,15 @@ public final class TailSignals {
             return set.isEmpty() ? null : set;
         }));
         return waiter;
+    }
+
+    /**
+     * Ends a waiter's wait without a commit: completes it, which detaches it. Not a {@code cancel}, which builds a
+     * {@code CancellationException} and a {@code CompletionException}, stack traces and all, for each waiter at the
+     * end of every fetch that found nothing to wait for.
+     */
+    public static void detach(CompletableFuture<Void> waiter) {
+        waiter.complete(null);
     }
 
     /** A commit of this process put {@code entry} at the partition's end: tells the listeners, then wakes. */
