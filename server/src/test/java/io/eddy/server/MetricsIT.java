@@ -64,25 +64,6 @@ class MetricsIT {
         return last;
     }
 
-    /**
-     * Member {@code a} joins the group on the topic and commits offset 1 of partition 0; returns its subscription (a
-     * join body for another member).
-     */
-    static String joinAndCommitOne(Http http, String group, String topic) {
-        String subscribe = "{\"member_epoch\": 0, \"topics\": [\"" + topic + "\"]}";
-        long epoch = http.put("/v1/groups/" + group + "/members/a", subscribe)
-                .body()
-                .get("member_epoch")
-                .asLong();
-        assertThat(http.post(
-                                "/v1/groups/" + group + "/offsets",
-                                "{\"member_id\": \"a\", \"member_epoch\": " + epoch + ", \"offsets\": [{\"topic\": \""
-                                        + topic + "\", \"partition\": 0, \"offset\": 1}]}")
-                        .status())
-                .isEqualTo(200);
-        return subscribe;
-    }
-
     private static String createTopic(Http http, int partitions) {
         String topic = "metrics-" + Long.toHexString(System.nanoTime());
         assertThat(http.put(
@@ -285,7 +266,7 @@ class MetricsIT {
                         .status())
                 .isEqualTo(200);
         String group = "grafana-" + Long.toHexString(System.nanoTime());
-        String subscribe = joinAndCommitOne(http, group, topic);
+        String subscribe = GroupFixtures.joinAndCommitOne(http, group, topic);
         scrapeUntil(http, s -> s.has("eddy_group_rebalances_total", "group", group));
         assertThat(http.put("/v1/groups/" + group + "/members/b", subscribe).status())
                 .isEqualTo(200);

@@ -54,16 +54,9 @@ class MetricsManagementIT {
         Http http = new Http(URI.create(url.toString()));
         Http metrics = new Http(URI.create(management.toString()));
         // given: a group that has committed offset 1 of a partition holding 3 records
-        String topic = "management-" + Long.toHexString(System.nanoTime());
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status())
-                .isEqualTo(201);
-        assertThat(http.post(
-                                "/v1/topics/" + topic + "/records",
-                                "{\"records\": [{\"value\": 1}, {\"value\": 2}, {\"value\": 3}]}")
-                        .status())
-                .isEqualTo(200);
+        String topic = GroupFixtures.topicOfThreeRecords(http, "management-");
         String group = "management-group-" + Long.toHexString(System.nanoTime());
-        MetricsIT.joinAndCommitOne(http, group, topic);
+        GroupFixtures.joinAndCommitOne(http, group, topic);
         // and: the server's own reads of its registry, none of them a scrape
         assertThat(http.get("/v1/stats").status()).isEqualTo(200);
         awaitHealthSample();

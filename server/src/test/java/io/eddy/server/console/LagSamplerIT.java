@@ -3,6 +3,7 @@ package io.eddy.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.eddy.core.group.TopicPartition;
+import io.eddy.server.GroupFixtures;
 import io.eddy.server.StandinsTestResource;
 import io.eddy.testkit.Http;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -32,27 +33,9 @@ class LagSamplerIT {
     void aGroupIsSampledOnceSomeoneReadsItsLagPlotAndNotBefore() {
         // given: a group that has committed offset 1 of a partition holding 3 records
         Http http = new Http(URI.create(url.toString()));
-        String suffix = Long.toHexString(System.nanoTime());
-        String topic = "lag-sampler-" + suffix;
-        String group = "lag-sampler-group-" + suffix;
-        assertThat(http.put("/v1/topics/" + topic, "{\"partitions\": 1}").status())
-                .isEqualTo(201);
-        assertThat(http.post(
-                                "/v1/topics/" + topic + "/records",
-                                "{\"records\": [{\"value\": 1}, {\"value\": 2}, {\"value\": 3}]}")
-                        .status())
-                .isEqualTo(200);
-        long epoch = http.put(
-                        "/v1/groups/" + group + "/members/a", "{\"member_epoch\": 0, \"topics\": [\"" + topic + "\"]}")
-                .body()
-                .get("member_epoch")
-                .asLong();
-        assertThat(http.post(
-                                "/v1/groups/" + group + "/offsets",
-                                "{\"member_id\": \"a\", \"member_epoch\": " + epoch + ", \"offsets\": [{\"topic\": \""
-                                        + topic + "\", \"partition\": 0, \"offset\": 1}]}")
-                        .status())
-                .isEqualTo(200);
+        String topic = GroupFixtures.topicOfThreeRecords(http, "lag-sampler-");
+        String group = "lag-sampler-group-" + Long.toHexString(System.nanoTime());
+        GroupFixtures.joinAndCommitOne(http, group, topic);
 
         // when: a pass before anyone has read the group's plot
         sampler.sample().await().atMost(Duration.ofSeconds(30));
