@@ -73,14 +73,10 @@ public class LagSampler {
         return lastRead.keySet().stream().sorted().toList();
     }
 
+    /** One pass: the watched groups that still exist, each described once; a group deleted since is forgotten. */
     @Scheduled(
             every = "${eddy.console.lag-sample-interval:10s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> scheduled() {
-        return sample();
-    }
-
-    /** One pass: the watched groups that still exist, each described once; a group deleted since is forgotten. */
     public Uni<Void> sample() {
         List<String> watched = watched();
         if (watched.isEmpty()) {
