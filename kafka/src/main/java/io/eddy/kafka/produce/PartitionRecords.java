@@ -13,12 +13,13 @@ import org.apache.kafka.common.record.RecordBatch;
 /**
  * One partition's records of a Produce request, checked as a Kafka broker checks them before its log sees them
  * ({@code ProduceRequest.validateRecords}: since v3, exactly one record batch of magic 2 per partition, else
- * {@code INVALID_RECORD}) and then copied out of the request frame. The frame is a pooled buffer released once
- * the request is answered, which for acks=0 may come before group commit has written the batch: what goes to
- * core is always this copy, one per partition, so a request costs at most its own size again. A transactional
- * (or control) batch is refused with {@code TRANSACTIONAL_ID_AUTHORIZATION_FAILED}: Eddy has no transactions,
- * and that is the error Kafka's clients report as a clear, fatal refusal. The batch's CRC, records and sizes are
- * left to core's {@code BatchValidator}. Stateless and thread-safe.
+ * {@code INVALID_RECORD}) and then handed to core as a slice of the request frame, not copied: the frame is an
+ * array of its own ({@code FrameDecoder}), not a pooled buffer, so the slice may outlive the answer (acks=0
+ * answers before group commit has written the batch). A request's array lives until the last of its batches has
+ * been written, so it costs its own size once (a copy per partition cost it twice while it was answered). A
+ * transactional (or control) batch is refused with {@code TRANSACTIONAL_ID_AUTHORIZATION_FAILED}: Eddy has no
+ * transactions, and that is the error Kafka's clients report as a clear, fatal refusal. The batch's CRC, records
+ * and sizes are left to core's {@code BatchValidator}. Stateless and thread-safe.
  */
 final class PartitionRecords {
     /** Kafka's batch attribute bits (in the attributes' low byte) that mark a transactional or control batch. */
@@ -27,16 +28,16 @@ final class PartitionRecords {
     private PartitionRecords() {}
 
     /** What became of one partition's records. */
-    sealed interface Outcome permits Copied, Refused {}
+    sealed interface Outcome permits Taken, Refused {}
 
-    /** The partition's one batch, in a buffer of its own. */
-    record Copied(Frame frame) implements Outcome {}
+    /** The partition's one batch, a slice of the request frame. */
+    record Taken(Frame frame) implements Outcome {}
 
     /** Refused before validation, with Kafka's error and a message for the client. */
     record Refused(Errors error, String message) implements Outcome {}
 
-    /** Checks the records sent for {@code partition} (not negative) and copies their one batch out. */
-    static Outcome copyOut(int partition, BaseRecords records) {
+    /** Checks the records sent for {@code partition} (not negative) and takes their one batch. */
+    static Outcome take(int partition, BaseRecords records) {
         if (!(records instanceof MemoryRecords memory) || memory.sizeInBytes() == 0) {
             return new Refused(Errors.INVALID_RECORD, "partition " + partition + ": no record batch");
         }
@@ -68,8 +69,6 @@ final class PartitionRecords {
                     Errors.TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
                     "partition " + partition + ": transactional batch; Eddy does not support transactions");
         }
-        ByteBuffer copy = ByteBuffer.allocate(bytes.remaining());
-        copy.put(bytes).flip();
-        return new Copied(new Frame(partition, copy));
+        return new Taken(new Frame(partition, bytes));
     }
 }

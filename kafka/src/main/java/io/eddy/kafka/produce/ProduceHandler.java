@@ -38,7 +38,7 @@ import org.apache.kafka.common.requests.ProduceRequest;
 
 /**
  * Produce, every version kafka-clients lists (v3 to v13; v13 names topics by id). Per topic: the connection
- * must hold {@code produce} on it ({@code TOPIC_AUTHORIZATION_FAILED}); each partition's one batch is copied out
+ * must hold {@code produce} on it ({@code TOPIC_AUTHORIZATION_FAILED}); each partition's one batch is taken (a slice)
  * of the request frame and validated by core's {@link BatchValidator} on the validation executor, against the
  * topic's {@code max.message.bytes} and the configured inflate limits; then each partition is produced on its
  * own ({@code ProduceService.produceBatches}, stored as sent), so that, as on a Kafka broker, one partition's
@@ -199,7 +199,7 @@ final class ProduceHandler implements ApiHandler {
 
     private record Answered(PartitionProduceResponse response) implements Checked {}
 
-    /** Copies and validates each partition's batch, in request order. Runs on the validation executor. */
+    /** Takes and validates each partition's batch, in request order. Runs on the validation executor. */
     private List<Checked> check(Topic topic, List<PartitionProduceData> partitions) {
         List<Checked> out = new ArrayList<>(partitions.size());
         for (PartitionProduceData p : partitions) {
@@ -215,14 +215,14 @@ final class ProduceHandler implements ApiHandler {
                     Errors.UNKNOWN_TOPIC_OR_PARTITION,
                     "topic '" + topic.name().value() + "' has " + topic.partitions() + " partitions"));
         }
-        PartitionRecords.Outcome outcome = PartitionRecords.copyOut(p.index(), p.records());
+        PartitionRecords.Outcome outcome = PartitionRecords.take(p.index(), p.records());
         if (outcome instanceof PartitionRecords.Refused r) {
             return new Answered(failed(p.index(), r.error(), r.message()));
         }
-        PartitionRecords.Copied copied = (PartitionRecords.Copied) outcome;
+        PartitionRecords.Taken taken = (PartitionRecords.Taken) outcome;
         try {
             return new Valid(BatchValidator.validate(
-                            List.of(copied.frame()), topic.config().maxMessageBytes(), services.inflate())
+                            List.of(taken.frame()), topic.config().maxMessageBytes(), services.inflate())
                     .get(0));
         } catch (RuntimeException e) {
             return new Answered(failed(p.index(), errors.of(e), message(e)));

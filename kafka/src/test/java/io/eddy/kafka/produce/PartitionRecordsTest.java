@@ -2,8 +2,8 @@ package io.eddy.kafka.produce;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.eddy.kafka.produce.PartitionRecords.Copied;
 import io.eddy.kafka.produce.PartitionRecords.Refused;
+import io.eddy.kafka.produce.PartitionRecords.Taken;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.stream.Stream;
@@ -43,7 +43,7 @@ class PartitionRecordsTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource
     void refused(String what, MemoryRecords records, Errors error) {
-        PartitionRecords.Outcome outcome = PartitionRecords.copyOut(3, records);
+        PartitionRecords.Outcome outcome = PartitionRecords.take(3, records);
 
         assertThat(outcome).isInstanceOf(Refused.class);
         assertThat(((Refused) outcome).error()).isEqualTo(error);
@@ -51,19 +51,24 @@ class PartitionRecordsTest {
     }
 
     @Test
-    void oneV2BatchIsCopiedIntoABufferOfItsOwn() {
+    void oneV2BatchIsTakenAsItsSliceOfTheFrameNotCopied() {
         MemoryRecords records =
                 MemoryRecords.withIdempotentRecords(Compression.gzip().build(), 9L, (short) 1, 4, RECORD);
+        ByteBuffer frame = ByteBuffer.allocate(7 + records.sizeInBytes() + 5);
+        frame.position(7);
+        frame.put(records.buffer().duplicate()).position(7).limit(7 + records.sizeInBytes());
         byte[] sent = Arrays.copyOf(records.buffer().array(), records.sizeInBytes());
 
-        PartitionRecords.Outcome outcome = PartitionRecords.copyOut(2, records);
-        Arrays.fill(records.buffer().array(), (byte) 0);
+        PartitionRecords.Outcome outcome = PartitionRecords.take(2, MemoryRecords.readableRecords(frame.slice()));
 
-        assertThat(outcome).isInstanceOf(Copied.class);
-        Copied copied = (Copied) outcome;
-        assertThat(copied.frame().partition()).isEqualTo(2);
-        byte[] kept = new byte[copied.frame().batch().remaining()];
-        copied.frame().batch().duplicate().get(kept);
+        assertThat(outcome).isInstanceOf(Taken.class);
+        Taken taken = (Taken) outcome;
+        assertThat(taken.frame().partition()).isEqualTo(2);
+        ByteBuffer batch = taken.frame().batch();
+        byte[] kept = new byte[batch.remaining()];
+        batch.duplicate().get(kept);
         assertThat(kept).isEqualTo(sent);
+        assertThat(batch.array()).isSameAs(frame.array());
+        assertThat(batch.arrayOffset()).isEqualTo(7);
     }
 }
