@@ -346,10 +346,16 @@ public final class BlockCache implements AutoCloseable {
 
     /**
      * Caches a whole object just written, block by block, in memory: tail reads of it then make no GET. Blocks
-     * written are always kept, ahead of blocks loaded and read only once ({@link MemoryTier}).
+     * written are always kept, ahead of blocks loaded and read only once ({@link MemoryTier}). An object of one
+     * block is kept as given, not copied (a flush's segment under load is most often one block): the caller hands
+     * it over and must not change it.
      */
     public void putObject(String objectKey, byte[] object) {
         if (memory == null) {
+            return;
+        }
+        if (object.length <= blockBytes) {
+            memory.putWritten(new BlockKey(objectKey, 0), object);
             return;
         }
         for (long b = 0; b * blockBytes < object.length; b++) {

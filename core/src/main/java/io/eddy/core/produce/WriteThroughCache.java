@@ -8,7 +8,7 @@ package io.eddy.core.produce;
 @FunctionalInterface
 public interface WriteThroughCache {
 
-    /** Takes the whole object just written under {@code objectKey}. */
+    /** Takes the whole object just written under {@code objectKey}; the caller does not change it afterwards. */
     void putObject(String objectKey, byte[] object);
 
     /** Keeps nothing. */

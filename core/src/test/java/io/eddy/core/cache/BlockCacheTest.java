@@ -186,6 +186,20 @@ class BlockCacheTest {
     }
 
     @Test
+    void aWrittenObjectOfOneBlockIsKeptAsGivenNotCopied() {
+        Store store = new Store(BLOCK - 7);
+        BlockCache cache = new BlockCache(1 << 20, BLOCK, Optional.empty());
+        cache.putObject(KEY, store.object);
+        BlockCache.BlockSource none = (p, m) -> Uni.createFrom().failure(new AssertionError("must not read"));
+
+        ByteBuffer range = cache.read(KEY, 10, 50, 0, none).await().atMost(AWAIT);
+
+        assertThat(range.array()).isSameAs(store.object);
+        assertThat(bytes(range)).isEqualTo(store.range(10, 50));
+        assertThat(cache.bytes()).isEqualTo(BLOCK - 7);
+    }
+
+    @Test
     void memoryIsBoundedInBytesAndCountsEvictions() {
         Store store = new Store(1_000);
         BlockCache cache = new BlockCache(300, BLOCK, Optional.empty());
