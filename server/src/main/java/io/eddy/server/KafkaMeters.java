@@ -32,7 +32,8 @@ import org.jboss.logging.Logger;
  * ({@code success}; {@code client_error} when a partition failed for a reason retrying will not cure,
  * {@code server_error} for one it may, or a failed handler) with their latency, and the records and bytes each
  * topic took in (partitions answered without error) and gave out. Topics named by id (Produce v13, Fetch v13+) are
- * labelled by name once their id resolves, from the topic cache. Thread-safe.
+ * labelled by name once their id resolves, from the topic cache; their records and bytes are counted at once, so
+ * nothing of a request is read after it has been answered. Thread-safe.
  */
 final class KafkaMeters {
     private static final Logger LOG = Logger.getLogger(KafkaMeters.class);
@@ -134,21 +135,18 @@ final class KafkaMeters {
                     .forEach(t -> t.partitionData().forEach(p -> {
                         Short error = errors.get(key(t.name(), t.topicId(), p.index()));
                         if (error != null && error == Errors.NONE.code()) {
-                            withName(
-                                    t.name(),
-                                    t.topicId(),
-                                    name -> meters.produced(Api.KAFKA, name, records(p.records()), bytes(p.records())));
+                            long records = records(p.records());
+                            long bytes = bytes(p.records());
+                            withName(t.name(), t.topicId(), name -> meters.produced(Api.KAFKA, name, records, bytes));
                         }
                     }));
         } else if (response instanceof FetchResponseData fetched) {
             fetched.responses()
                     .forEach(t -> t.partitions().forEach(p -> {
                         long records = records(p.records());
+                        long bytes = bytes(p.records());
                         if (records > 0) {
-                            withName(
-                                    t.topic(),
-                                    t.topicId(),
-                                    name -> meters.fetched(Api.KAFKA, name, records, bytes(p.records())));
+                            withName(t.topic(), t.topicId(), name -> meters.fetched(Api.KAFKA, name, records, bytes));
                         }
                     }));
         }
