@@ -86,6 +86,8 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         static final double WARM_UP_PRODUCE_SECONDS = 6;
         /** ...with at most this many times the first round's records. */
         static final int WARM_UP_GROWTH = 4;
+        /** A warm-up round's EndToEndLatency round trips per size (at most the measured run's). */
+        static final long WARM_UP_LATENCY_RECORDS = 100;
 
         static Plan of(
                 boolean quick,
@@ -133,7 +135,7 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         long cacheBytes(long physicalBytes) {
             long bytes = 0;
             for (int size : sizes) {
-                long warmUp = warmUpRounds * WARM_UP_GROWTH * warmUpRoundRecords(size);
+                long warmUp = warmUpRounds * (WARM_UP_GROWTH * warmUpRoundRecords(size) + warmUpLatencyRecords());
                 bytes += (warmUp + records(size) + latencyRecords) * (size + 128L);
             }
             return Math.max(256L << 20, Math.min(bytes + bytes / 4, physicalBytes / 8));
@@ -142,6 +144,15 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
         /** ProducerPerformance's warm-up: the first fifth, left out of its steady-state summary. */
         long warmupRecords(int size) {
             return records(size) / 5;
+        }
+
+        /**
+         * A warm-up round's EndToEndLatency round trips per size: one record at a time takes paths that the
+         * throughput tools' batches never do (a flush of one request, a fetch that may not wait), and without them
+         * in the warm-up the measured latency run was where they compiled (29% of the server's CPU in it, C2).
+         */
+        long warmUpLatencyRecords() {
+            return Math.min(latencyRecords, WARM_UP_LATENCY_RECORDS);
         }
 
         /** What the first warm-up round produces and consumes at a size. */
@@ -357,12 +368,12 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
     }
 
     /**
-     * Rounds of ProducerPerformance and ConsumerPerformance at every size, each on a topic of its own, until the
-     * server's (or broker's) JIT compiler threads spent at most a twentieth of its CPU in a round ({@link Cpu.Use#settled})
-     * or the rounds run out: the CPU a JVM's just-in-time compiler spends on new code paths is not the paths' cost.
-     * One produce and consume at the first size was not enough: a server warmed up so spent 49 µs per 1 KiB record
-     * on ProducerPerformance, and 19 µs five runs later, its compiler threads 41% of its CPU in between
-     * (docs/benchmarks.md, seventh run). The broker gets the same warm-up. Each round's figures are printed.
+     * Rounds of ProducerPerformance, ConsumerPerformance and a short EndToEndLatency at every size, each on a topic of
+     * its own, until the server's (or broker's) JIT compiler threads spent at most a twentieth of its CPU in a round
+     * ({@link Cpu.Use#settled}) or the rounds run out: the CPU a JVM's just-in-time compiler spends on new code paths
+     * is not the paths' cost. One produce and consume at the first size was not enough: a server warmed up so spent
+     * 49 µs per 1 KiB record on ProducerPerformance, and 19 µs five runs later, its compiler threads 41% of its CPU in
+     * between (docs/benchmarks.md, seventh run). The broker gets the same warm-up. Each round's figures are printed.
      */
     private void warmUp(Target target, Plan plan, List<String> tool, Path logs) {
         Path log = logs.resolve("kafka-tools.log");
@@ -388,17 +399,26 @@ final class PerfKafkaCommand implements Callable<Integer>, Usage {
                         log);
                 roundRecords.put(size, plan.nextWarmUpRoundRecords(size, n, (System.nanoTime() - start) / 1e9));
                 warmUpStep(target, tool, consumeArgs(target.bootstrap(), topic, n), log);
+                String latencyTopic = topic + "-latency";
+                warmUpStep(target, tool, createTopicArgs(target.bootstrap(), latencyTopic), log);
+                warmUpStep(
+                        target,
+                        tool,
+                        latencyArgs(target.bootstrap(), latencyTopic, plan.warmUpLatencyRecords(), size),
+                        log);
             }
             Cpu.Use used = cpu.use(pid).minus(before);
             session.say(String.format(
                     Locale.ROOT,
-                    "on %s: warm-up round %d of at most %d (%s records at %s B produced and consumed, not measured):"
-                            + " %s %.1f µs per record, %s%% of it JIT compiler threads",
+                    "on %s: warm-up round %d of at most %d (%s records at %s B produced and consumed, %d round trips"
+                            + " each, not measured): %s %.1f µs per record (the round trips' CPU included), %s%% of it"
+                            + " JIT compiler threads",
                     target.system(),
                     round,
                     plan.warmUpRounds(),
                     counts,
                     plan.sizes().stream().map(String::valueOf).collect(Collectors.joining("/")),
+                    plan.warmUpLatencyRecords(),
                     target.process(),
                     used.ticks() * 1e6 / ticksPerSecond / records,
                     used.compilerPercent()));

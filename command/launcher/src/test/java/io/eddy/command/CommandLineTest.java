@@ -231,15 +231,15 @@ class CommandLineTest {
         PerfKafkaCommand.Plan quick =
                 PerfKafkaCommand.Plan.of(true, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
 
-        // two warm-up rounds of up to four times 150,000 records per size, then each size's produce and latency
-        // records
-        long written = 2 * 4 * 150_000L * (100 + 1024) + 300_500L * 100 + 300_500L * 1024;
+        // two warm-up rounds of up to four times 150,000 records and 100 round trips per size, then each size's
+        // produce and latency records
+        long written = 2 * (4 * 150_000L + 100) * (100 + 1024) + 300_500L * 100 + 300_500L * 1024;
         long machine = 24L << 30;
         assertThat(big.cacheBytes(machine)).isGreaterThan(written);
         // thirty rounds (the default) write more than an eighth of the machine: the tier stops there, and still holds
         // the measured runs, which are written last
         assertThat(defaultRounds.cacheBytes(machine)).isEqualTo(machine / 8);
-        long quickWritten = (3 * 4 * 100_000L + 100_200L) * 100;
+        long quickWritten = (3 * (4 * 100_000L + 100) + 100_200L) * 100;
         assertThat(quick.cacheBytes(machine)).isGreaterThan(quickWritten).isLessThan(machine / 8);
         assertThat(big.cacheBytes(8L << 30)).isEqualTo(1L << 30); // half of the server's default heap at most
         assertThat(quick.cacheBytes(1L << 30)).isEqualTo(256L << 20); // never below the server's default
@@ -322,6 +322,7 @@ class CommandLineTest {
         assertThat(plan.warmUpRoundRecords(100)).isEqualTo(Math.min(expectRecords100, 150_000));
         assertThat(plan.warmUpRounds()).isEqualTo(quick ? 3 : 30);
         assertThat(plan.latencyRecords()).isEqualTo(expectLatency);
+        assertThat(plan.warmUpLatencyRecords()).isEqualTo(Math.min(expectLatency, 100));
     }
 
     @ParameterizedTest
