@@ -8,6 +8,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -59,6 +60,34 @@ class FrameDecoderTest {
             assertThat(read.refCnt()).as("the decoder let go of what it read").isEqualTo(1);
             read.release();
         }
+        assertThat(channel.finish()).isFalse();
+    }
+
+    /** A client trickling a byte per read holds no more than {@link FrameDecoder#MAX_READS_HELD} read buffers. */
+    @Example
+    void aFrameSentAByteAtATimeHoldsABoundedNumberOfReadBuffers() {
+        int size = 3 * FrameDecoder.MAX_READS_HELD;
+        EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(1 << 20, OPEN));
+        List<ByteBuf> sent = new ArrayList<>();
+        ByteBuf header = Unpooled.buffer(4).writeInt(size);
+        channel.writeInbound(header);
+        for (int i = 0; i < size - 1; i++) {
+            ByteBuf read = Unpooled.buffer(4096).writeByte(i);
+            sent.add(read);
+            channel.writeInbound(read.retain());
+        }
+
+        long held = sent.stream().filter(b -> b.refCnt() > 1).count();
+        assertThat(held).isLessThanOrEqualTo(FrameDecoder.MAX_READS_HELD + 1);
+        assertThat((Object) channel.readInbound()).isNull();
+        channel.writeInbound(Unpooled.buffer(1).writeByte(size - 1));
+        ByteBuf frame = channel.readInbound();
+        assertThat(frame.readableBytes()).isEqualTo(size);
+        for (int i = 0; i < size; i++) {
+            assertThat(frame.getByte(i)).isEqualTo((byte) i);
+        }
+        frame.release();
+        sent.forEach(ByteBuf::release);
         assertThat(channel.finish()).isFalse();
     }
 }
