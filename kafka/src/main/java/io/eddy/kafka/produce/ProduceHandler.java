@@ -54,8 +54,9 @@ import org.apache.kafka.common.requests.ProduceRequest;
  * error and the offsets it was written at. A request with a transactional id is refused with
  * {@code TRANSACTIONAL_ID_AUTHORIZATION_FAILED}, as is a transactional batch: Eddy has no transactions.
  *
- * <p>The answer is only given once every partition's copy and validation have finished, whatever failed: the
- * request frame, whose bytes validation reads, is released as soon as it is. Thread-safe.
+ * <p>The answer is only given once every partition's validation has finished, whatever failed. The batches core
+ * keeps are slices of the request frame, which is the request's own array ({@code FrameDecoder}), so they stay
+ * readable after the answer (acks=0 answers before they are written). Thread-safe.
  */
 final class ProduceHandler implements ApiHandler {
     /** The first version that names topics by id (KIP-516). */
