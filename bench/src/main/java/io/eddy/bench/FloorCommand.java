@@ -17,13 +17,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 import org.apache.kafka.common.record.DefaultRecord;
 import org.apache.kafka.common.record.DefaultRecordBatch;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbAsyncClient;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -32,24 +37,27 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
  * {@code perf floor}: what the stand-ins alone cost per record. It drives the two calls a flush makes — the
  * segment PUT (through Eddy's own {@link S3SegmentStore}) and the commit transaction of 6 partitions (through
  * {@link DynamoMetadataStore#commit}) — straight at the stand-ins, with no Eddy server, and reads the CPU time
- * the stand-ins' process spent on each ({@code /proc}). From those it prints the stand-ins' CPU per record at a
- * given flush size: a floor under Eddy's whole cost per record on a machine where the emulated AWS services share
- * the cores. Compare it with Kafka's whole cost per record (its cores busy over its records/s) from
- * {@code perf produce} in the same session.
+ * the stand-ins' process spent on each ({@code /proc}), and the CPU time this process spent making them. From
+ * those it prints, per record at a given flush size, the stand-ins' CPU (a floor under Eddy's whole cost per record
+ * on a machine where the emulated AWS services share the cores; compare it with Kafka's whole cost per record from
+ * {@code perf produce} in the same session) and the caller's (what the server spends in the AWS SDK to make a
+ * flush's calls at the least; compare it with the Kafka broker's CPU per record from {@code perf kafka}).
  */
 final class FloorCommand implements Perf.Command {
     static final String USAGE = """
             usage: perf floor --s3-endpoint URL --dynamodb-endpoint URL --pid standins=PID [options]
               --mb 512               MiB PUT in the measured S3 phase
               --object-kb 800        segment object size (a flush: ~800 KB with 16 producers, up to 8 MiB)
-              --transactions 1500    commits in the measured DynamoDB phase (6 partitions each, as a flush)
+              --transactions 1500    commits in the measured DynamoDB phase
+              --partitions 6         partitions a commit appends to (a flush of 6 partitions' records)
               --threads 8            concurrent calls
               --warmup 15s           PUTs and commits before measuring (the stand-ins are CPU-bound until warm)
               --buckets 2            replica buckets a flush PUTs to (2 = acks=all in perf produce)
               --flush-kb 800,8192    flush sizes to derive the floor per record for
+              --handoffs 100000      thread wake-ups measured first (what handing a task to a parked thread costs)
+              --http-client netty    the SDK's HTTP client: netty (the server's) or crt (the SDK's native one)
               --clock-ticks 100      the kernel's clock ticks per second (getconf CLK_TCK)
             """;
-    private static final int PARTITIONS = 6;
 
     @Override
     public int run(String[] argv) throws Exception {
@@ -65,13 +73,16 @@ final class FloorCommand implements Perf.Command {
         int threads = args.integer("threads", 8);
 
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("eddy", "eddy-local-secret"));
+        String httpClient = args.string("http-client", "netty");
         try (S3AsyncClient s3 = S3AsyncClient.builder()
+                        .httpClientBuilder(httpClient(httpClient))
                         .endpointOverride(s3Endpoint)
                         .region(Region.US_EAST_1)
                         .forcePathStyle(true)
                         .credentialsProvider(credentials)
                         .build();
                 DynamoDbAsyncClient dynamo = DynamoDbAsyncClient.builder()
+                        .httpClientBuilder(httpClient(httpClient))
                         .endpointOverride(dynamoEndpoint)
                         .region(Region.US_EAST_1)
                         .credentialsProvider(credentials)
@@ -84,6 +95,15 @@ final class FloorCommand implements Perf.Command {
             }
         }
         return 0;
+    }
+
+    /** The server's HTTP client (Netty, its defaults) or the SDK's native one (the CRT), for comparison. */
+    private static SdkAsyncHttpClient.Builder<?> httpClient(String name) {
+        return switch (name) {
+            case "netty" -> NettyNioAsyncHttpClient.builder();
+            case "crt" -> AwsCrtAsyncHttpClient.builder();
+            default -> throw new IllegalArgumentException("--http-client is netty or crt, not " + name);
+        };
     }
 
     private static void measureAll(
@@ -110,10 +130,13 @@ final class FloorCommand implements Perf.Command {
             Runnable put = () -> segments.put(bucket, "segments/floor-" + keys.incrementAndGet(), object)
                     .await()
                     .indefinitely();
+            int partitions = args.integer("partitions", 6);
             List<Committer> committers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
-                committers.add(new Committer(metadata));
+                committers.add(new Committer(metadata, partitions));
             }
+
+            handoffs(args.integer("handoffs", 100_000), ticksPerSecond);
 
             System.err.println("perf floor: warming the stand-ins up for " + warmupMs / 1000 + " s…");
             long warmEnd = System.currentTimeMillis() + warmupMs;
@@ -124,59 +147,84 @@ final class FloorCommand implements Perf.Command {
 
             long puts = Math.max(1, mb * 1024 * 1024 / objectBytes);
             Phase s3Phase = measure(pid, ticksPerSecond, () -> runCount(pool, threads, puts, t -> put.run()));
-            double cpuMsPerMib = s3Phase.cpuMs() / (puts * (double) objectBytes / (1 << 20));
+            double mib = puts * (double) objectBytes / (1 << 20);
+            Cost s3Cost = new Cost(s3Phase.standinsMs() / mib, s3Phase.callerMs() / mib);
             System.out.printf(
                     Locale.ROOT,
                     "s3 PUT      %,d objects of %,d KiB in %.1f s: %.0f MiB/s, stand-ins %.2f cores,"
-                            + " %.2f CPU-ms per MiB%n",
+                            + " %.2f CPU-ms per MiB; caller %.2f cores, %.2f CPU-ms per MiB%n",
                     puts,
                     objectBytes / 1024,
                     s3Phase.seconds(),
-                    puts * (double) objectBytes / (1 << 20) / s3Phase.seconds(),
-                    s3Phase.cores(),
-                    cpuMsPerMib);
+                    mib / s3Phase.seconds(),
+                    s3Phase.standinsMs() / 1000 / s3Phase.seconds(),
+                    s3Cost.standins(),
+                    s3Phase.callerMs() / 1000 / s3Phase.seconds(),
+                    s3Cost.caller());
 
             Phase dynamoPhase = measure(
                     pid,
                     ticksPerSecond,
                     () -> runCount(
                             pool, threads, transactions, t -> committers.get(t).commit()));
-            double cpuMsPerTxn = dynamoPhase.cpuMs() / transactions;
+            long items = committers.stream().mapToLong(c -> c.items).sum();
+            Cost commitCost = new Cost(dynamoPhase.standinsMs() / transactions, dynamoPhase.callerMs() / transactions);
             System.out.printf(
                     Locale.ROOT,
-                    "dynamodb    %,d commits of %d partitions (%d items) in %.1f s: %.0f/s,"
-                            + " stand-ins %.2f cores, %.2f CPU-ms per commit%n",
+                    "dynamodb    %,d commits of %d partitions (%.1f items each) in %.1f s: %.0f/s,"
+                            + " stand-ins %.2f cores, %.2f CPU-ms per commit; caller %.2f cores, %.2f CPU-ms"
+                            + " per commit%n",
                     transactions,
-                    PARTITIONS,
-                    2 * PARTITIONS,
+                    partitions,
+                    items
+                            / (double) Math.max(
+                                    1,
+                                    committers.stream()
+                                            .mapToLong(c -> c.commits)
+                                            .sum()),
                     dynamoPhase.seconds(),
                     transactions / dynamoPhase.seconds(),
-                    dynamoPhase.cores(),
-                    cpuMsPerTxn);
+                    dynamoPhase.standinsMs() / 1000 / dynamoPhase.seconds(),
+                    commitCost.standins(),
+                    dynamoPhase.callerMs() / 1000 / dynamoPhase.seconds(),
+                    commitCost.caller());
 
             System.out.printf(
                     Locale.ROOT,
-                    "%nstand-ins' CPU per record, %d bucket(s) per flush (a floor under Eddy's cost"
-                            + " per record here):%n",
+                    "%nCPU per record, %d bucket(s) per flush: the stand-ins' (a floor under Eddy's cost per record"
+                            + " here) and the caller's (this process making the same SDK calls as a server does:"
+                            + " a floor under the server's own)%n",
                     buckets);
             for (int valueSize : List.of(100, 1024)) {
                 double bytesPerRecord = batchBytesPerRecord(valueSize);
                 for (int kb : flushKb) {
-                    double recordsPerFlush = kb * 1024.0 / bytesPerRecord;
-                    double micros =
-                            1000 * (buckets * cpuMsPerMib * bytesPerRecord / (1 << 20) + cpuMsPerTxn / recordsPerFlush);
+                    double standins =
+                            microsPerRecord(s3Cost.standins(), commitCost.standins(), buckets, bytesPerRecord, kb);
+                    double caller = microsPerRecord(s3Cost.caller(), commitCost.caller(), buckets, bytesPerRecord, kb);
                     System.out.printf(
                             Locale.ROOT,
-                            "  %5d B records (%.1f B in a batch), flush %,6d KiB: %.2f CPU-us per"
-                                    + " record = at most %,.0f records/s per core of stand-ins%n",
+                            "  %5d B records (%.1f B in a batch), flush %,6d KiB: stand-ins %.2f CPU-us per"
+                                    + " record = at most %,.0f records/s per core of stand-ins; caller %.2f CPU-us"
+                                    + " per record%n",
                             valueSize,
                             bytesPerRecord,
                             kb,
-                            micros,
-                            1e6 / micros);
+                            standins,
+                            1e6 / standins,
+                            caller);
                 }
             }
         }
+    }
+
+    /**
+     * CPU microseconds per record that a flush's calls cost one side: {@code buckets} PUTs of the flush's bytes
+     * and one commit, shared by the records of a flush of {@code flushKb} KiB.
+     */
+    static double microsPerRecord(
+            double cpuMsPerMib, double cpuMsPerCommit, int buckets, double bytesPerRecord, int flushKb) {
+        double recordsPerFlush = flushKb * 1024.0 / bytesPerRecord;
+        return 1000 * (buckets * cpuMsPerMib * bytesPerRecord / (1 << 20) + cpuMsPerCommit / recordsPerFlush);
     }
 
     /** Bytes a record of {@code valueSize} takes in a 16 KiB v2 batch, batch header shared out. */
@@ -187,19 +235,26 @@ final class FloorCommand implements Perf.Command {
         return recordBytes + (double) DefaultRecordBatch.RECORD_BATCH_OVERHEAD / perBatch;
     }
 
-    /** One worker's partitions: commits a flush's worth of index entries on 6 partitions of its own topic. */
+    /**
+     * One worker's partitions: commits a flush's worth of index entries on {@code partitions} partitions of its own
+     * topic, and counts its commits and the items they wrote (one thread uses it; read once the threads are done).
+     */
     private static final class Committer {
         private final DynamoMetadataStore metadata;
+        private final int partitionCount;
         private final UUID topicId = UUID.randomUUID();
         private long next;
+        long commits;
+        long items;
 
-        Committer(DynamoMetadataStore metadata) {
+        Committer(DynamoMetadataStore metadata, int partitionCount) {
             this.metadata = metadata;
+            this.partitionCount = partitionCount;
         }
 
         void commit() {
             List<CommitBatch.PartitionCommit> partitions = new ArrayList<>();
-            for (int p = 0; p < PARTITIONS; p++) {
+            for (int p = 0; p < partitionCount; p++) {
                 IndexEntry entry = new IndexEntry(
                         next,
                         next + 147,
@@ -211,25 +266,86 @@ final class FloorCommand implements Perf.Command {
                         List.of("eddy-segments", "eddy-perf-replica"));
                 partitions.add(new CommitBatch.PartitionCommit(topicId, p, next, next > 0, null, entry, List.of()));
             }
-            metadata.commit(new CommitBatch(partitions, Map.of())).await().indefinitely();
+            items += metadata.commit(new CommitBatch(partitions, Map.of()))
+                    .await()
+                    .indefinitely()
+                    .items();
+            commits++;
             next += 148;
         }
     }
 
-    private record Phase(double seconds, double cpuMs, double cores) {}
+    /**
+     * What one thread handing work to another costs on this machine: two threads of this process take turns
+     * ({@code LockSupport.park}/{@code unpark}), each turn a wake-up of a sleeping thread, as a call handed to an
+     * event loop or a completion handed back is. Three rounds, so the last is compiled.
+     */
+    private static void handoffs(int count, int ticksPerSecond) {
+        for (int round = 0; round < 3; round++) {
+            Phase phase = measure(-1, ticksPerSecond, () -> pingPong(count));
+            if (round == 2) {
+                System.out.printf(
+                        Locale.ROOT,
+                        "handoff     %,d wake-ups of a parked thread by another: %.1f us each, %.1f CPU-us each%n",
+                        count,
+                        phase.seconds() * 1e6 / count,
+                        phase.callerMs() * 1e3 / count);
+            }
+        }
+    }
+
+    /** Two threads take {@code count} turns in all, each turn unparking the other, which was parked. */
+    static void pingPong(int count) {
+        AtomicInteger turn = new AtomicInteger();
+        Thread[] players = new Thread[2];
+        for (int p = 0; p < 2; p++) {
+            int me = p;
+            players[p] = new Thread(() -> {
+                for (int t = me; t < count; t += 2) {
+                    while (turn.get() != t) {
+                        LockSupport.park(turn);
+                    }
+                    turn.set(t + 1);
+                    LockSupport.unpark(players[1 - me]);
+                }
+            });
+        }
+        for (Thread p : players) {
+            p.start();
+        }
+        for (Thread p : players) {
+            try {
+                p.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /** CPU milliseconds per MiB PUT or per commit, of the stand-ins' process and of this one (the caller). */
+    private record Cost(double standins, double caller) {}
+
+    private record Phase(double seconds, double standinsMs, double callerMs) {}
 
     private static Phase measure(long pid, int ticksPerSecond, Runnable work) {
-        CpuSample before = CpuSample.take(Map.of("standins", pid));
+        long caller = ProcessHandle.current().pid();
+        Map<String, Long> pids = pid < 0 ? Map.of("caller", caller) : Map.of("standins", pid, "caller", caller);
+        CpuSample before = CpuSample.take(pids);
         work.run();
-        CpuSample after = CpuSample.take(Map.of("standins", pid));
+        CpuSample after = CpuSample.take(pids);
         double seconds = (after.nanoTime() - before.nanoTime()) / 1e9;
-        Long t0 = before.ticks().get("standins");
-        Long t1 = after.ticks().get("standins");
+        double standins = pid < 0 ? Double.NaN : cpuMs(before, after, "standins", ticksPerSecond);
+        return new Phase(seconds, standins, cpuMs(before, after, "caller", ticksPerSecond));
+    }
+
+    private static double cpuMs(CpuSample before, CpuSample after, String name, int ticksPerSecond) {
+        Long t0 = before.ticks().get(name);
+        Long t1 = after.ticks().get(name);
         if (t0 == null || t1 == null) {
-            throw new IllegalStateException("no CPU figures for the stand-ins' process " + pid + " (is /proc there?)");
+            throw new IllegalStateException("no CPU figures for the " + name + " process (is /proc there?)");
         }
-        double cpuMs = (t1 - t0) * 1000.0 / ticksPerSecond;
-        return new Phase(seconds, cpuMs, cpuMs / 1000 / seconds);
+        return (t1 - t0) * 1000.0 / ticksPerSecond;
     }
 
     private static void runUntil(ExecutorService pool, int threads, BooleanSupplier more, IntConsumer task) {
