@@ -30,6 +30,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 
@@ -112,6 +113,7 @@ final class ProduceCommand implements Perf.Command {
         String s3Endpoint = args.string("s3-endpoint", null);
         if (s3Endpoint != null) {
             try (S3AsyncClient s3 = S3AsyncClient.builder()
+                    .httpClientBuilder(NettyNioAsyncHttpClient.builder()) // the CRT is on this classpath too
                     .endpointOverride(URI.create(s3Endpoint))
                     .region(Region.US_EAST_1)
                     .forcePathStyle(true)
