@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code ./eddy perf floor}: the stand-ins' own CPU per record (a PUT and a commit driven straight at them, no
- * server), measured by the perf tool's floor command, which takes every option.
+ * {@code ./eddy perf floor}: the stand-ins' and the calling process's CPU per record (a PUT and a commit driven
+ * straight at them, no server), measured by the perf tool's floor command, which takes every option.
  *
  * <p>One instance parses and runs once: not thread-safe.
  */
