@@ -35,9 +35,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 
 /**
  * {@code perf floor}: what the stand-ins alone cost per record. It drives the two calls a flush makes — the
- * segment PUT (through Eddy's own {@link S3SegmentStore}) and the commit transaction of 6 partitions (through
- * {@link DynamoMetadataStore#commit}) — straight at the stand-ins, with no Eddy server, and reads the CPU time
- * the stand-ins' process spent on each ({@code /proc}), and the CPU time this process spent making them. From
+ * segment PUT (through Eddy's own {@link S3SegmentStore}) and the commit transaction of a flush's partitions
+ * (through {@link DynamoMetadataStore#commit}) — straight at the stand-ins, with no Eddy server, and reads the CPU
+ * time the stand-ins' process spent on each ({@code /proc}), and the CPU time this process spent making them. From
  * those it prints, per record at a given flush size, the stand-ins' CPU (a floor under Eddy's whole cost per record
  * on a machine where the emulated AWS services share the cores; compare it with Kafka's whole cost per record from
  * {@code perf produce} in the same session) and the caller's (what the server spends in the AWS SDK to make a
@@ -131,6 +131,10 @@ final class FloorCommand implements Perf.Command {
                     .await()
                     .indefinitely();
             int partitions = args.integer("partitions", 6);
+            if (partitions < 1 || partitions > CommitBatch.MAX_ITEMS / 2) {
+                throw new IllegalArgumentException("--partitions takes 1 to " + CommitBatch.MAX_ITEMS / 2
+                        + " (a commit's items), not " + partitions);
+            }
             List<Committer> committers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 committers.add(new Committer(metadata, partitions));
@@ -168,6 +172,7 @@ final class FloorCommand implements Perf.Command {
                     () -> runCount(
                             pool, threads, transactions, t -> committers.get(t).commit()));
             long items = committers.stream().mapToLong(c -> c.items).sum();
+            long commits = committers.stream().mapToLong(c -> c.commits).sum();
             Cost commitCost = new Cost(dynamoPhase.standinsMs() / transactions, dynamoPhase.callerMs() / transactions);
             System.out.printf(
                     Locale.ROOT,
@@ -176,12 +181,7 @@ final class FloorCommand implements Perf.Command {
                             + " per commit%n",
                     transactions,
                     partitions,
-                    items
-                            / (double) Math.max(
-                                    1,
-                                    committers.stream()
-                                            .mapToLong(c -> c.commits)
-                                            .sum()),
+                    items / (double) Math.max(1, commits),
                     dynamoPhase.seconds(),
                     transactions / dynamoPhase.seconds(),
                     dynamoPhase.standinsMs() / 1000 / dynamoPhase.seconds(),
