@@ -424,7 +424,10 @@ class EddyCommandIT {
                         "800");
 
         assertThat(floor.exit()).as(floor.output()).isZero();
-        assertThat(floor.output()).contains("stand-ins' CPU per record");
+        assertThat(floor.output())
+                .containsPattern("handoff +[0-9,]+ wake-ups .*: [0-9.]+ us each, [0-9.]+ CPU-us each")
+                .containsPattern(
+                        "flush +800 KiB: stand-ins [0-9.]+ CPU-us per record .*; caller [0-9.]+ CPU-us per record");
     }
 
     @Test
