@@ -13,7 +13,9 @@ import io.smallrye.mutiny.Uni;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -207,6 +209,15 @@ public final class FetchService {
      */
     public Uni<Long> offsetAt(String topicName, int partition, OffsetSpec spec) {
         return offsets.offsetAt(topicName, partition, spec.at(clock.millis()));
+    }
+
+    /**
+     * The heads of a topic's partitions as stored now, read together (one DynamoDB call per 100 partitions, not one
+     * per partition): Kafka's ListOffsets' earliest and latest for a consumer's partitions. Each partition's answer
+     * fails alone, as {@link #offsetAt} would. See {@link OffsetLookup#heads}.
+     */
+    public Map<Integer, Uni<PartitionHead>> heads(String topicName, Collection<Integer> partitions) {
+        return offsets.heads(topicName, partitions);
     }
 
     /**

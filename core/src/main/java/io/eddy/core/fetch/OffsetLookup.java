@@ -11,7 +11,10 @@ import io.eddy.core.model.Topic;
 import io.eddy.core.storage.MetadataStore;
 import io.eddy.core.topic.TopicService;
 import io.smallrye.mutiny.Uni;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -53,6 +56,35 @@ final class OffsetLookup {
                 return Uni.createFrom().item(spec instanceof Earliest ? head.logStartOffset() : head.nextOffset());
             });
         });
+    }
+
+    /**
+     * The heads of a topic's {@code partitions} as stored now, read together (one DynamoDB call per 100 partitions)
+     * when the first answer is subscribed: what Kafka's ListOffsets asks for a consumer's partitions at once
+     * (earliest: the log start offset, latest: the high watermark). Each partition's answer fails alone: all of
+     * them when the topic is unknown, one out of the topic's range as {@link #offsetAt} fails it.
+     */
+    Map<Integer, Uni<PartitionHead>> heads(String topicName, Collection<Integer> partitions) {
+        Uni<Topic> topic = topics.require(topicName).memoize().indefinitely();
+        Uni<Map<Integer, PartitionHead>> read = topic.flatMap(t -> {
+                    List<Integer> within = partitions.stream()
+                            .filter(p -> p >= 0 && p < t.partitions())
+                            .distinct()
+                            .toList();
+                    return within.isEmpty()
+                            ? Uni.createFrom().item(Map.<Integer, PartitionHead>of())
+                            : reader.heads(t, within);
+                })
+                .memoize()
+                .indefinitely();
+        Map<Integer, Uni<PartitionHead>> heads = new LinkedHashMap<>();
+        for (int partition : partitions) {
+            heads.put(partition, topic.flatMap(t -> {
+                TopicService.checkPartition(t, partition);
+                return read.map(h -> h.get(partition));
+            }));
+        }
+        return heads;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.eddy.kafka.fetch;
 import io.eddy.core.fetch.FetchRequest;
 import io.eddy.core.fetch.FetchService;
 import io.eddy.core.model.OffsetSpec;
+import io.eddy.core.model.PartitionHead;
 import io.eddy.core.model.Record;
 import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.DecodedRequest;
@@ -11,7 +12,9 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
@@ -31,8 +34,9 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * (-2) and earliest-local (-4) are the log start offset, latest (-1) the high watermark (the last stable offset
  * too: no transactions), max timestamp (-3) the first record with the partition's largest timestamp, latest-tiered
  * (-5) offset -1 with leader epoch -1 (nothing is tiered), any other timestamp the first record at or after it
- * (offset and timestamp -1 when there is none). Answers carry leader epoch 0, Metadata's. Each partition is
- * answered alone: {@code TOPIC_AUTHORIZATION_FAILED} without any grant on its topic (Kafka's Describe),
+ * (offset and timestamp -1 when there is none). The earliest and latest offsets a request asks of a topic's
+ * partitions come from one read of their heads, not one per partition. Answers carry leader epoch 0, Metadata's.
+ * Each partition is answered alone: {@code TOPIC_AUTHORIZATION_FAILED} without any grant on its topic (Kafka's Describe),
  * {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_REQUEST} for a partition named twice, the leader epoch
  * errors of {@link LeaderEpochs}. Thread-safe.
  */
@@ -78,17 +82,27 @@ public final class ListOffsetsHandler implements ApiHandler {
         List<Uni<ListOffsetsTopicResponse>> topics = new ArrayList<>();
         for (ListOffsetsTopic t : data.topics()) {
             boolean allowed = KafkaAccess.mayDescribeTopic(decoded.session(), t.name());
-            List<Uni<ListOffsetsPartitionResponse>> partitions = t.partitions().stream()
-                    .map(p -> {
-                        Errors refused = twice.contains(t.name() + "/" + p.partitionIndex())
+            Map<ListOffsetsPartition, Errors> refusals = new IdentityHashMap<>();
+            for (ListOffsetsPartition p : t.partitions()) {
+                refusals.put(
+                        p,
+                        twice.contains(t.name() + "/" + p.partitionIndex())
                                 ? Errors.INVALID_REQUEST
                                 : !allowed
                                         ? Errors.TOPIC_AUTHORIZATION_FAILED
-                                        : LeaderEpochs.check(p.currentLeaderEpoch());
-                        return refused == Errors.NONE
-                                ? answer(t.name(), p)
-                                : Uni.createFrom().item(failed(p.partitionIndex(), refused));
-                    })
+                                        : LeaderEpochs.check(p.currentLeaderEpoch()));
+            }
+            // the earliest and latest offsets of the topic's partitions come from one read of their heads
+            Map<Integer, Uni<PartitionHead>> heads = fetch.heads(
+                    t.name(),
+                    t.partitions().stream()
+                            .filter(p -> refusals.get(p) == Errors.NONE && BY_HEAD.contains(p.timestamp()))
+                            .map(ListOffsetsPartition::partitionIndex)
+                            .toList());
+            List<Uni<ListOffsetsPartitionResponse>> partitions = t.partitions().stream()
+                    .map(p -> refusals.get(p) == Errors.NONE
+                            ? answer(t.name(), p, heads)
+                            : Uni.createFrom().item(failed(p.partitionIndex(), refusals.get(p))))
                     .toList();
             topics.add(PartitionAnswers.all(partitions)
                     .map(answered ->
@@ -103,22 +117,31 @@ public final class ListOffsetsHandler implements ApiHandler {
         });
     }
 
-    private Uni<ListOffsetsPartitionResponse> answer(String topic, ListOffsetsPartition p) {
+    /** The timestamps answered from the partition's head alone (log start offset, high watermark). */
+    private static final Set<Long> BY_HEAD = Set.of(
+            ListOffsetsRequest.EARLIEST_TIMESTAMP,
+            ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP,
+            ListOffsetsRequest.LATEST_TIMESTAMP,
+            ListOffsetsRequest.LATEST_TIERED_TIMESTAMP);
+
+    /** {@code heads}: the heads of the topic's partitions asked for a {@link #BY_HEAD} timestamp, read together. */
+    private Uni<ListOffsetsPartitionResponse> answer(
+            String topic, ListOffsetsPartition p, Map<Integer, Uni<PartitionHead>> heads) {
         int partition = p.partitionIndex();
         long timestamp = p.timestamp();
         Uni<ListOffsetsPartitionResponse> answered;
         if (timestamp == ListOffsetsRequest.EARLIEST_TIMESTAMP
                 || timestamp == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
-            answered = fetch.offsetAt(topic, partition, new OffsetSpec.Earliest())
-                    .map(o -> found(partition, o, ListOffsetsResponse.UNKNOWN_TIMESTAMP));
+            answered = heads.get(partition)
+                    .map(h -> found(partition, h.logStartOffset(), ListOffsetsResponse.UNKNOWN_TIMESTAMP));
         } else if (timestamp == ListOffsetsRequest.LATEST_TIMESTAMP) {
-            answered = fetch.offsetAt(topic, partition, new OffsetSpec.Latest())
-                    .map(o -> found(partition, o, ListOffsetsResponse.UNKNOWN_TIMESTAMP));
+            answered = heads.get(partition)
+                    .map(h -> found(partition, h.nextOffset(), ListOffsetsResponse.UNKNOWN_TIMESTAMP));
         } else if (timestamp == ListOffsetsRequest.MAX_TIMESTAMP) {
             answered = fetch.maxTimestamp(topic, partition).map(r -> record(partition, r));
         } else if (timestamp == ListOffsetsRequest.LATEST_TIERED_TIMESTAMP) {
             // the partition must exist; nothing of it is tiered
-            answered = fetch.offsetAt(topic, partition, new OffsetSpec.Latest())
+            answered = heads.get(partition)
                     .map(ignored -> found(
                                     partition,
                                     ListOffsetsResponse.UNKNOWN_OFFSET,

@@ -7,6 +7,7 @@ import io.eddy.core.auth.Principal;
 import io.eddy.core.model.Record;
 import io.eddy.core.model.Topic;
 import io.eddy.core.produce.ProduceRequest;
+import io.eddy.core.storage.dynamo.DynamoRequestCounter;
 import io.eddy.kafka.ApiHandler;
 import io.eddy.kafka.BrokerNode;
 import io.eddy.kafka.DecodedRequest;
@@ -323,6 +324,68 @@ class FetchProtocolTest {
                     .as("latest-tiered: nothing is tiered")
                     .isEqualTo(-1);
             assertThat(answers.get(2).leaderEpoch()).isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void listOffsetsReadsTheHeadsOfATopicsPartitionsInOneCall(EddyStack stack) throws Exception {
+        DynamoRequestCounter calls = new DynamoRequestCounter();
+        KafkaFrontEnd counted = new KafkaFrontEnd(stack, b -> b.dynamoInterceptor(calls));
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", counted.port())) {
+            String six = counted.topics()
+                    .create("heads-" + UUID.randomUUID(), 6, Map.of())
+                    .await()
+                    .atMost(KafkaFrontEnd.AWAIT)
+                    .name()
+                    .value();
+            counted.core()
+                    .produce()
+                    .produce(
+                            six,
+                            new ProduceRequest(
+                                    List.of(new ProduceRequest.Entry(
+                                            3, new Record(-1, T0, null, "x".getBytes(), List.of()))),
+                                    false))
+                    .await()
+                    .atMost(KafkaFrontEnd.AWAIT);
+            ListOffsetsRequestData request = new ListOffsetsRequestData()
+                    .setReplicaId(-1)
+                    .setTopics(List.of(new ListOffsetsTopic()
+                            .setName(six)
+                            .setPartitions(List.of(
+                                    listAt(0, -2),
+                                    listAt(1, -2),
+                                    listAt(2, -4),
+                                    listAt(3, -1),
+                                    listAt(4, -1),
+                                    listAt(5, -5),
+                                    listAt(9, -1))))); // out of the topic's range
+
+            long before = calls.count("BatchGetItem");
+            ListOffsetsResponse response =
+                    client.send(ApiKeys.LIST_OFFSETS, ApiKeys.LIST_OFFSETS.latestVersion(false), request);
+
+            // before: one head read per partition (6)
+            assertThat(calls.count("BatchGetItem") - before)
+                    .as("head reads of one ListOffsets")
+                    .isEqualTo(1);
+            List<ListOffsetsPartitionResponse> answers =
+                    response.data().topics().get(0).partitions();
+            assertThat(answers)
+                    .extracting(ListOffsetsPartitionResponse::offset)
+                    .containsExactly(0L, 0L, 0L, 1L, 0L, -1L, -1L);
+            assertThat(answers)
+                    .extracting(ListOffsetsPartitionResponse::errorCode)
+                    .containsExactly(
+                            (short) 0,
+                            (short) 0,
+                            (short) 0,
+                            (short) 0,
+                            (short) 0,
+                            (short) 0,
+                            Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        } finally {
+            counted.close();
         }
     }
 
