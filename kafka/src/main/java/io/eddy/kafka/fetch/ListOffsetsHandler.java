@@ -36,9 +36,9 @@ import org.apache.kafka.common.requests.ListOffsetsResponse;
  * (-5) offset -1 with leader epoch -1 (nothing is tiered), any other timestamp the first record at or after it
  * (offset and timestamp -1 when there is none). The earliest and latest offsets a request asks of a topic's
  * partitions come from one read of their heads, not one per partition. Answers carry leader epoch 0, Metadata's.
- * Each partition is answered alone: {@code TOPIC_AUTHORIZATION_FAILED} without any grant on its topic (Kafka's Describe),
- * {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_REQUEST} for a partition named twice, the leader epoch
- * errors of {@link LeaderEpochs}. Thread-safe.
+ * Each partition is answered alone: {@code TOPIC_AUTHORIZATION_FAILED} without any grant on its topic (Kafka's
+ * Describe), {@code UNKNOWN_TOPIC_OR_PARTITION}, {@code INVALID_REQUEST} for a partition named twice, the leader
+ * epoch errors of {@link LeaderEpochs}. Thread-safe.
  */
 public final class ListOffsetsHandler implements ApiHandler {
     /** Answers carry a leader epoch from this version; before, the field must keep its default. */
