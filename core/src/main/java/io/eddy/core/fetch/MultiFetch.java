@@ -107,7 +107,7 @@ final class MultiFetch {
         for (int i = 0; i < fetches.size(); i++) {
             PartitionFetch f = fetches.get(i);
             Topic topic = resolved.get(i).topic();
-            boolean readable = topic != null && f.partition() >= 0 && f.partition() < topic.partitions();
+            boolean readable = topic != null && topic.hasPartition(f.partition());
             Optional<PartitionReader.Known> k =
                     readable ? reader.known(topic, f.partition(), f.offset(), mayWait) : Optional.empty();
             Optional<Duration> left = k.flatMap(PartitionReader.Known::left);

@@ -68,7 +68,7 @@ final class OffsetLookup {
         Uni<Topic> topic = topics.require(topicName).memoize().indefinitely();
         Uni<Map<Integer, PartitionHead>> read = topic.flatMap(t -> {
                     List<Integer> within = partitions.stream()
-                            .filter(p -> p >= 0 && p < t.partitions())
+                            .filter(t::hasPartition)
                             .distinct()
                             .toList();
                     return within.isEmpty()

@@ -15,4 +15,9 @@ public record Topic(TopicName name, UUID id, int partitions, TopicConfig config,
             throw new IllegalArgumentException("partitions out of range: " + partitions);
         }
     }
+
+    /** Whether the topic has a partition {@code partition} (0 to {@code partitions - 1}). */
+    public boolean hasPartition(int partition) {
+        return partition >= 0 && partition < partitions;
+    }
 }

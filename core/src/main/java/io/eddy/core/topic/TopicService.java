@@ -201,7 +201,7 @@ public final class TopicService {
 
     /** Fails with {@code unknown_partition} unless {@code partition} is one of the topic's partitions. */
     public static void checkPartition(Topic topic, int partition) {
-        if (partition < 0 || partition >= topic.partitions()) {
+        if (!topic.hasPartition(partition)) {
             throw new EddyException(
                     ErrorCode.UNKNOWN_PARTITION,
                     "topic '" + topic.name() + "' has " + topic.partitions() + " partitions; there is no partition "
